@@ -1,0 +1,33 @@
+/* opts.h — the kiosk's command line. */
+#ifndef KIOSK_APP_OPTS_H
+#define KIOSK_APP_OPTS_H
+
+#include "core/err.h"
+
+#define OPTS_MAX_DIRS 16
+
+struct opts {
+  int help, version;
+  int fullscreen;          /* default unless --window or --headless */
+  int win_w, win_h;        /* --window WxH */
+  int headless;            /* --headless */
+  int size_w, size_h;      /* --size WxH (headless) */
+  const char *screenshots; /* --screenshots DIR */
+  int pages;               /* --pages N: exit after N pages; 0 = run forever */
+  const char *pack_dirs[OPTS_MAX_DIRS]; /* --pack-dir DIR (unpacked sources) */
+  int n_pack_dirs;
+  const char *font_dir;    /* --fonts DIR */
+  const char *log_file;    /* --log FILE */
+  int quiet;               /* --quiet: only warnings and errors */
+  double speed;            /* --speed X: durations divided by X (tests) */
+  const char *ready_file;  /* --ready-file FILE: written when the first page is shown */
+};
+
+/* Parses argv into o (zeroed first). On a bad argument returns KERR_USAGE and
+ * a message for the person at the terminal in e. */
+int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e);
+
+/* Prints the help text to out (a FILE *). */
+void opts_usage(void *out);
+
+#endif

@@ -1,0 +1,27 @@
+/* log.h — the kiosk's log: one line per event, to stderr and optionally to a
+ * file. Lines look like "2026-11-28 02:10:11 warn  page: ...". */
+#ifndef KIOSK_CORE_LOG_H
+#define KIOSK_CORE_LOG_H
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+/* Messages below level are dropped. Default LOG_INFO. */
+void log_set_level(enum log_level level);
+
+/* Also append to path (opened once, append mode). Returns 0 or a KERR code;
+ * on failure logging continues to stderr only. */
+int log_open_file(const char *path);
+void log_close_file(void);
+
+/* When quiet, nothing goes to stderr (the file still gets every line). */
+void log_set_quiet(int quiet);
+
+void log_msg(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+
+#endif

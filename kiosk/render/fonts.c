@@ -1,0 +1,168 @@
+/* fonts.c — opens the kiosk's font families and hands out sized fonts.
+ *
+ * A family is a set of up to four style files; a style a family lacks falls
+ * back to its regular face (SDL_ttf then synthesises nothing: the glyphs are
+ * simply upright or regular). Fonts are opened lazily per (family, style,
+ * size) and kept until the set is closed: a page uses a handful of sizes, so
+ * the cache stays small, and the cache is bounded to FONTS_CACHE_MAX entries
+ * all the same. Coverage is answered by a probe font per family. */
+#include "render/fonts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/log.h"
+
+#define FONTS_CACHE_MAX 64
+
+struct family {
+  const char *name;
+  const char *files[4]; /* by enum fonts_style; NULL = use regular */
+};
+
+/* Order matters: the first family that covers a code point is used. */
+static const struct family families[] = {
+    {"Noto Sans",
+     {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
+      "NotoSans-BoldItalic.ttf"}},
+    {"Noto Sans Arabic",
+     {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", NULL, NULL}},
+};
+#define N_FAMILIES ((int)(sizeof families / sizeof families[0]))
+
+struct cached {
+  int fam, style, px;
+  TTF_Font *font;
+};
+
+struct fonts {
+  char dir[1024];
+  TTF_Font *probe[N_FAMILIES];
+  struct cached cache[FONTS_CACHE_MAX];
+  int n_cache;
+  int next_evict;
+};
+
+static int dir_has_fonts(const char *dir)
+{
+  char path[1200];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/%s", dir, families[0].files[0]);
+  return stat(path, &st) == 0;
+}
+
+static const char *pick_dir(const char *dir)
+{
+  if (dir)
+    return dir;
+  const char *env = getenv("KIOSK_FONT_DIR");
+  if (env && *env)
+    return env;
+#ifdef KIOSK_BUILD_FONT_DIR
+  if (dir_has_fonts(KIOSK_BUILD_FONT_DIR))
+    return KIOSK_BUILD_FONT_DIR;
+#endif
+#ifdef KIOSK_INSTALLED_FONT_DIR
+  if (dir_has_fonts(KIOSK_INSTALLED_FONT_DIR))
+    return KIOSK_INSTALLED_FONT_DIR;
+#endif
+  return "fonts";
+}
+
+static TTF_Font *open_face(const struct fonts *f, int fam, int style, int px)
+{
+  const char *file = families[fam].files[style];
+  if (!file)
+    file = families[fam].files[style & FONTS_BOLD];
+  if (!file)
+    file = families[fam].files[FONTS_REGULAR];
+  char path[1200];
+  snprintf(path, sizeof path, "%s/%s", f->dir, file);
+  TTF_Font *font = TTF_OpenFont(path, px);
+  if (font)
+    TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+  return font;
+}
+
+int fonts_open(const char *dir, struct fonts **out, struct kerr *e)
+{
+  *out = NULL;
+  struct fonts *f = calloc(1, sizeof *f);
+  if (!f)
+    return kerr_set(e, KERR_NOMEM, "out of memory loading fonts");
+  snprintf(f->dir, sizeof f->dir, "%s", pick_dir(dir));
+  for (int i = 0; i < N_FAMILIES; i++) {
+    f->probe[i] = open_face(f, i, FONTS_REGULAR, 16);
+    if (!f->probe[i]) {
+      int rc = kerr_set(e, KERR_FONT,
+                        "%s/%s: cannot open font (%s) — reinstall the kiosk or pass --fonts DIR",
+                        f->dir, families[i].files[0], TTF_GetError());
+      fonts_close(f);
+      return rc;
+    }
+  }
+  *out = f;
+  return 0;
+}
+
+void fonts_close(struct fonts *f)
+{
+  if (!f)
+    return;
+  for (int i = 0; i < f->n_cache; i++)
+    TTF_CloseFont(f->cache[i].font);
+  for (int i = 0; i < N_FAMILIES; i++)
+    if (f->probe[i])
+      TTF_CloseFont(f->probe[i]);
+  free(f);
+}
+
+const char *fonts_dir(const struct fonts *f) { return f->dir; }
+
+int fonts_family_for(struct fonts *f, uint32_t cp)
+{
+  for (int i = 0; i < N_FAMILIES; i++)
+    if (TTF_GlyphIsProvided32(f->probe[i], cp))
+      return i;
+  return -1;
+}
+
+TTF_Font *fonts_face(struct fonts *f, int fam, enum fonts_style style, int px)
+{
+  if (fam < 0 || fam >= N_FAMILIES)
+    fam = 0;
+  for (int i = 0; i < f->n_cache; i++)
+    if (f->cache[i].fam == fam && f->cache[i].style == (int)style && f->cache[i].px == px)
+      return f->cache[i].font;
+  TTF_Font *font = open_face(f, fam, (int)style, px);
+  if (!font) {
+    log_warn("font %s at %d px could not be opened: %s", families[fam].name, px,
+             TTF_GetError());
+    return f->probe[fam];
+  }
+  struct cached *slot;
+  if (f->n_cache < FONTS_CACHE_MAX) {
+    slot = &f->cache[f->n_cache++];
+  } else {
+    /* Round-robin eviction: callers never hold a font across pages. */
+    slot = &f->cache[f->next_evict];
+    f->next_evict = (f->next_evict + 1) % FONTS_CACHE_MAX;
+    TTF_CloseFont(slot->font);
+  }
+  slot->fam = fam;
+  slot->style = (int)style;
+  slot->px = px;
+  slot->font = font;
+  return font;
+}
+
+TTF_Font *fonts_get(struct fonts *f, enum fonts_style style, int px, uint32_t cp,
+                    int *covered)
+{
+  int fam = fonts_family_for(f, cp);
+  if (covered)
+    *covered = fam >= 0;
+  return fonts_face(f, fam < 0 ? 0 : fam, style, px);
+}

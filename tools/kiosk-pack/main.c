@@ -1,0 +1,26 @@
+/* kiosk-pack — the content team's tool. main() parses the command name and
+ * hands over to the command's function; every command returns an exit status
+ * (0 ok, 1 refused or verification failed, 2 usage or system error). */
+#include "kiosk-pack/usage.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+  if (argc < 2) {
+    usage_print(stderr);
+    return 2;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    usage_print(stdout);
+    return 0;
+  }
+  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    usage_version(stdout);
+    return 0;
+  }
+  fprintf(stderr, "kiosk-pack: unknown command '%s' — run 'kiosk-pack --help' for the list of commands\n", cmd);
+  return 2;
+}
