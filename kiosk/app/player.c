@@ -1,0 +1,114 @@
+/* player.c — from a deck entry to pixels: read the page, lay it out for the
+ * screen, paint it. Every problem found on the way (the author's: unknown
+ * block, missing image, a glyph no font has; the layout's: text below the
+ * minimum, a box off the page) is logged once with the page's name and
+ * counted, so --strict can fail a run that met any. */
+#include "app/player.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/page.h"
+#include "render/layout.h"
+#include "render/paint.h"
+
+struct player {
+  const struct deck *deck;
+  struct fonts *fonts;
+  int problems;
+};
+
+static const char builtin_md[] =
+    "# Information kiosk\n"
+    "\n"
+    "No content is installed yet.\n"
+    "\n"
+    "For staff: insert a USB stick with a signed content pack. The screen will say what it "
+    "found and what it installed.\n";
+
+struct player *player_new(const struct deck *d, struct fonts *f)
+{
+  struct player *p = calloc(1, sizeof *p);
+  if (p) {
+    p->deck = d;
+    p->fonts = f;
+  }
+  return p;
+}
+
+void player_free(struct player *p) { free(p); }
+
+int player_problems(const struct player *p) { return p->problems; }
+
+void slide_clear(struct slide *s)
+{
+  if (s->surf)
+    SDL_FreeSurface(s->surf);
+  memset(s, 0, sizeof *s);
+}
+
+void player_next(const struct player *p, size_t entry, int part, int n_parts, size_t *next_entry,
+                 int *next_part)
+{
+  size_t n = deck_count(p->deck);
+  if (part + 1 < n_parts) {
+    *next_entry = entry;
+    *next_part = part + 1;
+    return;
+  }
+  *next_part = 0;
+  *next_entry = n ? (entry + 1) % n : (size_t)-1;
+}
+
+int player_render(struct player *p, size_t entry, int part, int w, int h, struct slide *out,
+                  struct kerr *e)
+{
+  memset(out, 0, sizeof *out);
+  const struct deck_entry *en = deck_get(p->deck, entry);
+  struct page *pg = NULL;
+  int rc;
+  if (en)
+    rc = page_load(en->root, en->page, &pg, e);
+  else
+    rc = page_parse(builtin_md, sizeof builtin_md - 1, "built-in page", &pg, e);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < pg->n_problems; i++) {
+    log_warn("%s%s%s:%d: %s", en ? en->root : "", en ? "/" : "", pg->name, pg->problems[i].line,
+             pg->problems[i].msg);
+    p->problems++;
+  }
+  char pos[64] = "";
+  if (en)
+    snprintf(pos, sizeof pos, "%d / %d", en->index + 1, en->n_pages);
+  struct layout_input in = {pg, en ? en->root : ".", en ? en->title : "Information kiosk",
+                            pos, w, h, {0, 0, 0, 0}};
+  struct layout *l = NULL;
+  rc = layout_page(p->fonts, &in, part, &l, e);
+  if (rc) {
+    page_free(pg);
+    return rc;
+  }
+  for (size_t i = 0; i < l->n_problems; i++) {
+    log_warn("%s (%dx%d): %s", en ? en->root : "built-in page", w, h, l->problems[i].msg);
+    p->problems++;
+  }
+  out->problems = (int)(pg->n_problems + l->n_problems);
+  int failed = 0;
+  rc = paint_layout(l, &out->surf, &failed, e);
+  out->entry = en ? entry : (size_t)-1;
+  out->part = l->part;
+  out->n_parts = l->n_parts;
+  int dur = pg->duration_s > 0 ? pg->duration_s : PLAYER_DEFAULT_DURATION_S;
+  out->duration_ms = dur * 1000;
+  layout_free(l);
+  page_free(pg);
+  if (!rc && failed) {
+    log_warn("%s/%s: %d part%s of the page could not be drawn", en ? en->root : "", en ? en->page : "",
+             failed, failed == 1 ? "" : "s");
+    p->problems += failed;
+  }
+  return rc;
+}

@@ -1,0 +1,44 @@
+/* player.h — renders the slides of the rotation: every deck entry, split
+ * into its continuation parts, painted ahead of time. */
+#ifndef KIOSK_APP_PLAYER_H
+#define KIOSK_APP_PLAYER_H
+
+#include <SDL.h>
+#include <stddef.h>
+
+#include "core/deck.h"
+#include "render/fonts.h"
+
+#define PLAYER_DEFAULT_DURATION_S 15
+
+struct slide {
+  size_t entry;       /* deck entry; (size_t)-1 for the built-in page */
+  int part, n_parts;
+  int duration_ms;
+  int problems;       /* layout and page problems met */
+  SDL_Surface *surf;  /* owned; free with slide_clear() */
+};
+
+struct player;
+
+/* The player keeps pointers to deck and fonts; both must outlive it.
+ * Returns a new player; free with player_free(). */
+struct player *player_new(const struct deck *d, struct fonts *f);
+void player_free(struct player *p);
+
+/* Paints the slide (entry, part) at w×h into out. A page that cannot be
+ * read or drawn is reported (KERR_PAGE, e says why) and out is empty. With
+ * an empty deck, paints the built-in page. */
+int player_render(struct player *p, size_t entry, int part, int w, int h, struct slide *out,
+                  struct kerr *e);
+
+/* The slide after (entry, part) of a slide with n_parts parts. */
+void player_next(const struct player *p, size_t entry, int part, int n_parts, size_t *next_entry,
+                 int *next_part);
+
+void slide_clear(struct slide *s);
+
+/* Total problems reported so far (for --strict). */
+int player_problems(const struct player *p);
+
+#endif

@@ -1,0 +1,128 @@
+/* deck.c — builds the rotation from packs. The order is pack by pack, page
+ * by page, and for each page every language of the pack in turn, so a
+ * reader of any language waits at most one page for theirs. */
+#include "core/deck.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/manifest.h"
+
+struct deck {
+  struct deck_entry *v;
+  size_t n, cap;
+  int n_packs;
+};
+
+struct deck *deck_new(void) { return calloc(1, sizeof(struct deck)); }
+
+static void entry_free(struct deck_entry *en)
+{
+  free(en->root);
+  free(en->page);
+  free(en->name);
+  free(en->lang);
+  free(en->title);
+}
+
+void deck_free(struct deck *d)
+{
+  if (!d)
+    return;
+  for (size_t i = 0; i < d->n; i++)
+    entry_free(&d->v[i]);
+  free(d->v);
+  free(d);
+}
+
+size_t deck_count(const struct deck *d) { return d ? d->n : 0; }
+
+const struct deck_entry *deck_get(const struct deck *d, size_t i)
+{
+  return d && i < d->n ? &d->v[i] : NULL;
+}
+
+static int read_file(const char *path, size_t max, char **out, size_t *len, struct kerr *e)
+{
+  *out = NULL;
+  FILE *f = fopen(path, "rbe");
+  if (!f)
+    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open", path);
+  char *buf = malloc(max + 1);
+  if (!buf) {
+    fclose(f);
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", path);
+  }
+  size_t n = fread(buf, 1, max + 1, f);
+  int err = ferror(f);
+  fclose(f);
+  if (err) {
+    free(buf);
+    return kerr_set(e, KERR_IO, "%s: read error", path);
+  }
+  if (n > max) {
+    free(buf);
+    return kerr_set(e, KERR_TOOBIG, "%s: larger than %zu bytes", path, max);
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *len = n;
+  return 0;
+}
+
+int deck_add_dir(struct deck *d, const char *dir, struct kerr *e)
+{
+  char path[2048];
+  snprintf(path, sizeof path, "%s/pack.json", dir);
+  char *json;
+  size_t len = 0;
+  int rc = read_file(path, MANIFEST_MAX_BYTES, &json, &len, e);
+  if (rc)
+    return rc;
+  struct manifest *m = NULL;
+  rc = manifest_parse(json, len, MANIFEST_SOURCE, &m, e);
+  free(json);
+  if (rc) {
+    kerr_prefix(e, "%s", dir);
+    return rc;
+  }
+  size_t first = d->n;
+  size_t need = d->n + m->n_pages * m->n_languages;
+  if (need > d->cap) {
+    struct deck_entry *nv = realloc(d->v, need * sizeof *nv);
+    if (!nv) {
+      manifest_free(m);
+      return kerr_set(e, KERR_NOMEM, "out of memory");
+    }
+    d->v = nv;
+    d->cap = need;
+  }
+  int oom = 0;
+  for (size_t p = 0; p < m->n_pages; p++)
+    for (size_t l = 0; l < m->n_languages; l++) {
+      struct deck_entry *en = &d->v[d->n++];
+      memset(en, 0, sizeof *en);
+      char rel[512];
+      snprintf(rel, sizeof rel, "pages/%s.%s.md", m->pages[p], m->languages[l]);
+      en->root = strdup(dir);
+      en->page = strdup(rel);
+      en->name = strdup(m->pages[p]);
+      en->lang = strdup(m->languages[l]);
+      en->title = strdup(manifest_title(m, m->languages[l]));
+      en->pack = d->n_packs;
+      en->index = (int)p;
+      en->n_pages = (int)m->n_pages;
+      if (!en->root || !en->page || !en->name || !en->lang || !en->title)
+        oom = 1;
+    }
+  manifest_free(m);
+  if (oom) {
+    while (d->n > first)
+      entry_free(&d->v[--d->n]);
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  }
+  d->n_packs++;
+  return 0;
+}

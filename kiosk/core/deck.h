@@ -1,0 +1,35 @@
+/* deck.h — the list of pages to show, in order: every page of every pack,
+ * each in each of its languages in turn. */
+#ifndef KIOSK_CORE_DECK_H
+#define KIOSK_CORE_DECK_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct deck_entry {
+  char *root;     /* the pack's folder */
+  char *page;     /* page file relative to root: pages/<name>.<lang>.md */
+  char *name;     /* page name */
+  char *lang;
+  char *title;    /* the pack's title in lang */
+  int pack;       /* index of the pack in the deck */
+  int index;      /* position of the page within its pack, from 0 */
+  int n_pages;    /* pages in its pack */
+};
+
+struct deck;
+
+/* Returns a new, empty deck; free with deck_free(). NULL when out of memory. */
+struct deck *deck_new(void);
+void deck_free(struct deck *d);
+
+/* Adds the pages of an unpacked pack source folder (its pack.json read in
+ * source mode), each page in each language in turn. On error nothing is
+ * added and e names the file. */
+int deck_add_dir(struct deck *d, const char *dir, struct kerr *e);
+
+size_t deck_count(const struct deck *d);
+const struct deck_entry *deck_get(const struct deck *d, size_t i);
+
+#endif

@@ -1,0 +1,808 @@
+/* layout.c — turns a page into boxes for one screen size.
+ *
+ * Sizes come from the screen's short side: body text starts at 1/22 of it
+ * and may shrink to 1/30 (36 px on a 1080-line screen: about 11 mm capitals
+ * on a 43-inch panel, readable from three metres), never below 16 px. The
+ * page is built as a column of flow items (a line of text, an image, a row
+ * of statistics, a hotline card), each with the gap above it; items are
+ * then filled into the content area. If they do not fit at the starting
+ * size the size steps down; at the minimum, the rest flows onto
+ * continuation parts that repeat the heading.
+ *
+ * Landscape pages with an image put it in a side column; portrait pages
+ * (and layout: image-top) stack it under the heading. */
+#include "render/layout.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/images.h"
+#include "render/text.h"
+
+/* The theme. Contrast on the page background: text 16:1, heading 11:1,
+ * accent 6.6:1, muted 8.6:1; footer text 14:1 — all above WCAG AA. */
+static const SDL_Color C_BG = {0xFB, 0xFA, 0xF7, 0xFF};
+static const SDL_Color C_TEXT = {0x1C, 0x1C, 0x1C, 0xFF};
+static const SDL_Color C_HEAD = {0x0B, 0x3A, 0x66, 0xFF};
+static const SDL_Color C_ACCENT = {0x0B, 0x5C, 0xAD, 0xFF};
+static const SDL_Color C_MUTED = {0x4A, 0x4A, 0x4A, 0xFF};
+static const SDL_Color C_CARD = {0xEC, 0xF1, 0xF6, 0xFF};
+static const SDL_Color C_FOOT_BG = {0x0B, 0x2A, 0x4A, 0xFF};
+static const SDL_Color C_FOOT_TEXT = {0xFF, 0xFF, 0xFF, 0xFF};
+
+int layout_min_body_px(int w, int h)
+{
+  int s = w < h ? w : h;
+  int px = s / 30;
+  return px < 16 ? 16 : px;
+}
+
+int layout_pref_body_px(int w, int h)
+{
+  int s = w < h ? w : h;
+  int px = s / 22;
+  int min = layout_min_body_px(w, h);
+  return px < min ? min : px;
+}
+
+/* A list of boxes that grows. */
+struct boxes {
+  struct box *v;
+  size_t n, cap;
+  int oom;
+};
+
+static struct box *boxes_add(struct boxes *b, enum box_kind kind, int block)
+{
+  if (b->n == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 32;
+    struct box *nv = realloc(b->v, cap * sizeof *nv);
+    if (!nv) {
+      b->oom = 1;
+      return NULL;
+    }
+    b->v = nv;
+    b->cap = cap;
+  }
+  struct box *x = &b->v[b->n++];
+  memset(x, 0, sizeof *x);
+  x->kind = kind;
+  x->block = block;
+  return x;
+}
+
+static void box_free_fields(struct box *x)
+{
+  free(x->text);
+  free(x->path);
+}
+
+static void boxes_clear(struct boxes *b)
+{
+  for (size_t i = 0; i < b->n; i++)
+    box_free_fields(&b->v[i]);
+  free(b->v);
+  memset(b, 0, sizeof *b);
+}
+
+/* One flow item: boxes relative to (column left, item top). */
+struct item {
+  struct boxes bx;
+  int h;
+  int gap;        /* space above, dropped at the top of a part */
+  int keep_next;  /* do not end a part after this item */
+  int header;     /* repeated at the top of continuation parts */
+};
+
+struct items {
+  struct item *v;
+  size_t n, cap;
+  int oom;
+  int missing;    /* code points no font covers */
+  int overflow;   /* a word had to be cut */
+};
+
+static struct item *items_add(struct items *it, int gap)
+{
+  if (it->n == it->cap) {
+    size_t cap = it->cap ? it->cap * 2 : 32;
+    struct item *nv = realloc(it->v, cap * sizeof *nv);
+    if (!nv) {
+      it->oom = 1;
+      return NULL;
+    }
+    it->v = nv;
+    it->cap = cap;
+  }
+  struct item *x = &it->v[it->n++];
+  memset(x, 0, sizeof *x);
+  x->gap = gap;
+  return x;
+}
+
+static void items_clear(struct items *it)
+{
+  for (size_t i = 0; i < it->n; i++)
+    boxes_clear(&it->v[i].bx);
+  free(it->v);
+  memset(it, 0, sizeof *it);
+}
+
+/* Adds the runs of lines [l0, l1) of tb to bx, shifted by (dx, dy - top of
+ * line l0). */
+static void add_lines(struct boxes *bx, const struct text_block *tb, size_t l0, size_t l1, int dx,
+                      int dy, SDL_Color color, int px, int block)
+{
+  int top = tb->lines[l0].y;
+  for (size_t l = l0; l < l1; l++) {
+    const struct text_line *ln = &tb->lines[l];
+    for (size_t r = ln->first_run; r < ln->first_run + ln->n_runs; r++) {
+      const struct text_run *run = &tb->runs[r];
+      if (!run->text[0])
+        continue;
+      struct box *x = boxes_add(bx, BOX_TEXT, block);
+      if (!x)
+        return;
+      x->r = (SDL_Rect){dx + run->x, dy + run->y - top, run->w, run->h};
+      x->color = color;
+      x->font = run->font;
+      x->px = px;
+      x->text = strdup(run->text);
+      if (!x->text)
+        bx->oom = 1;
+    }
+  }
+}
+
+/* Lays out text and adds it as one item per line (so a paragraph can split
+ * across parts), or as a single item when whole is set. */
+static int add_text(struct fonts *f, struct items *it, const struct page_span *spans, size_t n,
+                    const struct text_style *st, int x, int w, SDL_Color color, int gap, int block,
+                    int whole, struct kerr *e)
+{
+  struct text_block tb;
+  int rc = text_layout(f, spans, n, st, w, &tb, e);
+  if (rc)
+    return rc;
+  it->missing += tb.missing;
+  it->overflow |= tb.overflow;
+  if (whole) {
+    struct item *item = items_add(it, gap);
+    if (item) {
+      add_lines(&item->bx, &tb, 0, tb.n_lines, x, 0, color, st->px, block);
+      item->h = tb.height;
+    }
+  } else {
+    for (size_t l = 0; l < tb.n_lines; l++) {
+      struct item *item = items_add(it, l == 0 ? gap : 0);
+      if (!item)
+        break;
+      add_lines(&item->bx, &tb, l, l + 1, x, 0, color, st->px, block);
+      item->h = tb.lines[l].height;
+      item->keep_next = 0;
+    }
+  }
+  text_block_free(&tb);
+  return 0;
+}
+
+/* Places text into an existing item's box list at (x, y); returns its
+ * height. */
+static int put_text(struct fonts *f, struct items *it, struct boxes *bx, const char *s,
+                    const struct text_style *st, int x, int y, int w, SDL_Color color, int block,
+                    int *out_w, struct kerr *e)
+{
+  struct text_block tb;
+  if (text_layout_plain(f, s, st, w, &tb, e))
+    return -1;
+  it->missing += tb.missing;
+  it->overflow |= tb.overflow;
+  if (tb.n_lines)
+    add_lines(bx, &tb, 0, tb.n_lines, x, y, color, st->px, block);
+  int h = tb.height;
+  if (out_w)
+    *out_w = tb.width;
+  text_block_free(&tb);
+  return h;
+}
+
+static struct text_style style(int px, unsigned flags, enum text_align align)
+{
+  return (struct text_style){px, flags, align, 1.25f};
+}
+
+struct ctx {
+  struct fonts *f;
+  const struct layout_input *in;
+  int body;           /* body px */
+  int col_w;          /* width of the text column */
+  int landscape;
+  SDL_Color accent;
+};
+
+static const char *channel_label(const char *ch)
+{
+  if (!ch || !*ch) return "";
+  return ch;
+}
+
+static int build_stats(struct ctx *c, struct items *it, const struct page_block *b, int bi,
+                       struct kerr *e)
+{
+  int n = (int)b->n_rows;
+  int cols = c->col_w > c->body * 24 ? 4 : c->col_w > c->body * 14 ? 3 : 2;
+  if (cols > n)
+    cols = n;
+  int gutter = c->body;
+  int cell_w = (c->col_w - gutter * (cols - 1)) / cols;
+  int num_px = c->body * 2;
+  for (int r0 = 0; r0 < n; r0 += cols) {
+    struct item *item = items_add(it, r0 == 0 ? c->body : c->body / 2);
+    if (!item)
+      return KERR_NOMEM;
+    int row_h = 0;
+    int pad = c->body / 2;
+    for (int k = 0; k < cols && r0 + k < n; k++) {
+      const struct page_row *row = &b->rows[r0 + k];
+      int x = k * (cell_w + gutter);
+      struct box *card = boxes_add(&item->bx, BOX_FILL, bi);
+      if (!card)
+        return KERR_NOMEM;
+      size_t card_i = item->bx.n - 1;
+      struct text_style ns = style(num_px, PAGE_SPAN_BOLD, TEXT_ALIGN_CENTER);
+      struct text_style ls = style(c->body * 9 / 10, 0, TEXT_ALIGN_CENTER);
+      int h1 = put_text(c->f, it, &item->bx, row->n_cells > 0 ? row->cells[0] : "", &ns, x + pad,
+                        pad, cell_w - 2 * pad, c->accent, bi, NULL, e);
+      if (h1 < 0)
+        return KERR_NOMEM;
+      int h2 = put_text(c->f, it, &item->bx, row->n_cells > 1 ? row->cells[1] : "", &ls, x + pad,
+                        pad + h1, cell_w - 2 * pad, C_TEXT, bi, NULL, e);
+      if (h2 < 0)
+        return KERR_NOMEM;
+      int h = pad + h1 + h2 + pad;
+      if (h > row_h)
+        row_h = h;
+      item->bx.v[card_i].r = (SDL_Rect){x, 0, cell_w, 0};
+      item->bx.v[card_i].color = C_CARD;
+    }
+    for (size_t i = 0; i < item->bx.n; i++)
+      if (item->bx.v[i].kind == BOX_FILL)
+        item->bx.v[i].r.h = row_h;
+    item->h = row_h;
+  }
+  return 0;
+}
+
+static int build_hotlines(struct ctx *c, struct items *it, const struct page_block *b, int bi,
+                          struct kerr *e)
+{
+  int pad = c->body * 2 / 3;
+  for (size_t r = 0; r < b->n_rows; r++) {
+    const struct page_row *row = &b->rows[r];
+    struct item *item = items_add(it, r == 0 ? c->body : c->body / 2);
+    if (!item)
+      return KERR_NOMEM;
+    struct box *card = boxes_add(&item->bx, BOX_FILL, bi);
+    if (!card)
+      return KERR_NOMEM;
+    size_t card_i = item->bx.n - 1;
+    char head[512];
+    const char *country = row->n_cells > 0 ? row->cells[0] : "";
+    const char *ch = row->n_cells > 2 ? channel_label(row->cells[2]) : "";
+    snprintf(head, sizeof head, "%s%s%s", country, *ch ? " \xC2\xB7 " : "", ch);
+    struct text_style hs = style(c->body, 0, TEXT_ALIGN_START);
+    struct text_style ns = style(c->body * 2, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+    int inner = c->col_w - 2 * pad;
+    int h1 = put_text(c->f, it, &item->bx, head, &hs, pad, pad, inner, C_MUTED, bi, NULL, e);
+    if (h1 < 0)
+      return KERR_NOMEM;
+    int h2 = put_text(c->f, it, &item->bx, row->n_cells > 1 ? row->cells[1] : "", &ns, pad,
+                      pad + h1, inner, c->accent, bi, NULL, e);
+    if (h2 < 0)
+      return KERR_NOMEM;
+    item->h = pad + h1 + h2 + pad;
+    item->bx.v[card_i].r = (SDL_Rect){0, 0, c->col_w, item->h};
+    item->bx.v[card_i].color = C_CARD;
+  }
+  return 0;
+}
+
+static int build_contacts(struct ctx *c, struct items *it, const struct page_block *b, int bi,
+                          struct kerr *e)
+{
+  for (size_t r = 0; r < b->n_rows; r++) {
+    const struct page_row *row = &b->rows[r];
+    struct item *item = items_add(it, r == 0 ? c->body : c->body / 3);
+    if (!item)
+      return KERR_NOMEM;
+    struct text_style cs = style(c->body, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+    struct text_style ms = style(c->body, 0, TEXT_ALIGN_START);
+    const char *country = row->n_cells > 0 ? row->cells[0] : "";
+    const char *mail = row->n_cells > 1 ? row->cells[1] : "";
+    int cw = 0;
+    int label_w = c->col_w * 2 / 5;
+    int h1 = put_text(c->f, it, &item->bx, country, &cs, 0, 0, label_w - c->body / 2, C_TEXT, bi,
+                      &cw, e);
+    if (h1 < 0)
+      return KERR_NOMEM;
+    int h2 = put_text(c->f, it, &item->bx, mail, &ms, label_w, 0, c->col_w - label_w, c->accent,
+                      bi, NULL, e);
+    if (h2 < 0)
+      return KERR_NOMEM;
+    item->h = h1 > h2 ? h1 : h2;
+  }
+  return 0;
+}
+
+static int build_qr(struct ctx *c, struct items *it, const struct page_block *b, int bi,
+                    struct kerr *e)
+{
+  for (size_t r = 0; r < b->n_rows; r++) {
+    const struct page_row *row = &b->rows[r];
+    struct item *item = items_add(it, c->body);
+    if (!item)
+      return KERR_NOMEM;
+    int side = c->body * 6;
+    if (side > c->col_w / 2)
+      side = c->col_w / 2;
+    struct box *q = boxes_add(&item->bx, BOX_QR, bi);
+    if (!q)
+      return KERR_NOMEM;
+    q->r = (SDL_Rect){0, 0, side, side};
+    q->text = strdup(row->n_cells > 0 ? row->cells[0] : "");
+    q->color = C_TEXT;
+    struct text_style ls = style(c->body, 0, TEXT_ALIGN_START);
+    const char *label = row->n_cells > 1 ? row->cells[1] : row->n_cells > 0 ? row->cells[0] : "";
+    int h = put_text(c->f, it, &item->bx, label, &ls, side + c->body, side / 2 - c->body, c->col_w - side - c->body,
+                     C_TEXT, bi, NULL, e);
+    if (h < 0)
+      return KERR_NOMEM;
+    item->h = side;
+  }
+  return 0;
+}
+
+static int find_image(const struct page *p)
+{
+  for (size_t i = 0; i < p->n_blocks; i++)
+    if (p->blocks[i].type == PAGE_IMAGE && p->blocks[i].src && p->blocks[i].src[0])
+      return (int)i;
+  return -1;
+}
+
+/* Image + caption as one item of width w and at most max_h tall. */
+static int build_image(struct ctx *c, struct items *it, const struct page_block *b, int bi, int w,
+                       int max_h, int gap, struct kerr *e)
+{
+  char path[2048];
+  snprintf(path, sizeof path, "%s/%s", c->in->root, b->src);
+  int iw = 0, ih = 0;
+  struct kerr ie;
+  struct item *item = items_add(it, gap);
+  if (!item)
+    return KERR_NOMEM;
+  struct text_style cs = style(c->body * 4 / 5, PAGE_SPAN_ITALIC, TEXT_ALIGN_START);
+  if (images_size(path, &iw, &ih, &ie) != 0) {
+    /* Missing or broken image: say so in its place, readably. */
+    (void)e;
+    int h = put_text(c->f, it, &item->bx, b->caption && *b->caption ? b->caption : b->src, &cs,
+                     0, 0, w, C_MUTED, bi, NULL, e);
+    item->h = h > 0 ? h : 0;
+    return 1; /* reported by the caller */
+  }
+  /* Caption height first, so the picture takes what remains. */
+  struct text_block tb = {0};
+  int cap_h = 0;
+  if (b->caption && *b->caption) {
+    if (text_layout_plain(c->f, b->caption, &cs, w, &tb, e) == 0)
+      cap_h = tb.height + c->body / 3;
+  }
+  int img_h = (int)((double)w * ih / iw);
+  int img_w = w;
+  if (img_h > max_h - cap_h) {
+    img_h = max_h - cap_h;
+    if (img_h < c->body * 3)
+      img_h = c->body * 3;
+    img_w = (int)((double)img_h * iw / ih);
+    if (img_w > w)
+      img_w = w;
+  }
+  struct box *x = boxes_add(&item->bx, BOX_IMAGE, bi);
+  if (x) {
+    x->r = (SDL_Rect){0, 0, img_w, img_h};
+    x->path = strdup(path);
+    x->cover = 0;
+  }
+  if (tb.n_lines) {
+    add_lines(&item->bx, &tb, 0, tb.n_lines, 0, img_h + c->body / 3, C_MUTED, cs.px, bi);
+    it->missing += tb.missing;
+  }
+  text_block_free(&tb);
+  item->h = img_h + cap_h;
+  return 0;
+}
+
+/* Builds every flow item for the text column. The image, when it goes in a
+ * side column, is skipped here. */
+static int build_items(struct ctx *c, struct items *it, int side_image, int stack_image_max_h,
+                       struct kerr *e)
+{
+  const struct page *p = c->in->page;
+  int head_done = 0;
+  int img = find_image(p);
+  for (size_t i = 0; i < p->n_blocks; i++) {
+    const struct page_block *b = &p->blocks[i];
+    int bi = (int)i;
+    int rc = 0;
+    switch (b->type) {
+    case PAGE_HEADING: {
+      int lvl = b->level;
+      int px = lvl <= 1 ? c->body * 8 / 5 : lvl == 2 ? c->body * 5 / 4 : c->body * 11 / 10;
+      struct text_style st = style(px, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+      st.line_spacing = 1.15f;
+      int gap = it->n == 0 ? 0 : lvl <= 2 ? c->body : c->body * 3 / 4;
+      rc = add_text(c->f, it, b->spans, b->n_spans, &st, 0, c->col_w, lvl <= 1 ? c->accent : C_HEAD,
+                    gap, bi, 1, e);
+      if (!rc && it->n) {
+        it->v[it->n - 1].keep_next = 1;
+        /* The opening heading(s) head every continuation part. */
+        if (!head_done && (i == 0 || (i == 1 && p->blocks[0].type == PAGE_HEADING)))
+          it->v[it->n - 1].header = 1;
+      }
+      break;
+    }
+    case PAGE_PARAGRAPH:
+    case PAGE_QUOTE: {
+      head_done = 1;
+      struct text_style st = style(c->body, b->type == PAGE_QUOTE ? PAGE_SPAN_ITALIC : 0, TEXT_ALIGN_START);
+      int indent = b->type == PAGE_QUOTE ? c->body : 0;
+      size_t first = it->n;
+      rc = add_text(c->f, it, b->spans, b->n_spans, &st, indent, c->col_w - indent,
+                    b->type == PAGE_QUOTE ? C_MUTED : C_TEXT, it->n ? c->body * 3 / 5 : 0, bi, 0, e);
+      if (!rc && b->type == PAGE_QUOTE)
+        for (size_t k = first; k < it->n; k++) {
+          struct box *bar = boxes_add(&it->v[k].bx, BOX_FILL, bi);
+          if (bar) {
+            bar->r = (SDL_Rect){0, 0, c->body / 6 > 2 ? c->body / 6 : 2, it->v[k].h};
+            bar->color = c->accent;
+          }
+        }
+      break;
+    }
+    case PAGE_LIST_ITEM: {
+      head_done = 1;
+      struct text_style st = style(c->body, 0, TEXT_ALIGN_START);
+      int level = b->level > 0 ? b->level : 1;
+      int indent = (level - 1) * c->body * 6 / 5;
+      int hang = c->body * 6 / 5;
+      char marker[16];
+      if (b->ordered)
+        snprintf(marker, sizeof marker, "%d.", b->number);
+      else
+        snprintf(marker, sizeof marker, "%s", level == 1 ? "\xE2\x80\xA2" : "\xE2\x80\x93");
+      size_t first = it->n;
+      int prev_list = i > 0 && p->blocks[i - 1].type == PAGE_LIST_ITEM;
+      rc = add_text(c->f, it, b->spans, b->n_spans, &st, indent + hang, c->col_w - indent - hang,
+                    C_TEXT, it->n ? (prev_list ? c->body * 2 / 5 : c->body * 3 / 5) : 0, bi, 0, e);
+      if (!rc && it->n > first) {
+        struct text_style ms = style(c->body, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+        put_text(c->f, it, &it->v[first].bx, marker, &ms, indent, 0, hang, c->accent, bi, NULL, e);
+      }
+      break;
+    }
+    case PAGE_IMAGE:
+      head_done = 1;
+      if ((int)i == img && side_image)
+        break;
+      rc = build_image(c, it, b, bi, c->col_w, stack_image_max_h, it->n ? c->body : 0, e);
+      if (rc > 0)
+        rc = 0;
+      break;
+    case PAGE_STATS: head_done = 1; rc = build_stats(c, it, b, bi, e); break;
+    case PAGE_HOTLINES: head_done = 1; rc = build_hotlines(c, it, b, bi, e); break;
+    case PAGE_CONTACTS: head_done = 1; rc = build_contacts(c, it, b, bi, e); break;
+    case PAGE_QR: head_done = 1; rc = build_qr(c, it, b, bi, e); break;
+    case PAGE_RULE: {
+      head_done = 1;
+      struct item *item = items_add(it, c->body / 2);
+      if (item) {
+        struct box *x = boxes_add(&item->bx, BOX_FILL, bi);
+        if (x) {
+          x->r = (SDL_Rect){0, 0, c->col_w, c->body / 12 > 1 ? c->body / 12 : 1};
+          x->color = C_MUTED;
+        }
+        item->h = c->body / 2;
+      }
+      break;
+    }
+    }
+    if (rc < 0)
+      return rc;
+    if (it->oom)
+      return kerr_set(e, KERR_NOMEM, "out of memory laying out the page");
+  }
+  for (size_t i = 0; i < it->n; i++)
+    if (it->v[i].bx.oom)
+      return kerr_set(e, KERR_NOMEM, "out of memory laying out the page");
+  return 0;
+}
+
+/* Splits the items into parts of at most avail_h pixels. Fills starts[]
+ * with the first item of each part and returns the part count. Header
+ * items are repeated, so their height is reserved on later parts. */
+static int paginate(const struct items *it, int avail_h, size_t *starts, int max_parts)
+{
+  int header_h = 0;
+  for (size_t i = 0; i < it->n && it->v[i].header; i++)
+    header_h += it->v[i].h + (i ? it->v[i].gap : 0);
+  int parts = 0;
+  size_t i = 0;
+  while (i < it->n && parts < max_parts) {
+    starts[parts++] = i;
+    int y = parts > 1 ? header_h : 0;
+    int placed = 0;
+    size_t last_ok = i; /* last index after which we may break */
+    size_t j = i;
+    for (; j < it->n; j++) {
+      int gap = (placed || parts > 1) ? it->v[j].gap : 0;
+      if (placed && y + gap + it->v[j].h > avail_h)
+        break;
+      y += gap + it->v[j].h;
+      placed++;
+      if (!it->v[j].keep_next)
+        last_ok = j + 1;
+    }
+    if (j < it->n && last_ok > i && last_ok < j)
+      j = last_ok;
+    if (j == i)
+      j = i + 1; /* an item taller than the page: it stands alone */
+    i = j;
+  }
+  return parts;
+}
+
+static int total_height(const struct items *it)
+{
+  int y = 0;
+  for (size_t i = 0; i < it->n; i++)
+    y += (i ? it->v[i].gap : 0) + it->v[i].h;
+  return y;
+}
+
+static void add_problem(struct layout *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_problem(struct layout *l, const char *fmt, ...)
+{
+  struct layout_problem *np = realloc(l->problems, (l->n_problems + 1) * sizeof *np);
+  if (!np)
+    return;
+  l->problems = np;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(l->problems[l->n_problems++].msg, sizeof np->msg, fmt, ap);
+  va_end(ap);
+}
+
+void layout_free(struct layout *l)
+{
+  if (!l)
+    return;
+  for (size_t i = 0; i < l->n_boxes; i++)
+    box_free_fields(&l->boxes[i]);
+  free(l->boxes);
+  free(l->problems);
+  free(l);
+}
+
+/* Moves the boxes of item src into dst, offset by (dx, dy). */
+static void place_item(struct boxes *dst, struct item *src, int dx, int dy, int copy)
+{
+  for (size_t k = 0; k < src->bx.n; k++) {
+    struct box *x = boxes_add(dst, src->bx.v[k].kind, src->bx.v[k].block);
+    if (!x)
+      return;
+    *x = src->bx.v[k];
+    x->r.x += dx;
+    x->r.y += dy;
+    if (copy) {
+      x->text = src->bx.v[k].text ? strdup(src->bx.v[k].text) : NULL;
+      x->path = src->bx.v[k].path ? strdup(src->bx.v[k].path) : NULL;
+    } else {
+      src->bx.v[k].text = NULL;
+      src->bx.v[k].path = NULL;
+    }
+  }
+}
+
+int layout_page(struct fonts *f, const struct layout_input *in, int part, struct layout **out,
+                struct kerr *e)
+{
+  *out = NULL;
+  struct layout *l = calloc(1, sizeof *l);
+  if (!l)
+    return kerr_set(e, KERR_NOMEM, "out of memory laying out %s", in->page->name);
+  l->w = in->w;
+  l->h = in->h;
+  int s = in->w < in->h ? in->w : in->h;
+  int margin = s * 45 / 1000;
+  int foot_h = s * 85 / 1000;
+  int content_x = margin, content_y = margin;
+  int content_w = in->w - 2 * margin;
+  int content_h = in->h - foot_h - 2 * margin;
+
+  struct ctx c = {f, in, 0, content_w, in->w * 4 >= in->h * 5, in->accent};
+  if (!c.accent.a)
+    c.accent = C_ACCENT;
+  const struct page *p = in->page;
+  int img = find_image(p);
+  int side = img >= 0 && c.landscape && p->layout != PAGE_LAYOUT_TEXT && p->layout != PAGE_LAYOUT_IMAGE_TOP;
+  int image_left = side && p->layout == PAGE_LAYOUT_IMAGE_LEFT;
+  int gutter = margin;
+  int side_w = side ? (content_w - gutter) * 42 / 100 : 0;
+  c.col_w = side ? content_w - gutter - side_w : content_w;
+  int text_x = content_x + (image_left ? side_w + gutter : 0);
+
+  int min_px = layout_min_body_px(in->w, in->h);
+  l->min_px = min_px;
+  struct items it = {0};
+  size_t starts[64];
+  int parts = 1;
+  int rc = 0;
+  for (int body = layout_pref_body_px(in->w, in->h);; body = body * 93 / 100) {
+    if (body < min_px)
+      body = min_px;
+    c.body = body;
+    items_clear(&it);
+    rc = build_items(&c, &it, side, content_h * 45 / 100, e);
+    if (rc)
+      break;
+    if (total_height(&it) <= content_h && !it.overflow) {
+      parts = 1;
+      starts[0] = 0;
+      break;
+    }
+    if (body == min_px) {
+      parts = paginate(&it, content_h, starts, 64);
+      break;
+    }
+  }
+  if (rc) {
+    items_clear(&it);
+    layout_free(l);
+    return rc;
+  }
+  l->body_px = c.body;
+  l->n_parts = parts;
+  if (part >= parts)
+    part = parts - 1;
+  l->part = part;
+
+  struct boxes bx = {0};
+  /* Background and footer band. */
+  struct box *bg = boxes_add(&bx, BOX_FILL, -1);
+  if (bg) {
+    bg->r = (SDL_Rect){0, 0, in->w, in->h};
+    bg->color = C_BG;
+  }
+  struct box *band = boxes_add(&bx, BOX_FILL, -1);
+  if (band) {
+    band->r = (SDL_Rect){0, in->h - foot_h, in->w, foot_h};
+    band->color = C_FOOT_BG;
+  }
+  {
+    struct items fit = {0};
+    struct boxes *fb = &bx;
+    int fpx = foot_h * 36 / 100;
+    struct text_style fs = style(fpx, 0, TEXT_ALIGN_START);
+    fs.line_spacing = 1.0f;
+    char right[128];
+    if (parts > 1)
+      snprintf(right, sizeof right, "%s%s%d/%d", in->footer_right ? in->footer_right : "",
+               in->footer_right ? "   \xC2\xB7   " : "", part + 1, parts);
+    else
+      snprintf(right, sizeof right, "%s", in->footer_right ? in->footer_right : "");
+    int rw = 0;
+    struct text_block tb;
+    int ty = in->h - foot_h + (foot_h - TTF_FontHeight(fonts_face(f, 0, FONTS_REGULAR, fpx))) / 2;
+    if (right[0] && text_layout_plain(f, right, &fs, content_w, &tb, e) == 0) {
+      rw = tb.width;
+      add_lines(fb, &tb, 0, tb.n_lines > 0 ? 1 : 0, in->w - margin - rw, ty, C_FOOT_TEXT, fpx, -1);
+      text_block_free(&tb);
+    }
+    if (in->footer_left && *in->footer_left) {
+      int lw = content_w - rw - margin;
+      if (lw > 0 && text_layout_plain(f, in->footer_left, &fs, lw, &tb, e) == 0) {
+        add_lines(fb, &tb, 0, tb.n_lines > 0 ? 1 : 0, margin, ty, C_FOOT_TEXT, fpx, -1);
+        fit.missing += tb.missing;
+        text_block_free(&tb);
+      }
+    }
+    it.missing += fit.missing;
+  }
+
+  /* The text column for this part. */
+  size_t from = starts[part];
+  size_t to = part + 1 < parts ? starts[part + 1] : it.n;
+  int y = content_y;
+  int used = 0;
+  if (part > 0)
+    for (size_t i = 0; i < it.n && it.v[i].header; i++) {
+      y += (i ? it.v[i].gap : 0);
+      place_item(&bx, &it.v[i], text_x, y, 1);
+      y += it.v[i].h;
+      used = 1;
+    }
+  for (size_t i = from; i < to; i++) {
+    if (used)
+      y += it.v[i].gap;
+    place_item(&bx, &it.v[i], text_x, y, 0);
+    y += it.v[i].h;
+    used = 1;
+  }
+  int text_bottom = y;
+
+  /* The side image on the first part, vertically centred on the text when
+   * the text is short, else at the top. */
+  if (side && part == 0) {
+    struct items sit = {0};
+    int body = c.body;
+    c.col_w = side_w;
+    int rc2 = build_image(&c, &sit, &p->blocks[img], img, side_w, content_h, 0, e);
+    c.body = body;
+    if (rc2 > 0)
+      add_problem(l, "%s:%d: image '%s' is missing or unreadable", p->name, p->blocks[img].line,
+                  p->blocks[img].src);
+    if (rc2 >= 0 && sit.n) {
+      int sx = image_left ? content_x : content_x + content_w - side_w;
+      int text_h = text_bottom - content_y;
+      int sy = content_y;
+      if (sit.v[0].h < text_h)
+        sy = content_y + (text_h - sit.v[0].h) / 2;
+      /* Centre a narrower (portrait) picture in its column. */
+      int iw = 0;
+      for (size_t k = 0; k < sit.v[0].bx.n; k++)
+        if (sit.v[0].bx.v[k].kind == BOX_IMAGE)
+          iw = sit.v[0].bx.v[k].r.w;
+      place_item(&bx, &sit.v[0], sx + (iw && iw < side_w ? (side_w - iw) / 2 : 0), sy, 0);
+    }
+    it.missing += sit.missing;
+    items_clear(&sit);
+  }
+
+  if (it.missing)
+    add_problem(l, "%s: %d character%s not covered by any font", p->name, it.missing,
+                it.missing == 1 ? " is" : "s are");
+  for (size_t i = 0; i < p->n_blocks; i++)
+    if (p->blocks[i].type == PAGE_IMAGE && p->blocks[i].src && (int)i != img) {
+      char path[2048];
+      int w, h;
+      struct kerr ie;
+      snprintf(path, sizeof path, "%s/%s", in->root, p->blocks[i].src);
+      if (images_size(path, &w, &h, &ie))
+        add_problem(l, "%s:%d: image '%s' is missing or unreadable", p->name, p->blocks[i].line,
+                    p->blocks[i].src);
+    }
+  items_clear(&it);
+  if (bx.oom) {
+    boxes_clear(&bx);
+    layout_free(l);
+    return kerr_set(e, KERR_NOMEM, "out of memory laying out %s", p->name);
+  }
+  l->boxes = bx.v;
+  l->n_boxes = bx.n;
+  /* Checks that need no golden image. */
+  for (size_t i = 0; i < l->n_boxes; i++) {
+    SDL_Rect r = l->boxes[i].r;
+    if (r.x < 0 || r.y < 0 || r.x + r.w > in->w || r.y + r.h > in->h)
+      add_problem(l, "%s: a box (%d,%d %dx%d) lies outside the %dx%d page", p->name, r.x, r.y,
+                  r.w, r.h, in->w, in->h);
+    if (l->boxes[i].kind == BOX_TEXT && l->boxes[i].block >= 0 && l->boxes[i].px < min_px * 4 / 5)
+      add_problem(l, "%s: text at %d px is below the readable minimum of %d px", p->name,
+                  l->boxes[i].px, min_px * 4 / 5);
+    if (l->boxes[i].block >= 0 && l->boxes[i].kind != BOX_FILL && r.y + r.h > in->h - foot_h)
+      add_problem(l, "%s: content runs into the footer band", p->name);
+  }
+  *out = l;
+  return 0;
+}

@@ -1,0 +1,65 @@
+/* layout.h — places a page's blocks on a screen of a given size: picks the
+ * type size (as large as fits, never below the readable minimum), columns in
+ * landscape and a stack in portrait, and continuation parts when even the
+ * minimum size does not fit. The result is a flat list of boxes that
+ * paint.c draws; nothing in a layout depends on SDL's renderer. */
+#ifndef KIOSK_RENDER_LAYOUT_H
+#define KIOSK_RENDER_LAYOUT_H
+
+#include <SDL.h>
+
+#include "core/page.h"
+#include "render/fonts.h"
+
+enum box_kind { BOX_FILL, BOX_TEXT, BOX_IMAGE, BOX_QR };
+
+struct box {
+  enum box_kind kind;
+  SDL_Rect r;
+  SDL_Color color;
+  int block;          /* index of the page block it belongs to; -1 for chrome */
+  TTF_Font *font;     /* BOX_TEXT: owned by the font set */
+  char *text;         /* BOX_TEXT: UTF-8; BOX_QR: the encoded data; owned */
+  char *path;         /* BOX_IMAGE: file path; owned */
+  int cover;          /* BOX_IMAGE: crop to fill (else fit inside) */
+  int px;             /* BOX_TEXT: font size, for the readability check */
+};
+
+/* A problem found while laying out (for --strict and lint). */
+struct layout_problem {
+  char msg[300];
+};
+
+struct layout_input {
+  const struct page *page;
+  const char *root;          /* pack folder: image paths are relative to it */
+  const char *footer_left;   /* e.g. the pack title; may be NULL */
+  const char *footer_right;  /* e.g. "3 / 7"; may be NULL */
+  int w, h;                  /* screen size in pixels */
+  SDL_Color accent;          /* headings and numbers; {0} for the default */
+};
+
+struct layout {
+  int w, h;
+  int part, n_parts;         /* continuation parts: 0-based part shown here */
+  int body_px;               /* the body size chosen */
+  int min_px;                /* the readable minimum for this screen */
+  struct box *boxes;
+  size_t n_boxes;
+  struct layout_problem *problems;
+  size_t n_problems;
+};
+
+/* The smallest body text for a screen of w×h pixels, and the size a page
+ * starts from before shrinking to fit. */
+int layout_min_body_px(int w, int h);
+int layout_pref_body_px(int w, int h);
+
+/* Lays out part `part` of the page (0 for the first). Returns a new layout
+ * (free with layout_free()); out->n_parts tells how many parts there are. */
+int layout_page(struct fonts *f, const struct layout_input *in, int part, struct layout **out,
+                struct kerr *e);
+
+void layout_free(struct layout *l);
+
+#endif
