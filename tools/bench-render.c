@@ -1,2 +1,94 @@
-/* placeholder replaced below */
-int main(void) { return 0; }
+/* kiosk-bench-render — times painting pages the way the kiosk does.
+ *
+ *   kiosk-bench-render WxH RUNS PACKDIR...
+ *
+ * For every page of every pack (each language) it reads, lays out and
+ * paints the first part RUNS times after one warm-up (glyph caches full;
+ * the image is decoded and scaled in every run, as in the kiosk) and prints, in milliseconds, the
+ * median over pages of each page's median, and the range over all runs. */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "app/player.h"
+#include "core/deck.h"
+#include "render/fonts.h"
+#include "render/images.h"
+
+static double now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+  int w, h, runs;
+  if (argc < 4 || sscanf(argv[1], "%dx%d", &w, &h) != 2 || (runs = atoi(argv[2])) < 1) {
+    fprintf(stderr, "usage: kiosk-bench-render WxH RUNS PACKDIR...\n");
+    return 2;
+  }
+  if (SDL_Init(SDL_INIT_EVENTS) || TTF_Init()) {
+    fprintf(stderr, "kiosk-bench-render: cannot start SDL\n");
+    return 2;
+  }
+  IMG_Init(IMG_INIT_JPG | IMG_INIT_PNG);
+  struct kerr e;
+  struct fonts *f = NULL;
+  if (fonts_open(NULL, &f, &e)) {
+    fprintf(stderr, "kiosk-bench-render: %s\n", e.msg);
+    return 2;
+  }
+  struct deck *d = deck_new();
+  for (int i = 3; i < argc; i++)
+    if (deck_add_dir(d, argv[i], &e)) {
+      fprintf(stderr, "kiosk-bench-render: %s\n", e.msg);
+      return 2;
+    }
+  struct player *pl = player_new(d, f);
+  size_t n = deck_count(d);
+  double *med = calloc(n ? n : 1, sizeof *med);
+  double *t = calloc((size_t)runs, sizeof *t);
+  double lo = 1e9, hi = 0;
+  for (size_t i = 0; i < n; i++) {
+    struct slide s;
+    if (player_render(pl, i, 0, w, h, &s, &e) == 0)
+      slide_clear(&s);
+    for (int r = 0; r < runs; r++) {
+      images_flush(); /* the kiosk decodes each page's image afresh */
+      double t0 = now_ms();
+      if (player_render(pl, i, 0, w, h, &s, &e)) {
+        fprintf(stderr, "kiosk-bench-render: %s\n", e.msg);
+        return 1;
+      }
+      t[r] = now_ms() - t0;
+      slide_clear(&s);
+      if (t[r] < lo) lo = t[r];
+      if (t[r] > hi) hi = t[r];
+    }
+    qsort(t, (size_t)runs, sizeof *t, cmp);
+    med[i] = t[runs / 2];
+  }
+  qsort(med, n, sizeof *med, cmp);
+  printf("%.1f %.1f %.1f %zu\n", n ? med[n / 2] : 0.0, n ? lo : 0.0, n ? hi : 0.0, n);
+  free(t);
+  free(med);
+  player_free(pl);
+  deck_free(d);
+  fonts_close(f);
+  images_flush();
+  IMG_Quit();
+  TTF_Quit();
+  SDL_Quit();
+  return 0;
+}

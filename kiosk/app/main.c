@@ -190,6 +190,10 @@ int main(int argc, char **argv)
     size_t ne;
     int np;
     player_next(pl, cur.entry, cur.part, cur.n_parts, &ne, &np);
+    /* Back at the first page: with --once, this round is the last. */
+    int round_done = o.once && np == 0 && (ne == 0 || ne == (size_t)-1);
+    if (round_done && screen_headless(screen))
+      break;
     if (render_slide(pl, deck, ne, np, w, h, &next)) {
       status = 1;
       break;
@@ -223,7 +227,7 @@ int main(int argc, char **argv)
       } else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_EXPOSED)
         screen_refresh(screen);
     }
-    if (quit_requested)
+    if (quit_requested || (round_done && !resized))
       break;
     if (resized) {
       /* Lay out the same slide again for the new size. */
@@ -245,6 +249,12 @@ int main(int argc, char **argv)
   }
   if (quit_requested)
     log_info("stopping on request");
+  if (o.strict && player_problems(pl)) {
+    fprintf(stderr, "kiosk: --strict: %d problem%s found on the pages shown (listed above)\n",
+            player_problems(pl), player_problems(pl) == 1 ? "" : "s");
+    if (!status)
+      status = 1;
+  }
 
   /* Teardown. */
   slide_clear(&cur);

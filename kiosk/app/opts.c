@@ -22,6 +22,10 @@ void opts_usage(void *out)
       "  --size WxH              page size for --headless, e.g. --size 1920x1080\n"
       "  --screenshots DIR       write each page shown as DIR/page-NNN.png\n"
       "  --pages N               exit after showing N pages\n"
+      "  --once                  exit after showing every page once\n"
+      "  --strict                exit with status 1 if any page had a problem (a\n"
+      "                          character no font has, text below the readable\n"
+      "                          minimum, a box off the page, a missing image)\n"
       "\n"
       "Content:\n"
       "  --pack-dir DIR          show an unpacked pack source folder (repeatable;\n"
@@ -111,6 +115,10 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
       o->version = 1;
     else if (!strcmp(a, "--headless"))
       o->headless = 1;
+    else if (!strcmp(a, "--once"))
+      o->once = 1;
+    else if (!strcmp(a, "--strict"))
+      o->strict = 1;
     else if (!strcmp(a, "--quiet"))
       o->quiet = 1;
     else if (!strcmp(a, "--window"))

@@ -21,6 +21,8 @@ struct opts {
   int quiet;               /* --quiet: only warnings and errors */
   double speed;            /* --speed X: durations divided by X (tests) */
   const char *ready_file;  /* --ready-file FILE: written when the first page is shown */
+  int once;                /* --once: exit after one full round of the pages */
+  int strict;              /* --strict: exit 1 if any page had a problem */
 };
 
 /* Parses argv into o (zeroed first). On a bad argument returns KERR_USAGE and

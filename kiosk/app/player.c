@@ -84,7 +84,7 @@ int player_render(struct player *p, size_t entry, int part, int w, int h, struct
   if (en)
     snprintf(pos, sizeof pos, "%d / %d", en->index + 1, en->n_pages);
   struct layout_input in = {pg, en ? en->root : ".", en ? en->title : "Information kiosk",
-                            pos, w, h, {0, 0, 0, 0}};
+                            pos, w, h, {0, 0, 0, 0}, en ? en->lang : "en"};
   struct layout *l = NULL;
   rc = layout_page(p->fonts, &in, part, &l, e);
   if (rc) {

@@ -1,6 +1,6 @@
 /* layout.c — turns a page into boxes for one screen size.
  *
- * Sizes come from the screen's short side: body text starts at 1/22 of it
+ * Sizes come from the screen's short side: body text starts at 1/19 of it
  * and may shrink to 1/30 (36 px on a 1080-line screen: about 11 mm capitals
  * on a 43-inch panel, readable from three metres), never below 16 px. The
  * page is built as a column of flow items (a line of text, an image, a row
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "render/images.h"
 #include "render/text.h"
@@ -39,10 +40,10 @@ int layout_min_body_px(int w, int h)
   return px < 16 ? 16 : px;
 }
 
-int layout_pref_body_px(int w, int h)
+int layout_max_body_px(int w, int h)
 {
   int s = w < h ? w : h;
-  int px = s / 22;
+  int px = s / 19;
   int min = layout_min_body_px(w, h);
   return px < min ? min : px;
 }
@@ -181,7 +182,8 @@ static int add_text(struct fonts *f, struct items *it, const struct page_span *s
         break;
       add_lines(&item->bx, &tb, l, l + 1, x, 0, color, st->px, block);
       item->h = tb.lines[l].height;
-      item->keep_next = 0;
+      /* No single line alone at the foot or the head of a part. */
+      item->keep_next = tb.n_lines > 1 && (l == 0 || l + 2 == tb.n_lines);
     }
   }
   text_block_free(&tb);
@@ -222,10 +224,43 @@ struct ctx {
   SDL_Color accent;
 };
 
-static const char *channel_label(const char *ch)
+/* Channel names of the hotlines block in the languages the kiosk serves;
+ * an unknown channel is shown as written. */
+static const struct {
+  const char *key;
+  const char *names[8]; /* en ru kk ky tg uz tk fa */
+} channels[] = {
+    {"phone", {"phone", "телефон", "телефон", "телефон", "телефон", "telefon", "telefon", "تلفن"}},
+    {"mobile", {"mobile", "мобильный", "ұялы телефон", "мобилдик", "мобилӣ", "mobil", "mobil", "موبایل"}},
+    {"whatsapp", {"WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "واتس‌اپ"}},
+    {"instagram", {"Instagram", "Instagram", "Instagram", "Instagram", "Instagram", "Instagram", "Instagram", "اینستاگرام"}},
+    {"telegram", {"Telegram", "Telegram", "Telegram", "Telegram", "Telegram", "Telegram", "Telegram", "تلگرام"}},
+};
+static const char *const channel_langs[8] = {"en", "ru", "kk", "ky", "tg", "uz", "tk", "fa"};
+
+static const char *channel_label(const char *ch, const char *lang)
 {
-  if (!ch || !*ch) return "";
+  if (!ch || !*ch)
+    return "";
+  int li = 0;
+  for (int i = 0; lang && i < 8; i++)
+    if (!strcmp(lang, channel_langs[i]))
+      li = i;
+  for (size_t k = 0; k < sizeof channels / sizeof channels[0]; k++)
+    if (!strcasecmp(ch, channels[k].key))
+      return channels[k].names[li];
   return ch;
+}
+
+static int text_width(struct fonts *f, const char *s, int px, unsigned flags)
+{
+  struct text_style st = style(px, flags, TEXT_ALIGN_START);
+  struct text_block tb;
+  if (text_layout_plain(f, s, &st, 1 << 20, &tb, NULL))
+    return 0;
+  int w = tb.width;
+  text_block_free(&tb);
+  return w;
 }
 
 static int build_stats(struct ctx *c, struct items *it, const struct page_block *b, int bi,
@@ -275,36 +310,70 @@ static int build_stats(struct ctx *c, struct items *it, const struct page_block 
   return 0;
 }
 
+/* Hotlines are the page's largest type. Cards go in a grid as wide as the
+ * numbers allow; a number is never wrapped: the size shrinks until the
+ * widest number fits its card (down to 1.2x body, then one card a row). */
 static int build_hotlines(struct ctx *c, struct items *it, const struct page_block *b, int bi,
                           struct kerr *e)
 {
   int pad = c->body * 2 / 3;
-  for (size_t r = 0; r < b->n_rows; r++) {
-    const struct page_row *row = &b->rows[r];
-    struct item *item = items_add(it, r == 0 ? c->body : c->body / 2);
+  int n = (int)b->n_rows;
+  int gutter = c->body * 2 / 3;
+  int widest = 0; /* at 100 px */
+  for (int r = 0; r < n; r++) {
+    int w = text_width(c->f, b->rows[r].n_cells > 1 ? b->rows[r].cells[1] : "", 100, PAGE_SPAN_BOLD);
+    if (w > widest)
+      widest = w;
+  }
+  int cols = 1, num_px = c->body * 2;
+  for (int k = n < 3 ? n : 3; k >= 1; k--) {
+    int cell = (c->col_w - gutter * (k - 1)) / k - 2 * pad;
+    int px = widest ? cell * 100 / widest : num_px;
+    if (px >= c->body * 17 / 10 || k == 1) {
+      cols = k;
+      num_px = px < c->body * 2 ? px : c->body * 2;
+      break;
+    }
+  }
+  if (num_px < c->body)
+    num_px = c->body; /* reported as overflow by the text layout if it still does not fit */
+  int cell_w = (c->col_w - gutter * (cols - 1)) / cols;
+  for (int r0 = 0; r0 < n; r0 += cols) {
+    struct item *item = items_add(it, r0 == 0 ? c->body : gutter);
     if (!item)
       return KERR_NOMEM;
-    struct box *card = boxes_add(&item->bx, BOX_FILL, bi);
-    if (!card)
-      return KERR_NOMEM;
-    size_t card_i = item->bx.n - 1;
-    char head[512];
-    const char *country = row->n_cells > 0 ? row->cells[0] : "";
-    const char *ch = row->n_cells > 2 ? channel_label(row->cells[2]) : "";
-    snprintf(head, sizeof head, "%s%s%s", country, *ch ? " \xC2\xB7 " : "", ch);
-    struct text_style hs = style(c->body, 0, TEXT_ALIGN_START);
-    struct text_style ns = style(c->body * 2, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
-    int inner = c->col_w - 2 * pad;
-    int h1 = put_text(c->f, it, &item->bx, head, &hs, pad, pad, inner, C_MUTED, bi, NULL, e);
-    if (h1 < 0)
-      return KERR_NOMEM;
-    int h2 = put_text(c->f, it, &item->bx, row->n_cells > 1 ? row->cells[1] : "", &ns, pad,
-                      pad + h1, inner, c->accent, bi, NULL, e);
-    if (h2 < 0)
-      return KERR_NOMEM;
-    item->h = pad + h1 + h2 + pad;
-    item->bx.v[card_i].r = (SDL_Rect){0, 0, c->col_w, item->h};
-    item->bx.v[card_i].color = C_CARD;
+    int row_h = 0;
+    for (int k = 0; k < cols && r0 + k < n; k++) {
+      const struct page_row *row = &b->rows[r0 + k];
+      int x = k * (cell_w + gutter);
+      if (!boxes_add(&item->bx, BOX_FILL, bi))
+        return KERR_NOMEM;
+      size_t card_i = item->bx.n - 1;
+      item->bx.v[card_i].color = C_CARD;
+      char head[512];
+      const char *country = row->n_cells > 0 ? row->cells[0] : "";
+      const char *ch = row->n_cells > 2 ? channel_label(row->cells[2], c->in->lang) : "";
+      snprintf(head, sizeof head, "%s%s%s", country, *ch ? " \xC2\xB7 " : "", ch);
+      struct text_style hs = style(c->body, 0, TEXT_ALIGN_START);
+      struct text_style ns = style(num_px, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+      ns.line_spacing = 1.1f;
+      int inner = cell_w - 2 * pad;
+      int h1 = put_text(c->f, it, &item->bx, head, &hs, x + pad, pad, inner, C_MUTED, bi, NULL, e);
+      if (h1 < 0)
+        return KERR_NOMEM;
+      int h2 = put_text(c->f, it, &item->bx, row->n_cells > 1 ? row->cells[1] : "", &ns, x + pad,
+                        pad + h1, inner, c->accent, bi, NULL, e);
+      if (h2 < 0)
+        return KERR_NOMEM;
+      int h = pad + h1 + h2 + pad;
+      if (h > row_h)
+        row_h = h;
+      item->bx.v[card_i].r = (SDL_Rect){x, 0, cell_w, 0};
+    }
+    for (size_t i = 0; i < item->bx.n; i++)
+      if (item->bx.v[i].kind == BOX_FILL)
+        item->bx.v[i].r.h = row_h;
+    item->h = row_h;
   }
   return 0;
 }
@@ -432,10 +501,20 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
   const struct page *p = c->in->page;
   int head_done = 0;
   int img = find_image(p);
+  int hero_done = side_image || img < 0;
   for (size_t i = 0; i < p->n_blocks; i++) {
     const struct page_block *b = &p->blocks[i];
     int bi = (int)i;
     int rc = 0;
+    /* Stacked: the page's first image goes right under the heading. */
+    if (!hero_done && b->type != PAGE_HEADING) {
+      hero_done = 1;
+      rc = build_image(c, it, &p->blocks[img], img, c->col_w, stack_image_max_h,
+                       it->n ? c->body * 3 / 4 : 0, e);
+      if (rc < 0)
+        return rc;
+      rc = 0;
+    }
     switch (b->type) {
     case PAGE_HEADING: {
       int lvl = b->level;
@@ -494,8 +573,8 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
     }
     case PAGE_IMAGE:
       head_done = 1;
-      if ((int)i == img && side_image)
-        break;
+      if ((int)i == img)
+        break; /* placed in the side column or under the heading */
       rc = build_image(c, it, b, bi, c->col_w, stack_image_max_h, it->n ? c->body : 0, e);
       if (rc > 0)
         rc = 0;
@@ -571,6 +650,14 @@ static int total_height(const struct items *it)
   return y;
 }
 
+/* Scales every gap to pct percent: at the smallest size, tighter spacing
+ * is better than a continuation part with two lines on it. */
+static void scale_gaps(struct items *it, int pct)
+{
+  for (size_t i = 0; i < it->n; i++)
+    it->v[i].gap = it->v[i].gap * pct / 100;
+}
+
 static void add_problem(struct layout *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add_problem(struct layout *l, const char *fmt, ...)
 {
@@ -640,8 +727,7 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   int image_left = side && p->layout == PAGE_LAYOUT_IMAGE_LEFT;
   int gutter = margin;
   int side_w = side ? (content_w - gutter) * 42 / 100 : 0;
-  c.col_w = side ? content_w - gutter - side_w : content_w;
-  int text_x = content_x + (image_left ? side_w + gutter : 0);
+  int text_x = content_x;
 
   int min_px = layout_min_body_px(in->w, in->h);
   l->min_px = min_px;
@@ -649,22 +735,50 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   size_t starts[64];
   int parts = 1;
   int rc = 0;
-  for (int body = layout_pref_body_px(in->w, in->h);; body = body * 93 / 100) {
-    if (body < min_px)
-      body = min_px;
-    c.body = body;
-    items_clear(&it);
-    rc = build_items(&c, &it, side, content_h * 45 / 100, e);
-    if (rc)
-      break;
-    if (total_height(&it) <= content_h && !it.overflow) {
-      parts = 1;
-      starts[0] = 0;
-      break;
+  /* Largest size that fits on one part; a side image gives way to a
+   * stacked one before the text is split into parts. */
+  for (int attempt = 0; attempt < 3; attempt++) {
+    if (side)
+      side_w = (content_w - gutter) * (attempt == 0 ? 42 : 32) / 100;
+    c.col_w = side ? content_w - gutter - side_w : content_w;
+    text_x = content_x + (image_left ? side_w + gutter : 0);
+    int fitted = 0;
+    for (int body = layout_max_body_px(in->w, in->h);; body = body * 93 / 100) {
+      if (body < min_px)
+        body = min_px;
+      c.body = body;
+      items_clear(&it);
+      rc = build_items(&c, &it, side, content_h * 45 / 100, e);
+      if (rc)
+        break;
+      if (getenv("KIOSK_LAYOUT_DEBUG"))
+        fprintf(stderr, "layout %s: body %d px, height %d of %d, overflow %d\n", p->name, body,
+                total_height(&it), content_h, it.overflow);
+      if (total_height(&it) <= content_h && !it.overflow) {
+        parts = 1;
+        starts[0] = 0;
+        fitted = 1;
+        break;
+      }
+      if (body == min_px) {
+        scale_gaps(&it, 55);
+        if (total_height(&it) <= content_h && !it.overflow) {
+          parts = 1;
+          starts[0] = 0;
+          fitted = 1;
+        }
+        break;
+      }
     }
-    if (body == min_px) {
+    if (rc || fitted)
+      break;
+    if (!side || attempt == 2) {
       parts = paginate(&it, content_h, starts, 64);
       break;
+    }
+    if (attempt == 1) {
+      side = 0;
+      image_left = 0;
     }
   }
   if (rc) {

@@ -37,6 +37,7 @@ struct layout_input {
   const char *footer_right;  /* e.g. "3 / 7"; may be NULL */
   int w, h;                  /* screen size in pixels */
   SDL_Color accent;          /* headings and numbers; {0} for the default */
+  const char *lang;          /* language of the page, for built-in words */
 };
 
 struct layout {
@@ -50,10 +51,10 @@ struct layout {
   size_t n_problems;
 };
 
-/* The smallest body text for a screen of w×h pixels, and the size a page
- * starts from before shrinking to fit. */
+/* The smallest body text for a screen of w×h pixels. */
 int layout_min_body_px(int w, int h);
-int layout_pref_body_px(int w, int h);
+/* The largest body size: short pages grow up to it. */
+int layout_max_body_px(int w, int h);
 
 /* Lays out part `part` of the page (0 for the first). Returns a new layout
  * (free with layout_free()); out->n_parts tells how many parts there are. */

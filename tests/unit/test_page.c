@@ -1,0 +1,218 @@
+/* Unit tests for core/page: Markdown and front matter into the page model. */
+#include "ktest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/page.h"
+
+static struct page *parse(const char *md)
+{
+  struct page *p = NULL;
+  struct kerr e;
+  assert_int_equal(page_parse(md, strlen(md), "pages/x.en.md", &p, &e), 0);
+  assert_non_null(p);
+  return p;
+}
+
+static void assert_text(const struct page_block *b, const char *want)
+{
+  char *t = page_block_text(b);
+  assert_string_equal(t, want);
+  free(t);
+}
+
+static void test_front_matter(void **state)
+{
+  (void)state;
+  struct page *p = parse("---\nduration: 25\nlayout: image-left\nalert: true\n---\n# Title\n");
+  assert_int_equal(p->duration_s, 25);
+  assert_int_equal(p->layout, PAGE_LAYOUT_IMAGE_LEFT);
+  assert_true(p->alert);
+  assert_int_equal(p->n_problems, 0);
+  assert_int_equal(p->n_blocks, 1);
+  assert_int_equal(p->blocks[0].type, PAGE_HEADING);
+  assert_int_equal(p->blocks[0].line, 0);
+  page_free(p);
+}
+
+static void test_bad_front_matter_is_reported_with_line(void **state)
+{
+  (void)state;
+  struct page *p = parse("---\nduration: forever\ncolour: red\nno colon here\n---\nText\n");
+  assert_int_equal(p->duration_s, 0);
+  assert_int_equal(p->n_problems, 3);
+  assert_int_equal(p->problems[0].line, 2);
+  assert_string_equal(p->problems[0].msg,
+                      "duration 'forever' must be seconds between 3 and 600, e.g. 'duration: 20'");
+  assert_int_equal(p->problems[1].line, 3);
+  assert_int_equal(p->problems[2].line, 4);
+  /* The page still has its content. */
+  assert_int_equal(p->n_blocks, 1);
+  assert_text(&p->blocks[0], "Text");
+  page_free(p);
+}
+
+static void test_unclosed_front_matter(void **state)
+{
+  (void)state;
+  struct page *p = parse("---\nduration: 10\n# Title\n");
+  assert_true(p->n_problems >= 1);
+  assert_string_equal(p->problems[p->n_problems - 1].msg,
+                      "front matter starts with '---' but has no closing '---' line");
+  page_free(p);
+}
+
+static void test_spans_bold_italic_merged(void **state)
+{
+  (void)state;
+  struct page *p = parse("Helped **3,186 migrants** return *home* today.\n");
+  assert_int_equal(p->n_blocks, 1);
+  const struct page_block *b = &p->blocks[0];
+  assert_int_equal(b->type, PAGE_PARAGRAPH);
+  assert_int_equal(b->n_spans, 5);
+  assert_string_equal(b->spans[1].text, "3,186 migrants");
+  assert_int_equal(b->spans[1].flags, PAGE_SPAN_BOLD);
+  assert_int_equal(b->spans[3].flags, PAGE_SPAN_ITALIC);
+  assert_text(b, "Helped 3,186 migrants return home today.");
+  page_free(p);
+}
+
+static void test_lists_nested_and_ordered(void **state)
+{
+  (void)state;
+  struct page *p = parse("- one\n- two\n  - inner\n\n3. three\n4. four\n");
+  assert_int_equal(p->n_blocks, 5);
+  assert_int_equal(p->blocks[0].type, PAGE_LIST_ITEM);
+  assert_int_equal(p->blocks[0].level, 1);
+  assert_false(p->blocks[0].ordered);
+  assert_text(&p->blocks[1], "two");
+  assert_int_equal(p->blocks[2].level, 2);
+  assert_text(&p->blocks[2], "inner");
+  assert_true(p->blocks[3].ordered);
+  assert_int_equal(p->blocks[3].number, 3);
+  assert_int_equal(p->blocks[4].number, 4);
+  page_free(p);
+}
+
+static void test_image_with_caption_resolved(void **state)
+{
+  (void)state;
+  struct page *p = parse("Intro.\n\n![The border at dawn](../media/border.jpg)\n");
+  assert_int_equal(p->n_blocks, 2);
+  assert_int_equal(p->blocks[1].type, PAGE_IMAGE);
+  assert_string_equal(p->blocks[1].src, "media/border.jpg");
+  assert_string_equal(p->blocks[1].caption, "The border at dawn");
+  assert_int_equal(p->blocks[1].line, 3);
+  assert_int_equal(p->n_problems, 0);
+  page_free(p);
+}
+
+static void test_image_outside_pack_refused(void **state)
+{
+  (void)state;
+  struct page *p = parse("![x](../../etc/passwd)\n\n![y](/abs.jpg)\n\n![z](http://a/b.jpg)\n");
+  assert_int_equal(p->n_problems, 3);
+  for (size_t i = 0; i < p->n_blocks; i++)
+    if (p->blocks[i].type == PAGE_IMAGE)
+      assert_string_equal(p->blocks[i].src, "");
+  page_free(p);
+}
+
+static void test_kiosk_blocks(void **state)
+{
+  (void)state;
+  struct page *p = parse("```stats\n76,698 | Confirmed cases\n470 | Deaths\n```\n\n"
+                         "```hotlines\nKazakhstan | 11616 | phone\n```\n\n"
+                         "```contacts\nTajikistan | dushanbe@iom.int\n```\n");
+  assert_int_equal(p->n_problems, 0);
+  assert_int_equal(p->n_blocks, 3);
+  assert_int_equal(p->blocks[0].type, PAGE_STATS);
+  assert_int_equal(p->blocks[0].n_rows, 2);
+  assert_string_equal(p->blocks[0].rows[0].cells[0], "76,698");
+  assert_string_equal(p->blocks[0].rows[1].cells[1], "Deaths");
+  assert_int_equal(p->blocks[1].type, PAGE_HOTLINES);
+  assert_int_equal(p->blocks[1].rows[0].n_cells, 3);
+  assert_string_equal(p->blocks[1].rows[0].cells[2], "phone");
+  assert_int_equal(p->blocks[2].type, PAGE_CONTACTS);
+  assert_string_equal(p->blocks[2].rows[0].cells[1], "dushanbe@iom.int");
+  page_free(p);
+}
+
+static void test_unknown_block_kept_readable(void **state)
+{
+  (void)state;
+  struct page *p = parse("# T\n\n```weather\nsunny\n```\n");
+  assert_int_equal(p->n_problems, 1);
+  assert_int_equal(p->problems[0].line, 3);
+  assert_string_equal(p->problems[0].msg,
+                      "unknown block 'weather' — use one of stats, hotlines, contacts, qr (its text "
+                      "is shown as a plain paragraph)");
+  assert_int_equal(p->n_blocks, 2);
+  assert_int_equal(p->blocks[1].type, PAGE_PARAGRAPH);
+  assert_text(&p->blocks[1], "sunny");
+  page_free(p);
+}
+
+static void test_bad_row_reported(void **state)
+{
+  (void)state;
+  struct page *p = parse("```stats\n76,698\n```\n");
+  assert_int_equal(p->n_problems, 1);
+  assert_int_equal(p->problems[0].line, 2);
+  assert_string_equal(p->problems[0].msg, "'stats' row has 1 part, expected number | label");
+  page_free(p);
+}
+
+static void test_link_keeps_href(void **state)
+{
+  (void)state;
+  struct page *p = parse("Source: [CAA network](https://caa-network.org/archives/19520).\n");
+  const struct page_block *b = &p->blocks[0];
+  assert_int_equal(b->n_spans, 3);
+  assert_int_equal(b->spans[1].flags, PAGE_SPAN_LINK);
+  assert_string_equal(b->spans[1].href, "https://caa-network.org/archives/19520");
+  page_free(p);
+}
+
+static void test_empty_and_too_big(void **state)
+{
+  (void)state;
+  struct page *p = parse("");
+  assert_int_equal(p->n_blocks, 0);
+  assert_int_equal(p->n_problems, 1);
+  page_free(p);
+  size_t n = PAGE_MAX_BYTES + 1;
+  char *big = malloc(n);
+  memset(big, 'a', n);
+  struct kerr e;
+  assert_int_equal(page_parse(big, n, "pages/big.en.md", &p, &e), KERR_TOOBIG);
+  assert_null(p);
+  free(big);
+}
+
+static void test_load_missing_file(void **state)
+{
+  (void)state;
+  struct page *p;
+  struct kerr e;
+  assert_int_equal(page_load("/nonexistent", "pages/a.en.md", &p, &e), KERR_NOENT);
+  assert_string_equal(e.msg, "/nonexistent/pages/a.en.md: cannot open page: No such file or directory");
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_front_matter),
+    cmocka_unit_test(test_bad_front_matter_is_reported_with_line),
+    cmocka_unit_test(test_unclosed_front_matter),
+    cmocka_unit_test(test_spans_bold_italic_merged),
+    cmocka_unit_test(test_lists_nested_and_ordered),
+    cmocka_unit_test(test_image_with_caption_resolved),
+    cmocka_unit_test(test_image_outside_pack_refused),
+    cmocka_unit_test(test_kiosk_blocks),
+    cmocka_unit_test(test_unknown_block_kept_readable),
+    cmocka_unit_test(test_bad_row_reported),
+    cmocka_unit_test(test_link_keeps_href),
+    cmocka_unit_test(test_empty_and_too_big),
+    cmocka_unit_test(test_load_missing_file),
+};
+KTEST_MAIN(tests)
