@@ -15,8 +15,12 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # Pages x languages in the pack: every one must appear, in order.
-pages=$(sed -n 's/.*"pages"[^[]*\[\([^]]*\)\].*/\1/p' "$pack/pack.json" | tr -d ' "' | tr ',' '\n' | grep -c .)
-langs=$(sed -n 's/.*"languages"[^[]*\[\([^]]*\)\].*/\1/p' "$pack/pack.json" | tr -d ' "' | tr ',' '\n' | grep -c .)
+list_len() { # key: number of strings in the JSON array "key" of pack.json
+  tr -d '\n' < "$pack/pack.json" | sed -n "s/.*\"$1\"[^[]*\[\([^]]*\)\].*/\1/p" |
+    tr -d ' "' | tr ',' '\n' | grep -c .
+}
+pages=$(list_len pages)
+langs=$(list_len languages)
 [ "$pages" -ge 1 ] && [ "$langs" -ge 2 ] || { echo "FAIL: could not read pages/languages of $pack/pack.json"; exit 1; }
 expected=$((pages * langs))
 
