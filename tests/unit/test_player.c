@@ -1,0 +1,142 @@
+/* Unit tests for app/player: slides from deck entries, continuation parts,
+ * the built-in page, and pages that cannot be read. */
+#include "ktest.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/player.h"
+#include "core/page.h"
+
+#define SAMPLE KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07"
+
+static struct fonts *fonts;
+
+static int setup(void **state)
+{
+  (void)state;
+  struct kerr e;
+  IMG_Init(IMG_INIT_JPG | IMG_INIT_PNG);
+  if (TTF_Init())
+    return -1;
+  return fonts_open(NULL, &fonts, &e) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  fonts_close(fonts);
+  IMG_Quit();
+  TTF_Quit();
+  return 0;
+}
+
+static void test_builtin_page_when_nothing_installed(void **state)
+{
+  (void)state;
+  struct deck *d = deck_new();
+  struct player *p = player_new(d, fonts);
+  struct slide s;
+  struct kerr e;
+  assert_int_equal(player_render(p, 0, 0, 1280, 720, &s, &e), 0);
+  assert_non_null(s.surf);
+  assert_int_equal(s.surf->w, 1280);
+  assert_int_equal(s.entry, (size_t)-1);
+  assert_int_equal(s.problems, 0);
+  assert_int_equal(s.duration_ms, PLAYER_DEFAULT_DURATION_S * 1000);
+  size_t ne;
+  int np;
+  player_next(p, s.entry, s.part, s.n_parts, &ne, &np);
+  assert_int_equal(ne, (size_t)-1);
+  slide_clear(&s);
+  assert_null(s.surf);
+  player_free(p);
+  deck_free(d);
+}
+
+static void test_sample_pages_render_with_their_duration(void **state)
+{
+  (void)state;
+  struct deck *d = deck_new();
+  struct kerr e;
+  assert_int_equal(deck_add_dir(d, SAMPLE, &e), 0);
+  struct player *p = player_new(d, fonts);
+  struct slide s;
+  assert_int_equal(player_render(p, 0, 0, 1920, 1080, &s, &e), 0);
+  assert_int_equal(s.entry, 0);
+  assert_int_equal(s.problems, 0);
+  /* The duration is the one in the page's front matter. */
+  struct page *pg;
+  assert_int_equal(page_load(SAMPLE, deck_get(d, 0)->page, &pg, &e), 0);
+  assert_true(pg->duration_s > 0);
+  assert_int_equal(s.duration_ms, pg->duration_s * 1000);
+  page_free(pg);
+  slide_clear(&s);
+  assert_int_equal(player_problems(p), 0);
+  player_free(p);
+  deck_free(d);
+}
+
+static void test_next_walks_parts_then_entries_and_wraps(void **state)
+{
+  (void)state;
+  struct deck *d = deck_new();
+  struct kerr e;
+  assert_int_equal(deck_add_dir(d, SAMPLE, &e), 0);
+  struct player *p = player_new(d, fonts);
+  size_t n = deck_count(d), ne;
+  int np;
+  player_next(p, 0, 0, 2, &ne, &np);
+  assert_int_equal(ne, 0);
+  assert_int_equal(np, 1);
+  player_next(p, 0, 1, 2, &ne, &np);
+  assert_int_equal(ne, 1);
+  assert_int_equal(np, 0);
+  player_next(p, n - 1, 0, 1, &ne, &np);
+  assert_int_equal(ne, 0);
+  player_free(p);
+  deck_free(d);
+}
+
+static void test_unreadable_page_is_an_error_not_a_crash(void **state)
+{
+  (void)state;
+  char dir[] = "/tmp/kiosk-test-player-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[256];
+  snprintf(path, sizeof path, "%s/pack.json", dir);
+  FILE *f = fopen(path, "w");
+  fputs("{\"id\":\"x\",\"version\":1,\"title\":\"X\",\"created\":\"2020-07-10T00:00:00Z\","
+        "\"languages\":[\"en\"],\"pages\":[\"gone\"]}", f);
+  fclose(f);
+  struct deck *d = deck_new();
+  struct kerr e;
+  assert_int_equal(deck_add_dir(d, dir, &e), 0);
+  struct player *p = player_new(d, fonts);
+  struct slide s;
+  assert_int_equal(player_render(p, 0, 0, 800, 480, &s, &e), KERR_NOENT);
+  assert_null(s.surf);
+  assert_non_null(strstr(e.msg, "pages/gone.en.md: cannot open page"));
+  player_free(p);
+  deck_free(d);
+  remove(path);
+  rmdir(dir);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_builtin_page_when_nothing_installed),
+    cmocka_unit_test(test_sample_pages_render_with_their_duration),
+    cmocka_unit_test(test_next_walks_parts_then_entries_and_wraps),
+    cmocka_unit_test(test_unreadable_page_is_an_error_not_a_crash),
+};
+
+int main(int argc, char **argv)
+{
+  if (argc > 1)
+    cmocka_set_test_filter(argv[1]);
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
