@@ -763,42 +763,70 @@ static int check_file_dups(struct manifest_box *b, struct kerr *e)
       return kerr_set(e, KERR_PATH, WHERE ": \"files\" lists \"%s\" twice",
                       q);
     }
+  /* by_idx[i] is the folded path of files[i]; folded is the same strings
+   * sorted, for duplicates and for lookups. */
+  char **by_idx = calloc(n, sizeof *by_idx);
   char **folded = calloc(n, sizeof *folded);
-  if (!folded)
-    return kerr_set(e, KERR_NOMEM, WHERE ": out of memory");
   int rc = 0;
+  if (!by_idx || !folded)
+    rc = kerr_set(e, KERR_NOMEM, WHERE ": out of memory");
   for (size_t i = 0; i < n && rc == 0; i++) {
-    folded[i] = fold_dup(m->files[i].path);
-    if (!folded[i])
+    by_idx[i] = fold_dup(m->files[i].path);
+    if (!by_idx[i])
       rc = kerr_set(e, KERR_NOMEM, WHERE ": out of memory");
+    folded[i] = by_idx[i];
   }
   if (rc == 0) {
     qsort(folded, n, sizeof *folded, cmp_str);
-    for (size_t i = 1; i < n; i++)
+    for (size_t i = 1; i < n && rc == 0; i++)
       if (strcmp(folded[i - 1], folded[i]) == 0) {
         /* Name the two originals, not the folded key. */
         const char *a = NULL, *bb = NULL;
-        for (size_t j = 0; j < n; j++) {
-          char *f = fold_dup(m->files[j].path);
-          if (f && strcmp(f, folded[i]) == 0) {
+        for (size_t j = 0; j < n; j++)
+          if (strcmp(by_idx[j], folded[i]) == 0) {
             if (!a)
               a = m->files[j].path;
             else if (!bb)
               bb = m->files[j].path;
           }
-          free(f);
-        }
         char qa[80], qb[80];
         quote_for_msg(a ? a : folded[i], qa, sizeof qa);
         quote_for_msg(bb ? bb : folded[i], qb, sizeof qb);
         rc = kerr_set(e, KERR_PATH, WHERE ": \"files\" lists \"%s\" and "
                       "\"%s\", which differ only in upper/lower case; "
                       "rename one of them", qa, qb);
-        break;
       }
   }
-  for (size_t i = 0; i < n; i++)
-    free(folded[i]);
+  /* A listed file cannot also be a folder of another listed file
+   * ("media/a" and "media/a/x.png"), in any case. */
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    const char *p = by_idx[i];
+    for (const char *slash = strchr(p, '/'); slash && rc == 0;
+         slash = strchr(slash + 1, '/')) {
+      char prefix[2 * MANIFEST_PATH_MAX + 1];
+      size_t len = (size_t)(slash - p);
+      if (len >= sizeof prefix)
+        break;
+      memcpy(prefix, p, len);
+      prefix[len] = '\0';
+      const char *key = prefix;
+      char **hit = bsearch(&key, folded, n, sizeof *folded, cmp_str);
+      if (!hit)
+        continue;
+      const char *file = *hit;
+      for (size_t j = 0; j < n; j++)
+        if (by_idx[j] == *hit)
+          file = m->files[j].path;
+      char qa[80], qb[80];
+      quote_for_msg(file, qa, sizeof qa);
+      quote_for_msg(m->files[i].path, qb, sizeof qb);
+      rc = kerr_set(e, KERR_PATH, WHERE ": \"files\" lists \"%s\" as a "
+                    "file, but \"%s\" needs it to be a folder", qa, qb);
+    }
+  }
+  for (size_t i = 0; by_idx && i < n; i++)
+    free(by_idx[i]);
+  free(by_idx);
   free(folded);
   return rc;
 }

@@ -79,9 +79,12 @@ struct manifest {
  * manifest; free with manifest_free(). On failure returns KERR_TOOBIG (over
  * MANIFEST_MAX_BYTES), KERR_PARSE (not JSON), KERR_MANIFEST (a field is
  * wrong), KERR_PATH (an unsafe member path), KERR_LIMIT (too many files or
- * pages, or too many bytes) or KERR_NOMEM, with e naming the field, e.g.
+ * pages, or too many bytes), KERR_FORMAT ("format" is not 1) or
+ * KERR_NOMEM, with e naming the field and what is expected, e.g.
  * `pack.json: "version" must be a whole number of 1 or more (found "12")`,
- * and *out is NULL. */
+ * and *out is NULL. The caller prefixes which pack it was (kerr_prefix) and
+ * adds what to do. Paths are also checked for exact and case-only
+ * duplicates and for a file that another path needs as a folder. */
 int manifest_parse(const char *json, size_t len, int flags,
                    struct manifest **out, struct kerr *e);
 

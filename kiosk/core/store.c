@@ -1,0 +1,1303 @@
+/* store.c — installed packs on the kiosk's own filesystem.
+ *
+ * The store promises that a power cut or kill -9 at any instant leaves
+ * exactly the old or the new version of a pack current, that an older
+ * version never comes back (even after its folder is deleted), that a
+ * corrupt current version falls back to the previous one, and that the
+ * time floor only moves forward. Layout under the store folder:
+ *
+ *   lock                        flock()ed by the one process that writes
+ *   packs/<id>/<version>/       one installed version, as verified:
+ *       pack.json                 the exact signed manifest bytes
+ *       pack.json.minisig         its signature, for re-verification
+ *       pages/... media/... fonts/...   the member files
+ *   state/<id>.state            which version is current (see below)
+ *   time-floor                  decimal unix seconds, the time floor
+ *   staging/<id>-<version>-<n>/ installs in progress; emptied at open
+ *
+ * A state file is a few lines of text, replaced only by an atomic rename:
+ *
+ *   kiosk-store-state 1
+ *   id bulletin-2020-07
+ *   current 12          (0: nothing to show)
+ *   previous 11         (0: none)
+ *   floor 12            (highest version ever installed: anti-rollback)
+ *   floor-manifest <64 hex: BLAKE2b-256 of that version's pack.json>
+ *
+ * The state file is the single commit point: a version folder that no state
+ * names is a half-finished install, and store_open() deletes it, together
+ * with staging and leftover temporaries. Commit order: fsync the staged
+ * tree, rename it to packs/<id>/<version>, fsync packs/<id>, swap the state
+ * file (fsync, rename, fsync state/), write the time floor, then delete
+ * versions older than the previous one. */
+#include "core/store.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATE_MAGIC "kiosk-store-state 1"
+#define STATE_MAX_BYTES 4096
+#define HASH_BUF_BYTES 16384
+
+struct entry {
+  char id[MANIFEST_ID_MAX + 1];
+  uint64_t current, previous, floor;
+  int has_floor_hash;
+  unsigned char floor_hash[MANIFEST_HASH_BYTES];
+};
+
+struct store {
+  char *dir;
+  int dirfd, packsfd, statefd, stagingfd, lockfd;
+  int readonly;
+  pthread_mutex_t mu; /* guards ents, n, time floor */
+  struct entry *ents; /* sorted by id */
+  size_t n, cap;
+  int64_t time_floor, time_floor_disk;
+  uint64_t reserve;
+  store_verify_fn *verify;
+  void *verify_ctx;
+  unsigned long seq;
+};
+
+struct store_stage {
+  struct store *s;
+  const struct manifest *m;
+  char name[MANIFEST_ID_MAX + 64]; /* staging/<name> */
+  int fd;                          /* open on staging/<name> */
+  int meta_done;
+};
+
+/* ------------------------------------------------------------- helpers */
+
+static void fmt_bytes(uint64_t n, char *buf, size_t cap)
+{
+  if (n >= (UINT64_C(1) << 30))
+    snprintf(buf, cap, "%.1f GB", (double)n / (double)(UINT64_C(1) << 30));
+  else if (n >= (UINT64_C(1) << 20))
+    snprintf(buf, cap, "%.1f MB", (double)n / (double)(UINT64_C(1) << 20));
+  else
+    snprintf(buf, cap, "%" PRIu64 " KB", (n + 1023) / 1024);
+}
+
+static void hex_encode(const unsigned char *b, size_t n, char *out)
+{
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = digits[b[i] >> 4];
+    out[2 * i + 1] = digits[b[i] & 15];
+  }
+  out[2 * n] = '\0';
+}
+
+static int hex_decode(const char *s, unsigned char *out, size_t n)
+{
+  if (strlen(s) != 2 * n)
+    return -1;
+  for (size_t i = 0; i < 2 * n; i++) {
+    char c = s[i];
+    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                                   : -1;
+    if (v < 0)
+      return -1;
+    if (i % 2 == 0)
+      out[i / 2] = (unsigned char)(v << 4);
+    else
+      out[i / 2] |= (unsigned char)v;
+  }
+  return 0;
+}
+
+/* Strict decimal: no sign, no leading zeros, fits in uint64. */
+static int parse_u64(const char *s, uint64_t *out)
+{
+  if (!*s || (s[0] == '0' && s[1]) || strlen(s) > 19)
+    return -1;
+  uint64_t v = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p < '0' || *p > '9')
+      return -1;
+    v = v * 10 + (uint64_t)(*p - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+static void manifest_hash(const struct manifest *m, unsigned char *out)
+{
+  crypto_generichash(out, MANIFEST_HASH_BYTES, (const unsigned char *)m->raw,
+                     m->raw_len, NULL, 0);
+}
+
+static void copy_id(char *dst, const char *id)
+{
+  size_t n = strnlen(id, MANIFEST_ID_MAX);
+  memcpy(dst, id, n);
+  dst[n] = '\0';
+}
+
+static struct entry *find_entry(struct store *s, const char *id)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp(s->ents[i].id, id) == 0)
+      return &s->ents[i];
+  return NULL;
+}
+
+/* Adds a zeroed entry for id, keeping ents sorted. NULL if out of memory. */
+static struct entry *add_entry(struct store *s, const char *id)
+{
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 8;
+    struct entry *ne = realloc(s->ents, cap * sizeof *ne);
+    if (!ne)
+      return NULL;
+    s->ents = ne;
+    s->cap = cap;
+  }
+  size_t at = 0;
+  while (at < s->n && strcmp(s->ents[at].id, id) < 0)
+    at++;
+  memmove(&s->ents[at + 1], &s->ents[at], (s->n - at) * sizeof *s->ents);
+  memset(&s->ents[at], 0, sizeof *s->ents);
+  copy_id(s->ents[at].id, id);
+  s->n++;
+  return &s->ents[at];
+}
+
+/* ---------------------------------------------------------- state files */
+
+static int format_state(const struct entry *en, char *buf, size_t cap)
+{
+  char hex[2 * MANIFEST_HASH_BYTES + 1] = "";
+  if (en->has_floor_hash)
+    hex_encode(en->floor_hash, MANIFEST_HASH_BYTES, hex);
+  int n = snprintf(buf, cap, STATE_MAGIC "\nid %s\ncurrent %" PRIu64
+                   "\nprevious %" PRIu64 "\nfloor %" PRIu64 "\n%s%s%s",
+                   en->id, en->current, en->previous, en->floor,
+                   en->has_floor_hash ? "floor-manifest " : "", hex,
+                   en->has_floor_hash ? "\n" : "");
+  return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+/* Parses a state file for id into en. -1 if it is damaged. */
+static int parse_state(const char *id, char *text, struct entry *en)
+{
+  memset(en, 0, sizeof *en);
+  copy_id(en->id, id);
+  int have = 0;
+  char *save = NULL;
+  char *line = strtok_r(text, "\n", &save);
+  if (!line || strcmp(line, STATE_MAGIC) != 0)
+    return -1;
+  while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+    char *sp = strchr(line, ' ');
+    if (!sp)
+      return -1;
+    *sp = '\0';
+    const char *key = line, *val = sp + 1;
+    if (strcmp(key, "id") == 0) {
+      if (strcmp(val, id) != 0)
+        return -1;
+    } else if (strcmp(key, "current") == 0) {
+      if (parse_u64(val, &en->current))
+        return -1;
+      have |= 1;
+    } else if (strcmp(key, "previous") == 0) {
+      if (parse_u64(val, &en->previous))
+        return -1;
+      have |= 2;
+    } else if (strcmp(key, "floor") == 0) {
+      if (parse_u64(val, &en->floor))
+        return -1;
+      have |= 4;
+    } else if (strcmp(key, "floor-manifest") == 0) {
+      if (hex_decode(val, en->floor_hash, MANIFEST_HASH_BYTES))
+        return -1;
+      en->has_floor_hash = 1;
+    } /* unknown keys: written by a newer kiosk, ignored */
+  }
+  if (have != 7 || en->current > en->floor || en->previous > en->floor ||
+      (en->previous && en->previous == en->current))
+    return -1;
+  return 0;
+}
+
+static int write_state(struct store *s, const struct entry *en,
+                       struct kerr *e)
+{
+  char buf[512], name[MANIFEST_ID_MAX + 16];
+  if (format_state(en, buf, sizeof buf) < 0)
+    return kerr_set(e, KERR_STORE, "state of %s is too long to write", en->id);
+  snprintf(name, sizeof name, "%s.state", en->id);
+  int rc = fsutil_write_atomic_at(s->statefd, name, buf, strlen(buf), e);
+  if (rc)
+    kerr_prefix(e, "%s/state", s->dir);
+  return rc;
+}
+
+static int write_time_floor(struct store *s, int64_t t, struct kerr *e)
+{
+  char buf[32];
+  snprintf(buf, sizeof buf, "%" PRId64 "\n", t);
+  int rc = fsutil_write_atomic_at(s->dirfd, "time-floor", buf, strlen(buf), e);
+  if (rc) {
+    kerr_prefix(e, "%s", s->dir);
+    return rc;
+  }
+  s->time_floor_disk = t;
+  return 0;
+}
+
+/* Rebuilds the state of id from the version folders present, after its
+ * state file was found damaged. store_check() then verifies what it picks. */
+static void recover_state(struct store *s, struct entry *en)
+{
+  uint64_t best = 0, second = 0;
+  int fd;
+  struct kerr e;
+  if (s->packsfd >= 0 &&
+      fsutil_open_dir_at(s->packsfd, en->id, 0, 0, &fd, &e) == 0) {
+    DIR *d = fdopendir(fd);
+    if (!d) {
+      close(fd);
+    } else {
+      struct dirent *de;
+      while ((de = readdir(d)) != NULL) {
+        uint64_t v;
+        if (parse_u64(de->d_name, &v) || v == 0)
+          continue;
+        if (v > best) {
+          second = best;
+          best = v;
+        } else if (v > second) {
+          second = v;
+        }
+      }
+      closedir(d);
+    }
+  }
+  en->current = best;
+  en->previous = second;
+  en->floor = best;
+  en->has_floor_hash = 0;
+  log_warn("store: the state file of pack %s was damaged; rebuilt it from "
+           "the installed folders (current version %" PRIu64 ", previous %"
+           PRIu64 ")", en->id, best, second);
+  if (!s->readonly && write_state(s, en, &e) != 0)
+    log_error("store: %s", e.msg);
+}
+
+static int load_states(struct store *s, struct kerr *e)
+{
+  if (s->statefd < 0)
+    return 0;
+  int fd = dup(s->statefd);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  if (!d) {
+    if (fd >= 0)
+      close(fd);
+    return kerr_errno(e, KERR_STORE, errno, "%s/state: could not list the "
+                      "folder", s->dir);
+  }
+  rewinddir(d);
+  int rc = 0;
+  struct dirent *de;
+  while (rc == 0 && (de = readdir(d)) != NULL) {
+    const char *nm = de->d_name;
+    size_t len = strlen(nm);
+    if (nm[0] == '.') {
+      /* A temporary from an interrupted atomic write. */
+      if (!s->readonly && len > 4 && strcmp(nm + len - 4, ".tmp") == 0)
+        unlinkat(s->statefd, nm, 0);
+      continue;
+    }
+    char id[MANIFEST_ID_MAX + 8];
+    if (len < 7 || len - 6 > MANIFEST_ID_MAX ||
+        strcmp(nm + len - 6, ".state") != 0)
+      continue;
+    memcpy(id, nm, len - 6);
+    id[len - 6] = '\0';
+    if (!manifest_id_ok(id))
+      continue;
+    struct entry *en = add_entry(s, id);
+    if (!en) {
+      rc = kerr_set(e, KERR_NOMEM, "out of memory loading the pack store");
+      break;
+    }
+    char *text = NULL;
+    size_t tlen;
+    struct kerr re;
+    struct entry parsed;
+    if (fsutil_read_at(s->statefd, nm, STATE_MAX_BYTES, &text, &tlen, &re) ==
+            0 &&
+        strlen(text) == tlen && parse_state(id, text, &parsed) == 0) {
+      *en = parsed;
+    } else {
+      recover_state(s, en);
+    }
+    free(text);
+  }
+  closedir(d);
+  return rc;
+}
+
+/* Deletes every version folder of en that is neither current nor previous.
+ * Returns how many were removed. */
+static int prune_versions(struct store *s, const struct entry *en, int idfd,
+                          int with_faults)
+{
+  int fd = dup(idfd);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  if (!d) {
+    if (fd >= 0)
+      close(fd);
+    return 0;
+  }
+  int removed = 0;
+  for (int again = 1; again;) {
+    again = 0;
+    rewinddir(d);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+      if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+        continue;
+      uint64_t v;
+      if (parse_u64(de->d_name, &v) == 0 && v != 0 &&
+          (v == en->current || v == en->previous))
+        continue;
+      char name[NAME_MAX + 1];
+      snprintf(name, sizeof name, "%s", de->d_name);
+      struct kerr e;
+      if (fsutil_remove_tree_at(idfd, name, &e) != 0) {
+        log_warn("store: could not delete %s/packs/%s/%s: %s", s->dir,
+                 en->id, name, e.msg);
+        continue;
+      }
+      removed++;
+      again = 1;
+      if (with_faults)
+        fsutil_fault_point("commit-pruned-one");
+      break; /* the directory stream changed under us: list again */
+    }
+  }
+  closedir(d);
+  return removed;
+}
+
+/* At open: removes pack folders no state names (installs cut short before
+ * their commit point) and versions older than the previous. */
+static void remove_orphans(struct store *s)
+{
+  int fd = dup(s->packsfd);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  if (!d) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  for (int again = 1; again;) {
+    again = 0;
+    rewinddir(d);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+      if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+        continue;
+      const struct entry *en =
+          manifest_id_ok(de->d_name) ? find_entry(s, de->d_name) : NULL;
+      char name[NAME_MAX + 1];
+      snprintf(name, sizeof name, "%s", de->d_name);
+      struct kerr e;
+      if (!en) {
+        log_info("store: removing %s/packs/%s, an install that was cut "
+                 "short", s->dir, name);
+        if (fsutil_remove_tree_at(s->packsfd, name, &e) != 0) {
+          log_warn("store: %s", e.msg);
+          continue;
+        }
+        again = 1;
+        break;
+      }
+      int idfd;
+      if (fsutil_open_dir_at(s->packsfd, name, 0, 0, &idfd, &e) == 0) {
+        if (prune_versions(s, en, idfd, 0) > 0)
+          fsutil_fsync_fd(idfd, name, NULL);
+        close(idfd);
+      }
+    }
+  }
+  closedir(d);
+  fsutil_fsync_fd(s->packsfd, "packs", NULL);
+}
+
+/* The "created" time of version v of id, or 0 if unreadable. */
+static int64_t created_of(struct store *s, const char *id, uint64_t v)
+{
+  char rel[MANIFEST_ID_MAX + 48], *json = NULL;
+  size_t len;
+  struct kerr e;
+  struct manifest *m = NULL;
+  int64_t t = 0;
+  snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json", id, v);
+  if (s->packsfd >= 0 &&
+      fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, &json, &len, &e) ==
+          0 &&
+      manifest_parse(json, len, MANIFEST_PACK, &m, &e) == 0)
+    t = m->created;
+  manifest_free(m);
+  free(json);
+  return t;
+}
+
+static void load_time_floor(struct store *s)
+{
+  char *text = NULL;
+  size_t len;
+  struct kerr e;
+  int64_t t = 0;
+  if (fsutil_read_at(s->dirfd, "time-floor", 64, &text, &len, &e) == 0) {
+    char *end;
+    long long v = strtoll(text, &end, 10);
+    if (end != text && (*end == '\n' || *end == '\0') && v > 0)
+      t = v;
+    else
+      log_warn("store: %s/time-floor is damaged; rebuilding it from the "
+               "installed packs", s->dir);
+  }
+  free(text);
+  s->time_floor_disk = t;
+  for (size_t i = 0; i < s->n; i++) {
+    const struct entry *en = &s->ents[i];
+    if (en->current) {
+      int64_t c = created_of(s, en->id, en->current);
+      if (c > t)
+        t = c;
+    }
+    if (en->previous) {
+      int64_t c = created_of(s, en->id, en->previous);
+      if (c > t)
+        t = c;
+    }
+  }
+  s->time_floor = t;
+}
+
+/* mkdir -p for the store folder itself (a configured path, which may pass
+ * through symlinks such as /var -> /private/var). */
+static int mkdir_p(const char *dir, struct kerr *e)
+{
+  char path[PATH_MAX];
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+    return kerr_set(e, KERR_STORE, "store folder name \"%s\" is too long",
+                    dir);
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+      return kerr_errno(e, KERR_STORE, errno, "could not create the store "
+                        "folder %s", path);
+    *p = '/';
+  }
+  if (mkdir(path, 0755) != 0 && errno != EEXIST)
+    return kerr_errno(e, KERR_STORE, errno, "could not create the store "
+                      "folder %s", path);
+  return 0;
+}
+
+/* ---------------------------------------------------------- open/close */
+
+static int open_sub(struct store *s, const char *name, int *fd, struct kerr *e)
+{
+  int rc = fsutil_open_dir_at(s->dirfd, name, !s->readonly, 0755, fd, e);
+  if (rc == KERR_NOENT && s->readonly) {
+    *fd = -1;
+    return 0;
+  }
+  if (rc)
+    kerr_prefix(e, "pack store %s", s->dir);
+  return rc;
+}
+
+static int open_common(const char *dir, int readonly, struct store **out,
+                       struct kerr *e)
+{
+  *out = NULL;
+  if (sodium_init() < 0)
+    return kerr_set(e, KERR_STORE, "could not start the crypto library "
+                    "(libsodium)");
+  struct store *s = calloc(1, sizeof *s);
+  if (!s)
+    return kerr_set(e, KERR_NOMEM, "out of memory opening the pack store");
+  s->dirfd = s->packsfd = s->statefd = s->stagingfd = s->lockfd = -1;
+  s->readonly = readonly;
+  s->reserve = STORE_DEFAULT_RESERVE_BYTES;
+  pthread_mutex_init(&s->mu, NULL);
+  int rc;
+  s->dir = strdup(dir);
+  if (!s->dir) {
+    rc = kerr_set(e, KERR_NOMEM, "out of memory opening the pack store");
+    goto fail;
+  }
+  if (!readonly && (rc = mkdir_p(dir, e)))
+    goto fail;
+  s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (s->dirfd < 0) {
+    rc = kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_STORE, errno,
+                    "could not open the pack store %s", dir);
+    goto fail;
+  }
+  if (!readonly) {
+    s->lockfd = openat(s->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW |
+                       O_CLOEXEC, 0644);
+    if (s->lockfd < 0) {
+      rc = kerr_errno(e, KERR_STORE, errno, "could not create %s/lock", dir);
+      goto fail;
+    }
+    if (flock(s->lockfd, LOCK_EX | LOCK_NB) != 0) {
+      rc = kerr_set(e, KERR_STORE, "the pack store %s is in use by another "
+                    "kiosk program; stop it first (systemctl stop kiosk)",
+                    dir);
+      goto fail;
+    }
+    /* Staging left by a crash is never resumed: start it afresh. */
+    if ((rc = fsutil_remove_tree_at(s->dirfd, "staging", e))) {
+      kerr_prefix(e, "pack store %s: could not clear leftover staging", dir);
+      goto fail;
+    }
+    unlinkat(s->dirfd, ".time-floor.tmp", 0);
+  }
+  if ((rc = open_sub(s, "packs", &s->packsfd, e)) ||
+      (rc = open_sub(s, "state", &s->statefd, e)))
+    goto fail;
+  if (!readonly) {
+    if ((rc = open_sub(s, "staging", &s->stagingfd, e)))
+      goto fail;
+    if ((rc = fsutil_fsync_fd(s->dirfd, dir, e)))
+      goto fail;
+  }
+  if ((rc = load_states(s, e)))
+    goto fail;
+  if (!readonly && s->packsfd >= 0)
+    remove_orphans(s);
+  load_time_floor(s);
+  *out = s;
+  return 0;
+fail:
+  store_close(s);
+  return rc;
+}
+
+int store_open(const char *dir, struct store **out, struct kerr *e)
+{
+  return open_common(dir, 0, out, e);
+}
+
+int store_open_readonly(const char *dir, struct store **out, struct kerr *e)
+{
+  return open_common(dir, 1, out, e);
+}
+
+void store_close(struct store *s)
+{
+  if (!s)
+    return;
+  int fds[] = {s->packsfd, s->statefd, s->stagingfd, s->dirfd, s->lockfd};
+  for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+    if (fds[i] >= 0)
+      close(fds[i]); /* closing lockfd releases the flock */
+  pthread_mutex_destroy(&s->mu);
+  free(s->ents);
+  free(s->dir);
+  free(s);
+}
+
+void store_set_reserve(struct store *s, uint64_t bytes) { s->reserve = bytes; }
+
+void store_set_verifier(struct store *s, store_verify_fn *fn, void *ctx)
+{
+  s->verify = fn;
+  s->verify_ctx = ctx;
+}
+
+/* ------------------------------------------------------------- staging */
+
+/* The version rule, with s->mu held. 0 if m may be installed. */
+static int check_version(struct store *s, const struct manifest *m,
+                         struct kerr *e)
+{
+  const struct entry *en = find_entry(s, m->id);
+  if (!en || m->version > en->floor)
+    return 0;
+  if (m->version == en->floor) {
+    /* The highest version again: the same signed manifest is either what
+     * is current ("already installed") or a repair of a version that was
+     * found damaged; different bytes under the same number are refused. */
+    int same;
+    if (en->has_floor_hash) {
+      unsigned char h[MANIFEST_HASH_BYTES];
+      manifest_hash(m, h);
+      same = memcmp(h, en->floor_hash, sizeof h) == 0;
+    } else {
+      /* A state rebuilt after damage has no hash: compare with the disk. */
+      char rel[MANIFEST_ID_MAX + 48], *json = NULL;
+      size_t len = 0;
+      struct kerr re;
+      snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json", m->id,
+               m->version);
+      same = en->current == m->version &&
+             fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, &json, &len,
+                            &re) == 0 &&
+             len == m->raw_len && memcmp(json, m->raw, len) == 0;
+      free(json);
+    }
+    if (same && en->current == m->version)
+      return kerr_set(e, KERR_SAME, "%s version %" PRIu64 " is already "
+                      "installed; nothing to do", m->id, m->version);
+    if (same)
+      return 0;
+    return kerr_set(e, KERR_OLDER, "%s version %" PRIu64 " was already "
+                    "installed with different contents; ask the content "
+                    "team for a pack with a higher version number",
+                    m->id, m->version);
+  }
+  return kerr_set(e, KERR_OLDER, "%s version %" PRIu64 " is older than "
+                  "version %" PRIu64 ", which this kiosk already had; older "
+                  "packs are refused so that outdated information cannot "
+                  "come back — ask the content team for a newer pack",
+                  m->id, m->version, en->floor);
+}
+
+int store_stage_begin(struct store *s, const struct manifest *m,
+                      struct store_stage **out, struct kerr *e)
+{
+  *out = NULL;
+  if (s->readonly)
+    return kerr_set(e, KERR_STORE, "the pack store %s was opened read-only; "
+                    "installing is not possible", s->dir);
+  if (m->format != MANIFEST_FORMAT || !m->raw)
+    return kerr_set(e, KERR_INVAL, "%s: the manifest was not read as a "
+                    "signed pack", m->id);
+  pthread_mutex_lock(&s->mu);
+  int rc = check_version(s, m, e);
+  unsigned long seq = ++s->seq;
+  pthread_mutex_unlock(&s->mu);
+  if (rc)
+    return rc;
+
+  /* Room for the files, rounded up to filesystem blocks, and the reserve. */
+  uint64_t need = m->total_bytes + (uint64_t)m->n_files * 4096 +
+                  m->raw_len + 65536, avail;
+  if ((rc = fsutil_free_bytes_fd(s->dirfd, &avail, e))) {
+    kerr_prefix(e, "pack store %s", s->dir);
+    return rc;
+  }
+  if (avail < need || avail - need < s->reserve) {
+    char a[32], n[32];
+    fmt_bytes(need, n, sizeof n);
+    fmt_bytes(avail > s->reserve ? avail - s->reserve : 0, a, sizeof a);
+    return kerr_set(e, KERR_NOSPACE, "not enough free space on the kiosk to "
+                    "install %s version %" PRIu64 ": it needs %s and %s can "
+                    "be used — ask the content team for a smaller pack or "
+                    "fit a bigger SD card", m->id, m->version, n, a);
+  }
+
+  struct store_stage *st = calloc(1, sizeof *st);
+  if (!st)
+    return kerr_set(e, KERR_NOMEM, "out of memory staging %s", m->id);
+  st->s = s;
+  st->m = m;
+  st->fd = -1;
+  snprintf(st->name, sizeof st->name, "%s-%" PRIu64 "-%lu", m->id,
+           m->version, seq);
+  if ((rc = fsutil_remove_tree_at(s->stagingfd, st->name, e)) ||
+      (rc = fsutil_open_dir_at(s->stagingfd, st->name, 1, 0755, &st->fd, e))) {
+    kerr_prefix(e, "%s/staging", s->dir);
+    free(st);
+    return rc;
+  }
+  fsutil_fault_point("stage-begin");
+  *out = st;
+  return 0;
+}
+
+int store_stage_create(struct store_stage *st, const char *relpath, int *fd,
+                       struct kerr *e)
+{
+  *fd = -1;
+  int rc = manifest_path_ok(relpath, e);
+  if (rc) {
+    kerr_prefix(e, "%s", st->m->id);
+    return rc;
+  }
+  if (!manifest_find_file(st->m, relpath))
+    return kerr_set(e, KERR_MEMBER, "%s: the file \"%s\" is not listed in "
+                    "pack.json", st->m->id, relpath);
+  rc = fsutil_create_at(st->fd, relpath, 0644, fd, e);
+  if (rc)
+    kerr_prefix(e, "%s/staging/%s", st->s->dir, st->name);
+  else
+    fsutil_fault_point("stage-member-created");
+  return rc;
+}
+
+static int put_file(struct store_stage *st, const char *name,
+                    const char *data, size_t len, struct kerr *e)
+{
+  int fd;
+  int rc = fsutil_create_at(st->fd, name, 0644, &fd, e);
+  if (rc) {
+    kerr_prefix(e, "%s/staging/%s", st->s->dir, st->name);
+    return rc;
+  }
+  size_t off = 0;
+  while (off < len) {
+    ssize_t w = write(fd, data + off, len - off);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0) {
+      int err = errno;
+      close(fd);
+      return kerr_errno(e, err == ENOSPC ? KERR_NOSPACE : KERR_IO, err,
+                        "%s/staging/%s/%s: could not write", st->s->dir,
+                        st->name, name);
+    }
+    off += (size_t)w;
+  }
+  if (close(fd) != 0)
+    return kerr_errno(e, KERR_IO, errno, "%s/staging/%s/%s: could not write",
+                      st->s->dir, st->name, name);
+  return 0;
+}
+
+int store_stage_put_meta(struct store_stage *st, const char *json,
+                         size_t json_len, const char *sig, size_t sig_len,
+                         struct kerr *e)
+{
+  if (json_len != st->m->raw_len || memcmp(json, st->m->raw, json_len) != 0)
+    return kerr_set(e, KERR_INVAL, "%s: pack.json given to the store differs "
+                    "from the one that was checked", st->m->id);
+  if (sig_len > STORE_MAX_SIG_BYTES)
+    return kerr_set(e, KERR_SIG, "%s: pack.json.minisig is %zu bytes; at "
+                    "most %d are allowed", st->m->id, sig_len,
+                    STORE_MAX_SIG_BYTES);
+  int rc = put_file(st, "pack.json", json, json_len, e);
+  if (rc == 0)
+    rc = put_file(st, "pack.json.minisig", sig, sig_len, e);
+  if (rc == 0) {
+    st->meta_done = 1;
+    fsutil_fault_point("stage-meta-written");
+  }
+  return rc;
+}
+
+/* Every listed file is in the stage, a regular file of its declared size. */
+static int check_staged_sizes(struct store_stage *st, struct kerr *e)
+{
+  const struct manifest *m = st->m;
+  for (size_t i = 0; i < m->n_files; i++) {
+    const struct manifest_file *f = &m->files[i];
+    char dir[MANIFEST_PATH_MAX + 1];
+    const char *slash = strrchr(f->path, '/');
+    size_t dl = (size_t)(slash - f->path);
+    memcpy(dir, f->path, dl);
+    dir[dl] = '\0';
+    int dfd;
+    struct stat sb;
+    int ok = fsutil_open_dir_at(st->fd, dir, 0, 0, &dfd, NULL) == 0;
+    if (ok) {
+      ok = fstatat(dfd, slash + 1, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+           S_ISREG(sb.st_mode);
+      close(dfd);
+    }
+    if (!ok)
+      return kerr_set(e, KERR_MEMBER, "%s: the file \"%s\" listed in "
+                      "pack.json was not found in the pack", m->id, f->path);
+    if ((uint64_t)sb.st_size != f->size)
+      return kerr_set(e, KERR_MEMBER, "%s: the file \"%s\" has %lld bytes "
+                      "but pack.json says %" PRIu64, m->id, f->path,
+                      (long long)sb.st_size, f->size);
+  }
+  return 0;
+}
+
+void store_stage_abort(struct store_stage *st)
+{
+  if (!st)
+    return;
+  if (st->fd >= 0)
+    close(st->fd);
+  struct kerr e;
+  if (fsutil_remove_tree_at(st->s->stagingfd, st->name, &e) != 0)
+    log_warn("store: could not remove %s/staging/%s (it will be removed at "
+             "the next start): %s", st->s->dir, st->name, e.msg);
+  free(st);
+}
+
+int store_stage_commit(struct store_stage *st, struct kerr *e)
+{
+  struct store *s = st->s;
+  const struct manifest *m = st->m;
+  char vname[24];
+  snprintf(vname, sizeof vname, "%" PRIu64, m->version);
+  int rc, idfd = -1, renamed = 0, locked = 0;
+
+  if (!st->meta_done) {
+    rc = kerr_set(e, KERR_INVAL, "%s: pack.json was not staged before the "
+                  "commit", m->id);
+    goto fail;
+  }
+  if ((rc = check_staged_sizes(st, e)))
+    goto fail;
+  fsutil_fault_point("commit-begin");
+  if ((rc = fsutil_fsync_tree_at(s->stagingfd, st->name, e))) {
+    kerr_prefix(e, "%s/staging", s->dir);
+    goto fail;
+  }
+  close(st->fd);
+  st->fd = -1;
+  fsutil_fault_point("commit-staged-synced");
+
+  pthread_mutex_lock(&s->mu);
+  locked = 1;
+  /* Another stage of this id may have committed since ours began. */
+  if ((rc = check_version(s, m, e)))
+    goto fail;
+  const struct entry *old = find_entry(s, m->id);
+  struct entry next;
+  memset(&next, 0, sizeof next);
+  copy_id(next.id, m->id);
+  if (old)
+    next = *old;
+  if ((rc = fsutil_open_dir_at(s->packsfd, m->id, 1, 0755, &idfd, e)) ||
+      (rc = fsutil_fsync_fd(s->packsfd, "packs", e))) {
+    kerr_prefix(e, "%s/packs", s->dir);
+    goto fail;
+  }
+  fsutil_fault_point("commit-id-dir");
+  /* A folder of this version that no state names is a half-finished or
+   * damaged install of it: clear it out of the way. */
+  if (next.current == m->version || next.previous == m->version) {
+    rc = kerr_set(e, KERR_STORE, "%s/packs/%s/%s is in use; cannot replace "
+                  "it", s->dir, m->id, vname);
+    goto fail;
+  }
+  if ((rc = fsutil_remove_tree_at(idfd, vname, e))) {
+    kerr_prefix(e, "%s/packs/%s", s->dir, m->id);
+    goto fail;
+  }
+  fsutil_fault_point("commit-before-rename");
+  if (renameat(s->stagingfd, st->name, idfd, vname) != 0) {
+    rc = kerr_errno(e, KERR_IO, errno, "%s: could not move the staged pack "
+                    "into %s/packs/%s/%s", m->id, s->dir, m->id, vname);
+    goto fail;
+  }
+  renamed = 1;
+  fsutil_fault_point("commit-renamed");
+  if ((rc = fsutil_fsync_fd(idfd, m->id, e)) ||
+      (rc = fsutil_fsync_fd(s->stagingfd, "staging", e)))
+    goto fail;
+  fsutil_fault_point("commit-dirs-synced");
+
+  /* The commit point: the new state names the new version. */
+  next.previous = next.current;
+  next.current = m->version;
+  if (m->version >= next.floor) {
+    next.floor = m->version;
+    next.has_floor_hash = 1;
+    manifest_hash(m, next.floor_hash);
+  }
+  if ((rc = write_state(s, &next, e)))
+    goto fail;
+  fsutil_fault_point("commit-state-written");
+  struct entry *en = find_entry(s, m->id);
+  if (!en)
+    en = add_entry(s, m->id);
+  if (en)
+    *en = next;
+  else
+    log_error("store: out of memory noting that %s version %s is installed; "
+              "it will show after a restart", m->id, vname);
+  uint64_t prev = next.previous;
+
+  /* Everything below is tidying: the install has happened. */
+  int64_t floor = s->time_floor > m->created ? s->time_floor : m->created;
+  s->time_floor = floor;
+  struct kerr te;
+  if (write_time_floor(s, floor, &te) != 0)
+    log_warn("store: could not save the time floor: %s", te.msg);
+  fsutil_fault_point("commit-time-floor-written");
+  pthread_mutex_unlock(&s->mu);
+  locked = 0;
+
+  if (prune_versions(s, &next, idfd, 1) > 0)
+    fsutil_fsync_fd(idfd, m->id, NULL);
+  fsutil_fault_point("commit-done");
+  close(idfd);
+  free(st);
+  if (prev)
+    log_info("store: installed %s version %s; version %" PRIu64 " is kept "
+             "as the fallback", m->id, vname, prev);
+  else
+    log_info("store: installed %s version %s", m->id, vname);
+  return 0;
+
+fail:
+  if (renamed) {
+    /* Not committed: take the unnamed version folder away again. */
+    struct kerr re;
+    if (fsutil_remove_tree_at(idfd, vname, &re) != 0)
+      log_warn("store: %s", re.msg);
+  }
+  if (locked)
+    pthread_mutex_unlock(&s->mu);
+  if (idfd >= 0)
+    close(idfd);
+  store_stage_abort(st);
+  return rc;
+}
+
+/* ------------------------------------------------------- start-up check */
+
+/* Streams dfd/relpath through BLAKE2b-256; KERR_CORRUPT if its type, size
+ * or hash differs from f. */
+static int check_file(int dfd, const struct manifest_file *f, struct kerr *e)
+{
+  char dir[MANIFEST_PATH_MAX + 1];
+  const char *slash = strrchr(f->path, '/');
+  size_t dl = slash ? (size_t)(slash - f->path) : 0;
+  memcpy(dir, f->path, dl);
+  dir[dl] = '\0';
+  int sub, fd = -1;
+  if (fsutil_open_dir_at(dfd, dir, 0, 0, &sub, NULL) == 0) {
+    fd = openat(sub, slash ? slash + 1 : f->path,
+                O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    close(sub);
+  }
+  if (fd < 0)
+    return kerr_set(e, KERR_CORRUPT, "\"%s\" is missing", f->path);
+  struct stat sb;
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+      (uint64_t)sb.st_size != f->size) {
+    close(fd);
+    return kerr_set(e, KERR_CORRUPT, "\"%s\" has the wrong size", f->path);
+  }
+  crypto_generichash_state hs;
+  crypto_generichash_init(&hs, NULL, 0, MANIFEST_HASH_BYTES);
+  unsigned char buf[HASH_BUF_BYTES];
+  uint64_t total = 0;
+  for (;;) {
+    ssize_t r = read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      int err = errno;
+      close(fd);
+      return kerr_errno(e, KERR_CORRUPT, err, "\"%s\" cannot be read",
+                        f->path);
+    }
+    if (r == 0)
+      break;
+    crypto_generichash_update(&hs, buf, (size_t)r);
+    total += (uint64_t)r;
+  }
+  close(fd);
+  unsigned char h[MANIFEST_HASH_BYTES];
+  crypto_generichash_final(&hs, h, sizeof h);
+  if (total != f->size || memcmp(h, f->blake2b, sizeof h) != 0)
+    return kerr_set(e, KERR_CORRUPT, "\"%s\" does not match its manifest "
+                    "(damaged on the SD card?)", f->path);
+  return 0;
+}
+
+/* Checks version v of id fully. 0 if sound, else KERR_CORRUPT with e
+ * naming the file. */
+static int check_version_files(struct store *s, const char *id, uint64_t v,
+                               struct kerr *e)
+{
+  char rel[MANIFEST_ID_MAX + 32];
+  snprintf(rel, sizeof rel, "%s/%" PRIu64, id, v);
+  int dfd, rc;
+  if (s->packsfd < 0 ||
+      fsutil_open_dir_at(s->packsfd, rel, 0, 0, &dfd, NULL) != 0)
+    return kerr_set(e, KERR_CORRUPT, "%s/packs/%s is missing", s->dir, rel);
+  char *json = NULL, *sig = NULL;
+  size_t jlen = 0, slen = 0;
+  struct manifest *m = NULL;
+  struct kerr me;
+  if (fsutil_read_at(dfd, "pack.json", MANIFEST_MAX_BYTES, &json, &jlen,
+                     &me) != 0 ||
+      manifest_parse(json, jlen, MANIFEST_PACK, &m, &me) != 0) {
+    rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s/pack.json is damaged (%s)",
+                  s->dir, rel, me.msg);
+    goto done;
+  }
+  if (strcmp(m->id, id) != 0 || m->version != v) {
+    rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s/pack.json names %s version %"
+                  PRIu64 " instead", s->dir, rel, m->id, m->version);
+    goto done;
+  }
+  if (s->verify) {
+    if (fsutil_read_at(dfd, "pack.json.minisig", STORE_MAX_SIG_BYTES, &sig,
+                       &slen, &me) != 0 ||
+        s->verify(s->verify_ctx, id, v, json, jlen, sig, slen, &me) != 0) {
+      rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s: the signature no longer "
+                    "checks out (%s)", s->dir, rel, me.msg);
+      goto done;
+    }
+  }
+  rc = 0;
+  for (size_t i = 0; i < m->n_files && rc == 0; i++) {
+    rc = check_file(dfd, &m->files[i], e);
+    if (rc)
+      kerr_prefix(e, "%s/packs/%s", s->dir, rel);
+  }
+done:
+  close(dfd);
+  manifest_free(m);
+  free(json);
+  free(sig);
+  return rc;
+}
+
+/* Sets the state of id to (current, previous) if it is still (was_cur,
+ * was_prev); writes it unless read-only. */
+static void fall_back(struct store *s, const char *id, uint64_t was_cur,
+                      uint64_t cur, uint64_t prev)
+{
+  pthread_mutex_lock(&s->mu);
+  struct entry *en = find_entry(s, id);
+  if (en && en->current == was_cur) {
+    struct entry next = *en;
+    next.current = cur;
+    next.previous = prev;
+    struct kerr e;
+    if (!s->readonly && write_state(s, &next, &e) != 0)
+      log_error("store: could not save the fallback of %s: %s", id, e.msg);
+    *en = next;
+  }
+  pthread_mutex_unlock(&s->mu);
+}
+
+int store_check(struct store *s, const char *id, struct kerr *e)
+{
+  pthread_mutex_lock(&s->mu);
+  const struct entry *en = find_entry(s, id);
+  uint64_t cur = en ? en->current : 0, prev = en ? en->previous : 0;
+  int known = en != NULL;
+  pthread_mutex_unlock(&s->mu);
+  if (!known)
+    return kerr_set(e, KERR_NOENT, "no pack %s is installed", id);
+  if (cur == 0)
+    return kerr_set(e, KERR_NOENT, "pack %s has nothing to show: it was "
+                    "found damaged earlier — install it again from a stick",
+                    id);
+  struct kerr ce;
+  if (check_version_files(s, id, cur, &ce) == 0)
+    return 0;
+  log_warn("store: %s version %" PRIu64 " is damaged: %s", id, cur, ce.msg);
+  if (prev) {
+    struct kerr pe;
+    if (check_version_files(s, id, prev, &pe) == 0) {
+      fall_back(s, id, cur, prev, 0);
+      log_warn("store: %s: showing the previous version %" PRIu64 " instead "
+               "of version %" PRIu64 "; install version %" PRIu64 " again "
+               "from a stick to repair it", id, prev, cur, cur);
+      return kerr_set(e, KERR_CORRUPT, "%s version %" PRIu64 " is damaged "
+                      "(%s); showing version %" PRIu64 " instead — install "
+                      "the pack again from a stick to repair it", id, cur,
+                      ce.msg, prev);
+    }
+    log_warn("store: %s: the previous version %" PRIu64 " is damaged too: "
+             "%s", id, prev, pe.msg);
+  }
+  fall_back(s, id, cur, 0, 0);
+  log_warn("store: %s: nothing from this pack will be shown until it is "
+           "installed again", id);
+  return kerr_set(e, KERR_NOENT, "%s version %" PRIu64 " is damaged (%s) and "
+                  "no earlier version is available; nothing from this pack "
+                  "will be shown — install it again from a stick", id, cur,
+                  ce.msg);
+}
+
+int store_check_all(struct store *s)
+{
+  struct store_pack_info *list;
+  size_t n, showing = 0;
+  struct kerr e;
+  if (store_list(s, &list, &n, &e) != 0) {
+    log_error("store: %s", e.msg);
+    return 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    int rc = store_check(s, list[i].id, &e);
+    if (rc == 0 || rc == KERR_CORRUPT)
+      showing++;
+    else
+      log_warn("store: %s", e.msg);
+  }
+  free(list);
+  return (int)showing;
+}
+
+/* ------------------------------------------------------------- queries */
+
+int store_list(struct store *s, struct store_pack_info **out, size_t *n,
+               struct kerr *e)
+{
+  *out = NULL;
+  *n = 0;
+  pthread_mutex_lock(&s->mu);
+  struct store_pack_info *arr = calloc(s->n ? s->n : 1, sizeof *arr);
+  if (!arr) {
+    pthread_mutex_unlock(&s->mu);
+    return kerr_set(e, KERR_NOMEM, "out of memory listing packs");
+  }
+  for (size_t i = 0; i < s->n; i++) {
+    memcpy(arr[i].id, s->ents[i].id, sizeof arr[i].id);
+    arr[i].current = s->ents[i].current;
+    arr[i].previous = s->ents[i].previous;
+    arr[i].floor = s->ents[i].floor;
+  }
+  *n = s->n;
+  pthread_mutex_unlock(&s->mu);
+  *out = arr;
+  return 0;
+}
+
+int store_info(struct store *s, const char *id, struct store_pack_info *out,
+               struct kerr *e)
+{
+  pthread_mutex_lock(&s->mu);
+  const struct entry *en = find_entry(s, id);
+  if (en) {
+    memcpy(out->id, en->id, sizeof out->id);
+    out->current = en->current;
+    out->previous = en->previous;
+    out->floor = en->floor;
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (!en)
+    return kerr_set(e, KERR_NOENT, "no pack %s is installed", id);
+  return 0;
+}
+
+/* The current version of id, or KERR_NOENT. */
+static int current_of(struct store *s, const char *id, uint64_t *v,
+                      struct kerr *e)
+{
+  pthread_mutex_lock(&s->mu);
+  const struct entry *en = find_entry(s, id);
+  *v = en ? en->current : 0;
+  pthread_mutex_unlock(&s->mu);
+  if (*v == 0)
+    return kerr_set(e, KERR_NOENT, "pack %s has nothing installed to show",
+                    id);
+  return 0;
+}
+
+int store_current_dir(struct store *s, const char *id, char *buf, size_t cap,
+                      struct kerr *e)
+{
+  uint64_t v;
+  int rc = current_of(s, id, &v, e);
+  if (rc)
+    return rc;
+  int n = snprintf(buf, cap, "%s/packs/%s/%" PRIu64, s->dir, id, v);
+  if (n < 0 || (size_t)n >= cap)
+    return kerr_set(e, KERR_INVAL, "the folder name of pack %s is too long "
+                    "for the buffer", id);
+  return 0;
+}
+
+int store_read_meta(struct store *s, const char *id, uint64_t version,
+                    char **json, size_t *json_len, char **sig,
+                    size_t *sig_len, struct kerr *e)
+{
+  *json = *sig = NULL;
+  *json_len = *sig_len = 0;
+  if (!manifest_id_ok(id))
+    return kerr_set(e, KERR_INVAL, "\"%s\" is not a pack id", id);
+  int rc;
+  if (version == 0 && (rc = current_of(s, id, &version, e)))
+    return rc;
+  char rel[MANIFEST_ID_MAX + 64];
+  snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json", id, version);
+  if (s->packsfd < 0)
+    return kerr_set(e, KERR_NOENT, "the pack store %s is empty", s->dir);
+  if ((rc = fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, json,
+                           json_len, e)))
+    goto fail;
+  snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json.minisig", id, version);
+  if ((rc = fsutil_read_at(s->packsfd, rel, STORE_MAX_SIG_BYTES, sig,
+                           sig_len, e)))
+    goto fail;
+  return 0;
+fail:
+  kerr_prefix(e, "%s/packs", s->dir);
+  free(*json);
+  *json = NULL;
+  *json_len = 0;
+  return rc;
+}
+
+int store_current_manifest(struct store *s, const char *id,
+                           struct manifest **out, struct kerr *e)
+{
+  *out = NULL;
+  uint64_t v;
+  int rc = current_of(s, id, &v, e);
+  if (rc)
+    return rc;
+  char rel[MANIFEST_ID_MAX + 48], *json = NULL;
+  size_t len;
+  snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json", id, v);
+  if ((rc = fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, &json, &len,
+                           e)) ||
+      (rc = manifest_parse(json, len, MANIFEST_PACK, out, e)))
+    kerr_prefix(e, "%s/packs/%s", s->dir, rel);
+  free(json);
+  return rc;
+}
+
+/* ---------------------------------------------------- time floor rules */
+
+int64_t store_time_floor(struct store *s)
+{
+  pthread_mutex_lock(&s->mu);
+  int64_t t = s->time_floor;
+  pthread_mutex_unlock(&s->mu);
+  return t;
+}
+
+int store_note_time(struct store *s, int64_t now, struct kerr *e)
+{
+  int rc = 0;
+  pthread_mutex_lock(&s->mu);
+  if (now > s->time_floor)
+    s->time_floor = now;
+  if (!s->readonly &&
+      s->time_floor - s->time_floor_disk > STORE_TIME_FLOOR_STEP_S)
+    rc = write_time_floor(s, s->time_floor, e);
+  pthread_mutex_unlock(&s->mu);
+  return rc;
+}
+
+int64_t store_effective_now(struct store *s, int64_t clock_now)
+{
+  int64_t f = store_time_floor(s);
+  return clock_now > f ? clock_now : f;
+}

@@ -1,0 +1,174 @@
+/* store.h — the pack store on the kiosk's own filesystem.
+ *
+ * Installed packs live side by side, one folder per id and version, with the
+ * previous version of each id kept as a fallback. A version becomes current
+ * only through an atomic swap of a small state file, which also records the
+ * highest version ever installed (the anti-rollback floor, kept even if the
+ * pack folder is deleted). A power cut at any instant leaves exactly the old
+ * or the new version current. See store.c for the layout on disk.
+ *
+ * Installing is a stage: store_stage_begin() checks version and free space,
+ * the pack reader creates each member with store_stage_create() and writes
+ * the bytes it hashed, store_stage_put_meta() stores pack.json and its
+ * signature, and store_stage_commit() makes it current (or
+ * store_stage_abort() throws it away).
+ *
+ * A store may be shared between threads (say, the install thread and the
+ * display thread): the state is guarded by a mutex and queries return
+ * copies. One stage per pack id at a time. Only one process may open a store
+ * read-write; others may use store_open_readonly(). */
+#ifndef KIOSK_CORE_STORE_H
+#define KIOSK_CORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/manifest.h"
+
+struct store;
+struct store_stage;
+
+/* Free space kept in reserve beyond a pack's own size, for logs and the
+ * play log. Changeable with store_set_reserve(). */
+#define STORE_DEFAULT_RESERVE_BYTES (UINT64_C(16) << 20)
+/* store_note_time() writes the time floor to disk only when it moved
+ * forward by more than this, to spare the SD card. */
+#define STORE_TIME_FLOOR_STEP_S 3600
+#define STORE_MAX_SIG_BYTES 4096
+
+/* What the store knows about one pack id. Versions are 0 when absent:
+ * current == 0 means the id has nothing to show (its pack was found corrupt
+ * and no valid fallback was left). floor is the highest version ever
+ * installed; a new install must be newer than it. */
+struct store_pack_info {
+  char id[MANIFEST_ID_MAX + 1];
+  uint64_t current;
+  uint64_t previous;
+  uint64_t floor;
+};
+
+/* Opens the store in dir, creating dir and its layout if missing, taking an
+ * exclusive lock (KERR_STORE if another process holds it), removing
+ * leftover staging and half-committed folders from a crash, and loading the
+ * state of every pack id. Does not re-hash packs: call store_check() for
+ * that. On success *out is a new store; close with store_close(). */
+int store_open(const char *dir, struct store **out, struct kerr *e);
+
+/* Opens an existing store for queries only (for a status command while the
+ * kiosk runs): no lock, no clean-up, no writes. Staging returns KERR_STORE;
+ * store_note_time() and store_check() change only what this process sees. */
+int store_open_readonly(const char *dir, struct store **out, struct kerr *e);
+
+/* Accepts NULL. Any stage still open must be aborted first. */
+void store_close(struct store *s);
+
+/* Free space to keep beyond a pack's size (default 16 MiB). */
+void store_set_reserve(struct store *s, uint64_t bytes);
+
+/* Optional hook that re-verifies the signature of an installed pack at
+ * store_check() time: called with the exact bytes of pack.json and
+ * pack.json.minisig of the version being checked. Return 0 if valid, else a
+ * KERR code with e filled; a failure counts as corruption of that version. */
+typedef int store_verify_fn(void *ctx, const char *id, uint64_t version,
+                            const char *json, size_t json_len,
+                            const char *sig, size_t sig_len, struct kerr *e);
+void store_set_verifier(struct store *s, store_verify_fn *fn, void *ctx);
+
+/* --- installing -------------------------------------------------------- */
+
+/* Starts installing the pack described by m (parsed with MANIFEST_PACK; it
+ * must stay alive until commit or abort). Refuses with KERR_OLDER a version
+ * not newer than the highest ever installed for m->id, KERR_SAME when this
+ * exact manifest is already the current one ("already installed", not a
+ * failure), KERR_NOSPACE when the filesystem lacks m->total_bytes plus the
+ * reserve. (Re-installing the highest version with a byte-identical manifest
+ * is allowed when it is not current, to repair a pack that was found
+ * corrupt.) On success *out is a new stage. */
+int store_stage_begin(struct store *s, const struct manifest *m,
+                      struct store_stage **out, struct kerr *e);
+
+/* Creates the member file relpath (which must pass manifest_path_ok() and be
+ * listed in the manifest) in the staging folder, new and never through a
+ * symlink; *fd is open for writing, the caller writes and closes it. */
+int store_stage_create(struct store_stage *st, const char *relpath, int *fd,
+                       struct kerr *e);
+
+/* Writes pack.json and pack.json.minisig into the stage. json must be the
+ * exact bytes the stage's manifest was parsed from (KERR_INVAL otherwise). */
+int store_stage_put_meta(struct store_stage *st, const char *json,
+                         size_t json_len, const char *sig, size_t sig_len,
+                         struct kerr *e);
+
+/* Checks every listed file is present with its declared size, fsyncs every
+ * file and folder, renames the stage into place and atomically makes it
+ * current (previous = the old current, floor = the new version), raises the
+ * time floor to the pack's "created", then deletes versions older than the
+ * previous. Frees st in every case: do not call store_stage_abort() after.
+ * On failure nothing installed has changed. */
+int store_stage_commit(struct store_stage *st, struct kerr *e);
+
+/* Removes everything staged and frees st. Accepts NULL. Never fails. */
+void store_stage_abort(struct store_stage *st);
+
+/* --- start-up check ---------------------------------------------------- */
+
+/* Re-checks the current version of id against its manifest: pack.json
+ * parses and names this id and version, the verifier hook (if set) accepts
+ * the signature, and every listed file has its size and BLAKE2b-256 hash.
+ * Returns 0 if the current version is sound. If it is not, logs a warning
+ * naming the file, checks the previous version the same way and, if sound,
+ * makes it current (atomically) and returns KERR_CORRUPT with e saying so:
+ * the id still has something to show. Without a sound previous it marks
+ * the id as having nothing to show and returns KERR_NOENT with e naming
+ * the damaged file. Also KERR_NOENT for an id with nothing to show. */
+int store_check(struct store *s, const char *id, struct kerr *e);
+
+/* Runs store_check() on every known id (at start, before the deck is
+ * built); each problem is logged. Returns how many ids have something to
+ * show afterwards. */
+int store_check_all(struct store *s);
+
+/* --- queries ----------------------------------------------------------- */
+
+/* A new array of every known pack id (sorted by id), including ids with
+ * nothing to show (current == 0); free with free(). */
+int store_list(struct store *s, struct store_pack_info **out, size_t *n,
+               struct kerr *e);
+
+/* Info on one id; KERR_NOENT if the store has never seen it. */
+int store_info(struct store *s, const char *id, struct store_pack_info *out,
+               struct kerr *e);
+
+/* The folder of the current version of id, "<dir>/packs/<id>/<version>",
+ * into buf. KERR_NOENT if id has nothing to show. */
+int store_current_dir(struct store *s, const char *id, char *buf, size_t cap,
+                      struct kerr *e);
+
+/* The parsed manifest of the current version of id; free with
+ * manifest_free(). KERR_NOENT if id has nothing to show. */
+int store_current_manifest(struct store *s, const char *id,
+                           struct manifest **out, struct kerr *e);
+
+/* The exact bytes of pack.json and pack.json.minisig of version of id
+ * (0 means the current one), for re-verifying the signature. Both are new
+ * NUL-terminated buffers; free with free(). */
+int store_read_meta(struct store *s, const char *id, uint64_t version,
+                    char **json, size_t *json_len, char **sig,
+                    size_t *sig_len, struct kerr *e);
+
+/* --- time without a clock ---------------------------------------------- */
+
+/* The persisted time floor: the latest clock time noted and the "created"
+ * time of every installed pack, in unix seconds. */
+int64_t store_time_floor(struct store *s);
+
+/* Raises the floor to now if later. Persists it only when it moved forward
+ * by more than STORE_TIME_FLOOR_STEP_S since the last write (commits always
+ * persist). Returns 0 or a KERR code (the in-memory floor is raised anyway). */
+int store_note_time(struct store *s, int64_t now, struct kerr *e);
+
+/* max(clock_now, floor): the time to judge expiry by. */
+int64_t store_effective_now(struct store *s, int64_t clock_now);
+
+#endif
