@@ -15,20 +15,24 @@
 
 #include "core/log.h"
 
-#define FONTS_CACHE_MAX 64
+#define FONTS_CACHE_MAX 96
 
 struct family {
   const char *name;
   const char *files[4]; /* by enum fonts_style; NULL = use regular */
+  const char *script;   /* ISO 15924 tag for shaping, NULL = guess */
+  int line_pct;         /* share of the font's height a line box needs */
 };
 
 /* Order matters: the first family that covers a code point is used. */
 static const struct family families[] = {
     {"Noto Sans",
      {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
-      "NotoSans-BoldItalic.ttf"}},
+      "NotoSans-BoldItalic.ttf"},
+     NULL, 100},
     {"Noto Sans Arabic",
-     {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", NULL, NULL}},
+     {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", NULL, NULL},
+     "Arab", 72},
 };
 #define N_FAMILIES ((int)(sizeof families / sizeof families[0]))
 
@@ -81,8 +85,12 @@ static TTF_Font *open_face(const struct fonts *f, int fam, int style, int px)
   char path[1200];
   snprintf(path, sizeof path, "%s/%s", f->dir, file);
   TTF_Font *font = TTF_OpenFont(path, px);
-  if (font)
+  if (font) {
     TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+    /* HarfBuzz picks the Arabic shaper (joining forms) from the script. */
+    if (families[fam].script)
+      TTF_SetFontScriptName(font, families[fam].script);
+  }
   return font;
 }
 
@@ -121,6 +129,19 @@ void fonts_close(struct fonts *f)
 
 const char *fonts_dir(const struct fonts *f) { return f->dir; }
 
+int fonts_family_covers(struct fonts *f, int fam, uint32_t cp)
+{
+  if (fam < 0 || fam >= N_FAMILIES)
+    return 0;
+  return TTF_GlyphIsProvided32(f->probe[fam], cp) != 0;
+}
+
+int fonts_line_pct(const struct fonts *f, int fam)
+{
+  (void)f;
+  return fam >= 0 && fam < N_FAMILIES ? families[fam].line_pct : 100;
+}
+
 int fonts_family_for(struct fonts *f, uint32_t cp)
 {
   for (int i = 0; i < N_FAMILIES; i++)
@@ -146,7 +167,9 @@ TTF_Font *fonts_face(struct fonts *f, int fam, enum fonts_style style, int px)
   if (f->n_cache < FONTS_CACHE_MAX) {
     slot = &f->cache[f->n_cache++];
   } else {
-    /* Round-robin eviction: callers never hold a font across pages. */
+    /* Round-robin eviction: callers hold a font only within one text
+     * layout (a handful of faces), never across calls: boxes keep the
+     * family, style and size and look the font up again to paint. */
     slot = &f->cache[f->next_evict];
     f->next_evict = (f->next_evict + 1) % FONTS_CACHE_MAX;
     TTF_CloseFont(slot->font);

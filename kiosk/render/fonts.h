@@ -33,6 +33,13 @@ int fonts_family_for(struct fonts *f, uint32_t cp);
  * size. Owned by the set. */
 TTF_Font *fonts_face(struct fonts *f, int fam, enum fonts_style style, int px);
 
+/* Whether family fam has a glyph for cp. */
+int fonts_family_covers(struct fonts *f, int fam, uint32_t cp);
+
+/* Percentage of a family's font height that a line of it needs (Arabic
+ * faces are drawn taller than their lines). */
+int fonts_line_pct(const struct fonts *f, int fam);
+
 /* Path of the folder the set was loaded from. */
 const char *fonts_dir(const struct fonts *f);
 

@@ -33,6 +33,19 @@ static const SDL_Color C_CARD = {0xEC, 0xF1, 0xF6, 0xFF};
 static const SDL_Color C_FOOT_BG = {0x0B, 0x2A, 0x4A, 0xFF};
 static const SDL_Color C_FOOT_TEXT = {0xFF, 0xFF, 0xFF, 0xFF};
 
+int layout_lang_rtl(const char *lang)
+{
+  static const char *const rtl[] = {"fa", "prs", "ar", "ps", "ur", "he", "ug", NULL};
+  if (!lang)
+    return 0;
+  for (int i = 0; rtl[i]; i++) {
+    size_t n = strlen(rtl[i]);
+    if (!strncmp(lang, rtl[i], n) && (lang[n] == '\0' || lang[n] == '-'))
+      return 1;
+  }
+  return 0;
+}
+
 int layout_min_body_px(int w, int h)
 {
   int s = w < h ? w : h;
@@ -147,9 +160,12 @@ static void add_lines(struct boxes *bx, const struct text_block *tb, size_t l0, 
       if (!x)
         return;
       x->r = (SDL_Rect){dx + run->x, dy + run->y - top, run->w, run->h};
+      x->baseline = dy + run->baseline - top;
       x->color = color;
-      x->font = run->font;
+      x->fam = run->fam;
+      x->style = run->style;
       x->px = px;
+      x->rtl = run->rtl;
       x->text = strdup(run->text);
       if (!x->text)
         bx->oom = 1;
@@ -212,7 +228,7 @@ static int put_text(struct fonts *f, struct items *it, struct boxes *bx, const c
 
 static struct text_style style(int px, unsigned flags, enum text_align align)
 {
-  return (struct text_style){px, flags, align, 1.25f};
+  return (struct text_style){px, flags, align, 1.25f, 0};
 }
 
 struct ctx {
@@ -222,7 +238,23 @@ struct ctx {
   int col_w;          /* width of the text column */
   int landscape;
   SDL_Color accent;
+  int rtl;            /* the page's language is written right to left */
 };
+
+/* A text style in the page's direction. */
+static struct text_style sty(const struct ctx *c, int px, unsigned flags, enum text_align align)
+{
+  struct text_style st = style(px, flags, align);
+  st.rtl = c->rtl;
+  return st;
+}
+
+/* x of a box w wide placed at x from the start edge of the column: from
+ * the left in left-to-right pages, from the right in right-to-left ones. */
+static int mx(const struct ctx *c, int x, int w)
+{
+  return c->rtl ? c->col_w - x - w : x;
+}
 
 /* Channel names of the hotlines block in the languages the kiosk serves;
  * an unknown channel is shown as written. */
@@ -286,20 +318,22 @@ static int build_stats(struct ctx *c, struct items *it, const struct page_block 
       if (!card)
         return KERR_NOMEM;
       size_t card_i = item->bx.n - 1;
-      struct text_style ns = style(num_px, PAGE_SPAN_BOLD, TEXT_ALIGN_CENTER);
-      struct text_style ls = style(c->body * 9 / 10, 0, TEXT_ALIGN_CENTER);
-      int h1 = put_text(c->f, it, &item->bx, row->n_cells > 0 ? row->cells[0] : "", &ns, x + pad,
-                        pad, cell_w - 2 * pad, c->accent, bi, NULL, e);
+      struct text_style ns = sty(c, num_px, PAGE_SPAN_BOLD, TEXT_ALIGN_CENTER);
+      struct text_style ls = sty(c, c->body * 9 / 10, 0, TEXT_ALIGN_CENTER);
+      int h1 = put_text(c->f, it, &item->bx, row->n_cells > 0 ? row->cells[0] : "", &ns,
+                        mx(c, x + pad, cell_w - 2 * pad), pad, cell_w - 2 * pad, c->accent, bi,
+                        NULL, e);
       if (h1 < 0)
         return KERR_NOMEM;
-      int h2 = put_text(c->f, it, &item->bx, row->n_cells > 1 ? row->cells[1] : "", &ls, x + pad,
-                        pad + h1, cell_w - 2 * pad, C_TEXT, bi, NULL, e);
+      int h2 = put_text(c->f, it, &item->bx, row->n_cells > 1 ? row->cells[1] : "", &ls,
+                        mx(c, x + pad, cell_w - 2 * pad), pad + h1, cell_w - 2 * pad, C_TEXT, bi,
+                        NULL, e);
       if (h2 < 0)
         return KERR_NOMEM;
       int h = pad + h1 + h2 + pad;
       if (h > row_h)
         row_h = h;
-      item->bx.v[card_i].r = (SDL_Rect){x, 0, cell_w, 0};
+      item->bx.v[card_i].r = (SDL_Rect){mx(c, x, cell_w), 0, cell_w, 0};
       item->bx.v[card_i].color = C_CARD;
     }
     for (size_t i = 0; i < item->bx.n; i++)
@@ -354,21 +388,22 @@ static int build_hotlines(struct ctx *c, struct items *it, const struct page_blo
       const char *country = row->n_cells > 0 ? row->cells[0] : "";
       const char *ch = row->n_cells > 2 ? channel_label(row->cells[2], c->in->lang) : "";
       snprintf(head, sizeof head, "%s%s%s", country, *ch ? " \xC2\xB7 " : "", ch);
-      struct text_style hs = style(c->body, 0, TEXT_ALIGN_START);
-      struct text_style ns = style(num_px, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+      struct text_style hs = sty(c, c->body, 0, TEXT_ALIGN_START);
+      struct text_style ns = sty(c, num_px, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
       ns.line_spacing = 1.1f;
       int inner = cell_w - 2 * pad;
-      int h1 = put_text(c->f, it, &item->bx, head, &hs, x + pad, pad, inner, C_MUTED, bi, NULL, e);
+      int h1 = put_text(c->f, it, &item->bx, head, &hs, mx(c, x + pad, inner), pad, inner, C_MUTED,
+                        bi, NULL, e);
       if (h1 < 0)
         return KERR_NOMEM;
-      int h2 = put_text(c->f, it, &item->bx, row->n_cells > 1 ? row->cells[1] : "", &ns, x + pad,
-                        pad + h1, inner, c->accent, bi, NULL, e);
+      int h2 = put_text(c->f, it, &item->bx, row->n_cells > 1 ? row->cells[1] : "", &ns,
+                        mx(c, x + pad, inner), pad + h1, inner, c->accent, bi, NULL, e);
       if (h2 < 0)
         return KERR_NOMEM;
       int h = pad + h1 + h2 + pad;
       if (h > row_h)
         row_h = h;
-      item->bx.v[card_i].r = (SDL_Rect){x, 0, cell_w, 0};
+      item->bx.v[card_i].r = (SDL_Rect){mx(c, x, cell_w), 0, cell_w, 0};
     }
     for (size_t i = 0; i < item->bx.n; i++)
       if (item->bx.v[i].kind == BOX_FILL)
@@ -386,17 +421,19 @@ static int build_contacts(struct ctx *c, struct items *it, const struct page_blo
     struct item *item = items_add(it, r == 0 ? c->body : c->body / 3);
     if (!item)
       return KERR_NOMEM;
-    struct text_style cs = style(c->body, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
-    struct text_style ms = style(c->body, 0, TEXT_ALIGN_START);
+    struct text_style cs = sty(c, c->body, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+    struct text_style ms = sty(c, c->body, 0, TEXT_ALIGN_START);
     const char *country = row->n_cells > 0 ? row->cells[0] : "";
     const char *mail = row->n_cells > 1 ? row->cells[1] : "";
     int cw = 0;
     int label_w = c->col_w * 2 / 5;
-    int h1 = put_text(c->f, it, &item->bx, country, &cs, 0, 0, label_w - c->body / 2, C_TEXT, bi,
+    int h1 = put_text(c->f, it, &item->bx, country, &cs, mx(c, 0, label_w - c->body / 2), 0,
+                      label_w - c->body / 2, C_TEXT, bi,
                       &cw, e);
     if (h1 < 0)
       return KERR_NOMEM;
-    int h2 = put_text(c->f, it, &item->bx, mail, &ms, label_w, 0, c->col_w - label_w, c->accent,
+    int h2 = put_text(c->f, it, &item->bx, mail, &ms, mx(c, label_w, c->col_w - label_w), 0,
+                      c->col_w - label_w, c->accent,
                       bi, NULL, e);
     if (h2 < 0)
       return KERR_NOMEM;
@@ -419,12 +456,14 @@ static int build_qr(struct ctx *c, struct items *it, const struct page_block *b,
     struct box *q = boxes_add(&item->bx, BOX_QR, bi);
     if (!q)
       return KERR_NOMEM;
-    q->r = (SDL_Rect){0, 0, side, side};
+    q->r = (SDL_Rect){mx(c, 0, side), 0, side, side};
     q->text = strdup(row->n_cells > 0 ? row->cells[0] : "");
     q->color = C_TEXT;
-    struct text_style ls = style(c->body, 0, TEXT_ALIGN_START);
+    struct text_style ls = sty(c, c->body, 0, TEXT_ALIGN_START);
     const char *label = row->n_cells > 1 ? row->cells[1] : row->n_cells > 0 ? row->cells[0] : "";
-    int h = put_text(c->f, it, &item->bx, label, &ls, side + c->body, side / 2 - c->body, c->col_w - side - c->body,
+    int h = put_text(c->f, it, &item->bx, label, &ls,
+                     mx(c, side + c->body, c->col_w - side - c->body), side / 2 - c->body,
+                     c->col_w - side - c->body,
                      C_TEXT, bi, NULL, e);
     if (h < 0)
       return KERR_NOMEM;
@@ -452,7 +491,7 @@ static int build_image(struct ctx *c, struct items *it, const struct page_block 
   struct item *item = items_add(it, gap);
   if (!item)
     return KERR_NOMEM;
-  struct text_style cs = style(c->body * 4 / 5, PAGE_SPAN_ITALIC, TEXT_ALIGN_START);
+  struct text_style cs = sty(c, c->body * 4 / 5, PAGE_SPAN_ITALIC, TEXT_ALIGN_START);
   if (images_size(path, &iw, &ih, &ie) != 0) {
     /* Missing or broken image: say so in its place, readably. */
     (void)e;
@@ -480,7 +519,7 @@ static int build_image(struct ctx *c, struct items *it, const struct page_block 
   }
   struct box *x = boxes_add(&item->bx, BOX_IMAGE, bi);
   if (x) {
-    x->r = (SDL_Rect){0, 0, img_w, img_h};
+    x->r = (SDL_Rect){mx(c, 0, img_w), 0, img_w, img_h};
     x->path = strdup(path);
     x->cover = 0;
   }
@@ -519,7 +558,7 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
     case PAGE_HEADING: {
       int lvl = b->level;
       int px = lvl <= 1 ? c->body * 8 / 5 : lvl == 2 ? c->body * 5 / 4 : c->body * 11 / 10;
-      struct text_style st = style(px, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+      struct text_style st = sty(c, px, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
       st.line_spacing = 1.15f;
       int gap = it->n == 0 ? 0 : lvl <= 2 ? c->body : c->body * 3 / 4;
       rc = add_text(c->f, it, b->spans, b->n_spans, &st, 0, c->col_w, lvl <= 1 ? c->accent : C_HEAD,
@@ -535,16 +574,18 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
     case PAGE_PARAGRAPH:
     case PAGE_QUOTE: {
       head_done = 1;
-      struct text_style st = style(c->body, b->type == PAGE_QUOTE ? PAGE_SPAN_ITALIC : 0, TEXT_ALIGN_START);
+      struct text_style st = sty(c, c->body, b->type == PAGE_QUOTE ? PAGE_SPAN_ITALIC : 0, TEXT_ALIGN_START);
       int indent = b->type == PAGE_QUOTE ? c->body : 0;
       size_t first = it->n;
-      rc = add_text(c->f, it, b->spans, b->n_spans, &st, indent, c->col_w - indent,
+      rc = add_text(c->f, it, b->spans, b->n_spans, &st, mx(c, indent, c->col_w - indent),
+                    c->col_w - indent,
                     b->type == PAGE_QUOTE ? C_MUTED : C_TEXT, it->n ? c->body * 3 / 5 : 0, bi, 0, e);
       if (!rc && b->type == PAGE_QUOTE)
         for (size_t k = first; k < it->n; k++) {
           struct box *bar = boxes_add(&it->v[k].bx, BOX_FILL, bi);
           if (bar) {
-            bar->r = (SDL_Rect){0, 0, c->body / 6 > 2 ? c->body / 6 : 2, it->v[k].h};
+            int bw = c->body / 6 > 2 ? c->body / 6 : 2;
+            bar->r = (SDL_Rect){mx(c, 0, bw), 0, bw, it->v[k].h};
             bar->color = c->accent;
           }
         }
@@ -552,7 +593,7 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
     }
     case PAGE_LIST_ITEM: {
       head_done = 1;
-      struct text_style st = style(c->body, 0, TEXT_ALIGN_START);
+      struct text_style st = sty(c, c->body, 0, TEXT_ALIGN_START);
       int level = b->level > 0 ? b->level : 1;
       int indent = (level - 1) * c->body * 6 / 5;
       int hang = c->body * 6 / 5;
@@ -563,11 +604,13 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
         snprintf(marker, sizeof marker, "%s", level == 1 ? "\xE2\x80\xA2" : "\xE2\x80\x93");
       size_t first = it->n;
       int prev_list = i > 0 && p->blocks[i - 1].type == PAGE_LIST_ITEM;
-      rc = add_text(c->f, it, b->spans, b->n_spans, &st, indent + hang, c->col_w - indent - hang,
+      rc = add_text(c->f, it, b->spans, b->n_spans, &st,
+                    mx(c, indent + hang, c->col_w - indent - hang), c->col_w - indent - hang,
                     C_TEXT, it->n ? (prev_list ? c->body * 2 / 5 : c->body * 3 / 5) : 0, bi, 0, e);
       if (!rc && it->n > first) {
-        struct text_style ms = style(c->body, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
-        put_text(c->f, it, &it->v[first].bx, marker, &ms, indent, 0, hang, c->accent, bi, NULL, e);
+        struct text_style ms = sty(c, c->body, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+        put_text(c->f, it, &it->v[first].bx, marker, &ms, mx(c, indent, hang), 0, hang, c->accent,
+                 bi, NULL, e);
       }
       break;
     }
@@ -692,6 +735,7 @@ static void place_item(struct boxes *dst, struct item *src, int dx, int dy, int 
     *x = src->bx.v[k];
     x->r.x += dx;
     x->r.y += dy;
+    x->baseline += dy;
     if (copy) {
       x->text = src->bx.v[k].text ? strdup(src->bx.v[k].text) : NULL;
       x->path = src->bx.v[k].path ? strdup(src->bx.v[k].path) : NULL;
@@ -709,6 +753,7 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   struct layout *l = calloc(1, sizeof *l);
   if (!l)
     return kerr_set(e, KERR_NOMEM, "out of memory laying out %s", in->page->name);
+  l->fonts = f;
   l->w = in->w;
   l->h = in->h;
   int s = in->w < in->h ? in->w : in->h;
@@ -718,13 +763,14 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   int content_w = in->w - 2 * margin;
   int content_h = in->h - foot_h - 2 * margin;
 
-  struct ctx c = {f, in, 0, content_w, in->w * 4 >= in->h * 5, in->accent};
+  struct ctx c = {f, in, 0, content_w, in->w * 4 >= in->h * 5, in->accent, layout_lang_rtl(in->lang)};
   if (!c.accent.a)
     c.accent = C_ACCENT;
   const struct page *p = in->page;
   int img = find_image(p);
   int side = img >= 0 && c.landscape && p->layout != PAGE_LAYOUT_TEXT && p->layout != PAGE_LAYOUT_IMAGE_TOP;
-  int image_left = side && p->layout == PAGE_LAYOUT_IMAGE_LEFT;
+  /* image-left means the start side: the right in a right-to-left page. */
+  int image_left = side && ((p->layout == PAGE_LAYOUT_IMAGE_LEFT) != c.rtl);
   int gutter = margin;
   int side_w = side ? (content_w - gutter) * 42 / 100 : 0;
   int text_x = content_x;
@@ -821,13 +867,17 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
     int ty = in->h - foot_h + (foot_h - TTF_FontHeight(fonts_face(f, 0, FONTS_REGULAR, fpx))) / 2;
     if (right[0] && text_layout_plain(f, right, &fs, content_w, &tb, e) == 0) {
       rw = tb.width;
-      add_lines(fb, &tb, 0, tb.n_lines > 0 ? 1 : 0, in->w - margin - rw, ty, C_FOOT_TEXT, fpx, -1);
+      add_lines(fb, &tb, 0, tb.n_lines > 0 ? 1 : 0, c.rtl ? margin : in->w - margin - rw, ty,
+                C_FOOT_TEXT, fpx, -1);
       text_block_free(&tb);
     }
     if (in->footer_left && *in->footer_left) {
       int lw = content_w - rw - margin;
-      if (lw > 0 && text_layout_plain(f, in->footer_left, &fs, lw, &tb, e) == 0) {
-        add_lines(fb, &tb, 0, tb.n_lines > 0 ? 1 : 0, margin, ty, C_FOOT_TEXT, fpx, -1);
+      struct text_style ts = fs;
+      ts.rtl = c.rtl;
+      if (lw > 0 && text_layout_plain(f, in->footer_left, &ts, lw, &tb, e) == 0) {
+        add_lines(fb, &tb, 0, tb.n_lines > 0 ? 1 : 0, c.rtl ? in->w - margin - lw : margin, ty,
+                  C_FOOT_TEXT, fpx, -1);
         fit.missing += tb.missing;
         text_block_free(&tb);
       }

@@ -18,11 +18,13 @@ struct box {
   SDL_Rect r;
   SDL_Color color;
   int block;          /* index of the page block it belongs to; -1 for chrome */
-  TTF_Font *font;     /* BOX_TEXT: owned by the font set */
+  int fam, style;     /* BOX_TEXT: font family index and enum fonts_style */
   char *text;         /* BOX_TEXT: UTF-8; BOX_QR: the encoded data; owned */
   char *path;         /* BOX_IMAGE: file path; owned */
   int cover;          /* BOX_IMAGE: crop to fill (else fit inside) */
   int px;             /* BOX_TEXT: font size, for the readability check */
+  int rtl;            /* BOX_TEXT: shaped right to left */
+  int baseline;       /* BOX_TEXT: y of the baseline (r is the line box) */
 };
 
 /* A problem found while laying out (for --strict and lint). */
@@ -41,6 +43,7 @@ struct layout_input {
 };
 
 struct layout {
+  struct fonts *fonts;       /* the set the text boxes' fonts come from */
   int w, h;
   int part, n_parts;         /* continuation parts: 0-based part shown here */
   int body_px;               /* the body size chosen */
@@ -50,6 +53,10 @@ struct layout {
   struct layout_problem *problems;
   size_t n_problems;
 };
+
+/* Whether a language (BCP 47 tag) is written right to left: fa (Dari and
+ * Persian), prs, ar, ps, ur, he, ug. */
+int layout_lang_rtl(const char *lang);
 
 /* The smallest body text for a screen of w×h pixels. */
 int layout_min_body_px(int w, int h);

@@ -54,13 +54,15 @@ int paint_layout(const struct layout *l, SDL_Surface **out, int *failed, struct 
       SDL_FillRect(s, &b->r, map(s, b->color));
       break;
     case BOX_TEXT: {
-      SDL_Surface *t = TTF_RenderUTF8_Blended(b->font, b->text, b->color);
+      TTF_Font *font = fonts_face(l->fonts, b->fam, (enum fonts_style)b->style, b->px);
+      TTF_SetFontDirection(font, b->rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+      SDL_Surface *t = TTF_RenderUTF8_Blended(font, b->text, b->color);
       if (!t) {
         if (failed)
           (*failed)++;
         break;
       }
-      SDL_Rect r = {b->r.x, b->r.y, t->w, t->h};
+      SDL_Rect r = {b->r.x, b->baseline - TTF_FontAscent(font), t->w, t->h};
       SDL_BlitSurface(t, NULL, s, &r);
       SDL_FreeSurface(t);
       break;

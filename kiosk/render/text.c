@@ -7,9 +7,17 @@
  * greedily; a word wider than the whole line is the only thing ever cut
  * mid-word, and that is reported as overflow so the layout can shrink the
  * text instead. Adjacent pieces of the same font on a line are merged into
- * one run, so shaping sees whole phrases and painting draws few surfaces. */
+ * one run, so shaping sees whole phrases and painting draws few surfaces.
+ *
+ * Right-to-left text (Dari) goes through the Unicode bidi algorithm
+ * (fribidi): every character gets an embedding level, pieces are also cut
+ * where the level changes, lines are broken in logical order and each line
+ * is then reordered for display (rule L2). A run at an odd level is shaped
+ * right to left by HarfBuzz; numbers and Latin inside it keep their own
+ * direction. */
 #include "render/text.h"
 
+#include <fribidi.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +27,10 @@ struct piece {
   unsigned flags;
   int fam;
   int space_before; /* a breakable space precedes this piece */
+  int space_level;  /* the bidi level of that space */
   int word_start;   /* first piece of a word */
   int w;
+  int level;        /* bidi embedding level; odd = right to left */
 };
 
 static int utf8_decode(const char *s, size_t n, uint32_t *cp)
@@ -83,10 +93,19 @@ struct builder {
   struct piece *pieces;
   size_t n, cap;
   int missing;
+  const FriBidiLevel *levels; /* per code point of the whole text */
+  size_t cp_index;            /* code point being read */
+  int space_level;            /* level of the last space read */
 };
 
+/* Sets the shaping direction of font for a run. */
+static void set_dir(TTF_Font *font, int rtl)
+{
+  TTF_SetFontDirection(font, rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+}
+
 static int add_piece(struct builder *b, const char *s, size_t n, unsigned flags, int fam,
-                     int space_before, int word_start)
+                     int space_before, int word_start, int level)
 {
   if (b->n == b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 64;
@@ -96,12 +115,17 @@ static int add_piece(struct builder *b, const char *s, size_t n, unsigned flags,
     b->pieces = np;
     b->cap = cap;
   }
-  b->pieces[b->n++] = (struct piece){s, n, flags, fam, space_before, word_start, 0};
+  b->pieces[b->n++] = (struct piece){s, n, flags, fam, space_before, b->space_level, word_start, 0, level};
   return 0;
 }
 
 /* Cuts one span into pieces. *pending_space carries a space across spans;
  * *in_word says whether the previous span ended inside a word. */
+static int level_at(const struct builder *b, size_t cp)
+{
+  return b->levels ? b->levels[cp] : 0;
+}
+
 static int split_span(struct fonts *f, struct builder *b, const char *s, unsigned flags,
                       int *pending_space, int *in_word, int *fam_ctx)
 {
@@ -113,18 +137,21 @@ static int split_span(struct fonts *f, struct builder *b, const char *s, unsigne
     if (is_space(cp)) {
       *pending_space = 1;
       *in_word = 0;
+      b->space_level = level_at(b, b->cp_index);
       i += (size_t)cl;
+      b->cp_index++;
       continue;
     }
-    /* A stretch of non-space characters in one family. */
+    /* A stretch of non-space characters in one family and one level. */
     size_t start = i;
     int fam = -2;
+    int level = level_at(b, b->cp_index);
     while (i < len) {
       cl = utf8_decode(s + i, len - i, &cp);
-      if (is_space(cp))
+      if (is_space(cp) || level_at(b, b->cp_index) != level)
         break;
       int cfam;
-      if (is_neutral(cp)) {
+      if (is_neutral(cp) && fonts_family_covers(f, fam != -2 ? fam : *fam_ctx, cp)) {
         cfam = fam != -2 ? fam : *fam_ctx;
       } else {
         cfam = fonts_family_for(f, cp);
@@ -138,12 +165,14 @@ static int split_span(struct fonts *f, struct builder *b, const char *s, unsigne
       else if (cfam != fam)
         break;
       i += (size_t)cl;
+      b->cp_index++;
     }
     if (fam < 0)
       fam = 0;
     *fam_ctx = fam;
     int word_start = !*in_word;
-    if (add_piece(b, s + start, i - start, flags, fam, *pending_space && word_start, word_start))
+    if (add_piece(b, s + start, i - start, flags, fam, *pending_space && word_start, word_start,
+                  level))
       return -1;
     *pending_space = 0;
     *in_word = 1;
@@ -152,7 +181,7 @@ static int split_span(struct fonts *f, struct builder *b, const char *s, unsigne
 }
 
 static int push_run(struct text_block *out, size_t *cap, const char *s, size_t n,
-                    TTF_Font *font, unsigned flags, int x, int w)
+                    TTF_Font *font, int fam, unsigned flags, int x, int w, int rtl)
 {
   if (out->n_runs == *cap) {
     size_t nc = *cap ? *cap * 2 : 32;
@@ -167,7 +196,8 @@ static int push_run(struct text_block *out, size_t *cap, const char *s, size_t n
     return -1;
   memcpy(t, s, n);
   t[n] = '\0';
-  out->runs[out->n_runs++] = (struct text_run){t, font, x, 0, w, TTF_FontHeight(font), flags};
+  out->runs[out->n_runs++] =
+      (struct text_run){t, font, fam, (int)style_of(flags), x, 0, w, TTF_FontHeight(font), flags, rtl, 0};
   return 0;
 }
 
@@ -182,63 +212,162 @@ void text_block_free(struct text_block *b)
   memset(b, 0, sizeof *b);
 }
 
-/* Emits the pieces [first, last) as one line at y, merging neighbours that
- * share a font into single runs (with the space between them). */
+/* A line is reordered as tokens: pieces, and the spaces between them,
+ * each with its bidi level, so a space lands where the bidi algorithm puts
+ * it (between a Dari word and a Latin phrase, say), not where it was in
+ * the text. */
+struct token {
+  size_t piece;  /* the piece, or the piece the space precedes */
+  int space;     /* 1 for a space */
+  int level;
+};
+
+/* Visual order of tokens (bidi rule L2): from the highest level down to
+ * the lowest odd one, reverse every stretch at that level or above. */
+static void visual_order(struct token *t, size_t n)
+{
+  int max = 0, min_odd = 255;
+  for (size_t i = 0; i < n; i++) {
+    if (t[i].level > max)
+      max = t[i].level;
+    if ((t[i].level & 1) && t[i].level < min_odd)
+      min_odd = t[i].level;
+  }
+  for (int lv = max; lv >= min_odd && lv > 0; lv--)
+    for (size_t i = 0; i < n;) {
+      if (t[i].level < lv) {
+        i++;
+        continue;
+      }
+      size_t j = i;
+      while (j < n && t[j].level >= lv)
+        j++;
+      for (size_t a = i, z = j - 1; a < z; a++, z--) {
+        struct token x = t[a];
+        t[a] = t[z];
+        t[z] = x;
+      }
+      i = j;
+    }
+}
+
+/* Emits the pieces [first, last) as one line at y, in visual order,
+ * merging neighbours that share font, style and direction (and follow each
+ * other in the text) into single runs. */
 static int emit_line(struct fonts *f, const struct text_style *st, struct builder *b, size_t first,
                      size_t last, int y, int max_w, struct text_block *out, size_t *run_cap,
                      size_t *line_cap)
 {
   size_t run0 = out->n_runs;
   int x = 0, asc = 0, desc = 0;
-  size_t i = first;
-  while (i < last) {
-    struct piece *p = &b->pieces[i];
-    TTF_Font *font = fonts_face(f, p->fam, style_of(p->flags | st->flags), st->px);
-    /* Join pieces with the same font: build the run text. */
-    size_t j = i + 1;
-    size_t n = p->n;
-    while (j < last && b->pieces[j].fam == p->fam && b->pieces[j].flags == p->flags) {
-      n += b->pieces[j].n + (b->pieces[j].space_before ? 1 : 0);
-      j++;
+  size_t cap = 2 * (last - first);
+  struct token tok_buf[128];
+  struct token *order = cap <= 128 ? tok_buf : malloc(cap * sizeof *order);
+  if (!order)
+    return -1;
+  size_t n = 0;
+  for (size_t k = first; k < last; k++) {
+    if (k > first && b->pieces[k].space_before)
+      order[n++] = (struct token){k, 1, b->levels ? b->pieces[k].space_level : 0};
+    order[n++] = (struct token){k, 0, b->pieces[k].level};
+  }
+  visual_order(order, n);
+  TTF_Font *last_font = fonts_face(f, 0, style_of(st->flags), st->px);
+  size_t i = 0;
+  while (i < n) {
+    if (order[i].space) {
+      int sw = 0;
+      set_dir(last_font, 0);
+      measure(last_font, " ", 1, &sw);
+      x += sw;
+      i++;
+      continue;
     }
-    char *t = malloc(n + 2);
-    if (!t)
+    struct piece *p = &b->pieces[order[i].piece];
+    int rtl = p->level & 1;
+    TTF_Font *font = fonts_face(f, p->fam, style_of(p->flags | st->flags), st->px);
+    /* Extend the run while the next visual piece continues it in the text,
+     * with or without the one space between them. */
+    size_t j = i + 1, end_piece = order[i].piece;
+    for (;;) {
+      if (rtl ? end_piece == first : end_piece + 1 >= last)
+        break;
+      size_t want = rtl ? end_piece - 1 : end_piece + 1;
+      size_t k = j;
+      if (k < n && order[k].space && order[k].piece == (rtl ? end_piece : want) &&
+          order[k].level == p->level)
+        k++;
+      if (k >= n || order[k].space)
+        break;
+      const struct piece *q = &b->pieces[order[k].piece];
+      if (order[k].piece != want || q->fam != p->fam || q->flags != p->flags || q->level != p->level)
+        break;
+      /* A space inside the run must be the one between these two pieces. */
+      if (k > j && !b->pieces[rtl ? end_piece : want].space_before)
+        break;
+      if (k == j && b->pieces[rtl ? end_piece : want].space_before)
+        break; /* the space went elsewhere */
+      end_piece = order[k].piece;
+      j = k + 1;
+    }
+    /* The run's text in logical order. */
+    size_t lo = rtl ? end_piece : order[i].piece, hi = rtl ? order[i].piece : end_piece;
+    size_t len = 0;
+    for (size_t k = lo; k <= hi; k++)
+      len += b->pieces[k].n + 1;
+    char *t = malloc(len + 1);
+    if (!t) {
+      if (order != tok_buf)
+        free(order);
       return -1;
+    }
     size_t o = 0;
-    if (i > first && p->space_before)
-      x += 0; /* the space is accounted in the previous run's trailing gap */
-    for (size_t k = i; k < j; k++) {
-      if (k > i && b->pieces[k].space_before)
+    for (size_t k = lo; k <= hi; k++) {
+      if (k > lo && b->pieces[k].space_before)
         t[o++] = ' ';
       memcpy(t + o, b->pieces[k].s, b->pieces[k].n);
       o += b->pieces[k].n;
     }
-    if (i > first && p->space_before) {
-      int sw = 0;
-      measure(font, " ", 1, &sw);
-      x += sw;
-    }
+    set_dir(font, rtl);
     int w = 0;
     measure(font, t, o, &w);
-    int rc = push_run(out, run_cap, t, o, font, p->flags | st->flags, x, w);
+    int rc = push_run(out, run_cap, t, o, font, p->fam, p->flags | st->flags, x, w, rtl);
     free(t);
-    if (rc)
+    if (rc) {
+      if (order != tok_buf)
+        free(order);
       return -1;
+    }
     x += w;
-    if (TTF_FontAscent(font) > asc)
-      asc = TTF_FontAscent(font);
-    if (-TTF_FontDescent(font) > desc)
-      desc = -TTF_FontDescent(font);
+    /* The line box uses each family's own share of its font's height:
+     * Arabic faces reserve room for stacked marks that Dari rarely uses. */
+    int pct = fonts_line_pct(f, p->fam);
+    int fa = TTF_FontAscent(font) * pct / 100, fd = -TTF_FontDescent(font) * pct / 100;
+    out->runs[out->n_runs - 1].h = fa + fd;
+    out->runs[out->n_runs - 1].baseline = fa; /* provisional: offset from the box top */
+    if (fa > asc)
+      asc = fa;
+    if (fd > desc)
+      desc = fd;
+    last_font = font;
     i = j;
   }
+  if (order != tok_buf)
+    free(order);
   int line_h = (int)((float)(asc + desc) * st->line_spacing + 0.5f);
   int lead = (line_h - (asc + desc)) / 2;
-  int shift = st->align == TEXT_ALIGN_CENTER ? (max_w - x) / 2 : st->align == TEXT_ALIGN_END ? max_w - x : 0;
+  enum text_align align = st->align;
+  if (st->rtl && align == TEXT_ALIGN_START)
+    align = TEXT_ALIGN_END;
+  else if (st->rtl && align == TEXT_ALIGN_END)
+    align = TEXT_ALIGN_START;
+  int shift = align == TEXT_ALIGN_CENTER ? (max_w - x) / 2 : align == TEXT_ALIGN_END ? max_w - x : 0;
   if (shift < 0)
     shift = 0;
   for (size_t r = run0; r < out->n_runs; r++) {
     out->runs[r].x += shift;
-    out->runs[r].y = y + lead + asc - TTF_FontAscent(out->runs[r].font);
+    out->runs[r].y = y + lead + asc - out->runs[r].baseline;
+    out->runs[r].baseline = y + lead + asc;
   }
   if (out->n_lines == *line_cap) {
     size_t nc = *line_cap ? *line_cap * 2 : 8;
@@ -261,6 +390,7 @@ static int cut_piece(struct fonts *f, const struct text_style *st, struct builde
 {
   struct piece *p = &b->pieces[k];
   TTF_Font *font = fonts_face(f, p->fam, style_of(p->flags | st->flags), st->px);
+  set_dir(font, p->level & 1);
   size_t best = 0;
   size_t i = 0;
   while (i < p->n) {
@@ -281,11 +411,70 @@ static int cut_piece(struct fonts *f, const struct text_style *st, struct builde
   rest.space_before = 0;
   rest.word_start = 1;
   p->n = best;
-  if (add_piece(b, "", 0, 0, 0, 0, 0))
+  if (add_piece(b, "", 0, 0, 0, 0, 0, 0))
     return -1;
   memmove(&b->pieces[k + 2], &b->pieces[k + 1], (b->n - k - 2) * sizeof *b->pieces);
   b->pieces[k + 1] = rest;
   return 1;
+}
+
+/* Bidi embedding levels of every code point of the spans, as one
+ * paragraph with the given base direction. *out is NULL (all level 0) for
+ * left-to-right text with no right-to-left character, the common case. */
+static int compute_levels(const struct page_span *spans, size_t n_spans, int rtl,
+                          FriBidiLevel **out)
+{
+  *out = NULL;
+  size_t n = 0;
+  int any_rtl = rtl;
+  for (size_t i = 0; i < n_spans; i++) {
+    const char *s = spans[i].text;
+    size_t len = strlen(s);
+    for (size_t k = 0; k < len;) {
+      uint32_t cp;
+      k += (size_t)utf8_decode(s + k, len - k, &cp);
+      n++;
+      if (cp >= 0x0590 && (cp <= 0x08FF || (cp >= 0xFB1D && cp <= 0xFEFC)))
+        any_rtl = 1;
+    }
+  }
+  if (!any_rtl || n == 0)
+    return 0;
+  FriBidiChar *text = malloc(n * sizeof *text);
+  FriBidiCharType *types = malloc(n * sizeof *types);
+  FriBidiBracketType *brackets = malloc(n * sizeof *brackets);
+  FriBidiLevel *levels = malloc(n * sizeof *levels);
+  int rc = -1;
+  if (text && types && brackets && levels) {
+    size_t j = 0;
+    for (size_t i = 0; i < n_spans; i++) {
+      const char *s = spans[i].text;
+      size_t len = strlen(s);
+      for (size_t k = 0; k < len;) {
+        uint32_t cp;
+        k += (size_t)utf8_decode(s + k, len - k, &cp);
+        text[j++] = cp;
+      }
+    }
+    fribidi_get_bidi_types(text, (FriBidiStrIndex)n, types);
+    /* A plus sign that starts a phone number belongs to the number, so
+     * "+992 900 800 800" reads left to right inside Dari text too. */
+    for (size_t k = 0; k + 1 < n; k++)
+      if (text[k] == '+' && text[k + 1] >= '0' && text[k + 1] <= '9')
+        types[k] = FRIBIDI_TYPE_EN;
+    fribidi_get_bracket_types(text, (FriBidiStrIndex)n, types, brackets);
+    FriBidiParType base = rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+    if (fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &base, levels)) {
+      *out = levels;
+      levels = NULL;
+      rc = 0;
+    }
+  }
+  free(text);
+  free(types);
+  free(brackets);
+  free(levels);
+  return rc;
 }
 
 int text_layout(struct fonts *f, const struct page_span *spans, size_t n_spans,
@@ -295,9 +484,15 @@ int text_layout(struct fonts *f, const struct page_span *spans, size_t n_spans,
   memset(out, 0, sizeof *out);
   struct builder b = {0};
   int pending_space = 0, in_word = 0, fam_ctx = 0;
+  FriBidiLevel *levels = NULL;
+  if (compute_levels(spans, n_spans, st->rtl, &levels)) {
+    return kerr_set(e, KERR_NOMEM, "out of memory laying out text");
+  }
+  b.levels = levels;
   for (size_t i = 0; i < n_spans; i++)
     if (split_span(f, &b, spans[i].text, spans[i].flags, &pending_space, &in_word, &fam_ctx)) {
       free(b.pieces);
+      free(levels);
       return kerr_set(e, KERR_NOMEM, "out of memory laying out text");
     }
   out->missing = b.missing;
@@ -318,6 +513,7 @@ int text_layout(struct fonts *f, const struct page_span *spans, size_t n_spans,
       struct piece *p = &b.pieces[i];
       if (!p->w) {
         TTF_Font *font = fonts_face(f, p->fam, style_of(p->flags | st->flags), st->px);
+        set_dir(font, p->level & 1);
         measure(font, p->s, p->n, &p->w);
       }
       word_w += p->w;
@@ -325,6 +521,7 @@ int text_layout(struct fonts *f, const struct page_span *spans, size_t n_spans,
     int space_w = 0;
     if (k > line_start && b.pieces[k].space_before) {
       TTF_Font *font = fonts_face(f, b.pieces[k].fam, style_of(b.pieces[k].flags | st->flags), st->px);
+      set_dir(font, 0);
       measure(font, " ", 1, &space_w);
     }
     if (k > line_start && line_w + space_w + word_w > max_w) {
@@ -373,6 +570,7 @@ int text_layout(struct fonts *f, const struct page_span *spans, size_t n_spans,
       y += rc;
   }
   free(b.pieces);
+  free(levels);
   if (rc < 0) {
     text_block_free(out);
     return kerr_set(e, KERR_NOMEM, "out of memory laying out text");

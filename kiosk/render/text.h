@@ -13,10 +13,13 @@
 
 struct text_run {
   char *text;           /* UTF-8, owned */
-  TTF_Font *font;       /* owned by the font set */
-  int x, y;             /* top-left of the rendered glyph box */
-  int w, h;
+  TTF_Font *font;       /* owned by the font set; valid until the next text_layout() */
+  int fam, style;       /* to find the font again: fonts_face(fam, style, px) */
+  int x, y;             /* top-left of the run's line box */
+  int w, h;             /* width, and height of the line box */
   unsigned flags;       /* PAGE_SPAN_* */
+  int rtl;              /* shaped right to left */
+  int baseline;         /* y of the baseline */
 };
 
 struct text_line {
@@ -43,6 +46,7 @@ struct text_style {
   unsigned flags;       /* PAGE_SPAN_BOLD etc. added to every span */
   enum text_align align;
   float line_spacing;   /* line height as a multiple of the font's height */
+  int rtl;              /* base direction right to left (Dari); START is then the right edge */
 };
 
 /* Lays out spans within max_w pixels. Returns 0 and fills out (free with

@@ -3,6 +3,7 @@
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,7 @@ static int teardown(void **state)
 
 static struct text_block lay(const char *s, int px, int max_w)
 {
-  struct text_style st = {px, 0, TEXT_ALIGN_START, 1.25f};
+  struct text_style st = {px, 0, TEXT_ALIGN_START, 1.25f, 0};
   struct text_block tb;
   struct kerr e;
   assert_int_equal(text_layout_plain(fonts, s, &st, max_w, &tb, &e), 0);
@@ -136,7 +137,7 @@ static void test_uncovered_code_point_counted(void **state)
 static void test_center_alignment(void **state)
 {
   (void)state;
-  struct text_style st = {40, 0, TEXT_ALIGN_CENTER, 1.25f};
+  struct text_style st = {40, 0, TEXT_ALIGN_CENTER, 1.25f, 0};
   struct text_block tb;
   struct kerr e;
   assert_int_equal(text_layout_plain(fonts, "470", &st, 1000, &tb, &e), 0);
@@ -145,7 +146,54 @@ static void test_center_alignment(void **state)
   text_block_free(&tb);
 }
 
+/* Dari: "salam 11616 donya". Right to left, the first word is at the right
+ * edge, the number keeps its digit order, the line hugs the right edge. */
+static void test_rtl_reorders_runs_and_keeps_numbers(void **state)
+{
+  (void)state;
+  struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1};
+  struct text_block tb;
+  struct kerr e;
+  const char *w1 = "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85";   /* salam */
+  const char *w3 = "\xD8\xAF\xD9\x86\xDB\x8C\xD8\xA7";   /* donya */
+  char text[128];
+  snprintf(text, sizeof text, "%s 11616 %s", w1, w3);
+  assert_int_equal(text_layout_plain(fonts, text, &st, 1000, &tb, &e), 0);
+  assert_int_equal(tb.n_lines, 1);
+  assert_int_equal(tb.n_runs, 3);
+  assert_string_equal(tb.runs[0].text, w3);
+  assert_true(tb.runs[0].rtl);
+  assert_string_equal(tb.runs[1].text, "11616");
+  assert_false(tb.runs[1].rtl);
+  assert_string_equal(tb.runs[2].text, w1);
+  assert_true(tb.runs[2].rtl);
+  for (size_t i = 1; i < 3; i++)
+    assert_true(tb.runs[i].x > tb.runs[i - 1].x + tb.runs[i - 1].w); /* spaces between */
+  assert_int_equal(tb.runs[2].x + tb.runs[2].w, 1000);
+  assert_int_equal(tb.missing, 0);
+  text_block_free(&tb);
+}
+
+/* Latin inside a right-to-left paragraph stays one left-to-right run. */
+static void test_rtl_with_latin_phrase(void **state)
+{
+  (void)state;
+  struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1};
+  struct text_block tb;
+  struct kerr e;
+  const char *w1 = "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85";
+  char text[128];
+  snprintf(text, sizeof text, "%s Hotline 1899", w1);
+  assert_int_equal(text_layout_plain(fonts, text, &st, 1000, &tb, &e), 0);
+  assert_int_equal(tb.n_runs, 2);
+  assert_string_equal(tb.runs[0].text, "Hotline 1899");
+  assert_string_equal(tb.runs[1].text, w1);
+  text_block_free(&tb);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_rtl_reorders_runs_and_keeps_numbers),
+    cmocka_unit_test(test_rtl_with_latin_phrase),
     cmocka_unit_test(test_breaks_at_word_boundaries),
     cmocka_unit_test(test_no_break_space_joins),
     cmocka_unit_test(test_long_word_reports_overflow),

@@ -1,6 +1,8 @@
 /* kiosk-pack — the content team's tool. main() parses the command name and
  * hands over to the command's function; every command returns an exit status
  * (0 ok, 1 refused or verification failed, 2 usage or system error). */
+#include "kiosk-pack/cmd_keygen.h"
+#include "kiosk-pack/cmd_sign_file.h"
 #include "kiosk-pack/usage.h"
 
 #include <stdio.h>
@@ -21,6 +23,10 @@ int main(int argc, char **argv)
     usage_version(stdout);
     return 0;
   }
+  if (!strcmp(cmd, "keygen"))
+    return cmd_keygen(argc - 1, argv + 1);
+  if (!strcmp(cmd, "sign-file")) /* hidden: for tests and debugging */
+    return cmd_sign_file(argc - 1, argv + 1);
   fprintf(stderr, "kiosk-pack: unknown command '%s' — run 'kiosk-pack --help' for the list of commands\n", cmd);
   return 2;
 }
