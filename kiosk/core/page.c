@@ -79,6 +79,11 @@ struct parser {
   int quote_depth;
   int heading_level;
 
+  /* Table being read: cells collect plain text. */
+  int in_table, in_cell, in_head;
+  struct page_block table;
+  struct buf cell;
+
   /* Fenced kiosk block. */
   int in_code;
   char code_lang[32];
@@ -479,7 +484,35 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     add_problem(ps->page, 0, "raw HTML is not shown on the kiosk — write it as Markdown");
     break;
   case MD_BLOCK_TABLE:
-    add_problem(ps->page, 0, "tables are not supported yet — write the rows as a list");
+    if (ps->in_block)
+      end_text_block(ps);
+    memset(&ps->table, 0, sizeof ps->table);
+    ps->table.type = PAGE_TABLE;
+    ps->in_table = 1;
+    break;
+  case MD_BLOCK_THEAD:
+    ps->in_head = 1;
+    break;
+  case MD_BLOCK_TR: {
+    if (!ps->in_table)
+      break;
+    struct page_row *nr = realloc(ps->table.rows, (ps->table.n_rows + 1) * sizeof *nr);
+    if (!nr) {
+      ps->oom = 1;
+      break;
+    }
+    ps->table.rows = nr;
+    memset(&nr[ps->table.n_rows++], 0, sizeof *nr);
+    if (ps->in_head)
+      ps->table.level++;
+    break;
+  }
+  case MD_BLOCK_TH:
+  case MD_BLOCK_TD:
+    ps->in_cell = 1;
+    ps->cell.len = 0;
+    if (ps->cell.s)
+      ps->cell.s[0] = '\0';
     break;
   default:
     break;
@@ -521,6 +554,33 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
   case MD_BLOCK_CODE:
     ps->in_code = 0;
     end_code_block(ps);
+    break;
+  case MD_BLOCK_THEAD:
+    ps->in_head = 0;
+    break;
+  case MD_BLOCK_TH:
+  case MD_BLOCK_TD: {
+    ps->in_cell = 0;
+    if (!ps->in_table || ps->table.n_rows == 0)
+      break;
+    struct page_row *row = &ps->table.rows[ps->table.n_rows - 1];
+    char *cell = trim_dup(ps->cell.s ? ps->cell.s : "", ps->cell.len);
+    char **nc = cell ? realloc(row->cells, (row->n_cells + 1) * sizeof *nc) : NULL;
+    if (!nc) {
+      free(cell);
+      ps->oom = 1;
+      break;
+    }
+    row->cells = nc;
+    row->cells[row->n_cells++] = cell;
+    break;
+  }
+  case MD_BLOCK_TABLE:
+    ps->in_table = 0;
+    if (ps->table.n_rows)
+      push_block(ps, &ps->table);
+    else
+      free_block(&ps->table);
     break;
   default:
     break;
@@ -625,6 +685,14 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
       ps->oom = 1;
     return 0;
   }
+  if (ps->in_cell) {
+    const char *cs = (type == MD_TEXT_BR || type == MD_TEXT_SOFTBR) ? " " : text;
+    if (buf_add(&ps->cell, cs, cs == text ? size : 1))
+      ps->oom = 1;
+    return 0;
+  }
+  if (ps->in_table)
+    return 0;
   struct buf *dst = ps->in_img ? &ps->img_alt : &ps->text;
   const char *s = text;
   size_t n = size;
@@ -712,14 +780,22 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
                           "image-right or image-top", val);
             else
               p->layout = (enum page_layout)found;
+          } else if (!strcmp(key, "image")) {
+            if (!strcmp(val, "cover"))
+              p->image_fit = PAGE_IMAGE_COVER;
+            else if (!strcmp(val, "contain"))
+              p->image_fit = PAGE_IMAGE_CONTAIN;
+            else
+              add_problem(p, line, "image '%s' must be cover (fill the box, crop the edges) or "
+                          "contain (show the whole picture)", val);
           } else if (!strcmp(key, "alert")) {
             if (!strcmp(val, "true") || !strcmp(val, "yes"))
               p->alert = 1;
             else if (strcmp(val, "false") && strcmp(val, "no"))
               add_problem(p, line, "alert '%s' must be true or false", val);
           } else {
-            add_problem(p, line, "front matter key '%s' is unknown (known: duration, layout, alert)",
-                        key);
+            add_problem(p, line, "front matter key '%s' is unknown (known: duration, layout, "
+                        "image, alert)", key);
           }
         }
         free(key);
@@ -758,7 +834,8 @@ int page_parse(const char *text, size_t len, const char *name, struct page **out
 
   MD_PARSER parser;
   memset(&parser, 0, sizeof parser);
-  parser.flags = MD_FLAG_NOHTML | MD_FLAG_PERMISSIVEEMAILAUTOLINKS | MD_FLAG_STRIKETHROUGH;
+  parser.flags = MD_FLAG_NOHTML | MD_FLAG_PERMISSIVEEMAILAUTOLINKS | MD_FLAG_STRIKETHROUGH |
+                 MD_FLAG_TABLES;
   parser.enter_block = on_enter_block;
   parser.leave_block = on_leave_block;
   parser.enter_span = on_enter_span;
@@ -772,6 +849,9 @@ int page_parse(const char *text, size_t len, const char *name, struct page **out
   free(ps.img_src);
   free(ps.href);
   free(ps.code.s);
+  free(ps.cell.s);
+  if (ps.in_table)
+    free_block(&ps.table);
   for (size_t i = 0; i < ps.n_pending; i++)
     free_block(&ps.pending_imgs[i]);
   free(ps.pending_imgs);

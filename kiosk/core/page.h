@@ -19,6 +19,7 @@ enum page_block_type {
   PAGE_CONTACTS,  /* rows: country | e-mail */
   PAGE_QR,        /* rows: text or URL [| label] */
   PAGE_RULE,      /* thematic break */
+  PAGE_TABLE,     /* rows of cells; level = number of header rows */
 };
 
 enum page_span_flags {
@@ -61,6 +62,11 @@ enum page_layout {
   PAGE_LAYOUT_IMAGE_TOP,
 };
 
+enum page_image_fit {
+  PAGE_IMAGE_CONTAIN = 0, /* the whole picture, letterboxed */
+  PAGE_IMAGE_COVER,       /* fills its box, cropped at the edges */
+};
+
 /* Something the author should fix; the page still renders. */
 struct page_problem {
   int line;
@@ -71,6 +77,7 @@ struct page {
   char *name;        /* file name used in messages, e.g. pages/01-news.ru.md */
   int duration_s;    /* seconds on screen; 0 = default */
   enum page_layout layout;
+  enum page_image_fit image_fit;
   int alert;         /* shown first and more often */
   struct page_block *blocks;
   size_t n_blocks;

@@ -472,6 +472,140 @@ static int build_qr(struct ctx *c, struct items *it, const struct page_block *b,
   return 0;
 }
 
+/* A table: columns as wide as their content needs, shrunk in proportion
+ * when the total is too wide (cells then wrap at word boundaries); one flow
+ * item per row so a long table continues on the next part. */
+static int build_table(struct ctx *c, struct items *it, const struct page_block *b, int bi,
+                       struct kerr *e)
+{
+  size_t ncols = 0;
+  for (size_t r = 0; r < b->n_rows; r++)
+    if (b->rows[r].n_cells > ncols)
+      ncols = b->rows[r].n_cells;
+  if (!ncols)
+    return 0;
+  if (ncols > 12)
+    ncols = 12;
+  int pad = c->body / 3;
+  int natural[12] = {0};
+  for (size_t r = 0; r < b->n_rows; r++)
+    for (size_t k = 0; k < b->rows[r].n_cells && k < ncols; k++) {
+      int w = text_width(c->f, b->rows[r].cells[k], c->body,
+                         (int)r < b->level ? PAGE_SPAN_BOLD : 0) + 2 * pad;
+      if (w > natural[k])
+        natural[k] = w;
+    }
+  long total = 0;
+  for (size_t k = 0; k < ncols; k++)
+    total += natural[k];
+  int widths[12];
+  int avail = c->col_w;
+  for (size_t k = 0; k < ncols; k++) {
+    if (total <= avail)
+      widths[k] = natural[k] + (int)((avail - total) * natural[k] / (total ? total : 1));
+    else
+      widths[k] = (int)((long)avail * natural[k] / total);
+    if (widths[k] < 2 * pad + c->body)
+      widths[k] = 2 * pad + c->body;
+  }
+  for (size_t r = 0; r < b->n_rows; r++) {
+    int head = (int)r < b->level;
+    struct item *item = items_add(it, r == 0 ? c->body * 3 / 5 : 0);
+    if (!item)
+      return KERR_NOMEM;
+    struct box *bg = boxes_add(&item->bx, BOX_FILL, bi);
+    if (!bg)
+      return KERR_NOMEM;
+    size_t bg_i = item->bx.n - 1;
+    int x = 0, row_h = 0;
+    struct text_style st = sty(c, c->body, head ? PAGE_SPAN_BOLD : 0, TEXT_ALIGN_START);
+    for (size_t k = 0; k < ncols; k++) {
+      const char *cell = k < b->rows[r].n_cells ? b->rows[r].cells[k] : "";
+      int inner = widths[k] - 2 * pad;
+      int h = put_text(c->f, it, &item->bx, cell, &st, mx(c, x + pad, inner), pad, inner,
+                       head ? C_HEAD : C_TEXT, bi, NULL, e);
+      if (h < 0)
+        return KERR_NOMEM;
+      if (h + 2 * pad > row_h)
+        row_h = h + 2 * pad;
+      x += widths[k];
+    }
+    item->h = row_h;
+    int w = x < c->col_w ? x : c->col_w;
+    item->bx.v[bg_i].r = (SDL_Rect){mx(c, 0, w), 0, w, row_h};
+    item->bx.v[bg_i].color = head || (r - (size_t)b->level) % 2 == 1 ? C_CARD : C_BG;
+    if (head) {
+      struct box *rule = boxes_add(&item->bx, BOX_FILL, bi);
+      if (!rule)
+        return KERR_NOMEM;
+      int rh = c->body / 12 > 2 ? c->body / 12 : 2;
+      rule->r = (SDL_Rect){mx(c, 0, w), row_h - rh, w, rh};
+      rule->color = C_HEAD;
+    }
+  }
+  return 0;
+}
+
+/* Whether href is something a phone can open from a QR code. */
+static int scannable(const char *href)
+{
+  return href && (!strncmp(href, "https://", 8) || !strncmp(href, "http://", 7) ||
+                  !strncmp(href, "mailto:", 7) || !strncmp(href, "tel:", 4));
+}
+
+/* Nobody can click a wall: each link of a block is shown again after it as
+ * a QR code beside its address. */
+static int add_link_codes(struct ctx *c, struct items *it, const struct page_block *b, int bi,
+                          struct kerr *e)
+{
+  for (size_t i = 0; i < b->n_spans; i++) {
+    const char *href = b->spans[i].href;
+    if (!(b->spans[i].flags & PAGE_SPAN_LINK) || !scannable(href))
+      continue;
+    int dup = 0;
+    for (size_t k = 0; k < i; k++)
+      if (b->spans[k].href && !strcmp(b->spans[k].href, href))
+        dup = 1;
+    if (dup)
+      continue;
+    struct item *item = items_add(it, c->body / 2);
+    if (!item)
+      return KERR_NOMEM;
+    int short_side = c->in->w < c->in->h ? c->in->w : c->in->h;
+    int side = c->body * 4 > short_side / 5 ? c->body * 4 : short_side / 5;
+    if (side > c->col_w / 2)
+      side = c->col_w / 2;
+    struct box *q = boxes_add(&item->bx, BOX_QR, bi);
+    if (!q)
+      return KERR_NOMEM;
+    q->r = (SDL_Rect){mx(c, 0, side), 0, side, side};
+    q->text = strdup(href);
+    q->color = C_TEXT;
+    const char *shown = href;
+    if (!strncmp(shown, "https://", 8)) shown += 8;
+    else if (!strncmp(shown, "http://", 7)) shown += 7;
+    else if (!strncmp(shown, "mailto:", 7)) shown += 7;
+    else if (!strncmp(shown, "tel:", 4)) shown += 4;
+    struct text_style ls = sty(c, c->body, 0, TEXT_ALIGN_START);
+    ls.rtl = 0; /* an address reads left to right */
+    if (c->rtl)
+      ls.align = TEXT_ALIGN_END;
+    int lw = c->col_w - side - c->body;
+    int h = put_text(c->f, it, &item->bx, shown, &ls, mx(c, side + c->body, lw), 0, lw, c->accent,
+                     bi, NULL, e);
+    if (h < 0)
+      return KERR_NOMEM;
+    /* Centre the address on the code. */
+    for (size_t k = 0; k < item->bx.n; k++)
+      if (item->bx.v[k].kind == BOX_TEXT) {
+        item->bx.v[k].r.y += (side - h) / 2;
+        item->bx.v[k].baseline += (side - h) / 2;
+      }
+    item->h = side > h ? side : h;
+  }
+  return 0;
+}
+
 static int find_image(const struct page *p)
 {
   for (size_t i = 0; i < p->n_blocks; i++)
@@ -509,11 +643,15 @@ static int build_image(struct ctx *c, struct items *it, const struct page_block 
   }
   int img_h = (int)((double)w * ih / iw);
   int img_w = w;
+  int cover = c->in->page->image_fit == PAGE_IMAGE_COVER;
   if (img_h > max_h - cap_h) {
     img_h = max_h - cap_h;
     if (img_h < c->body * 3)
       img_h = c->body * 3;
-    img_w = (int)((double)img_h * iw / ih);
+    /* Contain keeps the whole picture (narrower); cover keeps the width
+     * and crops top and bottom. */
+    if (!cover)
+      img_w = (int)((double)img_h * iw / ih);
     if (img_w > w)
       img_w = w;
   }
@@ -521,7 +659,7 @@ static int build_image(struct ctx *c, struct items *it, const struct page_block 
   if (x) {
     x->r = (SDL_Rect){mx(c, 0, img_w), 0, img_w, img_h};
     x->path = strdup(path);
-    x->cover = 0;
+    x->cover = cover;
   }
   if (tb.n_lines) {
     add_lines(&item->bx, &tb, 0, tb.n_lines, 0, img_h + c->body / 3, C_MUTED, cs.px, bi);
@@ -626,6 +764,7 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
     case PAGE_HOTLINES: head_done = 1; rc = build_hotlines(c, it, b, bi, e); break;
     case PAGE_CONTACTS: head_done = 1; rc = build_contacts(c, it, b, bi, e); break;
     case PAGE_QR: head_done = 1; rc = build_qr(c, it, b, bi, e); break;
+    case PAGE_TABLE: head_done = 1; rc = build_table(c, it, b, bi, e); break;
     case PAGE_RULE: {
       head_done = 1;
       struct item *item = items_add(it, c->body / 2);
@@ -640,6 +779,8 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
       break;
     }
     }
+    if (rc >= 0 && (b->type == PAGE_PARAGRAPH || b->type == PAGE_LIST_ITEM || b->type == PAGE_QUOTE))
+      rc = add_link_codes(c, it, b, bi, e);
     if (rc < 0)
       return rc;
     if (it->oom)

@@ -204,7 +204,79 @@ static void test_uncovered_character_reported(void **state)
   page_free(p);
 }
 
+static void test_link_gets_qr_code(void **state)
+{
+  (void)state;
+  struct page *p = parse("# Source\n\nSee [the figures](https://caa-network.org/archives/19520) and "
+                         "[again](https://caa-network.org/archives/19520).\n");
+  struct layout *l = lay(p, 1920, 1080, 0);
+  int qr = 0, label = 0;
+  for (size_t k = 0; k < l->n_boxes; k++) {
+    if (l->boxes[k].kind == BOX_QR) {
+      qr++;
+      assert_string_equal(l->boxes[k].text, "https://caa-network.org/archives/19520");
+    }
+    if (l->boxes[k].kind == BOX_TEXT && !strcmp(l->boxes[k].text, "caa-network.org/archives/19520"))
+      label = 1;
+  }
+  assert_int_equal(qr, 1); /* one code per address */
+  assert_true(label);
+  assert_int_equal(l->n_problems, 0);
+  layout_free(l);
+  page_free(p);
+}
+
+static void test_table_fits_every_size(void **state)
+{
+  (void)state;
+  struct page *p = parse("# Figures\n\n| Country | Cases | Recovered |\n|---|---|---|\n"
+                         "| Kazakhstan | 76,698 | 30,759 |\n| Kyrgyzstan | 1 | 2 |\n");
+  for (int i = 0; i < 5; i++) {
+    struct layout *l = lay(p, sizes[i][0], sizes[i][1], 0);
+    assert_int_equal(l->n_problems, 0);
+    assert_all_inside(l);
+    int cells = 0;
+    for (size_t k = 0; k < l->n_boxes; k++)
+      if (l->boxes[k].kind == BOX_TEXT && l->boxes[k].block == 1)
+        cells++;
+    assert_true(cells >= 9);
+    layout_free(l);
+  }
+  page_free(p);
+}
+
+static void test_rtl_page_mirrors(void **state)
+{
+  (void)state;
+  struct page *p = parse("# \xD8\xAE\xD8\xB7\n\n- \xD8\xB3\xD9\x84\xD8\xA7\xD9\x85\n");
+  struct layout_input in = {p, ".", "Footer", "1 / 1", 1920, 1080, {0, 0, 0, 0}, "fa"};
+  struct layout *l;
+  struct kerr e;
+  assert_int_equal(layout_page(fonts, &in, 0, &l, &e), 0);
+  /* The heading and the list text hug the right margin; the bullet is at
+   * the right of its text. */
+  int right_edge = 0, bullet_x = -1, item_x = -1;
+  for (size_t k = 0; k < l->n_boxes; k++) {
+    const struct box *b = &l->boxes[k];
+    if (b->kind != BOX_TEXT || b->block < 0)
+      continue;
+    if (b->block == 0 && b->r.x + b->r.w > right_edge)
+      right_edge = b->r.x + b->r.w;
+    if (b->block == 1 && !strcmp(b->text, "\xE2\x80\xA2"))
+      bullet_x = b->r.x;
+    else if (b->block == 1)
+      item_x = b->r.x;
+  }
+  assert_true(right_edge > 1920 - 1920 / 20);
+  assert_true(bullet_x > item_x);
+  layout_free(l);
+  page_free(p);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_link_gets_qr_code),
+    cmocka_unit_test(test_table_fits_every_size),
+    cmocka_unit_test(test_rtl_page_mirrors),
     cmocka_unit_test(test_readable_minimum_by_screen),
     cmocka_unit_test(test_short_page_uses_largest_size),
     cmocka_unit_test(test_long_page_shrinks_then_continues),

@@ -200,7 +200,38 @@ static void test_load_missing_file(void **state)
   assert_string_equal(e.msg, "/nonexistent/pages/a.en.md: cannot open page: No such file or directory");
 }
 
+static void test_table_rows_and_header(void **state)
+{
+  (void)state;
+  struct page *p = parse("| Country | Cases |\n|---|---|\n| Kazakhstan | **1** |\n| Tajikistan | 5 |\n");
+  assert_int_equal(p->n_blocks, 1);
+  const struct page_block *b = &p->blocks[0];
+  assert_int_equal(b->type, PAGE_TABLE);
+  assert_int_equal(b->level, 1);
+  assert_int_equal(b->n_rows, 3);
+  assert_string_equal(b->rows[0].cells[0], "Country");
+  assert_string_equal(b->rows[1].cells[1], "1");
+  assert_string_equal(b->rows[2].cells[0], "Tajikistan");
+  assert_int_equal(p->n_problems, 0);
+  page_free(p);
+}
+
+static void test_image_fit_front_matter(void **state)
+{
+  (void)state;
+  struct page *p = parse("---\nimage: cover\n---\n# T\n");
+  assert_int_equal(p->image_fit, PAGE_IMAGE_COVER);
+  page_free(p);
+  p = parse("---\nimage: stretch\n---\n# T\n");
+  assert_int_equal(p->image_fit, PAGE_IMAGE_CONTAIN);
+  assert_int_equal(p->n_problems, 1);
+  assert_int_equal(p->problems[0].line, 2);
+  page_free(p);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_table_rows_and_header),
+    cmocka_unit_test(test_image_fit_front_matter),
     cmocka_unit_test(test_front_matter),
     cmocka_unit_test(test_bad_front_matter_is_reported_with_line),
     cmocka_unit_test(test_unclosed_front_matter),
