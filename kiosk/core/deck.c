@@ -88,14 +88,19 @@ int deck_add_dir(struct deck *d, const char *dir, struct kerr *e)
     kerr_prefix(e, "%s", dir);
     return rc;
   }
+  rc = deck_add_manifest(d, dir, m, e);
+  manifest_free(m);
+  return rc;
+}
+
+int deck_add_manifest(struct deck *d, const char *dir, const struct manifest *m, struct kerr *e)
+{
   size_t first = d->n;
   size_t need = d->n + m->n_pages * m->n_languages;
   if (need > d->cap) {
     struct deck_entry *nv = realloc(d->v, need * sizeof *nv);
-    if (!nv) {
-      manifest_free(m);
+    if (!nv)
       return kerr_set(e, KERR_NOMEM, "out of memory");
-    }
     d->v = nv;
     d->cap = need;
   }
@@ -117,7 +122,6 @@ int deck_add_dir(struct deck *d, const char *dir, struct kerr *e)
       if (!en->root || !en->page || !en->name || !en->lang || !en->title)
         oom = 1;
     }
-  manifest_free(m);
   if (oom) {
     while (d->n > first)
       entry_free(&d->v[--d->n]);

@@ -29,6 +29,12 @@ void deck_free(struct deck *d);
  * added and e names the file. */
 int deck_add_dir(struct deck *d, const char *dir, struct kerr *e);
 
+struct manifest;
+
+/* Adds the pages of a pack whose manifest is m and whose files are under
+ * dir (an installed pack in the store, or a source folder). */
+int deck_add_manifest(struct deck *d, const char *dir, const struct manifest *m, struct kerr *e);
+
 size_t deck_count(const struct deck *d);
 const struct deck_entry *deck_get(const struct deck *d, size_t i);
 

@@ -56,6 +56,9 @@ int paint_layout(const struct layout *l, SDL_Surface **out, int *failed, struct 
     case BOX_TEXT: {
       TTF_Font *font = fonts_face(l->fonts, b->fam, (enum fonts_style)b->style, b->px);
       TTF_SetFontDirection(font, b->rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+      int tw = 0, th = 0;
+      if (TTF_SizeUTF8(font, b->text, &tw, &th) == 0 && tw == 0)
+        break; /* nothing visible to draw */
       SDL_Surface *t = TTF_RenderUTF8_Blended(font, b->text, b->color);
       if (!t) {
         if (failed)

@@ -59,12 +59,31 @@ static int utf8_decode(const char *s, size_t n, uint32_t *cp)
 
 static int is_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'; }
 
+static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+/* A space between two digits groups a number ("+992 900 800 800",
+ * "560 000"): it never breaks a line. */
+static int is_group_space(const char *s, size_t len, size_t i)
+{
+  return s[i] == ' ' && i > 0 && i + 1 < len && is_digit((unsigned char)s[i - 1]) &&
+         is_digit((unsigned char)s[i + 1]);
+}
+
 /* Characters that take the font of their neighbours rather than forcing a
  * family change (spaces, digits and common punctuation exist in every
  * family we ship). */
 static int is_neutral(uint32_t cp)
 {
   return cp < 0x80 ? !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') : cp == 0xA0;
+}
+
+/* Invisible format characters (zero-width non-joiner in Dari words, soft
+ * hyphen, joiners, marks) belong to the run they sit in, whatever font
+ * covers them. */
+static int is_format(uint32_t cp)
+{
+  return cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 static enum fonts_style style_of(unsigned flags)
@@ -134,7 +153,7 @@ static int split_span(struct fonts *f, struct builder *b, const char *s, unsigne
   while (i < len) {
     uint32_t cp;
     int cl = utf8_decode(s + i, len - i, &cp);
-    if (is_space(cp)) {
+    if (is_space(cp) && !is_group_space(s, len, i)) {
       *pending_space = 1;
       *in_word = 0;
       b->space_level = level_at(b, b->cp_index);
@@ -148,10 +167,11 @@ static int split_span(struct fonts *f, struct builder *b, const char *s, unsigne
     int level = level_at(b, b->cp_index);
     while (i < len) {
       cl = utf8_decode(s + i, len - i, &cp);
-      if (is_space(cp) || level_at(b, b->cp_index) != level)
+      if ((is_space(cp) && !is_group_space(s, len, i)) || level_at(b, b->cp_index) != level)
         break;
       int cfam;
-      if (is_neutral(cp) && fonts_family_covers(f, fam != -2 ? fam : *fam_ctx, cp)) {
+      if (is_format(cp) ||
+          (is_neutral(cp) && fonts_family_covers(f, fam != -2 ? fam : *fam_ctx, cp))) {
         cfam = fam != -2 ? fam : *fam_ctx;
       } else {
         cfam = fonts_family_for(f, cp);
@@ -459,9 +479,14 @@ static int compute_levels(const struct page_span *spans, size_t n_spans, int rtl
     fribidi_get_bidi_types(text, (FriBidiStrIndex)n, types);
     /* A plus sign that starts a phone number belongs to the number, so
      * "+992 900 800 800" reads left to right inside Dari text too. */
-    for (size_t k = 0; k + 1 < n; k++)
-      if (text[k] == '+' && text[k + 1] >= '0' && text[k + 1] <= '9')
+    for (size_t k = 0; k + 1 < n; k++) {
+      if (text[k] == '+' && is_digit(text[k + 1]))
         types[k] = FRIBIDI_TYPE_EN;
+      /* "900 800" is one number: the space separates digit groups the way
+       * a comma does (and is no place to break the line either). */
+      if (k > 0 && text[k] == ' ' && is_digit(text[k - 1]) && is_digit(text[k + 1]))
+        types[k] = FRIBIDI_TYPE_CS;
+    }
     fribidi_get_bracket_types(text, (FriBidiStrIndex)n, types, brackets);
     FriBidiParType base = rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
     if (fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &base, levels)) {

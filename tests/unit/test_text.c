@@ -191,7 +191,30 @@ static void test_rtl_with_latin_phrase(void **state)
   text_block_free(&tb);
 }
 
+/* A phone number is never split across lines, and in right-to-left text
+ * its digit groups stay in order. */
+static void test_phone_number_kept_whole(void **state)
+{
+  (void)state;
+  struct text_block tb = lay("Call +992 900 800 800 today", 40, 300);
+  int whole = 0;
+  for (size_t r = 0; r < tb.n_runs; r++)
+    if (!strcmp(tb.runs[r].text, "+992 900 800 800"))
+      whole = 1;
+  assert_true(whole);
+  text_block_free(&tb);
+  struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1};
+  struct kerr e;
+  assert_int_equal(text_layout_plain(fonts, "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85 +992 900 800 800", &st,
+                                     1000, &tb, &e), 0);
+  assert_int_equal(tb.n_runs, 2);
+  assert_string_equal(tb.runs[0].text, "+992 900 800 800");
+  assert_false(tb.runs[0].rtl);
+  text_block_free(&tb);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_phone_number_kept_whole),
     cmocka_unit_test(test_rtl_reorders_runs_and_keeps_numbers),
     cmocka_unit_test(test_rtl_with_latin_phrase),
     cmocka_unit_test(test_breaks_at_word_boundaries),
