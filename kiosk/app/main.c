@@ -15,6 +15,7 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
+#include "app/clock.h"
 #include "app/opts.h"
 #include "app/player.h"
 #include "app/screen.h"
@@ -29,6 +30,21 @@ static void on_signal(int sig)
 {
   (void)sig;
   quit_requested = 1;
+}
+
+/* mkdir -p: the folder and any missing parents. */
+static int make_dirs(const char *path)
+{
+  char buf[4096];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *p = buf + 1; *p; p++)
+    if (*p == '/') {
+      *p = '\0';
+      if (mkdir(buf, 0755) && errno != EEXIST)
+        return -1;
+      *p = '/';
+    }
+  return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
 static uint64_t now_ms(void)
@@ -111,11 +127,12 @@ int main(int argc, char **argv)
 
   /* Init. */
   uint64_t start_ms = now_ms();
+  clock_setup(o.fake_time, 1.0);
   if (o.quiet)
     log_set_level(LOG_WARN);
   if (o.log_file && log_open_file(o.log_file))
     fprintf(stderr, "kiosk: cannot open log file %s; logging to the terminal only\n", o.log_file);
-  if (o.screenshots && mkdir(o.screenshots, 0755) && errno != EEXIST) {
+  if (o.screenshots && make_dirs(o.screenshots)) {
     fprintf(stderr, "kiosk: cannot create screenshot folder %s: %s\n", o.screenshots, strerror(errno));
     return 2;
   }

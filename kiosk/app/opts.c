@@ -1,6 +1,7 @@
 /* opts.c — parses the kiosk's command line. Every bad argument is reported
  * with the option's name and what would be accepted; nothing here exits. */
 #include "app/opts.h"
+#include "core/manifest.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -36,6 +37,8 @@ void opts_usage(void *out)
       "  --log FILE              also append the log to FILE\n"
       "  --quiet                 log only warnings and errors to the terminal\n"
       "  --speed X               run page timers X times faster (for tests)\n"
+      "  --time T                pretend the clock reads T (e.g. 2020-07-10T09:30:00Z)\n"
+      "                          when the kiosk starts (it then runs on normally)\n"
       "  --ready-file FILE       write FILE once the first page is on screen\n"
       "  -h, --help              show this help\n"
       "  -V, --version           show the version\n"
@@ -97,7 +100,7 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
     /* Options that take a value. */
     static const char *const with_value[] = {
         "--window", "--size", "--screenshots", "--pages", "--pack-dir",
-        "--fonts", "--log", "--speed", "--ready-file", NULL};
+        "--fonts", "--log", "--speed", "--ready-file", "--time", NULL};
     int takes = 0;
     for (int k = 0; with_value[k]; k++)
       if (!strcmp(a, with_value[k]))
@@ -139,7 +142,12 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
       o->log_file = v;
     else if (!strcmp(a, "--speed"))
       rc = parse_speed(a, v, &o->speed, e);
-    else if (!strcmp(a, "--ready-file"))
+    else if (!strcmp(a, "--time")) {
+      int64_t t;
+      if (manifest_parse_time(v, &t) || t <= 0)
+        return kerr_set(e, KERR_USAGE, "--time '%s': expected a date and time like 2020-07-10T09:30:00Z", v);
+      o->fake_time = t;
+    } else if (!strcmp(a, "--ready-file"))
       o->ready_file = v;
     else
       return kerr_set(e, KERR_USAGE, "unknown option '%s' — see kiosk --help", a);

@@ -21,6 +21,7 @@ struct opts {
   int quiet;               /* --quiet: only warnings and errors */
   double speed;            /* --speed X: durations divided by X (tests) */
   const char *ready_file;  /* --ready-file FILE: written when the first page is shown */
+  long long fake_time;     /* --time T: the wall clock starts at T (unix s); 0 = real */
   int once;                /* --once: exit after one full round of the pages */
   int strict;              /* --strict: exit 1 if any page had a problem */
 };

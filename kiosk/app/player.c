@@ -4,21 +4,65 @@
  * minimum, a box off the page) is logged once with the page's name and
  * counted, so --strict can fail a run that met any. */
 #include "app/player.h"
+#include "app/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/page.h"
 #include "render/layout.h"
+#include "render/band.h"
 #include "render/paint.h"
 
 struct player {
   const struct deck *deck;
   struct fonts *fonts;
   int problems;
+  char country[3];
+  int offset_s;
+  int clock_untrusted;
 };
+
+void player_set_site(struct player *p, const char *country, int offset_s)
+{
+  snprintf(p->country, sizeof p->country, "%s", country ? country : "");
+  p->offset_s = offset_s;
+}
+
+void player_set_clock_trusted(struct player *p, int trusted) { p->clock_untrusted = !trusted; }
+
+void player_refresh_band(struct player *p, struct slide *s, int shift_x)
+{
+  if (!s->surf)
+    return;
+  const struct deck_entry *en = deck_get(p->deck, s->entry);
+  const char *lang = en ? en->lang : "en";
+  const struct deck_hotline *hl[8];
+  size_t n = deck_band(p->deck, p->country, hl, 8);
+  struct band_hotline bh[8];
+  for (size_t i = 0; i < n; i++) {
+    bh[i].label = deck_hotline_label(hl[i], lang);
+    bh[i].number = hl[i]->number;
+  }
+  char clock[16] = "";
+  if (!p->clock_untrusted) {
+    time_t now = (time_t)(clock_wall() + p->offset_s);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(clock, sizeof clock, "%H:%M", &tm);
+  }
+  char pos[64] = "";
+  if (en && s->n_parts > 1)
+    snprintf(pos, sizeof pos, "%d / %d \xC2\xB7 %d/%d", en->index + 1, en->n_pages, s->part + 1,
+             s->n_parts);
+  else if (en)
+    snprintf(pos, sizeof pos, "%d / %d", en->index + 1, en->n_pages);
+  struct band_input in = {bh, n, clock[0] ? clock : NULL, pos, lang, shift_x};
+  band_paint(p->fonts, s->surf, &in);
+}
 
 static const char builtin_md[] =
     "# Information kiosk\n"
@@ -80,11 +124,7 @@ int player_render(struct player *p, size_t entry, int part, int w, int h, struct
              pg->problems[i].msg);
     p->problems++;
   }
-  char pos[64] = "";
-  if (en)
-    snprintf(pos, sizeof pos, "%d / %d", en->index + 1, en->n_pages);
-  struct layout_input in = {pg, en ? en->root : ".", en ? en->title : "Information kiosk",
-                            pos, w, h, {0, 0, 0, 0}, en ? en->lang : "en"};
+  struct layout_input in = {pg, en ? en->root : ".", w, h, {0, 0, 0, 0}, en ? en->lang : "en"};
   struct layout *l = NULL;
   rc = layout_page(p->fonts, &in, part, &l, e);
   if (rc) {
@@ -105,6 +145,8 @@ int player_render(struct player *p, size_t entry, int part, int w, int h, struct
   out->duration_ms = dur * 1000;
   layout_free(l);
   page_free(pg);
+  if (!rc)
+    player_refresh_band(p, out, 0);
   if (!rc && failed) {
     log_warn("%s/%s: %d part%s of the page could not be drawn", en ? en->root : "", en ? en->page : "",
              failed, failed == 1 ? "" : "s");

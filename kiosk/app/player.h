@@ -38,6 +38,15 @@ void player_next(const struct player *p, size_t entry, int part, int n_parts, si
 
 void slide_clear(struct slide *s);
 
+/* Where the kiosk stands: the site's country picks the band's hotlines
+ * (NULL or "" = every pack's), offset_s turns UTC into local time for the
+ * clock, and the clock is hidden while it is not trusted. */
+void player_set_site(struct player *p, const char *country, int offset_s);
+void player_set_clock_trusted(struct player *p, int trusted);
+
+/* Paints the band of s again (the clock moved on). */
+void player_refresh_band(struct player *p, struct slide *s, int shift_x);
+
 /* Total problems reported so far (for --strict). */
 int player_problems(const struct player *p);
 

@@ -20,6 +20,17 @@ struct deck_entry {
 
 struct deck;
 
+/* A hotline for the band at the bottom of the screen, from a pack's
+ * optional "band" list: {"country": "KZ", "number": "11616",
+ * "label": {"en": "Hotline", "ru": "Горячая линия"}}. */
+struct deck_hotline {
+  char country[3];
+  char *number;
+  char **langs;   /* label languages */
+  char **labels;  /* label texts */
+  size_t n_labels;
+};
+
 /* Returns a new, empty deck; free with deck_free(). NULL when out of memory. */
 struct deck *deck_new(void);
 void deck_free(struct deck *d);
@@ -36,6 +47,14 @@ struct manifest;
 int deck_add_manifest(struct deck *d, const char *dir, const struct manifest *m, struct kerr *e);
 
 size_t deck_count(const struct deck *d);
+
+/* Hotlines for the band: those for country (all when country is NULL or
+ * empty), in the order the packs give them, at most max. */
+size_t deck_band(const struct deck *d, const char *country, const struct deck_hotline **out,
+                 size_t max);
+
+/* A hotline's label in lang, else in English, else the first; "" if none. */
+const char *deck_hotline_label(const struct deck_hotline *h, const char *lang);
 const struct deck_entry *deck_get(const struct deck *d, size_t i);
 
 #endif

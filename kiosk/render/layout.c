@@ -30,8 +30,6 @@ static const SDL_Color C_HEAD = {0x0B, 0x3A, 0x66, 0xFF};
 static const SDL_Color C_ACCENT = {0x0B, 0x5C, 0xAD, 0xFF};
 static const SDL_Color C_MUTED = {0x4A, 0x4A, 0x4A, 0xFF};
 static const SDL_Color C_CARD = {0xEC, 0xF1, 0xF6, 0xFF};
-static const SDL_Color C_FOOT_BG = {0x0B, 0x2A, 0x4A, 0xFF};
-static const SDL_Color C_FOOT_TEXT = {0xFF, 0xFF, 0xFF, 0xFF};
 
 int layout_lang_rtl(const char *lang)
 {
@@ -44,6 +42,12 @@ int layout_lang_rtl(const char *lang)
       return 1;
   }
   return 0;
+}
+
+int layout_band_height(int w, int h)
+{
+  int s = w < h ? w : h;
+  return s / 10 > 64 ? s / 10 : 64; /* hotline numbers stay legible on small screens */
 }
 
 int layout_min_body_px(int w, int h)
@@ -899,7 +903,7 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   l->h = in->h;
   int s = in->w < in->h ? in->w : in->h;
   int margin = s * 45 / 1000;
-  int foot_h = s * 85 / 1000;
+  int foot_h = layout_band_height(in->w, in->h);
   int content_x = margin, content_y = margin;
   int content_w = in->w - 2 * margin;
   int content_h = in->h - foot_h - 2 * margin;
@@ -980,7 +984,7 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   l->part = part;
 
   struct boxes bx = {0};
-  /* Background and footer band. */
+  /* Background and the band's ground (band.c paints what is on it). */
   struct box *bg = boxes_add(&bx, BOX_FILL, -1);
   if (bg) {
     bg->r = (SDL_Rect){0, 0, in->w, in->h};
@@ -989,43 +993,8 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   struct box *band = boxes_add(&bx, BOX_FILL, -1);
   if (band) {
     band->r = (SDL_Rect){0, in->h - foot_h, in->w, foot_h};
-    band->color = C_FOOT_BG;
+    band->color = LAYOUT_BAND_BG;
   }
-  {
-    struct items fit = {0};
-    struct boxes *fb = &bx;
-    int fpx = foot_h * 36 / 100;
-    struct text_style fs = style(fpx, 0, TEXT_ALIGN_START);
-    fs.line_spacing = 1.0f;
-    char right[128];
-    if (parts > 1)
-      snprintf(right, sizeof right, "%s%s%d/%d", in->footer_right ? in->footer_right : "",
-               in->footer_right ? "   \xC2\xB7   " : "", part + 1, parts);
-    else
-      snprintf(right, sizeof right, "%s", in->footer_right ? in->footer_right : "");
-    int rw = 0;
-    struct text_block tb;
-    int ty = in->h - foot_h + (foot_h - TTF_FontHeight(fonts_face(f, 0, FONTS_REGULAR, fpx))) / 2;
-    if (right[0] && text_layout_plain(f, right, &fs, content_w, &tb, e) == 0) {
-      rw = tb.width;
-      add_lines(fb, &tb, 0, tb.n_lines > 0 ? 1 : 0, c.rtl ? margin : in->w - margin - rw, ty,
-                C_FOOT_TEXT, fpx, -1);
-      text_block_free(&tb);
-    }
-    if (in->footer_left && *in->footer_left) {
-      int lw = content_w - rw - margin;
-      struct text_style ts = fs;
-      ts.rtl = c.rtl;
-      if (lw > 0 && text_layout_plain(f, in->footer_left, &ts, lw, &tb, e) == 0) {
-        add_lines(fb, &tb, 0, tb.n_lines > 0 ? 1 : 0, c.rtl ? in->w - margin - lw : margin, ty,
-                  C_FOOT_TEXT, fpx, -1);
-        fit.missing += tb.missing;
-        text_block_free(&tb);
-      }
-    }
-    it.missing += fit.missing;
-  }
-
   /* The text column for this part. */
   size_t from = starts[part];
   size_t to = part + 1 < parts ? starts[part + 1] : it.n;

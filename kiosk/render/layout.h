@@ -35,8 +35,6 @@ struct layout_problem {
 struct layout_input {
   const struct page *page;
   const char *root;          /* pack folder: image paths are relative to it */
-  const char *footer_left;   /* e.g. the pack title; may be NULL */
-  const char *footer_right;  /* e.g. "3 / 7"; may be NULL */
   int w, h;                  /* screen size in pixels */
   SDL_Color accent;          /* headings and numbers; {0} for the default */
   const char *lang;          /* language of the page, for built-in words */
@@ -53,6 +51,12 @@ struct layout {
   struct layout_problem *problems;
   size_t n_problems;
 };
+
+/* The band along the bottom of every page (hotlines, clock, position):
+ * its height for a screen of w×h, and its colour. Layout leaves it empty
+ * for band.c to fill. */
+int layout_band_height(int w, int h);
+#define LAYOUT_BAND_BG ((SDL_Color){0x0B, 0x2A, 0x4A, 0xFF})
 
 /* Whether a language (BCP 47 tag) is written right to left: fa (Dari and
  * Persian), prs, ar, ps, ur, he, ug. */

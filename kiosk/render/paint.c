@@ -39,30 +39,24 @@ static int paint_qr(SDL_Surface *dst, const struct box *b)
   return 0;
 }
 
-int paint_layout(const struct layout *l, SDL_Surface **out, int *failed, struct kerr *e)
+int paint_boxes(struct fonts *f, SDL_Surface *s, const struct box *boxes, size_t n, int *failed)
 {
-  *out = NULL;
-  if (failed)
-    *failed = 0;
-  SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, l->w, l->h, 32, SDL_PIXELFORMAT_XRGB8888);
-  if (!s)
-    return kerr_set(e, KERR_NOMEM, "out of memory for a %dx%d page", l->w, l->h);
-  for (size_t i = 0; i < l->n_boxes; i++) {
-    const struct box *b = &l->boxes[i];
+  int bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    const struct box *b = &boxes[i];
     switch (b->kind) {
     case BOX_FILL:
       SDL_FillRect(s, &b->r, map(s, b->color));
       break;
     case BOX_TEXT: {
-      TTF_Font *font = fonts_face(l->fonts, b->fam, (enum fonts_style)b->style, b->px);
+      TTF_Font *font = fonts_face(f, b->fam, (enum fonts_style)b->style, b->px);
       TTF_SetFontDirection(font, b->rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
       int tw = 0, th = 0;
       if (TTF_SizeUTF8(font, b->text, &tw, &th) == 0 && tw == 0)
         break; /* nothing visible to draw */
       SDL_Surface *t = TTF_RenderUTF8_Blended(font, b->text, b->color);
       if (!t) {
-        if (failed)
-          (*failed)++;
+        bad++;
         break;
       }
       SDL_Rect r = {b->r.x, b->baseline - TTF_FontAscent(font), t->w, t->h};
@@ -75,8 +69,7 @@ int paint_layout(const struct layout *l, SDL_Surface **out, int *failed, struct 
       struct kerr ie;
       if (images_load_scaled(b->path, b->r.w, b->r.h, b->cover, &img, &ie)) {
         log_warn("%s", ie.msg);
-        if (failed)
-          (*failed)++;
+        bad++;
         break;
       }
       SDL_Rect r = b->r;
@@ -85,11 +78,25 @@ int paint_layout(const struct layout *l, SDL_Surface **out, int *failed, struct 
       break;
     }
     case BOX_QR:
-      if (paint_qr(s, b) && failed)
-        (*failed)++;
+      if (paint_qr(s, b))
+        bad++;
       break;
     }
   }
+  if (failed)
+    *failed += bad;
+  return 0;
+}
+
+int paint_layout(const struct layout *l, SDL_Surface **out, int *failed, struct kerr *e)
+{
+  *out = NULL;
+  if (failed)
+    *failed = 0;
+  SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, l->w, l->h, 32, SDL_PIXELFORMAT_XRGB8888);
+  if (!s)
+    return kerr_set(e, KERR_NOMEM, "out of memory for a %dx%d page", l->w, l->h);
+  paint_boxes(l->fonts, s, l->boxes, l->n_boxes, failed);
   *out = s;
   return 0;
 }

@@ -55,7 +55,7 @@ int main(int argc, char **argv)
   }
   int side = s->w < s->h ? s->w : s->h;
   int margin = side * 45 / 1000;
-  int foot = side * 85 / 1000;
+  int foot = side / 10 > 64 ? side / 10 : 64; /* the band, as layout_band_height() */
   Uint32 bg = get(s, 1, 1);
   Uint32 band = get(s, 1, s->h - 2);
   if (near(bg, band)) {

@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 fail=0
 for size in 1920x1080 1080x1920 1280x720 1024x600 800x480; do
   out="$work/$size"
-  "$kiosk" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 --quiet \
+  "$kiosk" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 --time 2020-07-10T09:30:00Z --quiet \
     --pack-dir "$corpus/text" --pack-dir "$corpus/image" > /dev/null 2> "$work/err" || { echo "FAIL: kiosk at $size:"; cat "$work/err"; exit 1; }
   [ -s "$work/err" ] && { echo "FAIL: problems at $size:"; cat "$work/err"; exit 1; }
   for f in "$out"/*.png; do

@@ -28,7 +28,7 @@ for size in 1920x1080 1080x1920; do
   w=${size%x*}
   h=${size#*x}
   out="$work/$size"
-  "$kiosk" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 \
+  "$kiosk" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 --time 2020-07-10T09:30:00Z \
     --quiet --pack-dir "$pack" > "$work/stdout" 2> "$work/stderr" || {
     echo "FAIL: kiosk exited $? at $size"; cat "$work/stderr"; exit 1; }
   if [ -s "$work/stderr" ]; then

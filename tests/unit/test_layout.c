@@ -46,8 +46,8 @@ static struct page *parse(const char *md)
 
 static struct layout *lay(const struct page *p, int w, int h, int part)
 {
-  struct layout_input in = {p, KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07", "Footer",
-                            "1 / 1", w, h, {0, 0, 0, 0}, "en"};
+  struct layout_input in = {p, KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07", w, h,
+                            {0, 0, 0, 0}, "en"};
   struct layout *l;
   struct kerr e;
   assert_int_equal(layout_page(fonts, &in, part, &l, &e), 0);
@@ -249,7 +249,7 @@ static void test_rtl_page_mirrors(void **state)
 {
   (void)state;
   struct page *p = parse("# \xD8\xAE\xD8\xB7\n\n- \xD8\xB3\xD9\x84\xD8\xA7\xD9\x85\n");
-  struct layout_input in = {p, ".", "Footer", "1 / 1", 1920, 1080, {0, 0, 0, 0}, "fa"};
+  struct layout_input in = {p, ".", 1920, 1080, {0, 0, 0, 0}, "fa"};
   struct layout *l;
   struct kerr e;
   assert_int_equal(layout_page(fonts, &in, 0, &l, &e), 0);

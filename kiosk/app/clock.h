@@ -1,0 +1,16 @@
+/* clock.h — the kiosk's two clocks: monotonic milliseconds for timers, and
+ * the wall clock (unix seconds) for the band, the time floor and schedules.
+ * Tests can start the wall clock at a chosen time and run it faster. */
+#ifndef KIOSK_APP_CLOCK_H
+#define KIOSK_APP_CLOCK_H
+
+#include <stdint.h>
+
+/* fake_start: 0 for the real clock, else the wall time at start; speed
+ * multiplies how fast a fake clock runs. */
+void clock_setup(int64_t fake_start, double speed);
+
+uint64_t clock_mono_ms(void);
+int64_t clock_wall(void);
+
+#endif
