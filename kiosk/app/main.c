@@ -1,8 +1,10 @@
 /* kiosk — shows the installed content packs on the wall screen.
  *
- * main() wires the parts together and runs the loop: show a slide, paint
- * the next one ahead of time, then sleep until its time comes or an event
- * arrives. A still page costs nothing: the process blocks in the kernel. */
+ * main() wires the parts together and runs the loop: show a slide (with a
+ * transition), paint the next one ahead of time, then sleep until a timer
+ * is due or an event arrives. A still page costs nothing: the process
+ * blocks in the kernel. Timers: the next page, the clock in the band (each
+ * minute), the schedule (each hour), systemd's watchdog. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,11 +18,14 @@
 #include <SDL_ttf.h>
 
 #include "app/clock.h"
+#include "app/content.h"
+#include "app/notify.h"
 #include "app/opts.h"
 #include "app/player.h"
 #include "app/screen.h"
-#include "core/deck.h"
+#include "core/config.h"
 #include "core/log.h"
+#include "core/schedule.h"
 #include "render/fonts.h"
 #include "render/images.h"
 
@@ -45,13 +50,6 @@ static int make_dirs(const char *path)
       *p = '/';
     }
   return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
-}
-
-static uint64_t now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static void write_ready_file(const char *path)
@@ -83,29 +81,81 @@ static void save_png(const char *dir, int n, const struct deck *d, const struct 
   fflush(stdout);
 }
 
-/* Renders the slide at (entry, part), skipping entries that fail, up to one
- * full round; then falls back to the built-in page so the screen is never
- * black. */
-static int render_slide(struct player *pl, const struct deck *d, size_t entry, int part, int w,
-                        int h, struct slide *out)
+static void write_frame_stats(const char *path, const struct screen_stats *st)
 {
-  size_t n = deck_count(d);
+  FILE *f = fopen(path, "we");
+  if (!f) {
+    log_warn("%s: cannot write frame statistics: %s", path, strerror(errno));
+    return;
+  }
+  unsigned n = st->frames < 4096 ? st->frames : 4096;
+  for (unsigned i = 0; i < n; i++)
+    fprintf(f, "%.3f\n", st->frame_ms[i]);
+  fclose(f);
+}
+
+/* Where the rotation stands: a slot of the content and a part of its page. */
+struct pos {
+  size_t slot;
+  int part;
+};
+
+static size_t entry_of(const struct content *c, size_t slot)
+{
+  return c->n_slots ? c->slots[slot % c->n_slots].entry : (size_t)-1;
+}
+
+static int duration_of(const struct content *c, size_t slot, const struct slide *s)
+{
+  if (c->n_slots && c->slots[slot % c->n_slots].duration_s > 0)
+    return c->slots[slot % c->n_slots].duration_s * 1000;
+  return s->duration_ms;
+}
+
+/* Paints the slide at p, skipping slots that fail (logged, never shown
+ * broken) up to one full round; then the built-in page, so the screen is
+ * never black. */
+static int render_at(struct player *pl, const struct content *c, struct pos *p, int w, int h,
+                     struct slide *out)
+{
+  size_t n = c->n_slots;
   for (size_t tries = 0; tries < (n ? n : 1); tries++) {
     struct kerr e;
-    if (player_render(pl, entry, part, w, h, out, &e) == 0)
+    if (player_render(pl, entry_of(c, p->slot), p->part, w, h, out, &e) == 0)
       return 0;
     log_error("%s — skipped", e.msg);
     slide_clear(out);
-    int np;
-    player_next(pl, entry, 0, 1, &entry, &np);
-    part = 0;
+    p->slot = n ? (p->slot + 1) % n : 0;
+    p->part = 0;
   }
   struct kerr e;
-  int rc;
-  rc = player_render(pl, (size_t)-1, 0, w, h, out, &e);
+  int rc = player_render(pl, (size_t)-1, 0, w, h, out, &e);
   if (rc)
     log_error("built-in page: %s", e.msg);
   return rc;
+}
+
+static struct pos next_pos(const struct content *c, struct pos p, const struct slide *s)
+{
+  if (p.part + 1 < s->n_parts)
+    return (struct pos){p.slot, p.part + 1};
+  return (struct pos){c->n_slots ? (p.slot + 1) % c->n_slots : 0, 0};
+}
+
+static struct pos prev_pos(const struct content *c, struct pos p)
+{
+  if (p.part > 0)
+    return (struct pos){p.slot, p.part - 1};
+  return (struct pos){c->n_slots ? (p.slot + c->n_slots - 1) % c->n_slots : 0, 0};
+}
+
+static enum screen_transition transition_of(const struct config *cfg)
+{
+  switch (cfg->transition) {
+  case CONFIG_TRANSITION_CROSSFADE: return SCREEN_CROSSFADE;
+  case CONFIG_TRANSITION_SLIDE: return SCREEN_SLIDE;
+  default: return SCREEN_CUT;
+  }
 }
 
 int main(int argc, char **argv)
@@ -126,7 +176,7 @@ int main(int argc, char **argv)
   }
 
   /* Init. */
-  uint64_t start_ms = now_ms();
+  uint64_t start_ms = clock_mono_ms();
   clock_setup(o.fake_time, 1.0);
   if (o.quiet)
     log_set_level(LOG_WARN);
@@ -136,20 +186,34 @@ int main(int argc, char **argv)
     fprintf(stderr, "kiosk: cannot create screenshot folder %s: %s\n", o.screenshots, strerror(errno));
     return 2;
   }
-  if (o.headless) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
+  struct config cfg;
+  struct config_problem *problems = NULL;
+  size_t n_problems = 0;
+  if (config_load_file(o.config, &cfg, &problems, &n_problems, &e)) {
+    fprintf(stderr, "kiosk: %s\n", e.msg);
+    return 2;
   }
+  for (size_t i = 0; i < n_problems; i++)
+    log_msg(problems[i].level, "%s", problems[i].msg);
+  free(problems);
+  /* A developer showing source folders does not touch the system store. */
+  const char *store_dir = o.store ? o.store : o.n_pack_dirs ? NULL : cfg.store;
+  const char *trusted = o.trusted ? o.trusted : cfg.trusted_keys;
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
   if (SDL_Init(o.headless ? SDL_INIT_EVENTS : SDL_INIT_VIDEO) != 0) {
     fprintf(stderr, "kiosk: cannot start SDL: %s\n", SDL_GetError());
     return 2;
   }
+  /* After SDL_Init, which installs its own handlers for a windowed kiosk:
+   * ours work headless too, and both end the loop the same way. */
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
   int status = 2;
   struct fonts *fonts = NULL;
-  struct deck *deck = NULL;
+  struct content *content = NULL;
   struct screen *screen = NULL;
   struct player *pl = NULL;
   struct slide cur = {0}, next = {0};
@@ -162,68 +226,102 @@ int main(int argc, char **argv)
     fprintf(stderr, "kiosk: %s\n", e.msg);
     goto out_ttf;
   }
-  deck = deck_new();
-  if (!deck)
+  if (content_open(&cfg, store_dir, trusted, o.pack_dirs, (size_t)o.n_pack_dirs, clock_wall(),
+                   &content, &e)) {
+    fprintf(stderr, "kiosk: %s\n", e.msg);
     goto out_fonts;
-  for (int i = 0; i < o.n_pack_dirs; i++)
-    if (deck_add_dir(deck, o.pack_dirs[i], &e))
-      log_error("%s — this pack is not shown", e.msg);
-  log_info("%zu page%s to show", deck_count(deck), deck_count(deck) == 1 ? "" : "s");
+  }
   if (screen_open(&o, &screen, &e)) {
     fprintf(stderr, "kiosk: %s\n", e.msg);
-    goto out_deck;
+    goto out_content;
   }
-  pl = player_new(deck, fonts);
+  pl = player_new(content->deck, fonts);
   if (!pl)
     goto out_screen;
+  player_set_site(pl, cfg.country, cfg.tz_offset_s);
+  player_set_clock_trusted(pl, content->clock_trusted);
 
   /* Loop: show, paint ahead, sleep. */
   int w, h;
   screen_size(screen, &w, &h);
-  size_t entry = 0;
-  int part = 0;
+  struct pos at = {0, 0};
   int shown = 0;
   status = 0;
-  if (render_slide(pl, deck, entry, part, w, h, &cur)) {
+  if (render_at(pl, content, &at, w, h, &cur)) {
     status = 1;
     goto out_player;
   }
+  const uint64_t watchdog_ms = notify_watchdog_ms();
+  uint64_t watchdog_due = watchdog_ms ? clock_mono_ms() + watchdog_ms : UINT64_MAX;
+  uint64_t schedule_due = clock_mono_ms() + 3600 * 1000;
+  int64_t minute_shown = clock_wall() / 60;
+  int first = 1;
+  int manual = 0; /* the viewer moved: stay longer, then resume */
+  enum screen_transition tr = transition_of(&cfg);
   for (;;) {
-    if (screen_show(screen, cur.surf, &e))
+    /* Night: dim between the configured hours, when the clock is trusted. */
+    int night = cfg.night_mode == CONFIG_NIGHT_DIM &&
+                schedule_is_night(clock_wall(), cfg.tz_offset_s, cfg.night_start_min,
+                                  cfg.night_end_min, content->clock_trusted);
+    screen_set_dim(screen, night ? 80 : 256);
+    if (first ? screen_show(screen, cur.surf, &e)
+              : screen_transition(screen, cur.surf, manual ? SCREEN_SLIDE : tr,
+                                  manual ? cfg.transition_ms / 2 : cfg.transition_ms, &e))
       log_error("%s", e.msg);
     shown++;
-    if (shown == 1) {
-      log_info("first page shown after %llu ms", (unsigned long long)(now_ms() - start_ms));
+    if (first) {
+      first = 0;
+      log_info("first page shown after %llu ms", (unsigned long long)(clock_mono_ms() - start_ms));
       if (o.ready_file)
         write_ready_file(o.ready_file);
+      notify_send("READY=1");
     }
     if (o.screenshots)
-      save_png(o.screenshots, shown, deck, &cur);
+      save_png(o.screenshots, shown, content->deck, &cur);
     if (o.pages && shown >= o.pages)
       break;
-    uint64_t due = now_ms() + (uint64_t)(cur.duration_ms / o.speed);
+    int dur_ms = duration_of(content, at.slot, &cur);
+    if (manual && dur_ms < cfg.idle_return_s * 1000)
+      dur_ms = cfg.idle_return_s * 1000;
+    uint64_t due = clock_mono_ms() + (uint64_t)(dur_ms / o.speed);
 
     /* Paint the next slide now, while this one stands. */
-    size_t ne;
-    int np;
-    player_next(pl, cur.entry, cur.part, cur.n_parts, &ne, &np);
-    /* Back at the first page: with --once, this round is the last. */
-    int round_done = o.once && np == 0 && (ne == 0 || ne == (size_t)-1);
+    struct pos nat = next_pos(content, at, &cur);
+    int round_done = o.once && nat.slot == 0 && nat.part == 0;
     if (round_done && screen_headless(screen))
       break;
-    if (render_slide(pl, deck, ne, np, w, h, &next)) {
+    if (render_at(pl, content, &nat, w, h, &next)) {
       status = 1;
       break;
     }
     images_flush();
 
     /* Sleep until the next slide is due or something happens. */
-    int resized = 0;
+    int resized = 0, go_back = 0;
+    manual = 0;
     while (!quit_requested) {
-      uint64_t t = now_ms();
+      uint64_t t = clock_mono_ms();
+      if (t >= watchdog_due) {
+        notify_send("WATCHDOG=1");
+        watchdog_due = t + watchdog_ms;
+      }
+      int64_t minute = clock_wall() / 60;
+      if (minute != minute_shown) {
+        /* The clock in the band moved on: repaint the band only. */
+        minute_shown = minute;
+        int shift = cfg.burn_in_shift_px ? (int)(minute % (2 * cfg.burn_in_shift_px + 1)) - cfg.burn_in_shift_px : 0;
+        player_refresh_band(pl, &cur, shift);
+        player_refresh_band(pl, &next, shift);
+        screen_refresh(screen, NULL);
+      }
       if (t >= due)
         break;
       uint64_t wait = due - t;
+      if (watchdog_due - t < wait)
+        wait = watchdog_due - t;
+      uint64_t to_minute = (uint64_t)(60 - clock_wall() % 60) * 1000;
+      if (to_minute < wait)
+        wait = to_minute;
       if (screen_headless(screen)) {
         struct timespec ts = {(time_t)(wait / 1000), (long)(wait % 1000) * 1000000L};
         nanosleep(&ts, NULL);
@@ -232,46 +330,95 @@ int main(int argc, char **argv)
       SDL_Event ev;
       if (!SDL_WaitEventTimeout(&ev, wait > 1000000 ? 1000000 : (int)wait))
         continue;
-      if (ev.type == SDL_QUIT)
+      if (ev.type == SDL_QUIT) {
         quit_requested = 1;
-      else if (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q))
-        quit_requested = 1;
-      else if (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_RIGHT || ev.key.keysym.sym == SDLK_SPACE))
+      } else if (ev.type == SDL_KEYDOWN) {
+        SDL_Keycode k = ev.key.keysym.sym;
+        if ((k == SDLK_ESCAPE || k == SDLK_q) && !o.fullscreen)
+          quit_requested = 1;
+        else if (k == SDLK_RIGHT || k == SDLK_SPACE || k == SDLK_PAGEDOWN || k == SDLK_RETURN) {
+          manual = 1;
+          due = 0;
+        } else if (k == SDLK_LEFT || k == SDLK_PAGEUP || k == SDLK_BACKSPACE) {
+          manual = 1;
+          go_back = 1;
+          due = 0;
+        }
+      } else if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_FINGERDOWN) {
+        /* A tap on the left third goes back, anywhere else forward. */
+        float fx = ev.type == SDL_FINGERDOWN ? ev.tfinger.x : (float)ev.button.x / (float)(w ? w : 1);
+        manual = 1;
+        go_back = fx < 1.0f / 3.0f;
         due = 0;
-      else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+      } else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
         resized = 1;
         break;
-      } else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_EXPOSED)
-        screen_refresh(screen);
+      } else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
+        screen_refresh(screen, NULL);
+      }
     }
-    if (quit_requested || (round_done && !resized))
+    if (quit_requested || (round_done && !resized && !manual))
       break;
-    if (resized) {
-      /* Lay out the same slide again for the new size. */
+    if (clock_mono_ms() >= schedule_due) {
+      /* Packs expire and start by the hour: rebuild the rotation. */
+      schedule_due = clock_mono_ms() + 3600 * 1000;
+      if (content_reload(content, clock_wall(), &e) == 0) {
+        player_free(pl);
+        pl = player_new(content->deck, fonts);
+        if (!pl) {
+          status = 2;
+          break;
+        }
+        player_set_site(pl, cfg.country, cfg.tz_offset_s);
+        player_set_clock_trusted(pl, content->clock_trusted);
+        at = (struct pos){0, 0};
+        slide_clear(&next);
+        if (render_at(pl, content, &at, w, h, &next)) {
+          status = 1;
+          break;
+        }
+        slide_clear(&cur);
+        cur = next;
+        memset(&next, 0, sizeof next);
+        continue;
+      }
+      log_error("%s — keeping the current rotation", e.msg);
+    }
+    if (resized || go_back) {
+      /* Lay out again for the new size, or go one slide back. */
       slide_clear(&next);
       screen_size(screen, &w, &h);
-      size_t ce = cur.entry;
-      int cp = cur.part;
-      slide_clear(&cur);
-      if (render_slide(pl, deck, ce, cp, w, h, &cur)) {
+      struct pos target = go_back ? prev_pos(content, at) : at;
+      struct slide s = {0};
+      if (render_at(pl, content, &target, w, h, &s)) {
         status = 1;
         break;
       }
-      shown--;
+      slide_clear(&cur);
+      cur = s;
+      at = target;
+      if (resized) {
+        first = 1; /* no transition between sizes */
+        shown--;
+      }
       continue;
     }
     slide_clear(&cur);
     cur = next;
+    at = nat;
     memset(&next, 0, sizeof next);
   }
   if (quit_requested)
     log_info("stopping on request");
+  notify_send("STOPPING=1");
   if (o.strict && player_problems(pl)) {
     fprintf(stderr, "kiosk: --strict: %d problem%s found on the pages shown (listed above)\n",
             player_problems(pl), player_problems(pl) == 1 ? "" : "s");
     if (!status)
       status = 1;
   }
+  if (o.frame_stats)
+    write_frame_stats(o.frame_stats, screen_stats(screen));
 
   /* Teardown. */
   slide_clear(&cur);
@@ -281,8 +428,8 @@ out_player:
   player_free(pl);
 out_screen:
   screen_close(screen);
-out_deck:
-  deck_free(deck);
+out_content:
+  content_free(content);
 out_fonts:
   fonts_close(fonts);
 out_ttf:

@@ -29,6 +29,10 @@ void opts_usage(void *out)
       "                          minimum, a box off the page, a missing image)\n"
       "\n"
       "Content:\n"
+      "  --config FILE           settings (default /etc/kiosk/kiosk.conf when present;\n"
+      "                          see tools/kiosk.conf.example)\n"
+      "  --store DIR             installed packs (overrides [paths] store)\n"
+      "  --trusted PATH          trusted public key, or a folder of .pub files\n"
       "  --pack-dir DIR          show an unpacked pack source folder (repeatable;\n"
       "                          a developer convenience: nothing is verified)\n"
       "  --fonts DIR             folder with the kiosk's fonts\n"
@@ -40,6 +44,7 @@ void opts_usage(void *out)
       "  --time T                pretend the clock reads T (e.g. 2020-07-10T09:30:00Z)\n"
       "                          when the kiosk starts (it then runs on normally)\n"
       "  --ready-file FILE       write FILE once the first page is on screen\n"
+      "  --frame-stats FILE      write the transitions' frame times to FILE at exit\n"
       "  -h, --help              show this help\n"
       "  -V, --version           show the version\n"
       "\n"
@@ -100,7 +105,8 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
     /* Options that take a value. */
     static const char *const with_value[] = {
         "--window", "--size", "--screenshots", "--pages", "--pack-dir",
-        "--fonts", "--log", "--speed", "--ready-file", "--time", NULL};
+        "--fonts", "--log", "--speed", "--ready-file", "--time", "--config", "--store",
+        "--trusted", "--frame-stats", NULL};
     int takes = 0;
     for (int k = 0; with_value[k]; k++)
       if (!strcmp(a, with_value[k]))

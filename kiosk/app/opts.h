@@ -17,6 +17,10 @@ struct opts {
   const char *pack_dirs[OPTS_MAX_DIRS]; /* --pack-dir DIR (unpacked sources) */
   int n_pack_dirs;
   const char *font_dir;    /* --fonts DIR */
+  const char *config;      /* --config FILE (else /etc/kiosk/kiosk.conf if present) */
+  const char *store;       /* --store DIR: installed packs */
+  const char *trusted;     /* --trusted PATH: a .pub file or a folder of them */
+  const char *frame_stats; /* --frame-stats FILE: transition frame times at exit */
   const char *log_file;    /* --log FILE */
   int quiet;               /* --quiet: only warnings and errors */
   double speed;            /* --speed X: durations divided by X (tests) */

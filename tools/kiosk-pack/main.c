@@ -1,8 +1,13 @@
 /* kiosk-pack — the content team's tool. main() parses the command name and
  * hands over to the command's function; every command returns an exit status
  * (0 ok, 1 refused or verification failed, 2 usage or system error). */
+#include "kiosk-pack/cmd_build.h"
+#include "kiosk-pack/cmd_inspect.h"
+#include "kiosk-pack/cmd_install.h"
 #include "kiosk-pack/cmd_keygen.h"
 #include "kiosk-pack/cmd_sign_file.h"
+#include "kiosk-pack/cmd_status.h"
+#include "kiosk-pack/cmd_verify.h"
 #include "kiosk-pack/usage.h"
 
 #include <stdio.h>
@@ -25,6 +30,16 @@ int main(int argc, char **argv)
   }
   if (!strcmp(cmd, "keygen"))
     return cmd_keygen(argc - 1, argv + 1);
+  if (!strcmp(cmd, "build"))
+    return cmd_build(argc - 1, argv + 1);
+  if (!strcmp(cmd, "verify"))
+    return cmd_verify(argc - 1, argv + 1);
+  if (!strcmp(cmd, "inspect"))
+    return cmd_inspect(argc - 1, argv + 1);
+  if (!strcmp(cmd, "install"))
+    return cmd_install(argc - 1, argv + 1);
+  if (!strcmp(cmd, "status"))
+    return cmd_status(argc - 1, argv + 1);
   if (!strcmp(cmd, "sign-file")) /* hidden: for tests and debugging */
     return cmd_sign_file(argc - 1, argv + 1);
   fprintf(stderr, "kiosk-pack: unknown command '%s' — run 'kiosk-pack --help' for the list of commands\n", cmd);

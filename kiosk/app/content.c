@@ -1,0 +1,260 @@
+/* content.c — from the store and source folders to the rotation.
+ *
+ * Every pack is judged by the schedule before its pages join the deck: an
+ * expired pack (against the later of the clock and the time floor), one for
+ * another country or with none of the site's languages is left out, and the
+ * log says why. The rotation is schedule_build()'s cycle over the remaining
+ * pages, mapped back to deck entries. */
+#include "app/content.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/manifest.h"
+#include "core/pack.h"
+#include "core/page.h"
+#include "core/schedule.h"
+#include "core/sig.h"
+#include "core/store.h"
+
+#define CONTENT_MAX_DIRS 16
+
+
+/* Kept to rebuild on reload. */
+struct content_priv {
+  struct content pub;
+  char *pack_dirs[CONTENT_MAX_DIRS];
+  size_t n_pack_dirs;
+};
+
+static int read_text(const char *path, size_t max, char **out, size_t *len)
+{
+  FILE *f = fopen(path, "rbe");
+  if (!f)
+    return -1;
+  char *buf = malloc(max + 1);
+  size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+  fclose(f);
+  if (!buf || n > max) {
+    free(buf);
+    return -1;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *len = n;
+  return 0;
+}
+
+/* Adds a pack to the deck if the schedule shows it now. */
+static void consider(struct content *c, const char *dir, const struct manifest *m,
+                     const struct schedule_time *t)
+{
+  enum schedule_verdict v = schedule_check_pack(m, &c->cfg, t);
+  if (v != SCHEDULE_SHOWN) {
+    log_info("%s (version %llu): not shown — %s", m->id, (unsigned long long)m->version,
+             schedule_verdict_str(v));
+    return;
+  }
+  struct kerr e;
+  if (deck_add_manifest(c->deck, dir, m, &e))
+    log_error("%s: %s", dir, e.msg);
+}
+
+/* Builds the rotation over the deck's entries: one schedule page per
+ * (pack, page) with the languages its deck entries have. */
+static int build_rotation(struct content *c, struct kerr *e)
+{
+  size_t n = deck_count(c->deck);
+  struct schedule_page *pages = calloc(n ? n : 1, sizeof *pages);
+  const char **langs = calloc(n ? n : 1, sizeof *langs);
+  size_t *first = calloc(n ? n : 1, sizeof *first);
+  if (!pages || !langs || !first) {
+    free(pages);
+    free(langs);
+    free(first);
+    return kerr_set(e, KERR_NOMEM, "out of memory building the rotation");
+  }
+  size_t np = 0;
+  for (size_t i = 0; i < n;) {
+    const struct deck_entry *en = deck_get(c->deck, i);
+    size_t j = i;
+    while (j < n && deck_get(c->deck, j)->pack == en->pack && deck_get(c->deck, j)->index == en->index) {
+      langs[j] = deck_get(c->deck, j)->lang;
+      j++;
+    }
+    struct schedule_page *sp = &pages[np];
+    sp->pack = en->pack;
+    sp->page = en->index;
+    sp->languages = &langs[i];
+    sp->n_languages = j - i;
+    /* Duration and alert from the page itself (first language). */
+    struct page *pg;
+    struct kerr pe;
+    if (page_load(en->root, en->page, &pg, &pe) == 0) {
+      sp->duration_s = pg->duration_s;
+      sp->alert = pg->alert;
+      page_free(pg);
+    }
+    first[np] = i;
+    np++;
+    i = j;
+  }
+  struct schedule_slot *slots = NULL;
+  size_t ns = 0;
+  int rc = schedule_build(pages, np, &c->cfg, SCHEDULE_ALERT_EVERY, &slots, &ns, e);
+  if (!rc) {
+    struct content_slot *cs = calloc(ns ? ns : 1, sizeof *cs);
+    if (!cs) {
+      rc = kerr_set(e, KERR_NOMEM, "out of memory building the rotation");
+    } else {
+      for (size_t k = 0; k < ns; k++) {
+        /* lang[] indexes the page's languages, which are its deck entries
+         * in order. Side by side is shown as its first language. */
+        cs[k].entry = first[slots[k].page] + (size_t)slots[k].lang[0];
+        cs[k].duration_s = slots[k].duration_s;
+        cs[k].alert = slots[k].alert;
+      }
+      free(c->slots);
+      c->slots = cs;
+      c->n_slots = ns;
+    }
+  }
+  free(slots);
+  free(pages);
+  free(langs);
+  free(first);
+  return rc;
+}
+
+static int build(struct content_priv *p, int64_t clock_now, struct kerr *e)
+{
+  struct content *c = &p->pub;
+  struct deck *old = c->deck;
+  c->deck = deck_new();
+  if (!c->deck) {
+    c->deck = old;
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  }
+  int64_t floor = 0;
+  if (c->store) {
+    store_note_time(c->store, clock_now, NULL);
+    floor = store_time_floor(c->store);
+  }
+  struct schedule_time t;
+  schedule_now(clock_now, floor, &t);
+  c->clock_trusted = t.clock_trusted;
+  if (!t.clock_trusted)
+    log_warn("the clock is behind the last known time — time-of-day rules are off until it is set");
+
+  if (c->store) {
+    struct store_pack_info *info = NULL;
+    size_t n = 0;
+    struct kerr le;
+    if (store_list(c->store, &info, &n, &le))
+      log_error("%s", le.msg);
+    for (size_t i = 0; i < n; i++) {
+      if (!info[i].current)
+        continue;
+      char dir[2048];
+      struct manifest *m = NULL;
+      if (store_current_dir(c->store, info[i].id, dir, sizeof dir, &le) ||
+          store_current_manifest(c->store, info[i].id, &m, &le)) {
+        log_error("%s", le.msg);
+        continue;
+      }
+      consider(c, dir, m, &t);
+      manifest_free(m);
+    }
+    free(info);
+  }
+  for (size_t i = 0; i < p->n_pack_dirs; i++) {
+    char path[2048];
+    snprintf(path, sizeof path, "%s/pack.json", p->pack_dirs[i]);
+    char *json;
+    size_t len;
+    if (read_text(path, MANIFEST_MAX_BYTES, &json, &len)) {
+      log_error("%s: cannot read — this pack is not shown", path);
+      continue;
+    }
+    struct manifest *m = NULL;
+    struct kerr me;
+    if (manifest_parse(json, len, MANIFEST_SOURCE, &m, &me))
+      log_error("%s: %s — this pack is not shown", p->pack_dirs[i], me.msg);
+    else
+      consider(c, p->pack_dirs[i], m, &t);
+    manifest_free(m);
+    free(json);
+  }
+  int rc = build_rotation(c, e);
+  if (rc) {
+    deck_free(c->deck);
+    c->deck = old;
+    return rc;
+  }
+  deck_free(old);
+  log_info("%zu page%s in the rotation", c->n_slots, c->n_slots == 1 ? "" : "s");
+  return 0;
+}
+
+int content_open(const struct config *cfg, const char *store_dir, const char *trusted,
+                 const char *const *pack_dirs, size_t n_pack_dirs, int64_t clock_now,
+                 struct content **out, struct kerr *e)
+{
+  *out = NULL;
+  struct content_priv *p = calloc(1, sizeof *p);
+  if (!p)
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  struct content *c = &p->pub;
+  c->cfg = *cfg;
+  for (size_t i = 0; i < n_pack_dirs && i < CONTENT_MAX_DIRS; i++)
+    p->pack_dirs[p->n_pack_dirs++] = strdup(pack_dirs[i]);
+  if (store_dir) {
+    c->trust = sig_trust_new();
+    struct kerr te;
+    if (!c->trust) {
+      content_free(c);
+      return kerr_set(e, KERR_NOMEM, "out of memory");
+    }
+    if (!trusted || sig_trust_load(c->trust, trusted, &te))
+      log_warn("%s — installed packs cannot be checked, so none is shown",
+               trusted ? te.msg : "no trusted keys configured");
+    if (store_open(store_dir, &c->store, &te)) {
+      log_error("%s — showing no installed pack", te.msg);
+      c->store = NULL;
+    } else if (sig_trust_count(c->trust) == 0) {
+      /* Nothing can be verified: show nothing rather than something unchecked. */
+    } else {
+      store_set_verifier(c->store, pack_check_meta, c->trust);
+      int ok = store_check_all(c->store);
+      log_info("store %s: %d pack%s ready to show", store_dir, ok, ok == 1 ? "" : "s");
+    }
+  }
+  int rc = build(p, clock_now, e);
+  if (rc) {
+    content_free(c);
+    return rc;
+  }
+  *out = c;
+  return 0;
+}
+
+int content_reload(struct content *c, int64_t clock_now, struct kerr *e)
+{
+  return build((struct content_priv *)c, clock_now, e);
+}
+
+void content_free(struct content *c)
+{
+  if (!c)
+    return;
+  struct content_priv *p = (struct content_priv *)c;
+  deck_free(c->deck);
+  free(c->slots);
+  store_close(c->store);
+  sig_trust_free(c->trust);
+  for (size_t i = 0; i < p->n_pack_dirs; i++)
+    free(p->pack_dirs[i]);
+  free(p);
+}

@@ -1,0 +1,1251 @@
+/* pack.c — the one reader of .kpack files: verify, install, inspect.
+ *
+ * This module promises that what it installs is exactly what a trusted key
+ * signed, whole, and that a bad pack changes nothing. It reads a pack in one
+ * streaming pass with fixed buffers and never lets libarchive write to disk:
+ * every byte it installs went through its own hash first.
+ *
+ * Two libarchive readers are chained. The outer one knows only the gzip and
+ * zstd filters and the "raw" format: it turns the file into a stream of
+ * plain tar bytes. The inner one knows only the tar format and reads that
+ * stream through chain_read(), which counts every byte and refuses to hand
+ * out more than the pack can need: before the manifest is known that is its
+ * head (pack.json, the signature and their headers); after, the sum of the
+ * listed sizes plus a fixed allowance per entry. So no tar trick — a huge
+ * GNU long-name record, an oversized pax header, a member whose header lies
+ * about its size, or a compressed stream that inflates without end — can
+ * make us read, allocate or inflate much more than the signed list allows.
+ *
+ * The work is split so that another signed archive type (a keyring update)
+ * can reuse it: reader_*() open the chained readers and step through
+ * entries; head_read() and head_verify() read and check the first two
+ * members (a document and its minisign signature) before anything parses
+ * the document; members_stream() checks every later entry against a list of
+ * {path, size, BLAKE2b-256} and hashes (and optionally stages) its bytes.
+ * run() strings them together for a pack. */
+#include "core/pack.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SNIFF_BYTES 512
+/* Room per tar entry for its header and extension records (pax, GNU long
+ * names): generous, since the sizes of these are not signed. */
+#define ENTRY_OVERHEAD 4096u
+/* Tar bytes the head may take: pack.json, the signature, their headers,
+ * and a chunk of read-ahead. */
+#define HEAD_BUDGET                                                          \
+  ((uint64_t)MANIFEST_MAX_BYTES + PACK_SIG_MAX_BYTES + 16u * ENTRY_OVERHEAD + \
+   2u * PACK_BUF_BYTES)
+/* The end-of-archive blocks, record padding and read-ahead. */
+#define TAIL_SLACK (UINT64_C(1) << 20)
+#define PROGRESS_STEP (UINT64_C(1) << 20)
+#define SHOWN_NAME_MAX 160
+
+/* ------------------------------------------------------------- helpers */
+
+/* Copies the name from an archive (untrusted bytes) for a message: control
+ * characters and bytes that are not UTF-8 become '?', long names are cut
+ * with "...". NULL becomes a description. */
+static void show_name(const char *raw, char *out, size_t cap)
+{
+  if (!raw) {
+    snprintf(out, cap, "(an entry without a readable name)");
+    return;
+  }
+  const unsigned char *s = (const unsigned char *)raw;
+  size_t o = 0, i = 0, n = strlen(raw);
+  size_t limit = cap < SHOWN_NAME_MAX ? cap : SHOWN_NAME_MAX;
+  while (i < n && o + 8 < limit) {
+    unsigned char c = s[i];
+    size_t k = 1;
+    if (c >= 0x80) {
+      k = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+          : (c & 0xF8) == 0xF0 ? 4 : 0;
+      for (size_t j = 1; k && j < k; j++)
+        if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
+          k = 0;
+      if (k == 2 && c < 0xC2)
+        k = 0;
+    }
+    if (k == 0 || c < 0x20 || c == 0x7F) {
+      out[o++] = '?';
+      i++;
+      continue;
+    }
+    memcpy(out + o, s + i, k);
+    o += k;
+    i += k;
+  }
+  if (i < n && o + 4 <= cap) {
+    memcpy(out + o, "...", 3);
+    o += 3;
+  }
+  out[o] = '\0';
+}
+
+static void fmt_time(int64_t t, char *buf, size_t cap)
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (!gmtime_r(&tt, &tm) || strftime(buf, cap, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+    snprintf(buf, cap, "%" PRId64 " (unix time)", t);
+}
+
+static void fmt_bytes(uint64_t n, char *buf, size_t cap)
+{
+  if (n >= (UINT64_C(1) << 30))
+    snprintf(buf, cap, "%.1f GB", (double)n / (double)(UINT64_C(1) << 30));
+  else if (n >= (UINT64_C(1) << 20))
+    snprintf(buf, cap, "%.1f MB", (double)n / (double)(UINT64_C(1) << 20));
+  else
+    snprintf(buf, cap, "%" PRIu64 " KB", (n + 1023) / 1024);
+}
+
+static int cancel_requested(const struct pack_progress *p)
+{
+  return p && p->cancel && atomic_load(p->cancel) != 0;
+}
+
+void pack_trusted_comment(const char *id, uint64_t version, char *buf,
+                          size_t cap)
+{
+  snprintf(buf, cap, "kpack id=%s version=%" PRIu64, id, version);
+}
+
+const char *pack_status_name(enum pack_status status)
+{
+  switch (status) {
+  case PACK_STATUS_NONE: return "not checked";
+  case PACK_STATUS_VERIFIED: return "verified";
+  case PACK_STATUS_INSTALLED: return "installed";
+  case PACK_STATUS_UP_TO_DATE: return "up to date";
+  case PACK_STATUS_OLDER: return "older";
+  case PACK_STATUS_EXPIRED: return "expired";
+  case PACK_STATUS_REFUSED: return "refused";
+  case PACK_STATUS_NO_SPACE: return "no space";
+  case PACK_STATUS_FAILED: return "failed";
+  case PACK_STATUS_CANCELLED: return "cancelled";
+  }
+  return "unknown";
+}
+
+/* --------------------------------------------------------------- reader */
+
+/* Two chained libarchive readers over one file (see the top of the file). */
+struct reader {
+  char file[PACK_FILE_NAME_MAX]; /* starts every message */
+  int fd;
+  struct archive *outer; /* raw format, gzip/zstd filters: tar bytes out */
+  struct archive *tar;   /* tar format over chain_read() */
+  unsigned char sniff[SNIFF_BYTES];
+  size_t sniff_len;
+  uint64_t fed;    /* tar bytes handed to the tar reader so far */
+  uint64_t budget; /* the most it may have */
+  int over_budget, outer_failed, cancelled;
+  int outer_errno;
+  char outer_err[256];
+  size_t entries;  /* tar entries read so far */
+  const struct pack_progress *progress;
+  unsigned char buf[PACK_BUF_BYTES];
+};
+
+/* The tar reader's read callback: the next block of the outer reader's
+ * output, within the byte budget. */
+static la_ssize_t chain_read(struct archive *a, void *ctx, const void **out)
+{
+  struct reader *r = ctx;
+  if (cancel_requested(r->progress)) {
+    r->cancelled = 1;
+    archive_set_error(a, ECANCELED, "cancelled");
+    return -1;
+  }
+  const void *block;
+  size_t size;
+  la_int64_t offset;
+  int rc = archive_read_data_block(r->outer, &block, &size, &offset);
+  if (rc == ARCHIVE_EOF)
+    return 0;
+  if (rc < ARCHIVE_WARN) {
+    const char *m = archive_error_string(r->outer);
+    r->outer_failed = 1;
+    r->outer_errno = archive_errno(r->outer);
+    snprintf(r->outer_err, sizeof r->outer_err, "%s", m ? m : "read error");
+    archive_set_error(a, r->outer_errno ? r->outer_errno : EIO, "%s",
+                      r->outer_err);
+    return -1;
+  }
+  if (size > r->budget - r->fed) {
+    r->over_budget = 1;
+    archive_set_error(a, EFBIG, "more data than the signed list allows");
+    return -1;
+  }
+  r->fed += size;
+  *out = block;
+  return (la_ssize_t)size;
+}
+
+/* What the first bytes of a file that is not a pack look like. */
+static const char *looks_like(const unsigned char *b, size_t n)
+{
+  static const struct {
+    const char *magic;
+    size_t len;
+    const char *what;
+  } table[] = {
+    {"PK\x03\x04", 4, "a zip file"},
+    {"PK\x05\x06", 4, "an empty zip file"},
+    {"7z\xBC\xAF\x27\x1C", 6, "a 7-Zip file"},
+    {"Rar!\x1A\x07", 6, "a RAR file"},
+    {"\xFD" "7zXZ", 5, "an xz-compressed file"},
+    {"BZh", 3, "a bzip2-compressed file"},
+    {"\x04\x22\x4D\x18", 4, "an lz4-compressed file"},
+    {"\x1F\x9D", 2, "a compress (.Z) file"},
+    {"070701", 6, "a cpio archive"},
+    {"070702", 6, "a cpio archive"},
+    {"070707", 6, "a cpio archive"},
+    {"\xC7\x71", 2, "a cpio archive"},
+    {"\x71\xC7", 2, "a cpio archive"},
+    {"!<arch>\n", 8, "an ar archive (a .deb?)"},
+    {"MSCF", 4, "a Windows cabinet file"},
+    {"%PDF", 4, "a PDF document"},
+    {"\x89PNG", 4, "a PNG image"},
+    {"\xFF\xD8\xFF", 3, "a JPEG image"},
+    {"\x7F" "ELF", 4, "a program"},
+    {"untrusted comment:", 18, "a minisign signature or key file"},
+    {"{", 1, "a JSON text (a pack.json on its own?)"},
+  };
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (n >= table[i].len && memcmp(b, table[i].magic, table[i].len) == 0)
+      return table[i].what;
+  return NULL;
+}
+
+/* The sentence for "the tar reader did not recognise the data". */
+static int not_a_pack(struct reader *r, struct kerr *e)
+{
+  int filter = archive_filter_code(r->outer, 0);
+  const char *what = looks_like(r->sniff, r->sniff_len);
+  char desc[128];
+  if (filter == ARCHIVE_FILTER_GZIP || filter == ARCHIVE_FILTER_ZSTD)
+    snprintf(desc, sizeof desc, "it is %s-compressed, but not a tar file "
+             "inside", filter == ARCHIVE_FILTER_GZIP ? "gzip" : "zstd");
+  else if (what)
+    snprintf(desc, sizeof desc, "it looks like %s", what);
+  else
+    snprintf(desc, sizeof desc, "it is not a tar file, plain or compressed "
+             "with gzip or zstd");
+  return kerr_set(e, KERR_FORMAT, "%s: not a kiosk pack (%s) — a pack is "
+                  "the .kpack file made by 'kiosk-pack build'; ask the "
+                  "content team for it", r->file, desc);
+}
+
+/* Turns a failure of the tar reader (or of the outer one behind it) into a
+ * message. where says what was being read ("media/photo.jpg"), or NULL
+ * while looking for the next entry. */
+static int reader_fail(struct reader *r, const char *where, struct kerr *e)
+{
+  if (r->cancelled)
+    return kerr_set(e, KERR_INVAL, "%s: cancelled — nothing was changed",
+                    r->file);
+  if (r->over_budget)
+    return kerr_set(e, KERR_LIMIT, "%s: holds more data than its signed "
+                    "list allows (after %" PRIu64 " bytes) — refused; get a "
+                    "fresh copy", r->file, r->fed);
+  const char *msg = r->outer_failed ? r->outer_err
+                                    : archive_error_string(r->tar);
+  int err = r->outer_failed ? r->outer_errno : archive_errno(r->tar);
+  if (!msg)
+    msg = "unknown error";
+  char in[SHOWN_NAME_MAX + 16] = "";
+  if (where)
+    snprintf(in, sizeof in, " in %s", where);
+  if (err == EIO || err == ENXIO || err == ENODEV || err == ESTALE ||
+      err == ENOMEDIUM)
+    return kerr_set(e, KERR_IO, "%s: could not be read%s (%s) — is the "
+                    "stick still in? Copy the pack again", r->file, in, msg);
+  if (err == ENOMEM)
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading the pack",
+                    r->file);
+  if (strstr(msg, "runcated") || strstr(msg, "nexpected end") ||
+      strstr(msg, "premature end"))
+    return kerr_set(e, KERR_TRUNCATED, "%s: ends early%s — the copy is "
+                    "incomplete; copy the pack again", r->file, in);
+  return kerr_set(e, KERR_FORMAT, "%s: is damaged%s (%s) — get a fresh "
+                  "copy", r->file, in, msg);
+}
+
+static void reader_close(struct reader *r)
+{
+  if (!r)
+    return;
+  if (r->tar)
+    archive_read_free(r->tar);
+  if (r->outer)
+    archive_read_free(r->outer);
+  if (r->fd >= 0)
+    close(r->fd);
+  free(r);
+}
+
+static void set_file_name(const char *path, char *out, size_t cap)
+{
+  const char *base = strrchr(path, '/');
+  base = (base && base[1]) ? base + 1 : path;
+  show_name(base, out, cap);
+}
+
+/* Opens path for reading as a pack. *out is a new reader; close with
+ * reader_close(). */
+static int reader_open(const char *path, const struct pack_progress *p,
+                       struct reader **out, struct kerr *e)
+{
+  *out = NULL;
+  struct reader *r = calloc(1, sizeof *r);
+  if (!r)
+    return kerr_set(e, KERR_NOMEM, "out of memory opening %s", path);
+  r->fd = -1;
+  r->progress = p;
+  r->budget = HEAD_BUDGET;
+  set_file_name(path, r->file, sizeof r->file);
+  int rc;
+
+  r->fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (r->fd < 0) {
+    int err = errno;
+    rc = err == ENOENT
+             ? kerr_set(e, KERR_NOENT, "%s: not found — check the name and "
+                        "the folder", r->file)
+             : kerr_errno(e, KERR_IO, err, "%s: could not be opened",
+                          r->file);
+    goto fail;
+  }
+  struct stat sb;
+  if (fstat(r->fd, &sb) != 0) {
+    rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read", r->file);
+    goto fail;
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    rc = kerr_set(e, KERR_FORMAT, "%s: not a kiosk pack (it is %s, not a "
+                  "file) — give the .kpack file", r->file,
+                  S_ISDIR(sb.st_mode) ? "a folder" : "a special file");
+    goto fail;
+  }
+  if (sb.st_size == 0) {
+    rc = kerr_set(e, KERR_TRUNCATED, "%s: is empty (0 bytes) — the copy is "
+                  "incomplete; copy the pack again", r->file);
+    goto fail;
+  }
+  ssize_t got;
+  do
+    got = pread(r->fd, r->sniff, sizeof r->sniff, 0);
+  while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read — is the "
+                    "stick still in?", r->file);
+    goto fail;
+  }
+  r->sniff_len = (size_t)got;
+
+  r->outer = archive_read_new();
+  r->tar = archive_read_new();
+  if (!r->outer || !r->tar) {
+    rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
+    goto fail;
+  }
+  /* Only the built-in decoders: ARCHIVE_WARN would mean libarchive falls
+   * back to running an external program, which we never want. */
+  if (archive_read_support_format_raw(r->outer) != ARCHIVE_OK ||
+      archive_read_support_filter_gzip(r->outer) != ARCHIVE_OK ||
+      archive_read_support_filter_zstd(r->outer) != ARCHIVE_OK ||
+      archive_read_support_format_tar(r->tar) != ARCHIVE_OK) {
+    rc = kerr_set(e, KERR_IO, "%s: this program's libarchive lacks built-in "
+                  "gzip, zstd or tar support; it cannot read packs", r->file);
+    goto fail;
+  }
+  struct archive_entry *ent;
+  if (archive_read_open_fd(r->outer, r->fd, PACK_BUF_BYTES) != ARCHIVE_OK ||
+      archive_read_next_header(r->outer, &ent) < ARCHIVE_WARN) {
+    const char *m = archive_error_string(r->outer);
+    r->outer_failed = 1;
+    r->outer_errno = archive_errno(r->outer);
+    snprintf(r->outer_err, sizeof r->outer_err, "%s", m ? m : "unreadable");
+    rc = reader_fail(r, NULL, e);
+    goto fail;
+  }
+  /* libarchive recognises the format while opening. */
+  if (archive_read_open(r->tar, r, NULL, chain_read, NULL) != ARCHIVE_OK) {
+    rc = r->cancelled || r->over_budget || r->outer_failed
+             ? reader_fail(r, NULL, e)
+             : not_a_pack(r, e);
+    goto fail;
+  }
+  *out = r;
+  return 0;
+fail:
+  reader_close(r);
+  return rc;
+}
+
+/* The next entry: 0 and *ent, 1 at the end of the archive, or an error. */
+static int reader_next(struct reader *r, struct archive_entry **ent,
+                       struct kerr *e)
+{
+  if (cancel_requested(r->progress)) {
+    r->cancelled = 1;
+    return reader_fail(r, NULL, e);
+  }
+  int rc = archive_read_next_header(r->tar, ent);
+  if (rc == ARCHIVE_EOF)
+    return 1;
+  /* ARCHIVE_WARN is, for tar, a name that does not convert to the current
+   * locale: the raw bytes are kept and judged against the list. */
+  if (rc == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+    r->entries++;
+    return 0;
+  }
+  return reader_fail(r, NULL, e);
+}
+
+/* ---------------------------------------------------------- entry types */
+
+enum kind { KIND_FILE, KIND_DIR, KIND_OTHER };
+
+/* What an entry is; for KIND_OTHER, *what describes it for a message. */
+static enum kind entry_kind(struct archive_entry *ent, const char **what)
+{
+  *what = "not a regular file";
+  if (archive_entry_hardlink(ent)) {
+    *what = "a hard link";
+    return KIND_OTHER;
+  }
+  if (archive_entry_sparse_count(ent) > 0) {
+    *what = "a sparse file";
+    return KIND_OTHER;
+  }
+  switch (archive_entry_filetype(ent)) {
+  case AE_IFREG: return KIND_FILE;
+  case AE_IFDIR: return KIND_DIR;
+  case AE_IFLNK: *what = "a symbolic link"; break;
+  case AE_IFCHR: *what = "a character device"; break;
+  case AE_IFBLK: *what = "a block device"; break;
+  case AE_IFIFO: *what = "a FIFO (named pipe)"; break;
+  case AE_IFSOCK: *what = "a socket"; break;
+  default: break;
+  }
+  return KIND_OTHER;
+}
+
+static int refuse_type(struct reader *r, const char *shown, const char *what,
+                       struct kerr *e)
+{
+  return kerr_set(e, KERR_TYPE, "%s: %s is %s; a pack may hold regular files "
+                  "only — refused; ask the content team to rebuild it with "
+                  "kiosk-pack build", r->file, shown, what);
+}
+
+/* Reads the whole data of the current entry, which must be exactly size
+ * bytes, into buf. Stops at the first byte beyond size. */
+static int read_exact(struct reader *r, const char *shown, char *buf,
+                      size_t size, struct kerr *e)
+{
+  size_t done = 0;
+  while (done < size) {
+    la_ssize_t n = archive_read_data(r->tar, buf + done, size - done);
+    if (n < 0)
+      return reader_fail(r, shown, e);
+    if (n == 0)
+      return kerr_set(e, KERR_TRUNCATED, "%s: ends in the middle of %s — the "
+                      "copy is incomplete; copy the pack again", r->file,
+                      shown);
+    done += (size_t)n;
+  }
+  /* Nothing may follow (the tar reader stops at the header's size, but we
+   * do not rely on it). */
+  la_ssize_t n = archive_read_data(r->tar, r->buf, 1);
+  if (n < 0)
+    return reader_fail(r, shown, e);
+  if (n > 0)
+    return kerr_set(e, KERR_MEMBER, "%s: %s is longer than its header says "
+                    "— the pack is damaged; get a fresh copy", r->file, shown);
+  return 0;
+}
+
+/* ----------------------------------------------------------------- head */
+
+/* The first two members of a signed archive: a document and its minisign
+ * signature, as bytes, and the signature once parsed. */
+struct head {
+  char *doc;
+  size_t doc_len;
+  char *sig;
+  size_t sig_len;
+  struct sig_minisig *parsed;
+  struct sig_verified verified;
+};
+
+static void head_free(struct head *h)
+{
+  free(h->doc);
+  free(h->sig);
+  sig_minisig_free(h->parsed);
+  memset(h, 0, sizeof *h);
+}
+
+/* Reads the member that must come next, named name, a regular file of at
+ * most max bytes, into a new NUL-terminated buffer. */
+static int read_small_member(struct reader *r, const char *name, size_t max,
+                             int first, char **out, size_t *len,
+                             struct kerr *e)
+{
+  struct archive_entry *ent;
+  int rc = reader_next(r, &ent, e);
+  if (rc < 0)
+    return rc;
+  if (rc == 1)
+    return first ? kerr_set(e, KERR_FORMAT, "%s: not a kiosk pack (the tar "
+                            "file is empty) — ask the content team for the "
+                            ".kpack file made by 'kiosk-pack build'", r->file)
+                 : kerr_set(e, KERR_SIG, "%s: has no %s after %s — the pack "
+                            "is not signed; ask the content team for a "
+                            "signed pack", r->file, name, PACK_MANIFEST_NAME);
+  const char *path = archive_entry_pathname(ent);
+  char shown[SHOWN_NAME_MAX];
+  show_name(path, shown, sizeof shown);
+  if (!path || strcmp(path, name) != 0) {
+    if (first)
+      return kerr_set(e, KERR_FORMAT, "%s: not a kiosk pack (it starts with "
+                      "\"%s\" instead of %s) — ask the content team for the "
+                      ".kpack file made by 'kiosk-pack build'", r->file,
+                      shown, name);
+    return kerr_set(e, KERR_SIG, "%s: the second entry is \"%s\" instead of "
+                    "the signature %s — the pack is not signed as it should "
+                    "be; ask the content team for a pack made by 'kiosk-pack "
+                    "build'", r->file, shown, name);
+  }
+  const char *what;
+  if (entry_kind(ent, &what) != KIND_FILE)
+    return refuse_type(r, name, what, e);
+  la_int64_t size = archive_entry_size(ent);
+  if (!archive_entry_size_is_set(ent) || size < 0)
+    return kerr_set(e, KERR_FORMAT, "%s: %s has no size in its header — the "
+                    "pack is damaged; get a fresh copy", r->file, name);
+  if ((uint64_t)size > max)
+    return kerr_set(e, first ? KERR_TOOBIG : KERR_SIG, "%s: %s is %" PRId64
+                    " bytes; at most %zu are allowed — refused; ask the "
+                    "content team to rebuild the pack", r->file, name,
+                    (int64_t)size, max);
+  char *buf = malloc((size_t)size + 1);
+  if (!buf)
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading %s", r->file,
+                    name);
+  rc = read_exact(r, name, buf, (size_t)size, e);
+  if (rc) {
+    free(buf);
+    return rc;
+  }
+  buf[size] = '\0';
+  *out = buf;
+  *len = (size_t)size;
+  return 0;
+}
+
+/* Reads the document doc_name (at most doc_max bytes) and its signature
+ * sig_name, which must be the first two entries, and parses the signature
+ * (not yet verified). */
+static int head_read(struct reader *r, const char *doc_name, size_t doc_max,
+                     const char *sig_name, struct head *h, struct kerr *e)
+{
+  int rc = read_small_member(r, doc_name, doc_max, 1, &h->doc, &h->doc_len,
+                             e);
+  if (rc == 0)
+    rc = read_small_member(r, sig_name, PACK_SIG_MAX_BYTES, 0, &h->sig,
+                           &h->sig_len, e);
+  if (rc)
+    return rc;
+  char name[PACK_FILE_NAME_MAX + 64];
+  snprintf(name, sizeof name, "%s: %s", r->file, sig_name);
+  rc = sig_minisig_parse(h->sig, h->sig_len, name, &h->parsed, e);
+  if (rc && e && !strstr(e->msg, " — ")) {
+    size_t n = strlen(e->msg);
+    snprintf(e->msg + n, sizeof e->msg - n, " — the signature is damaged; "
+             "get a fresh copy of the pack");
+  }
+  return rc;
+}
+
+/* Verifies the document's bytes against the parsed signature with trust. */
+static int head_verify(struct reader *r, struct head *h,
+                       const struct sig_trust *trust, struct kerr *e)
+{
+  return sig_verify_parsed(trust, h->parsed, h->doc, h->doc_len, r->file,
+                           &h->verified, e);
+}
+
+/* -------------------------------------------------------------- members */
+
+/* The members an archive must hold after its head, as a signed list. */
+struct member_list {
+  const struct manifest_file *files; /* in the listed order */
+  size_t n;
+  uint64_t total; /* sum of sizes */
+  /* The listed file with exactly this path, or NULL. */
+  const struct manifest_file *(*find)(const void *ctx, const char *path);
+  const void *ctx;
+};
+
+static const struct manifest_file *find_in_manifest(const void *ctx,
+                                                    const char *path)
+{
+  return manifest_find_file(ctx, path);
+}
+
+struct progress_state {
+  const struct pack_progress *p;
+  uint64_t total, reported;
+  int any;
+};
+
+static void progress_report(struct progress_state *ps, uint64_t done,
+                            int force)
+{
+  if (!ps->p || !ps->p->fn)
+    return;
+  if (!force && ps->any && done - ps->reported < PROGRESS_STEP)
+    return;
+  if (ps->any && done == ps->reported)
+    return;
+  ps->p->fn(ps->p->ctx, done, ps->total);
+  ps->reported = done;
+  ps->any = 1;
+}
+
+/* Whether name (without a trailing '/') is the folder of a listed file. */
+static int is_parent_folder(const struct member_list *list, const char *name,
+                            size_t len)
+{
+  if (len == 0)
+    return 0;
+  for (size_t i = 0; i < list->n; i++) {
+    const char *p = list->files[i].path;
+    if (strncmp(p, name, len) == 0 && p[len] == '/')
+      return 1;
+  }
+  return 0;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n, int *err)
+{
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0) {
+      *err = errno;
+      return -1;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Streams one listed member: its bytes are hashed and, when fd >= 0,
+ * written — the same bytes. */
+static int member_copy(struct reader *r, const struct manifest_file *f,
+                       const char *shown, int fd, uint64_t *done_all,
+                       struct progress_state *ps, struct kerr *e)
+{
+  crypto_generichash_state hs;
+  crypto_generichash_init(&hs, NULL, 0, MANIFEST_HASH_BYTES);
+  uint64_t done = 0;
+  for (;;) {
+    if (cancel_requested(r->progress)) {
+      r->cancelled = 1;
+      return reader_fail(r, shown, e);
+    }
+    uint64_t left = f->size - done;
+    size_t want = left >= sizeof r->buf ? sizeof r->buf : (size_t)left + 1;
+    la_ssize_t n = archive_read_data(r->tar, r->buf, want);
+    if (n < 0)
+      return reader_fail(r, shown, e);
+    if (n == 0)
+      break;
+    if ((uint64_t)n > left)
+      return kerr_set(e, KERR_MEMBER, "%s: %s has more bytes than the "
+                      "signed list says (%" PRIu64 ") — the pack was changed "
+                      "after signing; get a fresh copy", r->file, shown,
+                      f->size);
+    crypto_generichash_update(&hs, r->buf, (size_t)n);
+    if (fd >= 0) {
+      int err;
+      if (write_all(fd, r->buf, (size_t)n, &err) != 0)
+        return err == ENOSPC || err == EDQUOT
+                   ? kerr_set(e, KERR_NOSPACE, "%s: the kiosk ran out of "
+                              "space while installing %s — nothing was "
+                              "changed; free some space or use a bigger SD "
+                              "card", r->file, shown)
+                   : kerr_errno(e, KERR_IO, err, "%s: could not write %s "
+                                "into the pack store", r->file, shown);
+    }
+    done += (uint64_t)n;
+    *done_all += (uint64_t)n;
+    progress_report(ps, *done_all, 0);
+  }
+  if (done < f->size)
+    return kerr_set(e, KERR_TRUNCATED, "%s: ends in the middle of %s (%"
+                    PRIu64 " of %" PRIu64 " bytes) — the copy is incomplete; "
+                    "copy the pack again", r->file, shown, done, f->size);
+  unsigned char h[MANIFEST_HASH_BYTES];
+  crypto_generichash_final(&hs, h, sizeof h);
+  if (sodium_memcmp(h, f->blake2b, sizeof h) != 0)
+    return kerr_set(e, KERR_HASH, "%s: %s does not match the signed list "
+                    "(its BLAKE2b-256 hash differs) — the pack was changed or "
+                    "damaged after signing; get a fresh copy", r->file,
+                    shown);
+  progress_report(ps, *done_all, 1);
+  return 0;
+}
+
+/* Checks every entry after the head against list, hashing each member
+ * and, when stage is not NULL, writing it into the stage. Every listed
+ * file must come exactly once; harmless folder entries are skipped (see
+ * pack.h); anything else is refused. */
+static int members_stream(struct reader *r, const struct member_list *list,
+                          struct store_stage *stage, struct kerr *e)
+{
+  int rc = 0;
+  unsigned char *seen = calloc(list->n ? list->n : 1, 1);
+  char (*dirs)[MANIFEST_PATH_MAX + 1] = NULL;
+  size_t n_dirs = 0, n_seen = 0;
+  uint64_t done_all = 0;
+  struct progress_state ps = {r->progress, list->total, 0, 0};
+  if (!seen)
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
+
+  /* From now on the stream may hold the listed files and a little more. */
+  uint64_t allow = HEAD_BUDGET + TAIL_SLACK +
+                   (list->n + PACK_MAX_DIR_ENTRIES + 2) * (uint64_t)ENTRY_OVERHEAD;
+  for (size_t i = 0; i < list->n; i++)
+    allow += (list->files[i].size + 511) & ~(uint64_t)511;
+  r->budget = allow;
+  size_t max_entries = list->n + 2 + PACK_MAX_DIR_ENTRIES;
+  progress_report(&ps, 0, 1);
+
+  for (;;) {
+    struct archive_entry *ent;
+    rc = reader_next(r, &ent, e);
+    if (rc < 0)
+      goto out;
+    if (rc == 1) {
+      rc = 0;
+      break;
+    }
+    const char *path = archive_entry_pathname(ent);
+    char shown[SHOWN_NAME_MAX];
+    show_name(path, shown, sizeof shown);
+    if (r->entries > max_entries) {
+      rc = kerr_set(e, KERR_LIMIT, "%s: has more entries than the %zu its "
+                    "signed list allows — refused; get a fresh copy",
+                    r->file, max_entries);
+      goto out;
+    }
+    if (n_seen == list->n) {
+      rc = kerr_set(e, KERR_MEMBER, "%s: has an extra entry \"%s\" after all "
+                    "the files of its signed list — the pack was changed "
+                    "after signing; get a fresh copy", r->file, shown);
+      goto out;
+    }
+    const char *what;
+    enum kind kind = entry_kind(ent, &what);
+    if (kind == KIND_OTHER) {
+      rc = refuse_type(r, shown, what, e);
+      goto out;
+    }
+    if (kind == KIND_DIR) {
+      size_t len = path ? strlen(path) : 0;
+      if (len > 0 && path[len - 1] == '/')
+        len--;
+      int ok = path && len <= MANIFEST_PATH_MAX &&
+               archive_entry_size(ent) == 0 &&
+               is_parent_folder(list, path, len);
+      for (size_t i = 0; ok && i < n_dirs; i++)
+        if (strlen(dirs[i]) == len && memcmp(dirs[i], path, len) == 0) {
+          rc = kerr_set(e, KERR_MEMBER, "%s: has the folder entry \"%s\" "
+                        "twice — the pack is damaged; get a fresh copy",
+                        r->file, shown);
+          goto out;
+        }
+      if (!ok) {
+        rc = kerr_set(e, KERR_TYPE, "%s: has a folder entry \"%s\" that is "
+                      "not the folder of any listed file — refused; ask the "
+                      "content team to rebuild it with kiosk-pack build",
+                      r->file, shown);
+        goto out;
+      }
+      if (n_dirs == PACK_MAX_DIR_ENTRIES) {
+        rc = kerr_set(e, KERR_LIMIT, "%s: has more than %d folder entries — "
+                      "refused; ask the content team to rebuild it with "
+                      "kiosk-pack build", r->file, PACK_MAX_DIR_ENTRIES);
+        goto out;
+      }
+      if (!dirs && !(dirs = calloc(PACK_MAX_DIR_ENTRIES, sizeof *dirs))) {
+        rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
+        goto out;
+      }
+      memcpy(dirs[n_dirs], path, len);
+      dirs[n_dirs++][len] = '\0';
+      continue;
+    }
+
+    const struct manifest_file *f = path ? list->find(list->ctx, path) : NULL;
+    if (!f) {
+      struct kerr pe;
+      if (!path || manifest_path_ok(path, &pe) != 0)
+        rc = kerr_set(e, KERR_PATH, "%s: holds a file with an unsafe name, "
+                      "\"%s\" — refused; get a fresh copy", r->file, shown);
+      else if (!strcmp(path, PACK_MANIFEST_NAME) ||
+               !strcmp(path, PACK_SIG_NAME))
+        rc = kerr_set(e, KERR_MEMBER, "%s: holds %s twice — the pack was "
+                      "changed after signing; get a fresh copy", r->file,
+                      shown);
+      else
+        rc = kerr_set(e, KERR_MEMBER, "%s: holds %s, which its signed list "
+                      "does not name — the pack was changed after signing; "
+                      "get a fresh copy", r->file, shown);
+      goto out;
+    }
+    size_t idx = (size_t)(f - list->files);
+    if (seen[idx]) {
+      rc = kerr_set(e, KERR_MEMBER, "%s: holds %s twice — the pack was "
+                    "changed after signing; get a fresh copy", r->file,
+                    shown);
+      goto out;
+    }
+    la_int64_t hsize = archive_entry_size(ent);
+    if (!archive_entry_size_is_set(ent) || hsize < 0 ||
+        (uint64_t)hsize != f->size) {
+      rc = kerr_set(e, KERR_MEMBER, "%s: %s is %" PRId64 " bytes, but the "
+                    "signed list says %" PRIu64 " — the pack was changed "
+                    "after signing; get a fresh copy", r->file, shown,
+                    (int64_t)hsize, f->size);
+      goto out;
+    }
+    int fd = -1;
+    if (stage) {
+      rc = store_stage_create(stage, f->path, &fd, e);
+      if (rc) {
+        kerr_prefix(e, "%s", r->file);
+        goto out;
+      }
+    }
+    rc = member_copy(r, f, shown, fd, &done_all, &ps, e);
+    if (fd >= 0 && close(fd) != 0 && rc == 0)
+      rc = kerr_errno(e, KERR_IO, errno, "%s: could not write %s into the "
+                      "pack store", r->file, shown);
+    if (rc)
+      goto out;
+    seen[idx] = 1;
+    n_seen++;
+  }
+  if (n_seen < list->n) {
+    for (size_t i = 0; i < list->n; i++)
+      if (!seen[i]) {
+        char shown[SHOWN_NAME_MAX];
+        show_name(list->files[i].path, shown, sizeof shown);
+        rc = kerr_set(e, KERR_MEMBER, "%s: %s is in the signed list but "
+                      "missing from the pack — the pack is incomplete; get a "
+                      "fresh copy", r->file, shown);
+        break;
+      }
+    goto out;
+  }
+  progress_report(&ps, list->total, 1);
+out:
+  free(seen);
+  free(dirs);
+  return rc;
+}
+
+/* ------------------------------------------------------------ the pass */
+
+static void result_from_manifest(struct pack_result *out,
+                                 struct manifest *m)
+{
+  out->manifest = m;
+  out->has_manifest = 1;
+  memcpy(out->id, m->id, sizeof out->id);
+  out->version = m->version;
+  snprintf(out->title, sizeof out->title, "%s", manifest_title(m, "en"));
+  out->created = m->created;
+  out->has_valid_from = m->has_valid_from;
+  out->valid_from = m->valid_from;
+  out->has_expires = m->has_expires;
+  out->expires = m->expires;
+  out->n_files = m->n_files;
+  out->bytes = m->total_bytes;
+}
+
+static void result_start(struct pack_result *out, const char *path)
+{
+  memset(out, 0, sizeof *out);
+  set_file_name(path, out->file, sizeof out->file);
+}
+
+/* Parses the verified manifest bytes and checks the trusted comment. */
+static int pack_manifest(struct reader *r, struct head *h,
+                         struct manifest **out, struct kerr *e)
+{
+  struct kerr me;
+  int rc = manifest_parse(h->doc, h->doc_len, MANIFEST_PACK, out, &me);
+  if (rc)
+    return kerr_set(e, rc, "%s: %s — the pack is signed but its list is not "
+                    "valid; ask the content team to rebuild it with "
+                    "kiosk-pack build", r->file, me.msg);
+  char want[PACK_COMMENT_BUFSZ];
+  pack_trusted_comment((*out)->id, (*out)->version, want, sizeof want);
+  if (strcmp(h->verified.trusted_comment, want) != 0) {
+    char got[SHOWN_NAME_MAX];
+    show_name(h->verified.trusted_comment, got, sizeof got);
+    return kerr_set(e, KERR_SIG, "%s: the signature is for \"%s\", but the "
+                    "pack is \"%s\" — it was signed for another pack or "
+                    "without kiosk-pack; ask the content team to rebuild it "
+                    "with kiosk-pack build", r->file, got, want);
+  }
+  return 0;
+}
+
+static enum pack_status status_of(int rc)
+{
+  switch (rc) {
+  case KERR_OLDER: return PACK_STATUS_OLDER;
+  case KERR_EXPIRED: return PACK_STATUS_EXPIRED;
+  case KERR_NOSPACE: return PACK_STATUS_NO_SPACE;
+  case KERR_IO: case KERR_NOMEM: case KERR_NOENT: case KERR_STORE:
+    return PACK_STATUS_FAILED;
+  default: return PACK_STATUS_REFUSED;
+  }
+}
+
+/* The message for a version the store refused. */
+static int version_refused(struct reader *r, struct store *st,
+                           const struct manifest *m, int rc,
+                           struct pack_result *out, struct kerr *e)
+{
+  struct store_pack_info info;
+  struct kerr ie;
+  if (store_info(st, m->id, &info, &ie) != 0)
+    memset(&info, 0, sizeof info);
+  out->had_version = info.floor;
+  if (rc == KERR_SAME) {
+    out->status = PACK_STATUS_UP_TO_DATE;
+    return kerr_set(e, KERR_SAME, "%s: %s version %" PRIu64 " is already "
+                    "installed — nothing to do", r->file, m->id, m->version);
+  }
+  if (info.floor > m->version) {
+    if (info.current == info.floor)
+      return kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " is older than "
+                      "the installed version %" PRIu64 " — nothing changed",
+                      r->file, m->version, info.floor);
+    return kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " is older than "
+                    "version %" PRIu64 ", which this kiosk already had — "
+                    "nothing changed; older packs are refused so that "
+                    "outdated information cannot come back", r->file,
+                    m->version, info.floor);
+  }
+  return kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " was already "
+                  "installed with different contents — nothing changed; ask "
+                  "the content team to publish it as version %" PRIu64,
+                  r->file, m->version, m->version + 1);
+}
+
+/* One pass over the pack at path: verify it, and install it when st is
+ * not NULL. */
+static int run(const char *path, struct store *st,
+               const struct sig_trust *trust,
+               const struct pack_progress *progress, struct pack_result *out,
+               struct kerr *e)
+{
+  struct reader *r = NULL;
+  struct head *h = NULL;
+  struct store_stage *stage = NULL;
+  struct manifest *m = NULL;
+  int rc;
+
+  if (sodium_init() < 0) {
+    rc = kerr_set(e, KERR_IO, "%s: the crypto library (libsodium) could not "
+                  "start", out->file);
+    goto done;
+  }
+  if (!trust || sig_trust_count(trust) == 0) {
+    rc = kerr_set(e, KERR_UNTRUSTED, "%s: no trusted keys are set up, so no "
+                  "pack can be accepted — copy the content team's .pub key "
+                  "into the trusted-keys folder", out->file);
+    goto done;
+  }
+  if ((rc = reader_open(path, progress, &r, e)))
+    goto done;
+  h = calloc(1, sizeof *h);
+  if (!h) {
+    rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", out->file);
+    goto done;
+  }
+  rc = head_read(r, PACK_MANIFEST_NAME, MANIFEST_MAX_BYTES, PACK_SIG_NAME, h,
+                 e);
+  if (h->parsed) {
+    out->has_key_id = 1;
+    sig_keyid_format(sig_minisig_key_id(h->parsed), out->key_id);
+  }
+  if (rc || (rc = head_verify(r, h, trust, e)))
+    goto done;
+  if ((rc = pack_manifest(r, h, &m, e))) {
+    if (m)
+      result_from_manifest(out, m);
+    goto done;
+  }
+  result_from_manifest(out, m);
+  out->signature_ok = 1;
+
+  /* Expiry, judged against the store's time floor when there is one. */
+  int64_t now = st ? store_effective_now(st, (int64_t)time(NULL))
+                   : (int64_t)time(NULL);
+  if (m->has_expires && now >= m->expires) {
+    char exp[48], nowt[48];
+    fmt_time(m->expires, exp, sizeof exp);
+    fmt_time(now, nowt, sizeof nowt);
+    rc = kerr_set(e, KERR_EXPIRED, "%s: expired on %s (the %s date is %s) — "
+                  "ask the content team for a current pack", r->file, exp,
+                  st ? "kiosk's" : "current", nowt);
+    goto done;
+  }
+  out->not_yet_valid = m->has_valid_from && now < m->valid_from;
+
+  if (st) {
+    struct kerr se;
+    rc = store_stage_begin(st, m, &stage, &se);
+    if (rc == KERR_SAME || rc == KERR_OLDER) {
+      rc = version_refused(r, st, m, rc, out, e);
+      goto done;
+    }
+    if (rc) {
+      rc = kerr_set(e, rc, "%s: %s", r->file, se.msg);
+      goto done;
+    }
+    struct store_pack_info info;
+    if (store_info(st, m->id, &info, &se) == 0)
+      out->had_version = info.floor;
+  }
+
+  struct member_list list = {m->files, m->n_files, m->total_bytes,
+                             find_in_manifest, m};
+  if ((rc = members_stream(r, &list, stage, e)))
+    goto done;
+  out->contents_ok = 1;
+
+  char size[32], when[96] = "";
+  fmt_bytes(m->total_bytes, size, sizeof size);
+  if (out->not_yet_valid) {
+    char vf[48];
+    fmt_time(m->valid_from, vf, sizeof vf);
+    snprintf(when, sizeof when, "; it will be shown from %s", vf);
+  }
+  if (stage) {
+    if ((rc = store_stage_put_meta(stage, h->doc, h->doc_len, h->sig,
+                                   h->sig_len, e))) {
+      kerr_prefix(e, "%s", r->file);
+      goto done;
+    }
+    rc = store_stage_commit(stage, e); /* frees the stage in every case */
+    stage = NULL;
+    if (rc) {
+      kerr_prefix(e, "%s", r->file);
+      goto done;
+    }
+    out->status = PACK_STATUS_INSTALLED;
+    snprintf(out->msg, sizeof out->msg, "%s: installed %s version %" PRIu64
+             " (\"%s\"), %zu files, %s%s", r->file, m->id, m->version,
+             out->title, m->n_files, size, when);
+  } else {
+    out->status = PACK_STATUS_VERIFIED;
+    snprintf(out->msg, sizeof out->msg, "%s: verified — %s version %" PRIu64
+             " (\"%s\"), signed by trusted key %s; all %zu files (%s) match "
+             "the signed list%s", r->file, m->id, m->version, out->title,
+             out->key_id, m->n_files, size, when);
+  }
+  rc = 0;
+
+done:
+  if (stage)
+    store_stage_abort(stage);
+  int cancelled = r && r->cancelled;
+  reader_close(r);
+  if (h)
+    head_free(h);
+  free(h);
+  if (!out->manifest)
+    manifest_free(m);
+  if (rc == KERR_SAME) {
+    snprintf(out->msg, sizeof out->msg, "%s", e->msg);
+    return 0;
+  }
+  if (rc) {
+    if (out->status == PACK_STATUS_NONE)
+      out->status = cancelled ? PACK_STATUS_CANCELLED : status_of(rc);
+    snprintf(out->msg, sizeof out->msg, "%s", e->msg);
+  }
+  return rc;
+}
+
+int pack_verify(const char *path, const struct sig_trust *trust,
+                const struct pack_progress *progress, struct pack_result *out,
+                struct kerr *e)
+{
+  struct kerr local;
+  if (!e)
+    e = &local;
+  kerr_clear(e);
+  result_start(out, path);
+  return run(path, NULL, trust, progress, out, e);
+}
+
+int pack_install(const char *path, struct store *st,
+                 const struct sig_trust *trust,
+                 const struct pack_progress *progress, struct pack_result *out,
+                 struct kerr *e)
+{
+  struct kerr local;
+  if (!e)
+    e = &local;
+  kerr_clear(e);
+  result_start(out, path);
+  if (!st) {
+    out->status = PACK_STATUS_FAILED;
+    int rc = kerr_set(e, KERR_INVAL, "%s: no pack store given", out->file);
+    snprintf(out->msg, sizeof out->msg, "%s", e->msg);
+    return rc;
+  }
+  return run(path, st, trust, progress, out, e);
+}
+
+int pack_inspect(const char *path, const struct sig_trust *trust,
+                 struct pack_result *out, struct kerr *e)
+{
+  struct kerr local;
+  if (!e)
+    e = &local;
+  kerr_clear(e);
+  result_start(out, path);
+  struct reader *r = NULL;
+  struct head *h = calloc(1, sizeof *h);
+  struct manifest *m = NULL;
+  int rc;
+  if (!h) {
+    rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", out->file);
+    goto fail;
+  }
+  if ((rc = reader_open(path, NULL, &r, e)))
+    goto fail;
+  /* A malformed signature still lets us show what the pack claims. */
+  struct kerr se;
+  kerr_clear(&se);
+  int sig_rc = head_read(r, PACK_MANIFEST_NAME, MANIFEST_MAX_BYTES,
+                         PACK_SIG_NAME, h, &se);
+  if (!h->doc) {
+    rc = kerr_set(e, sig_rc, "%s", se.msg);
+    goto fail;
+  }
+  if (h->parsed) {
+    out->has_key_id = 1;
+    sig_keyid_format(sig_minisig_key_id(h->parsed), out->key_id);
+  }
+  struct kerr me;
+  rc = manifest_parse(h->doc, h->doc_len, MANIFEST_PACK, &m, &me);
+  if (rc) {
+    rc = kerr_set(e, rc, "%s: %s — ask the content team to rebuild the pack "
+                  "with kiosk-pack build", out->file, me.msg);
+    goto fail;
+  }
+  result_from_manifest(out, m);
+  reader_close(r);
+  r = NULL;
+  head_free(h);
+  free(h);
+  h = NULL;
+  if (sig_rc)
+    snprintf(out->msg, sizeof out->msg, "%s", se.msg);
+  else
+    snprintf(out->msg, sizeof out->msg, "%s: not verified (no trusted keys "
+             "given)", out->file);
+  if (trust) {
+    struct pack_result *v = malloc(sizeof *v);
+    if (!v) {
+      rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", out->file);
+      goto fail;
+    }
+    pack_verify(path, trust, NULL, v, NULL);
+    if (v->signature_ok && v->manifest) {
+      /* Take what was verified over what was claimed. */
+      pack_result_free(out);
+      *out = *v;
+    } else {
+      out->status = v->status;
+      out->signature_ok = 0;
+      out->contents_ok = 0;
+      memcpy(out->msg, v->msg, sizeof out->msg);
+      pack_result_free(v);
+    }
+    free(v);
+  }
+  return 0;
+fail:
+  reader_close(r);
+  if (h)
+    head_free(h);
+  free(h);
+  snprintf(out->msg, sizeof out->msg, "%s", e->msg);
+  out->status = status_of(rc);
+  return rc;
+}
+
+void pack_result_free(struct pack_result *out)
+{
+  if (!out)
+    return;
+  manifest_free(out->manifest);
+  memset(out, 0, sizeof *out);
+}
+
+int pack_check_meta(void *ctx, const char *id, uint64_t version,
+                    const char *json, size_t json_len, const char *sig,
+                    size_t sig_len, struct kerr *e)
+{
+  const struct sig_trust *trust = ctx;
+  char name[MANIFEST_ID_MAX + 40];
+  snprintf(name, sizeof name, "%s version %" PRIu64, id, version);
+  struct sig_verified *v = malloc(sizeof *v);
+  if (!v)
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", name);
+  int rc = sig_verify(trust, json, json_len, sig, sig_len, name, v, e);
+  if (rc == 0) {
+    char want[PACK_COMMENT_BUFSZ];
+    pack_trusted_comment(id, version, want, sizeof want);
+    if (strcmp(v->trusted_comment, want) != 0) {
+      char got[SHOWN_NAME_MAX];
+      show_name(v->trusted_comment, got, sizeof got);
+      rc = kerr_set(e, KERR_SIG, "%s: the signature is for \"%s\", not "
+                    "\"%s\"", name, got, want);
+    }
+  }
+  free(v);
+  return rc;
+}

@@ -1,0 +1,137 @@
+/* cli.c — helpers shared by the kiosk-pack commands (see cli.h). Nothing
+ * here exits; commands return their status to main(). */
+#include "kiosk-pack/cli.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int cli_exit_code(int rc)
+{
+  switch (rc) {
+  case 0:
+    return CLI_OK;
+  case KERR_USAGE: case KERR_IO: case KERR_NOMEM: case KERR_NOENT:
+  case KERR_STORE: case KERR_CONFIG: case KERR_PASSPHRASE:
+    return CLI_ERROR;
+  default:
+    return CLI_REFUSED;
+  }
+}
+
+int cli_exit_status(enum pack_status status)
+{
+  switch (status) {
+  case PACK_STATUS_VERIFIED: case PACK_STATUS_INSTALLED:
+  case PACK_STATUS_UP_TO_DATE:
+    return CLI_OK;
+  case PACK_STATUS_NONE: case PACK_STATUS_FAILED: case PACK_STATUS_CANCELLED:
+    return CLI_ERROR;
+  default:
+    return CLI_REFUSED;
+  }
+}
+
+int cli_load_trust(const char *cmd, const char *path, struct sig_trust **out)
+{
+  *out = sig_trust_new();
+  if (!*out) {
+    fprintf(stderr, "kiosk-pack %s: out of memory\n", cmd);
+    return CLI_ERROR;
+  }
+  struct kerr e;
+  kerr_clear(&e);
+  if (sig_trust_load(*out, path, &e) < 0) {
+    fprintf(stderr, "kiosk-pack %s: %s\n", cmd, e.msg);
+    sig_trust_free(*out);
+    *out = NULL;
+    return CLI_ERROR;
+  }
+  return CLI_OK;
+}
+
+static int64_t now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void cli_progress_init(struct cli_progress *cp, const char *label,
+                       const char *file)
+{
+  memset(cp, 0, sizeof *cp);
+  cp->label = label;
+  cp->file = file;
+  cp->tty = isatty(STDERR_FILENO);
+}
+
+void cli_progress_fn(void *ctx, uint64_t done, uint64_t total)
+{
+  struct cli_progress *cp = ctx;
+  if (!cp->tty)
+    return;
+  int64_t t = now_ms();
+  if (cp->shown && done < total && t - cp->last_ms < 100)
+    return;
+  cp->last_ms = t;
+  char d[32], n[32];
+  cli_fmt_bytes(done, d, sizeof d);
+  cli_fmt_bytes(total, n, sizeof n);
+  unsigned pct = total ? (unsigned)(done * 100 / total) : 100;
+  fprintf(stderr, "\r%s %s: %3u%% (%s of %s)\033[K", cp->label,
+          cli_basename(cp->file), pct, d, n);
+  fflush(stderr);
+  cp->shown = 1;
+}
+
+void cli_progress_done(struct cli_progress *cp)
+{
+  if (cp->tty && cp->shown) {
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+  }
+  cp->shown = 0;
+}
+
+void cli_fmt_bytes(uint64_t n, char *buf, size_t cap)
+{
+  if (n >= (UINT64_C(1) << 30))
+    snprintf(buf, cap, "%.1f GB", (double)n / (double)(UINT64_C(1) << 30));
+  else if (n >= (UINT64_C(1) << 20))
+    snprintf(buf, cap, "%.1f MB", (double)n / (double)(UINT64_C(1) << 20));
+  else
+    snprintf(buf, cap, "%" PRIu64 " KB", (n + 1023) / 1024);
+}
+
+/* Formats t as UTC; rfc3339 picks "2020-07-10T00:00:00Z" over
+ * "2020-07-10 00:00 UTC". */
+static void fmt_utc(int64_t t, int rfc3339, char *buf, size_t cap)
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+  size_t n = 0;
+  if (gmtime_r(&tt, &tm))
+    n = rfc3339 ? strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm)
+                : strftime(buf, cap, "%Y-%m-%d %H:%M UTC", &tm);
+  if (n == 0)
+    snprintf(buf, cap, "%" PRId64, t);
+}
+
+void cli_fmt_time(int64_t t, char *buf, size_t cap)
+{
+  fmt_utc(t, 0, buf, cap);
+}
+
+void cli_fmt_time_rfc3339(int64_t t, char *buf, size_t cap)
+{
+  fmt_utc(t, 1, buf, cap);
+}
+
+const char *cli_basename(const char *path)
+{
+  const char *s = strrchr(path, '/');
+  return (s && s[1]) ? s + 1 : path;
+}

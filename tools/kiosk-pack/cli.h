@@ -1,0 +1,56 @@
+/* cli.h — small helpers shared by the kiosk-pack commands that read packs
+ * and stores: exit codes, loading trusted keys, terminal progress, and
+ * formatting sizes and times the same way everywhere. */
+#ifndef KIOSK_TOOLS_CLI_H
+#define KIOSK_TOOLS_CLI_H
+
+#include "core/err.h"
+#include "core/pack.h"
+#include "core/sig.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses of every command. */
+enum cli_exit { CLI_OK = 0, CLI_REFUSED = 1, CLI_ERROR = 2 };
+
+/* The exit status for a KERR code: 0 for 0; 2 for usage, system and I/O
+ * problems (KERR_USAGE, KERR_IO, KERR_NOMEM, KERR_NOENT, KERR_STORE,
+ * KERR_CONFIG, KERR_PASSPHRASE); 1 for everything a check refused. */
+int cli_exit_code(int rc);
+
+/* The exit status for a pack outcome: 0 verified / installed / up to date;
+ * 2 failed, cancelled or undecided; 1 otherwise. */
+int cli_exit_status(enum pack_status status);
+
+/* Loads the trusted keys at path (a .pub file or a folder of them) into a
+ * new set *out (free with sig_trust_free()). On failure prints
+ * "kiosk-pack CMD: ..." to stderr and returns CLI_ERROR; else CLI_OK. */
+int cli_load_trust(const char *cmd, const char *path, struct sig_trust **out);
+
+/* Progress on the terminal: a line on stderr rewritten in place, only when
+ * stderr is a terminal. Use cli_progress_fn as a pack_progress.fn with a
+ * struct cli_progress as its ctx, and cli_progress_done() at the end. */
+struct cli_progress {
+  const char *label;   /* "Verifying" */
+  const char *file;    /* the pack's name */
+  int tty;
+  int shown;
+  int64_t last_ms;
+};
+void cli_progress_init(struct cli_progress *cp, const char *label,
+                       const char *file);
+void cli_progress_fn(void *ctx, uint64_t done, uint64_t total);
+void cli_progress_done(struct cli_progress *cp);
+
+/* "242 KB", "1.0 GB" (binary units, as the kiosk shows them). */
+void cli_fmt_bytes(uint64_t n, char *buf, size_t cap);
+
+/* "2020-07-10 00:00 UTC" for people; "2020-07-10T00:00:00Z" for JSON. */
+void cli_fmt_time(int64_t t, char *buf, size_t cap);
+void cli_fmt_time_rfc3339(int64_t t, char *buf, size_t cap);
+
+/* The last component of path, for messages. */
+const char *cli_basename(const char *path);
+
+#endif

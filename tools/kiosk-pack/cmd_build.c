@@ -1,0 +1,901 @@
+/* cmd_build.c — `kiosk-pack build`: a source folder becomes a signed pack.
+ *
+ * The source folder holds pack.json (a manifest without "format" and
+ * "files") and the pack's files under pages/, media/ and fonts/. The
+ * builder lists those files (refusing symlinks, special files and unsafe
+ * names, skipping hidden files with a warning), hashes them, writes the
+ * manifest with "format": 1 and the "files" list (the source's fields kept,
+ * keys in a fixed order, files sorted by path, so the same source gives the
+ * same manifest), signs it, and writes the tar in the normative member
+ * order. Every member is hashed again as it is written, so a file that
+ * changes during the build is caught rather than shipped with a wrong hash.
+ * The finished pack is verified with the key's public half before the
+ * command reports success. */
+#include "kiosk-pack/cmd_build.h"
+#include "kiosk-pack/cli.h"
+#include "kiosk-pack/keys.h"
+
+#include "core/fsutil.h"
+#include "core/manifest.h"
+#include "core/pack.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BUF_BYTES (64u * 1024u)
+#define MAX_DEPTH 32
+#define PAGE_TEXT_MAX (4u << 20) /* pages read for the unused-media check */
+
+struct srcfile {
+  char *path;
+  uint64_t size;
+  unsigned char hash[MANIFEST_HASH_BYTES];
+};
+
+struct build {
+  const struct cmd_build_opts *o;
+  int srcfd;
+  struct srcfile *files;
+  size_t n, cap;
+  unsigned char buf[BUF_BYTES];
+};
+
+static void warn(const struct build *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void warn(const struct build *b, const char *fmt, ...)
+{
+  if (b->o->quiet)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("kiosk-pack build: warning: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+static void build_free(struct build *b)
+{
+  for (size_t i = 0; i < b->n; i++)
+    free(b->files[i].path);
+  free(b->files);
+  if (b->srcfd >= 0)
+    close(b->srcfd);
+}
+
+/* ---------------------------------------------------- listing the files */
+
+static int add_file(struct build *b, const char *path, struct kerr *e)
+{
+  if (b->n == MANIFEST_MAX_FILES)
+    return kerr_set(e, KERR_LIMIT, "%s: has more than %d files under pages/, "
+                    "media/ and fonts/ — split it into several packs",
+                    b->o->src, MANIFEST_MAX_FILES);
+  if (b->n == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    struct srcfile *v = realloc(b->files, cap * sizeof *v);
+    if (!v)
+      return kerr_set(e, KERR_NOMEM, "out of memory listing %s", b->o->src);
+    b->files = v;
+    b->cap = cap;
+  }
+  struct srcfile *f = &b->files[b->n];
+  memset(f, 0, sizeof *f);
+  f->path = strdup(path);
+  if (!f->path)
+    return kerr_set(e, KERR_NOMEM, "out of memory listing %s", b->o->src);
+  b->n++;
+  return 0;
+}
+
+/* Lists the regular files under dirfd (which is rel inside the source). */
+static int scan_dir(struct build *b, int dirfd, const char *rel, int depth,
+                    struct kerr *e)
+{
+  const char *src = b->o->src;
+  if (depth > MAX_DEPTH)
+    return kerr_set(e, KERR_PATH, "%s/%s: folders are nested too deeply",
+                    src, rel);
+  int fd = dup(dirfd);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  if (!d) {
+    int err = errno;
+    if (fd >= 0)
+      close(fd);
+    return kerr_errno(e, KERR_IO, err, "%s/%s: cannot list the folder", src,
+                      rel);
+  }
+  int rc = 0;
+  struct dirent *de;
+  errno = 0;
+  while (rc == 0 && (de = readdir(d)) != NULL) {
+    const char *name = de->d_name;
+    if (!strcmp(name, ".") || !strcmp(name, ".."))
+      continue;
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", rel, name) >=
+        sizeof path) {
+      rc = kerr_set(e, KERR_PATH, "%s/%s/...: a file name is too long", src,
+                    rel);
+      break;
+    }
+    if (name[0] == '.') {
+      warn(b, "%s/%s is a hidden file; it is left out of the pack", src,
+           path);
+      continue;
+    }
+    struct stat sb;
+    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+      rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot read", src, path);
+      break;
+    }
+    if (S_ISLNK(sb.st_mode)) {
+      rc = kerr_set(e, KERR_TYPE, "%s/%s is a symbolic link; a pack holds "
+                    "regular files only — put the file itself there", src,
+                    path);
+    } else if (S_ISDIR(sb.st_mode)) {
+      int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                        O_CLOEXEC);
+      if (sub < 0) {
+        rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot open the folder",
+                        src, path);
+      } else {
+        rc = scan_dir(b, sub, path, depth + 1, e);
+        close(sub);
+      }
+    } else if (S_ISREG(sb.st_mode)) {
+      struct kerr pe;
+      if (manifest_path_ok(path, &pe) != 0)
+        rc = kerr_set(e, KERR_PATH, "%s/%s: %s — rename it", src, path,
+                      pe.msg);
+      else
+        rc = add_file(b, path, e);
+    } else {
+      rc = kerr_set(e, KERR_TYPE, "%s/%s is not a regular file (a device, "
+                    "FIFO or socket); a pack holds regular files only — "
+                    "remove it", src, path);
+    }
+    errno = 0;
+  }
+  if (rc == 0 && errno != 0)
+    rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot list the folder", src,
+                    rel);
+  closedir(d);
+  return rc;
+}
+
+/* Lists pages/, media/ and fonts/ and warns about anything else. */
+static int scan_source(struct build *b, struct kerr *e)
+{
+  const char *src = b->o->src;
+  static const char *const tops[] = {"pages", "media", "fonts"};
+  for (size_t i = 0; i < 3; i++) {
+    struct stat sb;
+    if (fstatat(b->srcfd, tops[i], &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT)
+        continue;
+      return kerr_errno(e, KERR_IO, errno, "%s/%s: cannot read", src,
+                        tops[i]);
+    }
+    if (!S_ISDIR(sb.st_mode))
+      return kerr_set(e, KERR_TYPE, "%s/%s must be a folder%s", src, tops[i],
+                      S_ISLNK(sb.st_mode) ? " (it is a symbolic link; put "
+                      "the folder itself there)" : "");
+    int fd = openat(b->srcfd, tops[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                           O_CLOEXEC);
+    if (fd < 0)
+      return kerr_errno(e, KERR_IO, errno, "%s/%s: cannot open the folder",
+                        src, tops[i]);
+    int rc = scan_dir(b, fd, tops[i], 1, e);
+    close(fd);
+    if (rc)
+      return rc;
+  }
+  /* Anything else at the top is left out; say so. */
+  int fd = dup(b->srcfd);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  if (!d) {
+    if (fd >= 0)
+      close(fd);
+    return kerr_errno(e, KERR_IO, errno, "%s: cannot list the folder", src);
+  }
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL) {
+    const char *n = de->d_name;
+    if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "pack.json") ||
+        !strcmp(n, "pages") || !strcmp(n, "media") || !strcmp(n, "fonts"))
+      continue;
+    warn(b, "%s/%s is left out of the pack (only pack.json, pages/, media/ "
+         "and fonts/ go in)", src, n);
+  }
+  closedir(d);
+  return 0;
+}
+
+static int cmp_srcfile(const void *a, const void *b)
+{
+  return strcmp(((const struct srcfile *)a)->path,
+                ((const struct srcfile *)b)->path);
+}
+
+static struct srcfile *find_src(struct build *b, const char *path)
+{
+  struct srcfile key = {(char *)path, 0, {0}};
+  return bsearch(&key, b->files, b->n, sizeof *b->files, cmp_srcfile);
+}
+
+/* Opens the source file path (relative to the source folder) for reading,
+ * never through a symlink. */
+static int open_src(struct build *b, const char *path, int *fd,
+                    struct kerr *e)
+{
+  char dir[MANIFEST_PATH_MAX + 1];
+  const char *slash = strrchr(path, '/');
+  size_t dl = (size_t)(slash - path);
+  memcpy(dir, path, dl);
+  dir[dl] = '\0';
+  int dfd;
+  int rc = fsutil_open_dir_at(b->srcfd, dir, 0, 0, &dfd, e);
+  if (rc) {
+    kerr_prefix(e, "%s", b->o->src);
+    return rc;
+  }
+  *fd = openat(dfd, slash + 1, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int err = errno;
+  close(dfd);
+  if (*fd < 0)
+    return kerr_errno(e, KERR_IO, err, "%s/%s: cannot open", b->o->src,
+                      path);
+  struct stat sb;
+  if (fstat(*fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    close(*fd);
+    *fd = -1;
+    return kerr_set(e, KERR_TYPE, "%s/%s is no longer a regular file — "
+                    "build again", b->o->src, path);
+  }
+  return 0;
+}
+
+/* Streams a source file through BLAKE2b-256 and, when a is not NULL, into
+ * the archive's current entry. */
+static int stream_file(struct build *b, const char *path, struct archive *a,
+                       uint64_t *size, unsigned char *hash, struct kerr *e)
+{
+  int fd;
+  int rc = open_src(b, path, &fd, e);
+  if (rc)
+    return rc;
+  crypto_generichash_state hs;
+  crypto_generichash_init(&hs, NULL, 0, MANIFEST_HASH_BYTES);
+  uint64_t total = 0;
+  for (;;) {
+    ssize_t n = read(fd, b->buf, sizeof b->buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot read", b->o->src,
+                      path);
+      break;
+    }
+    if (n == 0)
+      break;
+    crypto_generichash_update(&hs, b->buf, (size_t)n);
+    if (a) {
+      if (total + (uint64_t)n > *size) {
+        rc = kerr_set(e, KERR_IO, "%s/%s grew while the pack was being "
+                      "built — wait until it is complete, then build again",
+                      b->o->src, path);
+        break;
+      }
+      la_ssize_t w = archive_write_data(a, b->buf, (size_t)n);
+      if (w != n) {
+        rc = kerr_set(e, KERR_IO, "cannot write the pack: %s",
+                      archive_error_string(a));
+        break;
+      }
+    }
+    total += (uint64_t)n;
+  }
+  close(fd);
+  if (rc)
+    return rc;
+  unsigned char h[MANIFEST_HASH_BYTES];
+  crypto_generichash_final(&hs, h, sizeof h);
+  if (a) {
+    if (total != *size || memcmp(h, hash, sizeof h) != 0)
+      return kerr_set(e, KERR_IO, "%s/%s changed while the pack was being "
+                      "built — wait until it is complete, then build again",
+                      b->o->src, path);
+    return 0;
+  }
+  *size = total;
+  memcpy(hash, h, sizeof h);
+  return 0;
+}
+
+/* ------------------------------------------------------- content checks */
+
+/* Every page in every language needs its file; other .md files under
+ * pages/ are never shown (warned). */
+static int check_pages(struct build *b, const struct manifest *m,
+                       struct kerr *e)
+{
+  for (size_t p = 0; p < m->n_pages; p++)
+    for (size_t l = 0; l < m->n_languages; l++) {
+      char path[MANIFEST_PATH_MAX + 64];
+      snprintf(path, sizeof path, "pages/%s.%s.md", m->pages[p],
+               m->languages[l]);
+      if (!find_src(b, path)) {
+        char langs[256] = "";
+        for (size_t i = 0; i < m->n_languages; i++) {
+          size_t n = strlen(langs);
+          snprintf(langs + n, sizeof langs - n, "%s%s", i ? ", " : "",
+                   m->languages[i]);
+        }
+        return kerr_set(e, KERR_MANIFEST, "%s/%s is missing — every page "
+                        "of pack.json needs a file in every language (%s)",
+                        b->o->src, path, langs);
+      }
+    }
+  for (size_t i = 0; i < b->n; i++) {
+    const char *path = b->files[i].path;
+    size_t n = strlen(path);
+    if (strncmp(path, "pages/", 6) != 0 || strchr(path + 6, '/') ||
+        n < 9 || strcmp(path + n - 3, ".md") != 0)
+      continue;
+    int used = 0;
+    for (size_t p = 0; p < m->n_pages && !used; p++)
+      for (size_t l = 0; l < m->n_languages && !used; l++) {
+        char want[MANIFEST_PATH_MAX + 64];
+        snprintf(want, sizeof want, "pages/%s.%s.md", m->pages[p],
+                 m->languages[l]);
+        used = !strcmp(want, path);
+      }
+    if (!used)
+      warn(b, "%s/%s is not a page of pack.json (see \"pages\" and "
+           "\"languages\") — it is packed but never shown", b->o->src, path);
+  }
+  return 0;
+}
+
+/* Warns about files under media/ that no page mentions. */
+static void check_media_used(struct build *b, const struct manifest *m)
+{
+  size_t n_texts = m->n_pages * m->n_languages;
+  char **texts = calloc(n_texts ? n_texts : 1, sizeof *texts);
+  if (!texts)
+    return;
+  size_t k = 0;
+  for (size_t p = 0; p < m->n_pages; p++)
+    for (size_t l = 0; l < m->n_languages; l++) {
+      char path[MANIFEST_PATH_MAX + 64];
+      size_t len;
+      snprintf(path, sizeof path, "pages/%s.%s.md", m->pages[p],
+               m->languages[l]);
+      if (fsutil_read_at(b->srcfd, path, PAGE_TEXT_MAX, &texts[k], &len,
+                         NULL) != 0)
+        texts[k] = NULL;
+      k++;
+    }
+  for (size_t i = 0; i < b->n; i++) {
+    const char *path = b->files[i].path;
+    if (strncmp(path, "media/", 6) != 0)
+      continue;
+    int used = 0;
+    for (size_t t = 0; t < n_texts && !used; t++)
+      used = texts[t] && strstr(texts[t], path) != NULL;
+    if (!used)
+      warn(b, "%s/%s is not used by any page — it is packed anyway; remove "
+           "it to keep the pack small", b->o->src, path);
+  }
+  for (size_t t = 0; t < n_texts; t++)
+    free(texts[t]);
+  free(texts);
+}
+
+/* ------------------------------------------------------------ manifest */
+
+/* The built manifest: the source's fields in a fixed order, "format": 1
+ * first and "files" last. Returns a new string ending in "\n". */
+static int make_manifest(struct build *b, const cJSON *src, char **out,
+                         struct kerr *e)
+{
+  static const char *const order[] = {
+    "id", "version", "title", "created", "valid_from", "expires",
+    "countries", "languages", "accent", "pages",
+  };
+  const size_t n_order = sizeof order / sizeof order[0];
+  *out = NULL;
+  cJSON *root = cJSON_CreateObject();
+  if (!root || !cJSON_AddNumberToObject(root, "format", MANIFEST_FORMAT))
+    goto nomem;
+  for (size_t i = 0; i < n_order; i++) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(src, order[i]);
+    if (v) {
+      cJSON *c = cJSON_Duplicate(v, 1);
+      if (!c || !cJSON_AddItemToObject(root, order[i], c)) {
+        cJSON_Delete(c);
+        goto nomem;
+      }
+    }
+  }
+  /* Fields this builder does not know, sorted by name: kept for a newer
+   * kiosk to read (older ones ignore them). */
+  size_t n_extra = 0;
+  for (const cJSON *c = src->child; c; c = c->next)
+    n_extra++;
+  const char **extra = calloc(n_extra ? n_extra : 1, sizeof *extra);
+  if (!extra)
+    goto nomem;
+  size_t k = 0;
+  for (const cJSON *c = src->child; c; c = c->next) {
+    int known = !strcmp(c->string, "format") || !strcmp(c->string, "files");
+    for (size_t i = 0; i < n_order && !known; i++)
+      known = !strcmp(c->string, order[i]);
+    if (!known)
+      extra[k++] = c->string;
+  }
+  for (size_t i = 1; i < k; i++) /* insertion sort: a handful of keys */
+    for (size_t j = i; j > 0 && strcmp(extra[j - 1], extra[j]) > 0; j--) {
+      const char *t = extra[j];
+      extra[j] = extra[j - 1];
+      extra[j - 1] = t;
+    }
+  for (size_t i = 0; i < k; i++) {
+    cJSON *c = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(src, extra[i]),
+                               1);
+    if (!c || !cJSON_AddItemToObject(root, extra[i], c)) {
+      cJSON_Delete(c);
+      free(extra);
+      goto nomem;
+    }
+  }
+  free(extra);
+
+  cJSON *files = cJSON_AddArrayToObject(root, "files");
+  if (!files)
+    goto nomem;
+  for (size_t i = 0; i < b->n; i++) {
+    char hex[2 * MANIFEST_HASH_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, b->files[i].hash, MANIFEST_HASH_BYTES);
+    cJSON *f = cJSON_CreateObject();
+    if (!f || !cJSON_AddItemToArray(files, f) ||
+        !cJSON_AddStringToObject(f, "path", b->files[i].path) ||
+        !cJSON_AddNumberToObject(f, "size", (double)b->files[i].size) ||
+        !cJSON_AddStringToObject(f, "blake2b", hex))
+      goto nomem;
+  }
+  char *text = cJSON_Print(root);
+  cJSON_Delete(root);
+  root = NULL;
+  if (!text)
+    goto nomem;
+  size_t n = strlen(text);
+  char *withnl = realloc(text, n + 2);
+  if (!withnl) {
+    free(text);
+    goto nomem;
+  }
+  withnl[n] = '\n';
+  withnl[n + 1] = '\0';
+  *out = withnl;
+  return 0;
+nomem:
+  cJSON_Delete(root);
+  return kerr_set(e, KERR_NOMEM, "out of memory writing the manifest");
+}
+
+/* ------------------------------------------------------------- writing */
+
+/* Whether path fits a plain ustar header (name 100, prefix 155 bytes). */
+static int fits_ustar(const char *path)
+{
+  size_t n = strlen(path);
+  if (n <= 100)
+    return 1;
+  for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
+    size_t pre = (size_t)(s - path), rest = n - pre - 1;
+    if (pre <= 155 && rest <= 100 && rest > 0)
+      return 1;
+  }
+  return 0;
+}
+
+static int write_header(struct archive *a, const char *path, uint64_t size,
+                        int64_t mtime, struct kerr *e)
+{
+  struct archive_entry *ent = archive_entry_new();
+  if (!ent)
+    return kerr_set(e, KERR_NOMEM, "out of memory writing the pack");
+  archive_entry_copy_pathname(ent, path);
+  archive_entry_set_filetype(ent, AE_IFREG);
+  archive_entry_set_perm(ent, 0644);
+  archive_entry_set_size(ent, (la_int64_t)size);
+  archive_entry_set_uid(ent, 0);
+  archive_entry_set_gid(ent, 0);
+  archive_entry_set_mtime(ent, (time_t)(mtime > 0 ? mtime : 0), 0);
+  int r = archive_write_header(a, ent);
+  archive_entry_free(ent);
+  /* ARCHIVE_WARN: a name libarchive could not convert to UTF-8 for a pax
+   * header is written as raw bytes, which is what the reader compares. */
+  if (r < ARCHIVE_WARN)
+    return kerr_set(e, KERR_IO, "cannot write %s into the pack: %s", path,
+                    archive_error_string(a));
+  return 0;
+}
+
+static int write_mem(struct archive *a, const char *path, const char *data,
+                     size_t len, int64_t mtime, struct kerr *e)
+{
+  int rc = write_header(a, path, len, mtime, e);
+  if (rc)
+    return rc;
+  if (len && archive_write_data(a, data, len) != (la_ssize_t)len)
+    return kerr_set(e, KERR_IO, "cannot write %s into the pack: %s", path,
+                    archive_error_string(a));
+  return 0;
+}
+
+/* Writes the tar into fd: pack.json, its signature, then every file. */
+static int write_tar(struct build *b, int fd, const char *json,
+                     const char *sig, int64_t mtime, struct kerr *e)
+{
+  int ustar = 1;
+  for (size_t i = 0; i < b->n; i++)
+    ustar = ustar && fits_ustar(b->files[i].path);
+  struct archive *a = archive_write_new();
+  if (!a)
+    return kerr_set(e, KERR_NOMEM, "out of memory writing the pack");
+  int rc = 0;
+  int r = ustar ? archive_write_set_format_ustar(a)
+                : archive_write_set_format_pax_restricted(a);
+  if (r == ARCHIVE_OK) {
+    switch (b->o->compress) {
+    case CMD_BUILD_GZIP:
+      r = archive_write_add_filter_gzip(a);
+      /* No time stamp in the gzip header: the same source and key give the
+       * same bytes. */
+      if (r >= ARCHIVE_WARN)
+        r = archive_write_set_options(a, "gzip:!timestamp") >= ARCHIVE_WARN
+                ? ARCHIVE_OK : ARCHIVE_FATAL;
+      break;
+    case CMD_BUILD_ZSTD:
+      r = archive_write_add_filter_zstd(a);
+      break;
+    case CMD_BUILD_NONE:
+      r = archive_write_add_filter_none(a);
+      break;
+    }
+  }
+  if (r < ARCHIVE_WARN || archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+    rc = kerr_set(e, KERR_IO, "cannot start writing the pack: %s",
+                  archive_error_string(a));
+    archive_write_free(a);
+    return rc;
+  }
+  rc = write_mem(a, PACK_MANIFEST_NAME, json, strlen(json), mtime, e);
+  if (rc == 0)
+    rc = write_mem(a, PACK_SIG_NAME, sig, strlen(sig), mtime, e);
+  for (size_t i = 0; rc == 0 && i < b->n; i++) {
+    struct srcfile *f = &b->files[i];
+    rc = write_header(a, f->path, f->size, mtime, e);
+    if (rc == 0)
+      rc = stream_file(b, f->path, a, &f->size, f->hash, e);
+  }
+  if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
+    rc = kerr_set(e, KERR_IO, "cannot finish writing the pack: %s",
+                  archive_error_string(a));
+  archive_write_free(a);
+  return rc;
+}
+
+/* The output file: o->out, or <id>-<version>.kpack in o->out (a folder) or
+ * in the current folder. */
+static int out_path_for(const struct cmd_build_opts *o,
+                        const struct manifest *m, char *buf, size_t cap,
+                        struct kerr *e)
+{
+  char name[MANIFEST_ID_MAX + 40];
+  snprintf(name, sizeof name, "%s-%" PRIu64 ".kpack", m->id, m->version);
+  struct stat sb;
+  int n;
+  if (!o->out)
+    n = snprintf(buf, cap, "%s", name);
+  else if (stat(o->out, &sb) == 0 && S_ISDIR(sb.st_mode))
+    n = snprintf(buf, cap, "%s/%s", o->out, name);
+  else
+    n = snprintf(buf, cap, "%s", o->out);
+  if (n < 0 || (size_t)n >= cap)
+    return kerr_set(e, KERR_USAGE, "the output file name is too long");
+  return 0;
+}
+
+/* Writes the pack to path atomically: a temporary file beside it, fsync,
+ * rename, fsync of the folder. */
+static int write_pack_file(struct build *b, const char *path,
+                           const char *json, const char *sig, int64_t mtime,
+                           struct kerr *e)
+{
+  size_t n = strlen(path);
+  char *tmp = malloc(n + 32);
+  char *dir = strdup(path);
+  if (!tmp || !dir) {
+    free(tmp);
+    free(dir);
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  }
+  const char *base = cli_basename(path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir)
+    dir[1] = '\0';
+  else if (slash)
+    *slash = '\0';
+  else
+    strcpy(dir, ".");
+  snprintf(tmp, n + 32, "%s/.%s.tmp-XXXXXX", dir, base);
+  int rc = 0;
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    rc = kerr_errno(e, KERR_IO, errno, "%s: cannot create a file beside it",
+                    path);
+    goto out;
+  }
+  (void)fchmod(fd, 0644);
+  rc = write_tar(b, fd, json, sig, mtime, e);
+  if (rc == 0 && fsync(fd) != 0)
+    rc = kerr_errno(e, KERR_IO, errno, "%s: cannot write (fsync)", path);
+  if (close(fd) != 0 && rc == 0)
+    rc = kerr_errno(e, KERR_IO, errno, "%s: cannot write (close)", path);
+  if (rc == 0 && rename(tmp, path) != 0)
+    rc = kerr_errno(e, KERR_IO, errno, "%s: cannot put the file in place",
+                    path);
+  if (rc) {
+    unlink(tmp);
+    goto out;
+  }
+  rc = fsutil_fsync_path(dir, e);
+out:
+  free(tmp);
+  free(dir);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- build */
+
+int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
+                   struct kerr *e)
+{
+  struct build *b = calloc(1, sizeof *b);
+  if (!b)
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  b->o = o;
+  b->srcfd = -1;
+  char *src_json = NULL, *json = NULL, *sig = NULL;
+  size_t src_len = 0, sig_len = 0;
+  struct manifest *sm = NULL, *pm = NULL;
+  struct keys_secret *sk = NULL;
+  struct sig_trust *trust = NULL;
+  cJSON *src = NULL;
+  int rc, written = 0;
+  if (out_path && cap)
+    out_path[0] = '\0';
+
+  if (sodium_init() < 0) {
+    rc = kerr_set(e, KERR_IO, "the crypto library (libsodium) could not "
+                  "start");
+    goto out;
+  }
+  b->srcfd = open(o->src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (b->srcfd < 0) {
+    rc = errno == ENOENT || errno == ENOTDIR
+             ? kerr_set(e, KERR_NOENT, "%s: no such folder — give the folder "
+                        "that holds pack.json, pages/ and media/", o->src)
+             : kerr_errno(e, KERR_IO, errno, "%s: cannot open", o->src);
+    goto out;
+  }
+  rc = fsutil_read_at(b->srcfd, "pack.json", MANIFEST_MAX_BYTES, &src_json,
+                      &src_len, e);
+  if (rc) {
+    if (rc == KERR_NOENT)
+      rc = kerr_set(e, KERR_NOENT, "%s/pack.json: not found — a pack source "
+                    "folder needs pack.json", o->src);
+    else
+      kerr_prefix(e, "%s", o->src);
+    goto out;
+  }
+  if ((rc = manifest_parse(src_json, src_len, MANIFEST_SOURCE, &sm, e))) {
+    kerr_prefix(e, "%s", o->src);
+    goto out;
+  }
+  src = cJSON_ParseWithLength(src_json, src_len);
+  if (!src) {
+    rc = kerr_set(e, KERR_NOMEM, "out of memory reading %s/pack.json",
+                  o->src);
+    goto out;
+  }
+  if (cJSON_GetObjectItemCaseSensitive(src, "files")) {
+    rc = kerr_set(e, KERR_MANIFEST, "%s/pack.json: has a \"files\" list — "
+                  "remove it; kiosk-pack build writes the list of files "
+                  "itself", o->src);
+    goto out;
+  }
+
+  if ((rc = scan_source(b, e)))
+    goto out;
+  if (b->n)
+    qsort(b->files, b->n, sizeof *b->files, cmp_srcfile);
+  if ((rc = check_pages(b, sm, e)))
+    goto out;
+  check_media_used(b, sm);
+
+  /* The passphrase is asked before the long part, not after. */
+  if ((rc = keys_secret_load(o->key, o->passphrase, &sk, e)))
+    goto out;
+
+  for (size_t i = 0; i < b->n; i++)
+    if ((rc = stream_file(b, b->files[i].path, NULL, &b->files[i].size,
+                          b->files[i].hash, e)))
+      goto out;
+
+  if ((rc = make_manifest(b, src, &json, e)))
+    goto out;
+  struct kerr me;
+  if ((rc = manifest_parse(json, strlen(json), MANIFEST_PACK, &pm, &me))) {
+    rc = kerr_set(e, rc, "%s: the pack's manifest would not be valid: %s",
+                  o->src, me.msg);
+    goto out;
+  }
+  char comment[PACK_COMMENT_BUFSZ];
+  pack_trusted_comment(pm->id, pm->version, comment, sizeof comment);
+  if ((rc = keys_sign(sk, json, strlen(json), comment, &sig, &sig_len, e)))
+    goto out;
+
+  char path[PATH_MAX];
+  if ((rc = out_path_for(o, pm, path, sizeof path, e)))
+    goto out;
+  if ((rc = write_pack_file(b, path, json, sig, pm->created, e)))
+    goto out;
+  written = 1;
+
+  /* Read it back as a kiosk would, with this key's public half. */
+  struct sig_pubkey pub;
+  keys_secret_public(sk, &pub);
+  trust = sig_trust_new();
+  if (!trust || sig_trust_add(trust, &pub, e) != 0) {
+    rc = kerr_set(e, KERR_NOMEM, "out of memory checking the pack");
+    goto out;
+  }
+  struct pack_result *res = malloc(sizeof *res);
+  if (!res) {
+    rc = kerr_set(e, KERR_NOMEM, "out of memory checking the pack");
+    goto out;
+  }
+  struct kerr ve;
+  int vrc = pack_verify(path, trust, NULL, res, &ve);
+  /* An expired pack is well built; the kiosk will refuse it, and the
+   * command says so. */
+  if (vrc != 0 && vrc != KERR_EXPIRED)
+    rc = kerr_set(e, KERR_IO, "the pack just written does not verify (%s) — "
+                  "this is a bug in kiosk-pack; please report it", ve.msg);
+  else if (vrc == KERR_EXPIRED)
+    warn(b, "%s", ve.msg);
+  pack_result_free(res);
+  free(res);
+  if (rc == 0 && out_path)
+    snprintf(out_path, cap, "%s", path);
+  if (rc && written)
+    unlink(path);
+
+out:
+  cJSON_Delete(src);
+  manifest_free(sm);
+  manifest_free(pm);
+  keys_secret_free(sk);
+  sig_trust_free(trust);
+  free(src_json);
+  free(json);
+  free(sig);
+  build_free(b);
+  free(b);
+  return rc;
+}
+
+static void build_usage(FILE *out)
+{
+  fputs("Usage: kiosk-pack build SRCDIR --key NAME.key [--out FILE] "
+        "[--compress none|gzip|zstd]\n"
+        "\n"
+        "Builds a signed pack from the source folder SRCDIR (pack.json and the\n"
+        "files under pages/, media/ and fonts/) and writes <id>-<version>.kpack\n"
+        "in the current folder, or FILE (a folder there gets <id>-<version>.kpack).\n"
+        "Compression is gzip unless told otherwise. The passphrase of an\n"
+        "encrypted key comes from $" KEYS_PASSPHRASE_ENV " or is asked on the\n"
+        "terminal.\n",
+        out);
+}
+
+int cmd_build(int argc, char **argv)
+{
+  struct cmd_build_opts o;
+  memset(&o, 0, sizeof o);
+  o.compress = CMD_BUILD_GZIP;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if ((!strcmp(a, "--key") || !strcmp(a, "--out") ||
+         !strcmp(a, "--compress")) && i + 1 < argc) {
+      const char *v = argv[++i];
+      if (!strcmp(a, "--key")) {
+        o.key = v;
+      } else if (!strcmp(a, "--out")) {
+        o.out = v;
+      } else if (!strcmp(v, "gzip")) {
+        o.compress = CMD_BUILD_GZIP;
+      } else if (!strcmp(v, "zstd")) {
+        o.compress = CMD_BUILD_ZSTD;
+      } else if (!strcmp(v, "none")) {
+        o.compress = CMD_BUILD_NONE;
+      } else {
+        fprintf(stderr, "kiosk-pack build: --compress takes none, gzip or "
+                "zstd (not '%s')\n", v);
+        return CLI_ERROR;
+      }
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      build_usage(stdout);
+      return CLI_OK;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "kiosk-pack build: unknown option or missing value: "
+              "'%s'\n", a);
+      build_usage(stderr);
+      return CLI_ERROR;
+    } else if (!o.src) {
+      o.src = a;
+    } else {
+      fprintf(stderr, "kiosk-pack build: one SRCDIR only ('%s' and '%s' "
+              "given)\n", o.src, a);
+      return CLI_ERROR;
+    }
+  }
+  if (!o.src || !o.key) {
+    fprintf(stderr, "kiosk-pack build: %s is missing\n",
+            !o.src ? "SRCDIR" : "--key NAME.key");
+    build_usage(stderr);
+    return CLI_ERROR;
+  }
+  struct kerr e;
+  kerr_clear(&e);
+  char path[PATH_MAX];
+  int rc = cmd_build_pack(&o, path, sizeof path, &e);
+  if (rc) {
+    fprintf(stderr, "kiosk-pack build: %s\n", e.msg);
+    return cli_exit_code(rc);
+  }
+  /* Say what was written, from the pack itself. */
+  struct pack_result *res = malloc(sizeof *res);
+  if (res && pack_inspect(path, NULL, res, NULL) == 0) {
+    char size[32];
+    cli_fmt_bytes(res->bytes, size, sizeof size);
+    printf("Wrote %s: %s version %" PRIu64 ", %zu files (%s), %s, signed with "
+           "key %s\n", path, res->id, res->version, res->n_files, size,
+           o.compress == CMD_BUILD_GZIP ? "gzip"
+           : o.compress == CMD_BUILD_ZSTD ? "zstd" : "uncompressed",
+           res->key_id);
+  } else {
+    printf("Wrote %s\n", path);
+  }
+  pack_result_free(res);
+  free(res);
+  return CLI_OK;
+}

@@ -1,0 +1,71 @@
+/* cmd_verify.c — `kiosk-pack verify PACK --trusted PATH`: checks a pack
+ * exactly as a kiosk would before installing it (signature by a trusted
+ * key, expiry against this computer's clock, every member against the
+ * signed list) and writes nothing. PATH is a .pub file or a folder of them.
+ * The verdict is one line naming the pack file: on stdout when it
+ * verifies, on stderr when it is refused. */
+#include "kiosk-pack/cmd_verify.h"
+#include "kiosk-pack/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void verify_usage(FILE *out)
+{
+  fputs("Usage: kiosk-pack verify PACK --trusted PATH\n"
+        "\n"
+        "Checks PACK as a kiosk would: signed by a key in PATH (a .pub file or a\n"
+        "folder of them), not expired, and every file whole. Writes nothing.\n",
+        out);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+  const char *pack = NULL, *trusted = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--trusted") && i + 1 < argc) {
+      trusted = argv[++i];
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      verify_usage(stdout);
+      return CLI_OK;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "kiosk-pack verify: unknown option or missing value: '%s'\n", a);
+      verify_usage(stderr);
+      return CLI_ERROR;
+    } else if (!pack) {
+      pack = a;
+    } else {
+      fprintf(stderr, "kiosk-pack verify: one PACK only ('%s' and '%s' given)\n", pack, a);
+      return CLI_ERROR;
+    }
+  }
+  if (!pack || !trusted) {
+    fprintf(stderr, "kiosk-pack verify: %s is missing\n",
+            !pack ? "PACK" : "--trusted PATH (a .pub file or a folder of them)");
+    verify_usage(stderr);
+    return CLI_ERROR;
+  }
+  struct sig_trust *trust;
+  int status = cli_load_trust("verify", trusted, &trust);
+  if (status != CLI_OK)
+    return status;
+  struct pack_result *res = calloc(1, sizeof *res);
+  if (!res) {
+    fprintf(stderr, "kiosk-pack verify: out of memory\n");
+    sig_trust_free(trust);
+    return CLI_ERROR;
+  }
+  struct cli_progress cp;
+  cli_progress_init(&cp, "Verifying", pack);
+  struct pack_progress prog = {cli_progress_fn, &cp, NULL};
+  pack_verify(pack, trust, &prog, res, NULL);
+  cli_progress_done(&cp);
+  status = cli_exit_status(res->status);
+  fprintf(status == CLI_OK ? stdout : stderr, "%s\n", res->msg);
+  pack_result_free(res);
+  free(res);
+  sig_trust_free(trust);
+  return status;
+}
