@@ -217,7 +217,7 @@ int content_open(const struct config *cfg, const char *store_dir, const char *tr
       content_free(c);
       return kerr_set(e, KERR_NOMEM, "out of memory");
     }
-    if (!trusted || sig_trust_load(c->trust, trusted, &te))
+    if (!trusted || sig_trust_load(c->trust, trusted, &te) < 0)
       log_warn("%s — installed packs cannot be checked, so none is shown",
                trusted ? te.msg : "no trusted keys configured");
     if (store_open(store_dir, &c->store, &te)) {

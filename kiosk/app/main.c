@@ -240,6 +240,7 @@ int main(int argc, char **argv)
     goto out_screen;
   player_set_site(pl, cfg.country, cfg.tz_offset_s);
   player_set_clock_trusted(pl, content->clock_trusted);
+  player_set_fallback_hotlines(pl, cfg.hotlines, cfg.n_hotlines);
 
   /* Loop: show, paint ahead, sleep. */
   int w, h;
@@ -371,6 +372,7 @@ int main(int argc, char **argv)
         }
         player_set_site(pl, cfg.country, cfg.tz_offset_s);
         player_set_clock_trusted(pl, content->clock_trusted);
+        player_set_fallback_hotlines(pl, cfg.hotlines, cfg.n_hotlines);
         at = (struct pos){0, 0};
         slide_clear(&next);
         if (render_at(pl, content, &at, w, h, &next)) {

@@ -144,6 +144,14 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
       o->pack_dirs[o->n_pack_dirs++] = v;
     } else if (!strcmp(a, "--fonts"))
       o->font_dir = v;
+    else if (!strcmp(a, "--config"))
+      o->config = v;
+    else if (!strcmp(a, "--store"))
+      o->store = v;
+    else if (!strcmp(a, "--trusted"))
+      o->trusted = v;
+    else if (!strcmp(a, "--frame-stats"))
+      o->frame_stats = v;
     else if (!strcmp(a, "--log"))
       o->log_file = v;
     else if (!strcmp(a, "--speed"))

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/config.h"
 #include "core/log.h"
 #include "core/page.h"
 #include "render/layout.h"
@@ -24,7 +25,27 @@ struct player {
   char country[3];
   int offset_s;
   int clock_untrusted;
+  const struct config_hotline *fallback;
+  size_t n_fallback;
 };
+
+void player_set_fallback_hotlines(struct player *p, const struct config_hotline *h, size_t n)
+{
+  p->fallback = h;
+  p->n_fallback = n;
+}
+
+/* English names of the countries a kiosk is likely to list; else the code. */
+static const char *country_name(const char *code)
+{
+  static const char *const names[][2] = {
+      {"KZ", "Kazakhstan"}, {"KG", "Kyrgyzstan"}, {"TJ", "Tajikistan"}, {"TM", "Turkmenistan"},
+      {"UZ", "Uzbekistan"}, {"AF", "Afghanistan"}, {"RU", "Russia"}, {"TR", "Türkiye"}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (!strcmp(code, names[i][0]))
+      return names[i][1];
+  return code;
+}
 
 void player_set_site(struct player *p, const char *country, int offset_s)
 {
@@ -43,9 +64,21 @@ void player_refresh_band(struct player *p, struct slide *s, int shift_x)
   const struct deck_hotline *hl[8];
   size_t n = deck_band(p->deck, p->country, hl, 8);
   struct band_hotline bh[8];
+  char labels[8][96];
   for (size_t i = 0; i < n; i++) {
     bh[i].label = deck_hotline_label(hl[i], lang);
     bh[i].number = hl[i]->number;
+  }
+  /* No pack gives one: the configured hotlines for the site. */
+  for (size_t i = 0; n == 0 && i < p->n_fallback && i < 8; i++) {
+    const struct config_hotline *c = &p->fallback[i];
+    if (p->country[0] && strcmp(p->country, c->country))
+      continue;
+    snprintf(labels[i], sizeof labels[i], "%s%s%s", country_name(c->country),
+             c->channel[0] ? " \xC2\xB7 " : "", c->channel);
+    bh[n].label = labels[i];
+    bh[n].number = c->number;
+    n++;
   }
   char clock[16] = "";
   if (!p->clock_untrusted) {
@@ -115,8 +148,20 @@ int player_render(struct player *p, size_t entry, int part, int w, int h, struct
   int rc;
   if (en)
     rc = page_load(en->root, en->page, &pg, e);
-  else
-    rc = page_parse(builtin_md, sizeof builtin_md - 1, "built-in page", &pg, e);
+  else {
+    /* The built-in page: the configured hotlines, and a note for staff. */
+    char md[4096];
+    size_t o = (size_t)snprintf(md, sizeof md, "%s", builtin_md);
+    if (p->n_fallback && o < sizeof md)
+      o += (size_t)snprintf(md + o, sizeof md - o, "\n```hotlines\n");
+    for (size_t i = 0; i < p->n_fallback && o < sizeof md; i++)
+      o += (size_t)snprintf(md + o, sizeof md - o, "%s | %s | %s\n",
+                            country_name(p->fallback[i].country), p->fallback[i].number,
+                            p->fallback[i].channel);
+    if (p->n_fallback && o < sizeof md)
+      o += (size_t)snprintf(md + o, sizeof md - o, "```\n");
+    rc = page_parse(md, o < sizeof md ? o : sizeof md - 1, "built-in page", &pg, e);
+  }
   if (rc)
     return rc;
   for (size_t i = 0; i < pg->n_problems; i++) {

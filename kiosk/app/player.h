@@ -44,6 +44,11 @@ void slide_clear(struct slide *s);
 void player_set_site(struct player *p, const char *country, int offset_s);
 void player_set_clock_trusted(struct player *p, int trusted);
 
+/* Hotlines from the configuration: shown in the band when no pack gives
+ * one for the site, and on the built-in page. The array is borrowed. */
+struct config_hotline;
+void player_set_fallback_hotlines(struct player *p, const struct config_hotline *h, size_t n);
+
 /* Paints the band of s again (the clock moved on). */
 void player_refresh_band(struct player *p, struct slide *s, int shift_x);
 
