@@ -89,6 +89,8 @@ static void write_frame_stats(const char *path, const struct screen_stats *st)
     return;
   }
   unsigned n = st->frames < 4096 ? st->frames : 4096;
+  fprintf(f, "# transitions %u wall_ms %.1f frames %u draw_ms %.1f\n", st->transitions, st->wall_ms,
+          st->frames, st->total_ms);
   for (unsigned i = 0; i < n; i++)
     fprintf(f, "%.3f\n", st->frame_ms[i]);
   fclose(f);
@@ -217,6 +219,7 @@ int main(int argc, char **argv)
   struct screen *screen = NULL;
   struct player *pl = NULL;
   struct slide cur = {0}, next = {0};
+  struct slide gone = {0}; /* the slide on screen until the next one is shown */
   if (TTF_Init() != 0) {
     fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
     goto out_sdl;
@@ -269,6 +272,7 @@ int main(int argc, char **argv)
               : screen_transition(screen, cur.surf, manual ? SCREEN_SLIDE : tr,
                                   manual ? cfg.transition_ms / 2 : cfg.transition_ms, &e))
       log_error("%s", e.msg);
+    slide_clear(&gone); /* the screen no longer needs it */
     shown++;
     if (first) {
       first = 0;
@@ -379,7 +383,8 @@ int main(int argc, char **argv)
           status = 1;
           break;
         }
-        slide_clear(&cur);
+        slide_clear(&gone);
+        gone = cur;
         cur = next;
         memset(&next, 0, sizeof next);
         continue;
@@ -396,7 +401,8 @@ int main(int argc, char **argv)
         status = 1;
         break;
       }
-      slide_clear(&cur);
+      slide_clear(&gone);
+      gone = cur;
       cur = s;
       at = target;
       if (resized) {
@@ -405,7 +411,8 @@ int main(int argc, char **argv)
       }
       continue;
     }
-    slide_clear(&cur);
+    slide_clear(&gone);
+    gone = cur;
     cur = next;
     at = nat;
     memset(&next, 0, sizeof next);
@@ -423,6 +430,7 @@ int main(int argc, char **argv)
     write_frame_stats(o.frame_stats, screen_stats(screen));
 
   /* Teardown. */
+  slide_clear(&gone);
   slide_clear(&cur);
   slide_clear(&next);
   images_flush();

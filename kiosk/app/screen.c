@@ -361,6 +361,8 @@ int screen_transition(struct screen *s, SDL_Surface *next, enum screen_transitio
       SDL_Delay((Uint32)(frame_ms - spent));
     SDL_PumpEvents(); /* keep the window responsive; events wait in the queue */
   }
+  s->stats.transitions++;
+  s->stats.wall_ms += now_ms() - start;
   if (s->ren) {
     SDL_Texture *t = s->tex;
     s->tex = s->tex_next;
