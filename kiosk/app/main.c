@@ -27,6 +27,7 @@
 #include "core/log.h"
 #include "core/schedule.h"
 #include "render/fonts.h"
+#include "render/chooser.h"
 #include "render/images.h"
 
 static volatile sig_atomic_t quit_requested;
@@ -137,18 +138,61 @@ static int render_at(struct player *pl, const struct content *c, struct pos *p, 
   return rc;
 }
 
-static struct pos next_pos(const struct content *c, struct pos p, const struct slide *s)
+/* Whether slot shows a page in lang (every slot when lang is empty). */
+static int slot_in(const struct content *c, size_t slot, const char *lang)
+{
+  if (!lang || !*lang || !c->n_slots)
+    return 1;
+  const struct deck_entry *en = deck_get(c->deck, entry_of(c, slot));
+  return en && !strcmp(en->lang, lang);
+}
+
+/* The slide after p; with a language chosen, the next slot in it. */
+static struct pos next_pos(const struct content *c, struct pos p, const struct slide *s,
+                           const char *lang)
 {
   if (p.part + 1 < s->n_parts)
     return (struct pos){p.slot, p.part + 1};
-  return (struct pos){c->n_slots ? (p.slot + 1) % c->n_slots : 0, 0};
+  size_t n = c->n_slots;
+  size_t slot = p.slot;
+  for (size_t i = 0; i < n; i++) {
+    slot = (slot + 1) % n;
+    if (slot_in(c, slot, lang))
+      return (struct pos){slot, 0};
+  }
+  return (struct pos){n ? (p.slot + 1) % n : 0, 0};
 }
 
-static struct pos prev_pos(const struct content *c, struct pos p)
+static struct pos prev_pos(const struct content *c, struct pos p, const char *lang)
 {
   if (p.part > 0)
     return (struct pos){p.slot, p.part - 1};
-  return (struct pos){c->n_slots ? (p.slot + c->n_slots - 1) % c->n_slots : 0, 0};
+  size_t n = c->n_slots;
+  size_t slot = p.slot;
+  for (size_t i = 0; i < n; i++) {
+    slot = (slot + n - 1) % n;
+    if (slot_in(c, slot, lang))
+      return (struct pos){slot, 0};
+  }
+  return (struct pos){n ? (p.slot + n - 1) % n : 0, 0};
+}
+
+/* The languages of the rotation, in the order they first appear. */
+static size_t rotation_langs(const struct content *c, const char **out, size_t max)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < c->n_slots && n < max; i++) {
+    const struct deck_entry *en = deck_get(c->deck, c->slots[i].entry);
+    if (!en)
+      continue;
+    int seen = 0;
+    for (size_t k = 0; k < n; k++)
+      if (!strcmp(out[k], en->lang))
+        seen = 1;
+    if (!seen)
+      out[n++] = en->lang;
+  }
+  return n;
 }
 
 static enum screen_transition transition_of(const struct config *cfg)
@@ -261,6 +305,13 @@ int main(int argc, char **argv)
   int64_t minute_shown = clock_wall() / 60;
   int first = 1;
   int manual = 0; /* the viewer moved: stay longer, then resume */
+  char lang_filter[36] = "";  /* a language the viewer chose, until idle */
+  int chooser_open = 0;
+  SDL_Rect chooser_rects[CHOOSER_MAX];
+  const char *chooser_langs[CHOOSER_MAX];
+  size_t n_choose = 0;
+  SDL_Surface *overlay = NULL; /* the page with the chooser drawn on it */
+  uint64_t idle_due = UINT64_MAX;
   enum screen_transition tr = transition_of(&cfg);
   for (;;) {
     /* Night: dim between the configured hours, when the clock is trusted. */
@@ -291,7 +342,7 @@ int main(int argc, char **argv)
     uint64_t due = clock_mono_ms() + (uint64_t)(dur_ms / o.speed);
 
     /* Paint the next slide now, while this one stands. */
-    struct pos nat = next_pos(content, at, &cur);
+    struct pos nat = next_pos(content, at, &cur, lang_filter);
     int round_done = o.once && nat.slot == 0 && nat.part == 0;
     if (round_done && screen_headless(screen))
       break;
@@ -302,10 +353,19 @@ int main(int argc, char **argv)
     images_flush();
 
     /* Sleep until the next slide is due or something happens. */
-    int resized = 0, go_back = 0;
+    int resized = 0, go_back = 0, jump = 0;
     manual = 0;
     while (!quit_requested) {
       uint64_t t = clock_mono_ms();
+      if (t >= idle_due) {
+        /* Nobody touched the screen for a while: back to the rotation. */
+        idle_due = UINT64_MAX;
+        lang_filter[0] = '\0';
+        if (chooser_open) {
+          chooser_open = 0;
+          screen_show(screen, cur.surf, &e);
+        }
+      }
       if (t >= watchdog_due) {
         notify_send("WATCHDOG=1");
         watchdog_due = t + watchdog_ms;
@@ -327,6 +387,8 @@ int main(int argc, char **argv)
       uint64_t to_minute = (uint64_t)(60 - clock_wall() % 60) * 1000;
       if (to_minute < wait)
         wait = to_minute;
+      if (idle_due - t < wait)
+        wait = idle_due - t;
       if (screen_headless(screen)) {
         struct timespec ts = {(time_t)(wait / 1000), (long)(wait % 1000) * 1000000L};
         nanosleep(&ts, NULL);
@@ -339,6 +401,30 @@ int main(int argc, char **argv)
         quit_requested = 1;
       } else if (ev.type == SDL_KEYDOWN) {
         SDL_Keycode k = ev.key.keysym.sym;
+        idle_due = t + (uint64_t)cfg.idle_return_s * 1000;
+        if (k == SDLK_l || (chooser_open && k >= SDLK_1 && k <= SDLK_9)) {
+          /* L opens the chooser; a digit picks a language in it. */
+          int pick = k == SDLK_l ? -1 : (int)(k - SDLK_1);
+          if (!chooser_open) {
+            n_choose = rotation_langs(content, chooser_langs, CHOOSER_MAX);
+            SDL_FreeSurface(overlay);
+            overlay = SDL_ConvertSurface(cur.surf, cur.surf->format, 0);
+            if (overlay && n_choose > 1) {
+              chooser_paint(fonts, overlay, chooser_langs, n_choose, -1, chooser_rects);
+              screen_show(screen, overlay, &e);
+              chooser_open = 1;
+            }
+          } else if (pick >= 0 && (size_t)pick < n_choose) {
+            snprintf(lang_filter, sizeof lang_filter, "%s", chooser_langs[pick]);
+            chooser_open = 0;
+            manual = jump = 1;
+            due = 0;
+          } else {
+            chooser_open = 0;
+            screen_show(screen, cur.surf, &e);
+          }
+          continue;
+        }
         if ((k == SDLK_ESCAPE || k == SDLK_q) && !o.fullscreen)
           quit_requested = 1;
         else if (k == SDLK_RIGHT || k == SDLK_SPACE || k == SDLK_PAGEDOWN || k == SDLK_RETURN) {
@@ -350,11 +436,36 @@ int main(int argc, char **argv)
           due = 0;
         }
       } else if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_FINGERDOWN) {
-        /* A tap on the left third goes back, anywhere else forward. */
-        float fx = ev.type == SDL_FINGERDOWN ? ev.tfinger.x : (float)ev.button.x / (float)(w ? w : 1);
-        manual = 1;
-        go_back = fx < 1.0f / 3.0f;
-        due = 0;
+        /* Taps: the left third goes back, the right third forward, the
+         * middle opens the language chooser; in the chooser, a button
+         * picks its language and anything else closes it. */
+        int x = ev.type == SDL_FINGERDOWN ? (int)(ev.tfinger.x * (float)w) : ev.button.x;
+        int y = ev.type == SDL_FINGERDOWN ? (int)(ev.tfinger.y * (float)h) : ev.button.y;
+        idle_due = t + (uint64_t)cfg.idle_return_s * 1000;
+        if (chooser_open) {
+          int hit = chooser_hit(chooser_rects, n_choose, x, y);
+          chooser_open = 0;
+          if (hit >= 0) {
+            snprintf(lang_filter, sizeof lang_filter, "%s", chooser_langs[hit]);
+            manual = jump = 1;
+            due = 0;
+          } else {
+            screen_show(screen, cur.surf, &e);
+          }
+        } else if (x < w / 3 || x > w * 2 / 3) {
+          manual = 1;
+          go_back = x < w / 3;
+          due = 0;
+        } else {
+          n_choose = rotation_langs(content, chooser_langs, CHOOSER_MAX);
+          SDL_FreeSurface(overlay);
+          overlay = SDL_ConvertSurface(cur.surf, cur.surf->format, 0);
+          if (overlay && n_choose > 1) {
+            chooser_paint(fonts, overlay, chooser_langs, n_choose, -1, chooser_rects);
+            screen_show(screen, overlay, &e);
+            chooser_open = 1;
+          }
+        }
       } else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
         resized = 1;
         break;
@@ -391,11 +502,19 @@ int main(int argc, char **argv)
       }
       log_error("%s — keeping the current rotation", e.msg);
     }
-    if (resized || go_back) {
-      /* Lay out again for the new size, or go one slide back. */
+    if (chooser_open) {
+      /* A slide change closes the chooser. */
+      chooser_open = 0;
+      screen_show(screen, cur.surf, &e);
+    }
+    if (resized || go_back || jump) {
+      /* Lay out again for the new size, go one slide back, or go to the
+       * next slide in the language just chosen. */
       slide_clear(&next);
       screen_size(screen, &w, &h);
-      struct pos target = go_back ? prev_pos(content, at) : at;
+      struct pos target = go_back ? prev_pos(content, at, lang_filter)
+                          : jump  ? next_pos(content, (struct pos){at.slot, 0}, &(struct slide){.n_parts = 1}, lang_filter)
+                                  : at;
       struct slide s = {0};
       if (render_at(pl, content, &target, w, h, &s)) {
         status = 1;
@@ -430,6 +549,7 @@ int main(int argc, char **argv)
     write_frame_stats(o.frame_stats, screen_stats(screen));
 
   /* Teardown. */
+  SDL_FreeSurface(overlay);
   slide_clear(&gone);
   slide_clear(&cur);
   slide_clear(&next);

@@ -281,10 +281,11 @@ static void read_members(const char *path, struct members *ms)
     struct member *m = &ms->v[ms->n++];
     m->name = strdup(archive_entry_pathname(ent));
     m->len = (size_t)archive_entry_size(ent);
-    m->data = malloc(m->len ? m->len : 1);
+    m->data = malloc(m->len + 1); /* NUL-terminated, so tests may strstr() it */
     m->type = AE_IFREG;
     m->hdr_size = -1;
     assert_int_equal(archive_read_data(a, m->data, m->len), (la_ssize_t)m->len);
+    ((char *)m->data)[m->len] = '\0';
   }
   archive_read_free(a);
 }
