@@ -21,7 +21,7 @@ void opts_usage(void *out)
       "  --window WxH            in a window of W by H pixels, e.g. --window 1280x720\n"
       "  --headless              no display: render in memory (needs --size)\n"
       "  --size WxH              page size for --headless, e.g. --size 1920x1080\n"
-      "  --screenshots DIR       write each page shown as DIR/page-NNN.png\n"
+      "  --screenshots DIR       write each page shown as DIR/page-NNN-<page>.<lang>.png\n"
       "  --pages N               exit after showing N pages\n"
       "  --once                  exit after showing every page once\n"
       "  --strict                exit with status 1 if any page had a problem (a\n"
@@ -172,8 +172,8 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
     return 0;
   if (o->headless && !o->size_w)
     return kerr_set(e, KERR_USAGE, "--headless needs --size WxH, e.g. --size 1920x1080");
-  if (!o->headless && (o->size_w || o->screenshots))
-    return kerr_set(e, KERR_USAGE, "--size and --screenshots go with --headless; for a window use --window WxH");
+  if (!o->headless && o->size_w)
+    return kerr_set(e, KERR_USAGE, "--size goes with --headless; for a window use --window WxH");
   if (o->headless && o->win_w)
     return kerr_set(e, KERR_USAGE, "--window and --headless exclude each other");
   if (o->win_w || o->headless)

@@ -48,14 +48,32 @@ size_t chooser_paint(struct fonts *f, SDL_Surface *page, const char *const *lang
   int margin = s * 45 / 1000;
   int bh = s / 9;
   int gap = s / 60;
-  int per_row = w > h ? (int)n : (int)((n + 1) / 2);
-  if (per_row < 1)
-    per_row = 1;
+  /* One row if every name fits at a comfortable size, else two. */
+  int px = bh * 36 / 100;
+  int widest = 0; /* at 100 px */
+  for (size_t i = 0; i < n; i++) {
+    struct text_style st = {100, PAGE_SPAN_BOLD, TEXT_ALIGN_START, 1.0f, layout_lang_rtl(langs[i])};
+    struct text_block tb;
+    if (text_layout_plain(f, chooser_endonym(langs[i]), &st, 1 << 20, &tb, NULL) == 0) {
+      if (tb.width > widest)
+        widest = tb.width;
+      text_block_free(&tb);
+    }
+  }
+  int per_row = (int)n, bw = 0;
+  for (;;) {
+    bw = (w - 2 * margin - gap * (per_row - 1)) / per_row;
+    int fit = widest ? (bw - bh / 4) * 100 / widest : px;
+    if (fit >= px * 3 / 4 || per_row == 1) {
+      if (fit < px)
+        px = fit;
+      break;
+    }
+    per_row = (per_row + 1) / 2;
+  }
   int rows = ((int)n + per_row - 1) / per_row;
-  int bw = (w - 2 * margin - gap * (per_row - 1)) / per_row;
   SDL_Rect panel = {0, 0, w, margin + rows * bh + (rows - 1) * gap + margin};
   SDL_FillRect(page, &panel, SDL_MapRGB(page->format, 0x0B, 0x2A, 0x4A));
-  int px = bh * 36 / 100;
   struct box boxes[CHOOSER_MAX * 4];
   size_t nb = 0;
   for (size_t i = 0; i < n; i++) {

@@ -85,7 +85,7 @@ static void test_inconsistent_modes(void **state)
   struct kerr e;
   assert_int_equal(PARSE(&o, &e, "--headless"), KERR_USAGE);
   assert_string_equal(e.msg, "--headless needs --size WxH, e.g. --size 1920x1080");
-  assert_int_equal(PARSE(&o, &e, "--screenshots", "x"), KERR_USAGE);
+  assert_int_equal(PARSE(&o, &e, "--size", "800x480"), KERR_USAGE);
   assert_int_equal(PARSE(&o, &e, "--headless", "--size", "800x480", "--window", "800x480"),
                    KERR_USAGE);
 }

@@ -1,0 +1,640 @@
+/* Unit tests for core/inbox: the stick scanner (what is a candidate, the
+ * newest-first order with older copies marked, symlinks and special files
+ * refused, the count bound), the mountinfo parser and diff on fixture
+ * texts, and the watcher on folder roots, on the inbox and, where this
+ * process may make a private mount namespace, on a real tmpfs mount. */
+#define _GNU_SOURCE /* unshare() for the real-mount test */
+#include "ktest.h"
+
+#include "core/fsutil.h"
+#include "core/inbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct tmp {
+  char path[64];
+  int fd;
+};
+
+static void tmp_make(struct tmp *t)
+{
+  snprintf(t->path, sizeof t->path, "/tmp/kiosk-inbox-XXXXXX");
+  assert_non_null(mkdtemp(t->path));
+  t->fd = open(t->path, O_RDONLY | O_DIRECTORY);
+  assert_true(t->fd >= 0);
+}
+
+static void tmp_drop(struct tmp *t)
+{
+  close(t->fd);
+  struct kerr e;
+  assert_int_equal(fsutil_remove_tree_at(AT_FDCWD, t->path, &e), 0);
+}
+
+static void put(int dirfd, const char *name, const char *text)
+{
+  int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+  close(fd);
+}
+
+static void scan(const char *root, struct inbox_scan *s)
+{
+  struct kerr e;
+  int rc = inbox_scan(root, s, &e);
+  if (rc)
+    fprintf(stderr, "inbox_scan: %s\n", e.msg);
+  assert_int_equal(rc, 0);
+}
+
+/* --- file names --------------------------------------------------------- */
+
+static void test_name_hint(void **state)
+{
+  (void)state;
+  char id[MANIFEST_ID_MAX + 1];
+  uint64_t v;
+  assert_true(inbox_name_hint("bulletin-2020-07-12.kpack", id, &v));
+  assert_string_equal(id, "bulletin-2020-07");
+  assert_int_equal(v, 12);
+  assert_true(inbox_name_hint("Hotlines-3.KPACK", id, &v));
+  assert_string_equal(id, "hotlines");
+  assert_int_equal(v, 3);
+  assert_false(inbox_name_hint("bulletin.kpack", id, &v));
+  assert_false(inbox_name_hint("bulletin-.kpack", id, &v));
+  assert_false(inbox_name_hint("bulletin-07a.kpack", id, &v));
+  assert_false(inbox_name_hint("bulletin-007.kpack", id, &v));
+  assert_false(inbox_name_hint("-5.kpack", id, &v));
+  assert_false(inbox_name_hint("b_x-5.kpack", id, &v));
+  assert_false(inbox_name_hint("b-99999999999999999.kpack", id, &v));
+}
+
+/* --- scanning ----------------------------------------------------------- */
+
+static void test_scan_one_pack(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  put(t.fd, "safe-migration-4.kpack", "x");
+  struct inbox_scan s;
+  scan(t.path, &s);
+  assert_int_equal(s.n, 1);
+  assert_int_equal(s.items[0].kind, INBOX_PACK);
+  assert_int_equal(s.items[0].copy, INBOX_COPY_NEWEST);
+  assert_string_equal(s.items[0].rel, "safe-migration-4.kpack");
+  assert_string_equal(s.items[0].id_hint, "safe-migration");
+  assert_int_equal(s.items[0].version_hint, 4);
+  assert_int_equal(s.items[0].size, 1);
+  char want[128];
+  snprintf(want, sizeof want, "%s/safe-migration-4.kpack", t.path);
+  assert_string_equal(s.items[0].path, want);
+  assert_false(s.truncated);
+  inbox_scan_free(&s);
+  tmp_drop(&t);
+}
+
+/* 20 packs of 4 ids, several versions each, some in kiosk/, one duplicate:
+ * each id's newest comes first and the rest are marked. */
+static void test_scan_twenty_packs(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  assert_int_equal(mkdirat(t.fd, "kiosk", 0755), 0);
+  static const char *const names[20] = {
+      "bulletin-2020-07-3.kpack",  "bulletin-2020-07-12.kpack",
+      "bulletin-2020-07-9.kpack",  "kiosk/bulletin-2020-07-11.kpack",
+      "bulletin-2020-07-1.kpack",  "hotlines-central-asia-2.kpack",
+      "hotlines-central-asia-10.kpack", "kiosk/hotlines-central-asia-7.kpack",
+      "hotlines-central-asia-1.kpack", "safe-migration-5.kpack",
+      "kiosk/safe-migration-5.kpack", "safe-migration-4.kpack",
+      "safe-migration-6.kpack",    "safe-migration-2.kpack",
+      "alerts-100.kpack",          "alerts-99.kpack",
+      "kiosk/alerts-101.kpack",    "alerts-1.kpack",
+      "kiosk/alerts-50.kpack",     "alerts-98.kpack"};
+  for (int i = 0; i < 20; i++)
+    put(t.fd, names[i], "pack");
+  struct inbox_scan s;
+  scan(t.path, &s);
+  assert_int_equal(s.n, 20);
+
+  struct {
+    const char *rel;
+    enum inbox_copy copy;
+  } want[20] = {
+      {"kiosk/alerts-101.kpack", INBOX_COPY_NEWEST},
+      {"alerts-100.kpack", INBOX_COPY_OLDER},
+      {"alerts-99.kpack", INBOX_COPY_OLDER},
+      {"alerts-98.kpack", INBOX_COPY_OLDER},
+      {"kiosk/alerts-50.kpack", INBOX_COPY_OLDER},
+      {"alerts-1.kpack", INBOX_COPY_OLDER},
+      {"bulletin-2020-07-12.kpack", INBOX_COPY_NEWEST},
+      {"kiosk/bulletin-2020-07-11.kpack", INBOX_COPY_OLDER},
+      {"bulletin-2020-07-9.kpack", INBOX_COPY_OLDER},
+      {"bulletin-2020-07-3.kpack", INBOX_COPY_OLDER},
+      {"bulletin-2020-07-1.kpack", INBOX_COPY_OLDER},
+      {"hotlines-central-asia-10.kpack", INBOX_COPY_NEWEST},
+      {"kiosk/hotlines-central-asia-7.kpack", INBOX_COPY_OLDER},
+      {"hotlines-central-asia-2.kpack", INBOX_COPY_OLDER},
+      {"hotlines-central-asia-1.kpack", INBOX_COPY_OLDER},
+      {"safe-migration-6.kpack", INBOX_COPY_NEWEST},
+      {"safe-migration-5.kpack", INBOX_COPY_OLDER},
+      {"kiosk/safe-migration-5.kpack", INBOX_COPY_DUPLICATE},
+      {"safe-migration-4.kpack", INBOX_COPY_OLDER},
+      {"safe-migration-2.kpack", INBOX_COPY_OLDER},
+  };
+  size_t newest = 0;
+  for (size_t i = 0; i < 20; i++) {
+    assert_string_equal(s.items[i].rel, want[i].rel);
+    assert_int_equal(s.items[i].copy, want[i].copy);
+    if (s.items[i].copy == INBOX_COPY_NEWEST)
+      newest++;
+    else
+      assert_true(s.items[i].newest_hint > 0);
+  }
+  assert_int_equal(newest, 4);
+  assert_int_equal(s.items[1].newest_hint, 101);
+  assert_int_equal(s.items[17].newest_hint, 6);
+  inbox_scan_free(&s);
+  tmp_drop(&t);
+}
+
+static void test_scan_only_junk(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  put(t.fd, "photo.jpg", "x");
+  put(t.fd, "notes.txt", "x");
+  put(t.fd, "pack.kpack.txt", "x");
+  put(t.fd, "kpack", "x");
+  put(t.fd, ".kpack", "x");
+  put(t.fd, "._bulletin-3.kpack", "x"); /* macOS AppleDouble shadow */
+  assert_int_equal(mkdirat(t.fd, "System Volume Information", 0755), 0);
+  assert_int_equal(mkdirat(t.fd, "other", 0755), 0);
+  put(t.fd, "other/bulletin-3.kpack", "x"); /* not a place we look */
+  struct inbox_scan s;
+  scan(t.path, &s);
+  assert_int_equal(s.n, 0);
+  assert_null(s.items);
+  assert_int_equal(s.n_links + s.n_special, 0);
+  inbox_scan_free(&s);
+  tmp_drop(&t);
+}
+
+static void test_scan_kiosk_subfolder(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  assert_int_equal(mkdirat(t.fd, "KIOSK", 0755), 0); /* any case */
+  assert_int_equal(mkdirat(t.fd, "KIOSK/deeper", 0755), 0);
+  put(t.fd, "KIOSK/hotlines-2.kpack", "x");
+  put(t.fd, "KIOSK/keys-3.kkeys", "x");
+  put(t.fd, "KIOSK/readme.txt", "x");
+  put(t.fd, "KIOSK/deeper/hotlines-9.kpack", "x"); /* never descended */
+  put(t.fd, "top-1.kkeys", "x");
+  struct inbox_scan s;
+  scan(t.path, &s);
+  assert_int_equal(s.n, 3);
+  /* Keyring updates first, by name; then packs. */
+  assert_int_equal(s.items[0].kind, INBOX_KEYRING);
+  assert_string_equal(s.items[0].rel, "KIOSK/keys-3.kkeys");
+  assert_int_equal(s.items[1].kind, INBOX_KEYRING);
+  assert_string_equal(s.items[1].rel, "top-1.kkeys");
+  assert_int_equal(s.items[2].kind, INBOX_PACK);
+  assert_string_equal(s.items[2].rel, "KIOSK/hotlines-2.kpack");
+  assert_int_equal(s.items[2].version_hint, 2);
+  inbox_scan_free(&s);
+  tmp_drop(&t);
+}
+
+static void test_scan_symlink_refused(void **state)
+{
+  (void)state;
+  struct tmp t, out;
+  tmp_make(&t);
+  tmp_make(&out);
+  put(out.fd, "secret-1.kpack", "x");
+  assert_int_equal(mkdirat(out.fd, "k", 0755), 0);
+  put(out.fd, "k/other-1.kpack", "x");
+  char target[128];
+  snprintf(target, sizeof target, "%s/secret-1.kpack", out.path);
+  assert_int_equal(symlinkat(target, t.fd, "secret-1.kpack"), 0);
+  assert_int_equal(symlinkat("/etc/passwd", t.fd, "passwd-1.kkeys"), 0);
+  snprintf(target, sizeof target, "%s/k", out.path);
+  assert_int_equal(symlinkat(target, t.fd, "kiosk"), 0); /* folder link */
+  assert_int_equal(mkfifoat(t.fd, "fifo-1.kpack", 0644), 0);
+  assert_int_equal(mkdirat(t.fd, "dir-1.kpack", 0755), 0);
+  put(t.fd, "real-1.kpack", "x");
+  struct inbox_scan s;
+  scan(t.path, &s);
+  assert_int_equal(s.n, 1);
+  assert_string_equal(s.items[0].rel, "real-1.kpack");
+  assert_int_equal(s.n_links, 3);
+  assert_int_equal(s.n_special, 2);
+  inbox_scan_free(&s);
+  tmp_drop(&t);
+  tmp_drop(&out);
+}
+
+static void test_scan_count_bound(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  char name[64];
+  for (int i = 1; i <= INBOX_MAX_CANDIDATES + 50; i++) {
+    snprintf(name, sizeof name, "p%03d-1.kpack", i);
+    put(t.fd, name, "x");
+  }
+  struct inbox_scan s;
+  scan(t.path, &s);
+  assert_int_equal(s.n, INBOX_MAX_CANDIDATES);
+  assert_true(s.truncated);
+  inbox_scan_free(&s);
+  tmp_drop(&t);
+}
+
+static void test_scan_missing_root(void **state)
+{
+  (void)state;
+  struct inbox_scan s;
+  struct kerr e;
+  assert_int_equal(inbox_scan("/nonexistent/stick", &s, &e), KERR_NOENT);
+  assert_non_null(strstr(e.msg, "/nonexistent/stick"));
+  assert_int_equal(s.n, 0);
+}
+
+/* --- mountinfo ---------------------------------------------------------- */
+
+static const char fixture_before[] =
+    "22 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw\n"
+    "23 22 0:21 / /proc rw,nosuid shared:12 - proc proc rw\n"
+    "24 22 0:22 / /run rw,nosuid,nodev shared:2 - tmpfs tmpfs rw,mode=755\n"
+    "40 22 8:17 / /media/usb0 rw,relatime shared:30 - vfat /dev/sdb1 rw\n"
+    "41 22 0:50 / /mediax rw shared:31 - tmpfs tmpfs rw\n"
+    "42 24 8:33 / /run/media/anna/MY\\040STICK rw shared:32 - exfat /dev/sdc1 rw\n"
+    "43 22 0:51 / /mnt rw shared:33 - autofs systemd-1 rw,fd=40\n"
+    "garbage line without enough fields\n"
+    "44 22 8:49 / /mnt/backup rw - ext4\n"; /* too short: no source */
+
+static const char fixture_after[] =
+    "22 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw\n"
+    "24 22 0:22 / /run rw,nosuid,nodev shared:2 - tmpfs tmpfs rw,mode=755\n"
+    "41 22 0:50 / /mediax rw shared:31 - tmpfs tmpfs rw\n"
+    "42 24 8:33 / /run/media/anna/MY\\040STICK rw shared:32 - exfat /dev/sdc1 rw\n"
+    "43 22 0:51 / /mnt rw shared:33 - autofs systemd-1 rw,fd=40\n"
+    "45 43 8:65 / /mnt rw,relatime shared:34 - vfat /dev/sde1 rw\n"
+    "46 22 8:81 / /media/usb1 rw master:2 - vfat /dev/sdf1 rw\n"
+    "47 46 8:82 / /media/usb1 rw master:2 - vfat /dev/sdf2 rw\n" /* stacked */
+    "48 22 8:97 / /media/a/b/c/deep rw shared:35 - ntfs3 /dev/sdg1 rw"; /* no
+                                                              final newline */
+
+static const char *const fixture_roots[] = {"/media", "/run/media", "/mnt"};
+
+static void test_mountinfo_parse(void **state)
+{
+  (void)state;
+  struct inbox_mounts m;
+  struct kerr e;
+  assert_int_equal(inbox_mountinfo_parse(fixture_before,
+                                         sizeof fixture_before - 1,
+                                         fixture_roots, 3, &m, &e), 0);
+  assert_int_equal(m.n, 2);
+  assert_string_equal(m.v[0].path, "/media/usb0");
+  assert_string_equal(m.v[1].path, "/run/media/anna/MY STICK");
+  inbox_mounts_free(&m);
+
+  assert_int_equal(inbox_mountinfo_parse(fixture_after,
+                                         sizeof fixture_after - 1,
+                                         fixture_roots, 3, &m, &e), 0);
+  assert_int_equal(m.n, 4);
+  assert_string_equal(m.v[0].path, "/media/a/b/c/deep");
+  assert_string_equal(m.v[1].path, "/media/usb1");
+  assert_int_equal(m.v[1].id, 47); /* the top one of two */
+  assert_string_equal(m.v[2].path, "/mnt"); /* a root may itself be one */
+  assert_int_equal(m.v[2].id, 45);
+  assert_string_equal(m.v[3].path, "/run/media/anna/MY STICK");
+  inbox_mounts_free(&m);
+
+  /* No roots: nothing is a stick. Empty text: nothing either. */
+  assert_int_equal(inbox_mountinfo_parse(fixture_after,
+                                         sizeof fixture_after - 1, NULL, 0,
+                                         &m, &e), 0);
+  assert_int_equal(m.n, 0);
+  inbox_mounts_free(&m);
+  assert_int_equal(inbox_mountinfo_parse("", 0, fixture_roots, 3, &m, &e), 0);
+  assert_int_equal(m.n, 0);
+  inbox_mounts_free(&m);
+}
+
+static void test_mountinfo_diff(void **state)
+{
+  (void)state;
+  struct inbox_mounts a, b;
+  struct kerr e;
+  assert_int_equal(inbox_mountinfo_parse(fixture_before,
+                                         sizeof fixture_before - 1,
+                                         fixture_roots, 3, &a, &e), 0);
+  assert_int_equal(inbox_mountinfo_parse(fixture_after,
+                                         sizeof fixture_after - 1,
+                                         fixture_roots, 3, &b, &e), 0);
+  struct inbox_event *ev;
+  size_t n;
+  assert_int_equal(inbox_mounts_diff(&a, &b, &ev, &n, &e), 0);
+  assert_int_equal(n, 4);
+  assert_int_equal(ev[0].kind, INBOX_STICK_REMOVED);
+  assert_string_equal(ev[0].path, "/media/usb0");
+  assert_int_equal(ev[1].kind, INBOX_STICK_ADDED);
+  assert_string_equal(ev[1].path, "/media/a/b/c/deep");
+  assert_int_equal(ev[2].kind, INBOX_STICK_ADDED);
+  assert_string_equal(ev[2].path, "/media/usb1");
+  assert_int_equal(ev[3].kind, INBOX_STICK_ADDED);
+  assert_string_equal(ev[3].path, "/mnt");
+  free(ev);
+  /* No change, no events. */
+  assert_int_equal(inbox_mounts_diff(&b, &b, &ev, &n, &e), 0);
+  assert_int_equal(n, 0);
+  assert_null(ev);
+  /* The same place, another stick (new mount id): removed, then added. */
+  static const char swapped[] =
+      "40 22 8:17 / /media/usb0 rw,relatime shared:30 - vfat /dev/sdb1 rw\n";
+  static const char swapped2[] =
+      "52 22 8:33 / /media/usb0 rw,relatime shared:30 - vfat /dev/sdc1 rw\n";
+  inbox_mounts_free(&a);
+  inbox_mounts_free(&b);
+  assert_int_equal(inbox_mountinfo_parse(swapped, sizeof swapped - 1,
+                                         fixture_roots, 3, &a, &e), 0);
+  assert_int_equal(inbox_mountinfo_parse(swapped2, sizeof swapped2 - 1,
+                                         fixture_roots, 3, &b, &e), 0);
+  assert_int_equal(inbox_mounts_diff(&a, &b, &ev, &n, &e), 0);
+  assert_int_equal(n, 2);
+  assert_int_equal(ev[0].kind, INBOX_STICK_REMOVED);
+  assert_string_equal(ev[0].path, "/media/usb0");
+  assert_int_equal(ev[1].kind, INBOX_STICK_ADDED);
+  assert_string_equal(ev[1].path, "/media/usb0");
+  free(ev);
+  inbox_mounts_free(&a);
+  inbox_mounts_free(&b);
+}
+
+/* --- the watcher -------------------------------------------------------- */
+
+static size_t events(struct inbox_watch *w, struct inbox_event **ev)
+{
+  size_t n;
+  struct kerr e;
+  assert_int_equal(inbox_watch_events(w, ev, &n, &e), 0);
+  return n;
+}
+
+/* Waits up to ms for the watcher's fd; 1 if it became readable. */
+static int wait_fd(struct inbox_watch *w, int ms)
+{
+  struct pollfd p = {.fd = inbox_watch_fd(w), .events = POLLIN};
+  if (p.fd < 0)
+    return 0;
+  return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+static void test_watch_refuses_bad_roots(void **state)
+{
+  (void)state;
+  struct inbox_watch *w;
+  struct kerr e;
+  const char *slash[] = {"/"};
+  assert_int_equal(inbox_watch_open(slash, 1, NULL, &w, &e), KERR_INVAL);
+  assert_null(w);
+  assert_non_null(strstr(e.msg, "every mounted filesystem"));
+  const char *rel[] = {"media"};
+  assert_int_equal(inbox_watch_open(rel, 1, NULL, &w, &e), KERR_INVAL);
+  assert_non_null(strstr(e.msg, "not an absolute path"));
+}
+
+static void test_watch_folder_root(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  assert_int_equal(mkdirat(t.fd, "usb", 0755), 0);
+  assert_int_equal(mkdirat(t.fd, "usb/present", 0755), 0);
+  assert_int_equal(mkdirat(t.fd, "usb/.hidden", 0755), 0);
+  put(t.fd, "usb/file-not-a-stick", "x");
+  assert_int_equal(mkdirat(t.fd, "inbox", 0755), 0);
+  char usb[128], inbox[128], p[256];
+  snprintf(usb, sizeof usb, "%s/usb/", t.path); /* trailing slash is fine */
+  snprintf(inbox, sizeof inbox, "%s/inbox", t.path);
+
+  struct inbox_watch *w;
+  struct kerr e;
+  assert_int_equal(inbox_watch_open(NULL, 0, inbox, &w, &e), 0);
+  assert_int_equal(inbox_watch_add_folder(w, usb, &e), 0);
+  int have_fd = inbox_watch_fd(w) >= 0;
+  printf("watcher: %s\n", have_fd ? "inotify (poll fd)" : "rescanning "
+         "(no inotify)");
+  if (have_fd)
+    assert_int_equal(inbox_watch_rescan_ms(w), -1);
+
+  /* First call: what is already there. */
+  struct inbox_event *ev;
+  size_t n = events(w, &ev);
+  assert_int_equal(n, 2);
+  snprintf(p, sizeof p, "%s/usb/present", t.path);
+  assert_int_equal(ev[0].kind, INBOX_STICK_ADDED);
+  assert_string_equal(ev[0].path, p);
+  assert_int_equal(ev[1].kind, INBOX_CHANGED);
+  assert_string_equal(ev[1].path, inbox);
+  free(ev);
+  assert_int_equal(events(w, &ev), 0);
+  if (have_fd)
+    assert_false(wait_fd(w, 0));
+
+  /* A stick built aside and renamed in appears whole. */
+  assert_int_equal(mkdirat(t.fd, "usb/.tmp-b", 0755), 0);
+  put(t.fd, "usb/.tmp-b/x-1.kpack", "x");
+  if (have_fd)
+    (void)wait_fd(w, 0); /* hidden: may wake us, reports nothing */
+  assert_int_equal(events(w, &ev), 0);
+  assert_int_equal(renameat(t.fd, "usb/.tmp-b", t.fd, "usb/b"), 0);
+  if (have_fd)
+    assert_true(wait_fd(w, 2000));
+  n = events(w, &ev);
+  assert_int_equal(n, 1);
+  snprintf(p, sizeof p, "%s/usb/b", t.path);
+  assert_int_equal(ev[0].kind, INBOX_STICK_ADDED);
+  assert_string_equal(ev[0].path, p);
+  free(ev);
+
+  /* Removing one, and a file in the inbox, in one go. */
+  assert_int_equal(fsutil_remove_tree_at(t.fd, "usb/present", &e), 0);
+  put(t.fd, "inbox/hotlines-2.kpack", "x");
+  if (have_fd)
+    assert_true(wait_fd(w, 2000));
+  n = events(w, &ev);
+  assert_int_equal(n, 2);
+  snprintf(p, sizeof p, "%s/usb/present", t.path);
+  assert_int_equal(ev[0].kind, INBOX_STICK_REMOVED);
+  assert_string_equal(ev[0].path, p);
+  assert_int_equal(ev[1].kind, INBOX_CHANGED);
+  free(ev);
+  assert_int_equal(events(w, &ev), 0);
+
+  /* Replaced between two looks: removed, then added. */
+  assert_int_equal(renameat(t.fd, "usb/b", t.fd, "old-b"), 0);
+  assert_int_equal(mkdirat(t.fd, "usb/b", 0755), 0);
+  n = events(w, &ev);
+  assert_int_equal(n, 2);
+  assert_int_equal(ev[0].kind, INBOX_STICK_REMOVED);
+  assert_int_equal(ev[1].kind, INBOX_STICK_ADDED);
+  free(ev);
+  inbox_watch_close(w);
+  tmp_drop(&t);
+}
+
+static void test_watch_inbox_appears_later(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  char inbox[128];
+  snprintf(inbox, sizeof inbox, "%s/inbox", t.path);
+  struct inbox_watch *w;
+  struct kerr e;
+  assert_int_equal(inbox_watch_open(NULL, 0, inbox, &w, &e), 0);
+  /* Not there yet: the caller is told to rescan. */
+  assert_int_equal(inbox_watch_rescan_ms(w), INBOX_RESCAN_MS);
+  struct inbox_event *ev;
+  assert_int_equal(events(w, &ev), 1); /* first call: look at it */
+  free(ev);
+  assert_int_equal(events(w, &ev), 0);
+  assert_int_equal(mkdirat(t.fd, "inbox", 0755), 0);
+  put(t.fd, "inbox/a-1.kpack", "x");
+  assert_int_equal(events(w, &ev), 1);
+  assert_int_equal(ev[0].kind, INBOX_CHANGED);
+  free(ev);
+  if (inbox_watch_fd(w) >= 0) {
+    /* Watched now: a new file wakes the fd. */
+    assert_int_equal(inbox_watch_rescan_ms(w), -1);
+    put(t.fd, "inbox/b-1.kpack", "x");
+    assert_true(wait_fd(w, 2000));
+    assert_int_equal(events(w, &ev), 1);
+    free(ev);
+  }
+  inbox_watch_close(w);
+  tmp_drop(&t);
+}
+
+/* A real mount in a private mount namespace, when this process may make
+ * one (root, and not forbidden by a container); otherwise says so and
+ * checks only that mountinfo is watched. */
+static void test_watch_real_mount(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  assert_int_equal(mkdirat(t.fd, "media", 0755), 0);
+  assert_int_equal(mkdirat(t.fd, "media/user", 0755), 0);
+  assert_int_equal(mkdirat(t.fd, "media/user/STICK", 0755), 0);
+  assert_int_equal(mkdirat(t.fd, "elsewhere", 0755), 0);
+  char root[128], stick[160], other[160];
+  snprintf(root, sizeof root, "%s/media", t.path);
+  snprintf(stick, sizeof stick, "%s/media/user/STICK", t.path);
+  snprintf(other, sizeof other, "%s/elsewhere", t.path);
+
+  const char *why = NULL;
+  if (geteuid() != 0)
+    why = "not running as root";
+  else if (unshare(CLONE_NEWNS) != 0 ||
+           mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    why = strerror(errno);
+  if (why) {
+    printf("real mount: SKIPPED (no private mount namespace: %s); the "
+           "mountinfo parser is covered by fixtures\n", why);
+    tmp_drop(&t);
+    return;
+  }
+  printf("real mount: tmpfs in a private mount namespace\n");
+  const char *roots[] = {root};
+  struct inbox_watch *w;
+  struct kerr e;
+  assert_int_equal(inbox_watch_open(roots, 1, NULL, &w, &e), 0);
+  assert_true(inbox_watch_fd(w) >= 0);
+  assert_int_equal(inbox_watch_rescan_ms(w), -1);
+  struct inbox_event *ev;
+  assert_int_equal(events(w, &ev), 0);
+
+  assert_int_equal(mount("tmpfs", stick, "tmpfs", 0, "size=64k"), 0);
+  assert_true(wait_fd(w, 2000));
+  assert_int_equal(events(w, &ev), 1);
+  assert_int_equal(ev[0].kind, INBOX_STICK_ADDED);
+  assert_string_equal(ev[0].path, stick);
+  free(ev);
+  /* Quiet afterwards: the wake-up does not repeat. */
+  assert_false(wait_fd(w, 100));
+
+  /* A mount outside the roots wakes us but is not a stick. */
+  assert_int_equal(mount("tmpfs", other, "tmpfs", 0, "size=64k"), 0);
+  (void)wait_fd(w, 1000);
+  assert_int_equal(events(w, &ev), 0);
+
+  /* Pulled out and another put in while the caller was busy: the same
+   * path, a new mount. */
+  assert_int_equal(umount2(stick, 0), 0);
+  assert_int_equal(mount("tmpfs", stick, "tmpfs", 0, "size=64k"), 0);
+  assert_true(wait_fd(w, 2000));
+  struct statx sx;
+  if (statx(AT_FDCWD, "/", 0, 0x4000U /* STATX_MNT_ID_UNIQUE */, &sx) == 0 &&
+      (sx.stx_mask & 0x4000U)) {
+    assert_int_equal(events(w, &ev), 2);
+    assert_int_equal(ev[0].kind, INBOX_STICK_REMOVED);
+    assert_int_equal(ev[1].kind, INBOX_STICK_ADDED);
+    assert_string_equal(ev[1].path, stick);
+    free(ev);
+  } else {
+    printf("swapped stick: SKIPPED (kernel before 6.8 reuses mount ids)\n");
+    size_t n = events(w, &ev);
+    assert_true(n == 0 || n == 2);
+    free(ev);
+  }
+
+  assert_int_equal(umount2(stick, 0), 0);
+  assert_true(wait_fd(w, 2000));
+  assert_int_equal(events(w, &ev), 1);
+  assert_int_equal(ev[0].kind, INBOX_STICK_REMOVED);
+  assert_string_equal(ev[0].path, stick);
+  free(ev);
+  inbox_watch_close(w);
+  assert_int_equal(umount2(other, 0), 0);
+  tmp_drop(&t);
+}
+
+static const struct CMUnitTest tests[] = {
+  cmocka_unit_test(test_name_hint),
+  cmocka_unit_test(test_scan_one_pack),
+  cmocka_unit_test(test_scan_twenty_packs),
+  cmocka_unit_test(test_scan_only_junk),
+  cmocka_unit_test(test_scan_kiosk_subfolder),
+  cmocka_unit_test(test_scan_symlink_refused),
+  cmocka_unit_test(test_scan_count_bound),
+  cmocka_unit_test(test_scan_missing_root),
+  cmocka_unit_test(test_mountinfo_parse),
+  cmocka_unit_test(test_mountinfo_diff),
+  cmocka_unit_test(test_watch_refuses_bad_roots),
+  cmocka_unit_test(test_watch_folder_root),
+  cmocka_unit_test(test_watch_inbox_appears_later),
+  cmocka_unit_test(test_watch_real_mount),
+};
+
+KTEST_MAIN(tests)
