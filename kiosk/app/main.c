@@ -6,6 +6,7 @@
  * blocks in the kernel. Timers: the next page, the clock in the band (each
  * minute), the schedule (each hour), systemd's watchdog. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,16 +20,20 @@
 
 #include "app/clock.h"
 #include "app/content.h"
+#include "app/field.h"
 #include "app/notify.h"
 #include "app/opts.h"
 #include "app/player.h"
 #include "app/screen.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/playlog.h"
+#include "core/sig.h"
 #include "core/schedule.h"
 #include "render/fonts.h"
 #include "render/chooser.h"
 #include "render/images.h"
+#include "render/overlay.h"
 
 static volatile sig_atomic_t quit_requested;
 
@@ -195,6 +200,94 @@ static size_t rotation_langs(const struct content *c, const char **out, size_t m
   return n;
 }
 
+/* What the screen says to field staff, over the pages: the last few
+ * things that happened in this visit, newest last, each in the site's
+ * language and in English. */
+#define STAFF_LINES 3
+struct staff {
+  int active;
+  char lines[STAFF_LINES][2][512];
+  int n;
+  int last_is_progress;
+  int progress;
+  uint64_t until_ms;     /* when a finished visit's card goes away */
+  int reload;            /* packs were installed: rebuild the rotation */
+  char first_id[72];     /* the first pack installed: shown next */
+  SDL_Surface *surf;     /* the page with the card on it */
+};
+
+/* Shows page with the staff card on it (or the page alone). With
+ * screenshots on, each card is saved too, as DIR/staff-NNN.png. */
+static void show_with_card(struct screen *scr, struct fonts *f, struct staff *st, SDL_Surface *page,
+                           const char *shots)
+{
+  static int n_saved;
+  struct kerr e;
+  if (!st->active || !page) {
+    if (page)
+      screen_show(scr, page, &e);
+    return;
+  }
+  SDL_Surface *copy = SDL_ConvertSurface(page, page->format, 0);
+  if (!copy) {
+    screen_show(scr, page, &e);
+    return;
+  }
+  const char *lines[2 * STAFF_LINES];
+  size_t n = 0;
+  for (int i = 0; i < st->n; i++) {
+    lines[n++] = st->lines[i][0];
+    lines[n++] = st->lines[i][1];
+  }
+  overlay_paint(f, copy, lines, n, n >= 2 ? n - 2 : 0, st->last_is_progress ? st->progress : -1);
+  screen_show(scr, copy, &e);
+  if (shots && !st->last_is_progress) {
+    char path[2048];
+    snprintf(path, sizeof path, "%s/staff-%03d.png", shots, ++n_saved);
+    if (IMG_SavePNG(copy, path) == 0)
+      printf("wrote %s\n", path);
+  }
+  SDL_FreeSurface(st->surf);
+  st->surf = copy;
+}
+
+/* Takes the install thread's messages into st. Returns 1 if the card
+ * changed. */
+static int take_messages(struct field *fl, struct staff *st)
+{
+  struct field_msg m;
+  int changed = 0;
+  while (field_next_msg(fl, &m)) {
+    if (m.installed) {
+      st->reload = 1;
+      if (!st->first_id[0])
+        snprintf(st->first_id, sizeof st->first_id, "%s", m.pack_id);
+    }
+    if (!m.lines[1][0])
+      continue; /* an inbox install: nothing to say */
+    if (!st->active)
+      st->n = 0; /* a new visit */
+    st->active = 1;
+    int progress = m.progress > 0 && m.progress < 100;
+    /* A progress line is replaced by the next progress or by the result. */
+    if (!(st->last_is_progress && st->n)) {
+      if (st->n == STAFF_LINES) {
+        memmove(st->lines[0], st->lines[1], sizeof st->lines[0] * (STAFF_LINES - 1));
+        st->n--;
+      }
+      st->n++;
+    }
+    memcpy(st->lines[st->n - 1], m.lines, sizeof m.lines);
+    st->last_is_progress = progress;
+    st->progress = m.progress;
+    /* A finished visit stays up long enough to read; a visit in progress
+     * stays until it finishes (or a minute of silence). */
+    st->until_ms = clock_mono_ms() + (m.done ? 15000u : 60000u);
+    changed = 1;
+  }
+  return changed;
+}
+
 static enum screen_transition transition_of(const struct config *cfg)
 {
   switch (cfg->transition) {
@@ -264,6 +357,10 @@ int main(int argc, char **argv)
   struct player *pl = NULL;
   struct slide cur = {0}, next = {0};
   struct slide gone = {0}; /* the slide on screen until the next one is shown */
+  struct field *fl = NULL;
+  struct playlog *plog = NULL;
+  struct staff staff;
+  memset(&staff, 0, sizeof staff);
   if (TTF_Init() != 0) {
     fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
     goto out_sdl;
@@ -288,6 +385,25 @@ int main(int argc, char **argv)
   player_set_site(pl, cfg.country, cfg.tz_offset_s);
   player_set_clock_trusted(pl, content->clock_trusted);
   player_set_fallback_hotlines(pl, cfg.hotlines, cfg.n_hotlines);
+
+  /* The install thread: sticks, the inbox. Only with a store and keys. */
+  const char *roots[CONFIG_MAX_USB_ROOTS];
+  size_t n_roots = 0;
+  if (!o.n_usb_roots)
+    for (size_t i = 0; i < cfg.n_usb_roots; i++)
+      roots[n_roots++] = cfg.usb_roots[i];
+  if (content->store && content->trust && sig_trust_count(content->trust) > 0) {
+    struct field_params fp = {&cfg, content->store, content->trust, roots, n_roots,
+                              o.usb_roots, (size_t)o.n_usb_roots,
+                              o.inbox ? o.inbox : (o.store ? NULL : cfg.inbox),
+                              cfg.log_dir, o.log_file,
+                              cfg.n_languages ? cfg.languages[0] : "en", start_ms};
+    if (field_start(&fp, &fl, &e))
+      log_warn("%s — USB sticks are not watched; the kiosk keeps showing what is installed", e.msg);
+  }
+  if (make_dirs(cfg.log_dir) == 0 && playlog_open(cfg.log_dir, (unsigned)cfg.play_log_max_kb, &plog, &e))
+    log_warn("%s — the play log is not kept", e.msg);
+  uint64_t shown_at_ms = 0;
 
   /* Loop: show, paint ahead, sleep. */
   int w, h;
@@ -324,6 +440,9 @@ int main(int argc, char **argv)
                                   manual ? cfg.transition_ms / 2 : cfg.transition_ms, &e))
       log_error("%s", e.msg);
     slide_clear(&gone); /* the screen no longer needs it */
+    if (staff.active)
+      show_with_card(screen, fonts, &staff, cur.surf, o.screenshots);
+    shown_at_ms = clock_mono_ms(); /* for the play log, when it goes */
     shown++;
     if (first) {
       first = 0;
@@ -389,15 +508,30 @@ int main(int argc, char **argv)
         wait = to_minute;
       if (idle_due - t < wait)
         wait = idle_due - t;
+      if (staff.active && staff.until_ms - t < wait)
+        wait = staff.until_ms > t ? staff.until_ms - t : 0;
+      if (staff.active && t >= staff.until_ms) {
+        /* The card has been read: back to the pages alone. */
+        staff.active = 0;
+        screen_show(screen, cur.surf, &e);
+        if (staff.reload)
+          break;
+        continue;
+      }
       if (screen_headless(screen)) {
-        struct timespec ts = {(time_t)(wait / 1000), (long)(wait % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
+        struct pollfd pfd = {field_wake_fd(fl), POLLIN, 0};
+        if (poll(&pfd, pfd.fd >= 0 ? 1 : 0, (int)(wait > 1000000 ? 1000000 : wait)) > 0 &&
+            take_messages(fl, &staff))
+          show_with_card(screen, fonts, &staff, cur.surf, o.screenshots);
         continue;
       }
       SDL_Event ev;
       if (!SDL_WaitEventTimeout(&ev, wait > 1000000 ? 1000000 : (int)wait))
         continue;
-      if (ev.type == SDL_QUIT) {
+      if (fl && ev.type == field_event_type(fl)) {
+        if (take_messages(fl, &staff))
+          show_with_card(screen, fonts, &staff, cur.surf, o.screenshots);
+      } else if (ev.type == SDL_QUIT) {
         quit_requested = 1;
       } else if (ev.type == SDL_KEYDOWN) {
         SDL_Keycode k = ev.key.keysym.sym;
@@ -473,8 +607,56 @@ int main(int argc, char **argv)
         screen_refresh(screen, NULL);
       }
     }
+    {
+      const struct deck_entry *en = deck_get(content->deck, cur.entry);
+      if (plog && en) {
+        struct kerr pe;
+        if (playlog_append(plog, clock_wall() - (int64_t)((clock_mono_ms() - shown_at_ms) / 1000),
+                           en->pack_id, en->version, en->name, en->lang,
+                           clock_mono_ms() - shown_at_ms, &pe))
+          log_warn("%s", pe.msg);
+      }
+    }
     if (quit_requested || (round_done && !resized && !manual))
       break;
+    if (staff.reload && !staff.active) {
+      /* New packs: rebuild the rotation and show the first installed page
+       * next. */
+      staff.reload = 0;
+      if (content_reload(content, clock_wall(), &e) == 0) {
+        player_free(pl);
+        pl = player_new(content->deck, fonts);
+        if (!pl) {
+          status = 2;
+          break;
+        }
+        player_set_site(pl, cfg.country, cfg.tz_offset_s);
+        player_set_clock_trusted(pl, content->clock_trusted);
+        player_set_fallback_hotlines(pl, cfg.hotlines, cfg.n_hotlines);
+        at = (struct pos){0, 0};
+        char want[96];
+        snprintf(want, sizeof want, "/packs/%s/", staff.first_id);
+        for (size_t k = 0; k < content->n_slots; k++) {
+          const struct deck_entry *en = deck_get(content->deck, content->slots[k].entry);
+          if (staff.first_id[0] && en && strstr(en->root, want)) {
+            at.slot = k;
+            break;
+          }
+        }
+        staff.first_id[0] = '\0';
+        slide_clear(&next);
+        if (render_at(pl, content, &at, w, h, &next)) {
+          status = 1;
+          break;
+        }
+        slide_clear(&gone);
+        gone = cur;
+        cur = next;
+        memset(&next, 0, sizeof next);
+        continue;
+      }
+      log_error("%s — keeping the current rotation", e.msg);
+    }
     if (clock_mono_ms() >= schedule_due) {
       /* Packs expire and start by the hour: rebuild the rotation. */
       schedule_due = clock_mono_ms() + 3600 * 1000;
@@ -555,6 +737,9 @@ int main(int argc, char **argv)
   slide_clear(&next);
   images_flush();
 out_player:
+  field_stop(fl); /* before the store it installs into goes */
+  playlog_close(plog);
+  SDL_FreeSurface(staff.surf);
   player_free(pl);
 out_screen:
   screen_close(screen);

@@ -33,6 +33,9 @@ void opts_usage(void *out)
       "                          see tools/kiosk.conf.example)\n"
       "  --store DIR             installed packs (overrides [paths] store)\n"
       "  --trusted PATH          trusted public key, or a folder of .pub files\n"
+      "  --usb-root DIR          treat each folder in DIR as a USB stick (repeatable;\n"
+      "                          replaces [paths] usb_roots)\n"
+      "  --inbox DIR             install packs that appear in DIR\n"
       "  --pack-dir DIR          show an unpacked pack source folder (repeatable;\n"
       "                          a developer convenience: nothing is verified)\n"
       "  --fonts DIR             folder with the kiosk's fonts\n"
@@ -106,7 +109,7 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
     static const char *const with_value[] = {
         "--window", "--size", "--screenshots", "--pages", "--pack-dir",
         "--fonts", "--log", "--speed", "--ready-file", "--time", "--config", "--store",
-        "--trusted", "--frame-stats", NULL};
+        "--trusted", "--frame-stats", "--usb-root", "--inbox", NULL};
     int takes = 0;
     for (int k = 0; with_value[k]; k++)
       if (!strcmp(a, with_value[k]))
@@ -152,6 +155,12 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
       o->trusted = v;
     else if (!strcmp(a, "--frame-stats"))
       o->frame_stats = v;
+    else if (!strcmp(a, "--usb-root")) {
+      if (o->n_usb_roots >= OPTS_MAX_DIRS)
+        return kerr_set(e, KERR_USAGE, "--usb-root: at most %d folders", OPTS_MAX_DIRS);
+      o->usb_roots[o->n_usb_roots++] = v;
+    } else if (!strcmp(a, "--inbox"))
+      o->inbox = v;
     else if (!strcmp(a, "--log"))
       o->log_file = v;
     else if (!strcmp(a, "--speed"))

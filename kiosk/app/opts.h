@@ -21,6 +21,9 @@ struct opts {
   const char *store;       /* --store DIR: installed packs */
   const char *trusted;     /* --trusted PATH: a .pub file or a folder of them */
   const char *frame_stats; /* --frame-stats FILE: transition frame times at exit */
+  const char *usb_roots[OPTS_MAX_DIRS]; /* --usb-root DIR: each subfolder is a stick */
+  int n_usb_roots;
+  const char *inbox;       /* --inbox DIR */
   const char *log_file;    /* --log FILE */
   int quiet;               /* --quiet: only warnings and errors */
   double speed;            /* --speed X: durations divided by X (tests) */

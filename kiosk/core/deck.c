@@ -25,6 +25,7 @@ struct deck *deck_new(void) { return calloc(1, sizeof(struct deck)); }
 
 static void entry_free(struct deck_entry *en)
 {
+  free(en->pack_id);
   free(en->root);
   free(en->page);
   free(en->name);
@@ -206,6 +207,8 @@ int deck_add_manifest(struct deck *d, const char *dir, const struct manifest *m,
       memset(en, 0, sizeof *en);
       char rel[512];
       snprintf(rel, sizeof rel, "pages/%s.%s.md", m->pages[p], m->languages[l]);
+      en->pack_id = strdup(m->id);
+      en->version = (unsigned long long)m->version;
       en->root = strdup(dir);
       en->page = strdup(rel);
       en->name = strdup(m->pages[p]);
@@ -214,7 +217,7 @@ int deck_add_manifest(struct deck *d, const char *dir, const struct manifest *m,
       en->pack = d->n_packs;
       en->index = (int)p;
       en->n_pages = (int)m->n_pages;
-      if (!en->root || !en->page || !en->name || !en->lang || !en->title)
+      if (!en->pack_id || !en->root || !en->page || !en->name || !en->lang || !en->title)
         oom = 1;
     }
   if (oom) {

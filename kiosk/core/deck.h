@@ -8,6 +8,8 @@
 #include "core/err.h"
 
 struct deck_entry {
+  char *pack_id;  /* the pack's id and version, for the play log */
+  unsigned long long version;
   char *root;     /* the pack's folder */
   char *page;     /* page file relative to root: pages/<name>.<lang>.md */
   char *name;     /* page name */

@@ -1,0 +1,373 @@
+/* field.c — the install thread.
+ *
+ * It sleeps in poll() on the USB watcher and a stop fd. When a stick
+ * arrives it scans it, installs the newest copy of each pack (older copies
+ * are reported as older), then writes the logs to kiosk-logs/<site-id>/
+ * and says when the stick may be removed. Every step is posted as a
+ * message in the site's language and in English. A stick pulled out in
+ * the middle makes the read fail: pack_install() then changes nothing, and
+ * the screen says to insert it again. */
+#include "app/field.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <SDL.h>
+
+#include "app/clock.h"
+#include "core/fieldlog.h"
+#include "core/inbox.h"
+#include "core/log.h"
+#include "core/pack.h"
+#include "core/store.h"
+
+#define FIELD_QUEUE 64
+
+struct field {
+  struct field_params p;
+  pthread_t thread;
+  int running;
+  int stop_fd, wake_fd;
+  atomic_int cancel;
+  struct inbox_watch *watch;
+  pthread_mutex_t lock;
+  struct field_msg queue[FIELD_QUEUE];
+  size_t head, n;
+  Uint32 sdl_event;
+  char last_id[72]; /* the last pack installed, for the display thread */
+};
+
+/* The words on screen. Russian is given for every message; other site
+ * languages see English (with Russian, the lingua franca of the region,
+ * when the site lists it). */
+enum msg_id {
+  M_FOUND, M_NOTHING, M_INSTALLING, M_INSTALLED, M_UP_TO_DATE, M_OLDER_COPY, M_OLDER,
+  M_REFUSED, M_REMOVED, M_LOGS_OK, M_LOGS_RO, M_LOGS_FULL, M_LOGS_FAILED, M_INBOX, M_NOT_YET,
+};
+
+static const char *const words[][2] = {
+    /* en, ru */
+    [M_FOUND] = {"USB stick: found %d pack%s", "Флешка: найдено пакетов: %d%s"},
+    [M_NOTHING] = {"USB stick: no kiosk packs on it", "На флешке нет пакетов для киоска"},
+    [M_INSTALLING] = {"Installing %s (%d %%)", "Устанавливается %s (%d %%)"},
+    [M_INSTALLED] = {"Installed %s, version %llu", "Установлено: %s, версия %llu"},
+    [M_UP_TO_DATE] = {"%s: already up to date", "%s: уже установлено, ничего не изменено"},
+    [M_OLDER_COPY] = {"%s: an older copy — skipped", "%s: более старая копия — пропущена"},
+    [M_OLDER] = {"%s: older than the installed version — nothing changed",
+                 "%s: старее установленной версии — ничего не изменено"},
+    [M_REFUSED] = {"Refused: %s", "Отклонено: %s"},
+    [M_REMOVED] = {"Stick removed too early — nothing was changed; insert it again",
+                   "Флешку вынули слишком рано — ничего не изменено; вставьте её снова"},
+    [M_LOGS_OK] = {"Logs copied to the stick. You can remove the stick",
+                   "Журналы записаны на флешку. Флешку можно вынимать"},
+    [M_LOGS_RO] = {"The stick is read-only — logs were not copied. You can remove the stick",
+                   "Флешка только для чтения — журналы не записаны. Флешку можно вынимать"},
+    [M_LOGS_FULL] = {"The stick is full — logs were not copied. You can remove the stick",
+                     "На флешке нет места — журналы не записаны. Флешку можно вынимать"},
+    [M_LOGS_FAILED] = {"Logs could not be copied (%s). You can remove the stick",
+                       "Журналы не записаны (%s). Флешку можно вынимать"},
+    [M_INBOX] = {"Inbox: found %d pack%s", "Входящие: найдено пакетов: %d%s"},
+    [M_NOT_YET] = {"Installed %s, version %llu — shown from %s",
+                   "Установлено: %s, версия %llu — будет показано с %s"},
+};
+
+static void post(struct field *f, const struct field_msg *m)
+{
+  if (m->progress > 0 && m->progress < 100)
+    log_debug("screen says: %s", m->lines[1]);
+  else
+    log_info("screen says: %s", m->lines[1]);
+  pthread_mutex_lock(&f->lock);
+  if (f->n == FIELD_QUEUE) { /* the display is far behind: keep the latest */
+    f->head = (f->head + 1) % FIELD_QUEUE;
+    f->n--;
+  }
+  f->queue[(f->head + f->n) % FIELD_QUEUE] = *m;
+  f->n++;
+  pthread_mutex_unlock(&f->lock);
+  uint64_t one = 1;
+  (void)!write(f->wake_fd, &one, sizeof one);
+  if (f->sdl_event != (Uint32)-1 && SDL_WasInit(SDL_INIT_EVENTS)) {
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = f->sdl_event;
+    SDL_PushEvent(&ev);
+  }
+}
+
+__attribute__((format(printf, 3, 0))) static void vfmt(char *buf, size_t cap, const char *fmt,
+                                                       va_list ap)
+{
+  vsnprintf(buf, cap, fmt, ap);
+}
+
+/* Posts message id with printf arguments, in Russian (when the site's
+ * language is Russian or another language of the region) and English. */
+static void say(struct field *f, int progress, int done, int installed, enum msg_id id, ...)
+{
+  struct field_msg m;
+  memset(&m, 0, sizeof m);
+  m.progress = progress;
+  m.done = done;
+  m.installed = installed;
+  if (installed)
+    snprintf(m.pack_id, sizeof m.pack_id, "%s", f->last_id);
+  int ru = f->p.lang && strcmp(f->p.lang, "en") && strcmp(f->p.lang, "fa");
+  va_list ap;
+  va_start(ap, id);
+  vfmt(m.lines[0], sizeof m.lines[0], words[id][ru ? 1 : 0], ap);
+  va_end(ap);
+  va_start(ap, id);
+  vfmt(m.lines[1], sizeof m.lines[1], words[id][0], ap);
+  va_end(ap);
+  post(f, &m);
+}
+
+struct progress_ctx {
+  struct field *f;
+  const char *name;
+  const struct pack_result *r; /* has the title once the manifest is verified */
+  int last;
+};
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+  struct progress_ctx *pc = ctx;
+  int pct = total ? (int)(done * 100 / total) : 100;
+  if (pct / 5 == pc->last / 5 && pct != 100)
+    return; /* every 5 % is plenty for a screen */
+  pc->last = pct;
+  say(pc->f, pct, 0, 0, M_INSTALLING, pc->r->title[0] ? pc->r->title : pc->name, pct);
+}
+
+/* Installs what a stick (or the inbox) holds; returns packs installed. */
+static int install_from(struct field *f, const char *root, int is_inbox, int *removed)
+{
+  struct inbox_scan sc;
+  struct kerr e;
+  *removed = 0;
+  if (inbox_scan(root, &sc, &e)) {
+    log_warn("%s", e.msg);
+    return 0;
+  }
+  int n_packs = 0;
+  for (size_t i = 0; i < sc.n; i++)
+    if (sc.items[i].kind == INBOX_PACK && sc.items[i].copy == INBOX_COPY_NEWEST)
+      n_packs++;
+  if (n_packs == 0 && !is_inbox)
+    say(f, -1, 0, 0, M_NOTHING);
+  else if (n_packs)
+    say(f, -1, 0, 0, is_inbox ? M_INBOX : M_FOUND, n_packs, n_packs == 1 ? "" : "s");
+  int installed = 0;
+  for (size_t i = 0; i < sc.n && !atomic_load(&f->cancel); i++) {
+    const struct inbox_candidate *c = &sc.items[i];
+    if (c->kind != INBOX_PACK) {
+      log_info("%s: keyring updates are installed with 'kiosk-pack keyring install'", c->rel);
+      continue;
+    }
+    const char *name = strrchr(c->path, '/') ? strrchr(c->path, '/') + 1 : c->path;
+    if (c->copy != INBOX_COPY_NEWEST) {
+      say(f, -1, 0, 0, M_OLDER_COPY, name);
+      continue;
+    }
+    struct pack_result r;
+    memset(&r, 0, sizeof r);
+    struct progress_ctx pc = {f, name, &r, -100};
+    struct pack_progress prog = {on_progress, &pc, &f->cancel};
+    int rc = pack_install(c->path, f->p.store, f->p.trust, &prog, &r, &e);
+    const char *title = r.has_manifest && r.title[0] ? r.title : name;
+    struct stat st;
+    if (rc && !is_inbox && stat(root, &st) != 0) {
+      /* The stick went away under us. */
+      *removed = 1;
+      say(f, -1, 1, installed > 0, M_REMOVED);
+      pack_result_free(&r);
+      break;
+    }
+    if (rc == 0 && r.status == PACK_STATUS_INSTALLED) {
+      installed++;
+      snprintf(f->last_id, sizeof f->last_id, "%s", r.id);
+      if (r.not_yet_valid) {
+        char when[32];
+        time_t t = (time_t)r.valid_from;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d", &tm);
+        say(f, 100, 0, 1, M_NOT_YET, title, (unsigned long long)r.version, when);
+      } else {
+        say(f, 100, 0, 1, M_INSTALLED, title, (unsigned long long)r.version);
+      }
+    } else if (rc == 0) {
+      say(f, -1, 0, 0, M_UP_TO_DATE, title);
+    } else if (r.status == PACK_STATUS_OLDER) {
+      say(f, -1, 0, 0, M_OLDER, title);
+    } else {
+      say(f, -1, 0, 0, M_REFUSED, r.msg[0] ? r.msg : e.msg);
+    }
+    pack_result_free(&r);
+  }
+  inbox_scan_free(&sc);
+  return installed;
+}
+
+static void copy_logs(struct field *f, const char *root, int installed)
+{
+  struct fieldlog_pack *packs = NULL;
+  size_t n = 0;
+  struct kerr e;
+  if (f->p.store)
+    fieldlog_packs_from_store(f->p.store, f->p.lang, &packs, &n, &e);
+  struct fieldlog_info info;
+  memset(&info, 0, sizeof info);
+  info.site_name = f->p.cfg->site_name;
+  info.software_version = KIOSK_VERSION;
+  info.packs = packs;
+  info.n_packs = n;
+  info.uptime_ms = clock_mono_ms() - f->p.start_ms;
+  info.log_path = f->p.log_path;
+  info.playlog_dir = f->p.playlog_dir;
+  info.time_floor = f->p.store ? store_time_floor(f->p.store) : 0;
+  info.clock_now = clock_wall();
+  struct fieldlog_result res;
+  int rc = fieldlog_write(root, f->p.cfg->site_id, &info, &res, &e);
+  free(packs);
+  if (rc == 0)
+    say(f, -1, 1, installed > 0, M_LOGS_OK);
+  else if (rc == KERR_NOSPACE)
+    say(f, -1, 1, installed > 0, M_LOGS_FULL);
+  else if (strstr(e.msg, "read-only"))
+    say(f, -1, 1, installed > 0, M_LOGS_RO);
+  else
+    say(f, -1, 1, installed > 0, M_LOGS_FAILED, e.msg);
+}
+
+static void *run(void *arg)
+{
+  struct field *f = arg;
+  for (;;) {
+    struct pollfd pfd[2] = {{f->stop_fd, POLLIN, 0}, {inbox_watch_fd(f->watch), POLLIN, 0}};
+    int timeout = inbox_watch_rescan_ms(f->watch);
+    int rc = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, timeout);
+    if (rc < 0 && errno != EINTR)
+      break;
+    if (pfd[0].revents)
+      break;
+    struct inbox_event *ev = NULL;
+    size_t n = 0;
+    struct kerr e;
+    if (inbox_watch_events(f->watch, &ev, &n, &e)) {
+      log_error("%s", e.msg);
+      continue;
+    }
+    for (size_t i = 0; i < n && !atomic_load(&f->cancel); i++) {
+      if (ev[i].kind == INBOX_STICK_ADDED) {
+        log_info("USB stick at %s", ev[i].path);
+        int removed = 0;
+        int installed = install_from(f, ev[i].path, 0, &removed);
+        if (!removed)
+          copy_logs(f, ev[i].path, installed);
+      } else if (ev[i].kind == INBOX_CHANGED) {
+        int removed = 0;
+        int installed = install_from(f, ev[i].path, 1, &removed);
+        if (installed) {
+          struct field_msg m;
+          memset(&m, 0, sizeof m);
+          m.progress = -1;
+          m.done = 1;
+          m.installed = 1;
+          snprintf(m.lines[0], sizeof m.lines[0], "%s", "");
+          snprintf(m.lines[1], sizeof m.lines[1], "%s", "");
+          post(f, &m);
+        }
+      } else {
+        log_info("USB stick removed from %s", ev[i].path);
+      }
+    }
+    free(ev);
+  }
+  return NULL;
+}
+
+int field_start(const struct field_params *p, struct field **out, struct kerr *e)
+{
+  *out = NULL;
+  struct field *f = calloc(1, sizeof *f);
+  if (!f)
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  f->p = *p;
+  f->stop_fd = f->wake_fd = -1;
+  f->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  f->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  pthread_mutex_init(&f->lock, NULL);
+  f->sdl_event = SDL_RegisterEvents(1);
+  if (f->stop_fd < 0 || f->wake_fd < 0) {
+    field_stop(f);
+    return kerr_errno(e, KERR_IO, errno, "cannot create the install thread's wake-up fd");
+  }
+  if (inbox_watch_open(p->usb_roots, p->n_usb_roots, p->inbox, &f->watch, e)) {
+    field_stop(f);
+    return e->code;
+  }
+  for (size_t i = 0; i < p->n_usb_folders; i++) {
+    struct kerr fe;
+    if (inbox_watch_add_folder(f->watch, p->usb_folders[i], &fe))
+      log_warn("%s — not watched for sticks", fe.msg);
+  }
+  if (pthread_create(&f->thread, NULL, run, f)) {
+    field_stop(f);
+    return kerr_set(e, KERR_IO, "cannot start the install thread");
+  }
+  f->running = 1;
+  *out = f;
+  return 0;
+}
+
+int field_wake_fd(const struct field *f) { return f ? f->wake_fd : -1; }
+
+uint32_t field_event_type(const struct field *f) { return f ? f->sdl_event : (Uint32)-1; }
+
+int field_next_msg(struct field *f, struct field_msg *m)
+{
+  if (!f)
+    return 0;
+  uint64_t v;
+  (void)!read(f->wake_fd, &v, sizeof v);
+  pthread_mutex_lock(&f->lock);
+  int got = f->n > 0;
+  if (got) {
+    *m = f->queue[f->head];
+    f->head = (f->head + 1) % FIELD_QUEUE;
+    f->n--;
+  }
+  pthread_mutex_unlock(&f->lock);
+  return got;
+}
+
+void field_stop(struct field *f)
+{
+  if (!f)
+    return;
+  if (f->running) {
+    atomic_store(&f->cancel, 1);
+    uint64_t one = 1;
+    (void)!write(f->stop_fd, &one, sizeof one);
+    pthread_join(f->thread, NULL);
+  }
+  inbox_watch_close(f->watch);
+  if (f->stop_fd >= 0)
+    close(f->stop_fd);
+  if (f->wake_fd >= 0)
+    close(f->wake_fd);
+  pthread_mutex_destroy(&f->lock);
+  free(f);
+}

@@ -1,0 +1,80 @@
+/* overlay.c — the staff card: white on the band's dark blue, at body size
+ * for the screen (readable from where a technician stands), lines wrapped
+ * at word boundaries and never cut. */
+#include "render/overlay.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/layout.h"
+#include "render/paint.h"
+#include "render/text.h"
+
+void overlay_paint(struct fonts *f, SDL_Surface *page, const char *const *lines, size_t n,
+                   size_t strong, int progress)
+{
+  int w = page->w, h = page->h;
+  int s = w < h ? w : h;
+  int margin = s * 45 / 1000;
+  int px = layout_min_body_px(w, h) * 11 / 10;
+  int pad = px;
+  int inner = w - 2 * margin - 2 * pad;
+  enum { CAP = 256 };
+  struct box boxes[CAP];
+  size_t nb = 0;
+  int y = 0;
+  const char *prev = NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (!lines[i] || !*lines[i] || (prev && !strcmp(prev, lines[i])))
+      continue;
+    prev = lines[i];
+    struct text_style st = {px, i == strong ? PAGE_SPAN_BOLD : 0, TEXT_ALIGN_START, 1.2f, 0};
+    struct text_block tb;
+    if (text_layout_plain(f, lines[i], &st, inner, &tb, NULL))
+      continue;
+    if (y)
+      y += px / 3;
+    for (size_t r = 0; r < tb.n_runs && nb < CAP; r++) {
+      const struct text_run *run = &tb.runs[r];
+      struct box *b = &boxes[nb++];
+      memset(b, 0, sizeof *b);
+      b->kind = BOX_TEXT;
+      b->r = (SDL_Rect){run->x, y + run->y, run->w, run->h};
+      b->baseline = y + run->baseline;
+      b->color = i >= strong ? (SDL_Color){0xFF, 0xFF, 0xFF, 0xFF} : (SDL_Color){0xA9, 0xBB, 0xCE, 0xFF};
+      b->fam = run->fam;
+      b->style = run->style;
+      b->px = px;
+      b->rtl = run->rtl;
+      b->text = strdup(run->text);
+      b->block = -1;
+    }
+    y += tb.height;
+    text_block_free(&tb);
+  }
+  int bar_h = progress >= 0 ? px / 2 : 0;
+  int card_h = pad + y + (bar_h ? px / 2 + bar_h : 0) + pad;
+  int band = layout_band_height(w, h);
+  int top = h - band - margin - card_h;
+  if (top < margin)
+    top = margin;
+  SDL_Rect card = {margin, top, w - 2 * margin, card_h};
+  SDL_FillRect(page, &card, SDL_MapRGB(page->format, 0x0B, 0x2A, 0x4A));
+  SDL_Rect edge = {margin, top, s / 100 > 4 ? s / 100 : 4, card_h};
+  SDL_FillRect(page, &edge, SDL_MapRGB(page->format, 0xF2, 0xB1, 0x34));
+  for (size_t i = 0; i < nb; i++) {
+    boxes[i].r.x += margin + pad;
+    boxes[i].r.y += top + pad;
+    boxes[i].baseline += top + pad;
+  }
+  paint_boxes(f, page, boxes, nb, NULL);
+  for (size_t i = 0; i < nb; i++)
+    free(boxes[i].text);
+  if (bar_h) {
+    SDL_Rect track = {margin + pad, top + pad + y + px / 2, inner, bar_h};
+    SDL_FillRect(page, &track, SDL_MapRGB(page->format, 0x2C, 0x4C, 0x6E));
+    SDL_Rect fill = track;
+    fill.w = inner * (progress > 100 ? 100 : progress) / 100;
+    SDL_FillRect(page, &fill, SDL_MapRGB(page->format, 0xF2, 0xB1, 0x34));
+  }
+}
