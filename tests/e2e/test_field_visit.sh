@@ -1,0 +1,151 @@
+#!/bin/bash
+# A field technician's visit, end to end, with the running kiosk: a stick
+# appears, the kiosk installs what is on it, writes its logs to the stick
+# and says so. Each case checks what the screen said (the kiosk logs every
+# card as "screen says: ..."), what the store holds (kiosk-pack status
+# --json) and what was written to the stick (only kiosk-logs/<site>/).
+#
+# Sticks are real tmpfs mounts in a private mount namespace when this runs
+# as root with unshare (read-only and full sticks need that); otherwise
+# folders under --usb-root stand in, and the test says which ran.
+set -euo pipefail
+build="$1"
+src="$2"
+kiosk="$build/kiosk/app/kiosk"
+pack="$build/tools/kiosk-pack"
+work="$(mktemp -d)"
+trap 'pkill -f "kiosk --config $work" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$pack" keygen "$work/key" --unencrypted > /dev/null
+
+# Makes a small pack source: id, version, and optional "expires".
+make_src() { # dir id version
+  mkdir -p "$1/pages"
+  printf '{"id":"%s","version":%s,"title":"Test %s","created":"2026-11-01T00:00:00Z","languages":["en"],"pages":["p"]}\n' \
+    "$2" "$3" "$2" > "$1/pack.json"
+  printf '# %s\n\nVersion %s of a test pack.\n' "$2" "$3" > "$1/pages/p.en.md"
+}
+mkdir -p "$work/packs"
+for v in 1 2; do
+  make_src "$work/src/news-$v" news $v
+  "$pack" build "$work/src/news-$v" --key "$work/key.key" --out "$work/packs" > /dev/null
+done
+for i in $(seq -w 1 20); do
+  make_src "$work/src/many-$i" "many-$i" 1
+  "$pack" build "$work/src/many-$i" --key "$work/key.key" --out "$work/packs" > /dev/null
+done
+
+mode=folder
+if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null && unshare -m true 2> /dev/null; then
+  mode=tmpfs
+fi
+echo "sticks: $mode"
+
+# Runs one visit. $1 name, $2 a function that fills the stick folder given
+# as its argument, $3 mount options ("" for rw; "ro" or "size=NNk").
+visit() {
+  local name="$1" fill="$2" opts="${3:-}"
+  local d="$work/$name"
+  mkdir -p "$d/roots" "$d/logs" "$d/staging"
+  # Real mounts are noticed through the mount table (usb_roots); folder
+  # stand-ins through --usb-root.
+  local roots_opt="--usb-root $d/roots"
+  printf '[site]\nid = post-7\nlanguages = en\n[paths]\nlog_dir = %s\n' "$d/logs" > "$d/k.conf"
+  if [ $mode = tmpfs ]; then
+    roots_opt=""
+    printf 'usb_roots = %s\n' "$d/roots" >> "$d/k.conf"
+  fi
+  "$fill" "$d/staging"
+  (cd "$d/staging" && find . | sort > "$d/before.txt")
+  local script="
+    set -e
+    if [ $mode = tmpfs ]; then
+      mount --make-rprivate / 2>/dev/null || true
+      mkdir -p '$d/mnt'
+    fi
+    '$kiosk' --config '$d/k.conf' --headless --size 800x480 --store '$d/store' --trusted '$work/key.pub' \
+      $roots_opt --speed 0.05 --ready-file '$d/ready' > '$d/out.txt' 2>&1 &
+    k=\$!
+    for _ in \$(seq 1 200); do [ -s '$d/ready' ] && break; sleep 0.05; done
+    if [ $mode = tmpfs ]; then
+      # Filled outside the watched root, then moved in whole: one mount event.
+      mkdir -p '$d/new' '$d/roots/stick'
+      mount -t tmpfs -o size=64m tmpfs '$d/new'
+      cp -a '$d/staging/.' '$d/new/'
+      if [ -n '$opts' ]; then mount -o remount,$opts '$d/new'; fi
+      mount --move '$d/new' '$d/roots/stick'
+    else
+      cp -a '$d/staging' '$d/roots/.new' && mv '$d/roots/.new' '$d/roots/stick'
+    fi
+    for _ in \$(seq 1 400); do grep -q 'remove the stick' '$d/out.txt' && break; sleep 0.05; done
+    kill \$k; wait \$k || true
+    (cd '$d/roots/stick' && find . | sort) > '$d/after.txt'
+    cp -a '$d/roots/stick/.' '$d/stick-copy/' 2>/dev/null || true
+  "
+  mkdir -p "$d/stick-copy"
+  if [ $mode = tmpfs ]; then unshare -m bash -c "$script"; else bash -c "$script"; fi
+  grep -q 'remove the stick' "$d/out.txt" || { echo "FAIL: $name: the kiosk never said the stick can be removed"; cat "$d/out.txt"; exit 1; }
+}
+
+said() { grep -q -- "screen says: $2" "$work/$1/out.txt" || { echo "FAIL: $1: the screen did not say \"$2\""; grep "screen says" "$work/$1/out.txt"; exit 1; }; }
+current() { "$pack" status --store "$work/$1/store" --json | tr -d ' \t\n' | grep -o "\"id\":\"$2\",\"current\":[0-9]*" | sed 's/.*://'; }
+only_logs_added() { # the stick gained kiosk-logs/post-7/{playlog.csv,status.txt,kiosk.log} and nothing else
+  local d="$work/$1"
+  diff <(grep -v '^./kiosk-logs' "$d/after.txt") "$d/before.txt" > /dev/null || { echo "FAIL: $1: the stick changed outside kiosk-logs"; diff "$d/before.txt" "$d/after.txt"; exit 1; }
+  for f in playlog.csv status.txt kiosk.log; do
+    grep -qx "./kiosk-logs/post-7/$f" "$d/after.txt" || { echo "FAIL: $1: no kiosk-logs/post-7/$f on the stick"; exit 1; }
+  done
+  grep -q "post-7" "$d/stick-copy/kiosk-logs/post-7/status.txt" || { echo "FAIL: $1: status.txt does not name the site"; exit 1; }
+}
+
+one_pack() { mkdir -p "$1/kiosk"; cp "$work/packs/news-2.kpack" "$1/kiosk/"; echo "notes" > "$1/readme.txt"; }
+visit one one_pack
+said one "USB stick: found 1 pack"
+said one "Installed Test news, version 2"
+said one "Logs copied to the stick. You can remove the stick"
+[ "$(current one news)" = 2 ] || { echo "FAIL: one: news is not at version 2"; exit 1; }
+only_logs_added one
+echo "ok: a stick with one pack"
+
+twenty() { cp "$work"/packs/many-*.kpack "$1/"; cp "$work/packs/news-1.kpack" "$work/packs/news-2.kpack" "$1/"; }
+visit twenty twenty
+said twenty "USB stick: found 21 packs"
+said twenty "news-1.kpack: an older copy — skipped"
+n=$(grep -c "screen says: Installed Test" "$work/twenty/out.txt")
+[ "$n" = 21 ] || { echo "FAIL: twenty: $n packs installed, expected 21"; exit 1; }
+[ "$(current twenty many-20)" = 1 ] && [ "$(current twenty news)" = 2 ] || { echo "FAIL: twenty: store"; exit 1; }
+only_logs_added twenty
+echo "ok: a stick with 22 packs (20 ids, one older copy)"
+
+junk() { echo x > "$1/photo.jpg"; mkdir -p "$1/kiosk"; echo y > "$1/kiosk/notes.txt"; echo z > "$1/fake.kpack.txt"; }
+visit junk junk
+said junk "USB stick: no kiosk packs on it"
+said junk "Logs copied to the stick"
+only_logs_added junk
+echo "ok: a stick with only other files"
+
+older() { cp "$work/packs/news-1.kpack" "$1/"; }
+mkdir -p "$work/older"
+"$pack" install "$work/packs/news-2.kpack" --store "$work/older/store" --trusted "$work/key.pub" > /dev/null
+visit older older
+said older "Test news: older than the installed version — nothing changed"
+[ "$(current older news)" = 2 ] || { echo "FAIL: older: the store changed"; exit 1; }
+echo "ok: a stick with an older pack"
+
+if [ $mode = tmpfs ]; then
+  visit readonly one_pack ro
+  said readonly "Installed Test news, version 2"
+  said readonly "The stick is read-only — logs were not copied. You can remove the stick"
+  [ ! -e "$work/readonly/stick-copy/kiosk-logs" ] || { echo "FAIL: readonly: logs appeared"; exit 1; }
+  echo "ok: a read-only stick (tmpfs mounted ro)"
+
+  full() { one_pack "$1"; head -c $((62 * 4096)) /dev/zero > "$1/filler.bin"; }  # 62 of 64 pages
+  visit full full "size=256k"
+  said full "Installed Test news, version 2"
+  said full "The stick is full — logs were not copied"
+  grep -v '^./kiosk-logs' "$work/full/after.txt" | diff - "$work/full/before.txt" > /dev/null || { echo "FAIL: full: the stick changed"; exit 1; }
+  echo "ok: a full stick (tmpfs of 256 KiB)"
+else
+  echo "note: read-only and full sticks need root and unshare: not run here"
+fi
+echo "ok: field visit"
