@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/keyring.h"
 #include "core/log.h"
 #include "core/manifest.h"
 #include "core/pack.h"
@@ -25,6 +26,7 @@
 /* Kept to rebuild on reload. */
 struct content_priv {
   struct content pub;
+  char *store_dir, *trusted;
   char *pack_dirs[CONTENT_MAX_DIRS];
   size_t n_pack_dirs;
 };
@@ -208,18 +210,21 @@ int content_open(const struct config *cfg, const char *store_dir, const char *tr
     return kerr_set(e, KERR_NOMEM, "out of memory");
   struct content *c = &p->pub;
   c->cfg = *cfg;
+  p->store_dir = store_dir ? strdup(store_dir) : NULL;
+  p->trusted = trusted ? strdup(trusted) : NULL;
   for (size_t i = 0; i < n_pack_dirs && i < CONTENT_MAX_DIRS; i++)
     p->pack_dirs[p->n_pack_dirs++] = strdup(pack_dirs[i]);
   if (store_dir) {
-    c->trust = sig_trust_new();
+    /* The trusted keys, as keyring updates in the store changed them. */
     struct kerr te;
-    if (!c->trust) {
-      content_free(c);
-      return kerr_set(e, KERR_NOMEM, "out of memory");
+    if (keyring_load_trust(store_dir, trusted, &c->trust, &te) < 0) {
+      log_warn("%s — installed packs cannot be checked, so none is shown", te.msg);
+      c->trust = sig_trust_new();
+      if (!c->trust) {
+        content_free(c);
+        return kerr_set(e, KERR_NOMEM, "out of memory");
+      }
     }
-    if (!trusted || sig_trust_load(c->trust, trusted, &te) < 0)
-      log_warn("%s — installed packs cannot be checked, so none is shown",
-               trusted ? te.msg : "no trusted keys configured");
     if (store_open(store_dir, &c->store, &te)) {
       log_error("%s — showing no installed pack", te.msg);
       c->store = NULL;
@@ -242,7 +247,21 @@ int content_open(const struct config *cfg, const char *store_dir, const char *tr
 
 int content_reload(struct content *c, int64_t clock_now, struct kerr *e)
 {
-  return build((struct content_priv *)c, clock_now, e);
+  struct content_priv *p = (struct content_priv *)c;
+  if (c->store) {
+    /* A keyring update may have changed which keys count. */
+    struct sig_trust *t = NULL;
+    struct kerr te;
+    if (keyring_load_trust(p->store_dir, p->trusted, &t, &te) == 0) {
+      store_set_verifier(c->store, pack_check_meta, t);
+      sig_trust_free(c->trust);
+      c->trust = t;
+      store_check_all(c->store);
+    } else {
+      log_warn("%s — keeping the keys the kiosk started with", te.msg);
+    }
+  }
+  return build(p, clock_now, e);
 }
 
 void content_free(struct content *c)
@@ -256,5 +275,7 @@ void content_free(struct content *c)
   sig_trust_free(c->trust);
   for (size_t i = 0; i < p->n_pack_dirs; i++)
     free(p->pack_dirs[i]);
+  free(p->store_dir);
+  free(p->trusted);
   free(p);
 }

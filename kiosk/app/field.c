@@ -27,6 +27,7 @@
 #include "app/clock.h"
 #include "core/fieldlog.h"
 #include "core/inbox.h"
+#include "core/keyring.h"
 #include "core/log.h"
 #include "core/pack.h"
 #include "core/store.h"
@@ -45,6 +46,7 @@ struct field {
   size_t head, n;
   Uint32 sdl_event;
   char last_id[72]; /* the last pack installed, for the display thread */
+  struct sig_trust *trust; /* own copy: keyring updates change it */
 };
 
 /* The words on screen. Russian is given for every message; other site
@@ -53,6 +55,7 @@ struct field {
 enum msg_id {
   M_FOUND, M_NOTHING, M_INSTALLING, M_INSTALLED, M_UP_TO_DATE, M_OLDER_COPY, M_OLDER,
   M_REFUSED, M_REMOVED, M_LOGS_OK, M_LOGS_RO, M_LOGS_FULL, M_LOGS_FAILED, M_INBOX, M_NOT_YET,
+  M_KEYS, M_KEYS_SAME,
 };
 
 static const char *const words[][2] = {
@@ -77,6 +80,9 @@ static const char *const words[][2] = {
     [M_LOGS_FAILED] = {"Logs could not be copied (%s). You can remove the stick",
                        "Журналы не записаны (%s). Флешку можно вынимать"},
     [M_INBOX] = {"Inbox: found %d pack%s", "Входящие: найдено пакетов: %d%s"},
+    [M_KEYS] = {"Signing keys updated (keyring version %llu)",
+                "Ключи подписи обновлены (версия %llu)"},
+    [M_KEYS_SAME] = {"Signing keys: already up to date", "Ключи подписи: уже обновлены"},
     [M_NOT_YET] = {"Installed %s, version %llu — shown from %s",
                    "Установлено: %s, версия %llu — будет показано с %s"},
 };
@@ -171,8 +177,27 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
   int installed = 0;
   for (size_t i = 0; i < sc.n && !atomic_load(&f->cancel); i++) {
     const struct inbox_candidate *c = &sc.items[i];
-    if (c->kind != INBOX_PACK) {
-      log_info("%s: keyring updates are installed with 'kiosk-pack keyring install'", c->rel);
+    if (c->kind == INBOX_KEYRING) {
+      /* Keys first: a new key may be needed for the packs after it. */
+      struct keyring_result kr;
+      memset(&kr, 0, sizeof kr);
+      if (keyring_install(c->path, f->p.store_dir, f->p.keys_dir, &kr, &e) == 0) {
+        if (kr.status == KEYRING_STATUS_INSTALLED) {
+          say(f, -1, 0, 0, M_KEYS, (unsigned long long)kr.version);
+          struct sig_trust *t = NULL;
+          if (keyring_load_trust(f->p.store_dir, f->p.keys_dir, &t, &e) == 0) {
+            sig_trust_free(f->trust);
+            f->trust = t;
+            installed++; /* the rotation must be checked again */
+          } else {
+            log_error("%s", e.msg);
+          }
+        } else {
+          say(f, -1, 0, 0, M_KEYS_SAME);
+        }
+      } else {
+        say(f, -1, 0, 0, M_REFUSED, kr.msg[0] ? kr.msg : e.msg);
+      }
       continue;
     }
     const char *name = strrchr(c->path, '/') ? strrchr(c->path, '/') + 1 : c->path;
@@ -184,7 +209,7 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
     memset(&r, 0, sizeof r);
     struct progress_ctx pc = {f, name, &r, -100};
     struct pack_progress prog = {on_progress, &pc, &f->cancel};
-    int rc = pack_install(c->path, f->p.store, f->p.trust, &prog, &r, &e);
+    int rc = pack_install(c->path, f->p.store, f->trust, &prog, &r, &e);
     const char *title = r.has_manifest && r.title[0] ? r.title : name;
     struct stat st;
     if (rc && !is_inbox && stat(root, &st) != 0) {
@@ -314,6 +339,10 @@ int field_start(const struct field_params *p, struct field **out, struct kerr *e
     field_stop(f);
     return kerr_errno(e, KERR_IO, errno, "cannot create the install thread's wake-up fd");
   }
+  if (keyring_load_trust(p->store_dir, p->keys_dir, &f->trust, e) < 0) {
+    field_stop(f);
+    return e->code;
+  }
   if (inbox_watch_open(p->usb_roots, p->n_usb_roots, p->inbox, &f->watch, e)) {
     field_stop(f);
     return e->code;
@@ -369,5 +398,6 @@ void field_stop(struct field *f)
   if (f->wake_fd >= 0)
     close(f->wake_fd);
   pthread_mutex_destroy(&f->lock);
+  sig_trust_free(f->trust);
   free(f);
 }

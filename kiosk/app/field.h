@@ -31,7 +31,8 @@ struct field_msg {
 struct field_params {
   const struct config *cfg;
   struct store *store;             /* shared; the store locks itself */
-  const struct sig_trust *trust;
+  const char *store_dir;           /* for keyring updates */
+  const char *keys_dir;            /* the trusted-keys folder or file */
   const char *const *usb_roots;    /* mount roots */
   size_t n_usb_roots;
   const char *const *usb_folders;  /* --usb-root: each subfolder is a stick */

@@ -393,7 +393,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < cfg.n_usb_roots; i++)
       roots[n_roots++] = cfg.usb_roots[i];
   if (content->store && content->trust && sig_trust_count(content->trust) > 0) {
-    struct field_params fp = {&cfg, content->store, content->trust, roots, n_roots,
+    struct field_params fp = {&cfg, content->store, store_dir, trusted, roots, n_roots,
                               o.usb_roots, (size_t)o.n_usb_roots,
                               o.inbox ? o.inbox : (o.store ? NULL : cfg.inbox),
                               cfg.log_dir, o.log_file,

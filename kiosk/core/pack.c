@@ -811,14 +811,13 @@ static int members_stream(struct reader *r, const struct member_list *list,
     const struct manifest_file *f = path ? list->find(list->ctx, path) : NULL;
     if (!f) {
       struct kerr pe;
-      if (!path || manifest_path_ok(path, &pe) != 0)
-        rc = kerr_set(e, KERR_PATH, "%s: holds a file with an unsafe name, "
-                      "\"%s\" — refused; get a fresh copy", r->file, shown);
-      else if (!strcmp(path, PACK_MANIFEST_NAME) ||
-               !strcmp(path, PACK_SIG_NAME))
+      if (path && (!strcmp(path, PACK_MANIFEST_NAME) || !strcmp(path, PACK_SIG_NAME)))
         rc = kerr_set(e, KERR_MEMBER, "%s: holds %s twice — the pack was "
                       "changed after signing; get a fresh copy", r->file,
                       shown);
+      else if (!path || manifest_path_ok(path, &pe) != 0)
+        rc = kerr_set(e, KERR_PATH, "%s: holds a file with an unsafe name, "
+                      "\"%s\" — refused; get a fresh copy", r->file, shown);
       else
         rc = kerr_set(e, KERR_MEMBER, "%s: holds %s, which its signed list "
                       "does not name — the pack was changed after signing; "

@@ -39,7 +39,7 @@ for size in 1920x1080 1080x1920; do
   if [ "$n" -lt "$expected" ]; then
     echo "FAIL: $n screenshots at $size, expected at least $expected"; exit 1
   fi
-  first=$(ls "$out"/page-*.png | head -1)
+  first=$(ls "$out"/page-*.png | sed -n 1p)
   case "$first" in
     *page-001-*) ;;
     *) echo "FAIL: first screenshot is $first"; exit 1 ;;

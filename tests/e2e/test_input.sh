@@ -28,7 +28,7 @@ printf '[display]\ntransition = none\nidle_return = 600\n' > "$work/k.conf"
 kpid=$!
 for _ in $(seq 1 200); do [ -s "$work/ready" ] && break; sleep 0.05; done
 [ -s "$work/ready" ] || { echo "FAIL: no first page"; cat "$work/err"; exit 1; }
-wid=$(xdotool search --sync --name "Information kiosk" | head -1)
+wid=$(xdotool search --sync --name "Information kiosk" | sed -n 1p)
 # The pointer enters the window first, so its first click is not taken as
 # the one that gives the window focus.
 xdotool mousemove --window "$wid" 640 600

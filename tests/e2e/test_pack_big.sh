@@ -59,7 +59,7 @@ cat >src/pack.json <<'JSON'
   "pages": ["p"]
 }
 JSON
-printf '# Big\n\n![video still](../media/big.bin)\n' >src/pages/p.en.md
+printf '# Big\n\nOne big file.\n' >src/pages/p.en.md
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >src/media/big.bin
 
 run "build a ${SIZE_MB} MiB pack (uncompressed)" "$KP" build src --key k.key --compress none --out big.kpack

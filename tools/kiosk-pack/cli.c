@@ -1,6 +1,7 @@
 /* cli.c — helpers shared by the kiosk-pack commands (see cli.h). Nothing
  * here exits; commands return their status to main(). */
 #include "kiosk-pack/cli.h"
+#include "core/keyring.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,18 +35,15 @@ int cli_exit_status(enum pack_status status)
   }
 }
 
-int cli_load_trust(const char *cmd, const char *path, struct sig_trust **out)
+int cli_load_trust(const char *cmd, const char *store_dir, const char *path,
+                   struct sig_trust **out)
 {
-  *out = sig_trust_new();
-  if (!*out) {
-    fprintf(stderr, "kiosk-pack %s: out of memory\n", cmd);
-    return CLI_ERROR;
-  }
+  /* The keys in path, plus those keyring updates installed in the store
+   * added, minus every key they revoked. */
   struct kerr e;
   kerr_clear(&e);
-  if (sig_trust_load(*out, path, &e) < 0) {
+  if (keyring_load_trust(store_dir, path, out, &e) < 0) {
     fprintf(stderr, "kiosk-pack %s: %s\n", cmd, e.msg);
-    sig_trust_free(*out);
     *out = NULL;
     return CLI_ERROR;
   }

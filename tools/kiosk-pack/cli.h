@@ -26,7 +26,8 @@ int cli_exit_status(enum pack_status status);
 /* Loads the trusted keys at path (a .pub file or a folder of them) into a
  * new set *out (free with sig_trust_free()). On failure prints
  * "kiosk-pack CMD: ..." to stderr and returns CLI_ERROR; else CLI_OK. */
-int cli_load_trust(const char *cmd, const char *path, struct sig_trust **out);
+int cli_load_trust(const char *cmd, const char *store_dir, const char *path,
+                   struct sig_trust **out);
 
 /* Progress on the terminal: a line on stderr rewritten in place, only when
  * stderr is a terminal. Use cli_progress_fn as a pack_progress.fn with a

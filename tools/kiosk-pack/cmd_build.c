@@ -12,6 +12,7 @@
  * The finished pack is verified with the key's public half before the
  * command reports success. */
 #include "kiosk-pack/cmd_build.h"
+#include "kiosk-pack/lint.h"
 #include "kiosk-pack/cli.h"
 #include "kiosk-pack/keys.h"
 
@@ -740,6 +741,9 @@ int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
   if ((rc = check_pages(b, sm, e)))
     goto out;
   check_media_used(b, sm);
+  /* What lint calls an error never ships. */
+  if (!o->no_lint && (rc = lint_gate(o->src, o->quiet, e)))
+    goto out;
 
   /* The passphrase is asked before the long part, not after. */
   if ((rc = keys_secret_load(o->key, o->passphrase, &sk, e)))

@@ -121,7 +121,7 @@ int cmd_inspect(int argc, char **argv)
   }
   struct sig_trust *trust = NULL;
   if (trusted) {
-    int status = cli_load_trust("inspect", trusted, &trust);
+    int status = cli_load_trust("inspect", NULL, trusted, &trust);
     if (status != CLI_OK)
       return status;
   }

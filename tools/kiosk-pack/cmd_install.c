@@ -58,7 +58,7 @@ int cmd_install(int argc, char **argv)
   /* The store's own info lines would repeat our verdict. */
   log_set_level(LOG_WARN);
   struct sig_trust *trust;
-  int status = cli_load_trust("install", trusted, &trust);
+  int status = cli_load_trust("install", dir, trusted, &trust);
   if (status != CLI_OK)
     return status;
   struct store *st = NULL;

@@ -192,7 +192,7 @@ int cmd_status(int argc, char **argv)
   log_set_quiet(1);
   struct sig_trust *trust = NULL;
   if (trusted) {
-    int status = cli_load_trust("status", trusted, &trust);
+    int status = cli_load_trust("status", dir, trusted, &trust);
     if (status != CLI_OK)
       return status;
   }

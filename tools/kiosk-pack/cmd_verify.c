@@ -48,7 +48,7 @@ int cmd_verify(int argc, char **argv)
     return CLI_ERROR;
   }
   struct sig_trust *trust;
-  int status = cli_load_trust("verify", trusted, &trust);
+  int status = cli_load_trust("verify", NULL, trusted, &trust);
   if (status != CLI_OK)
     return status;
   struct pack_result *res = calloc(1, sizeof *res);

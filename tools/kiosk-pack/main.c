@@ -5,6 +5,10 @@
 #include "kiosk-pack/cmd_inspect.h"
 #include "kiosk-pack/cmd_install.h"
 #include "kiosk-pack/cmd_keygen.h"
+#include "kiosk-pack/cmd_keyring.h"
+#include "kiosk-pack/cmd_lint.h"
+#include "kiosk-pack/cmd_new.h"
+#include "kiosk-pack/cmd_preview.h"
 #include "kiosk-pack/cmd_sign_file.h"
 #include "kiosk-pack/cmd_status.h"
 #include "kiosk-pack/cmd_verify.h"
@@ -40,6 +44,14 @@ int main(int argc, char **argv)
     return cmd_install(argc - 1, argv + 1);
   if (!strcmp(cmd, "status"))
     return cmd_status(argc - 1, argv + 1);
+  if (!strcmp(cmd, "keyring"))
+    return cmd_keyring(argc - 1, argv + 1);
+  if (!strcmp(cmd, "preview"))
+    return cmd_preview(argc - 1, argv + 1);
+  if (!strcmp(cmd, "lint"))
+    return cmd_lint(argc - 1, argv + 1);
+  if (!strcmp(cmd, "new"))
+    return cmd_new(argc - 1, argv + 1);
   if (!strcmp(cmd, "sign-file")) /* hidden: for tests and debugging */
     return cmd_sign_file(argc - 1, argv + 1);
   fprintf(stderr, "kiosk-pack: unknown command '%s' — run 'kiosk-pack --help' for the list of commands\n", cmd);

@@ -1,0 +1,1545 @@
+/* keyring.c — signed keyring updates: verify, install, and the effective
+ * trust set (see keyring.h). Verify only: the kiosk links this; the builder
+ * is tools/kiosk-pack/cmd_keyring.c.
+ *
+ * This module promises that the set of keys a kiosk trusts changes only
+ * through an update signed by a key it trusts at that moment, that an older
+ * update never undoes a newer one, and that a revoked key never comes back.
+ *
+ * Format, version 1. An update is one file, keyring-<version>.kkeys: a
+ * POSIX tar (ustar/pax), uncompressed or compressed with gzip or zstd — the
+ * reader enables the tar format and those filters only, as for packs — with
+ * exactly two members, in this order:
+ *
+ *   1. keyring.json (at most KEYRING_MAX_BYTES), for example
+ *        {
+ *          "format": 1,
+ *          "type": "keyring",
+ *          "version": 3,
+ *          "created": "2026-11-28T10:00:00Z",
+ *          "add": ["RWQf6LRCGA9i5...base64 of a minisign public key"],
+ *          "revoke": ["180F395E82E0112A"]
+ *        }
+ *      "version" is a whole number from 1 to 2^53 that only goes up;
+ *      "created" is RFC 3339; "add" lists minisign public keys (the base64
+ *      line of a .pub file), "revoke" lists key ids (16 hex digits). Both
+ *      lists are optional, at most KEYRING_MAX_KEYS entries each, without
+ *      repeats, and no key may be in both. Unknown or repeated fields are
+ *      refused: a field this kiosk does not understand could carry a rule
+ *      it would then silently skip.
+ *   2. keyring.json.minisig: a minisign signature of the exact bytes of
+ *      keyring.json, algorithm ED (the legacy Ed is refused), trusted
+ *      comment "kkeyring version=<version>", by a key that is trusted now
+ *      (trusted-keys folder + added - revoked) and that this same update
+ *      does not revoke.
+ *
+ * An update is a change on top of what is installed: its keys are added
+ * and its ids revoked; earlier additions stay unless revoked, and every
+ * revocation stays forever. So that a kiosk that missed an update catches
+ * up, the builder can repeat the lists of the previous update
+ * (`kiosk-pack keyring build --base PREVIOUS.kkeys`); repeating is
+ * harmless.
+ *
+ * Reading is one pass with bounded memory: the tar bytes handed to the tar
+ * reader are capped (READ_BUDGET), so neither a huge header nor a
+ * compressed stream that inflates without end can make us read much; the
+ * signature is verified BEFORE keyring.json is parsed.
+ *
+ * On disk, under <store>/keyring/:
+ *   state.json                the commit point, replaced atomically:
+ *                             {"format":1, "type":"keyring-state",
+ *                              "version": highest installed, "created",
+ *                              "update": BLAKE2b-256 hex of its keyring.json,
+ *                              "add": [effective additions],
+ *                              "revoke": [every id ever revoked]}
+ *   update-<version>.json     the last accepted update, as signed, for
+ *   update-<version>.json.minisig   audit; written before state.json
+ *   lock                      flock()ed while an install runs
+ * A damaged state.json is never guessed around: loading the trust set fails
+ * (KERR_STORE) rather than forget a revocation. */
+#include "core/keyring.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/manifest.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SNIFF_BYTES 512
+#define BUF_BYTES (64u * 1024u)
+/* Tar bytes an update may take: both members, their headers and extension
+ * records, and a chunk of read-ahead. */
+#define READ_BUDGET                                                          \
+  ((uint64_t)KEYRING_MAX_BYTES + KEYRING_SIG_MAX_BYTES + 16u * 4096u +      \
+   2u * BUF_BYTES)
+#define STATE_NAME "state.json"
+#define STATE_MAX_BYTES (KEYRING_MAX_BYTES * 2u)
+#define SHOWN_NAME_MAX 160
+#define HASH_HEX_LEN 64
+
+/* ------------------------------------------------------------- helpers */
+
+/* Copies an untrusted name for a message: control characters and bytes
+ * that are not UTF-8 become '?', long names are cut with "...". */
+static void show_name(const char *raw, char *out, size_t cap)
+{
+  if (!raw) {
+    snprintf(out, cap, "(an entry without a readable name)");
+    return;
+  }
+  const unsigned char *s = (const unsigned char *)raw;
+  size_t o = 0, i = 0, n = strlen(raw);
+  size_t limit = cap < SHOWN_NAME_MAX ? cap : SHOWN_NAME_MAX;
+  while (i < n && o + 8 < limit) {
+    unsigned char c = s[i];
+    size_t k = 1;
+    if (c >= 0x80) {
+      k = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+          : (c & 0xF8) == 0xF0 ? 4 : 0;
+      for (size_t j = 1; k && j < k; j++)
+        if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
+          k = 0;
+      if (k == 2 && c < 0xC2)
+        k = 0;
+    }
+    if (k == 0 || c < 0x20 || c == 0x7F) {
+      out[o++] = '?';
+      i++;
+      continue;
+    }
+    memcpy(out + o, s + i, k);
+    o += k;
+    i += k;
+  }
+  if (i < n && o + 4 <= cap) {
+    memcpy(out + o, "...", 3);
+    o += 3;
+  }
+  out[o] = '\0';
+}
+
+static void set_file_name(const char *path, char *out, size_t cap)
+{
+  const char *base = strrchr(path, '/');
+  base = (base && base[1]) ? base + 1 : path;
+  show_name(base, out, cap);
+}
+
+void keyring_trusted_comment(uint64_t version, char *buf, size_t cap)
+{
+  snprintf(buf, cap, "kkeyring version=%" PRIu64, version);
+}
+
+const char *keyring_status_name(enum keyring_status status)
+{
+  switch (status) {
+  case KEYRING_STATUS_NONE: return "not checked";
+  case KEYRING_STATUS_VERIFIED: return "verified";
+  case KEYRING_STATUS_INSTALLED: return "installed";
+  case KEYRING_STATUS_UP_TO_DATE: return "up to date";
+  case KEYRING_STATUS_OLDER: return "older";
+  case KEYRING_STATUS_REFUSED: return "refused";
+  case KEYRING_STATUS_FAILED: return "failed";
+  }
+  return "unknown";
+}
+
+/* A growing text buffer; on allocation failure it stays failed. */
+struct text {
+  char *s;
+  size_t len, cap;
+  int failed;
+};
+
+static void text_add(struct text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void text_add(struct text *t, const char *fmt, ...)
+{
+  if (t->failed)
+    return;
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->s ? t->s + t->len : NULL,
+                      t->s ? t->cap - t->len : 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+      t->failed = 1;
+      return;
+    }
+    if (t->s && (size_t)n < t->cap - t->len) {
+      t->len += (size_t)n;
+      return;
+    }
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    while (cap < t->len + (size_t)n + 1)
+      cap *= 2;
+    char *s = realloc(t->s, cap);
+    if (!s) {
+      t->failed = 1;
+      return;
+    }
+    t->s = s;
+    t->cap = cap;
+  }
+}
+
+/* "A1B2...", "A1B2..., C3D4..." and "and 3 more" after four. */
+static void ids_list(const uint64_t *ids, size_t n, char *buf, size_t cap)
+{
+  size_t o = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < n && i < 4; i++) {
+    char id[SIG_KEYID_BUFSZ];
+    sig_keyid_format(ids[i], id);
+    int w = snprintf(buf + o, cap - o, "%s%s", i ? ", " : "", id);
+    if (w < 0 || (size_t)w >= cap - o)
+      return;
+    o += (size_t)w;
+  }
+  if (n > 4)
+    snprintf(buf + o, cap - o, " and %zu more", n - 4);
+}
+
+/* --------------------------------------------------------------- doc */
+
+void keyring_doc_free(struct keyring_doc *d)
+{
+  if (!d)
+    return;
+  free(d->add);
+  free(d->revoke);
+  free(d);
+}
+
+enum doc_kind { DOC_UPDATE, DOC_STATE };
+
+/* What a JSON value is, for a message. */
+static void describe(const cJSON *v, char *buf, size_t cap)
+{
+  if (!v)
+    snprintf(buf, cap, "nothing");
+  else if (cJSON_IsString(v)) {
+    char q[64];
+    show_name(v->valuestring, q, sizeof q);
+    snprintf(buf, cap, "\"%s\"", q);
+  } else if (cJSON_IsNumber(v))
+    snprintf(buf, cap, "%.17g", v->valuedouble);
+  else if (cJSON_IsBool(v))
+    snprintf(buf, cap, "%s", cJSON_IsTrue(v) ? "true" : "false");
+  else if (cJSON_IsNull(v))
+    snprintf(buf, cap, "null");
+  else if (cJSON_IsArray(v))
+    snprintf(buf, cap, "a list");
+  else
+    snprintf(buf, cap, "an object");
+}
+
+static int bad_field(struct kerr *e, const char *name, const char *field,
+                     const char *expect, const cJSON *found)
+{
+  char f[100];
+  describe(found, f, sizeof f);
+  return kerr_set(e, KERR_MANIFEST, "%s: \"%s\" must be %s (found %s)", name,
+                  field, expect, f);
+}
+
+static int get_uint(const cJSON *v, uint64_t min, uint64_t max,
+                    uint64_t *out)
+{
+  if (!cJSON_IsNumber(v))
+    return -1;
+  double d = v->valuedouble;
+  if (!(d >= (double)min && d <= (double)max) || floor(d) != d)
+    return -1;
+  *out = (uint64_t)d;
+  return 0;
+}
+
+static int find_id(const uint64_t *ids, size_t n, uint64_t id)
+{
+  for (size_t i = 0; i < n; i++)
+    if (ids[i] == id)
+      return 1;
+  return 0;
+}
+
+static const struct sig_pubkey *find_key(const struct sig_pubkey *keys,
+                                         size_t n, uint64_t id)
+{
+  for (size_t i = 0; i < n; i++)
+    if (keys[i].key_id == id)
+      return &keys[i];
+  return NULL;
+}
+
+static int parse_add(const cJSON *v, const char *name,
+                     struct keyring_doc *d, struct kerr *e)
+{
+  if (!v)
+    return 0;
+  if (!cJSON_IsArray(v))
+    return bad_field(e, name, "add", "a list of minisign public keys", v);
+  int n = cJSON_GetArraySize(v);
+  if (n > KEYRING_MAX_KEYS)
+    return kerr_set(e, KERR_LIMIT, "%s: \"add\" lists %d keys; at most %d "
+                    "are allowed", name, n, KEYRING_MAX_KEYS);
+  d->add = calloc(n > 0 ? (size_t)n : 1, sizeof *d->add);
+  if (!d->add)
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", name);
+  size_t i = 0;
+  for (const cJSON *c = v->child; c; c = c->next, i++) {
+    char what[64];
+    snprintf(what, sizeof what, "\"add\" entry %zu", i + 1);
+    struct sig_pubkey pk;
+    struct kerr pe;
+    if (!cJSON_IsString(c) ||
+        sig_pubkey_parse(c->valuestring, strlen(c->valuestring), "key", &pk,
+                         &pe) != 0 || strchr(c->valuestring, '\n')) {
+      char f[100];
+      describe(c, f, sizeof f);
+      return kerr_set(e, KERR_MANIFEST, "%s: %s must be a minisign public "
+                      "key, the base64 line of a .pub file (found %s)", name,
+                      what, f);
+    }
+    char id[SIG_KEYID_BUFSZ];
+    sig_keyid_format(pk.key_id, id);
+    if (find_key(d->add, d->n_add, pk.key_id))
+      return kerr_set(e, KERR_MANIFEST, "%s: \"add\" lists key %s twice",
+                      name, id);
+    d->add[d->n_add++] = pk;
+  }
+  return 0;
+}
+
+static int parse_revoke(const cJSON *v, const char *name,
+                        struct keyring_doc *d, struct kerr *e)
+{
+  if (!v)
+    return 0;
+  if (!cJSON_IsArray(v))
+    return bad_field(e, name, "revoke", "a list of key ids (16 hex digits)",
+                     v);
+  int n = cJSON_GetArraySize(v);
+  if (n > KEYRING_MAX_KEYS)
+    return kerr_set(e, KERR_LIMIT, "%s: \"revoke\" lists %d key ids; at "
+                    "most %d are allowed", name, n, KEYRING_MAX_KEYS);
+  d->revoke = calloc(n > 0 ? (size_t)n : 1, sizeof *d->revoke);
+  if (!d->revoke)
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", name);
+  size_t i = 0;
+  for (const cJSON *c = v->child; c; c = c->next, i++) {
+    uint64_t id;
+    if (!cJSON_IsString(c) || sig_keyid_parse(c->valuestring, &id, NULL)) {
+      char f[100];
+      describe(c, f, sizeof f);
+      return kerr_set(e, KERR_MANIFEST, "%s: \"revoke\" entry %zu must be a "
+                      "key id of 16 hex digits like 180F395E82E0112A (found "
+                      "%s)", name, i + 1, f);
+    }
+    if (find_id(d->revoke, d->n_revoke, id)) {
+      char hex[SIG_KEYID_BUFSZ];
+      sig_keyid_format(id, hex);
+      return kerr_set(e, KERR_MANIFEST, "%s: \"revoke\" lists key %s twice",
+                      name, hex);
+    }
+    d->revoke[d->n_revoke++] = id;
+  }
+  return 0;
+}
+
+static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
+                      struct keyring_doc *d, struct kerr *e)
+{
+  static const char *const update_keys[] = {
+    "format", "type", "version", "created", "add", "revoke", NULL};
+  static const char *const state_keys[] = {
+    "format", "type", "version", "created", "update", "add", "revoke", NULL};
+  const char *const *known = kind == DOC_STATE ? state_keys : update_keys;
+  const char *type = kind == DOC_STATE ? "keyring-state" : "keyring";
+  if (!cJSON_IsObject(root))
+    return kerr_set(e, KERR_MANIFEST, "%s: must be a JSON object {...} at "
+                    "the top", name);
+  for (const cJSON *c = root->child; c; c = c->next) {
+    int ok = 0;
+    for (size_t i = 0; known[i] && !ok; i++)
+      ok = strcmp(c->string, known[i]) == 0;
+    char q[64];
+    show_name(c->string, q, sizeof q);
+    if (!ok)
+      return kerr_set(e, KERR_MANIFEST, "%s: has the field \"%s\", which "
+                      "this kiosk does not know — it may need newer kiosk "
+                      "software", name, q);
+    for (const cJSON *o = root->child; o != c; o = o->next)
+      if (strcmp(o->string, c->string) == 0)
+        return kerr_set(e, KERR_MANIFEST, "%s: has the field \"%s\" twice",
+                        name, q);
+  }
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "format");
+  uint64_t f;
+  if (get_uint(v, 0, 1000000, &f) != 0 || f != KEYRING_FORMAT) {
+    char found[100];
+    describe(v, found, sizeof found);
+    return kerr_set(e, KERR_FORMAT, "%s: \"format\" must be 1, the keyring "
+                    "format this kiosk reads (found %s)%s", name, found,
+                    cJSON_IsNumber(v) && v->valuedouble > KEYRING_FORMAT
+                        ? "; this update needs newer kiosk software" : "");
+  }
+  v = cJSON_GetObjectItemCaseSensitive(root, "type");
+  if (!cJSON_IsString(v) || strcmp(v->valuestring, type) != 0) {
+    char expect[32];
+    snprintf(expect, sizeof expect, "\"%s\"", type);
+    return bad_field(e, name, "type", expect, v);
+  }
+  v = cJSON_GetObjectItemCaseSensitive(root, "version");
+  if (get_uint(v, 1, KEYRING_MAX_VERSION, &d->version) != 0)
+    return bad_field(e, name, "version", "a whole number of 1 or more", v);
+  v = cJSON_GetObjectItemCaseSensitive(root, "created");
+  if (!cJSON_IsString(v) || manifest_parse_time(v->valuestring, &d->created))
+    return bad_field(e, name, "created", "a date and time like "
+                     "\"2026-11-28T10:00:00Z\"", v);
+  if (kind == DOC_STATE) {
+    v = cJSON_GetObjectItemCaseSensitive(root, "update");
+    if (!cJSON_IsString(v) || strlen(v->valuestring) != HASH_HEX_LEN ||
+        sodium_hex2bin(d->hash, sizeof d->hash, v->valuestring, HASH_HEX_LEN,
+                       NULL, NULL, NULL) != 0)
+      return bad_field(e, name, "update", "a BLAKE2b-256 hash in hex", v);
+  }
+  int rc = parse_add(cJSON_GetObjectItemCaseSensitive(root, "add"), name, d,
+                     e);
+  if (rc == 0)
+    rc = parse_revoke(cJSON_GetObjectItemCaseSensitive(root, "revoke"), name,
+                      d, e);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < d->n_add; i++)
+    if (find_id(d->revoke, d->n_revoke, d->add[i].key_id)) {
+      char id[SIG_KEYID_BUFSZ];
+      sig_keyid_format(d->add[i].key_id, id);
+      return kerr_set(e, KERR_MANIFEST, "%s: key %s is both added and "
+                      "revoked", name, id);
+    }
+  return 0;
+}
+
+static int doc_parse(const char *json, size_t len, enum doc_kind kind,
+                     const char *name, struct keyring_doc **out,
+                     struct kerr *e)
+{
+  *out = NULL;
+  size_t max = kind == DOC_STATE ? STATE_MAX_BYTES : KEYRING_MAX_BYTES;
+  if (len > max)
+    return kerr_set(e, KERR_TOOBIG, "%s: is %zu bytes; at most %zu are "
+                    "allowed", name, len, max);
+  if (memchr(json, '\0', len))
+    return kerr_set(e, KERR_PARSE, "%s: contains a NUL byte; it must be "
+                    "JSON text", name);
+  const char *end = NULL;
+  cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+  if (!root) {
+    const char *at = cJSON_GetErrorPtr();
+    size_t off = at && at >= json && at <= json + len ? (size_t)(at - json)
+                                                     : 0;
+    return kerr_set(e, KERR_PARSE, "%s: is not valid JSON (problem near "
+                    "byte %zu)", name, off);
+  }
+  for (const char *p = end; p && p < json + len; p++)
+    if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') {
+      cJSON_Delete(root);
+      return kerr_set(e, KERR_PARSE, "%s: has extra text after the JSON "
+                      "object", name);
+    }
+  struct keyring_doc *d = calloc(1, sizeof *d);
+  if (!d) {
+    cJSON_Delete(root);
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", name);
+  }
+  int rc = parse_root(root, kind, name, d, e);
+  cJSON_Delete(root);
+  if (rc) {
+    keyring_doc_free(d);
+    return rc;
+  }
+  if (kind == DOC_UPDATE)
+    crypto_generichash(d->hash, sizeof d->hash, (const unsigned char *)json,
+                       len, NULL, 0);
+  *out = d;
+  return 0;
+}
+
+int keyring_doc_parse(const char *json, size_t len, const char *name,
+                      struct keyring_doc **out, struct kerr *e)
+{
+  if (sodium_init() < 0)
+    return kerr_set(e, KERR_IO, "the crypto library (libsodium) could not "
+                    "start");
+  return doc_parse(json, len, DOC_UPDATE, name ? name : KEYRING_DOC_NAME,
+                   out, e);
+}
+
+static int doc_format(const struct keyring_doc *d, enum doc_kind kind,
+                      char **out, struct kerr *e)
+{
+  *out = NULL;
+  if (d->n_add > KEYRING_MAX_KEYS || d->n_revoke > KEYRING_MAX_KEYS)
+    return kerr_set(e, KERR_LIMIT, "a keyring may list at most %d keys to "
+                    "add and %d to revoke", KEYRING_MAX_KEYS,
+                    KEYRING_MAX_KEYS);
+  struct text t = {0};
+  char when[32];
+  time_t tt = (time_t)d->created;
+  struct tm tm;
+  if (!gmtime_r(&tt, &tm) ||
+      strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    return kerr_set(e, KERR_INVAL, "the creation time %" PRId64 " cannot be "
+                    "written as a date", d->created);
+  text_add(&t, "{\n  \"format\": %d,\n  \"type\": \"%s\",\n  \"version\": %"
+           PRIu64 ",\n  \"created\": \"%s\",\n", KEYRING_FORMAT,
+           kind == DOC_STATE ? "keyring-state" : "keyring", d->version, when);
+  if (kind == DOC_STATE) {
+    char hex[HASH_HEX_LEN + 1];
+    sodium_bin2hex(hex, sizeof hex, d->hash, sizeof d->hash);
+    text_add(&t, "  \"update\": \"%s\",\n", hex);
+  }
+  text_add(&t, "  \"add\": [");
+  for (size_t i = 0; i < d->n_add; i++) {
+    char pub[SIG_PUBKEY_TEXT_BUFSZ];
+    if (sig_pubkey_format(&d->add[i], pub, sizeof pub) < 0) {
+      free(t.s);
+      return kerr_set(e, KERR_INVAL, "a key to add cannot be written");
+    }
+    char *b64 = strchr(pub, '\n') + 1;
+    b64[strcspn(b64, "\n")] = '\0';
+    text_add(&t, "%s\n    \"%s\"", i ? "," : "", b64);
+  }
+  text_add(&t, "%s],\n  \"revoke\": [", d->n_add ? "\n  " : "");
+  for (size_t i = 0; i < d->n_revoke; i++) {
+    char id[SIG_KEYID_BUFSZ];
+    sig_keyid_format(d->revoke[i], id);
+    text_add(&t, "%s\n    \"%s\"", i ? "," : "", id);
+  }
+  text_add(&t, "%s]\n}\n", d->n_revoke ? "\n  " : "");
+  if (t.failed) {
+    free(t.s);
+    return kerr_set(e, KERR_NOMEM, "out of memory writing the keyring");
+  }
+  *out = t.s;
+  return 0;
+}
+
+int keyring_doc_format(const struct keyring_doc *d, char **out,
+                       struct kerr *e)
+{
+  return doc_format(d, DOC_UPDATE, out, e);
+}
+
+/* --------------------------------------------------------------- reader */
+
+/* Two chained libarchive readers over one file, as in pack.c: the outer
+ * one only decompresses (gzip, zstd or nothing), the inner one only reads
+ * tar, through chain_read(), which caps the bytes it hands over. */
+struct reader {
+  char file[KEYRING_FILE_NAME_MAX];
+  int fd;
+  struct archive *outer, *tar;
+  unsigned char sniff[SNIFF_BYTES];
+  size_t sniff_len;
+  uint64_t fed;
+  int over_budget, outer_failed, outer_errno;
+  char outer_err[256];
+};
+
+static la_ssize_t chain_read(struct archive *a, void *ctx, const void **out)
+{
+  struct reader *r = ctx;
+  const void *block;
+  size_t size;
+  la_int64_t offset;
+  int rc = archive_read_data_block(r->outer, &block, &size, &offset);
+  if (rc == ARCHIVE_EOF)
+    return 0;
+  if (rc < ARCHIVE_WARN) {
+    const char *m = archive_error_string(r->outer);
+    r->outer_failed = 1;
+    r->outer_errno = archive_errno(r->outer);
+    snprintf(r->outer_err, sizeof r->outer_err, "%s", m ? m : "read error");
+    archive_set_error(a, r->outer_errno ? r->outer_errno : EIO, "%s",
+                      r->outer_err);
+    return -1;
+  }
+  if (size > READ_BUDGET - r->fed) {
+    r->over_budget = 1;
+    archive_set_error(a, EFBIG, "more data than a keyring update can hold");
+    return -1;
+  }
+  r->fed += size;
+  *out = block;
+  return (la_ssize_t)size;
+}
+
+static const char *looks_like(const unsigned char *b, size_t n)
+{
+  static const struct {
+    const char *magic;
+    size_t len;
+    const char *what;
+  } table[] = {
+    {"PK\x03\x04", 4, "a zip file"},
+    {"7z\xBC\xAF\x27\x1C", 6, "a 7-Zip file"},
+    {"Rar!\x1A\x07", 6, "a RAR file"},
+    {"\xFD" "7zXZ", 5, "an xz-compressed file"},
+    {"BZh", 3, "a bzip2-compressed file"},
+    {"070701", 6, "a cpio archive"},
+    {"070707", 6, "a cpio archive"},
+    {"untrusted comment:", 18, "a minisign signature or key file"},
+    {"{", 1, "a JSON text (a keyring.json on its own?)"},
+  };
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (n >= table[i].len && memcmp(b, table[i].magic, table[i].len) == 0)
+      return table[i].what;
+  return NULL;
+}
+
+static int not_a_keyring(struct reader *r, const char *why, struct kerr *e)
+{
+  char desc[SHOWN_NAME_MAX + 96];
+  if (why)
+    snprintf(desc, sizeof desc, "%s", why);
+  else {
+    int filter = archive_filter_code(r->outer, 0);
+    const char *what = looks_like(r->sniff, r->sniff_len);
+    if (filter == ARCHIVE_FILTER_GZIP || filter == ARCHIVE_FILTER_ZSTD)
+      snprintf(desc, sizeof desc, "it is %s-compressed, but not a tar file "
+               "inside", filter == ARCHIVE_FILTER_GZIP ? "gzip" : "zstd");
+    else if (what)
+      snprintf(desc, sizeof desc, "it looks like %s", what);
+    else
+      snprintf(desc, sizeof desc, "it is not a tar file, plain or "
+               "compressed with gzip or zstd");
+  }
+  return kerr_set(e, KERR_FORMAT, "%s: not a keyring update (%s) — a "
+                  "keyring update is the .kkeys file made by 'kiosk-pack "
+                  "keyring build'; ask the content team for it", r->file,
+                  desc);
+}
+
+static int reader_fail(struct reader *r, const char *where, struct kerr *e)
+{
+  if (r->over_budget)
+    return kerr_set(e, KERR_LIMIT, "%s: holds more data than a keyring "
+                    "update can (after %" PRIu64 " bytes) — refused; get a "
+                    "fresh copy", r->file, r->fed);
+  const char *msg = r->outer_failed ? r->outer_err
+                                    : archive_error_string(r->tar);
+  int err = r->outer_failed ? r->outer_errno : archive_errno(r->tar);
+  if (!msg)
+    msg = "unknown error";
+  char in[SHOWN_NAME_MAX + 16] = "";
+  if (where)
+    snprintf(in, sizeof in, " in %s", where);
+  if (err == EIO || err == ENXIO || err == ENODEV || err == ENOMEDIUM)
+    return kerr_set(e, KERR_IO, "%s: could not be read%s (%s) — is the "
+                    "stick still in? Copy the update again", r->file, in,
+                    msg);
+  if (err == ENOMEM)
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading the update",
+                    r->file);
+  if (strstr(msg, "runcated") || strstr(msg, "nexpected end") ||
+      strstr(msg, "premature end"))
+    return kerr_set(e, KERR_TRUNCATED, "%s: ends early%s — the copy is "
+                    "incomplete; copy the update again", r->file, in);
+  return kerr_set(e, KERR_FORMAT, "%s: is damaged%s (%s) — get a fresh "
+                  "copy", r->file, in, msg);
+}
+
+static void reader_close(struct reader *r)
+{
+  if (!r)
+    return;
+  if (r->tar)
+    archive_read_free(r->tar);
+  if (r->outer)
+    archive_read_free(r->outer);
+  if (r->fd >= 0)
+    close(r->fd);
+  free(r);
+}
+
+static int reader_open(const char *path, struct reader **out, struct kerr *e)
+{
+  *out = NULL;
+  struct reader *r = calloc(1, sizeof *r);
+  if (!r)
+    return kerr_set(e, KERR_NOMEM, "out of memory opening %s", path);
+  r->fd = -1;
+  set_file_name(path, r->file, sizeof r->file);
+  int rc;
+  r->fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (r->fd < 0) {
+    rc = errno == ENOENT
+             ? kerr_set(e, KERR_NOENT, "%s: not found — check the name and "
+                        "the folder", r->file)
+             : kerr_errno(e, KERR_IO, errno, "%s: could not be opened",
+                          r->file);
+    goto fail;
+  }
+  struct stat sb;
+  if (fstat(r->fd, &sb) != 0) {
+    rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read", r->file);
+    goto fail;
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    rc = not_a_keyring(r, S_ISDIR(sb.st_mode) ? "it is a folder, not a file"
+                                              : "it is a special file", e);
+    goto fail;
+  }
+  if (sb.st_size == 0) {
+    rc = kerr_set(e, KERR_TRUNCATED, "%s: is empty (0 bytes) — the copy is "
+                  "incomplete; copy the update again", r->file);
+    goto fail;
+  }
+  ssize_t got;
+  do
+    got = pread(r->fd, r->sniff, sizeof r->sniff, 0);
+  while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read", r->file);
+    goto fail;
+  }
+  r->sniff_len = (size_t)got;
+  r->outer = archive_read_new();
+  r->tar = archive_read_new();
+  if (!r->outer || !r->tar) {
+    rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
+    goto fail;
+  }
+  /* Built-in decoders only (ARCHIVE_WARN would mean an external program). */
+  if (archive_read_support_format_raw(r->outer) != ARCHIVE_OK ||
+      archive_read_support_filter_gzip(r->outer) != ARCHIVE_OK ||
+      archive_read_support_filter_zstd(r->outer) != ARCHIVE_OK ||
+      archive_read_support_format_tar(r->tar) != ARCHIVE_OK) {
+    rc = kerr_set(e, KERR_IO, "%s: this program's libarchive lacks built-in "
+                  "gzip, zstd or tar support", r->file);
+    goto fail;
+  }
+  struct archive_entry *ent;
+  if (archive_read_open_fd(r->outer, r->fd, BUF_BYTES) != ARCHIVE_OK ||
+      archive_read_next_header(r->outer, &ent) < ARCHIVE_WARN) {
+    const char *m = archive_error_string(r->outer);
+    r->outer_failed = 1;
+    r->outer_errno = archive_errno(r->outer);
+    snprintf(r->outer_err, sizeof r->outer_err, "%s", m ? m : "unreadable");
+    rc = reader_fail(r, NULL, e);
+    goto fail;
+  }
+  if (archive_read_open(r->tar, r, NULL, chain_read, NULL) != ARCHIVE_OK) {
+    rc = r->over_budget || r->outer_failed ? reader_fail(r, NULL, e)
+                                           : not_a_keyring(r, NULL, e);
+    goto fail;
+  }
+  *out = r;
+  return 0;
+fail:
+  reader_close(r);
+  return rc;
+}
+
+/* The next entry: 0 and *ent, 1 at the end, or an error. */
+static int reader_next(struct reader *r, struct archive_entry **ent,
+                       struct kerr *e)
+{
+  int rc = archive_read_next_header(r->tar, ent);
+  if (rc == ARCHIVE_EOF)
+    return 1;
+  if (rc == ARCHIVE_OK || rc == ARCHIVE_WARN)
+    return 0;
+  return reader_fail(r, NULL, e);
+}
+
+/* What an entry is when it is not a regular file, or NULL. */
+static const char *not_regular(struct archive_entry *ent)
+{
+  if (archive_entry_hardlink(ent))
+    return "a hard link";
+  if (archive_entry_sparse_count(ent) > 0)
+    return "a sparse file";
+  switch (archive_entry_filetype(ent)) {
+  case AE_IFREG: return NULL;
+  case AE_IFDIR: return "a folder";
+  case AE_IFLNK: return "a symbolic link";
+  case AE_IFCHR: return "a character device";
+  case AE_IFBLK: return "a block device";
+  case AE_IFIFO: return "a FIFO (named pipe)";
+  default: return "not a regular file";
+  }
+}
+
+/* Reads the member that must come next, name, a regular file of at most
+ * max bytes, into a new NUL-terminated buffer. */
+static int read_member(struct reader *r, const char *name, size_t max,
+                       int first, char **out, size_t *len, struct kerr *e)
+{
+  struct archive_entry *ent;
+  int rc = reader_next(r, &ent, e);
+  if (rc < 0)
+    return rc;
+  if (rc == 1)
+    return first ? not_a_keyring(r, "the tar file is empty", e)
+                 : kerr_set(e, KERR_SIG, "%s: has no %s after %s — the "
+                            "update is not signed; ask the content team for "
+                            "a signed update", r->file, name,
+                            KEYRING_DOC_NAME);
+  const char *path = archive_entry_pathname(ent);
+  char shown[SHOWN_NAME_MAX];
+  show_name(path, shown, sizeof shown);
+  if (!path || strcmp(path, name) != 0) {
+    if (first && path && strcmp(path, "pack.json") == 0)
+      return not_a_keyring(r, "it is a content pack; install it as a "
+                           "pack", e);
+    if (first) {
+      char why[SHOWN_NAME_MAX + 64];
+      snprintf(why, sizeof why, "it starts with \"%s\" instead of %s",
+               shown, name);
+      return not_a_keyring(r, why, e);
+    }
+    return kerr_set(e, KERR_SIG, "%s: the second entry is \"%s\" instead of "
+                    "the signature %s — the update is not signed as it "
+                    "should be; ask the content team for an update made by "
+                    "'kiosk-pack keyring build'", r->file, shown, name);
+  }
+  const char *what = not_regular(ent);
+  if (what)
+    return kerr_set(e, KERR_TYPE, "%s: %s is %s, not a regular file — "
+                    "refused; get a fresh copy", r->file, name, what);
+  la_int64_t size = archive_entry_size(ent);
+  if (!archive_entry_size_is_set(ent) || size < 0)
+    return kerr_set(e, KERR_FORMAT, "%s: %s has no size in its header — the "
+                    "update is damaged; get a fresh copy", r->file, name);
+  if ((uint64_t)size > max)
+    return kerr_set(e, first ? KERR_TOOBIG : KERR_SIG, "%s: %s is %" PRId64
+                    " bytes; at most %zu are allowed — refused; get a fresh "
+                    "copy", r->file, name, (int64_t)size, max);
+  char *buf = malloc((size_t)size + 1);
+  if (!buf)
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading %s", r->file,
+                    name);
+  size_t done = 0;
+  while (done < (size_t)size) {
+    la_ssize_t n = archive_read_data(r->tar, buf + done, (size_t)size - done);
+    if (n <= 0) {
+      free(buf);
+      return n < 0 ? reader_fail(r, name, e)
+                   : kerr_set(e, KERR_TRUNCATED, "%s: ends in the middle of "
+                              "%s — the copy is incomplete; copy the update "
+                              "again", r->file, name);
+    }
+    done += (size_t)n;
+  }
+  char extra;
+  la_ssize_t n = archive_read_data(r->tar, &extra, 1);
+  if (n != 0) {
+    free(buf);
+    return n < 0 ? reader_fail(r, name, e)
+                 : kerr_set(e, KERR_FORMAT, "%s: %s is longer than its "
+                            "header says — the update is damaged; get a "
+                            "fresh copy", r->file, name);
+  }
+  buf[size] = '\0';
+  *out = buf;
+  *len = (size_t)size;
+  return 0;
+}
+
+/* The two members, as bytes, and the signature once parsed. */
+struct head {
+  char *doc;
+  size_t doc_len;
+  char *sig;
+  size_t sig_len;
+  struct sig_minisig *parsed;
+  struct sig_verified verified;
+};
+
+static void head_free(struct head *h)
+{
+  if (!h)
+    return;
+  free(h->doc);
+  free(h->sig);
+  sig_minisig_free(h->parsed);
+  free(h);
+}
+
+/* Reads the whole update: both members, then the end of the archive, and
+ * parses the signature (not yet verified). *out is set even on failure
+ * when the file could be opened (free with head_free()). */
+static int head_read(const char *path, struct keyring_result *res,
+                     struct head **out, struct kerr *e)
+{
+  *out = NULL;
+  struct reader *r = NULL;
+  int rc = reader_open(path, &r, e);
+  if (rc)
+    return rc;
+  struct head *h = calloc(1, sizeof *h);
+  if (!h) {
+    reader_close(r);
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", res->file);
+  }
+  *out = h;
+  rc = read_member(r, KEYRING_DOC_NAME, KEYRING_MAX_BYTES, 1, &h->doc,
+                   &h->doc_len, e);
+  if (rc == 0)
+    rc = read_member(r, KEYRING_SIG_NAME, KEYRING_SIG_MAX_BYTES, 0, &h->sig,
+                     &h->sig_len, e);
+  if (rc == 0) {
+    struct archive_entry *ent;
+    rc = reader_next(r, &ent, e);
+    if (rc == 0) {
+      char shown[SHOWN_NAME_MAX];
+      show_name(archive_entry_pathname(ent), shown, sizeof shown);
+      rc = kerr_set(e, KERR_MEMBER, "%s: holds \"%s\" after its signature; "
+                    "a keyring update holds %s and its signature only — "
+                    "refused; get a fresh copy", r->file, shown,
+                    KEYRING_DOC_NAME);
+    } else if (rc == 1) {
+      rc = 0;
+    }
+  }
+  if (rc == 0) {
+    char name[KEYRING_FILE_NAME_MAX + 64];
+    snprintf(name, sizeof name, "%s: %s", r->file, KEYRING_SIG_NAME);
+    rc = sig_minisig_parse(h->sig, h->sig_len, name, &h->parsed, e);
+    if (rc && e && !strstr(e->msg, " — ")) {
+      size_t n = strlen(e->msg);
+      snprintf(e->msg + n, sizeof e->msg - n, " — the signature is damaged; "
+               "get a fresh copy of the update");
+    }
+    if (h->parsed) {
+      res->has_key_id = 1;
+      sig_keyid_format(sig_minisig_key_id(h->parsed), res->key_id);
+    }
+  }
+  reader_close(r);
+  return rc;
+}
+
+/* Verifies the head with trust and parses the document it signs. */
+static int head_check(struct head *h, const struct sig_trust *trust,
+                      struct keyring_result *res, struct keyring_doc **out,
+                      struct kerr *e)
+{
+  *out = NULL;
+  if (!trust || sig_trust_count(trust) == 0)
+    return kerr_set(e, KERR_UNTRUSTED, "%s: no trusted keys are set up, so "
+                    "no keyring update can be accepted — copy the content "
+                    "team's .pub key into the trusted-keys folder",
+                    res->file);
+  struct kerr se;
+  kerr_clear(&se);
+  int rc = sig_verify_parsed(trust, h->parsed, h->doc, h->doc_len, res->file,
+                             &h->verified, &se);
+  if (rc == KERR_REVOKED)
+    return kerr_set(e, rc, "%s: signed by a revoked key (key %s) — ask the "
+                    "content team for an update signed with a current key",
+                    res->file, res->key_id);
+  if (rc == KERR_UNTRUSTED)
+    return kerr_set(e, rc, "%s: not signed by a trusted key (key %s) — ask "
+                    "the content team for an update signed with a current "
+                    "key", res->file, res->key_id);
+  if (rc)
+    return kerr_set(e, rc, "%s", se.msg);
+
+  struct keyring_doc *d = NULL;
+  rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d, &se);
+  if (rc)
+    return kerr_set(e, rc, "%s: %s — the update is signed but not valid; "
+                    "ask the content team to rebuild it with 'kiosk-pack "
+                    "keyring build'", res->file, se.msg);
+  char want[KEYRING_COMMENT_BUFSZ];
+  keyring_trusted_comment(d->version, want, sizeof want);
+  if (strcmp(h->verified.trusted_comment, want) != 0) {
+    char got[SHOWN_NAME_MAX];
+    show_name(h->verified.trusted_comment, got, sizeof got);
+    keyring_doc_free(d);
+    return kerr_set(e, KERR_SIG, "%s: the signature is for \"%s\", but the "
+                    "update is \"%s\" — it was signed for something else; "
+                    "ask the content team to rebuild it with 'kiosk-pack "
+                    "keyring build'", res->file, got, want);
+  }
+  if (find_id(d->revoke, d->n_revoke, h->verified.key_id)) {
+    keyring_doc_free(d);
+    return kerr_set(e, KERR_REVOKED, "%s: signed by key %s, which this same "
+                    "update revokes — refused; ask the content team to sign "
+                    "it with a key that stays trusted", res->file,
+                    res->key_id);
+  }
+  res->signature_ok = 1;
+  res->version = d->version;
+  res->n_add = d->n_add;
+  res->n_revoke = d->n_revoke;
+  *out = d;
+  return 0;
+}
+
+static void result_start(struct keyring_result *out, const char *path)
+{
+  memset(out, 0, sizeof *out);
+  set_file_name(path, out->file, sizeof out->file);
+}
+
+static enum keyring_status status_of(int rc)
+{
+  switch (rc) {
+  case 0: return KEYRING_STATUS_VERIFIED;
+  case KERR_OLDER: return KEYRING_STATUS_OLDER;
+  case KERR_SAME: return KEYRING_STATUS_UP_TO_DATE;
+  case KERR_IO: case KERR_NOMEM: case KERR_NOENT: case KERR_STORE:
+    return KEYRING_STATUS_FAILED;
+  default: return KEYRING_STATUS_REFUSED;
+  }
+}
+
+/* Records the outcome of a failed call in out. */
+static int result_fail(struct keyring_result *out, int rc,
+                       const struct kerr *e)
+{
+  if (out->status == KEYRING_STATUS_NONE)
+    out->status = status_of(rc);
+  snprintf(out->msg, sizeof out->msg, "%s", e->msg);
+  return rc;
+}
+
+int keyring_verify(const char *path, const struct sig_trust *trust,
+                   struct keyring_doc **doc, struct keyring_result *out,
+                   struct kerr *e)
+{
+  struct kerr local;
+  if (!e)
+    e = &local;
+  kerr_clear(e);
+  if (doc)
+    *doc = NULL;
+  result_start(out, path);
+  if (sodium_init() < 0)
+    return result_fail(out, kerr_set(e, KERR_IO, "%s: the crypto library "
+                                     "(libsodium) could not start",
+                                     out->file), e);
+  struct head *h = NULL;
+  struct keyring_doc *d = NULL;
+  int rc = head_read(path, out, &h, e);
+  if (rc == 0)
+    rc = head_check(h, trust, out, &d, e);
+  head_free(h);
+  if (rc)
+    return result_fail(out, rc, e);
+  out->status = KEYRING_STATUS_VERIFIED;
+  snprintf(out->msg, sizeof out->msg, "%s: verified — keyring version %"
+           PRIu64 ", signed by trusted key %s; adds %zu key%s, revokes %zu",
+           out->file, d->version, out->key_id, d->n_add,
+           d->n_add == 1 ? "" : "s", d->n_revoke);
+  if (doc)
+    *doc = d;
+  else
+    keyring_doc_free(d);
+  return 0;
+}
+
+int keyring_inspect(const char *path, struct keyring_doc **doc,
+                    struct keyring_result *out, struct kerr *e)
+{
+  struct kerr local;
+  if (!e)
+    e = &local;
+  kerr_clear(e);
+  if (doc)
+    *doc = NULL;
+  result_start(out, path);
+  if (sodium_init() < 0)
+    return result_fail(out, kerr_set(e, KERR_IO, "%s: the crypto library "
+                                     "(libsodium) could not start",
+                                     out->file), e);
+  struct head *h = NULL;
+  struct kerr se;
+  kerr_clear(&se);
+  int sig_rc = head_read(path, out, &h, &se);
+  if (!h || !h->doc || !h->sig) {
+    kerr_set(e, sig_rc, "%s", se.msg);
+    head_free(h);
+    return result_fail(out, sig_rc, e);
+  }
+  struct keyring_doc *d = NULL;
+  struct kerr pe;
+  int rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d,
+                     &pe);
+  head_free(h);
+  if (rc) {
+    kerr_set(e, rc, "%s: %s", out->file, pe.msg);
+    return result_fail(out, rc, e);
+  }
+  out->version = d->version;
+  out->n_add = d->n_add;
+  out->n_revoke = d->n_revoke;
+  if (sig_rc)
+    snprintf(out->msg, sizeof out->msg, "%s", se.msg);
+  else
+    snprintf(out->msg, sizeof out->msg, "%s: not verified (claims keyring "
+             "version %" PRIu64 ", signed by key %s)", out->file, d->version,
+             out->key_id);
+  if (doc)
+    *doc = d;
+  else
+    keyring_doc_free(d);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- state */
+
+/* mkdir -p for the store folder (a configured path, which may pass
+ * through symlinks), as store.c does. */
+static int mkdir_p(const char *dir, struct kerr *e)
+{
+  char path[PATH_MAX];
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+    return kerr_set(e, KERR_STORE, "store folder name \"%s\" is too long",
+                    dir);
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+      return kerr_errno(e, KERR_STORE, errno, "could not create the store "
+                        "folder %s", path);
+    *p = '/';
+  }
+  if (mkdir(path, 0755) != 0 && errno != EEXIST)
+    return kerr_errno(e, KERR_STORE, errno, "could not create the store "
+                      "folder %s", path);
+  return 0;
+}
+
+/* Opens store_dir/keyring into *out. With create, makes both if missing;
+ * without, a missing folder is 1 (no state). */
+static int open_keyring_dir(const char *store_dir, int create, int *out,
+                            struct kerr *e)
+{
+  *out = -1;
+  if (create) {
+    int rc = mkdir_p(store_dir, e);
+    if (rc)
+      return rc;
+  }
+  int sfd = open(store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (sfd < 0) {
+    if (errno == ENOENT && !create)
+      return 1;
+    return kerr_errno(e, KERR_STORE, errno, "could not open the store "
+                      "folder %s", store_dir);
+  }
+  struct kerr fe;
+  int rc = fsutil_open_dir_at(sfd, KEYRING_DIR, create, 0755, out, &fe);
+  close(sfd);
+  if (rc == KERR_NOENT && !create)
+    return 1;
+  if (rc)
+    return kerr_set(e, KERR_STORE, "%s/%s: %s", store_dir, KEYRING_DIR,
+                    fe.msg);
+  return 0;
+}
+
+/* Reads the state from the open keyring folder; an empty state when it has
+ * none. */
+static int state_read_at(int kfd, const char *store_dir,
+                         struct keyring_doc **out, struct kerr *e)
+{
+  *out = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  struct kerr fe;
+  int rc = kfd >= 0 ? fsutil_read_at(kfd, STATE_NAME, STATE_MAX_BYTES, &text,
+                                     &len, &fe)
+                    : KERR_NOENT;
+  if (rc == KERR_NOENT) {
+    *out = calloc(1, sizeof **out);
+    return *out ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
+  }
+  if (rc)
+    return kerr_set(e, KERR_STORE, "%s/%s/%s could not be read (%s) — "
+                    "packs cannot be checked against revoked keys; ask "
+                    "support to repair the kiosk", store_dir, KEYRING_DIR,
+                    STATE_NAME, fe.msg);
+  struct keyring_doc *d = NULL;
+  rc = doc_parse(text, len, DOC_STATE, STATE_NAME, &d, &fe);
+  free(text);
+  if (rc)
+    return kerr_set(e, KERR_STORE, "%s/%s/%s is damaged (%s) — packs cannot "
+                    "be checked against revoked keys; ask support to repair "
+                    "the kiosk", store_dir, KEYRING_DIR, STATE_NAME, fe.msg);
+  *out = d;
+  return 0;
+}
+
+int keyring_state(const char *store_dir, struct keyring_doc **out,
+                  struct kerr *e)
+{
+  *out = NULL;
+  if (sodium_init() < 0)
+    return kerr_set(e, KERR_IO, "the crypto library (libsodium) could not "
+                    "start");
+  int kfd = -1;
+  int rc = open_keyring_dir(store_dir, 0, &kfd, e);
+  if (rc < 0)
+    return rc;
+  rc = state_read_at(kfd, store_dir, out, e);
+  if (kfd >= 0)
+    close(kfd);
+  return rc;
+}
+
+/* The effective set for a state: keys_dir + added - revoked. */
+static int trust_build(const struct keyring_doc *st, const char *keys_dir,
+                       struct sig_trust **out, struct kerr *e)
+{
+  *out = NULL;
+  struct sig_trust *t = sig_trust_new();
+  if (!t)
+    return kerr_set(e, KERR_NOMEM, "out of memory loading trusted keys");
+  struct kerr ke;
+  kerr_clear(&ke);
+  int rc = keys_dir ? sig_trust_load(t, keys_dir, &ke) : 0;
+  if (rc == KERR_NOMEM || (rc < 0 && st->n_add == 0)) {
+    sig_trust_free(t);
+    return kerr_set(e, rc, "%s", ke.msg);
+  }
+  if (rc < 0)
+    log_warn("trusted keys: %s; using the %zu key%s added by keyring "
+             "updates", ke.msg, st->n_add, st->n_add == 1 ? "" : "s");
+  for (size_t i = 0; i < st->n_add; i++) {
+    rc = sig_trust_add(t, &st->add[i], &ke);
+    if (rc == KERR_NOMEM) {
+      sig_trust_free(t);
+      return kerr_set(e, rc, "%s", ke.msg);
+    }
+    if (rc)
+      log_warn("keyring: key added by keyring version %" PRIu64 " skipped: "
+               "%s", st->version, ke.msg);
+  }
+  for (size_t i = 0; i < st->n_revoke; i++)
+    if ((rc = sig_trust_revoke(t, st->revoke[i], &ke))) {
+      sig_trust_free(t);
+      return kerr_set(e, rc, "%s", ke.msg);
+    }
+  if (sig_trust_count(t) == 0) {
+    sig_trust_free(t);
+    return kerr_set(e, KERR_NOENT, "no trusted key is left: the keys in %s "
+                    "were all revoked by keyring version %" PRIu64 " — copy "
+                    "the content team's current .pub key into the "
+                    "trusted-keys folder", keys_dir ? keys_dir : "(none)",
+                    st->version);
+  }
+  *out = t;
+  return 0;
+}
+
+int keyring_load_trust(const char *store_dir, const char *keys_dir,
+                       struct sig_trust **out, struct kerr *e)
+{
+  *out = NULL;
+  struct keyring_doc *st = NULL;
+  int rc = store_dir ? keyring_state(store_dir, &st, e) : 0;
+  if (rc)
+    return rc;
+  if (!st && !(st = calloc(1, sizeof *st)))
+    return kerr_set(e, KERR_NOMEM, "out of memory loading trusted keys");
+  rc = trust_build(st, keys_dir, out, e);
+  keyring_doc_free(st);
+  return rc;
+}
+
+/* The state after applying update d to st: new lists in *out. */
+static int state_apply(const struct keyring_doc *st,
+                       const struct keyring_doc *d, struct keyring_doc **out,
+                       const char *file, struct kerr *e)
+{
+  *out = NULL;
+  struct keyring_doc *n = calloc(1, sizeof *n);
+  size_t cap_add = st->n_add + d->n_add, cap_rev = st->n_revoke + d->n_revoke;
+  if (n) {
+    n->add = calloc(cap_add ? cap_add : 1, sizeof *n->add);
+    n->revoke = calloc(cap_rev ? cap_rev : 1, sizeof *n->revoke);
+  }
+  if (!n || !n->add || !n->revoke) {
+    keyring_doc_free(n);
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", file);
+  }
+  for (size_t i = 0; i < st->n_revoke; i++)
+    n->revoke[n->n_revoke++] = st->revoke[i];
+  for (size_t i = 0; i < d->n_revoke; i++)
+    if (!find_id(n->revoke, n->n_revoke, d->revoke[i]))
+      n->revoke[n->n_revoke++] = d->revoke[i];
+  for (size_t i = 0; i < st->n_add; i++)
+    if (!find_id(n->revoke, n->n_revoke, st->add[i].key_id))
+      n->add[n->n_add++] = st->add[i];
+  for (size_t i = 0; i < d->n_add; i++)
+    if (!find_key(n->add, n->n_add, d->add[i].key_id))
+      n->add[n->n_add++] = d->add[i];
+  if (n->n_add > KEYRING_MAX_KEYS || n->n_revoke > KEYRING_MAX_KEYS) {
+    keyring_doc_free(n);
+    return kerr_set(e, KERR_LIMIT, "%s: this kiosk's keyring would then "
+                    "hold more than %d added or revoked keys — refused; ask "
+                    "support", file, KEYRING_MAX_KEYS);
+  }
+  n->version = d->version;
+  n->created = d->created;
+  memcpy(n->hash, d->hash, sizeof n->hash);
+  *out = n;
+  return 0;
+}
+
+/* Removes update-*.json* files in the keyring folder that do not belong to
+ * version keep. Best effort. */
+static void remove_old_updates(int kfd, uint64_t keep)
+{
+  int fd = dup(kfd);
+  DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+  if (!dir) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  char mine[64], mine_sig[80];
+  snprintf(mine, sizeof mine, "update-%" PRIu64 ".json", keep);
+  snprintf(mine_sig, sizeof mine_sig, "%s.minisig", mine);
+  int removed = 0;
+  struct dirent *de;
+  while ((de = readdir(dir)) != NULL) {
+    if (strncmp(de->d_name, "update-", 7) != 0 ||
+        !strcmp(de->d_name, mine) || !strcmp(de->d_name, mine_sig))
+      continue;
+    if (unlinkat(kfd, de->d_name, 0) == 0)
+      removed = 1;
+  }
+  closedir(dir);
+  if (removed)
+    fsutil_fsync_fd(kfd, KEYRING_DIR, NULL);
+}
+
+/* Writes the update's bytes, then the new state (the commit point). */
+static int state_commit(int kfd, const char *store_dir, const struct head *h,
+                        const struct keyring_doc *n, struct kerr *e)
+{
+  char name[64], sig_name[80];
+  snprintf(name, sizeof name, "update-%" PRIu64 ".json", n->version);
+  snprintf(sig_name, sizeof sig_name, "%s.minisig", name);
+  char *text = NULL;
+  struct kerr fe;
+  int rc = doc_format(n, DOC_STATE, &text, &fe);
+  if (rc == 0)
+    rc = fsutil_write_atomic_at(kfd, name, h->doc, h->doc_len, &fe);
+  if (rc == 0)
+    rc = fsutil_write_atomic_at(kfd, sig_name, h->sig, h->sig_len, &fe);
+  if (rc == 0) {
+    fsutil_fault_point("keyring-before-state");
+    rc = fsutil_write_atomic_at(kfd, STATE_NAME, text, strlen(text), &fe);
+  }
+  free(text);
+  if (rc) {
+    unlinkat(kfd, name, 0);
+    unlinkat(kfd, sig_name, 0);
+    return kerr_set(e, rc == KERR_NOMEM ? rc : KERR_STORE, "%s/%s: %s",
+                    store_dir, KEYRING_DIR, fe.msg);
+  }
+  fsutil_fault_point("keyring-after-state");
+  remove_old_updates(kfd, n->version);
+  return 0;
+}
+
+/* Refuses added keys that were ever revoked or that clash with a trusted
+ * key; trust is the set the update was verified with. */
+static int check_additions(const struct keyring_doc *st,
+                           const struct keyring_doc *d,
+                           struct sig_trust *trust, const char *file,
+                           struct kerr *e)
+{
+  for (size_t i = 0; i < d->n_add; i++) {
+    char id[SIG_KEYID_BUFSZ];
+    sig_keyid_format(d->add[i].key_id, id);
+    if (find_id(st->revoke, st->n_revoke, d->add[i].key_id))
+      return kerr_set(e, KERR_REVOKED, "%s: adds key %s, which was revoked "
+                      "— a revoked key can never be trusted again; ask the "
+                      "content team for an update without it", file, id);
+    struct kerr ae;
+    int rc = sig_trust_add(trust, &d->add[i], &ae);
+    if (rc == KERR_REVOKED)
+      return kerr_set(e, rc, "%s: adds key %s, which was revoked — a "
+                      "revoked key can never be trusted again; ask the "
+                      "content team for an update without it", file, id);
+    if (rc == KERR_INVAL)
+      return kerr_set(e, rc, "%s: adds key %s, but a different key with "
+                      "the same id is already trusted — refused; ask the "
+                      "content team to make a new key", file, id);
+    if (rc)
+      return kerr_set(e, rc, "%s: %s", file, ae.msg);
+  }
+  return 0;
+}
+
+int keyring_install(const char *path, const char *store_dir,
+                    const char *keys_dir, struct keyring_result *out,
+                    struct kerr *e)
+{
+  struct kerr local;
+  if (!e)
+    e = &local;
+  kerr_clear(e);
+  result_start(out, path);
+  int kfd = -1, lockfd = -1, rc;
+  struct head *h = NULL;
+  struct keyring_doc *st = NULL, *d = NULL, *n = NULL;
+  struct sig_trust *trust = NULL;
+  if (sodium_init() < 0) {
+    rc = kerr_set(e, KERR_IO, "%s: the crypto library (libsodium) could not "
+                  "start", out->file);
+    goto done;
+  }
+  if (!store_dir) {
+    rc = kerr_set(e, KERR_INVAL, "%s: no store folder given", out->file);
+    goto done;
+  }
+  if ((rc = open_keyring_dir(store_dir, 1, &kfd, e))) {
+    kerr_prefix(e, "%s", out->file);
+    goto done;
+  }
+  lockfd = openat(kfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+                  0644);
+  if (lockfd < 0) {
+    rc = kerr_errno(e, KERR_STORE, errno, "%s: could not create %s/%s/lock",
+                    out->file, store_dir, KEYRING_DIR);
+    goto done;
+  }
+  if (flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+    rc = kerr_set(e, KERR_STORE, "%s: another program is changing the "
+                  "keyring of %s right now — try again in a moment",
+                  out->file, store_dir);
+    goto done;
+  }
+  if ((rc = state_read_at(kfd, store_dir, &st, e))) {
+    kerr_prefix(e, "%s", out->file);
+    goto done;
+  }
+  out->had_version = st->version;
+  if ((rc = trust_build(st, keys_dir, &trust, e))) {
+    kerr_prefix(e, "%s", out->file);
+    goto done;
+  }
+  if ((rc = head_read(path, out, &h, e)) ||
+      (rc = head_check(h, trust, out, &d, e)))
+    goto done;
+
+  if (d->version < st->version ||
+      (d->version == st->version &&
+       sodium_memcmp(d->hash, st->hash, sizeof d->hash) != 0)) {
+    if (d->version == st->version)
+      rc = kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " is not newer "
+                    "than the installed keyring (version %" PRIu64 "), and "
+                    "its contents differ — nothing changed; ask the content "
+                    "team to publish it as version %" PRIu64, out->file,
+                    d->version, st->version, d->version + 1);
+    else
+      rc = kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " is not newer "
+                    "than the installed keyring (version %" PRIu64 ") — "
+                    "nothing changed", out->file, d->version, st->version);
+    goto done;
+  }
+  if (d->version == st->version) {
+    rc = KERR_SAME;
+    out->status = KEYRING_STATUS_UP_TO_DATE;
+    out->n_trusted = sig_trust_count(trust);
+    kerr_set(e, KERR_SAME, "%s: keyring version %" PRIu64 " is already "
+             "installed — nothing to do", out->file, d->version);
+    goto done;
+  }
+  /* What really changes, for the message: an update may repeat earlier
+   * lists (see the top of the file). */
+  uint64_t *fresh = calloc(d->n_add + d->n_revoke + 1, sizeof *fresh);
+  if (!fresh) {
+    rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", out->file);
+    goto done;
+  }
+  size_t n_fresh_add = 0, n_fresh_rev = 0;
+  for (size_t i = 0; i < d->n_add; i++)
+    if (!sig_trust_contains(trust, d->add[i].key_id))
+      fresh[n_fresh_add++] = d->add[i].key_id;
+  for (size_t i = 0; i < d->n_revoke; i++)
+    if (!find_id(st->revoke, st->n_revoke, d->revoke[i]))
+      fresh[n_fresh_add + n_fresh_rev++] = d->revoke[i];
+  if ((rc = check_additions(st, d, trust, out->file, e)) ||
+      (rc = state_apply(st, d, &n, out->file, e))) {
+    free(fresh);
+    goto done;
+  }
+  for (size_t i = 0; i < d->n_revoke; i++)
+    sig_trust_revoke(trust, d->revoke[i], NULL);
+  if ((rc = state_commit(kfd, store_dir, h, n, e))) {
+    free(fresh);
+    kerr_prefix(e, "%s", out->file);
+    goto done;
+  }
+  out->status = KEYRING_STATUS_INSTALLED;
+  out->n_trusted = sig_trust_count(trust);
+
+  char added[160] = "", revoked[160] = "", what[400];
+  ids_list(fresh, n_fresh_add, added, sizeof added);
+  ids_list(fresh + n_fresh_add, n_fresh_rev, revoked, sizeof revoked);
+  free(fresh);
+  const char *as = n_fresh_add == 1 ? "" : "s";
+  const char *rs = n_fresh_rev == 1 ? "" : "s";
+  if (n_fresh_add && n_fresh_rev)
+    snprintf(what, sizeof what, "added key%s %s; revoked key%s %s", as,
+             added, rs, revoked);
+  else if (n_fresh_add)
+    snprintf(what, sizeof what, "added key%s %s", as, added);
+  else if (n_fresh_rev)
+    snprintf(what, sizeof what, "revoked key%s %s", rs, revoked);
+  else
+    snprintf(what, sizeof what, "no key added or revoked");
+  snprintf(out->msg, sizeof out->msg, "%s: installed keyring version %"
+           PRIu64 " (signed by key %s): %s — %zu key%s trusted now",
+           out->file, d->version, out->key_id, what, out->n_trusted,
+           out->n_trusted == 1 ? " is" : "s are");
+  rc = 0;
+
+done:
+  if (rc == KERR_SAME) {
+    snprintf(out->msg, sizeof out->msg, "%s", e->msg);
+    rc = 0;
+  } else if (rc) {
+    result_fail(out, rc, e);
+  }
+  head_free(h);
+  keyring_doc_free(st);
+  keyring_doc_free(d);
+  keyring_doc_free(n);
+  sig_trust_free(trust);
+  if (lockfd >= 0)
+    close(lockfd);
+  if (kfd >= 0)
+    close(kfd);
+  return rc;
+}

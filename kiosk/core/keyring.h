@@ -1,0 +1,161 @@
+/* keyring.h — signed keyring updates: rotating and revoking signing keys
+ * from the field (verify only; the builder lives in tools/kiosk-pack).
+ *
+ * A kiosk trusts the minisign keys in its trusted-keys folder. A keyring
+ * update, keyring-<version>.kkeys, changes that set without anyone editing
+ * the folder: it adds public keys and revokes key ids. It is accepted only
+ * when a key the kiosk trusts right now signed it (and the update does not
+ * revoke that very key), and only when its version is newer than the last
+ * update installed. The format is in keyring.c's opening comment.
+ *
+ * What was accepted is persisted in the store folder, under
+ * <store>/keyring/: the effective additions and revocations (state.json,
+ * the commit point, replaced atomically) and the bytes of the last accepted
+ * update. The highest version is the anti-rollback floor. Revocations are
+ * kept forever, also against the trusted-keys folder: a revoked key is not
+ * trusted again even if its .pub file is still in the folder, and no later
+ * update can add it back.
+ *
+ * Everyone who checks a pack must use the effective set,
+ *     trusted-keys folder + persisted additions - persisted revocations,
+ * which keyring_load_trust() builds.
+ *
+ * Every call returns 0 or a negative KERR_* code and fills e (may be NULL)
+ * with a sentence for people that starts with the update's file name. */
+#ifndef KIOSK_CORE_KEYRING_H
+#define KIOSK_CORE_KEYRING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/sig.h"
+
+#define KEYRING_FORMAT 1
+#define KEYRING_DOC_NAME "keyring.json"
+#define KEYRING_SIG_NAME "keyring.json.minisig"
+#define KEYRING_SUFFIX ".kkeys"
+#define KEYRING_MAX_BYTES (128u * 1024u)  /* keyring.json */
+#define KEYRING_SIG_MAX_BYTES 4096u       /* keyring.json.minisig */
+#define KEYRING_MAX_KEYS 1024             /* "add" and "revoke", each; also
+                                             the persisted totals */
+#define KEYRING_MAX_VERSION (UINT64_C(1) << 53)
+#define KEYRING_DIR "keyring"             /* under the store folder */
+/* Room for "kkeyring version=<version>" and its NUL. */
+#define KEYRING_COMMENT_BUFSZ 48
+#define KEYRING_FILE_NAME_MAX 256
+
+/* A keyring document: an update as signed, or the persisted state (then
+ * version is the highest installed, 0 when none, and add / revoke are the
+ * effective totals). Free with keyring_doc_free(). */
+struct keyring_doc {
+  uint64_t version;
+  int64_t created;           /* unix seconds, UTC */
+  struct sig_pubkey *add;    /* keys to trust, in the order given */
+  size_t n_add;
+  uint64_t *revoke;          /* key ids never to trust again */
+  size_t n_revoke;
+  unsigned char hash[32];    /* BLAKE2b-256 of the exact keyring.json bytes
+                                (for the state: of the last update) */
+};
+
+/* Accepts NULL. */
+void keyring_doc_free(struct keyring_doc *d);
+
+/* Parses and validates len bytes of keyring.json. name starts the
+ * messages. On success *out is a new document (free with
+ * keyring_doc_free()). KERR_PARSE (not JSON), KERR_MANIFEST (a field is
+ * wrong, unknown or repeated; a key both added and revoked), KERR_FORMAT
+ * ("format" is not 1), KERR_LIMIT, KERR_TOOBIG or KERR_NOMEM. */
+int keyring_doc_parse(const char *json, size_t len, const char *name,
+                      struct keyring_doc **out, struct kerr *e);
+
+/* The keyring.json text for d (keys in the order given, ids in uppercase),
+ * ending in a newline, as a new NUL-terminated string (free with free()).
+ * d->created is written as RFC 3339 UTC. 0 or KERR_NOMEM / KERR_LIMIT. */
+int keyring_doc_format(const struct keyring_doc *d, char **out,
+                       struct kerr *e);
+
+/* "kkeyring version=<version>" into buf (KEYRING_COMMENT_BUFSZ bytes): the
+ * trusted comment the signature must carry. */
+void keyring_trusted_comment(uint64_t version, char *buf, size_t cap);
+
+/* The outcome of a call, for the screen and for exit codes. */
+enum keyring_status {
+  KEYRING_STATUS_NONE = 0,   /* not decided */
+  KEYRING_STATUS_VERIFIED,   /* whole and signed by a trusted key */
+  KEYRING_STATUS_INSTALLED,  /* accepted and persisted now */
+  KEYRING_STATUS_UP_TO_DATE, /* this exact update is already installed */
+  KEYRING_STATUS_OLDER,      /* not newer than the installed keyring */
+  KEYRING_STATUS_REFUSED,    /* failed a check: format, signature, content */
+  KEYRING_STATUS_FAILED,     /* could not read the file or write the store */
+};
+
+/* What a call found, filled as far as it got. Plain data. */
+struct keyring_result {
+  enum keyring_status status;
+  char file[KEYRING_FILE_NAME_MAX]; /* "keyring-3.kkeys" */
+  char msg[1024];      /* one sentence for people: the error, or what was
+                          done */
+  int has_key_id;
+  char key_id[SIG_KEYID_BUFSZ]; /* the key the signature names */
+  int signature_ok;    /* verified with a trusted key, comment agrees */
+  uint64_t version;    /* of the update, once its signature verified */
+  uint64_t had_version; /* keyring_install: installed before, 0 if none */
+  size_t n_add, n_revoke; /* in the update */
+  size_t n_trusted;    /* keyring_install: keys trusted afterwards */
+};
+
+/* "installed", "up to date", "refused", ... for logs and JSON. */
+const char *keyring_status_name(enum keyring_status status);
+
+/* Reads the update at path and checks it completely against trust: its
+ * signature (by a key in trust, not revoked by the update itself), its
+ * trusted comment and its document. Writes nothing. On success *doc (doc
+ * may be NULL) is the verified document (free with keyring_doc_free()) and
+ * out->status is KEYRING_STATUS_VERIFIED; otherwise a negative KERR_* code
+ * with e and out->msg saying why. */
+int keyring_verify(const char *path, const struct sig_trust *trust,
+                   struct keyring_doc **doc, struct keyring_result *out,
+                   struct kerr *e);
+
+/* Reads the update at path WITHOUT trusting it: the key id the signature
+ * names and the document it claims (the signature is not checked). For
+ * showing what a file is. *doc as for keyring_verify(). */
+int keyring_inspect(const char *path, struct keyring_doc **doc,
+                    struct keyring_result *out, struct kerr *e);
+
+/* Installs the update at path into the store folder store_dir (created if
+ * missing): verifies it with the effective trust set of store_dir and
+ * keys_dir (see keyring_load_trust()), refuses a version not newer than
+ * the installed one (KERR_OLDER), an added key that was ever revoked
+ * (KERR_REVOKED) or that clashes with a trusted key (KERR_INVAL), then
+ * persists the new state atomically. Returns 0 when the update is now
+ * installed: out->status INSTALLED, or UP_TO_DATE when this exact update
+ * already was (nothing changed). Otherwise a negative KERR_* code, nothing
+ * persisted has changed, and e and out->msg say why. Installs into one
+ * store folder are serialised by a lock (KERR_STORE if held elsewhere). */
+int keyring_install(const char *path, const char *store_dir,
+                    const char *keys_dir, struct keyring_result *out,
+                    struct kerr *e);
+
+/* Builds the effective trust set: the keys in keys_dir (a folder of .pub
+ * files or one .pub file; may be NULL), plus the keys added by installed
+ * updates, minus every revoked key id, which stays remembered as revoked
+ * in the set (sig_trust_add() of it fails, signatures by it fail with
+ * KERR_REVOKED). A missing store_dir or keyring state is no error: the
+ * folder alone counts. A damaged state is KERR_STORE — the set is not
+ * built, so revoked keys cannot come back through a damaged file. A
+ * keys_dir that cannot be used is an error unless updates added keys (then
+ * a warning is logged). KERR_NOENT when no trusted key is left. On success
+ * *out is a new set; free with sig_trust_free(). */
+int keyring_load_trust(const char *store_dir, const char *keys_dir,
+                       struct sig_trust **out, struct kerr *e);
+
+/* The persisted state of store_dir as a document: version 0 and empty
+ * lists when no update was ever installed. KERR_STORE when damaged. *out is
+ * new; free with keyring_doc_free(). */
+int keyring_state(const char *store_dir, struct keyring_doc **out,
+                  struct kerr *e);
+
+#endif

@@ -1,0 +1,45 @@
+/* cmd_keyring.h — `kiosk-pack keyring build|install|status|inspect`:
+ * signed keyring updates that add and revoke signing keys in the field
+ * (format: kiosk/core/keyring.c). */
+#ifndef KIOSK_TOOLS_CMD_KEYRING_H
+#define KIOSK_TOOLS_CMD_KEYRING_H
+
+#include "core/err.h"
+#include "kiosk-pack/cmd_build.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cmd_keyring_build_opts {
+  uint64_t version;           /* the update's version, 1 or more */
+  const char *const *add;     /* minisign .pub files whose keys to add */
+  size_t n_add;
+  const char *const *revoke;  /* key ids (16 hex digits) to revoke */
+  size_t n_revoke;
+  const char *base;           /* an earlier update whose lists to repeat,
+                                 or NULL */
+  const char *key;            /* the secret key to sign with, NAME.key */
+  const char *out;            /* a file, or a folder for
+                                 keyring-<version>.kkeys; NULL: that name in
+                                 the current folder */
+  const char *passphrase;     /* NULL: $KIOSK_PACK_PASSPHRASE or asked */
+  int64_t created;            /* unix seconds; 0: now */
+  enum cmd_build_compress compress;
+};
+
+/* Builds and signs the update described by o (trusted comment
+ * "kkeyring version=<version>"), writes it atomically and reads it back
+ * with the signing key's public half. The path written goes into out_path
+ * (cap bytes). Refuses (KERR_USAGE / KERR_MANIFEST / KERR_REVOKED) an
+ * update that would both add and revoke a key, revoke the key it is signed
+ * with, add a key the base revoked, or have a version not newer than the
+ * base. Returns 0 or a KERR code with e saying what to do; on failure
+ * nothing is written. */
+int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
+                      size_t cap, struct kerr *e);
+
+/* Runs the command; argv[0] is "keyring". Returns the exit status: 0 ok
+ * (installed or already installed), 1 refused, 2 usage or system error. */
+int cmd_keyring(int argc, char **argv);
+
+#endif
