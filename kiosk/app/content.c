@@ -94,7 +94,7 @@ static int build_rotation(struct content *c, struct kerr *e)
     /* Duration and alert from the page itself (first language). */
     struct page *pg;
     struct kerr pe;
-    if (page_load(en->root, en->page, &pg, &pe) == 0) {
+    if (page_peek(en->root, en->page, &pg, &pe) == 0) {
       sp->duration_s = pg->duration_s;
       sp->alert = pg->alert;
       page_free(pg);

@@ -891,6 +891,28 @@ int page_load(const char *root, const char *relpath, struct page **out, struct k
   return rc;
 }
 
+int page_peek(const char *root, const char *relpath, struct page **out, struct kerr *e)
+{
+  *out = NULL;
+  char path[2048];
+  snprintf(path, sizeof path, "%s/%s", root, relpath);
+  FILE *f = fopen(path, "rbe");
+  if (!f)
+    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open page", path);
+  char buf[4096];
+  size_t n = fread(buf, 1, sizeof buf, f);
+  fclose(f);
+  struct page *p = calloc(1, sizeof *p);
+  if (!p || !(p->name = strdup(relpath))) {
+    free(p);
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", path);
+  }
+  int lines;
+  parse_front_matter(p, buf, n, &lines);
+  *out = p;
+  return 0;
+}
+
 char *page_block_text(const struct page_block *b)
 {
   struct buf out = {0};

@@ -102,6 +102,12 @@ int page_load(const char *root, const char *relpath, struct page **out, struct k
 
 void page_free(struct page *p);
 
+/* Reads only the front matter of root/relpath (duration, layout, alert):
+ * the rotation needs these for every page at start, and parsing every
+ * page in full would cost the first page its speed. Returns a new page
+ * with no blocks; free with page_free(). */
+int page_peek(const char *root, const char *relpath, struct page **out, struct kerr *e);
+
 /* Plain text of a block's spans joined, for tests and logs. Returns a new
  * string; free with free(). */
 char *page_block_text(const struct page_block *b);
