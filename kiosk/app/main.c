@@ -288,6 +288,47 @@ static int take_messages(struct field *fl, struct staff *st)
   return changed;
 }
 
+/* A player for the content's deck, set up for the site. NULL when out of
+ * memory. */
+static struct player *make_player(const struct content *c, struct fonts *f, const struct config *cfg)
+{
+  struct player *pl = player_new(c->deck, f);
+  if (pl) {
+    player_set_site(pl, cfg->country, cfg->tz_offset_s);
+    player_set_clock_trusted(pl, c->clock_trusted);
+    player_set_fallback_hotlines(pl, cfg->hotlines, cfg->n_hotlines);
+  }
+  return pl;
+}
+
+/* Rebuilds the rotation (packs installed, expired or started) and a player
+ * for it; *at becomes the first slot of pack first_id (if given), else the
+ * start. Returns 0, 1 when the old rotation stays, or -1 out of memory. */
+static int reload_rotation(struct content *c, struct fonts *f, const struct config *cfg,
+                           struct player **pl, const char *first_id, struct pos *at)
+{
+  struct kerr e;
+  if (content_reload(c, clock_wall(), &e)) {
+    log_error("%s — keeping the current rotation", e.msg);
+    return 1;
+  }
+  player_free(*pl);
+  *pl = make_player(c, f, cfg);
+  if (!*pl)
+    return -1;
+  *at = (struct pos){0, 0};
+  char want[96];
+  snprintf(want, sizeof want, "/packs/%s/", first_id ? first_id : "");
+  for (size_t k = 0; first_id && *first_id && k < c->n_slots; k++) {
+    const struct deck_entry *en = deck_get(c->deck, c->slots[k].entry);
+    if (en && strstr(en->root, want)) {
+      at->slot = k;
+      break;
+    }
+  }
+  return 0;
+}
+
 static enum screen_transition transition_of(const struct config *cfg)
 {
   switch (cfg->transition) {
@@ -379,12 +420,9 @@ int main(int argc, char **argv)
     fprintf(stderr, "kiosk: %s\n", e.msg);
     goto out_content;
   }
-  pl = player_new(content->deck, fonts);
+  pl = make_player(content, fonts, &cfg);
   if (!pl)
     goto out_screen;
-  player_set_site(pl, cfg.country, cfg.tz_offset_s);
-  player_set_clock_trusted(pl, content->clock_trusted);
-  player_set_fallback_hotlines(pl, cfg.hotlines, cfg.n_hotlines);
 
   /* The install thread: sticks, the inbox. Only with a store and keys. */
   const char *roots[CONFIG_MAX_USB_ROOTS];
@@ -619,70 +657,34 @@ int main(int argc, char **argv)
     }
     if (quit_requested || (round_done && !resized && !manual))
       break;
+    int reload = 0;
     if (staff.reload && !staff.active) {
-      /* New packs: rebuild the rotation and show the first installed page
-       * next. */
+      /* New packs: the first installed page is shown next. */
       staff.reload = 0;
-      if (content_reload(content, clock_wall(), &e) == 0) {
-        player_free(pl);
-        pl = player_new(content->deck, fonts);
-        if (!pl) {
-          status = 2;
-          break;
-        }
-        player_set_site(pl, cfg.country, cfg.tz_offset_s);
-        player_set_clock_trusted(pl, content->clock_trusted);
-        player_set_fallback_hotlines(pl, cfg.hotlines, cfg.n_hotlines);
-        at = (struct pos){0, 0};
-        char want[96];
-        snprintf(want, sizeof want, "/packs/%s/", staff.first_id);
-        for (size_t k = 0; k < content->n_slots; k++) {
-          const struct deck_entry *en = deck_get(content->deck, content->slots[k].entry);
-          if (staff.first_id[0] && en && strstr(en->root, want)) {
-            at.slot = k;
-            break;
-          }
-        }
-        staff.first_id[0] = '\0';
-        slide_clear(&next);
-        if (render_at(pl, content, &at, w, h, &next)) {
-          status = 1;
-          break;
-        }
-        slide_clear(&gone);
-        gone = cur;
-        cur = next;
-        memset(&next, 0, sizeof next);
-        continue;
-      }
-      log_error("%s — keeping the current rotation", e.msg);
-    }
-    if (clock_mono_ms() >= schedule_due) {
-      /* Packs expire and start by the hour: rebuild the rotation. */
+      reload = reload_rotation(content, fonts, &cfg, &pl, staff.first_id, &at);
+      staff.first_id[0] = '\0';
+    } else if (clock_mono_ms() >= schedule_due) {
+      /* Packs expire and start by the hour. */
       schedule_due = clock_mono_ms() + 3600 * 1000;
-      if (content_reload(content, clock_wall(), &e) == 0) {
-        player_free(pl);
-        pl = player_new(content->deck, fonts);
-        if (!pl) {
-          status = 2;
-          break;
-        }
-        player_set_site(pl, cfg.country, cfg.tz_offset_s);
-        player_set_clock_trusted(pl, content->clock_trusted);
-        player_set_fallback_hotlines(pl, cfg.hotlines, cfg.n_hotlines);
-        at = (struct pos){0, 0};
-        slide_clear(&next);
-        if (render_at(pl, content, &at, w, h, &next)) {
-          status = 1;
-          break;
-        }
-        slide_clear(&gone);
-        gone = cur;
-        cur = next;
-        memset(&next, 0, sizeof next);
-        continue;
+      reload = reload_rotation(content, fonts, &cfg, &pl, NULL, &at);
+    } else {
+      reload = 1;
+    }
+    if (reload < 0) {
+      status = 2;
+      break;
+    }
+    if (reload == 0) {
+      slide_clear(&next);
+      if (render_at(pl, content, &at, w, h, &next)) {
+        status = 1;
+        break;
       }
-      log_error("%s — keeping the current rotation", e.msg);
+      slide_clear(&gone);
+      gone = cur;
+      cur = next;
+      memset(&next, 0, sizeof next);
+      continue;
     }
     if (chooser_open) {
       /* A slide change closes the chooser. */
