@@ -66,7 +66,7 @@ static void consider(struct content *c, const char *dir, const struct manifest *
 
 /* Builds the rotation over the deck's entries: one schedule page per
  * (pack, page) with the languages its deck entries have. */
-static int build_rotation(struct content *c, struct kerr *e)
+static int build_rotation(struct content *c, const struct schedule_time *t, struct kerr *e)
 {
   size_t n = deck_count(c->deck);
   struct schedule_page *pages = calloc(n ? n : 1, sizeof *pages);
@@ -91,17 +91,34 @@ static int build_rotation(struct content *c, struct kerr *e)
     sp->page = en->index;
     sp->languages = &langs[i];
     sp->n_languages = j - i;
-    /* Duration and alert from the page itself (first language). */
+    /* Duration, alert, and when and where it shows, from the page itself
+     * (first language). */
     struct page *pg;
     struct kerr pe;
+    int shown = 1;
     if (page_peek(en->root, en->page, &pg, &pe) == 0) {
       sp->duration_s = pg->duration_s;
       sp->alert = pg->alert;
+      struct schedule_window win = {pg->has_from, pg->from, pg->has_until, pg->until,
+                                    pg->has_hours, pg->hours_start_min, pg->hours_end_min,
+                                    pg->days};
+      enum schedule_verdict v = schedule_check_window(&win, c->cfg.tz_offset_s, t);
+      int country_ok = pg->n_countries == 0 || !c->cfg.country[0];
+      for (size_t k = 0; k < pg->n_countries; k++)
+        if (!strcmp(pg->countries[k], c->cfg.country))
+          country_ok = 1;
+      if (v != SCHEDULE_SHOWN || !country_ok) {
+        log_info("%s/%s: not shown now — %s", en->root, en->page,
+                 !country_ok ? "for other countries" : schedule_verdict_str(v));
+        shown = 0;
+      }
       page_free(pg);
     }
-    first[np] = i;
-    np++;
     i = j;
+    if (!shown)
+      continue;
+    first[np] = (size_t)(sp->languages - langs);
+    np++;
   }
   struct schedule_slot *slots = NULL;
   size_t ns = 0;
@@ -189,7 +206,7 @@ static int build(struct content_priv *p, int64_t clock_now, struct kerr *e)
     manifest_free(m);
     free(json);
   }
-  int rc = build_rotation(c, e);
+  int rc = build_rotation(c, &t, e);
   if (rc) {
     deck_free(c->deck);
     c->deck = old;

@@ -169,7 +169,10 @@ int player_render(struct player *p, size_t entry, int part, int w, int h, struct
              pg->problems[i].msg);
     p->problems++;
   }
-  struct layout_input in = {pg, en ? en->root : ".", w, h, {0, 0, 0, 0}, en ? en->lang : "en"};
+  SDL_Color accent = {0, 0, 0, 0};
+  if (en && en->has_accent)
+    accent = (SDL_Color){(Uint8)(en->accent >> 16), (Uint8)(en->accent >> 8), (Uint8)en->accent, 255};
+  struct layout_input in = {pg, en ? en->root : ".", w, h, accent, en ? en->lang : "en"};
   struct layout *l = NULL;
   rc = layout_page(p->fonts, &in, part, &l, e);
   if (rc) {

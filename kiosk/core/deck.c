@@ -209,6 +209,8 @@ int deck_add_manifest(struct deck *d, const char *dir, const struct manifest *m,
       snprintf(rel, sizeof rel, "pages/%s.%s.md", m->pages[p], m->languages[l]);
       en->pack_id = strdup(m->id);
       en->version = (unsigned long long)m->version;
+      en->has_accent = m->has_accent;
+      en->accent = m->accent;
       en->root = strdup(dir);
       en->page = strdup(rel);
       en->name = strdup(m->pages[p]);

@@ -10,6 +10,8 @@
 struct deck_entry {
   char *pack_id;  /* the pack's id and version, for the play log */
   unsigned long long version;
+  int has_accent;
+  unsigned accent;  /* 0xRRGGBB: the pack's accent colour */
   char *root;     /* the pack's folder */
   char *page;     /* page file relative to root: pages/<name>.<lang>.md */
   char *name;     /* page name */

@@ -9,6 +9,8 @@
  * recorded as a problem with its line, and the page still parses: a broken
  * page on the wall is shown as well as it can be, never crashes the kiosk. */
 #include "core/page.h"
+#include "core/manifest.h"
+#include "core/schedule.h"
 
 #include <errno.h>
 #include <md4c.h>
@@ -788,6 +790,44 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
             else
               add_problem(p, line, "image '%s' must be cover (fill the box, crop the edges) or "
                           "contain (show the whole picture)", val);
+          } else if (!strcmp(key, "from") || !strcmp(key, "until")) {
+            int64_t t;
+            if (manifest_parse_time(val, &t)) {
+              add_problem(p, line, "%s '%s' must be a date and time like 2026-12-01T00:00:00Z", key, val);
+            } else if (key[0] == 'f') {
+              p->has_from = 1;
+              p->from = t;
+            } else {
+              p->has_until = 1;
+              p->until = t;
+            }
+          } else if (!strcmp(key, "hours")) {
+            struct schedule_window w;
+            memset(&w, 0, sizeof w);
+            if (schedule_parse_hours(val, &w))
+              add_problem(p, line, "hours '%s' must be HH:MM-HH:MM, e.g. 'hours: 08:00-18:00'", val);
+            else {
+              p->has_hours = 1;
+              p->hours_start_min = w.hours_start_min;
+              p->hours_end_min = w.hours_end_min;
+            }
+          } else if (!strcmp(key, "days")) {
+            unsigned d = 0;
+            if (schedule_parse_days(val, &d))
+              add_problem(p, line, "days '%s' must be weekdays like 'mon-fri' or 'sat,sun'", val);
+            else
+              p->days = d;
+          } else if (!strcmp(key, "countries")) {
+            /* "KZ, KG": two-letter codes, upper case. */
+            char *save = NULL;
+            for (char *c = strtok_r(val, ", ", &save); c; c = strtok_r(NULL, ", ", &save)) {
+              if (strlen(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z') {
+                add_problem(p, line, "countries: '%s' is not a two-letter country code like KZ", c);
+                continue;
+              }
+              if (p->n_countries < sizeof p->countries / sizeof p->countries[0])
+                memcpy(p->countries[p->n_countries++], c, 3);
+            }
           } else if (!strcmp(key, "alert")) {
             if (!strcmp(val, "true") || !strcmp(val, "yes"))
               p->alert = 1;
@@ -795,7 +835,7 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
               add_problem(p, line, "alert '%s' must be true or false", val);
           } else {
             add_problem(p, line, "front matter key '%s' is unknown (known: duration, layout, "
-                        "image, alert)", key);
+                        "image, alert, from, until, hours, days, countries)", key);
           }
         }
         free(key);

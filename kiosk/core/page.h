@@ -78,7 +78,15 @@ struct page {
   int duration_s;    /* seconds on screen; 0 = default */
   enum page_layout layout;
   enum page_image_fit image_fit;
-  int alert;         /* shown first and more often */
+  int alert;
+  /* When the page is shown (front matter from, until, hours, days) and
+   * where (countries); all optional. */
+  int has_from, has_until, has_hours;
+  long long from, until;         /* unix seconds */
+  int hours_start_min, hours_end_min;
+  unsigned days;                 /* schedule.h's SCHEDULE_MON... mask; 0 = every day */
+  char countries[16][3];         /* ISO 3166-1 alpha-2; none = every country */
+  size_t n_countries;         /* shown first and more often */
   struct page_block *blocks;
   size_t n_blocks;
   struct page_problem *problems;

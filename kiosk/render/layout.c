@@ -13,6 +13,7 @@
  * (and layout: image-top) stack it under the heading. */
 #include "render/layout.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,21 @@ int layout_max_body_px(int w, int h)
   int px = s / 19;
   int min = layout_min_body_px(w, h);
   return px < min ? min : px;
+}
+
+/* WCAG contrast ratio of two colours. */
+static double lum(SDL_Color c)
+{
+  double v[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0};
+  for (int i = 0; i < 3; i++)
+    v[i] = v[i] <= 0.03928 ? v[i] / 12.92 : pow((v[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+
+static double contrast(SDL_Color a, SDL_Color b)
+{
+  double la = lum(a), lb = lum(b);
+  return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
 }
 
 /* A list of boxes that grows. */
@@ -911,6 +927,13 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   struct ctx c = {f, in, 0, content_w, in->w * 4 >= in->h * 5, in->accent, layout_lang_rtl(in->lang)};
   if (!c.accent.a)
     c.accent = C_ACCENT;
+  else if (contrast(c.accent, C_BG) < 4.5) {
+    /* A pack's accent too light to read on the page: darkened until it is
+     * (WCAG AA, 4.5:1). */
+    while (contrast(c.accent, C_BG) < 4.5 && (c.accent.r | c.accent.g | c.accent.b))
+      c.accent = (SDL_Color){(Uint8)(c.accent.r * 9 / 10), (Uint8)(c.accent.g * 9 / 10),
+                             (Uint8)(c.accent.b * 9 / 10), 255};
+  }
   const struct page *p = in->page;
   int img = find_image(p);
   int side = img >= 0 && c.landscape && p->layout != PAGE_LAYOUT_TEXT && p->layout != PAGE_LAYOUT_IMAGE_TOP;
@@ -1077,6 +1100,20 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
     if (l->boxes[i].block >= 0 && l->boxes[i].kind != BOX_FILL && r.y + r.h > in->h - foot_h)
       add_problem(l, "%s: content runs into the footer band", p->name);
   }
+  /* Content of two different blocks never overlaps (a card and its own
+   * text are one block). Reported once per pair of blocks. */
+  int reported = 0;
+  for (size_t i = 0; i < l->n_boxes && !reported; i++)
+    for (size_t j = i + 1; j < l->n_boxes && !reported; j++) {
+      const struct box *a = &l->boxes[i], *b = &l->boxes[j];
+      if (a->block < 0 || b->block < 0 || a->block == b->block)
+        continue;
+      SDL_Rect x;
+      if (SDL_IntersectRect(&a->r, &b->r, &x)) {
+        add_problem(l, "%s: two blocks overlap at %d,%d", p->name, x.x, x.y);
+        reported = 1;
+      }
+    }
   *out = l;
   return 0;
 }

@@ -145,7 +145,7 @@ base c6; sed -i 's/duration: 15/duration: ten/' c6/pages/01-news.en.md; sed -i '
 expect 1 "bad front matter" "$KP" lint c6
 has_line out/stdout "c6/pages/01-news.en.md:2: error: duration 'ten' must be seconds between 3 and 600, e.g. 'duration: 20'" \
   "bad duration: the line"
-has_line out/stdout "c6/pages/01-news.ru.md:2: error: front matter key 'durration' is unknown (known: duration, layout, image, alert)" \
+has_line out/stdout "c6/pages/01-news.ru.md:2: error: front matter key 'durration' is unknown (known: duration, layout, image, alert, from, until, hours, days, countries)" \
   "unknown key: the line"
 
 base c7; sed -i 's/"created"/"expires": "2020-08-01T00:00:00Z",\n  "created"/' c7/pack.json

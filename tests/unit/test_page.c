@@ -229,7 +229,30 @@ static void test_image_fit_front_matter(void **state)
   page_free(p);
 }
 
+static void test_schedule_front_matter(void **state)
+{
+  (void)state;
+  struct page *p = parse("---\nfrom: 2026-12-01T00:00:00Z\nuntil: 2027-01-01T00:00:00Z\n"
+                         "hours: 22:00-06:00\ndays: mon-fri\ncountries: KZ, KG\n---\n# T\n");
+  assert_int_equal(p->n_problems, 0);
+  assert_true(p->has_from && p->has_until && p->has_hours);
+  assert_int_equal(p->from, 1796083200LL);
+  assert_int_equal(p->hours_start_min, 22 * 60);
+  assert_int_equal(p->hours_end_min, 6 * 60);
+  assert_int_equal(p->days, 0x1F);
+  assert_int_equal(p->n_countries, 2);
+  assert_string_equal(p->countries[1], "KG");
+  page_free(p);
+  p = parse("---\nfrom: tomorrow\nhours: 8-6\ncountries: Kazakhstan\n---\n# T\n");
+  assert_int_equal(p->n_problems, 3);
+  assert_int_equal(p->problems[0].line, 2);
+  assert_int_equal(p->has_from, 0);
+  assert_int_equal(p->n_countries, 0);
+  page_free(p);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_schedule_front_matter),
     cmocka_unit_test(test_table_rows_and_header),
     cmocka_unit_test(test_image_fit_front_matter),
     cmocka_unit_test(test_front_matter),
