@@ -130,8 +130,10 @@ static int build_rotation(struct content *c, const struct schedule_time *t, stru
     } else {
       for (size_t k = 0; k < ns; k++) {
         /* lang[] indexes the page's languages, which are its deck entries
-         * in order. Side by side is shown as its first language. */
+         * in order. */
         cs[k].entry = first[slots[k].page] + (size_t)slots[k].lang[0];
+        cs[k].entry2 = slots[k].n_langs == 2 ? first[slots[k].page] + (size_t)slots[k].lang[1]
+                                             : (size_t)-1;
         cs[k].duration_s = slots[k].duration_s;
         cs[k].alert = slots[k].alert;
       }

@@ -17,6 +17,7 @@ struct sig_trust;
 
 struct content_slot {
   size_t entry;     /* deck entry */
+  size_t entry2;    /* side by side: the same page in a second language, else (size_t)-1 */
   int duration_s;
   int alert;
 };

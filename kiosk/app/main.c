@@ -129,7 +129,8 @@ static int render_at(struct player *pl, const struct content *c, struct pos *p, 
   size_t n = c->n_slots;
   for (size_t tries = 0; tries < (n ? n : 1); tries++) {
     struct kerr e;
-    if (player_render(pl, entry_of(c, p->slot), p->part, w, h, out, &e) == 0)
+    size_t e2 = n ? c->slots[p->slot % n].entry2 : (size_t)-1;
+    if (player_render_pair(pl, entry_of(c, p->slot), e2, p->part, w, h, out, &e) == 0)
       return 0;
     log_error("%s — skipped", e.msg);
     slide_clear(out);
@@ -411,18 +412,26 @@ int main(int argc, char **argv)
     fprintf(stderr, "kiosk: %s\n", e.msg);
     goto out_ttf;
   }
-  if (content_open(&cfg, store_dir, trusted, o.pack_dirs, (size_t)o.n_pack_dirs, clock_wall(),
-                   &content, &e)) {
+  if (screen_open(&o, &screen, &e)) {
     fprintf(stderr, "kiosk: %s\n", e.msg);
     goto out_fonts;
   }
-  if (screen_open(&o, &screen, &e)) {
+  {
+    int sw, sh;
+    screen_size(screen, &sw, &sh);
+    if (cfg.rotation == CONFIG_ROTATION_SIDE_BY_SIDE && !player_pair_fits(sw, sh)) {
+      log_info("%dx%d is too narrow for two languages side by side: showing one at a time", sw, sh);
+      cfg.rotation = CONFIG_ROTATION_EACH_LANGUAGE;
+    }
+  }
+  if (content_open(&cfg, store_dir, trusted, o.pack_dirs, (size_t)o.n_pack_dirs, clock_wall(),
+                   &content, &e)) {
     fprintf(stderr, "kiosk: %s\n", e.msg);
-    goto out_content;
+    goto out_screen;
   }
   pl = make_player(content, fonts, &cfg);
   if (!pl)
-    goto out_screen;
+    goto out_content;
 
   /* The install thread: sticks, the inbox. Only with a store and keys. */
   const char *roots[CONFIG_MAX_USB_ROOTS];
@@ -743,10 +752,10 @@ out_player:
   playlog_close(plog);
   SDL_FreeSurface(staff.surf);
   player_free(pl);
-out_screen:
-  screen_close(screen);
 out_content:
   content_free(content);
+out_screen:
+  screen_close(screen);
 out_fonts:
   fonts_close(fonts);
 out_ttf:

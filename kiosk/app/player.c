@@ -139,8 +139,9 @@ void player_next(const struct player *p, size_t entry, int part, int n_parts, si
   *next_entry = n ? (entry + 1) % n : (size_t)-1;
 }
 
-int player_render(struct player *p, size_t entry, int part, int w, int h, struct slide *out,
-                  struct kerr *e)
+/* Lays out and paints one page (no band). */
+static int render_page(struct player *p, size_t entry, int part, int w, int h, struct slide *out,
+                       struct kerr *e)
 {
   memset(out, 0, sizeof *out);
   const struct deck_entry *en = deck_get(p->deck, entry);
@@ -193,12 +194,65 @@ int player_render(struct player *p, size_t entry, int part, int w, int h, struct
   out->duration_ms = dur * 1000;
   layout_free(l);
   page_free(pg);
-  if (!rc)
-    player_refresh_band(p, out, 0);
   if (!rc && failed) {
     log_warn("%s/%s: %d part%s of the page could not be drawn", en ? en->root : "", en ? en->page : "",
              failed, failed == 1 ? "" : "s");
     p->problems += failed;
   }
   return rc;
+}
+
+int player_render(struct player *p, size_t entry, int part, int w, int h, struct slide *out,
+                  struct kerr *e)
+{
+  int rc = render_page(p, entry, part, w, h, out, e);
+  if (!rc)
+    player_refresh_band(p, out, 0);
+  return rc;
+}
+
+int player_render_pair(struct player *p, size_t entry, size_t entry2, int part, int w, int h,
+                       struct slide *out, struct kerr *e)
+{
+  if (!player_pair_fits(w, h) || !deck_get(p->deck, entry2))
+    return player_render(p, entry, part, w, h, out, e);
+  /* Each language in its own half, a thin rule between them; one band. */
+  int half = w / 2;
+  struct slide a = {0}, b = {0};
+  int rc = render_page(p, entry, part, half, h, &a, e);
+  if (!rc)
+    rc = render_page(p, entry2, part, w - half, h, &b, e);
+  if (rc) {
+    slide_clear(&a);
+    slide_clear(&b);
+    return rc;
+  }
+  memset(out, 0, sizeof *out);
+  out->surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_XRGB8888);
+  if (!out->surf) {
+    slide_clear(&a);
+    slide_clear(&b);
+    return kerr_set(e, KERR_NOMEM, "out of memory for a %dx%d page", w, h);
+  }
+  SDL_Rect ra = {0, 0, half, h}, rb = {half, 0, w - half, h};
+  SDL_BlitSurface(a.surf, NULL, out->surf, &ra);
+  SDL_BlitSurface(b.surf, NULL, out->surf, &rb);
+  int s = w < h ? w : h;
+  SDL_Rect rule = {half - s / 400 - 1, s * 45 / 1000, s / 200 + 2, h - layout_band_height(w, h) - s * 9 / 100};
+  SDL_FillRect(out->surf, &rule, SDL_MapRGB(out->surf->format, 0xC9, 0xD6, 0xE3));
+  out->entry = entry;
+  out->part = a.part > b.part ? a.part : b.part;
+  out->n_parts = a.n_parts > b.n_parts ? a.n_parts : b.n_parts;
+  out->duration_ms = a.duration_ms > b.duration_ms ? a.duration_ms : b.duration_ms;
+  out->problems = a.problems + b.problems;
+  slide_clear(&a);
+  slide_clear(&b);
+  player_refresh_band(p, out, 0);
+  return 0;
+}
+
+int player_pair_fits(int w, int h)
+{
+  /* Two columns of readable text need a wide landscape screen. */
+  return w >= 1600 && w * 9 >= h * 16;
 }

@@ -32,6 +32,13 @@ void player_free(struct player *p);
 int player_render(struct player *p, size_t entry, int part, int w, int h, struct slide *out,
                   struct kerr *e);
 
+/* The same page in two languages side by side (entry and entry2), with
+ * one band, when the screen is wide enough (player_pair_fits()); else
+ * just entry. */
+int player_render_pair(struct player *p, size_t entry, size_t entry2, int part, int w, int h,
+                       struct slide *out, struct kerr *e);
+int player_pair_fits(int w, int h);
+
 /* The slide after (entry, part) of a slide with n_parts parts. */
 void player_next(const struct player *p, size_t entry, int part, int n_parts, size_t *next_entry,
                  int *next_part);

@@ -23,11 +23,11 @@ for l in en ru; do
   printf -- '---\ncountries: TJ\n---\n# For Tajikistan\n\nText.\n' > "$src/pages/tj.$l.md"
 done
 
-run() { # mode -> prints "page.lang" in order shown
+run() { # mode [size] -> prints "page.lang" in order shown
   printf '[site]\ncountry = KZ\nlanguages = en,ru\n[display]\nrotation = %s\n[paths]\nusb_roots =\n' "$1" > "$work/$1.conf"
-  "$kiosk" --config "$work/$1.conf" --headless --size 800x480 --screenshots "$work/$1" --once \
+  "$kiosk" --config "$work/$1.conf" --headless --size "${2:-800x480}" --screenshots "$work/$1-${2:-800x480}" --once \
     --speed 1000 --time 2026-11-28T09:00:00Z --quiet --pack-dir "$src" > /dev/null
-  ls "$work/$1" | sed -E 's/^page-[0-9]+-//; s/\.png$//'
+  ls "$work/$1-${2:-800x480}" | sed -E 's/^page-[0-9]+-//; s/\.png$//'
 }
 
 one=$(run one-language | tr '\n' ' ')
@@ -42,4 +42,11 @@ ordinary_one=$(echo "$one" | tr ' ' '\n' | grep -v "^alert" | grep . | tr "\n" "
 [ "$ordinary_one" = "a.en b.en a.ru b.ru " ] || { echo "FAIL: one-language order is '$ordinary_one'"; exit 1; }
 ordinary_each=$(echo "$each" | tr ' ' '\n' | grep -v "^alert" | grep . | tr "\n" " ")
 [ "$ordinary_each" = "a.en a.ru b.en b.ru " ] || { echo "FAIL: each-language order is '$ordinary_each'"; exit 1; }
+# Side by side on a wide screen: one slide per page, both languages on it.
+pair=$(run side-by-side 1920x1080 | tr '\n' ' ')
+echo "side-by-side:  $pair"
+[ "$pair" = "alert.en a.en b.en " ] || { echo "FAIL: side-by-side order is '$pair'"; exit 1; }
+# ... and one language at a time where the screen is too narrow for two.
+narrow=$(run side-by-side 800x480 | grep -v '^alert' | tr '\n' ' ')
+[ "$narrow" = "a.en a.ru b.en b.ru " ] || { echo "FAIL: side-by-side on a small screen is '$narrow'"; exit 1; }
 echo "ok: rotation"
