@@ -10,6 +10,7 @@
 #include "app/field.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <poll.h>
 #include <pthread.h>
@@ -156,6 +157,23 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
   say(pc->f, pct, 0, 0, M_INSTALLING, pc->r->title[0] ? pc->r->title : pc->name, pct);
 }
 
+/* Whether the stick went away: its root or the file can no longer be
+ * read (a pulled stick answers ENOENT, ENOTCONN or EIO, while the kernel
+ * may still answer stat() of a dead mount point from its cache). */
+static int stick_gone(const char *root, const char *path)
+{
+  struct stat st;
+  if (stat(root, &st) != 0)
+    return 1;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 1;
+  char b;
+  ssize_t n = pread(fd, &b, 1, 0);
+  close(fd);
+  return n != 1;
+}
+
 /* Installs what a stick (or the inbox) holds; returns packs installed. */
 static int install_from(struct field *f, const char *root, int is_inbox, int *removed)
 {
@@ -211,8 +229,7 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
     struct pack_progress prog = {on_progress, &pc, &f->cancel};
     int rc = pack_install(c->path, f->p.store, f->trust, &prog, &r, &e);
     const char *title = r.has_manifest && r.title[0] ? r.title : name;
-    struct stat st;
-    if (rc && !is_inbox && stat(root, &st) != 0) {
+    if (rc && !is_inbox && stick_gone(root, c->path)) {
       /* The stick went away under us. */
       *removed = 1;
       say(f, -1, 1, installed > 0, M_REMOVED);
