@@ -8,7 +8,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/config.h"
@@ -139,6 +141,30 @@ void player_next(const struct player *p, size_t entry, int part, int n_parts, si
   *next_entry = n ? (entry + 1) % n : (size_t)-1;
 }
 
+/* The fonts a pack carries in fonts/ join the fallback chain the first
+ * time one of its pages is drawn. */
+static void add_pack_fonts(struct player *p, const char *root)
+{
+  char dir[2048];
+  snprintf(dir, sizeof dir, "%s/fonts", root);
+  DIR *d = opendir(dir);
+  if (!d)
+    return;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    size_t n = strlen(de->d_name);
+    if (de->d_name[0] == '.' || n < 5 ||
+        (strcasecmp(de->d_name + n - 4, ".ttf") && strcasecmp(de->d_name + n - 4, ".otf")))
+      continue;
+    char path[2400];
+    snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+    struct kerr e;
+    if (fonts_add_file(p->fonts, path, &e))
+      log_warn("%s", e.msg);
+  }
+  closedir(d);
+}
+
 /* Lays out and paints one page (no band). */
 static int render_page(struct player *p, size_t entry, int part, int w, int h, struct slide *out,
                        struct kerr *e)
@@ -147,8 +173,10 @@ static int render_page(struct player *p, size_t entry, int part, int w, int h, s
   const struct deck_entry *en = deck_get(p->deck, entry);
   struct page *pg = NULL;
   int rc;
-  if (en)
+  if (en) {
+    add_pack_fonts(p, en->root);
     rc = page_load(en->root, en->page, &pg, e);
+  }
   else {
     /* The built-in page: the configured hotlines, and a note for staff. */
     char md[4096];

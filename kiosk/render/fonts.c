@@ -41,9 +41,15 @@ struct cached {
   TTF_Font *font;
 };
 
+/* Fonts a pack carries (.ttf or .otf files in its fonts folder): one face each, used for
+ * every style, tried after the fonts the kiosk ships. */
+#define FONTS_EXTRA_MAX 8
+
 struct fonts {
   char dir[1024];
-  TTF_Font *probe[N_FAMILIES];
+  TTF_Font *probe[N_FAMILIES + FONTS_EXTRA_MAX];
+  char extra[FONTS_EXTRA_MAX][1200];
+  int n_extra;
   struct cached cache[FONTS_CACHE_MAX];
   int n_cache;
   int next_evict;
@@ -77,6 +83,12 @@ static const char *pick_dir(const char *dir)
 
 static TTF_Font *open_face(const struct fonts *f, int fam, int style, int px)
 {
+  if (fam >= N_FAMILIES) {
+    TTF_Font *font = TTF_OpenFont(f->extra[fam - N_FAMILIES], px);
+    if (font)
+      TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+    return font;
+  }
   const char *file = families[fam].files[style];
   if (!file)
     file = families[fam].files[style & FONTS_BOLD];
@@ -121,7 +133,7 @@ void fonts_close(struct fonts *f)
     return;
   for (int i = 0; i < f->n_cache; i++)
     TTF_CloseFont(f->cache[i].font);
-  for (int i = 0; i < N_FAMILIES; i++)
+  for (int i = 0; i < N_FAMILIES + f->n_extra; i++)
     if (f->probe[i])
       TTF_CloseFont(f->probe[i]);
   free(f);
@@ -129,9 +141,27 @@ void fonts_close(struct fonts *f)
 
 const char *fonts_dir(const struct fonts *f) { return f->dir; }
 
+int fonts_add_file(struct fonts *f, const char *path, struct kerr *e)
+{
+  for (int i = 0; i < f->n_extra; i++)
+    if (!strcmp(f->extra[i], path))
+      return 0;
+  if (f->n_extra >= FONTS_EXTRA_MAX)
+    return kerr_set(e, KERR_LIMIT, "%s: the kiosk uses at most %d fonts from packs", path,
+                    FONTS_EXTRA_MAX);
+  TTF_Font *probe = TTF_OpenFont(path, 16);
+  if (!probe)
+    return kerr_set(e, KERR_FONT, "%s: cannot open font (%s) — the pack's own font is not used",
+                    path, TTF_GetError());
+  snprintf(f->extra[f->n_extra], sizeof f->extra[0], "%s", path);
+  f->probe[N_FAMILIES + f->n_extra] = probe;
+  f->n_extra++;
+  return 0;
+}
+
 int fonts_family_covers(struct fonts *f, int fam, uint32_t cp)
 {
-  if (fam < 0 || fam >= N_FAMILIES)
+  if (fam < 0 || fam >= N_FAMILIES + f->n_extra)
     return 0;
   return TTF_GlyphIsProvided32(f->probe[fam], cp) != 0;
 }
@@ -144,7 +174,7 @@ int fonts_line_pct(const struct fonts *f, int fam)
 
 int fonts_family_for(struct fonts *f, uint32_t cp)
 {
-  for (int i = 0; i < N_FAMILIES; i++)
+  for (int i = 0; i < N_FAMILIES + f->n_extra; i++)
     if (TTF_GlyphIsProvided32(f->probe[i], cp))
       return i;
   return -1;
@@ -152,15 +182,15 @@ int fonts_family_for(struct fonts *f, uint32_t cp)
 
 TTF_Font *fonts_face(struct fonts *f, int fam, enum fonts_style style, int px)
 {
-  if (fam < 0 || fam >= N_FAMILIES)
+  if (fam < 0 || fam >= N_FAMILIES + f->n_extra)
     fam = 0;
   for (int i = 0; i < f->n_cache; i++)
     if (f->cache[i].fam == fam && f->cache[i].style == (int)style && f->cache[i].px == px)
       return f->cache[i].font;
   TTF_Font *font = open_face(f, fam, (int)style, px);
   if (!font) {
-    log_warn("font %s at %d px could not be opened: %s", families[fam].name, px,
-             TTF_GetError());
+    log_warn("font %s at %d px could not be opened: %s",
+             fam < N_FAMILIES ? families[fam].name : f->extra[fam - N_FAMILIES], px, TTF_GetError());
     return f->probe[fam];
   }
   struct cached *slot;

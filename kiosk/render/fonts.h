@@ -33,6 +33,11 @@ int fonts_family_for(struct fonts *f, uint32_t cp);
  * size. Owned by the set. */
 TTF_Font *fonts_face(struct fonts *f, int fam, enum fonts_style style, int px);
 
+/* Adds a font a pack carries (a .ttf or .otf file) as one more family,
+ * tried after the shipped ones for characters they lack. Adding the same
+ * path again does nothing. Returns 0, or KERR_FONT / KERR_LIMIT. */
+int fonts_add_file(struct fonts *f, const char *path, struct kerr *e);
+
 /* Whether family fam has a glyph for cp. */
 int fonts_family_covers(struct fonts *f, int fam, uint32_t cp);
 

@@ -489,8 +489,8 @@ static int has_suffix(const char *s, const char *suffix)
   return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-/* Opens the fonts under fonts/ (only to name them when they have a
- * character the kiosk's fonts lack). */
+/* Opens the fonts under fonts/: they join the kiosk's fallback chain, as
+ * they do on the kiosk. */
 static void open_pack_fonts(struct lint *l)
 {
   char dir[4096];
@@ -524,6 +524,10 @@ static void open_pack_fonts(struct lint *l)
       break;
     }
     l->pfonts = v;
+    /* The kiosk draws with a pack's fonts too: so does lint. */
+    struct kerr fe;
+    if (fonts_add_file(l->fonts, path, &fe))
+      add(l, LINT_WARNING, "fonts", 0, "%s", fe.msg);
     sprintf(rel, "fonts/%s", de->d_name);
     l->pfonts[l->n_pfonts++] = (struct pack_font){rel, f};
   }
