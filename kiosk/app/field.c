@@ -50,42 +50,116 @@ struct field {
   struct sig_trust *trust; /* own copy: keyring updates change it */
 };
 
-/* The words on screen. Russian is given for every message; other site
- * languages see English (with Russian, the lingua franca of the region,
- * when the site lists it). */
+/* The words on screen, in the languages of the region and English. The
+ * site's first language is shown above the English line. Translations
+ * other than Russian and English need review by native speakers. */
 enum msg_id {
   M_FOUND, M_NOTHING, M_INSTALLING, M_INSTALLED, M_UP_TO_DATE, M_OLDER_COPY, M_OLDER,
   M_REFUSED, M_REMOVED, M_LOGS_OK, M_LOGS_RO, M_LOGS_FULL, M_LOGS_FAILED, M_INBOX, M_NOT_YET,
-  M_KEYS, M_KEYS_SAME,
+  M_KEYS, M_KEYS_SAME, M_COUNT
 };
 
-static const char *const words[][2] = {
-    /* en, ru */
-    [M_FOUND] = {"USB stick: found %d pack%s", "Флешка: найдено пакетов: %d%s"},
-    [M_NOTHING] = {"USB stick: no kiosk packs on it", "На флешке нет пакетов для киоска"},
-    [M_INSTALLING] = {"Installing %s (%d %%)", "Устанавливается %s (%d %%)"},
-    [M_INSTALLED] = {"Installed %s, version %llu", "Установлено: %s, версия %llu"},
-    [M_UP_TO_DATE] = {"%s: already up to date", "%s: уже установлено, ничего не изменено"},
-    [M_OLDER_COPY] = {"%s: an older copy — skipped", "%s: более старая копия — пропущена"},
+static const char *const msg_langs[8] = {"en", "ru", "kk", "ky", "tg", "uz", "tk", "fa"};
+
+/* Every format takes the same arguments in the same order as English's;
+ * "%.0s" swallows English's plural ending. */
+static const char *const words[M_COUNT][8] = {
+    [M_FOUND] = {"USB stick: found %d pack%s", "Флешка: найдено пакетов: %d%.0s",
+                 "Флешка: %d пакет табылды%.0s", "Флешка: %d пакет табылды%.0s",
+                 "Флешка: %d баста ёфт шуд%.0s", "Fleshka: %d ta paket topildi%.0s",
+                 "Fleşka: %d paket tapyldy%.0s", "فلش: %d بسته پیدا شد%.0s"},
+    [M_NOTHING] = {"USB stick: no kiosk packs on it", "На флешке нет пакетов для киоска",
+                   "Флешкада киоскқа арналған пакет жоқ", "Флешкада киоск үчүн пакет жок",
+                   "Дар флешка бастаҳо барои киоск нест", "Fleshkada kiosk uchun paket yoʻq",
+                   "Fleşkada kiosk üçin paket ýok", "در فلش بسته‌ای برای کیوسک نیست"},
+    [M_INSTALLING] = {"Installing %s (%d %%)", "Устанавливается %s (%d %%)",
+                      "Орнатылуда: %s (%d %%)", "Орнотулууда: %s (%d %%)",
+                      "Насб шуда истодааст: %s (%d %%)", "Oʻrnatilmoqda: %s (%d %%)",
+                      "Gurnalýar: %s (%d %%)", "در حال نصب: %s (%d %%)"},
+    [M_INSTALLED] = {"Installed %s, version %llu", "Установлено: %s, версия %llu",
+                     "Орнатылды: %s, нұсқа %llu", "Орнотулду: %s, версия %llu",
+                     "Насб шуд: %s, версияи %llu", "Oʻrnatildi: %s, versiya %llu",
+                     "Gurnaldy: %s, wersiýa %llu", "نصب شد: %s، نسخهٔ %llu"},
+    [M_UP_TO_DATE] = {"%s: already up to date", "%s: уже установлено, ничего не изменено",
+                      "%s: бұрыннан орнатылған, ештеңе өзгерген жоқ",
+                      "%s: мурунтан орнотулган, эч нерсе өзгөргөн жок",
+                      "%s: аллакай насб шудааст, ҳеҷ чиз тағйир наёфт",
+                      "%s: allaqachon oʻrnatilgan, hech narsa oʻzgarmadi",
+                      "%s: eýýäm gurnalan, hiç zat üýtgemedi", "%s: از قبل نصب است، چیزی تغییر نکرد"},
+    [M_OLDER_COPY] = {"%s: an older copy — skipped", "%s: более старая копия — пропущена",
+                      "%s: ескі көшірме — өткізіп жіберілді", "%s: эски көчүрмө — өткөрүлүп жиберилди",
+                      "%s: нусхаи кӯҳна — гузаронида шуд", "%s: eski nusxa — oʻtkazib yuborildi",
+                      "%s: köne nusga — geçildi", "%s: نسخهٔ کهنه — رد شد"},
     [M_OLDER] = {"%s: older than the installed version — nothing changed",
-                 "%s: старее установленной версии — ничего не изменено"},
-    [M_REFUSED] = {"Refused: %s", "Отклонено: %s"},
+                 "%s: старее установленной версии — ничего не изменено",
+                 "%s: орнатылған нұсқадан ескі — ештеңе өзгерген жоқ",
+                 "%s: орнотулган версиядан эски — эч нерсе өзгөргөн жок",
+                 "%s: аз версияи насбшуда кӯҳнатар аст — ҳеҷ чиз тағйир наёфт",
+                 "%s: oʻrnatilgan versiyadan eski — hech narsa oʻzgarmadi",
+                 "%s: gurnalan wersiýadan köne — hiç zat üýtgemedi",
+                 "%s: کهنه‌تر از نسخهٔ نصب‌شده است — چیزی تغییر نکرد"},
+    [M_REFUSED] = {"Refused: %s", "Отклонено: %s", "Қабылданбады: %s", "Четке кагылды: %s",
+                   "Рад шуд: %s", "Rad etildi: %s", "Kabul edilmedi: %s", "رد شد: %s"},
     [M_REMOVED] = {"Stick removed too early — nothing was changed; insert it again",
-                   "Флешку вынули слишком рано — ничего не изменено; вставьте её снова"},
+                   "Флешку вынули слишком рано — ничего не изменено; вставьте её снова",
+                   "Флешка тым ерте алынды — ештеңе өзгерген жоқ; қайта салыңыз",
+                   "Флешка өтө эрте алынды — эч нерсе өзгөргөн жок; кайра салыңыз",
+                   "Флешка барвақт бароварда шуд — ҳеҷ чиз тағйир наёфт; онро боз гузоред",
+                   "Fleshka juda erta olindi — hech narsa oʻzgarmadi; uni qayta qoʻying",
+                   "Fleşka gaty ir çykaryldy — hiç zat üýtgemedi; ony täzeden dakyň",
+                   "فلش خیلی زود کشیده شد — چیزی تغییر نکرد؛ دوباره وصل کنید"},
     [M_LOGS_OK] = {"Logs copied to the stick. You can remove the stick",
-                   "Журналы записаны на флешку. Флешку можно вынимать"},
+                   "Журналы записаны на флешку. Флешку можно вынимать",
+                   "Журналдар флешкаға жазылды. Флешканы алуға болады",
+                   "Журналдар флешкага жазылды. Флешканы алсаңыз болот",
+                   "Журналҳо ба флешка навишта шуданд. Флешкаро гирифтан мумкин аст",
+                   "Jurnallar fleshkaga yozildi. Fleshkani olishingiz mumkin",
+                   "Žurnallar fleşka ýazyldy. Fleşkany çykaryp bilersiňiz",
+                   "گزارش‌ها روی فلش نوشته شد. می‌توانید فلش را بکشید"},
     [M_LOGS_RO] = {"The stick is read-only — logs were not copied. You can remove the stick",
-                   "Флешка только для чтения — журналы не записаны. Флешку можно вынимать"},
+                   "Флешка только для чтения — журналы не записаны. Флешку можно вынимать",
+                   "Флешка тек оқуға арналған — журналдар жазылмады. Флешканы алуға болады",
+                   "Флешка окуу үчүн гана — журналдар жазылган жок. Флешканы алсаңыз болот",
+                   "Флешка танҳо барои хондан аст — журналҳо навишта нашуданд. Флешкаро гирифтан мумкин аст",
+                   "Fleshka faqat oʻqish uchun — jurnallar yozilmadi. Fleshkani olishingiz mumkin",
+                   "Fleşka diňe okamak üçin — žurnallar ýazylmady. Fleşkany çykaryp bilersiňiz",
+                   "فلش فقط‌خواندنی است — گزارش‌ها نوشته نشد. می‌توانید فلش را بکشید"},
     [M_LOGS_FULL] = {"The stick is full — logs were not copied. You can remove the stick",
-                     "На флешке нет места — журналы не записаны. Флешку можно вынимать"},
+                     "На флешке нет места — журналы не записаны. Флешку можно вынимать",
+                     "Флешкада орын жоқ — журналдар жазылмады. Флешканы алуға болады",
+                     "Флешкада орун жок — журналдар жазылган жок. Флешканы алсаңыз болот",
+                     "Дар флешка ҷой нест — журналҳо навишта нашуданд. Флешкаро гирифтан мумкин аст",
+                     "Fleshkada joy yoʻq — jurnallar yozilmadi. Fleshkani olishingiz mumkin",
+                     "Fleşkada ýer ýok — žurnallar ýazylmady. Fleşkany çykaryp bilersiňiz",
+                     "فلش پُر است — گزارش‌ها نوشته نشد. می‌توانید فلش را بکشید"},
     [M_LOGS_FAILED] = {"Logs could not be copied (%s). You can remove the stick",
-                       "Журналы не записаны (%s). Флешку можно вынимать"},
-    [M_INBOX] = {"Inbox: found %d pack%s", "Входящие: найдено пакетов: %d%s"},
-    [M_KEYS] = {"Signing keys updated (keyring version %llu)",
-                "Ключи подписи обновлены (версия %llu)"},
-    [M_KEYS_SAME] = {"Signing keys: already up to date", "Ключи подписи: уже обновлены"},
+                       "Журналы не записаны (%s). Флешку можно вынимать",
+                       "Журналдар жазылмады (%s). Флешканы алуға болады",
+                       "Журналдар жазылган жок (%s). Флешканы алсаңыз болот",
+                       "Журналҳо навишта нашуданд (%s). Флешкаро гирифтан мумкин аст",
+                       "Jurnallar yozilmadi (%s). Fleshkani olishingiz mumkin",
+                       "Žurnallar ýazylmady (%s). Fleşkany çykaryp bilersiňiz",
+                       "گزارش‌ها نوشته نشد (%s). می‌توانید فلش را بکشید"},
+    [M_INBOX] = {"Inbox: found %d pack%s", "Входящие: найдено пакетов: %d%.0s",
+                 "Кіріс қалта: %d пакет табылды%.0s", "Кирүүчү папка: %d пакет табылды%.0s",
+                 "Папкаи воридотӣ: %d баста ёфт шуд%.0s", "Kiruvchi papka: %d ta paket topildi%.0s",
+                 "Gelýän bukja: %d paket tapyldy%.0s", "پوشهٔ ورودی: %d بسته پیدا شد%.0s"},
     [M_NOT_YET] = {"Installed %s, version %llu — shown from %s",
-                   "Установлено: %s, версия %llu — будет показано с %s"},
+                   "Установлено: %s, версия %llu — будет показано с %s",
+                   "Орнатылды: %s, нұсқа %llu — %s бастап көрсетіледі",
+                   "Орнотулду: %s, версия %llu — %s баштап көрсөтүлөт",
+                   "Насб шуд: %s, версияи %llu — аз %s нишон дода мешавад",
+                   "Oʻrnatildi: %s, versiya %llu — %s dan koʻrsatiladi",
+                   "Gurnaldy: %s, wersiýa %llu — %s senesinden görkeziler",
+                   "نصب شد: %s، نسخهٔ %llu — از %s نشان داده می‌شود"},
+    [M_KEYS] = {"Signing keys updated (keyring version %llu)", "Ключи подписи обновлены (версия %llu)",
+                "Қол қою кілттері жаңартылды (нұсқа %llu)", "Кол коюу ачкычтары жаңыртылды (версия %llu)",
+                "Калидҳои имзо нав карда шуданд (версияи %llu)", "Imzo kalitlari yangilandi (versiya %llu)",
+                "Gol çekiş açarlary täzelendi (wersiýa %llu)", "کلیدهای امضا به‌روز شد (نسخهٔ %llu)"},
+    [M_KEYS_SAME] = {"Signing keys: already up to date", "Ключи подписи: уже обновлены",
+                     "Қол қою кілттері: бұрыннан жаңартылған", "Кол коюу ачкычтары: мурунтан жаңыртылган",
+                     "Калидҳои имзо: аллакай нав шудаанд", "Imzo kalitlari: allaqachon yangilangan",
+                     "Gol çekiş açarlary: eýýäm täzelenen", "کلیدهای امضا: از قبل به‌روز است"},
 };
 
 static void post(struct field *f, const struct field_msg *m)
@@ -118,8 +192,8 @@ __attribute__((format(printf, 3, 0))) static void vfmt(char *buf, size_t cap, co
   vsnprintf(buf, cap, fmt, ap);
 }
 
-/* Posts message id with printf arguments, in Russian (when the site's
- * language is Russian or another language of the region) and English. */
+/* Posts message id with printf arguments, in the site's first language
+ * and in English. */
 static void say(struct field *f, int progress, int done, int installed, enum msg_id id, ...)
 {
   struct field_msg m;
@@ -129,10 +203,13 @@ static void say(struct field *f, int progress, int done, int installed, enum msg
   m.installed = installed;
   if (installed)
     snprintf(m.pack_id, sizeof m.pack_id, "%s", f->last_id);
-  int ru = f->p.lang && strcmp(f->p.lang, "en") && strcmp(f->p.lang, "fa");
+  int li = 0;
+  for (int i = 0; f->p.lang && i < 8; i++)
+    if (!strcmp(f->p.lang, msg_langs[i]))
+      li = i;
   va_list ap;
   va_start(ap, id);
-  vfmt(m.lines[0], sizeof m.lines[0], words[id][ru ? 1 : 0], ap);
+  vfmt(m.lines[0], sizeof m.lines[0], words[id][li], ap);
   va_end(ap);
   va_start(ap, id);
   vfmt(m.lines[1], sizeof m.lines[1], words[id][0], ap);
@@ -245,9 +322,9 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
         struct tm tm;
         gmtime_r(&t, &tm);
         strftime(when, sizeof when, "%Y-%m-%d", &tm);
-        say(f, 100, 0, 1, M_NOT_YET, title, (unsigned long long)r.version, when);
+        say(f, -1, 0, 1, M_NOT_YET, title, (unsigned long long)r.version, when);
       } else {
-        say(f, 100, 0, 1, M_INSTALLED, title, (unsigned long long)r.version);
+        say(f, -1, 0, 1, M_INSTALLED, title, (unsigned long long)r.version);
       }
     } else if (rc == 0) {
       say(f, -1, 0, 0, M_UP_TO_DATE, title);

@@ -269,7 +269,7 @@ static int take_messages(struct field *fl, struct staff *st)
     if (!st->active)
       st->n = 0; /* a new visit */
     st->active = 1;
-    int progress = m.progress > 0 && m.progress < 100;
+    int progress = m.progress >= 0; /* a progress line, replaced by what follows */
     /* A progress line is replaced by the next progress or by the result. */
     if (!(st->last_is_progress && st->n)) {
       if (st->n == STAFF_LINES) {
