@@ -377,6 +377,26 @@ int main(int argc, char **argv)
   for (size_t i = 0; i < n_problems; i++)
     log_msg(problems[i].level, "%s", problems[i].msg);
   free(problems);
+  /* The kiosk's log file: --log, else kiosk.log in the log folder (it goes
+   * home on sticks). Kept small: a log over 1 MiB at start is moved to
+   * kiosk.log.1, replacing the older one. */
+  char log_path[1200] = "";
+  if (o.log_file)
+    snprintf(log_path, sizeof log_path, "%s", o.log_file);
+  else if (!o.n_pack_dirs && make_dirs(cfg.log_dir) == 0)
+    snprintf(log_path, sizeof log_path, "%s/kiosk.log", cfg.log_dir);
+  if (log_path[0] && !o.log_file) {
+    struct stat lst;
+    if (stat(log_path, &lst) == 0 && lst.st_size > 1024 * 1024) {
+      char old[1300];
+      snprintf(old, sizeof old, "%s.1", log_path);
+      rename(log_path, old);
+    }
+    if (log_open_file(log_path)) {
+      log_warn("%s: cannot write the log file — logging to the terminal only", log_path);
+      log_path[0] = '\0';
+    }
+  }
   /* A developer showing source folders does not touch the system store. */
   const char *store_dir = o.store ? o.store : o.n_pack_dirs ? NULL : cfg.store;
   const char *trusted = o.trusted ? o.trusted : cfg.trusted_keys;
@@ -443,7 +463,7 @@ int main(int argc, char **argv)
     struct field_params fp = {&cfg, content->store, store_dir, trusted, roots, n_roots,
                               o.usb_roots, (size_t)o.n_usb_roots,
                               o.inbox ? o.inbox : (o.store ? NULL : cfg.inbox),
-                              cfg.log_dir, o.log_file,
+                              cfg.log_dir, log_path[0] ? log_path : NULL,
                               cfg.n_languages ? cfg.languages[0] : "en", start_ms};
     if (field_start(&fp, &fl, &e))
       log_warn("%s — USB sticks are not watched; the kiosk keeps showing what is installed", e.msg);

@@ -96,6 +96,8 @@ only_logs_added() { # the stick gained kiosk-logs/post-7/{playlog.csv,status.txt
     grep -qx "./kiosk-logs/post-7/$f" "$d/after.txt" || { echo "FAIL: $1: no kiosk-logs/post-7/$f on the stick"; exit 1; }
   done
   grep -q "post-7" "$d/stick-copy/kiosk-logs/post-7/status.txt" || { echo "FAIL: $1: status.txt does not name the site"; exit 1; }
+  grep -q "USB stick" "$d/stick-copy/kiosk-logs/post-7/kiosk.log" || { echo "FAIL: $1: kiosk.log on the stick lacks the visit"; exit 1; }
+  head -1 "$d/stick-copy/kiosk-logs/post-7/playlog.csv" | grep -q "^time,pack_id,version,page,lang,seconds_shown" || { echo "FAIL: $1: playlog.csv has no header"; exit 1; }
 }
 
 one_pack() { mkdir -p "$1/kiosk"; cp "$work/packs/news-2.kpack" "$1/kiosk/"; echo "notes" > "$1/readme.txt"; }
