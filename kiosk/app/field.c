@@ -164,7 +164,9 @@ static const char *const words[M_COUNT][8] = {
 
 static void post(struct field *f, const struct field_msg *m)
 {
-  if (m->progress > 0 && m->progress < 100)
+  if (!m->lines[1][0])
+    ; /* the end of an inbox install: nothing to say */
+  else if (m->progress > 0 && m->progress < 100)
     log_debug("screen says: %s", m->lines[1]);
   else
     log_info("screen says: %s", m->lines[1]);

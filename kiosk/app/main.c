@@ -264,8 +264,12 @@ static int take_messages(struct field *fl, struct staff *st)
       if (!st->first_id[0])
         snprintf(st->first_id, sizeof st->first_id, "%s", m.pack_id);
     }
-    if (!m.lines[1][0])
-      continue; /* an inbox install: nothing to say */
+    if (!m.lines[1][0]) {
+      /* The end of an inbox install: the card (if any) goes soon. */
+      if (m.done && st->active)
+        st->until_ms = clock_mono_ms() + 15000u;
+      continue;
+    }
     if (!st->active)
       st->n = 0; /* a new visit */
     st->active = 1;
