@@ -29,7 +29,20 @@ wait_ready() { # file pid
   echo "FAIL: no first page within 10 s"; exit 1
 }
 
+# After the first page the kiosk paints the next one ahead (a fraction of
+# a second, longer under the sanitizers): wait until its CPU time stops
+# moving, then measure.
+settle() { # pid
+  local a b
+  for _ in $(seq 1 40); do
+    a=$(cpu_ticks "$1"); sleep 0.5; b=$(cpu_ticks "$1")
+    [ "$a" = "$b" ] && return 0
+  done
+  echo "FAIL: the kiosk never settled after its first page"; exit 1
+}
+
 measure() { # label pid
+  settle "$2"
   local before after
   before=$(cpu_ticks "$2")
   sleep 2
