@@ -264,10 +264,10 @@ int content_open(const struct config *cfg, const char *store_dir, const char *tr
   return 0;
 }
 
-int content_reload(struct content *c, int64_t clock_now, struct kerr *e)
+int content_reload(struct content *c, int64_t clock_now, int recheck, struct kerr *e)
 {
   struct content_priv *p = (struct content_priv *)c;
-  if (c->store) {
+  if (c->store && recheck) {
     /* A keyring update may have changed which keys count. */
     struct sig_trust *t = NULL;
     struct kerr te;

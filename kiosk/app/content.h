@@ -42,9 +42,12 @@ int content_open(const struct config *cfg, const char *store_dir, const char *tr
                  const char *const *pack_dirs, size_t n_pack_dirs, int64_t clock_now,
                  struct content **out, struct kerr *e);
 
-/* Builds the deck and rotation again (after an install, or when the day
- * changes). On failure the old rotation stays. */
-int content_reload(struct content *c, int64_t clock_now, struct kerr *e);
+/* Builds the deck and rotation again (after an install, or each hour as
+ * packs expire and start). With recheck (after a keyring update) the
+ * trusted keys are read again and every installed pack is checked against
+ * them and its files — slow for big packs, so only then. On failure the
+ * old rotation stays. */
+int content_reload(struct content *c, int64_t clock_now, int recheck, struct kerr *e);
 
 void content_free(struct content *c);
 

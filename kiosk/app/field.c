@@ -48,6 +48,7 @@ struct field {
   Uint32 sdl_event;
   char last_id[72]; /* the last pack installed, for the display thread */
   struct sig_trust *trust; /* own copy: keyring updates change it */
+  int keys_changed;        /* since the last finished visit */
 };
 
 /* The words on screen, in the languages of the region and English. The
@@ -203,6 +204,9 @@ static void say(struct field *f, int progress, int done, int installed, enum msg
   m.progress = progress;
   m.done = done;
   m.installed = installed;
+  m.keys_changed = f->keys_changed;
+  if (done)
+    f->keys_changed = 0;
   if (installed)
     snprintf(m.pack_id, sizeof m.pack_id, "%s", f->last_id);
   int li = 0;
@@ -285,6 +289,7 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
           if (keyring_load_trust(f->p.store_dir, f->p.keys_dir, &t, &e) == 0) {
             sig_trust_free(f->trust);
             f->trust = t;
+            f->keys_changed = 1;
             installed++; /* the rotation must be checked again */
           } else {
             log_error("%s", e.msg);

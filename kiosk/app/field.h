@@ -26,6 +26,7 @@ struct field_msg {
   int done;
   int installed;
   char pack_id[72];  /* with installed: the pack just installed */
+  int keys_changed;  /* a keyring update was installed in this visit */
 };
 
 struct field_params {

@@ -213,6 +213,7 @@ struct staff {
   int progress;
   uint64_t until_ms;     /* when a finished visit's card goes away */
   int reload;            /* packs were installed: rebuild the rotation */
+  int recheck;           /* keys changed: check every installed pack again */
   char first_id[72];     /* the first pack installed: shown next */
   SDL_Surface *surf;     /* the page with the card on it */
 };
@@ -259,6 +260,8 @@ static int take_messages(struct field *fl, struct staff *st)
   struct field_msg m;
   int changed = 0;
   while (field_next_msg(fl, &m)) {
+    if (m.keys_changed)
+      st->recheck = 1;
     if (m.installed) {
       st->reload = 1;
       if (!st->first_id[0])
@@ -310,10 +313,10 @@ static struct player *make_player(const struct content *c, struct fonts *f, cons
  * for it; *at becomes the first slot of pack first_id (if given), else the
  * start. Returns 0, 1 when the old rotation stays, or -1 out of memory. */
 static int reload_rotation(struct content *c, struct fonts *f, const struct config *cfg,
-                           struct player **pl, const char *first_id, struct pos *at)
+                           struct player **pl, const char *first_id, int recheck, struct pos *at)
 {
   struct kerr e;
-  if (content_reload(c, clock_wall(), &e)) {
+  if (content_reload(c, clock_wall(), recheck, &e)) {
     log_error("%s — keeping the current rotation", e.msg);
     return 1;
   }
@@ -694,12 +697,13 @@ int main(int argc, char **argv)
     if (staff.reload && !staff.active) {
       /* New packs: the first installed page is shown next. */
       staff.reload = 0;
-      reload = reload_rotation(content, fonts, &cfg, &pl, staff.first_id, &at);
+      reload = reload_rotation(content, fonts, &cfg, &pl, staff.first_id, staff.recheck, &at);
       staff.first_id[0] = '\0';
+      staff.recheck = 0;
     } else if (clock_mono_ms() >= schedule_due) {
       /* Packs expire and start by the hour. */
       schedule_due = clock_mono_ms() + 3600 * 1000;
-      reload = reload_rotation(content, fonts, &cfg, &pl, NULL, &at);
+      reload = reload_rotation(content, fonts, &cfg, &pl, NULL, 0, &at);
     } else {
       reload = 1;
     }
