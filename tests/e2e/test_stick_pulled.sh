@@ -56,13 +56,15 @@ printf '[site]\nid = post-9\nlanguages = en\n[paths]\nusb_roots = %s\nlog_dir = 
   --trusted "$work/key.pub" --speed 0.05 --ready-file "$work/ready" > "$work/out.txt" 2>&1 &
 kpid=$!
 for _ in $(seq 1 200); do [ -s "$work/ready" ] && break; sleep 0.05; done
-# Insert: mount read-only through fusefat (its process is the "stick").
-fusefat -o ro "$work/stick.img" "$work/roots/stick" > /dev/null 2>&1 &
-for _ in $(seq 1 100); do fpid=$(pgrep -n -f "fusefat -o ro $work/stick.img" || true); [ -n "$fpid" ] && break; sleep 0.05; done
+# Insert: mount read-only through fusefat, in the foreground (-f), so that
+# the process started here is the one serving the stick.
+fusefat -f -o ro "$work/stick.img" "$work/roots/stick" > /dev/null 2>&1 &
+fpid=$!
 # Pull it out as soon as the install has started reading.
 for _ in $(seq 1 400); do grep -q "screen says: USB stick: found 1 pack" "$work/out.txt" && break; sleep 0.02; done
 sleep 0.1
-kill -9 $fpid
+kill -9 $fpid 2> /dev/null || { echo "FAIL: fusefat ended by itself"; exit 1; }
+wait $fpid 2> /dev/null || true
 fpid=""
 for _ in $(seq 1 400); do grep -q "insert it again\|screen says: Installed" "$work/out.txt" && break; sleep 0.05; done
 kill $kpid; wait $kpid || true
