@@ -31,24 +31,6 @@ struct content_priv {
   size_t n_pack_dirs;
 };
 
-static int read_text(const char *path, size_t max, char **out, size_t *len)
-{
-  FILE *f = fopen(path, "rbe");
-  if (!f)
-    return -1;
-  char *buf = malloc(max + 1);
-  size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
-  fclose(f);
-  if (!buf || n > max) {
-    free(buf);
-    return -1;
-  }
-  buf[n] = '\0';
-  *out = buf;
-  *len = n;
-  return 0;
-}
-
 /* Adds a pack to the deck if the schedule shows it now. */
 static void consider(struct content *c, const char *dir, const struct manifest *m,
                      const struct schedule_time *t)
@@ -191,22 +173,13 @@ static int build(struct content_priv *p, int64_t clock_now, struct kerr *e)
     free(info);
   }
   for (size_t i = 0; i < p->n_pack_dirs; i++) {
-    char path[2048];
-    snprintf(path, sizeof path, "%s/pack.json", p->pack_dirs[i]);
-    char *json;
-    size_t len;
-    if (read_text(path, MANIFEST_MAX_BYTES, &json, &len)) {
-      log_error("%s: cannot read — this pack is not shown", path);
-      continue;
-    }
     struct manifest *m = NULL;
     struct kerr me;
-    if (manifest_parse(json, len, MANIFEST_SOURCE, &m, &me))
-      log_error("%s: %s — this pack is not shown", p->pack_dirs[i], me.msg);
+    if (deck_read_source(p->pack_dirs[i], &m, &me))
+      log_error("%s — this pack is not shown", me.msg);
     else
       consider(c, p->pack_dirs[i], m, &t);
     manifest_free(m);
-    free(json);
   }
   int rc = build_rotation(c, &t, e);
   if (rc) {

@@ -296,6 +296,24 @@ static int take_messages(struct field *fl, struct staff *st)
   return changed;
 }
 
+/* Shows the language chooser over page (drawn on a copy kept in
+ * *overlay). Returns 1 if it is open: there must be two languages to
+ * choose from. */
+static int open_chooser(const struct content *c, struct fonts *f, struct screen *scr,
+                        SDL_Surface *page, SDL_Surface **overlay, const char **langs, size_t *n,
+                        SDL_Rect *rects)
+{
+  struct kerr e;
+  *n = rotation_langs(c, langs, CHOOSER_MAX);
+  SDL_FreeSurface(*overlay);
+  *overlay = SDL_ConvertSurface(page, page->format, 0);
+  if (!*overlay || *n < 2)
+    return 0;
+  chooser_paint(f, *overlay, langs, *n, -1, rects);
+  screen_show(scr, *overlay, &e);
+  return 1;
+}
+
 /* A player for the content's deck, set up for the site. NULL when out of
  * memory. */
 static struct player *make_player(const struct content *c, struct fonts *f, const struct config *cfg)
@@ -614,14 +632,8 @@ int main(int argc, char **argv)
           /* L opens the chooser; a digit picks a language in it. */
           int pick = k == SDLK_l ? -1 : (int)(k - SDLK_1);
           if (!chooser_open) {
-            n_choose = rotation_langs(content, chooser_langs, CHOOSER_MAX);
-            SDL_FreeSurface(overlay);
-            overlay = SDL_ConvertSurface(cur.surf, cur.surf->format, 0);
-            if (overlay && n_choose > 1) {
-              chooser_paint(fonts, overlay, chooser_langs, n_choose, -1, chooser_rects);
-              screen_show(screen, overlay, &e);
-              chooser_open = 1;
-            }
+            chooser_open = open_chooser(content, fonts, screen, cur.surf, &overlay,
+                                        chooser_langs, &n_choose, chooser_rects);
           } else if (pick >= 0 && (size_t)pick < n_choose) {
             snprintf(lang_filter, sizeof lang_filter, "%s", chooser_langs[pick]);
             chooser_open = 0;
@@ -665,14 +677,8 @@ int main(int argc, char **argv)
           go_back = x < w / 3;
           due = 0;
         } else {
-          n_choose = rotation_langs(content, chooser_langs, CHOOSER_MAX);
-          SDL_FreeSurface(overlay);
-          overlay = SDL_ConvertSurface(cur.surf, cur.surf->format, 0);
-          if (overlay && n_choose > 1) {
-            chooser_paint(fonts, overlay, chooser_langs, n_choose, -1, chooser_rects);
-            screen_show(screen, overlay, &e);
-            chooser_open = 1;
-          }
+          chooser_open = open_chooser(content, fonts, screen, cur.surf, &overlay, chooser_langs,
+                                      &n_choose, chooser_rects);
         }
       } else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
         resized = 1;

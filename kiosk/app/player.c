@@ -20,6 +20,8 @@
 #include "render/band.h"
 #include "render/paint.h"
 
+#define PLAYER_MAX_PACKS 32
+
 struct player {
   const struct deck *deck;
   struct fonts *fonts;
@@ -29,6 +31,8 @@ struct player {
   int clock_untrusted;
   const struct config_hotline *fallback;
   size_t n_fallback;
+  char scanned[PLAYER_MAX_PACKS][1024]; /* pack folders whose fonts were added */
+  int n_scanned;
 };
 
 void player_set_fallback_hotlines(struct player *p, const struct config_hotline *h, size_t n)
@@ -145,6 +149,12 @@ void player_next(const struct player *p, size_t entry, int part, int n_parts, si
  * time one of its pages is drawn. */
 static void add_pack_fonts(struct player *p, const char *root)
 {
+  /* Each pack folder is looked at once, not at every page drawn. */
+  for (int i = 0; i < p->n_scanned; i++)
+    if (!strcmp(p->scanned[i], root))
+      return;
+  if (p->n_scanned < PLAYER_MAX_PACKS)
+    snprintf(p->scanned[p->n_scanned++], sizeof p->scanned[0], "%s", root);
   char dir[2048];
   snprintf(dir, sizeof dir, "%s/fonts", root);
   DIR *d = opendir(dir);

@@ -92,8 +92,9 @@ static int read_file(const char *path, size_t max, char **out, size_t *len, stru
   return 0;
 }
 
-int deck_add_dir(struct deck *d, const char *dir, struct kerr *e)
+int deck_read_source(const char *dir, struct manifest **out, struct kerr *e)
 {
+  *out = NULL;
   char path[2048];
   snprintf(path, sizeof path, "%s/pack.json", dir);
   char *json;
@@ -101,13 +102,19 @@ int deck_add_dir(struct deck *d, const char *dir, struct kerr *e)
   int rc = read_file(path, MANIFEST_MAX_BYTES, &json, &len, e);
   if (rc)
     return rc;
-  struct manifest *m = NULL;
-  rc = manifest_parse(json, len, MANIFEST_SOURCE, &m, e);
+  rc = manifest_parse(json, len, MANIFEST_SOURCE, out, e);
   free(json);
-  if (rc) {
+  if (rc)
     kerr_prefix(e, "%s", dir);
+  return rc;
+}
+
+int deck_add_dir(struct deck *d, const char *dir, struct kerr *e)
+{
+  struct manifest *m = NULL;
+  int rc = deck_read_source(dir, &m, e);
+  if (rc)
     return rc;
-  }
   rc = deck_add_manifest(d, dir, m, e);
   manifest_free(m);
   return rc;

@@ -46,6 +46,11 @@ int deck_add_dir(struct deck *d, const char *dir, struct kerr *e);
 
 struct manifest;
 
+/* Reads and checks the pack.json of a source folder. Returns a new
+ * manifest (free with manifest_free()), or a KERR code with e naming the
+ * folder. */
+int deck_read_source(const char *dir, struct manifest **out, struct kerr *e);
+
 /* Adds the pages of a pack whose manifest is m and whose files are under
  * dir (an installed pack in the store, or a source folder). */
 int deck_add_manifest(struct deck *d, const char *dir, const struct manifest *m, struct kerr *e);

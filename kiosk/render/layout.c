@@ -965,9 +965,6 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
       rc = build_items(&c, &it, side, content_h * 45 / 100, e);
       if (rc)
         break;
-      if (getenv("KIOSK_LAYOUT_DEBUG"))
-        fprintf(stderr, "layout %s: body %d px, height %d of %d, overflow %d\n", p->name, body,
-                total_height(&it), content_h, it.overflow);
       if (total_height(&it) <= content_h && !it.overflow) {
         parts = 1;
         starts[0] = 0;
