@@ -11,6 +11,7 @@
 #include "kiosk-pack/cmd_preview.h"
 #include "kiosk-pack/cmd_sign_file.h"
 #include "kiosk-pack/cmd_status.h"
+#include "kiosk-pack/cmd_stick.h"
 #include "kiosk-pack/cmd_verify.h"
 #include "kiosk-pack/usage.h"
 
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
     return cmd_install(argc - 1, argv + 1);
   if (!strcmp(cmd, "status"))
     return cmd_status(argc - 1, argv + 1);
+  if (!strcmp(cmd, "stick"))
+    return cmd_stick(argc - 1, argv + 1);
   if (!strcmp(cmd, "keyring"))
     return cmd_keyring(argc - 1, argv + 1);
   if (!strcmp(cmd, "preview"))
