@@ -356,6 +356,7 @@ static void copy_logs(struct field *f, const char *root, int installed)
   struct fieldlog_info info;
   memset(&info, 0, sizeof info);
   info.site_name = f->p.cfg->site_name;
+  info.country = f->p.cfg->country;
   info.software_version = KIOSK_VERSION;
   info.packs = packs;
   info.n_packs = n;

@@ -329,9 +329,13 @@ static void put_status(struct out *o, const char *site_id,
     out_printf(o, "Site:        %s (%s)\n", site_id, buf);
   else
     out_printf(o, "Site:        %s\n", site_id);
+  one_line(in->country, buf, sizeof buf);
+  if (buf[0])
+    out_printf(o, "Country:     %s\n", buf);
   one_line(in->software_version ? in->software_version : "unknown", buf,
            sizeof buf);
   out_printf(o, "Software:    kiosk %s\n", buf);
+  out_printf(o, "Format:      %d\n", FIELDLOG_STATUS_FORMAT);
   format_uptime(in->uptime_ms, buf, sizeof buf);
   out_printf(o, "Uptime:      %s\n", buf);
 
@@ -357,13 +361,21 @@ static void put_status(struct out *o, const char *site_id,
     if (p->current == 0)
       out_printf(o, "  %s: nothing to show (damaged; no good previous "
                  "version) — bring the pack again\n", p->id);
-    else if (p->previous)
-      out_printf(o, "  %s: version %" PRIu64 " (previous %" PRIu64 ")%s%s%s\n",
-                 p->id, p->current, p->previous, title[0] ? " \"" : "",
-                 title, title[0] ? "\"" : "");
-    else
-      out_printf(o, "  %s: version %" PRIu64 "%s%s%s\n", p->id, p->current,
-                 title[0] ? " \"" : "", title, title[0] ? "\"" : "");
+    else {
+      char exp[96] = "";
+      if (p->expires > 0) {
+        format_stamp(p->expires, b, sizeof b);
+        snprintf(exp, sizeof exp, " (expires %s)", b);
+      }
+      if (p->previous)
+        out_printf(o, "  %s: version %" PRIu64 " (previous %" PRIu64
+                   ")%s%s%s%s\n", p->id, p->current, p->previous,
+                   title[0] ? " \"" : "", title, title[0] ? "\"" : "", exp);
+      else
+        out_printf(o, "  %s: version %" PRIu64 "%s%s%s%s\n", p->id,
+                   p->current, title[0] ? " \"" : "", title,
+                   title[0] ? "\"" : "", exp);
+    }
   }
   if (in->n_packs == 0)
     out_printf(o, "  none — the kiosk shows its built-in page\n");
@@ -643,6 +655,7 @@ int fieldlog_packs_from_store(struct store *s, const char *lang,
                                0) {
       snprintf(packs[i].title, sizeof packs[i].title, "%s",
                manifest_title(m, lang));
+      packs[i].expires = m->has_expires ? m->expires : 0;
       manifest_free(m);
     }
   }

@@ -4,8 +4,11 @@
  *
  *   playlog.csv  the play log, both rotations, oldest first, torn lines
  *                dropped (see playlog.h)
- *   status.txt   site, software version, installed packs, free space,
- *                uptime, the clock against the time floor, recent problems
+ *   status.txt   site, country, software version, installed packs (with
+ *                their expiry), free space, uptime, the clock against the
+ *                time floor, recent problems. Its "Format:" line says which
+ *                layout it has (FIELDLOG_STATUS_FORMAT); `kiosk-pack report`
+ *                reads it.
  *   kiosk.log    the end of the kiosk's log (at most log_max_bytes)
  *
  * Every file is written under a temporary name in that folder, all three
@@ -37,6 +40,7 @@
 #define FIELDLOG_DEFAULT_PROBLEM_LINES 20
 #define FIELDLOG_TITLE_MAX 256
 #define FIELDLOG_SITE_MAX 64   /* bytes of a site id */
+#define FIELDLOG_STATUS_FORMAT 1 /* raise when status.txt changes shape */
 
 /* One installed pack, as status.txt lists it. */
 struct fieldlog_pack {
@@ -44,12 +48,14 @@ struct fieldlog_pack {
   uint64_t current;   /* 0: nothing to show (found corrupt) */
   uint64_t previous;  /* 0: none */
   char title[FIELDLOG_TITLE_MAX]; /* of the current version; "" if unknown */
+  int64_t expires;    /* of the current version; 0: never, or unknown */
 };
 
 /* Filled by the caller. Pointers may be NULL (and numbers 0) where marked;
  * status.txt then says "unknown" or leaves the part out. */
 struct fieldlog_info {
   const char *site_name;         /* may be NULL or "" */
+  const char *country;           /* ISO 3166-1 alpha-2; may be NULL or "" */
   const char *software_version;  /* KIOSK_VERSION; may be NULL */
   const struct fieldlog_pack *packs;
   size_t n_packs;

@@ -404,7 +404,8 @@ static void test_status_contents(void **state)
   char *s = slurp(sfd, "status.txt");
   printf("%s", s);
   assert_non_null(strstr(s, "Site:        " SITE " (Dostuk border post)\n"));
-  assert_non_null(strstr(s, "Software:    kiosk 0.1.0\n"));
+  assert_non_null(strstr(s, "Software:    kiosk 0.1.0\nFormat:      1\n"));
+  assert_null(strstr(s, "Country:")); /* none configured */
   assert_non_null(strstr(s, "Uptime:      3 days 4 h 12 min\n"));
   assert_non_null(strstr(s, "Clock:       clock is behind the last known "
                          "time by 3 days — set the clock\n"));
@@ -416,6 +417,19 @@ static void test_status_contents(void **state)
                          "\"July bulletin\"\n"));
   assert_non_null(strstr(s, "  hotlines-central-asia: version 1 "
                          "\"Горячие линии\"\n"));
+  free(s);
+  close(sfd);
+
+  /* A country and an expiry date are given when known. */
+  k.info.country = "KG";
+  k.packs[1].expires = NOW + 30 * 86400;
+  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), 0);
+  sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
+  s = slurp(sfd, "status.txt");
+  assert_non_null(strstr(s, "\nCountry:     KG\nSoftware:"));
+  assert_non_null(strstr(s, "  hotlines-central-asia: version 1 "
+                         "\"Горячие линии\" (expires 2020-08-09 08:30:00 "
+                         "UTC)\n"));
   assert_non_null(strstr(s, "  safe-migration: nothing to show"));
   assert_non_null(strstr(s, "Play log: 10 lines in playlog.csv (1 damaged "
                          "line left out)\n"));
