@@ -8,6 +8,7 @@
 #include "kiosk-pack/cmd_keyring.h"
 #include "kiosk-pack/cmd_lint.h"
 #include "kiosk-pack/cmd_new.h"
+#include "kiosk-pack/cmd_po.h"
 #include "kiosk-pack/cmd_preview.h"
 #include "kiosk-pack/cmd_sign_file.h"
 #include "kiosk-pack/cmd_status.h"
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
     return cmd_lint(argc - 1, argv + 1);
   if (!strcmp(cmd, "new"))
     return cmd_new(argc - 1, argv + 1);
+  if (!strcmp(cmd, "po"))
+    return cmd_po(argc - 1, argv + 1);
   if (!strcmp(cmd, "sign-file")) /* hidden: for tests and debugging */
     return cmd_sign_file(argc - 1, argv + 1);
   fprintf(stderr, "kiosk-pack: unknown command '%s' — run 'kiosk-pack --help' for the list of commands\n", cmd);

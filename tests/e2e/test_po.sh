@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# test_po.sh — translators' files, end to end:
+#   round trip  po export then po import of the three real packs changes no
+#               byte of any page (and gettext's msgfmt -c accepts the files);
+#   edits       a translation changed in a PO file changes that text only;
+#               a missing language page is written from the source page
+#               with numbers, phone numbers and addresses kept as they are;
+#   bad input   a PO syntax error, a PO for a language the pack lacks, one
+#               in the source language, a translation that would break its
+#               block: each refused with the file and line, nothing written.
+#
+# Usage: test_po.sh BUILD_DIR SOURCE_DIR. Prints every check; exits non-zero
+# if any failed.
+set -u
+
+B=$(cd "$1" && pwd)
+S=$(cd "$2" && pwd)
+KP=$B/tools/kiosk-pack
+[ -x "$KP" ] || { echo "FAIL: $KP is not built"; exit 1; }
+export KIOSK_FONT_DIR=${KIOSK_FONT_DIR:-$B/fonts}
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+mkdir out
+
+passed=0
+failed=0
+ok() { echo "ok   - $1"; passed=$((passed + 1)); }
+bad() {
+  echo "FAIL - $1"
+  failed=$((failed + 1))
+  echo "  stdout:"; sed 's/^/    /' out/stdout | head -40
+  echo "  stderr:"; sed 's/^/    /' out/stderr | head -40
+}
+expect() {
+  local want=$1 desc=$2
+  shift 2
+  "$@" </dev/null >out/stdout 2>out/stderr
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok "$desc (exit $rc)"; else bad "$desc (exit $rc, wanted $want)"; fi
+}
+has_line() {
+  if grep -Fxq -- "$2" "$1"; then ok "$3"; else bad "$3 — wanted the line: $2"; fi
+}
+same() {
+  if [ "$1" = "$2" ]; then ok "$3"; else bad "$3 — got '$1', wanted '$2'"; fi
+}
+# tree DIR: a checksum of every file under DIR, to see that nothing changed.
+tree() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
+
+echo "# round trip: the real packs"
+for p in bulletin-2020-07 hotlines-central-asia safe-migration; do
+  cp -r "$S/content-packs/$p" "$p"
+  expect 0 "po export $p" "$KP" po export "$p" --out "po-$p"
+  n_po=$(ls "po-$p"/*.po | wc -l)
+  n_lang=$(grep -c '^    "[a-z][a-z]"' "$p/pack.json" | head -1)
+  same "$(ls "po-$p"/*.pot | wc -l)" "1" "$p: one template"
+  bad_po=0
+  for f in "po-$p"/*.po "po-$p"/*.pot; do msgfmt -c -o /dev/null "$f" 2>/dev/null || bad_po=$((bad_po + 1)); done
+  same "$bad_po" "0" "$p: msgfmt -c accepts every file"
+  if grep -q 'msgstr ""$' "po-$p/en.po" && ! grep -A1 'msgstr ""$' "po-$p/en.po" | grep -q '^"'; then
+    bad "$p: every English text is filled in"
+  else
+    ok "$p: every English text is filled in"
+  fi
+  expect 0 "po import $p" "$KP" po import "po-$p" --into "$p"
+  if diff -r -x po "$S/content-packs/$p" "$p" >out/stdout; then
+    ok "$p: export then import changes no byte of any page"
+  else
+    bad "$p: export then import changes no byte of any page"
+  fi
+  same "$(ls "$p/po" | wc -l)" "$n_po" "$p: the record keeps one PO file per language"
+done
+
+echo "# what export leaves out"
+p=bulletin-2020-07
+if grep -q '^msgid "+992 900 800 800"$\|^msgid "iomastana@iom.int"$\|^msgid "76 698"$' "po-$p/$p.pot"; then
+  bad "numbers, phone numbers and addresses are not texts to translate"
+else
+  ok "numbers, phone numbers and addresses are not texts to translate"
+fi
+has_line "po-$p/$p.pot" "#. Label under the big number 76$(printf '\302\240')698 on page 02-covid; the number stays as it is." \
+  "a big number's label says which number it belongs to"
+has_line "po-$p/$p.pot" '#: pages/02-covid.ru.md:9' "the reference names the page and line"
+has_line "po-$p/$p.pot" 'msgctxt "02-covid/3"' "each text has its place as context"
+
+echo "# a changed translation changes that text only"
+sed -i 's/^msgstr "Returning home"$/msgstr "Coming home"/' "po-$p/en.po"
+expect 0 "import the edited file" "$KP" po import "po-$p" --into "$p"
+changed=$(diff -r -x po -q "$S/content-packs/$p" "$p" | wc -l)
+same "$changed" "1" "one page changed"
+diff "$S/content-packs/$p/pages/01-returning-home.en.md" "$p/pages/01-returning-home.en.md" | grep '^[<>]' >out/stdout
+same "$(cat out/stdout | tr '\n' '|')" "< # Returning home|> # Coming home|" "only the title's line changed"
+
+echo "# a missing language page is written from the source page"
+rm "$p/pages/07-hotlines.en.md"
+expect 0 "import with the English page gone" "$KP" po import "po-$p" --into "$p"
+has_line "$p/pages/07-hotlines.en.md" "# Hotlines" "the page's title is in English"
+has_line "$p/pages/07-hotlines.en.md" "Tajikistan | +992 900 800 800 | mobile" "the phone number is kept as it is"
+has_line "$p/pages/07-hotlines.en.md" "Kazakhstan | 11616 | phone" "the short number is kept as it is"
+
+echo "# bad input: nothing is written"
+cp -r "$S/content-packs/$p" b && rm -rf b/po
+"$KP" po export b --out bad >/dev/null 2>&1
+before=$(tree b)
+sed -i 's/^msgstr "Returning home"$/msgstr "Coming home/' bad/en.po
+# The line gettext's own msgfmt names.
+line=$(msgfmt -c -o /dev/null bad/en.po 2>&1 | sed -n 's/^bad\/en.po:\([0-9]*\): .*/\1/p' | head -1)
+expect 1 "a PO syntax error is refused" "$KP" po import bad --into b
+if [ -n "$line" ] && grep -q "^kiosk-pack po import: bad/en.po:$line: " out/stderr; then ok "the error names the file and line ($line)"; else bad "the error names the file and line ($line)"; fi
+same "$(tree b)" "$before" "nothing was written"
+
+"$KP" po export b --out bad >/dev/null 2>&1
+sed -i 's/^msgstr "Returning home"$/msgstr "Coming home"/' bad/en.po
+sed 's/^"Language: en\\n"$/"Language: de\\n"/' bad/en.po > bad/de.po
+expect 1 "a PO for a language the pack lacks is refused" "$KP" po import bad --into b
+has_line out/stderr "kiosk-pack po import: bad/de.po: is a translation into \"de\", which the pack does not have (its languages: ru, kk, ky, tg, uz, tk, en) — add \"de\" to \"languages\" in b/pack.json first, or leave this file out; nothing was written" \
+  "the message says which language and what to do"
+same "$(tree b)" "$before" "nothing was written, not even the good en.po's page"
+rm bad/de.po
+
+sed 's/^"Language: en\\n"$/"Language: ru\\n"/' bad/en.po > bad/zz.po
+expect 1 "a PO in the source language is refused" "$KP" po import bad --into b
+same "$(tree b)" "$before" "nothing was written"
+rm bad/zz.po
+
+"$KP" po export b --out bad >/dev/null 2>&1
+python3 - bad/en.po <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+s = s.replace('msgstr "Hotlines"', 'msgstr "Hot\\nlines"', 1)
+s = s.replace('msgstr "Kazakhstan"', 'msgstr "Kazakhstan | KZ"', 1)
+open(p, "w", encoding="utf-8").write(s)
+PY
+line=$(grep -n '^msgstr "Hot\\nlines"$' bad/en.po | cut -d: -f1)
+expect 1 "a heading split over two lines is refused" "$KP" po import bad --into b
+if grep -Eq "^kiosk-pack po import: nothing was written: bad/en.po:$((line - 2)): the translation of 0[0-9]-[a-z-]+/1 \(heading\) must stay on one line" out/stderr; then
+  ok "the error names the entry's line"
+else
+  bad "the error names the entry's line"
+fi
+same "$(tree b)" "$before" "nothing was written"
+
+expect 2 "an import folder without PO files" "$KP" po import out --into b
+expect 2 "po without a subcommand" "$KP" po
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
