@@ -995,7 +995,13 @@ static int list_files(struct lint *l, const char *rel, int depth, char ***v,
   if (depth > MAX_DEPTH)
     return 0;
   char dir[4400];
-  snprintf(dir, sizeof dir, "%s/%s", l->src, rel);
+  int w = snprintf(dir, sizeof dir, "%s/%s", l->src, rel);
+  if (w < 0 || (size_t)w >= sizeof dir) {
+    add(l, LINT_ERROR, rel, 0, "the path of this folder is too long to "
+        "read (over %zu bytes) — move the pack source to a shorter path or "
+        "use shorter folder names", sizeof dir - 1);
+    return 0;
+  }
   DIR *d = opendir(dir);
   if (!d)
     return 0;
@@ -1003,10 +1009,19 @@ static int list_files(struct lint *l, const char *rel, int depth, char ***v,
   while ((de = readdir(d)) != NULL) {
     if (de->d_name[0] == '.')
       continue;
+    /* A truncated name would check (or miss) some other file: report it. */
     char sub[1024];
-    snprintf(sub, sizeof sub, "%s/%s", rel, de->d_name);
     char path[4400];
-    snprintf(path, sizeof path, "%s/%s", l->src, sub);
+    int ws = snprintf(sub, sizeof sub, "%s/%s", rel, de->d_name);
+    int wp = ws < 0 || (size_t)ws >= sizeof sub
+                 ? -1
+                 : snprintf(path, sizeof path, "%s/%s", l->src, sub);
+    if (wp < 0 || (size_t)wp >= sizeof path) {
+      add(l, LINT_ERROR, rel, 0, "a file name in this folder makes a path "
+          "too long to check (over %zu bytes) — rename it shorter",
+          sizeof sub - 1);
+      continue;
+    }
     struct stat sb;
     if (lstat(path, &sb) != 0)
       continue;
