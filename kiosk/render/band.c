@@ -23,7 +23,7 @@ static int put(struct fonts *f, struct box *boxes, size_t *n, size_t cap, const 
 {
   /* Laid out in a very wide box and placed by its own width: aligned to
    * the box's left edge in either direction. */
-  struct text_style st = {px, flags, rtl ? TEXT_ALIGN_END : TEXT_ALIGN_START, 1.0f, rtl};
+  struct text_style st = {px, flags, rtl ? TEXT_ALIGN_END : TEXT_ALIGN_START, 1.0f, rtl, 0};
   struct text_block tb;
   if (text_layout_plain(f, s, &st, 1 << 20, &tb, NULL))
     return -1;

@@ -52,7 +52,7 @@ size_t chooser_paint(struct fonts *f, SDL_Surface *page, const char *const *lang
   int px = bh * 36 / 100;
   int widest = 0; /* at 100 px */
   for (size_t i = 0; i < n; i++) {
-    struct text_style st = {100, PAGE_SPAN_BOLD, TEXT_ALIGN_START, 1.0f, layout_lang_rtl(langs[i])};
+    struct text_style st = {100, PAGE_SPAN_BOLD, TEXT_ALIGN_START, 1.0f, layout_lang_rtl(langs[i]), 0};
     struct text_block tb;
     if (text_layout_plain(f, chooser_endonym(langs[i]), &st, 1 << 20, &tb, NULL) == 0) {
       if (tb.width > widest)
@@ -88,7 +88,7 @@ size_t chooser_paint(struct fonts *f, SDL_Surface *page, const char *const *lang
     b->block = -1;
     /* The label, centred. */
     int rtl = layout_lang_rtl(langs[i]);
-    struct text_style st = {px, PAGE_SPAN_BOLD, TEXT_ALIGN_CENTER, 1.0f, rtl};
+    struct text_style st = {px, PAGE_SPAN_BOLD, TEXT_ALIGN_CENTER, 1.0f, rtl, 0};
     struct text_block tb;
     if (text_layout_plain(f, chooser_endonym(langs[i]), &st, bw - bh / 4, &tb, NULL) == 0) {
       int top = r.y + (bh - tb.height) / 2;

@@ -136,6 +136,7 @@ struct items {
   int oom;
   int missing;    /* code points no font covers */
   int overflow;   /* a word had to be cut */
+  char number[16];  /* the first list number wider than its column, "" if none */
 };
 
 static struct item *items_add(struct items *it, int gap)
@@ -248,7 +249,7 @@ static int put_text(struct fonts *f, struct items *it, struct boxes *bx, const c
 
 static struct text_style style(int px, unsigned flags, enum text_align align)
 {
-  return (struct text_style){px, flags, align, 1.25f, 0};
+  return (struct text_style){px, flags, align, 1.25f, 0, 0};
 }
 
 struct ctx {
@@ -269,11 +270,29 @@ static struct text_style sty(const struct ctx *c, int px, unsigned flags, enum t
   return st;
 }
 
+/* A text style for a paragraph, list item, table cell or caption: its
+ * base direction comes from its own first strong character, the page's
+ * only when it has none (a Dari sentence quoted on an English page reads
+ * right to left and hugs the right edge). */
+static struct text_style sty_auto(const struct ctx *c, int px, unsigned flags,
+                                  enum text_align align)
+{
+  struct text_style st = sty(c, px, flags, align);
+  st.dir_auto = 1;
+  return st;
+}
+
 /* x of a box w wide placed at x from the start edge of the column: from
- * the left in left-to-right pages, from the right in right-to-left ones. */
+ * the left in left-to-right text, from the right in right-to-left text. */
+static int mxd(const struct ctx *c, int rtl, int x, int w)
+{
+  return rtl ? c->col_w - x - w : x;
+}
+
+/* The same in the page's direction (the frame: cards, columns, images). */
 static int mx(const struct ctx *c, int x, int w)
 {
-  return c->rtl ? c->col_w - x - w : x;
+  return mxd(c, c->rtl, x, w);
 }
 
 /* Channel names of the hotlines block in the languages the kiosk serves;
@@ -538,7 +557,7 @@ static int build_table(struct ctx *c, struct items *it, const struct page_block 
       return KERR_NOMEM;
     size_t bg_i = item->bx.n - 1;
     int x = 0, row_h = 0;
-    struct text_style st = sty(c, c->body, head ? PAGE_SPAN_BOLD : 0, TEXT_ALIGN_START);
+    struct text_style st = sty_auto(c, c->body, head ? PAGE_SPAN_BOLD : 0, TEXT_ALIGN_START);
     for (size_t k = 0; k < ncols; k++) {
       const char *cell = k < b->rows[r].n_cells ? b->rows[r].cells[k] : "";
       int inner = widths[k] - 2 * pad;
@@ -634,6 +653,38 @@ static int find_image(const struct page *p)
   return -1;
 }
 
+/* Width of the widest number of the ordered list block i belongs to (the
+ * run of list items around it, same nesting level): the largest number,
+ * since digits have one width in the fonts we ship. */
+static int list_number_width(const struct ctx *c, const struct page *p, size_t i)
+{
+  size_t a = i, z = i;
+  while (a > 0 && p->blocks[a - 1].type == PAGE_LIST_ITEM)
+    a--;
+  while (z + 1 < p->n_blocks && p->blocks[z + 1].type == PAGE_LIST_ITEM)
+    z++;
+  int level = p->blocks[i].level;
+  int widest = 0;
+  int max_num = p->blocks[i].number, min_num = p->blocks[i].number;
+  for (size_t k = a; k <= z; k++)
+    if (p->blocks[k].ordered && p->blocks[k].level == level) {
+      if (p->blocks[k].number > max_num)
+        max_num = p->blocks[k].number;
+      if (p->blocks[k].number < min_num)
+        min_num = p->blocks[k].number;
+    }
+  char num[16];
+  /* A negative start can be the wider one ("-10." against "9."). */
+  int ends[2] = {max_num, min_num};
+  for (int k = 0; k < 2; k++) {
+    snprintf(num, sizeof num, "%d.", ends[k]);
+    int w = text_width(c->f, num, c->body, PAGE_SPAN_BOLD);
+    if (w > widest)
+      widest = w;
+  }
+  return widest;
+}
+
 /* Image + caption as one item of width w and at most max_h tall. */
 static int build_image(struct ctx *c, struct items *it, const struct page_block *b, int bi, int w,
                        int max_h, int gap, struct kerr *e)
@@ -645,7 +696,7 @@ static int build_image(struct ctx *c, struct items *it, const struct page_block 
   struct item *item = items_add(it, gap);
   if (!item)
     return KERR_NOMEM;
-  struct text_style cs = sty(c, c->body * 4 / 5, PAGE_SPAN_ITALIC, TEXT_ALIGN_START);
+  struct text_style cs = sty_auto(c, c->body * 4 / 5, PAGE_SPAN_ITALIC, TEXT_ALIGN_START);
   if (images_size(path, &iw, &ih, &ie) != 0) {
     /* Missing or broken image: say so in its place, readably. */
     (void)e;
@@ -716,7 +767,7 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
     case PAGE_HEADING: {
       int lvl = b->level;
       int px = lvl <= 1 ? c->body * 8 / 5 : lvl == 2 ? c->body * 5 / 4 : c->body * 11 / 10;
-      struct text_style st = sty(c, px, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
+      struct text_style st = sty_auto(c, px, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
       st.line_spacing = 1.15f;
       int gap = it->n == 0 ? 0 : lvl <= 2 ? c->body : c->body * 3 / 4;
       rc = add_text(c->f, it, b->spans, b->n_spans, &st, 0, c->col_w, lvl <= 1 ? c->accent : C_HEAD,
@@ -732,10 +783,11 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
     case PAGE_PARAGRAPH:
     case PAGE_QUOTE: {
       head_done = 1;
-      struct text_style st = sty(c, c->body, b->type == PAGE_QUOTE ? PAGE_SPAN_ITALIC : 0, TEXT_ALIGN_START);
+      struct text_style st = sty_auto(c, c->body, b->type == PAGE_QUOTE ? PAGE_SPAN_ITALIC : 0, TEXT_ALIGN_START);
+      int brtl = text_base_rtl(b->spans, b->n_spans, c->rtl);
       int indent = b->type == PAGE_QUOTE ? c->body : 0;
       size_t first = it->n;
-      rc = add_text(c->f, it, b->spans, b->n_spans, &st, mx(c, indent, c->col_w - indent),
+      rc = add_text(c->f, it, b->spans, b->n_spans, &st, mxd(c, brtl, indent, c->col_w - indent),
                     c->col_w - indent,
                     b->type == PAGE_QUOTE ? C_MUTED : C_TEXT, it->n ? c->body * 3 / 5 : 0, bi, 0, e);
       if (!rc && b->type == PAGE_QUOTE)
@@ -743,7 +795,7 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
           struct box *bar = boxes_add(&it->v[k].bx, BOX_FILL, bi);
           if (bar) {
             int bw = c->body / 6 > 2 ? c->body / 6 : 2;
-            bar->r = (SDL_Rect){mx(c, 0, bw), 0, bw, it->v[k].h};
+            bar->r = (SDL_Rect){mxd(c, brtl, 0, bw), 0, bw, it->v[k].h};
             bar->color = c->accent;
           }
         }
@@ -751,24 +803,45 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
     }
     case PAGE_LIST_ITEM: {
       head_done = 1;
-      struct text_style st = sty(c, c->body, 0, TEXT_ALIGN_START);
+      struct text_style st = sty_auto(c, c->body, 0, TEXT_ALIGN_START);
+      /* The whole item, marker included, follows its own direction. */
+      int brtl = text_base_rtl(b->spans, b->n_spans, c->rtl);
       int level = b->level > 0 ? b->level : 1;
       int indent = (level - 1) * c->body * 6 / 5;
       int hang = c->body * 6 / 5;
+      int num_col = hang;
       char marker[16];
-      if (b->ordered)
+      if (b->ordered) {
+        /* A number column as wide as the list's widest number, numbers
+         * flush against the text; very long numbers are capped and
+         * reported rather than allowed to eat the line. */
         snprintf(marker, sizeof marker, "%d.", b->number);
-      else
+        int gap = c->body * 3 / 10;
+        int widest = list_number_width(c, p, i);
+        if (widest + gap > hang)
+          hang = widest + gap;
+        int cap = c->body * 4 < (c->col_w - indent) / 3 ? c->body * 4 : (c->col_w - indent) / 3;
+        if (hang > cap)
+          hang = cap;
+        num_col = hang - gap;
+      } else {
         snprintf(marker, sizeof marker, "%s", level == 1 ? "\xE2\x80\xA2" : "\xE2\x80\x93");
+      }
       size_t first = it->n;
       int prev_list = i > 0 && p->blocks[i - 1].type == PAGE_LIST_ITEM;
       rc = add_text(c->f, it, b->spans, b->n_spans, &st,
-                    mx(c, indent + hang, c->col_w - indent - hang), c->col_w - indent - hang,
+                    mxd(c, brtl, indent + hang, c->col_w - indent - hang), c->col_w - indent - hang,
                     C_TEXT, it->n ? (prev_list ? c->body * 2 / 5 : c->body * 3 / 5) : 0, bi, 0, e);
       if (!rc && it->n > first) {
-        struct text_style ms = sty(c, c->body, PAGE_SPAN_BOLD, TEXT_ALIGN_START);
-        put_text(c->f, it, &it->v[first].bx, marker, &ms, mx(c, indent, hang), 0, hang, c->accent,
-                 bi, NULL, e);
+        struct text_style ms = sty(c, c->body, PAGE_SPAN_BOLD,
+                                   b->ordered ? TEXT_ALIGN_END : TEXT_ALIGN_START);
+        ms.rtl = brtl;
+        int mw = 0;
+        int overflow = it->overflow;
+        put_text(c->f, it, &it->v[first].bx, marker, &ms, mxd(c, brtl, indent, num_col), 0,
+                 num_col, c->accent, bi, &mw, e);
+        if (b->ordered && (mw > num_col || (it->overflow && !overflow)) && !it->number[0])
+          snprintf(it->number, sizeof it->number, "%s", marker);
       }
       break;
     }
@@ -1067,6 +1140,8 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   if (it.missing)
     add_problem(l, "%s: %d character%s not covered by any font", p->name, it.missing,
                 it.missing == 1 ? " is" : "s are");
+  if (it.number[0])
+    add_problem(l, "%s: list number '%s' does not fit its column", p->name, it.number);
   for (size_t i = 0; i < p->n_blocks; i++)
     if (p->blocks[i].type == PAGE_IMAGE && p->blocks[i].src && (int)i != img) {
       char path[2048];

@@ -33,7 +33,7 @@ void overlay_paint(struct fonts *f, SDL_Surface *page, const char *const *lines,
     for (const unsigned char *c = (const unsigned char *)lines[i]; *c; c++)
       if (*c >= 0xD8 && *c <= 0xDB)
         rtl = 1;
-    struct text_style st = {px, i == strong ? PAGE_SPAN_BOLD : 0, TEXT_ALIGN_START, 1.2f, rtl};
+    struct text_style st = {px, i == strong ? PAGE_SPAN_BOLD : 0, TEXT_ALIGN_START, 1.2f, rtl, 0};
     struct text_block tb;
     if (text_layout_plain(f, lines[i], &st, inner, &tb, NULL))
       continue;

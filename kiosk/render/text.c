@@ -115,6 +115,7 @@ struct builder {
   const FriBidiLevel *levels; /* per code point of the whole text */
   size_t cp_index;            /* code point being read */
   int space_level;            /* level of the last space read */
+  int base_rtl;               /* the paragraph's base direction */
 };
 
 /* Sets the shaping direction of font for a run. */
@@ -377,9 +378,9 @@ static int emit_line(struct fonts *f, const struct text_style *st, struct builde
   int line_h = (int)((float)(asc + desc) * st->line_spacing + 0.5f);
   int lead = (line_h - (asc + desc)) / 2;
   enum text_align align = st->align;
-  if (st->rtl && align == TEXT_ALIGN_START)
+  if (b->base_rtl && align == TEXT_ALIGN_START)
     align = TEXT_ALIGN_END;
-  else if (st->rtl && align == TEXT_ALIGN_END)
+  else if (b->base_rtl && align == TEXT_ALIGN_END)
     align = TEXT_ALIGN_START;
   int shift = align == TEXT_ALIGN_CENTER ? (max_w - x) / 2 : align == TEXT_ALIGN_END ? max_w - x : 0;
   if (shift < 0)
@@ -438,15 +439,21 @@ static int cut_piece(struct fonts *f, const struct text_style *st, struct builde
   return 1;
 }
 
-/* Bidi embedding levels of every code point of the spans, as one
- * paragraph with the given base direction. *out is NULL (all level 0) for
- * left-to-right text with no right-to-left character, the common case. */
-static int compute_levels(const struct page_span *spans, size_t n_spans, int rtl,
-                          FriBidiLevel **out)
+static int is_rtl_cp(uint32_t cp)
 {
-  *out = NULL;
+  return cp >= 0x0590 && (cp <= 0x08FF || (cp >= 0xFB1D && cp <= 0xFEFC));
+}
+
+/* The code points of the spans as one paragraph: *out (free it) and its
+ * length; *any_rtl tells whether one of them is a right-to-left letter.
+ * Returns -1 when out of memory. */
+static int decode_spans(const struct page_span *spans, size_t n_spans, FriBidiChar **out,
+                        size_t *len_out, int *any_rtl)
+{
   size_t n = 0;
-  int any_rtl = rtl;
+  *out = NULL;
+  *len_out = 0;
+  *any_rtl = 0;
   for (size_t i = 0; i < n_spans; i++) {
     const char *s = spans[i].text;
     size_t len = strlen(s);
@@ -454,45 +461,121 @@ static int compute_levels(const struct page_span *spans, size_t n_spans, int rtl
       uint32_t cp;
       k += (size_t)utf8_decode(s + k, len - k, &cp);
       n++;
-      if (cp >= 0x0590 && (cp <= 0x08FF || (cp >= 0xFB1D && cp <= 0xFEFC)))
-        any_rtl = 1;
+      if (is_rtl_cp(cp))
+        *any_rtl = 1;
     }
   }
-  if (!any_rtl || n == 0)
+  if (n == 0)
     return 0;
   FriBidiChar *text = malloc(n * sizeof *text);
+  if (!text)
+    return -1;
+  size_t j = 0;
+  for (size_t i = 0; i < n_spans; i++) {
+    const char *s = spans[i].text;
+    size_t len = strlen(s);
+    for (size_t k = 0; k < len;) {
+      uint32_t cp;
+      k += (size_t)utf8_decode(s + k, len - k, &cp);
+      text[j++] = cp;
+    }
+  }
+  *out = text;
+  *len_out = n;
+  return 0;
+}
+
+/* Bidi types of text, with two local rules: a plus sign that starts a
+ * phone number belongs to the number, so "+992 900 800 800" reads left to
+ * right inside Dari text too; and a space between digits groups a number
+ * the way a comma does ("900 800" is one number). */
+static void bidi_types(const FriBidiChar *text, size_t n, FriBidiCharType *types)
+{
+  fribidi_get_bidi_types(text, (FriBidiStrIndex)n, types);
+  for (size_t k = 0; k + 1 < n; k++) {
+    if (text[k] == '+' && is_digit(text[k + 1]))
+      types[k] = FRIBIDI_TYPE_EN;
+    if (k > 0 && text[k] == ' ' && is_digit(text[k - 1]) && is_digit(text[k + 1]))
+      types[k] = FRIBIDI_TYPE_CS;
+  }
+}
+
+/* Rules P2-P3 on bidi types: the first L, R or AL that is not between an
+ * isolate initiator and its matching PDI. (fribidi_get_par_direction()
+ * of the fribidi in Debian 12 does not skip isolates.) */
+static int base_of(const FriBidiCharType *types, size_t n, int fallback_rtl)
+{
+  int isolates = 0;
+  for (size_t i = 0; i < n; i++) {
+    FriBidiCharType t = types[i];
+    if (t == FRIBIDI_TYPE_LRI || t == FRIBIDI_TYPE_RLI || t == FRIBIDI_TYPE_FSI)
+      isolates++;
+    else if (t == FRIBIDI_TYPE_PDI && isolates > 0)
+      isolates--;
+    else if (!isolates && (t == FRIBIDI_TYPE_LTR || t == FRIBIDI_TYPE_RTL || t == FRIBIDI_TYPE_AL))
+      return t != FRIBIDI_TYPE_LTR;
+  }
+  return fallback_rtl;
+}
+
+int text_base_rtl(const struct page_span *spans, size_t n_spans, int fallback_rtl)
+{
+  FriBidiChar *text;
+  size_t n;
+  int any_rtl;
+  if (decode_spans(spans, n_spans, &text, &n, &any_rtl) || n == 0)
+    return fallback_rtl;
+  int rtl = fallback_rtl;
+  FriBidiCharType *types = malloc(n * sizeof *types);
+  if (types) {
+    bidi_types(text, n, types);
+    rtl = base_of(types, n, fallback_rtl);
+  }
+  free(types);
+  free(text);
+  return rtl;
+}
+
+/* Bidi embedding levels of every code point of the spans, as one
+ * paragraph: its base direction (*base_rtl) is st->rtl, or with
+ * st->dir_auto its first strong character's. *out is NULL (all level 0)
+ * for left-to-right text with no right-to-left character, the common
+ * case. */
+static int compute_levels(const struct page_span *spans, size_t n_spans,
+                          const struct text_style *st, FriBidiLevel **out, int *base_rtl)
+{
+  *out = NULL;
+  *base_rtl = st->rtl;
+  FriBidiChar *text;
+  size_t n;
+  int any_rtl;
+  if (decode_spans(spans, n_spans, &text, &n, &any_rtl))
+    return -1;
+  if (n == 0)
+    return 0;
+  if (!any_rtl && !st->rtl) {
+    free(text); /* left to right throughout */
+    return 0;
+  }
   FriBidiCharType *types = malloc(n * sizeof *types);
   FriBidiBracketType *brackets = malloc(n * sizeof *brackets);
   FriBidiLevel *levels = malloc(n * sizeof *levels);
   int rc = -1;
-  if (text && types && brackets && levels) {
-    size_t j = 0;
-    for (size_t i = 0; i < n_spans; i++) {
-      const char *s = spans[i].text;
-      size_t len = strlen(s);
-      for (size_t k = 0; k < len;) {
-        uint32_t cp;
-        k += (size_t)utf8_decode(s + k, len - k, &cp);
-        text[j++] = cp;
+  if (types && brackets && levels) {
+    bidi_types(text, n, types);
+    if (st->dir_auto)
+      *base_rtl = base_of(types, n, st->rtl);
+    rc = 0;
+    if (any_rtl || *base_rtl) {
+      fribidi_get_bracket_types(text, (FriBidiStrIndex)n, types, brackets);
+      FriBidiParType base = *base_rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+      if (fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &base,
+                                              levels)) {
+        *out = levels;
+        levels = NULL;
+      } else {
+        rc = -1;
       }
-    }
-    fribidi_get_bidi_types(text, (FriBidiStrIndex)n, types);
-    /* A plus sign that starts a phone number belongs to the number, so
-     * "+992 900 800 800" reads left to right inside Dari text too. */
-    for (size_t k = 0; k + 1 < n; k++) {
-      if (text[k] == '+' && is_digit(text[k + 1]))
-        types[k] = FRIBIDI_TYPE_EN;
-      /* "900 800" is one number: the space separates digit groups the way
-       * a comma does (and is no place to break the line either). */
-      if (k > 0 && text[k] == ' ' && is_digit(text[k - 1]) && is_digit(text[k + 1]))
-        types[k] = FRIBIDI_TYPE_CS;
-    }
-    fribidi_get_bracket_types(text, (FriBidiStrIndex)n, types, brackets);
-    FriBidiParType base = rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
-    if (fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &base, levels)) {
-      *out = levels;
-      levels = NULL;
-      rc = 0;
     }
   }
   free(text);
@@ -510,10 +593,13 @@ int text_layout(struct fonts *f, const struct page_span *spans, size_t n_spans,
   struct builder b = {0};
   int pending_space = 0, in_word = 0, fam_ctx = 0;
   FriBidiLevel *levels = NULL;
-  if (compute_levels(spans, n_spans, st->rtl, &levels)) {
+  int base_rtl = st->rtl;
+  if (compute_levels(spans, n_spans, st, &levels, &base_rtl)) {
     return kerr_set(e, KERR_NOMEM, "out of memory laying out text");
   }
   b.levels = levels;
+  b.base_rtl = base_rtl;
+  out->rtl = base_rtl;
   for (size_t i = 0; i < n_spans; i++)
     if (split_span(f, &b, spans[i].text, spans[i].flags, &pending_space, &in_word, &fam_ctx)) {
       free(b.pieces);

@@ -37,6 +37,7 @@ struct text_block {
   int width, height;    /* of the laid-out block */
   int missing;          /* code points no font covers */
   int overflow;         /* a word wider than the line had to be cut */
+  int rtl;              /* the base direction the block was laid out in */
 };
 
 enum text_align { TEXT_ALIGN_START, TEXT_ALIGN_CENTER, TEXT_ALIGN_END };
@@ -47,6 +48,8 @@ struct text_style {
   enum text_align align;
   float line_spacing;   /* line height as a multiple of the font's height */
   int rtl;              /* base direction right to left (Dari); START is then the right edge */
+  int dir_auto;         /* base direction from the text's first strong character
+                         * (Unicode bidi rules P2-P3); rtl only when it has none */
 };
 
 /* Lays out spans within max_w pixels. Returns 0 and fills out (free with
@@ -60,5 +63,10 @@ int text_layout_plain(struct fonts *f, const char *s, const struct text_style *s
                       int max_w, struct text_block *out, struct kerr *e);
 
 void text_block_free(struct text_block *b);
+
+/* The base direction of a paragraph made of spans, by Unicode bidi rules
+ * P2-P3: 1 (right to left) or 0 after its first strong character outside
+ * isolates, fallback_rtl when it has none (digits and punctuation only). */
+int text_base_rtl(const struct page_span *spans, size_t n_spans, int fallback_rtl);
 
 #endif

@@ -14,16 +14,21 @@ golden="$src/tests/golden"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail=0
-for size in 1920x1080 1080x1920 1280x720 1024x600 800x480; do
-  out="$work/$size"
+# render NAME SIZE GOLDEN-DIR PACK-DIR...: renders the packs at SIZE and
+# compares every page with GOLDEN-DIR (and the other way round).
+render() {
+  local name="$1" size="$2" gdir="$3"
+  shift 3
+  local out="$work/$name-$size" args=()
+  for d in "$@"; do args+=(--pack-dir "$d"); done
   "$kiosk" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 --time 2020-07-10T09:30:00Z --quiet \
-    --pack-dir "$corpus/text" --pack-dir "$corpus/image" > /dev/null 2> "$work/err" || { echo "FAIL: kiosk at $size:"; cat "$work/err"; exit 1; }
-  [ -s "$work/err" ] && { echo "FAIL: problems at $size:"; cat "$work/err"; exit 1; }
+    "${args[@]}" > /dev/null 2> "$work/err" || { echo "FAIL: kiosk at $size ($name):"; cat "$work/err"; exit 1; }
+  [ -s "$work/err" ] && { echo "FAIL: problems at $size ($name):"; cat "$work/err"; exit 1; }
   for f in "$out"/*.png; do
     name=$(basename "$f")
-    g="$golden/$size/$name"
+    g="$gdir/$name"
     if [ "${KIOSK_UPDATE_GOLDEN:-0}" = 1 ]; then
-      mkdir -p "$golden/$size"
+      mkdir -p "$gdir"
       cp "$f" "$g"
       echo "updated $g"
       continue
@@ -33,10 +38,19 @@ for size in 1920x1080 1080x1920 1280x720 1024x600 800x480; do
   done
   # Every golden image must still be produced.
   if [ "${KIOSK_UPDATE_GOLDEN:-0}" != 1 ]; then
-    for g in "$golden/$size"/*.png; do
+    for g in "$gdir"/*.png; do
       [ -f "$out/$(basename "$g")" ] || { echo "FAIL: $g was not produced"; fail=1; }
     done
   fi
+}
+for size in 1920x1080 1080x1920 1280x720 1024x600 800x480; do
+  render corpus "$size" "$golden/$size" "$corpus/text" "$corpus/image"
+done
+# Where a page shows what it is written for: mixed directions (a Dari
+# sentence on English and Kazakh pages, English on a Dari page) and a
+# numbered list past 9, at the smallest and the largest landscape screen.
+for size in 1920x1080 800x480; do
+  render mixed "$size" "$golden/mixed/$size" "$corpus/mixed"
 done
 [ "$fail" = 0 ] || { echo "FAIL: golden images differ (diff pictures in /tmp/kiosk-golden-diff-*)"; exit 1; }
 echo "ok: golden images"

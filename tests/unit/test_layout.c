@@ -12,6 +12,7 @@
 #include "core/page.h"
 #include "render/fonts.h"
 #include "render/layout.h"
+#include "render/text.h"
 
 static struct fonts *fonts;
 
@@ -273,7 +274,238 @@ static void test_rtl_page_mirrors(void **state)
   page_free(p);
 }
 
+
+/* "پاسپورت همیشه نزد خودتان بماند." and "هرگز پاسپورت خود را گرو ندهید." */
+#define DARI_1 "\xD9\xBE\xD8\xA7\xD8\xB3\xD9\xBE\xD9\x88\xD8\xB1\xD8\xAA \xD9\x87\xD9\x85\xDB\x8C\xD8\xB4\xD9\x87 \xD9\x86\xD8\xB2\xD8\xAF \xD8\xAE\xD9\x88\xD8\xAF\xD8\xAA\xD8\xA7\xD9\x86 \xD8\xA8\xD9\x85\xD8\xA7\xD9\x86\xD8\xAF."
+#define DARI_2 "\xD9\x87\xD8\xB1\xDA\xAF\xD8\xB2 \xD9\xBE\xD8\xA7\xD8\xB3\xD9\xBE\xD9\x88\xD8\xB1\xD8\xAA \xD8\xAE\xD9\x88\xD8\xAF \xD8\xB1\xD8\xA7 \xDA\xAF\xD8\xB1\xD9\x88 \xD9\x86\xD8\xAF\xD9\x87\xDB\x8C\xD8\xAF."
+
+static struct layout *lay_lang(const struct page *p, int w, int h, int part, const char *lang)
+{
+  struct layout_input in = {p, KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07", w, h,
+                            {0, 0, 0, 0}, lang};
+  struct layout *l;
+  struct kerr e;
+  assert_int_equal(layout_page(fonts, &in, part, &l, &e), 0);
+  return l;
+}
+
+/* Leftmost and rightmost x of the text boxes of a block; 0 if none. */
+static int block_span(const struct layout *l, int block, int *left, int *right)
+{
+  int n = 0;
+  *left = 1 << 30;
+  *right = -1;
+  for (size_t k = 0; k < l->n_boxes; k++) {
+    const struct box *b = &l->boxes[k];
+    if (b->kind != BOX_TEXT || b->block != block)
+      continue;
+    n++;
+    if (b->r.x < *left)
+      *left = b->r.x;
+    if (b->r.x + b->r.w > *right)
+      *right = b->r.x + b->r.w;
+  }
+  return n;
+}
+
+static void test_base_direction_first_strong(void **state)
+{
+  (void)state;
+  struct page_span dari = {DARI_1, 0, NULL}, en = {"Embassy", 0, NULL};
+  struct page_span num = {"+992 900 800 800", 0, NULL};
+  struct page_span mixed[2] = {{"12. ", 0, NULL}, {DARI_2, 0, NULL}};
+  /* An isolated stretch is skipped (P2): the first strong letter outside it
+   * is Latin. */
+  struct page_span iso = {"\xE2\x81\xA7" DARI_2 "\xE2\x81\xA9 Embassy", 0, NULL};
+  assert_int_equal(text_base_rtl(&dari, 1, 0), 1);
+  assert_int_equal(text_base_rtl(&en, 1, 1), 0);
+  assert_int_equal(text_base_rtl(&num, 1, 1), 1);
+  assert_int_equal(text_base_rtl(&num, 1, 0), 0);
+  assert_int_equal(text_base_rtl(mixed, 2, 0), 1);
+  assert_int_equal(text_base_rtl(&iso, 1, 1), 0);
+}
+
+/* An English page quoting Dari: the Dari paragraph and list item hug the
+ * right edge, the bullet at their right; the English ones the left; the
+ * page frame (table columns) stays left to right, each cell aligned by its
+ * own text. A Dari page quoting English mirrors all of it. */
+static void test_paragraph_direction_from_its_text(void **state)
+{
+  (void)state;
+  const char *md_en = "# Documents\n\nYour passport stays with you.\n\n" DARI_1 "\n\n"
+                      "- Never give your passport as a deposit.\n- " DARI_2 "\n\n"
+                      "| English | Dari |\n|---|---|\n| Embassy | " DARI_2 " |\n";
+  const char *md_fa = "# " DARI_2 "\n\n" DARI_1 "\n\nYour passport stays with you.\n\n"
+                      "- " DARI_2 "\n- Never give your passport as a deposit.\n";
+  for (int s = 0; s < 5; s++) {
+    int w = sizes[s][0], h = sizes[s][1];
+    int margin = (w < h ? w : h) * 45 / 1000;
+    struct page *p = parse(md_en);
+    struct layout *l = lay_lang(p, w, h, 0, "en");
+    int left, right;
+    assert_true(block_span(l, 1, &left, &right) > 0);
+    assert_int_equal(left, margin);
+    assert_true(block_span(l, 2, &left, &right) > 0);
+    assert_true(right >= w - margin - 2 && left > margin);
+    int bl, br, il, ir;
+    assert_true(block_span(l, 3, &bl, &br) > 0 && block_span(l, 4, &il, &ir) > 0);
+    assert_true(bl == margin);
+    assert_true(ir >= w - margin - 2 && il > margin);
+    /* Each item's marker sits on its own start side. */
+    for (size_t k = 0; k < l->n_boxes; k++)
+      if (l->boxes[k].kind == BOX_TEXT && !strcmp(l->boxes[k].text, "\xE2\x80\xA2")) {
+        if (l->boxes[k].block == 3)
+          assert_true(l->boxes[k].r.x < w / 4);
+        else
+          assert_true(l->boxes[k].r.x > w * 3 / 4);
+      }
+    /* Table: "Embassy" in the left column, its Dari neighbour right-aligned
+     * in the right column, at the table's right edge. */
+    int emb_x = -1, dari_right = -1;
+    for (size_t k = 0; k < l->n_boxes; k++) {
+      const struct box *b = &l->boxes[k];
+      if (b->kind == BOX_TEXT && b->block == 5 && !strcmp(b->text, "Embassy"))
+        emb_x = b->r.x;
+      if (b->kind == BOX_TEXT && b->block == 5 && b->rtl && b->r.x + b->r.w > dari_right)
+        dari_right = b->r.x + b->r.w;
+    }
+    assert_true(emb_x >= margin && emb_x < w / 4);
+    assert_true(dari_right > w - margin - w / 20);
+    assert_int_equal(l->n_problems, 0);
+    layout_free(l);
+    page_free(p);
+
+    p = parse(md_fa);
+    l = lay_lang(p, w, h, 0, "fa");
+    assert_true(block_span(l, 1, &left, &right) > 0);
+    assert_true(right >= w - margin - 2);
+    assert_true(block_span(l, 2, &left, &right) > 0);
+    assert_int_equal(left, margin);
+    assert_true(block_span(l, 4, &il, &ir) > 0);
+    assert_int_equal(il, margin);
+    assert_int_equal(l->n_problems, 0);
+    layout_free(l);
+    page_free(p);
+  }
+}
+
+/* A Dari caption under a picture on an English page is right-aligned. */
+static void test_caption_direction_from_its_text(void **state)
+{
+  (void)state;
+  struct page *p = parse("# Campaigns\n\nText.\n\n![" DARI_2 "](../media/campaigns.jpg)\n");
+  struct layout *l = lay_lang(p, 1080, 1920, 0, "en");
+  int img_right = -1;
+  for (size_t k = 0; k < l->n_boxes; k++)
+    if (l->boxes[k].kind == BOX_IMAGE)
+      img_right = l->boxes[k].r.x + l->boxes[k].r.w;
+  int left, right;
+  assert_true(block_span(l, 2, &left, &right) > 0);
+  assert_true(img_right > 0);
+  assert_true(right >= img_right - 2);
+  assert_true(left > 1080 / 3);
+  assert_int_equal(l->n_problems, 0);
+  layout_free(l);
+  page_free(p);
+}
+
+/* Numbers from 10 on: one number column for the whole list, as wide as
+ * its widest number, numbers right-aligned against the text (left-aligned,
+ * on the right, in a right-to-left list); every number on one line. */
+static void test_number_column_fits_widest(void **state)
+{
+  (void)state;
+  char md[2048] = "# Steps\n\n";
+  for (int n = 1; n <= 12; n++) {
+    char line[64];
+    snprintf(line, sizeof line, "%d. %s\n", n, n % 2 ? "Check the pay." : "Keep a copy.");
+    strcat(md, line);
+  }
+  char md_fa[4096] = "# Steps\n\n";
+  for (int n = 1; n <= 12; n++) {
+    char line[256];
+    snprintf(line, sizeof line, "%d. %s\n", n, DARI_2);
+    strcat(md_fa, line);
+  }
+  for (int rtl = 0; rtl < 2; rtl++)
+    for (int s = 0; s < 5; s++) {
+      struct page *p = parse(rtl ? md_fa : md);
+      struct layout *first = lay_lang(p, sizes[s][0], sizes[s][1], 0, rtl ? "fa" : "en");
+      int parts = first->n_parts;
+      layout_free(first);
+      int edge = -1, numbers = 0;
+      for (int part = 0; part < parts; part++) {
+        struct layout *l = lay_lang(p, sizes[s][0], sizes[s][1], part, rtl ? "fa" : "en");
+        assert_int_equal(l->n_problems, 0);
+        for (int blk = 1; blk <= 12; blk++) {
+          /* The number's boxes (digits and its dot may be two runs in a
+           * right-to-left item): all on one line, never "10" on one line
+           * and "." on the next. */
+          int nl = 1 << 30, nr = -1, ny = -1, tl = 1 << 30, tr = -1, found = 0;
+          for (size_t k = 0; k < l->n_boxes; k++) {
+            const struct box *bx = &l->boxes[k];
+            if (bx->kind != BOX_TEXT || bx->block != blk)
+              continue;
+            found = 1;
+            if (strspn(bx->text, "0123456789.") == strlen(bx->text)) {
+              if (ny < 0)
+                ny = bx->r.y;
+              assert_int_equal(bx->r.y, ny);
+              if (bx->r.x < nl)
+                nl = bx->r.x;
+              if (bx->r.x + bx->r.w > nr)
+                nr = bx->r.x + bx->r.w;
+            } else {
+              if (bx->r.x < tl)
+                tl = bx->r.x;
+              if (bx->r.x + bx->r.w > tr)
+                tr = bx->r.x + bx->r.w;
+            }
+          }
+          if (!found)
+            continue; /* on another part */
+          assert_true(ny >= 0);
+          numbers++;
+          int e = rtl ? nl : nr;
+          if (edge < 0)
+            edge = e;
+          assert_true(abs(e - edge) <= 1);
+          /* The item's text starts past the number. */
+          if (rtl)
+            assert_true(tr < nl);
+          else
+            assert_true(tl > nr);
+        }
+        layout_free(l);
+      }
+      assert_int_equal(numbers, 12);
+      page_free(p);
+    }
+}
+
+/* A number that cannot fit the widest column allowed is a problem. */
+static void test_number_too_wide_reported(void **state)
+{
+  (void)state;
+  struct page *p = parse("# Steps\n\n123456789. Check the pay.\n123456790. Keep a copy.\n");
+  struct layout *l = lay(p, 800, 480, 0);
+  int found = 0;
+  for (size_t k = 0; k < l->n_problems; k++)
+    if (strstr(l->problems[k].msg, "pages/t.en.md: list number '123456789.' does not fit its column"))
+      found = 1;
+  for (size_t k = 0; !found && k < l->n_problems; k++)
+    print_message("problem: %s\n", l->problems[k].msg);
+  assert_true(found);
+  layout_free(l);
+  page_free(p);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_base_direction_first_strong),
+    cmocka_unit_test(test_paragraph_direction_from_its_text),
+    cmocka_unit_test(test_caption_direction_from_its_text),
+    cmocka_unit_test(test_number_column_fits_widest),
+    cmocka_unit_test(test_number_too_wide_reported),
     cmocka_unit_test(test_link_gets_qr_code),
     cmocka_unit_test(test_table_fits_every_size),
     cmocka_unit_test(test_rtl_page_mirrors),

@@ -31,7 +31,7 @@ static int teardown(void **state)
 
 static struct text_block lay(const char *s, int px, int max_w)
 {
-  struct text_style st = {px, 0, TEXT_ALIGN_START, 1.25f, 0};
+  struct text_style st = {px, 0, TEXT_ALIGN_START, 1.25f, 0, 0};
   struct text_block tb;
   struct kerr e;
   assert_int_equal(text_layout_plain(fonts, s, &st, max_w, &tb, &e), 0);
@@ -137,7 +137,7 @@ static void test_uncovered_code_point_counted(void **state)
 static void test_center_alignment(void **state)
 {
   (void)state;
-  struct text_style st = {40, 0, TEXT_ALIGN_CENTER, 1.25f, 0};
+  struct text_style st = {40, 0, TEXT_ALIGN_CENTER, 1.25f, 0, 0};
   struct text_block tb;
   struct kerr e;
   assert_int_equal(text_layout_plain(fonts, "470", &st, 1000, &tb, &e), 0);
@@ -151,7 +151,7 @@ static void test_center_alignment(void **state)
 static void test_rtl_reorders_runs_and_keeps_numbers(void **state)
 {
   (void)state;
-  struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1};
+  struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1, 0};
   struct text_block tb;
   struct kerr e;
   const char *w1 = "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85";   /* salam */
@@ -178,7 +178,7 @@ static void test_rtl_reorders_runs_and_keeps_numbers(void **state)
 static void test_rtl_with_latin_phrase(void **state)
 {
   (void)state;
-  struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1};
+  struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1, 0};
   struct text_block tb;
   struct kerr e;
   const char *w1 = "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85";
@@ -206,7 +206,7 @@ static void test_phone_number_kept_whole(void **state)
   assert_true(whole);
   assert_false(tb.overflow);
   text_block_free(&tb);
-  struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1};
+  struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1, 0};
   struct kerr e;
   assert_int_equal(text_layout_plain(fonts, "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85 +992 900 800 800", &st,
                                      1000, &tb, &e), 0);
