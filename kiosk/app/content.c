@@ -17,6 +17,7 @@
 #include "core/pack.h"
 #include "core/page.h"
 #include "core/schedule.h"
+#include "core/scrub.h"
 #include "core/sig.h"
 #include "core/store.h"
 
@@ -29,6 +30,7 @@ struct content_priv {
   char *store_dir, *trusted;
   char *pack_dirs[CONTENT_MAX_DIRS];
   size_t n_pack_dirs;
+  struct scrub *scrub; /* the background check, once started */
 };
 
 /* Adds a pack to the deck if the schedule shows it now. */
@@ -224,7 +226,7 @@ int content_open(const struct config *cfg, const char *store_dir, const char *tr
       /* Nothing can be verified: show nothing rather than something unchecked. */
     } else {
       store_set_verifier(c->store, pack_check_meta, c->trust);
-      int ok = store_check_all(c->store);
+      int ok = store_check_quick_all(c->store);
       log_info("store %s: %d pack%s ready to show", store_dir, ok, ok == 1 ? "" : "s");
     }
   }
@@ -248,7 +250,9 @@ int content_reload(struct content *c, int64_t clock_now, int recheck, struct ker
       store_set_verifier(c->store, pack_check_meta, t);
       sig_trust_free(c->trust);
       c->trust = t;
-      store_check_all(c->store);
+      store_check_quick_all(c->store);
+      store_mark_recheck_all(c->store);
+      scrub_wake(p->scrub);
     } else {
       log_warn("%s — keeping the keys the kiosk started with", te.msg);
     }
@@ -256,11 +260,27 @@ int content_reload(struct content *c, int64_t clock_now, int recheck, struct ker
   return build(p, clock_now, e);
 }
 
+int content_start_check(struct content *c, uint64_t period_ms, void (*changed)(void *ctx),
+                        void *ctx, struct kerr *e)
+{
+  struct content_priv *p = (struct content_priv *)c;
+  if (!c->store || p->scrub || sig_trust_count(c->trust) == 0)
+    return 0;
+  struct scrub_params sp = {c->store, period_ms, changed, ctx};
+  return scrub_start(&sp, &p->scrub, e);
+}
+
+void content_hold_check(struct content *c, int on)
+{
+  scrub_hold(((struct content_priv *)c)->scrub, on);
+}
+
 void content_free(struct content *c)
 {
   if (!c)
     return;
   struct content_priv *p = (struct content_priv *)c;
+  scrub_stop(p->scrub); /* before the store it reads goes */
   deck_free(c->deck);
   free(c->slots);
   store_close(c->store);

@@ -1,5 +1,6 @@
-/* content.h — what the kiosk has to show: the packs in the store (checked
- * at start, signatures and files) and any unpacked source folders, filtered
+/* content.h — what the kiosk has to show: the packs in the store (a quick
+ * check at start: signatures, and each file's size and times against the
+ * seal of its last full check; full checks run in the background) and any unpacked source folders, filtered
  * by the schedule (expiry against the time floor, the site's country and
  * languages), and the rotation built from them. */
 #ifndef KIOSK_APP_CONTENT_H
@@ -32,9 +33,9 @@ struct content {
   int clock_trusted;
 };
 
-/* Opens the store (when store_dir is not NULL: created if missing, checked
- * against its manifests and signatures, falling back where a file is
- * corrupt), reads the source folders, and builds the rotation. Problems
+/* Opens the store (when store_dir is not NULL: created if missing, quickly
+ * checked against its manifests, signatures and seals, falling back where
+ * a file is certainly damaged), reads the source folders, and builds the rotation. Problems
  * with one pack are logged and that pack is left out; the kiosk always
  * gets a content (maybe empty: then it shows the built-in page). Returns a
  * new content; free with content_free(). */
@@ -43,11 +44,24 @@ int content_open(const struct config *cfg, const char *store_dir, const char *tr
                  struct content **out, struct kerr *e);
 
 /* Builds the deck and rotation again (after an install, or each hour as
- * packs expire and start). With recheck (after a keyring update) the
- * trusted keys are read again and every installed pack is checked against
- * them and its files — slow for big packs, so only then. On failure the
- * old rotation stays. */
+ * packs expire and start, or when the background check found damage). With
+ * recheck (after a keyring update) the trusted keys are read again and
+ * every installed pack's signature is checked against them at once (quick);
+ * their files are marked to be read again by the background check. On
+ * failure the old rotation stays. */
 int content_reload(struct content *c, int64_t clock_now, int recheck, struct kerr *e);
+
+/* Starts the background check of the store (see core/scrub.h): call it
+ * once the first page is on screen. changed is called on the check's
+ * thread when a pack fell back or left the rotation (it must only wake the
+ * display thread, which then calls content_reload()). A content without a
+ * store has nothing to check: 0. */
+int content_start_check(struct content *c, uint64_t period_ms, void (*changed)(void *ctx),
+                        void *ctx, struct kerr *e);
+
+/* Pauses the background check (on) or lets it go on (off); cheap, never
+ * waits on the disk. For the display thread around transitions. */
+void content_hold_check(struct content *c, int on);
 
 void content_free(struct content *c);
 

@@ -4,9 +4,14 @@
  * transition), paint the next one ahead of time, then sleep until a timer
  * is due or an event arrives. A still page costs nothing: the process
  * blocks in the kernel. Timers: the next page, the clock in the band (each
- * minute), the schedule (each hour), systemd's watchdog. */
+ * minute), the schedule (each hour), systemd's watchdog. The watchdog is
+ * also pinged between the steps that take time (a transition, painting the
+ * next page), and nothing on this thread waits for the store to be read
+ * through: the store's background check has its own thread. */
 #include <errno.h>
 #include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,6 +360,37 @@ static int reload_rotation(struct content *c, struct fonts *f, const struct conf
   return 0;
 }
 
+/* Pings systemd's watchdog if a ping is due. */
+static void watchdog_tick(uint64_t *due_ms, uint64_t every_ms)
+{
+  uint64_t t = clock_mono_ms();
+  if (every_ms && t >= *due_ms) {
+    notify_send("WATCHDOG=1");
+    *due_ms = t + every_ms;
+  }
+}
+
+/* How the store's background check wakes the display thread when a pack
+ * fell back or left: an eventfd for the headless loop's poll(), an SDL
+ * event for SDL_WaitEventTimeout(). */
+struct check_wake {
+  int fd;
+  uint32_t type;
+};
+
+static void on_store_changed(void *ctx)
+{
+  struct check_wake *w = ctx;
+  uint64_t one = 1;
+  (void)!write(w->fd, &one, sizeof one);
+  if (w->type != (uint32_t)-1) {
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = w->type;
+    SDL_PushEvent(&ev);
+  }
+}
+
 static enum screen_transition transition_of(const struct config *cfg)
 {
   switch (cfg->transition) {
@@ -448,6 +484,8 @@ int main(int argc, char **argv)
   struct playlog *plog = NULL;
   struct staff staff;
   memset(&staff, 0, sizeof staff);
+  struct check_wake wake = {eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), SDL_RegisterEvents(1)};
+  int store_changed = 0; /* the background check changed what is installed */
   if (TTF_Init() != 0) {
     fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
     goto out_sdl;
@@ -503,12 +541,12 @@ int main(int argc, char **argv)
   struct pos at = {0, 0};
   int shown = 0;
   status = 0;
+  const uint64_t watchdog_ms = notify_watchdog_ms();
+  uint64_t watchdog_due = watchdog_ms ? clock_mono_ms() : UINT64_MAX;
   if (render_at(pl, content, &at, w, h, &cur)) {
     status = 1;
     goto out_player;
   }
-  const uint64_t watchdog_ms = notify_watchdog_ms();
-  uint64_t watchdog_due = watchdog_ms ? clock_mono_ms() + watchdog_ms : UINT64_MAX;
   uint64_t schedule_due = clock_mono_ms() + 3600 * 1000;
   int64_t minute_shown = clock_wall() / 60;
   int first = 1;
@@ -527,10 +565,15 @@ int main(int argc, char **argv)
                 schedule_is_night(clock_wall(), cfg.tz_offset_s, cfg.night_start_min,
                                   cfg.night_end_min, content->clock_trusted);
     screen_set_dim(screen, night ? 80 : 256);
+    watchdog_tick(&watchdog_due, watchdog_ms);
+    /* The store's check pauses while a transition draws: every frame. */
+    content_hold_check(content, !first);
     if (first ? screen_show(screen, cur.surf, &e)
               : screen_transition(screen, cur.surf, manual ? SCREEN_SLIDE : tr,
                                   manual ? cfg.transition_ms / 2 : cfg.transition_ms, &e))
       log_error("%s", e.msg);
+    content_hold_check(content, 0);
+    watchdog_tick(&watchdog_due, watchdog_ms);
     slide_clear(&gone); /* the screen no longer needs it */
     if (staff.active)
       show_with_card(screen, fonts, &staff, cur.surf, o.screenshots);
@@ -542,6 +585,13 @@ int main(int argc, char **argv)
       if (o.ready_file)
         write_ready_file(o.ready_file);
       notify_send("READY=1");
+      watchdog_tick(&watchdog_due, watchdog_ms);
+      /* Only now, with a page on the wall, is the store read back. */
+      uint64_t period_ms = o.store_check_ms ? (uint64_t)o.store_check_ms
+                                            : (uint64_t)cfg.store_check_days * 86400000u;
+      if (wake.fd >= 0 &&
+          content_start_check(content, period_ms, on_store_changed, &wake, &e))
+        log_warn("%s — installed packs are checked only at start", e.msg);
     }
     if (o.screenshots)
       save_png(o.screenshots, shown, content->deck, &cur);
@@ -562,6 +612,7 @@ int main(int argc, char **argv)
       break;
     }
     images_flush();
+    watchdog_tick(&watchdog_due, watchdog_ms);
 
     /* Sleep until the next slide is due or something happens. */
     int resized = 0, go_back = 0, jump = 0;
@@ -577,10 +628,7 @@ int main(int argc, char **argv)
           screen_show(screen, cur.surf, &e);
         }
       }
-      if (t >= watchdog_due) {
-        notify_send("WATCHDOG=1");
-        watchdog_due = t + watchdog_ms;
-      }
+      watchdog_tick(&watchdog_due, watchdog_ms);
       int64_t minute = clock_wall() / 60;
       if (minute != minute_shown) {
         /* The clock in the band moved on: repaint the band only. */
@@ -611,16 +659,24 @@ int main(int argc, char **argv)
         continue;
       }
       if (screen_headless(screen)) {
-        struct pollfd pfd = {field_wake_fd(fl), POLLIN, 0};
-        if (poll(&pfd, pfd.fd >= 0 ? 1 : 0, (int)(wait > 1000000 ? 1000000 : wait)) > 0 &&
-            take_messages(fl, &staff))
-          show_with_card(screen, fonts, &staff, cur.surf, o.screenshots);
+        struct pollfd pfd[2] = {{wake.fd, POLLIN, 0}, {field_wake_fd(fl), POLLIN, 0}};
+        if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1, (int)(wait > 1000000 ? 1000000 : wait)) > 0) {
+          uint64_t v;
+          if (pfd[0].revents & POLLIN && read(wake.fd, &v, sizeof v) == (ssize_t)sizeof v)
+            store_changed = 1;
+          if (take_messages(fl, &staff))
+            show_with_card(screen, fonts, &staff, cur.surf, o.screenshots);
+        }
         continue;
       }
       SDL_Event ev;
       if (!SDL_WaitEventTimeout(&ev, wait > 1000000 ? 1000000 : (int)wait))
         continue;
-      if (fl && ev.type == field_event_type(fl)) {
+      if (ev.type == wake.type) {
+        uint64_t v;
+        if (read(wake.fd, &v, sizeof v) == (ssize_t)sizeof v)
+          store_changed = 1;
+      } else if (fl && ev.type == field_event_type(fl)) {
         if (take_messages(fl, &staff))
           show_with_card(screen, fonts, &staff, cur.surf, o.screenshots);
       } else if (ev.type == SDL_QUIT) {
@@ -706,6 +762,10 @@ int main(int argc, char **argv)
       reload = reload_rotation(content, fonts, &cfg, &pl, staff.first_id, staff.recheck, &at);
       staff.first_id[0] = '\0';
       staff.recheck = 0;
+    } else if (store_changed) {
+      /* A pack fell back or left: its pages are no longer what is shown. */
+      store_changed = 0;
+      reload = reload_rotation(content, fonts, &cfg, &pl, NULL, 0, &at);
     } else if (clock_mono_ms() >= schedule_due) {
       /* Packs expire and start by the hour. */
       schedule_due = clock_mono_ms() + 3600 * 1000;
@@ -797,6 +857,8 @@ out_ttf:
   TTF_Quit();
 out_sdl:
   SDL_Quit();
+  if (wake.fd >= 0)
+    close(wake.fd);
   log_close_file();
   return status;
 }

@@ -35,5 +35,5 @@ uint64_t notify_watchdog_ms(void)
   if (!usec)
     return 0;
   unsigned long long v = strtoull(usec, NULL, 10);
-  return v ? v / 2000u : 0;
+  return v ? (v / 8000u ? v / 8000u : 1) : 0;
 }

@@ -8,7 +8,9 @@
 /* Sends one state line, e.g. "READY=1" or "WATCHDOG=1". */
 void notify_send(const char *state);
 
-/* Milliseconds between watchdog pings ($WATCHDOG_USEC / 2), 0 if none. */
+/* Milliseconds between watchdog pings, 0 if none: $WATCHDOG_USEC / 8, so
+ * that a ping held up by a slow step (a transition, painting a page) still
+ * comes well within WatchdogSec/4 of the one before. */
 uint64_t notify_watchdog_ms(void);
 
 #endif

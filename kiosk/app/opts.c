@@ -45,6 +45,8 @@ void opts_usage(void *out)
       "  --log FILE              also append the log to FILE\n"
       "  --quiet                 log only warnings and errors to the terminal\n"
       "  --speed X               run page timers X times faster (for tests)\n"
+      "  --store-check-ms N      read the whole store back every N ms instead of\n"
+      "                          every [paths] store_check_days (for tests)\n"
       "  --time T                pretend the clock reads T (e.g. 2020-07-10T09:30:00Z)\n"
       "                          when the kiosk starts (it then runs on normally)\n"
       "  --ready-file FILE       write FILE once the first page is on screen\n"
@@ -110,7 +112,7 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
     static const char *const with_value[] = {
         "--window", "--size", "--screenshots", "--pages", "--pack-dir",
         "--fonts", "--log", "--speed", "--ready-file", "--time", "--config", "--store",
-        "--trusted", "--frame-stats", "--usb-root", "--inbox", NULL};
+        "--trusted", "--frame-stats", "--usb-root", "--inbox", "--store-check-ms", NULL};
     int takes = 0;
     for (int k = 0; with_value[k]; k++)
       if (!strcmp(a, with_value[k]))
@@ -166,6 +168,8 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
       o->log_file = v;
     else if (!strcmp(a, "--speed"))
       rc = parse_speed(a, v, &o->speed, e);
+    else if (!strcmp(a, "--store-check-ms"))
+      rc = parse_count(a, v, &o->store_check_ms, e);
     else if (!strcmp(a, "--time")) {
       int64_t t;
       if (manifest_parse_time(v, &t) || t <= 0)

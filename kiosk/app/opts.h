@@ -31,6 +31,8 @@ struct opts {
   long long fake_time;     /* --time T: the wall clock starts at T (unix s); 0 = real */
   int once;                /* --once: exit after one full round of the pages */
   int strict;              /* --strict: exit 1 if any page had a problem */
+  int store_check_ms;      /* --store-check-ms N: period of the background
+                              store check (tests); 0 = [paths] store_check_days */
 };
 
 /* Parses argv into o (zeroed first). On a bad argument returns KERR_USAGE and

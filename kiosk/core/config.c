@@ -99,6 +99,8 @@ static const struct key keys[] = {
    .def = "4", .min = 0, .max = 50, .suffix = "px", .unit = "pixels"},
   {.section = "paths", .name = "store", .type = K_PATH, .off = F(store),
    .def = "/var/lib/kiosk/store"},
+  {.section = "paths", .name = "store_check_days", .type = K_INT, .off = F(store_check_days),
+   .def = "7", .min = 1, .max = 365, .suffix = "d", .unit = "days"},
   {.section = "paths", .name = "trusted_keys", .type = K_PATH, .off = F(trusted_keys),
    .def = "/etc/kiosk/keys"},
   {.section = "paths", .name = "inbox", .type = K_PATH, .off = F(inbox),

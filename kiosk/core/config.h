@@ -78,6 +78,7 @@ struct config {
 
   /* [paths] */
   char store[CONFIG_PATH_MAX + 1];        /* /var/lib/kiosk/store */
+  int store_check_days;                   /* 7: each installed byte read back this often */
   char trusted_keys[CONFIG_PATH_MAX + 1]; /* /etc/kiosk/keys */
   char inbox[CONFIG_PATH_MAX + 1];        /* /var/lib/kiosk/inbox */
   char usb_roots[CONFIG_MAX_USB_ROOTS][CONFIG_PATH_MAX + 1]; /* /media, /run/media, /mnt */

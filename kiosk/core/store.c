@@ -10,6 +10,7 @@
  *   packs/<id>/<version>/       one installed version, as verified:
  *       pack.json                 the exact signed manifest bytes
  *       pack.json.minisig         its signature, for re-verification
+ *       seal                      what the last full check saw (below)
  *       pages/... media/... fonts/...   the member files
  *   state/<id>.state            which version is current (see below)
  *   time-floor                  decimal unix seconds, the time floor
@@ -29,7 +30,27 @@
  * with staging and leftover temporaries. Commit order: fsync the staged
  * tree, rename it to packs/<id>/<version>, fsync packs/<id>, swap the state
  * file (fsync, rename, fsync state/), write the time floor, then delete
- * versions older than the previous one. */
+ * versions older than the previous one.
+ *
+ * A seal records what a version looked like when all its bytes were last
+ * hashed and found to match (at install, then at each background check),
+ * so that start-up need not read them all again:
+ *
+ *   kiosk-seal 1
+ *   manifest <64 hex: BLAKE2b-256 of pack.json>
+ *   checked <unix seconds of that full check>
+ *   f <size> <mtime s.ns> <ctime s.ns> <path>     one per listed file,
+ *                                                  in the manifest's order
+ *
+ * A quick check compares each file's size, mtime and ctime with its line
+ * (one stat per file). A file whose size differs from its signed list is
+ * damaged for certain; one whose times differ, or a missing or odd seal,
+ * only means the version must be hashed again, which the kiosk does in the
+ * background while it keeps showing it. Quiet damage with unchanged times
+ * (SD-card rot) is what the background check finds: it reads every
+ * installed version again over the configured period. The seal is written
+ * inside the staged folder before the commit and replaced atomically after
+ * a background check; it is never part of the signed contents. */
 #include "core/store.h"
 #include "core/fsutil.h"
 #include "core/log.h"
@@ -46,17 +67,28 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STATE_MAGIC "kiosk-store-state 1"
 #define STATE_MAX_BYTES 4096
-#define HASH_BUF_BYTES 16384
+#define SEAL_MAGIC "kiosk-seal 1"
+#define SEAL_NAME "seal"
+
+/* What is known about an installed version without reading it. */
+struct vinfo {
+  uint64_t version; /* 0: unused */
+  uint64_t bytes;   /* 0 until a check has read its manifest */
+  int64_t checked;  /* unix time of the last full check, 0 if unknown */
+  int recheck;      /* to be hashed again as soon as possible */
+};
 
 struct entry {
   char id[MANIFEST_ID_MAX + 1];
   uint64_t current, previous, floor;
   int has_floor_hash;
   unsigned char floor_hash[MANIFEST_HASH_BYTES];
+  struct vinfo vi[2]; /* of current and previous, in either order */
 };
 
 struct store {
@@ -68,6 +100,7 @@ struct store {
   size_t n, cap;
   int64_t time_floor, time_floor_disk;
   uint64_t reserve;
+  pthread_mutex_t vmu; /* held while verify is called or changed */
   store_verify_fn *verify;
   void *verify_ctx;
   unsigned long seq;
@@ -176,6 +209,33 @@ static struct entry *add_entry(struct store *s, const char *id)
   copy_id(s->ents[at].id, id);
   s->n++;
   return &s->ents[at];
+}
+
+/* The vinfo of version v in en, or NULL. */
+static struct vinfo *vinfo_of(struct entry *en, uint64_t v)
+{
+  for (int i = 0; i < 2; i++)
+    if (v && en->vi[i].version == v)
+      return &en->vi[i];
+  return NULL;
+}
+
+/* Makes en->vi describe en->current and en->previous again after they
+ * changed, keeping what was known of each; a version not known before is
+ * unknown (to re-check). */
+static void vinfo_sync(struct entry *en)
+{
+  struct vinfo next[2];
+  uint64_t want[2] = {en->current, en->previous};
+  memset(next, 0, sizeof next);
+  for (int i = 0; i < 2; i++) {
+    const struct vinfo *old = vinfo_of(en, want[i]);
+    if (old)
+      next[i] = *old;
+    else if (want[i])
+      next[i] = (struct vinfo){want[i], 0, 0, 1};
+  }
+  memcpy(en->vi, next, sizeof next);
 }
 
 /* ---------------------------------------------------------- state files */
@@ -349,6 +409,7 @@ static int load_states(struct store *s, struct kerr *e)
     } else {
       recover_state(s, en);
     }
+    vinfo_sync(en);
     free(text);
   }
   closedir(d);
@@ -546,6 +607,7 @@ static int open_common(const char *dir, int readonly, struct store **out,
   s->readonly = readonly;
   s->reserve = STORE_DEFAULT_RESERVE_BYTES;
   pthread_mutex_init(&s->mu, NULL);
+  pthread_mutex_init(&s->vmu, NULL);
   int rc;
   s->dir = strdup(dir);
   if (!s->dir) {
@@ -620,6 +682,7 @@ void store_close(struct store *s)
     if (fds[i] >= 0)
       close(fds[i]); /* closing lockfd releases the flock */
   pthread_mutex_destroy(&s->mu);
+  pthread_mutex_destroy(&s->vmu);
   free(s->ents);
   free(s->dir);
   free(s);
@@ -629,8 +692,189 @@ void store_set_reserve(struct store *s, uint64_t bytes) { s->reserve = bytes; }
 
 void store_set_verifier(struct store *s, store_verify_fn *fn, void *ctx)
 {
+  pthread_mutex_lock(&s->vmu);
   s->verify = fn;
   s->verify_ctx = ctx;
+  pthread_mutex_unlock(&s->vmu);
+}
+
+/* ------------------------------------------------------------- seals */
+
+/* Opens dfd/path's folder without following symlinks and stats the file
+ * in it, not following a final symlink either. 0 or -1 (errno set). */
+static int stat_member(int dfd, const char *path, struct stat *sb)
+{
+  char dir[MANIFEST_PATH_MAX + 1];
+  const char *slash = strrchr(path, '/');
+  size_t dl = slash ? (size_t)(slash - path) : 0;
+  memcpy(dir, path, dl);
+  dir[dl] = '\0';
+  int sub;
+  if (fsutil_open_dir_at(dfd, dir, 0, 0, &sub, NULL) != 0) {
+    errno = ENOENT;
+    return -1;
+  }
+  int rc = fstatat(sub, slash ? slash + 1 : path, sb, AT_SYMLINK_NOFOLLOW);
+  int err = errno;
+  close(sub);
+  errno = err;
+  return rc;
+}
+
+/* The seal of the version in dfd described by m (whose pack.json bytes
+ * are m->raw), checked at time checked, as a new string; NULL if a file
+ * cannot be stat()ed or out of memory. */
+static char *format_seal(int dfd, const struct manifest *m, int64_t checked)
+{
+  size_t cap = 256 + m->n_files * (MANIFEST_PATH_MAX + 96), len = 0;
+  char *buf = malloc(cap);
+  if (!buf)
+    return NULL;
+  unsigned char h[MANIFEST_HASH_BYTES];
+  char hex[2 * MANIFEST_HASH_BYTES + 1];
+  manifest_hash(m, h);
+  hex_encode(h, sizeof h, hex);
+  len += (size_t)snprintf(buf, cap, SEAL_MAGIC "\nmanifest %s\nchecked %" PRId64 "\n", hex,
+                          checked);
+  for (size_t i = 0; i < m->n_files; i++) {
+    struct stat sb;
+    if (stat_member(dfd, m->files[i].path, &sb) != 0) {
+      free(buf);
+      return NULL;
+    }
+    len += (size_t)snprintf(buf + len, cap - len, "f %" PRIu64 " %lld.%09ld %lld.%09ld %s\n",
+                            (uint64_t)sb.st_size, (long long)sb.st_mtim.tv_sec,
+                            sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec,
+                            sb.st_ctim.tv_nsec, m->files[i].path);
+    if (len >= cap) {
+      free(buf);
+      return NULL;
+    }
+  }
+  return buf;
+}
+
+/* Writes the seal of the staged version in dfd, checked now; the commit's
+ * tree fsync makes it durable with the rest. */
+static int stage_seal(int dfd, const struct manifest *m, struct kerr *e)
+{
+  char *text = format_seal(dfd, m, (int64_t)time(NULL));
+  if (!text)
+    return kerr_errno(e, KERR_IO, errno, "%s: could not note the staged files", m->id);
+  int fd, rc = fsutil_create_at(dfd, SEAL_NAME, 0644, &fd, e);
+  if (rc == 0) {
+    size_t len = strlen(text), off = 0;
+    while (off < len) {
+      ssize_t w = write(fd, text + off, len - off);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0) {
+        rc = kerr_errno(e, KERR_IO, errno, "%s: could not write its seal", m->id);
+        break;
+      }
+      off += (size_t)w;
+    }
+    close(fd);
+  }
+  free(text);
+  return rc;
+}
+
+/* Parses "S.NS" into a timespec. -1 if malformed. */
+static int parse_ts(const char *s, struct timespec *ts)
+{
+  char *end;
+  errno = 0;
+  long long sec = strtoll(s, &end, 10);
+  if (errno || *end != '.')
+    return -1;
+  const char *ns = end + 1;
+  long v = strtol(ns, &end, 10);
+  if (errno || end - ns != 9 || *end || v < 0)
+    return -1;
+  ts->tv_sec = (time_t)sec;
+  ts->tv_nsec = v;
+  return 0;
+}
+
+/* The quick verdicts. */
+enum quick { QUICK_SOUND, QUICK_RECHECK };
+
+/* Compares the files of the version in dfd with m and its seal. Returns
+ * QUICK_SOUND, QUICK_RECHECK (the seal is missing or does not match: hash
+ * again), or KERR_CORRUPT with e naming a file that is missing or of the
+ * wrong size. *checked is the seal's time (0 without one). */
+static int quick_files(int dfd, const struct manifest *m, int64_t *checked, struct kerr *e)
+{
+  *checked = 0;
+  char *seal = NULL;
+  size_t slen = 0;
+  struct kerr se;
+  size_t cap = 256 + m->n_files * (MANIFEST_PATH_MAX + 96);
+  int sealed = fsutil_read_at(dfd, SEAL_NAME, cap, &seal, &slen, &se) == 0 &&
+               strlen(seal) == slen;
+  char *save = NULL, *line = sealed ? strtok_r(seal, "\n", &save) : NULL;
+  if (!line || strcmp(line, SEAL_MAGIC) != 0)
+    sealed = 0;
+  if (sealed) {
+    unsigned char h[MANIFEST_HASH_BYTES], want[MANIFEST_HASH_BYTES];
+    manifest_hash(m, h);
+    line = strtok_r(NULL, "\n", &save);
+    if (!line || strncmp(line, "manifest ", 9) || hex_decode(line + 9, want, sizeof want) ||
+        memcmp(h, want, sizeof h))
+      sealed = 0;
+  }
+  if (sealed) {
+    line = strtok_r(NULL, "\n", &save);
+    long long t = 0;
+    char *end = NULL;
+    if (line && !strncmp(line, "checked ", 8))
+      t = strtoll(line + 8, &end, 10);
+    if (!end || *end || t <= 0)
+      sealed = 0;
+    else
+      *checked = t;
+  }
+  int verdict = sealed ? QUICK_SOUND : QUICK_RECHECK;
+  for (size_t i = 0; i < m->n_files; i++) {
+    const struct manifest_file *f = &m->files[i];
+    struct stat sb;
+    if (stat_member(dfd, f->path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+      free(seal);
+      return kerr_set(e, KERR_CORRUPT, "\"%s\" is missing", f->path);
+    }
+    if ((uint64_t)sb.st_size != f->size) {
+      free(seal);
+      return kerr_set(e, KERR_CORRUPT, "\"%s\" has the wrong size", f->path);
+    }
+    if (verdict != QUICK_SOUND)
+      continue;
+    /* "f <size> <mtime> <ctime> <path>" */
+    line = strtok_r(NULL, "\n", &save);
+    char *fields[4] = {0};
+    char *p = line;
+    for (int k = 0; k < 4 && p; k++) {
+      if (k == 0 ? strncmp(p, "f ", 2) : 0)
+        break;
+      char *sp = strchr(k == 0 ? p + 2 : p, ' ');
+      fields[k] = k == 0 ? p + 2 : p;
+      if (!sp) {
+        fields[k] = NULL;
+        break;
+      }
+      *sp = '\0';
+      p = sp + 1;
+    }
+    struct timespec mt, ct;
+    uint64_t size;
+    if (!fields[0] || !fields[2] || !p || parse_u64(fields[0], &size) || size != f->size ||
+        parse_ts(fields[1], &mt) || parse_ts(fields[2], &ct) || strcmp(p, f->path) ||
+        mt.tv_sec != sb.st_mtim.tv_sec || mt.tv_nsec != sb.st_mtim.tv_nsec ||
+        ct.tv_sec != sb.st_ctim.tv_sec || ct.tv_nsec != sb.st_ctim.tv_nsec)
+      verdict = QUICK_RECHECK;
+  }
+  free(seal);
+  return verdict;
 }
 
 /* ------------------------------------------------------------- staging */
@@ -860,7 +1104,7 @@ int store_stage_commit(struct store_stage *st, struct kerr *e)
                   "commit", m->id);
     goto fail;
   }
-  if ((rc = check_staged_sizes(st, e)))
+  if ((rc = check_staged_sizes(st, e)) || (rc = stage_seal(st->fd, m, e)))
     goto fail;
   fsutil_fault_point("commit-begin");
   if ((rc = fsutil_fsync_tree_at(s->stagingfd, st->name, e))) {
@@ -915,6 +1159,11 @@ int store_stage_commit(struct store_stage *st, struct kerr *e)
   /* The commit point: the new state names the new version. */
   next.previous = next.current;
   next.current = m->version;
+  for (int i = 0; i < 2; i++)
+    if (next.vi[i].version == m->version)
+      next.vi[i].version = 0; /* a version found damaged, now replaced */
+  vinfo_sync(&next);
+  next.vi[0] = (struct vinfo){m->version, m->total_bytes, (int64_t)time(NULL), 0};
   if (m->version >= next.floor) {
     next.floor = m->version;
     next.has_floor_hash = 1;
@@ -970,11 +1219,14 @@ fail:
   return rc;
 }
 
-/* ------------------------------------------------------- start-up check */
+/* ------------------------------------------------------------ checking */
 
-/* Streams dfd/relpath through BLAKE2b-256; KERR_CORRUPT if its type, size
- * or hash differs from f. */
-static int check_file(int dfd, const struct manifest_file *f, struct kerr *e)
+/* Streams fd through BLAKE2b-256 in chunks of buf, calling pace after each
+ * one; KERR_CORRUPT if its type, size or hash differs from f, 1 if pace
+ * stopped it. With pace (a background check), the pages read are dropped
+ * from the page cache again so that the pages on screen keep theirs. */
+static int check_file(int dfd, const struct manifest_file *f, unsigned char *buf,
+                      store_pace_fn *pace, void *pace_ctx, struct kerr *e)
 {
   char dir[MANIFEST_PATH_MAX + 1];
   const char *slash = strrchr(f->path, '/');
@@ -995,12 +1247,12 @@ static int check_file(int dfd, const struct manifest_file *f, struct kerr *e)
     close(fd);
     return kerr_set(e, KERR_CORRUPT, "\"%s\" has the wrong size", f->path);
   }
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   crypto_generichash_state hs;
   crypto_generichash_init(&hs, NULL, 0, MANIFEST_HASH_BYTES);
-  unsigned char buf[HASH_BUF_BYTES];
   uint64_t total = 0;
   for (;;) {
-    ssize_t r = read(fd, buf, sizeof buf);
+    ssize_t r = read(fd, buf, STORE_CHECK_CHUNK_BYTES);
     if (r < 0 && errno == EINTR)
       continue;
     if (r < 0) {
@@ -1012,6 +1264,13 @@ static int check_file(int dfd, const struct manifest_file *f, struct kerr *e)
     if (r == 0)
       break;
     crypto_generichash_update(&hs, buf, (size_t)r);
+    if (pace) {
+      posix_fadvise(fd, (off_t)total, r, POSIX_FADV_DONTNEED);
+      if (pace(pace_ctx, (uint64_t)r)) {
+        close(fd);
+        return 1;
+      }
+    }
     total += (uint64_t)r;
   }
   close(fd);
@@ -1023,53 +1282,119 @@ static int check_file(int dfd, const struct manifest_file *f, struct kerr *e)
   return 0;
 }
 
-/* Checks version v of id fully. 0 if sound, else KERR_CORRUPT with e
- * naming the file. */
-static int check_version_files(struct store *s, const char *id, uint64_t v,
-                               struct kerr *e)
+/* Opens version v of id: its folder (*dfd), pack.json parsed into *m,
+ * which must name this id and version, and its signature re-verified when
+ * a verifier is set. 0, or KERR_CORRUPT with e saying what is wrong. */
+static int open_version(struct store *s, const char *id, uint64_t v, int *dfd,
+                        struct manifest **m, struct kerr *e)
 {
   char rel[MANIFEST_ID_MAX + 32];
   snprintf(rel, sizeof rel, "%s/%" PRIu64, id, v);
-  int dfd, rc;
+  *m = NULL;
+  *dfd = -1;
   if (s->packsfd < 0 ||
-      fsutil_open_dir_at(s->packsfd, rel, 0, 0, &dfd, NULL) != 0)
+      fsutil_open_dir_at(s->packsfd, rel, 0, 0, dfd, NULL) != 0)
     return kerr_set(e, KERR_CORRUPT, "%s/packs/%s is missing", s->dir, rel);
   char *json = NULL, *sig = NULL;
   size_t jlen = 0, slen = 0;
-  struct manifest *m = NULL;
   struct kerr me;
-  if (fsutil_read_at(dfd, "pack.json", MANIFEST_MAX_BYTES, &json, &jlen,
+  int rc = 0;
+  if (fsutil_read_at(*dfd, "pack.json", MANIFEST_MAX_BYTES, &json, &jlen,
                      &me) != 0 ||
-      manifest_parse(json, jlen, MANIFEST_PACK, &m, &me) != 0) {
+      manifest_parse(json, jlen, MANIFEST_PACK, m, &me) != 0) {
     rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s/pack.json is damaged (%s)",
                   s->dir, rel, me.msg);
-    goto done;
-  }
-  if (strcmp(m->id, id) != 0 || m->version != v) {
+  } else if (strcmp((*m)->id, id) != 0 || (*m)->version != v) {
     rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s/pack.json names %s version %"
-                  PRIu64 " instead", s->dir, rel, m->id, m->version);
-    goto done;
-  }
-  if (s->verify) {
-    if (fsutil_read_at(dfd, "pack.json.minisig", STORE_MAX_SIG_BYTES, &sig,
-                       &slen, &me) != 0 ||
-        s->verify(s->verify_ctx, id, v, json, jlen, sig, slen, &me) != 0) {
+                  PRIu64 " instead", s->dir, rel, (*m)->id, (*m)->version);
+  } else {
+    pthread_mutex_lock(&s->vmu);
+    if (s->verify &&
+        (fsutil_read_at(*dfd, "pack.json.minisig", STORE_MAX_SIG_BYTES, &sig,
+                        &slen, &me) != 0 ||
+         s->verify(s->verify_ctx, id, v, json, jlen, sig, slen, &me) != 0))
       rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s: the signature no longer "
                     "checks out (%s)", s->dir, rel, me.msg);
-      goto done;
-    }
+    pthread_mutex_unlock(&s->vmu);
   }
-  rc = 0;
-  for (size_t i = 0; i < m->n_files && rc == 0; i++) {
-    rc = check_file(dfd, &m->files[i], e);
-    if (rc)
-      kerr_prefix(e, "%s/packs/%s", s->dir, rel);
-  }
-done:
-  close(dfd);
-  manifest_free(m);
   free(json);
   free(sig);
+  if (rc) {
+    manifest_free(*m);
+    *m = NULL;
+    close(*dfd);
+    *dfd = -1;
+  }
+  return rc;
+}
+
+/* Notes what a check found out about version v of id. */
+static void note_checked(struct store *s, const char *id, uint64_t v, uint64_t bytes,
+                         int64_t checked, int recheck)
+{
+  pthread_mutex_lock(&s->mu);
+  struct entry *en = find_entry(s, id);
+  struct vinfo *vi = en ? vinfo_of(en, v) : NULL;
+  if (vi) {
+    vi->bytes = bytes;
+    if (checked)
+      vi->checked = checked;
+    vi->recheck = recheck;
+  }
+  pthread_mutex_unlock(&s->mu);
+}
+
+/* Checks version v of id fully. 0 if sound (its seal is written again),
+ * 1 if pace stopped it, else KERR_CORRUPT with e naming the file. */
+static int check_version_files(struct store *s, const char *id, uint64_t v,
+                               store_pace_fn *pace, void *pace_ctx, struct kerr *e)
+{
+  int dfd, rc;
+  struct manifest *m;
+  if ((rc = open_version(s, id, v, &dfd, &m, e)))
+    return rc;
+  unsigned char *buf = malloc(STORE_CHECK_CHUNK_BYTES);
+  if (!buf) {
+    close(dfd);
+    manifest_free(m);
+    return kerr_set(e, KERR_NOMEM, "out of memory checking %s", id);
+  }
+  for (size_t i = 0; i < m->n_files && rc == 0; i++) {
+    rc = check_file(dfd, &m->files[i], buf, pace, pace_ctx, e);
+    if (rc < 0)
+      kerr_prefix(e, "%s/packs/%s/%" PRIu64, s->dir, id, v);
+  }
+  free(buf);
+  if (rc == 0) {
+    int64_t now = (int64_t)time(NULL);
+    note_checked(s, id, v, m->total_bytes, now, 0);
+    char *seal = s->readonly ? NULL : format_seal(dfd, m, now);
+    struct kerr we;
+    if (seal && fsutil_write_atomic_at(dfd, SEAL_NAME, seal, strlen(seal), &we) != 0)
+      log_warn("store: %s version %" PRIu64 ": could not note the check: %s", id, v, we.msg);
+    free(seal);
+  }
+  close(dfd);
+  manifest_free(m);
+  return rc;
+}
+
+/* The quick check of version v of id: QUICK_SOUND, QUICK_RECHECK or
+ * KERR_CORRUPT with e saying why. Notes what it found. */
+static int quick_version(struct store *s, const char *id, uint64_t v, struct kerr *e)
+{
+  int dfd, rc;
+  struct manifest *m;
+  if ((rc = open_version(s, id, v, &dfd, &m, e)))
+    return rc;
+  int64_t checked;
+  rc = quick_files(dfd, m, &checked, e);
+  if (rc < 0)
+    kerr_prefix(e, "%s/packs/%s/%" PRIu64, s->dir, id, v);
+  else
+    note_checked(s, id, v, m->total_bytes, checked, rc == QUICK_RECHECK);
+  close(dfd);
+  manifest_free(m);
   return rc;
 }
 
@@ -1084,6 +1409,7 @@ static void fall_back(struct store *s, const char *id, uint64_t was_cur,
     struct entry next = *en;
     next.current = cur;
     next.previous = prev;
+    vinfo_sync(&next);
     struct kerr e;
     if (!s->readonly && write_state(s, &next, &e) != 0)
       log_error("store: could not save the fallback of %s: %s", id, e.msg);
@@ -1092,26 +1418,21 @@ static void fall_back(struct store *s, const char *id, uint64_t was_cur,
   pthread_mutex_unlock(&s->mu);
 }
 
-int store_check(struct store *s, const char *id, struct kerr *e)
+/* What to do with version cur of id found damaged (ce says how): fall back
+ * to prev if it passes the same kind of check. pace NULL and quick set: the
+ * quick check. */
+static int damaged_current(struct store *s, const char *id, uint64_t cur, uint64_t prev,
+                           const struct kerr *ce, int quick, store_pace_fn *pace,
+                           void *pace_ctx, struct kerr *e)
 {
-  pthread_mutex_lock(&s->mu);
-  const struct entry *en = find_entry(s, id);
-  uint64_t cur = en ? en->current : 0, prev = en ? en->previous : 0;
-  int known = en != NULL;
-  pthread_mutex_unlock(&s->mu);
-  if (!known)
-    return kerr_set(e, KERR_NOENT, "no pack %s is installed", id);
-  if (cur == 0)
-    return kerr_set(e, KERR_NOENT, "pack %s has nothing to show: it was "
-                    "found damaged earlier — install it again from a stick",
-                    id);
-  struct kerr ce;
-  if (check_version_files(s, id, cur, &ce) == 0)
-    return 0;
-  log_warn("store: %s version %" PRIu64 " is damaged: %s", id, cur, ce.msg);
+  log_warn("store: %s version %" PRIu64 " is damaged: %s", id, cur, ce->msg);
   if (prev) {
     struct kerr pe;
-    if (check_version_files(s, id, prev, &pe) == 0) {
+    int prc = quick ? quick_version(s, id, prev, &pe)
+                    : check_version_files(s, id, prev, pace, pace_ctx, &pe);
+    if (prc == 1 && !quick)
+      return 1;
+    if (prc >= 0) {
       fall_back(s, id, cur, prev, 0);
       log_warn("store: %s: showing the previous version %" PRIu64 " instead "
                "of version %" PRIu64 "; install version %" PRIu64 " again "
@@ -1119,7 +1440,7 @@ int store_check(struct store *s, const char *id, struct kerr *e)
       return kerr_set(e, KERR_CORRUPT, "%s version %" PRIu64 " is damaged "
                       "(%s); showing version %" PRIu64 " instead — install "
                       "the pack again from a stick to repair it", id, cur,
-                      ce.msg, prev);
+                      ce->msg, prev);
     }
     log_warn("store: %s: the previous version %" PRIu64 " is damaged too: "
              "%s", id, prev, pe.msg);
@@ -1130,10 +1451,87 @@ int store_check(struct store *s, const char *id, struct kerr *e)
   return kerr_set(e, KERR_NOENT, "%s version %" PRIu64 " is damaged (%s) and "
                   "no earlier version is available; nothing from this pack "
                   "will be shown — install it again from a stick", id, cur,
-                  ce.msg);
+                  ce->msg);
 }
 
-int store_check_all(struct store *s)
+/* The current and previous versions of id, or KERR_NOENT with e saying
+ * why there is nothing to check. */
+static int versions_of(struct store *s, const char *id, uint64_t *cur, uint64_t *prev,
+                       struct kerr *e)
+{
+  pthread_mutex_lock(&s->mu);
+  const struct entry *en = find_entry(s, id);
+  *cur = en ? en->current : 0;
+  *prev = en ? en->previous : 0;
+  int known = en != NULL;
+  pthread_mutex_unlock(&s->mu);
+  if (!known)
+    return kerr_set(e, KERR_NOENT, "no pack %s is installed", id);
+  if (*cur == 0)
+    return kerr_set(e, KERR_NOENT, "pack %s has nothing to show: it was "
+                    "found damaged earlier — install it again from a stick",
+                    id);
+  return 0;
+}
+
+int store_check(struct store *s, const char *id, struct kerr *e)
+{
+  uint64_t cur, prev;
+  int rc = versions_of(s, id, &cur, &prev, e);
+  if (rc)
+    return rc;
+  struct kerr ce;
+  if (check_version_files(s, id, cur, NULL, NULL, &ce) == 0)
+    return 0;
+  return damaged_current(s, id, cur, prev, &ce, 0, NULL, NULL, e);
+}
+
+int store_check_quick(struct store *s, const char *id, struct kerr *e)
+{
+  uint64_t cur, prev;
+  int rc = versions_of(s, id, &cur, &prev, e);
+  if (rc)
+    return rc;
+  struct kerr ce;
+  if (quick_version(s, id, cur, &ce) >= 0) {
+    /* The fallback is looked at too, so that its size and seal are known;
+     * one certainly damaged is no longer kept as the fallback. */
+    struct kerr pe;
+    if (prev && quick_version(s, id, prev, &pe) < 0) {
+      log_warn("store: %s: the previous version %" PRIu64 " is damaged (%s); it is no "
+               "longer kept as the fallback", id, prev, pe.msg);
+      fall_back(s, id, cur, cur, 0);
+    }
+    return 0;
+  }
+  return damaged_current(s, id, cur, prev, &ce, 1, NULL, NULL, e);
+}
+
+int store_check_version(struct store *s, const char *id, uint64_t v,
+                        store_pace_fn *pace, void *pace_ctx, struct kerr *e)
+{
+  uint64_t cur, prev;
+  int rc = versions_of(s, id, &cur, &prev, e);
+  if (rc == 0 && v != cur && v != prev)
+    rc = kerr_set(e, KERR_INVAL, "%s version %" PRIu64 " is no longer installed", id, v);
+  if (rc)
+    return rc == KERR_NOENT ? KERR_INVAL : rc;
+  struct kerr ce;
+  rc = check_version_files(s, id, v, pace, pace_ctx, &ce);
+  if (rc >= 0)
+    return rc;
+  if (v == cur)
+    return damaged_current(s, id, cur, prev, &ce, 0, pace, pace_ctx, e);
+  log_warn("store: %s: the previous version %" PRIu64 " is damaged (%s); it is no longer "
+           "kept as the fallback", id, v, ce.msg);
+  fall_back(s, id, cur, cur, 0);
+  return kerr_set(e, KERR_CORRUPT, "%s: the previous version %" PRIu64 " is damaged (%s)",
+                  id, v, ce.msg);
+}
+
+/* Runs check on every known id; each problem is logged. Returns how many
+ * ids have something to show afterwards. */
+static int check_every(struct store *s, int (*check)(struct store *, const char *, struct kerr *))
 {
   struct store_pack_info *list;
   size_t n, showing = 0;
@@ -1143,7 +1541,7 @@ int store_check_all(struct store *s)
     return 0;
   }
   for (size_t i = 0; i < n; i++) {
-    int rc = store_check(s, list[i].id, &e);
+    int rc = check(s, list[i].id, &e);
     if (rc == 0 || rc == KERR_CORRUPT)
       showing++;
     else
@@ -1151,6 +1549,53 @@ int store_check_all(struct store *s)
   }
   free(list);
   return (int)showing;
+}
+
+int store_check_all(struct store *s) { return check_every(s, store_check); }
+
+int store_check_quick_all(struct store *s) { return check_every(s, store_check_quick); }
+
+int store_versions(struct store *s, struct store_version **out, size_t *n, struct kerr *e)
+{
+  *out = NULL;
+  *n = 0;
+  pthread_mutex_lock(&s->mu);
+  struct store_version *arr = calloc(2 * s->n + 1, sizeof *arr);
+  if (!arr) {
+    pthread_mutex_unlock(&s->mu);
+    return kerr_set(e, KERR_NOMEM, "out of memory listing packs");
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    struct entry *en = &s->ents[i];
+    uint64_t vs[2] = {en->current, en->previous};
+    for (int j = 0; j < 2; j++) {
+      const struct vinfo *vi = vinfo_of(en, vs[j]);
+      if (!vi)
+        continue;
+      memcpy(arr[k].id, en->id, sizeof arr[k].id);
+      arr[k].version = vi->version;
+      arr[k].is_current = j == 0;
+      arr[k].bytes = vi->bytes;
+      arr[k].checked = vi->checked;
+      arr[k].recheck = vi->recheck;
+      k++;
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
+  *out = arr;
+  *n = k;
+  return 0;
+}
+
+void store_mark_recheck_all(struct store *s)
+{
+  pthread_mutex_lock(&s->mu);
+  for (size_t i = 0; i < s->n; i++)
+    for (int j = 0; j < 2; j++)
+      if (s->ents[i].vi[j].version)
+        s->ents[i].vi[j].recheck = 1;
+  pthread_mutex_unlock(&s->mu);
 }
 
 /* ------------------------------------------------------------- queries */

@@ -66,14 +66,17 @@ void store_close(struct store *s);
 /* Free space to keep beyond a pack's size (default 16 MiB). */
 void store_set_reserve(struct store *s, uint64_t bytes);
 
-/* Optional hook that re-verifies the signature of an installed pack at
- * store_check() time: called with the exact bytes of pack.json and
+/* Optional hook that re-verifies the signature of an installed pack when
+ * it is checked (quick or full): called with the exact bytes of pack.json and
  * pack.json.minisig of the version being checked. Return 0 if valid, else a
  * KERR code with e filled; a failure counts as corruption of that version. */
 typedef int store_verify_fn(void *ctx, const char *id, uint64_t version,
                             const char *json, size_t json_len,
                             const char *sig, size_t sig_len, struct kerr *e);
 void store_set_verifier(struct store *s, store_verify_fn *fn, void *ctx);
+/* Once store_set_verifier() returns, no check uses the old fn and ctx any
+ * more (a check in another thread holds them under a lock): the old ctx
+ * may be freed. */
 
 /* --- installing -------------------------------------------------------- */
 
@@ -111,7 +114,23 @@ int store_stage_commit(struct store_stage *st, struct kerr *e);
 /* Removes everything staged and frees st. Accepts NULL. Never fails. */
 void store_stage_abort(struct store_stage *st);
 
-/* --- start-up check ---------------------------------------------------- */
+/* --- checking what is installed ----------------------------------------- */
+
+/* What a check of installed files may cost. A full check reads and hashes
+ * every byte; a quick check (at start, and after a keyring update) reads
+ * only pack.json and its signature and compares each file's size, mtime and
+ * ctime with the seal written when the version was last hashed in full (at
+ * install, then by each background re-check): a version whose seal no
+ * longer matches is marked "to re-check" and stays shown until the full
+ * check in the background says otherwise. */
+
+/* Called after each chunk of a full check with the bytes just read; a
+ * nonzero return stops the check (the store is left as it was). It may
+ * sleep: that is how a background check is paced and paused. */
+typedef int store_pace_fn(void *ctx, uint64_t bytes);
+
+/* The bytes read per chunk of a full check. */
+#define STORE_CHECK_CHUNK_BYTES (256u * 1024u)
 
 /* Re-checks the current version of id against its manifest: pack.json
  * parses and names this id and version, the verifier hook (if set) accepts
@@ -124,10 +143,51 @@ void store_stage_abort(struct store_stage *st);
  * the damaged file. Also KERR_NOENT for an id with nothing to show. */
 int store_check(struct store *s, const char *id, struct kerr *e);
 
-/* Runs store_check() on every known id (at start, before the deck is
- * built); each problem is logged. Returns how many ids have something to
- * show afterwards. */
+/* Runs store_check() on every known id; each problem is logged. Returns
+ * how many ids have something to show afterwards. Reads every byte: for
+ * `kiosk-pack status --check`, never for the kiosk's display thread. */
 int store_check_all(struct store *s);
+
+/* The quick check of the current version of id (see above), with the same
+ * results as store_check(): a version certainly damaged (a file missing or
+ * of the wrong size, pack.json or its signature) falls back at once to the
+ * previous version if that passes the quick check too. A version that
+ * passes but whose seal does not match is marked to re-check. */
+int store_check_quick(struct store *s, const char *id, struct kerr *e);
+
+/* store_check_quick() on every known id (at start, before the first page,
+ * and after a keyring update). Returns how many ids have something to show
+ * afterwards. */
+int store_check_quick_all(struct store *s);
+
+/* An installed version the background check may look at. */
+struct store_version {
+  char id[MANIFEST_ID_MAX + 1];
+  uint64_t version;
+  int is_current;     /* else the previous version (the fallback) */
+  uint64_t bytes;     /* its files' sizes added up (0 if not yet known) */
+  int64_t checked;    /* unix time of its last full check, 0 if unknown */
+  int recheck;        /* marked to re-check as soon as possible */
+};
+
+/* A new array of the current and previous versions of every id; free with
+ * free(). */
+int store_versions(struct store *s, struct store_version **out, size_t *n,
+                   struct kerr *e);
+
+/* Marks every installed version to re-check (after a keyring update). */
+void store_mark_recheck_all(struct store *s);
+
+/* Fully checks version v of id (its current or previous version), calling
+ * pace (may be NULL) after each chunk. Sound: its seal is written again
+ * with the time of this check and 0 is returned. Damaged current version:
+ * as store_check() (falls back to the previous version if that passes a
+ * full check: KERR_CORRUPT; else nothing to show: KERR_NOENT). Damaged
+ * previous version: it is no longer kept as the fallback, KERR_CORRUPT.
+ * Each finding is logged. Returns 1 when pace stopped the check (nothing
+ * changed), and KERR_INVAL when v is no longer current or previous. */
+int store_check_version(struct store *s, const char *id, uint64_t v,
+                        store_pace_fn *pace, void *pace_ctx, struct kerr *e);
 
 /* --- queries ----------------------------------------------------------- */
 

@@ -190,8 +190,12 @@ has_line out/stdout "bulletin-2020-07" "status lists the pack id"
 has_line out/stdout "  current:   version 2" "status shows the current version"
 has_line out/stdout "  previous:  version 1 (the fallback)" "status shows the previous version"
 has_line out/stdout "  floor:     version 2 (older versions are refused)" "status shows the floor"
+has_text out/stdout "  check:     ok — every file is as it was when last read in full (" \
+  "status compares files with their seal"
+has_text out/stdout "and the signature is valid;" "status checks the signature"
+expect 0 "status --check" "$KP" status --store store --trusted trusted --check
 has_line out/stdout "  check:     ok — every file matches its signed list and the signature is valid" \
-  "status checks files and signature"
+  "status --check reads files and checks the signature"
 expect 0 "status --json" "$KP" status --store store --json
 same "$(jq -r '.packs[0].id' out/stdout)" "bulletin-2020-07" "JSON: id"
 same "$(jq -r '.packs[0].current, .packs[0].previous, .packs[0].floor' out/stdout | tr '\n' ' ')" "2 1 2 " \
@@ -200,11 +204,20 @@ same "$(jq -r '.packs[0].check' out/stdout)" "ok" "JSON: check"
 same "$(jq -r '.time_floor' out/stdout)" "2020-07-10T00:00:00Z" "JSON: the time floor is the pack's created time"
 same "$(jq -r '.signatures_checked' out/stdout)" "false" "JSON: signatures not checked without --trusted"
 printf 'rot' | dd of=store/packs/bulletin-2020-07/2/pages/02-covid.en.md bs=1 seek=5 conv=notrunc status=none
-expect 1 "status finds a damaged file" "$KP" status --store store
+expect 1 "status notices a changed file" "$KP" status --store store
+has_text out/stdout "  check:     CHANGED — a file was changed since it was last read in full" \
+  "the quick check says a file changed"
+same "$(jq -r '.packs[0].check' <("$KP" status --store store --json))" "changed" "JSON: changed"
+expect 1 "status --check finds a damaged file" "$KP" status --store store --check
 has_text out/stdout "  check:     DAMAGED — bulletin-2020-07 version 2 is damaged" "status says which version is damaged"
 has_text out/stdout "showing version 1 instead" "status says the kiosk falls back"
-expect 1 "status --json finds it too" "$KP" status --store store --json
+expect 1 "status --check --json finds it too" "$KP" status --store store --json --check
 same "$(jq -r '.packs[0].check' out/stdout)" "damaged" "JSON: damaged"
+same "$(jq -r '.check_kind' out/stdout)" "full" "JSON: a full check"
+size=$(stat -c %s store/packs/bulletin-2020-07/2/pages/02-covid.en.md)
+head -c $((size - 1)) /dev/zero > store/packs/bulletin-2020-07/2/pages/02-covid.en.md
+expect 1 "status finds a file of the wrong size without reading it" "$KP" status --store store
+has_text out/stdout "has the wrong size" "the quick check names the file of the wrong size"
 same "$(cat store/state/bulletin-2020-07.state | sed -n 's/^current //p')" "2" "status wrote nothing (the state still names version 2)"
 expect 2 "status of a missing store" "$KP" status --store nostore
 expect 0 "status of an empty store" "$KP" status --store "$(mkdir -p empty && echo empty)"

@@ -95,6 +95,7 @@ static void test_every_key_parsed(void **state)
       "burn_in_shift = 0\n"
       "[paths]\n"
       "store = /srv/kiosk/store/\n"
+      "store_check_days = 30\n"
       "trusted_keys = /srv/kiosk/keys\n"
       "inbox = /srv/kiosk/inbox\n"
       "usb_roots = /media/usb, /mnt\n"
@@ -126,6 +127,7 @@ static void test_every_key_parsed(void **state)
   assert_int_equal(c.night_mode, CONFIG_NIGHT_DIM);
   assert_int_equal(c.burn_in_shift_px, 0);
   assert_string_equal(c.store, "/srv/kiosk/store");
+  assert_int_equal(c.store_check_days, 30);
   assert_string_equal(c.trusted_keys, "/srv/kiosk/keys");
   assert_string_equal(c.inbox, "/srv/kiosk/inbox");
   assert_int_equal(c.n_usb_roots, 2);
@@ -581,7 +583,7 @@ static void test_example_file(void **state)
       "[site]", "\nid = ", "\nname =", "\ncountry =", "\nlanguages =", "\ntimezone_offset = ",
       "[display]", "\nrotation = ", "\npage_duration = ", "\nmin_duration = ",
       "\ntransition = ", "\ntransition_ms = ", "\nidle_return = ", "\nnight_start = ",
-      "\nnight_end = ", "\nnight_mode = ", "\nburn_in_shift = ", "[paths]", "\nstore = ",
+      "\nnight_end = ", "\nnight_mode = ", "\nburn_in_shift = ", "[paths]", "\nstore = ", "\nstore_check_days = ",
       "\ntrusted_keys = ", "\ninbox = ", "\nusb_roots = ", "\nlog_dir = ",
       "\nplay_log_max_kb = ", "[hotlines]", "\n# KZ = ", "\n# KZ.2 = "};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {

@@ -11,6 +11,7 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/manifest.h"
+#include "core/scrub.h"
 #include "core/store.h"
 
 #include <cjson/cJSON.h>
@@ -18,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -991,6 +993,225 @@ static void test_crash_at_every_fault_point_with_prune(void **state)
   crash_scenario(two, 2, 3);
 }
 
+/* ------------------------------------------- seals and background checks */
+
+/* The store's view of version v of id, from store_versions(). */
+static struct store_version version_of(struct store *s, const char *id, uint64_t v)
+{
+  struct store_version *vs, out;
+  size_t n;
+  struct kerr e;
+  memset(&out, 0, sizeof out);
+  assert_int_equal(store_versions(s, &vs, &n, &e), 0);
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(vs[i].id, id) && vs[i].version == v)
+      out = vs[i];
+  free(vs);
+  assert_int_equal(out.version, v);
+  return out;
+}
+
+static void test_seal_quick_check(void **state)
+{
+  (void)state;
+  struct tdir t;
+  tdir_make(&t);
+  struct store *s = open_ok(&t);
+  struct kerr e;
+  assert_int_equal(install(s, "bulletin", 1, "a", &e), 0);
+  assert_int_equal(install(s, "bulletin", 2, "a", &e), 0);
+  /* Installing sealed the version it hashed. */
+  struct store_version v = version_of(s, "bulletin", 2);
+  assert_true(v.is_current);
+  assert_false(v.recheck);
+  assert_true(v.checked > 0);
+  char *seal = slurp_rel(&t, "packs/bulletin/2/seal");
+  assert_non_null(seal);
+  assert_non_null(strstr(seal, "kiosk-seal 1\nmanifest "));
+  assert_non_null(strstr(seal, " pages/p1.en.md\n"));
+  free(seal);
+  store_close(s);
+
+  /* A fresh start knows nothing until the quick check has looked. */
+  s = open_ok(&t);
+  assert_true(version_of(s, "bulletin", 2).recheck);
+  assert_int_equal(store_check_quick_all(s), 1);
+  assert_false(version_of(s, "bulletin", 2).recheck);
+  assert_false(version_of(s, "bulletin", 1).recheck);
+  assert_true(version_of(s, "bulletin", 1).bytes > 0);
+  store_close(s);
+
+  /* A changed file (its times moved) is still shown, but marked to be read
+   * again; the full check then finds the damage and falls back. */
+  corrupt(&t, "packs/bulletin/2/media/img/pic.png");
+  s = open_ok(&t);
+  assert_int_equal(store_check_quick(s, "bulletin", &e), 0);
+  expect_info(s, "bulletin", 2, 1, 2);
+  assert_true(version_of(s, "bulletin", 2).recheck);
+  assert_int_equal(store_check_version(s, "bulletin", 2, NULL, NULL, &e), KERR_CORRUPT);
+  assert_non_null(strstr(e.msg, "showing version 1 instead"));
+  expect_info(s, "bulletin", 1, 0, 2);
+  expect_current_page(s, "bulletin", 1, "a");
+  /* A version no longer installed is not checked. */
+  assert_int_equal(store_check_version(s, "bulletin", 2, NULL, NULL, &e), KERR_INVAL);
+  store_close(s);
+  tdir_drop(&t);
+}
+
+static void test_quick_check_wrong_size_falls_back(void **state)
+{
+  (void)state;
+  struct tdir t;
+  tdir_make(&t);
+  struct store *s = open_ok(&t);
+  struct kerr e;
+  assert_int_equal(install(s, "bulletin", 1, "a", &e), 0);
+  assert_int_equal(install(s, "bulletin", 2, "a", &e), 0);
+  store_close(s);
+  spit_rel(&t, "packs/bulletin/2/pages/p1.en.md", "#");
+  s = open_ok(&t);
+  assert_int_equal(store_check_quick(s, "bulletin", &e), KERR_CORRUPT);
+  assert_non_null(strstr(e.msg, "has the wrong size"));
+  expect_info(s, "bulletin", 1, 0, 2);
+  store_close(s);
+  tdir_drop(&t);
+}
+
+static void test_unsealed_version_sealed_by_full_check(void **state)
+{
+  (void)state;
+  struct tdir t;
+  tdir_make(&t);
+  struct store *s = open_ok(&t);
+  struct kerr e;
+  assert_int_equal(install(s, "bulletin", 1, "a", &e), 0);
+  store_close(s);
+  /* As a store written before seals existed. */
+  char p[512];
+  snprintf(p, sizeof p, "%s/packs/bulletin/1/seal", t.path);
+  assert_int_equal(unlink(p), 0);
+  s = open_ok(&t);
+  assert_int_equal(store_check_quick(s, "bulletin", &e), 0);
+  assert_true(version_of(s, "bulletin", 1).recheck);
+  assert_int_equal(version_of(s, "bulletin", 1).checked, 0);
+  assert_int_equal(store_check_version(s, "bulletin", 1, NULL, NULL, &e), 0);
+  assert_false(version_of(s, "bulletin", 1).recheck);
+  assert_true(path_exists(&t, "packs/bulletin/1/seal"));
+  store_close(s);
+  s = open_ok(&t);
+  assert_int_equal(store_check_quick(s, "bulletin", &e), 0);
+  assert_false(version_of(s, "bulletin", 1).recheck);
+  store_close(s);
+  tdir_drop(&t);
+}
+
+static int pace_stop(void *ctx, uint64_t bytes)
+{
+  *(uint64_t *)ctx += bytes;
+  return 1;
+}
+
+static void test_damaged_previous_dropped_and_pace_stops(void **state)
+{
+  (void)state;
+  struct tdir t;
+  tdir_make(&t);
+  struct store *s = open_ok(&t);
+  struct kerr e;
+  assert_int_equal(install(s, "bulletin", 1, "a", &e), 0);
+  assert_int_equal(install(s, "bulletin", 2, "a", &e), 0);
+  corrupt(&t, "packs/bulletin/1/pages/p1.en.md");
+  /* Stopped after its first chunk: nothing changes. */
+  uint64_t read = 0;
+  assert_int_equal(store_check_version(s, "bulletin", 1, pace_stop, &read, &e), 1);
+  assert_true(read > 0);
+  expect_info(s, "bulletin", 2, 1, 2);
+  /* Read through: the damaged fallback is no longer kept as one. */
+  assert_int_equal(store_check_version(s, "bulletin", 1, NULL, NULL, &e), KERR_CORRUPT);
+  assert_non_null(strstr(e.msg, "the previous version 1 is damaged"));
+  expect_info(s, "bulletin", 2, 0, 2);
+  store_close(s);
+  s = open_ok(&t);
+  expect_info(s, "bulletin", 2, 0, 2);
+  assert_false(path_exists(&t, "packs/bulletin/1"));
+  store_close(s);
+  tdir_drop(&t);
+}
+
+/* The background check finds rot that left sizes and times alone (here:
+ * the seal is rewritten to match, as if the damage came after the last
+ * check) and the store falls back; the changed callback says so. */
+struct changed_flag {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int n;
+};
+
+static void on_changed(void *ctx)
+{
+  struct changed_flag *f = ctx;
+  pthread_mutex_lock(&f->mu);
+  f->n++;
+  pthread_cond_broadcast(&f->cv);
+  pthread_mutex_unlock(&f->mu);
+}
+
+static void test_scrub_finds_quiet_rot(void **state)
+{
+  (void)state;
+  struct tdir t;
+  tdir_make(&t);
+  struct store *s = open_ok(&t);
+  struct kerr e;
+  assert_int_equal(install(s, "bulletin", 1, "a", &e), 0);
+  assert_int_equal(install(s, "bulletin", 2, "a", &e), 0);
+  store_close(s);
+  corrupt(&t, "packs/bulletin/2/pages/p1.en.md");
+  /* Re-seal by hand with the file's new times, as if the rot came later. */
+  char *seal = slurp_rel(&t, "packs/bulletin/2/seal");
+  assert_non_null(seal);
+  char p[512];
+  snprintf(p, sizeof p, "%s/packs/bulletin/2/pages/p1.en.md", t.path);
+  struct stat sb;
+  assert_int_equal(stat(p, &sb), 0);
+  char out[4096];
+  size_t len = 0;
+  for (char *l = strtok(seal, "\n"); l; l = strtok(NULL, "\n")) {
+    if (strstr(l, " pages/p1.en.md") && !strncmp(l, "f ", 2))
+      len += (size_t)snprintf(out + len, sizeof out - len, "f %lld %lld.%09ld %lld.%09ld pages/p1.en.md\n",
+                              (long long)sb.st_size, (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec,
+                              (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec);
+    else
+      len += (size_t)snprintf(out + len, sizeof out - len, "%s\n", l);
+  }
+  free(seal);
+  spit_rel(&t, "packs/bulletin/2/seal", out);
+  s = open_ok(&t);
+  assert_int_equal(store_check_quick_all(s), 1);
+  assert_false(version_of(s, "bulletin", 2).recheck); /* the quick check cannot tell */
+  expect_info(s, "bulletin", 2, 1, 2);
+
+  struct changed_flag f = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+  struct scrub *sc;
+  struct scrub_params sp = {s, 50, on_changed, &f};
+  assert_int_equal(scrub_start(&sp, &sc, &e), 0);
+  scrub_hold(sc, 1);
+  scrub_hold(sc, 0);
+  struct timespec dl;
+  clock_gettime(CLOCK_REALTIME, &dl);
+  dl.tv_sec += 30;
+  pthread_mutex_lock(&f.mu);
+  while (f.n == 0 && pthread_cond_timedwait(&f.cv, &f.mu, &dl) == 0)
+    ;
+  int n = f.n;
+  pthread_mutex_unlock(&f.mu);
+  scrub_stop(sc);
+  assert_int_equal(n, 1);
+  expect_info(s, "bulletin", 1, 0, 2);
+  store_close(s);
+  tdir_drop(&t);
+}
+
 int main(int argc, char **argv);
 static const struct CMUnitTest tests[] = {
   cmocka_unit_test(test_fresh_store),
@@ -1013,6 +1234,11 @@ static const struct CMUnitTest tests[] = {
   cmocka_unit_test(test_damaged_state_rebuilt),
   cmocka_unit_test(test_crash_at_every_fault_point),
   cmocka_unit_test(test_crash_at_every_fault_point_with_prune),
+  cmocka_unit_test(test_seal_quick_check),
+  cmocka_unit_test(test_quick_check_wrong_size_falls_back),
+  cmocka_unit_test(test_unsealed_version_sealed_by_full_check),
+  cmocka_unit_test(test_damaged_previous_dropped_and_pace_stops),
+  cmocka_unit_test(test_scrub_finds_quiet_rot),
 };
 
 KTEST_MAIN(tests)

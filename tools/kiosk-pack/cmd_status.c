@@ -1,10 +1,13 @@
-/* cmd_status.c — `kiosk-pack status --store DIR [--trusted PATH] [--json]`:
- * what a pack store holds, for field staff and scripts. For every pack id:
- * the current and previous versions, the anti-rollback floor, the title,
- * dates and size of the current version, and whether every file still
- * matches its signed list (store_check on a read-only open, which writes
- * nothing; with --trusted the signature of pack.json is checked again too).
- * Also the store's time floor. Text by default, JSON with --json. */
+/* cmd_status.c — `kiosk-pack status --store DIR [--trusted PATH] [--check]
+ * [--json]`: what a pack store holds, for field staff and scripts. For
+ * every pack id: the current and previous versions, the anti-rollback
+ * floor, the title, dates and size of the current version, and whether its
+ * files still match: by default the kiosk's quick check (sizes and times
+ * against the seal of the last full check, which is when), with --check a
+ * full one that reads every byte (store_check). Both run on a read-only
+ * open and write nothing; with --trusted the signature of pack.json is
+ * checked again too. Also the store's time floor. Text by default, JSON
+ * with --json. */
 #include "kiosk-pack/cmd_status.h"
 #include "kiosk-pack/cli.h"
 
@@ -23,24 +26,30 @@
 struct row {
   struct store_pack_info info;
   struct manifest *m;  /* the current version's manifest, or NULL */
-  int check;           /* store_check()'s code */
+  int check;           /* store_check()'s or store_check_quick()'s code */
   char problem[1024];  /* its message, when not 0 */
+  int changed;         /* quick check: a file changed since its last full check */
+  int64_t checked;     /* the last full check (0: unknown) */
 };
 
 static void status_usage(FILE *out)
 {
-  fputs("Usage: kiosk-pack status --store DIR [--trusted PATH] [--json]\n"
+  fputs("Usage: kiosk-pack status --store DIR [--trusted PATH] [--check] [--json]\n"
         "\n"
-        "Lists the packs installed in the pack store DIR and checks that every\n"
-        "file still matches its signed list; with --trusted (a .pub file or a\n"
-        "folder of them) the signatures are checked again as well. Writes\n"
-        "nothing. --json prints the same as JSON.\n",
+        "Lists the packs installed in the pack store DIR and checks each one the\n"
+        "way the kiosk does at start: every file has the size and times it had\n"
+        "when it was last read in full and found to match its signed list.\n"
+        "--check reads every byte again and compares it with the signed list\n"
+        "(slow for big packs). With --trusted (a .pub file or a folder of them)\n"
+        "the signatures are checked again as well. Writes nothing. --json\n"
+        "prints the same as JSON.\n",
         out);
 }
 
-static const char *check_word(int check)
+static const char *check_word(const struct row *r)
 {
-  return check == 0 ? "ok" : check == KERR_CORRUPT ? "damaged" : "nothing to show";
+  return r->check == KERR_CORRUPT ? "damaged" : r->check ? "nothing to show"
+         : r->changed ? "changed" : "ok";
 }
 
 static cJSON *time_or_null(int has, int64_t t)
@@ -58,7 +67,7 @@ static cJSON *num_or_null(uint64_t v)
 }
 
 static int print_json(const char *dir, int64_t floor, int64_t now,
-                      int sig_checked, const struct row *rows, size_t n)
+                      int sig_checked, int full, const struct row *rows, size_t n)
 {
   cJSON *root = cJSON_CreateObject();
   cJSON *packs = cJSON_CreateArray();
@@ -71,6 +80,7 @@ static int print_json(const char *dir, int64_t floor, int64_t now,
   cJSON_AddItemToObject(root, "time_floor", time_or_null(floor > 0, floor));
   cJSON_AddNumberToObject(root, "time_floor_unix", (double)floor);
   cJSON_AddBoolToObject(root, "signatures_checked", sig_checked);
+  cJSON_AddStringToObject(root, "check_kind", full ? "full" : "quick");
   cJSON_AddItemToObject(root, "packs", packs);
   for (size_t i = 0; i < n; i++) {
     const struct row *r = &rows[i];
@@ -92,7 +102,8 @@ static int print_json(const char *dir, int64_t floor, int64_t now,
       cJSON_AddNumberToObject(p, "files", (double)m->n_files);
       cJSON_AddNumberToObject(p, "bytes", (double)m->total_bytes);
     }
-    cJSON_AddStringToObject(p, "check", check_word(r->check));
+    cJSON_AddStringToObject(p, "check", check_word(r));
+    cJSON_AddItemToObject(p, "last_full_check", time_or_null(r->checked > 0, r->checked));
     if (r->check)
       cJSON_AddStringToObject(p, "problem", r->problem);
     else
@@ -108,7 +119,7 @@ static int print_json(const char *dir, int64_t floor, int64_t now,
 }
 
 static void print_text(const char *dir, int64_t floor, int64_t now,
-                       int sig_checked, const struct row *rows, size_t n)
+                       int sig_checked, int full, const struct row *rows, size_t n)
 {
   char t[48];
   cli_fmt_time(floor, t, sizeof t);
@@ -147,10 +158,18 @@ static void print_text(const char *dir, int64_t floor, int64_t now,
       }
       printf("  files:     %zu (%s)\n", m->n_files, size);
     }
-    if (r->check == 0)
-      printf("  check:     ok — every file matches its signed list%s\n",
-             sig_checked ? " and the signature is valid" : " (signature not checked: no --trusted)");
-    else
+    const char *sig = sig_checked ? " and the signature is valid"
+                                  : " (signature not checked: no --trusted)";
+    if (r->check == 0 && full) {
+      printf("  check:     ok — every file matches its signed list%s\n", sig);
+    } else if (r->check == 0 && !r->changed) {
+      cli_fmt_time(r->checked, t, sizeof t);
+      printf("  check:     ok — every file is as it was when last read in full (%s)%s;\n"
+             "             --check reads them all again\n", t, sig);
+    } else if (r->check == 0) {
+      printf("  check:     CHANGED — a file was changed since it was last read in full "
+             "(or never was); run with --check to read every byte\n");
+    } else
       printf("  check:     %s — %s\n", r->check == KERR_CORRUPT ? "DAMAGED" : "NOTHING TO SHOW",
              r->problem);
   }
@@ -159,7 +178,7 @@ static void print_text(const char *dir, int64_t floor, int64_t now,
 int cmd_status(int argc, char **argv)
 {
   const char *dir = NULL, *trusted = NULL;
-  int json = 0;
+  int json = 0, full = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if ((!strcmp(a, "--trusted") || !strcmp(a, "--store")) && i + 1 < argc) {
@@ -169,6 +188,8 @@ int cmd_status(int argc, char **argv)
         dir = argv[++i];
     } else if (!strcmp(a, "--json")) {
       json = 1;
+    } else if (!strcmp(a, "--check")) {
+      full = 1;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       status_usage(stdout);
       return CLI_OK;
@@ -226,21 +247,33 @@ int cmd_status(int argc, char **argv)
     r->info = list[i];
     if (r->info.current && store_current_manifest(st, r->info.id, &r->m, &e) != 0)
       r->m = NULL;
-    r->check = store_check(st, r->info.id, &e);
+    r->check = full ? store_check(st, r->info.id, &e) : store_check_quick(st, r->info.id, &e);
     if (r->check) {
       snprintf(r->problem, sizeof r->problem, "%s", e.msg);
       status = CLI_REFUSED;
     }
   }
+  struct store_version *vs = NULL;
+  size_t nv = 0;
+  if (store_versions(st, &vs, &nv, &e) == 0)
+    for (size_t i = 0; i < n; i++)
+      for (size_t k = 0; k < nv; k++)
+        if (vs[k].is_current && !strcmp(vs[k].id, rows[i].info.id)) {
+          rows[i].checked = vs[k].checked;
+          rows[i].changed = rows[i].check == 0 && vs[k].recheck;
+          if (rows[i].changed)
+            status = CLI_REFUSED;
+        }
+  free(vs);
   int64_t floor = store_time_floor(st);
   int64_t now = store_effective_now(st, (int64_t)time(NULL));
   if (json) {
-    if (print_json(dir, floor, now, trust != NULL, rows, n) != 0) {
+    if (print_json(dir, floor, now, trust != NULL, full, rows, n) != 0) {
       fprintf(stderr, "kiosk-pack status: out of memory\n");
       status = CLI_ERROR;
     }
   } else {
-    print_text(dir, floor, now, trust != NULL, rows, n);
+    print_text(dir, floor, now, trust != NULL, full, rows, n);
   }
 out:
   for (size_t i = 0; rows && i < n; i++)
