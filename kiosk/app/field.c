@@ -7,6 +7,7 @@
  * message in the site's language and in English. A stick pulled out in
  * the middle makes the read fail: pack_install() then changes nothing, and
  * the screen says to insert it again. */
+#define _GNU_SOURCE /* pthread_timedjoin_np() */
 #include "app/field.h"
 
 #include <errno.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <limits.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -26,6 +29,7 @@
 #include <SDL.h>
 
 #include "app/clock.h"
+#include "core/esc.h"
 #include "core/fieldlog.h"
 #include "core/inbox.h"
 #include "core/keyring.h"
@@ -240,21 +244,171 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
   say(pc->f, pct, 0, 0, M_INSTALLING, pc->r->title[0] ? pc->r->title : pc->name, pct);
 }
 
-/* Whether the stick went away: its root or the file can no longer be
- * read (a pulled stick answers ENOENT, ENOTCONN or EIO, while the kernel
- * may still answer stat() of a dead mount point from its cache). */
-static int stick_gone(const char *root, const char *path)
+/* Whether the stick went away: its root can no longer be looked at or
+ * listed, or another filesystem is mounted there now (a pulled stick
+ * answers ENOENT, ENOTCONN or EIO, while the kernel may still answer
+ * stat() of a dead mount point from its cache). A file that cannot be read
+ * on a stick that is still there is that file's problem, not the visit's. */
+static int stick_gone(const char *root, dev_t dev)
 {
   struct stat st;
-  if (stat(root, &st) != 0)
+  if (stat(root, &st) != 0 || st.st_dev != dev)
     return 1;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return 1;
-  char b;
-  ssize_t n = pread(fd, &b, 1, 0);
+  DIR *d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return 1;
+  }
+  errno = 0;
+  int gone = readdir(d) == NULL && errno != 0;
+  closedir(d);
+  return gone;
+}
+
+/* What this visit made current, per pack id (from verified manifests):
+ * a later copy of the same id at that version or lower is just a copy. */
+struct seen {
+  char id[MANIFEST_ID_MAX + 1];
+  uint64_t version;
+};
+
+static uint64_t seen_version(const struct seen *v, size_t n, const char *id)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(v[i].id, id))
+      return v[i].version;
+  return 0;
+}
+
+static void seen_note(struct seen *v, size_t *n, size_t cap, const char *id, uint64_t version)
+{
+  for (size_t i = 0; i < *n; i++)
+    if (!strcmp(v[i].id, id)) {
+      if (version > v[i].version)
+        v[i].version = version;
+      return;
+    }
+  if (*n < cap) {
+    snprintf(v[*n].id, sizeof v[*n].id, "%s", id);
+    v[*n].version = version;
+    (*n)++;
+  }
+}
+
+/* Copies the keyring update open on fd (at most KEYRING_COPY_MAX bytes)
+ * into a new private folder, as name, so that the keyring reader reads
+ * bytes that can no longer change; *dir (PATH_MAX) is the folder and
+ * *path the copy. 0, or a KERR code with e naming shown. */
+#define KEYRING_COPY_MAX (4u << 20)
+static int copy_keyring(int fd, const char *name, const char *shown, char *dir, size_t dcap,
+                        char *path, size_t pcap, struct kerr *e)
+{
+  const char *tmp = getenv("TMPDIR");
+  snprintf(dir, dcap, "%s/kiosk-keys-XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
+  if (!mkdtemp(dir)) {
+    dir[0] = '\0';
+    return kerr_errno(e, KERR_IO, errno, "%s: no room to read it", shown);
+  }
+  snprintf(path, pcap, "%s/%s", dir, name);
+  int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (out < 0)
+    return kerr_errno(e, KERR_IO, errno, "%s: could not be copied for reading", shown);
+  char buf[16384];
+  uint64_t total = 0;
+  int rc = 0;
+  for (;;) {
+    ssize_t r = read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read — skipped", shown);
+      break;
+    }
+    if (r == 0)
+      break;
+    total += (uint64_t)r;
+    if (total > KEYRING_COPY_MAX) {
+      rc = kerr_set(e, KERR_TOOBIG, "%s: is over %u MiB, far more than a keyring update — "
+                    "skipped", shown, KEYRING_COPY_MAX >> 20);
+      break;
+    }
+    if (write(out, buf, (size_t)r) != r) {
+      rc = kerr_errno(e, KERR_IO, errno, "%s: could not be copied for reading", shown);
+      break;
+    }
+  }
+  close(out);
+  return rc;
+}
+
+static void remove_copy(const char *dir, const char *path)
+{
+  if (path[0])
+    unlink(path);
+  if (dir[0])
+    rmdir(dir);
+}
+
+/* Installs the keyring update c; returns 1 if the trusted keys changed. */
+static int install_keyring(struct field *f, const char *root, const struct inbox_candidate *c)
+{
+  char shown[INBOX_SHOWN_MAX];
+  esc_name(c->rel, shown, sizeof shown);
+  struct kerr e;
+  int fd;
+  if (inbox_open_candidate(root, c, &fd, NULL, &e)) {
+    say(f, -1, 0, 0, M_REFUSED, e.msg);
+    return 0;
+  }
+  const char *base = strrchr(c->rel, '/') ? strrchr(c->rel, '/') + 1 : c->rel;
+  char dir[PATH_MAX] = "", path[PATH_MAX + INBOX_NAME_MAX] = "";
+  int rc = copy_keyring(fd, base, shown, dir, sizeof dir, path, sizeof path, &e);
   close(fd);
-  return n != 1;
+  int changed = 0;
+  if (rc) {
+    say(f, -1, 0, 0, M_REFUSED, e.msg);
+    remove_copy(dir, path);
+    return 0;
+  }
+  struct keyring_result kr;
+  memset(&kr, 0, sizeof kr);
+  if (keyring_install(path, f->p.store_dir, f->p.keys_dir, &kr, &e) == 0) {
+    if (kr.status == KEYRING_STATUS_INSTALLED) {
+      say(f, -1, 0, 0, M_KEYS, (unsigned long long)kr.version);
+      struct sig_trust *t = NULL;
+      if (keyring_load_trust(f->p.store_dir, f->p.keys_dir, &t, &e) == 0) {
+        sig_trust_free(f->trust);
+        f->trust = t;
+        f->keys_changed = 1;
+        changed = 1; /* the rotation must be checked again */
+      } else {
+        log_error("%s", e.msg);
+      }
+    } else {
+      say(f, -1, 0, 0, M_KEYS_SAME);
+    }
+  } else {
+    say(f, -1, 0, 0, M_REFUSED, kr.msg[0] ? kr.msg : e.msg);
+  }
+  remove_copy(dir, path);
+  return changed;
+}
+
+/* After "already up to date": whether the installed copy is still whole.
+ * When store_check() finds it damaged (SD-card rot, not yet noticed by the
+ * background check) it falls back, and the same version from the stick
+ * repairs it. */
+static int needs_repair(struct field *f, const char *id)
+{
+  struct kerr e;
+  int rc = store_check(f->p.store, id, &e);
+  if (rc == 0)
+    return 0;
+  log_warn("%s — repairing it from the stick", e.msg);
+  return 1;
 }
 
 /* Installs what a stick (or the inbox) holds; returns packs installed. */
@@ -263,8 +417,10 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
   struct inbox_scan sc;
   struct kerr e;
   *removed = 0;
-  if (inbox_scan(root, &sc, &e)) {
-    log_warn("%s", e.msg);
+  struct stat rst;
+  if (stat(root, &rst) != 0 || inbox_scan(root, &sc, &e)) {
+    char shown[INBOX_SHOWN_MAX];
+    log_warn("%s: could not be read", esc_name(root, shown, sizeof shown));
     return 0;
   }
   int n_packs = 0;
@@ -276,49 +432,57 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
   else if (n_packs)
     say(f, -1, 0, 0, is_inbox ? M_INBOX : M_FOUND, n_packs, n_packs == 1 ? "" : "s");
   int installed = 0;
+  struct seen seen[INBOX_MAX_CANDIDATES];
+  size_t n_seen = 0;
   for (size_t i = 0; i < sc.n && !atomic_load(&f->cancel); i++) {
     const struct inbox_candidate *c = &sc.items[i];
     if (c->kind == INBOX_KEYRING) {
       /* Keys first: a new key may be needed for the packs after it. */
-      struct keyring_result kr;
-      memset(&kr, 0, sizeof kr);
-      if (keyring_install(c->path, f->p.store_dir, f->p.keys_dir, &kr, &e) == 0) {
-        if (kr.status == KEYRING_STATUS_INSTALLED) {
-          say(f, -1, 0, 0, M_KEYS, (unsigned long long)kr.version);
-          struct sig_trust *t = NULL;
-          if (keyring_load_trust(f->p.store_dir, f->p.keys_dir, &t, &e) == 0) {
-            sig_trust_free(f->trust);
-            f->trust = t;
-            f->keys_changed = 1;
-            installed++; /* the rotation must be checked again */
-          } else {
-            log_error("%s", e.msg);
-          }
-        } else {
-          say(f, -1, 0, 0, M_KEYS_SAME);
-        }
-      } else {
-        say(f, -1, 0, 0, M_REFUSED, kr.msg[0] ? kr.msg : e.msg);
-      }
+      installed += install_keyring(f, root, c);
       continue;
     }
-    const char *name = strrchr(c->path, '/') ? strrchr(c->path, '/') + 1 : c->path;
-    if (c->copy != INBOX_COPY_NEWEST) {
-      say(f, -1, 0, 0, M_OLDER_COPY, name);
+    char name[INBOX_SHOWN_MAX];
+    esc_name(c->rel, name, sizeof name);
+    int fd;
+    if (inbox_open_candidate(root, c, &fd, NULL, &e)) {
+      if (!is_inbox && stick_gone(root, rst.st_dev)) {
+        *removed = 1;
+        say(f, -1, 1, installed > 0, M_REMOVED);
+        break;
+      }
+      say(f, -1, 0, 0, M_REFUSED, e.msg);
       continue;
     }
     struct pack_result r;
     memset(&r, 0, sizeof r);
     struct progress_ctx pc = {f, name, &r, -100};
     struct pack_progress prog = {on_progress, &pc, &f->cancel};
-    int rc = pack_install(c->path, f->p.store, f->trust, &prog, &r, &e);
+    int rc = pack_install_fd(fd, c->rel, f->p.store, f->trust, &prog, &r, &e);
+    uint64_t had = rc == 0 || r.status == PACK_STATUS_OLDER ? seen_version(seen, n_seen, r.id) : 0;
+    if (rc == 0 && r.status == PACK_STATUS_UP_TO_DATE && had < r.version &&
+        needs_repair(f, r.id)) {
+      pack_result_free(&r);
+      memset(&r, 0, sizeof r);
+      rc = pack_install_fd(fd, c->rel, f->p.store, f->trust, &prog, &r, &e);
+    }
+    close(fd);
     const char *title = r.has_manifest && r.title[0] ? r.title : name;
-    if (rc && !is_inbox && stick_gone(root, c->path)) {
+    if (rc && !is_inbox && stick_gone(root, rst.st_dev)) {
       /* The stick went away under us. */
       *removed = 1;
       say(f, -1, 1, installed > 0, M_REMOVED);
       pack_result_free(&r);
       break;
+    }
+    if (rc == 0 || r.status == PACK_STATUS_OLDER) {
+      if (had && had >= r.version) {
+        /* This visit already made a version at least this high current. */
+        say(f, -1, 0, 0, M_OLDER_COPY, name);
+        pack_result_free(&r);
+        continue;
+      }
+      if (rc == 0)
+        seen_note(seen, &n_seen, sizeof seen / sizeof seen[0], r.id, r.version);
     }
     if (rc == 0 && r.status == PACK_STATUS_INSTALLED) {
       installed++;
@@ -397,8 +561,10 @@ static void *run(void *arg)
       continue;
     }
     for (size_t i = 0; i < n && !atomic_load(&f->cancel); i++) {
+      char shown[INBOX_SHOWN_MAX];
+      esc_name(ev[i].path, shown, sizeof shown);
       if (ev[i].kind == INBOX_STICK_ADDED) {
-        log_info("USB stick at %s", ev[i].path);
+        log_info("USB stick at %s", shown);
         int removed = 0;
         int installed = install_from(f, ev[i].path, 0, &removed);
         if (!removed)
@@ -417,7 +583,7 @@ static void *run(void *arg)
           post(f, &m);
         }
       } else {
-        log_info("USB stick removed from %s", ev[i].path);
+        log_info("USB stick removed from %s", shown);
       }
     }
     free(ev);
@@ -438,7 +604,7 @@ int field_start(const struct field_params *p, struct field **out, struct kerr *e
   pthread_mutex_init(&f->lock, NULL);
   f->sdl_event = SDL_RegisterEvents(1);
   if (f->stop_fd < 0 || f->wake_fd < 0) {
-    field_stop(f);
+    (void)field_stop(f);
     return kerr_errno(e, KERR_IO, errno, "cannot create the install thread's wake-up fd");
   }
   if (keyring_load_trust(p->store_dir, p->keys_dir, &f->trust, e) < 0) {
@@ -484,15 +650,34 @@ int field_next_msg(struct field *f, struct field_msg *m)
   return got;
 }
 
-void field_stop(struct field *f)
+int field_stop(struct field *f)
 {
   if (!f)
-    return;
+    return 0;
   if (f->running) {
     atomic_store(&f->cancel, 1);
     uint64_t one = 1;
     (void)!write(f->stop_fd, &one, sizeof one);
-    pthread_join(f->thread, NULL);
+    /* A read from a stick that hangs in the kernel (a dying stick, a hung
+     * FUSE server) sees the cancel flag only when it returns: do not wait
+     * for it longer than FIELD_STOP_WAIT_MS. */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += FIELD_STOP_WAIT_MS / 1000;
+    until.tv_nsec += (long)(FIELD_STOP_WAIT_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    int rc;
+    do
+      rc = pthread_timedjoin_np(f->thread, NULL, &until);
+    while (rc == EINTR);
+    if (rc != 0) {
+      log_warn("the install thread did not stop within %d ms (a stick that does not answer?); "
+               "leaving it behind", FIELD_STOP_WAIT_MS);
+      return KERR_IO; /* f stays in use by the thread: not freed */
+    }
   }
   inbox_watch_close(f->watch);
   if (f->stop_fd >= 0)
@@ -502,4 +687,5 @@ void field_stop(struct field *f)
   pthread_mutex_destroy(&f->lock);
   sig_trust_free(f->trust);
   free(f);
+  return 0;
 }

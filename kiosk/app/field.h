@@ -60,8 +60,14 @@ uint32_t field_event_type(const struct field *f);
 /* Takes the next message, if any: returns 1 and fills m, else 0. */
 int field_next_msg(struct field *f, struct field_msg *m);
 
+#define FIELD_STOP_WAIT_MS 1500
+
 /* Asks the thread to stop (cancelling an install in progress, which then
- * changes nothing) and waits for it. Accepts NULL. */
-void field_stop(struct field *f);
+ * changes nothing) and waits for it, at most FIELD_STOP_WAIT_MS. Returns
+ * 0 when it stopped and f was freed; KERR_IO when it is stuck in a read
+ * that does not return: f is then left to it, and the caller must not
+ * close the store it installs into — end the program instead (a cut-off
+ * install changes nothing, as after a power cut). Accepts NULL. */
+int field_stop(struct field *f);
 
 #endif

@@ -251,8 +251,10 @@ static void show_with_card(struct screen *scr, struct fonts *f, struct staff *st
   if (shots && !st->last_is_progress) {
     char path[2048];
     snprintf(path, sizeof path, "%s/staff-%03d.png", shots, ++n_saved);
-    if (IMG_SavePNG(copy, path) == 0)
+    if (IMG_SavePNG(copy, path) == 0) {
       printf("wrote %s\n", path);
+      fflush(stdout); /* tests wait for the card they caused */
+    }
   }
   SDL_FreeSurface(st->surf);
   st->surf = copy;
@@ -439,20 +441,14 @@ int main(int argc, char **argv)
     log_msg(problems[i].level, "%s", problems[i].msg);
   free(problems);
   /* The kiosk's log file: --log, else kiosk.log in the log folder (it goes
-   * home on sticks). Kept small: a log over 1 MiB at start is moved to
-   * kiosk.log.1, replacing the older one. */
+   * home on sticks). Kept small by log.c: past 1 MiB, at start or while
+   * running, it is moved to kiosk.log.1, replacing the older one. */
   char log_path[1200] = "";
   if (o.log_file)
     snprintf(log_path, sizeof log_path, "%s", o.log_file);
   else if (!o.n_pack_dirs && make_dirs(cfg.log_dir) == 0)
     snprintf(log_path, sizeof log_path, "%s/kiosk.log", cfg.log_dir);
   if (log_path[0] && !o.log_file) {
-    struct stat lst;
-    if (stat(log_path, &lst) == 0 && lst.st_size > 1024 * 1024) {
-      char old[1300];
-      snprintf(old, sizeof old, "%s.1", log_path);
-      rename(log_path, old);
-    }
     if (log_open_file(log_path)) {
       log_warn("%s: cannot write the log file — logging to the terminal only", log_path);
       log_path[0] = '\0';
@@ -842,7 +838,10 @@ int main(int argc, char **argv)
   slide_clear(&next);
   images_flush();
 out_player:
-  field_stop(fl); /* before the store it installs into goes */
+  if (field_stop(fl) != 0) { /* before the store it installs into goes */
+    log_close_file();
+    return status; /* the install thread is stuck on a stick: leave at once */
+  }
   playlog_close(plog);
   SDL_FreeSurface(staff.surf);
   player_free(pl);

@@ -19,6 +19,7 @@
  * so a strange or hostile stick cannot hold up the install thread. */
 #define _GNU_SOURCE /* statx(): Linux-only module (inotify, epoll) anyway */
 #include "core/inbox.h"
+#include "core/esc.h"
 #include "core/log.h"
 
 #include <ctype.h>
@@ -838,7 +839,9 @@ void inbox_scan_free(struct inbox_scan *s)
 struct scanner {
   struct inbox_scan *out;
   size_t cap;
+  size_t in_folder; /* candidates listed from the folder being scanned */
   const char *root;
+  char shown_root[INBOX_SHOWN_MAX]; /* root, escaped for the log */
 };
 
 /* Looks at one name in the folder dfd ("" or "kiosk/" in prefix). */
@@ -856,9 +859,11 @@ static int scan_name(struct scanner *sc, int dfd, const char *prefix,
   if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
     return 0; /* vanished: the stick changes under us; fine */
   if (S_ISLNK(st.st_mode)) {
-    if (++sc->out->n_links <= 3) /* a hostile stick may hold thousands */
-      log_info("%s: %s%s is a symbolic link and is not used", sc->root,
-               prefix, name);
+    if (++sc->out->n_links <= 3) { /* a hostile stick may hold thousands */
+      char shown[INBOX_SHOWN_MAX];
+      log_info("%s: %s%s is a symbolic link and is not used", sc->shown_root,
+               prefix, esc_name(name, shown, sizeof shown));
+    }
     return 0;
   }
   if (!S_ISREG(st.st_mode)) {
@@ -866,14 +871,12 @@ static int scan_name(struct scanner *sc, int dfd, const char *prefix,
     return 0;
   }
   struct inbox_scan *out = sc->out;
-  if (out->n == INBOX_MAX_CANDIDATES) {
+  if (sc->in_folder == INBOX_MAX_CANDIDATES) {
     out->truncated = 1;
-    return 1; /* stop */
+    return 1; /* stop this folder */
   }
   if (out->n == sc->cap) {
     size_t cap = sc->cap ? sc->cap * 2 : 16;
-    if (cap > INBOX_MAX_CANDIDATES)
-      cap = INBOX_MAX_CANDIDATES;
     struct inbox_candidate *v = realloc(out->items, cap * sizeof *v);
     if (!v)
       return kerr_set(e, KERR_NOMEM, "out of memory listing %s", sc->root);
@@ -893,12 +896,15 @@ static int scan_name(struct scanner *sc, int dfd, const char *prefix,
     c->version_hint = 0;
   }
   out->n++;
+  sc->in_folder++;
   return 0;
 }
 
-/* Scans the open folder dfd (takes ownership). Returns <0 on error, 1 when
- * the bound was reached, else 0. kiosk_dirs collects names of top-level
- * folders called "kiosk" when not NULL. */
+/* Scans the open folder dfd (takes ownership). Returns <0 on error, else 0
+ * (out->truncated says whether a bound was reached in it). kiosk_dirs
+ * collects names of top-level folders called "kiosk" when not NULL: they
+ * are looked for among every name the folder holds, up to
+ * INBOX_MAX_DIR_ENTRIES, even after the candidate bound was reached. */
 static int scan_dir(struct scanner *sc, int dfd, const char *prefix,
                     char (*kiosk_dirs)[INBOX_NAME_MAX], size_t *n_kiosk,
                     struct kerr *e)
@@ -907,17 +913,17 @@ static int scan_dir(struct scanner *sc, int dfd, const char *prefix,
   if (!d) {
     int err = errno;
     close(dfd);
-    return kerr_errno(e, KERR_IO, err, "could not list %s/%s", sc->root,
-                      prefix);
+    return kerr_errno(e, KERR_IO, err, "could not list %s/%s",
+                      sc->shown_root, prefix);
   }
   size_t seen = 0;
-  int rc = 0;
+  int rc = 0, full = 0;
   struct dirent *de;
+  sc->in_folder = 0;
   errno = 0;
   while ((de = readdir(d)) != NULL) {
     if (++seen > INBOX_MAX_DIR_ENTRIES) {
       sc->out->truncated = 1;
-      rc = 1;
       break;
     }
     const char *name = de->d_name;
@@ -928,17 +934,25 @@ static int scan_dir(struct scanner *sc, int dfd, const char *prefix,
       if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
         if (S_ISLNK(st.st_mode)) {
           sc->out->n_links++;
-          log_info("%s: %s is a symbolic link and is not used", sc->root,
-                   name);
+          log_info("%s: %s is a symbolic link and is not used",
+                   sc->shown_root, INBOX_KIOSK_FOLDER);
         } else if (S_ISDIR(st.st_mode) && *n_kiosk < 4) {
           snprintf(kiosk_dirs[(*n_kiosk)++], INBOX_NAME_MAX, "%s", name);
         }
       }
       continue;
     }
+    if (full)
+      continue; /* still looking for the kiosk folder */
     rc = scan_name(sc, dirfd(d), prefix, name, e);
-    if (rc)
+    if (rc < 0)
       break;
+    if (rc == 1) {
+      rc = 0;
+      full = 1;
+      if (!kiosk_dirs)
+        break;
+    }
   }
   closedir(d);
   return rc;
@@ -974,16 +988,18 @@ int inbox_scan(const char *root, struct inbox_scan *out, struct kerr *e)
   int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
+    char shown[INBOX_SHOWN_MAX];
     return kerr_errno(e, err == ENOENT ? KERR_NOENT : KERR_IO, err,
                       "could not open the stick at %s — take it out and "
-                      "insert it again", root);
+                      "insert it again", esc_name(root, shown, sizeof shown));
   }
   struct scanner sc = {.out = out, .root = root};
+  esc_name(root, sc.shown_root, sizeof sc.shown_root);
   char kiosk_dirs[4][INBOX_NAME_MAX];
   size_t n_kiosk = 0;
   int topfd = dup(fd);
   int rc = topfd < 0 ? kerr_errno(e, KERR_IO, errno, "could not list %s",
-                                  root)
+                                  sc.shown_root)
                      : scan_dir(&sc, topfd, "", kiosk_dirs, &n_kiosk, e);
   for (size_t i = 0; i < n_kiosk && rc == 0; i++) {
     int kfd = openat(fd, kiosk_dirs[i],
@@ -1018,7 +1034,86 @@ int inbox_scan(const char *root, struct inbox_scan *out, struct kerr *e)
   }
   if (out->truncated)
     log_warn("%s: more than %d candidate files or %d names in a folder; the "
-             "rest were not looked at", root, INBOX_MAX_CANDIDATES,
+             "rest were not looked at", sc.shown_root, INBOX_MAX_CANDIDATES,
              INBOX_MAX_DIR_ENTRIES);
+  return 0;
+}
+
+/* Opens one folder below dirfd without following a symlink. */
+static int open_sub(int dirfd, const char *name)
+{
+  return openat(dirfd, name,
+                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int inbox_open_candidate(const char *root, const struct inbox_candidate *c,
+                         int *fd, uint64_t *size, struct kerr *e)
+{
+  *fd = -1;
+  char shown[INBOX_SHOWN_MAX];
+  esc_name(c->rel, shown, sizeof shown);
+  int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno,
+                      "%s: the stick can no longer be read", shown);
+  int dfd = rootfd;
+  const char *base = c->rel;
+  const char *slash = strchr(c->rel, '/');
+  if (slash) {
+    char dir[INBOX_NAME_MAX];
+    size_t len = (size_t)(slash - c->rel);
+    if (len == 0 || len >= sizeof dir || strchr(slash + 1, '/')) {
+      close(rootfd);
+      return kerr_set(e, KERR_INVAL, "%s: not a name the scan gives", shown);
+    }
+    memcpy(dir, c->rel, len);
+    dir[len] = '\0';
+    dfd = open_sub(rootfd, dir);
+    int err = errno;
+    close(rootfd);
+    if (dfd < 0)
+      return kerr_errno(e, err == ENOENT ? KERR_NOENT : KERR_IO, err,
+                        "%s: its folder has gone or is no longer a folder "
+                        "— skipped", shown);
+    base = slash + 1;
+  }
+  /* O_NONBLOCK: a FIFO or device put in place of the file since the scan
+   * opens at once instead of waiting for a writer; it is then refused. */
+  int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+                                O_CLOEXEC);
+  int err = errno;
+  close(dfd);
+  if (f < 0) {
+    if (err == ELOOP)
+      return kerr_set(e, KERR_TYPE, "%s: is a symbolic link — skipped; "
+                      "copy the file itself onto the stick", shown);
+    if (err == ENOENT)
+      return kerr_set(e, KERR_NOENT, "%s: has gone from the stick — "
+                      "skipped", shown);
+    return kerr_errno(e, KERR_IO, err, "%s: could not be opened — skipped; "
+                      "copy it onto the stick again", shown);
+  }
+  struct stat st;
+  if (fstat(f, &st) != 0) {
+    err = errno;
+    close(f);
+    return kerr_errno(e, KERR_IO, err, "%s: could not be read — skipped",
+                      shown);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(f);
+    return kerr_set(e, KERR_TYPE, "%s: is %s, not a file — skipped", shown,
+                    S_ISDIR(st.st_mode)    ? "a folder"
+                    : S_ISFIFO(st.st_mode) ? "a named pipe"
+                    : S_ISSOCK(st.st_mode) ? "a socket"
+                                           : "a device");
+  }
+  /* Reads from now on may block as reads of a file do. */
+  int fl = fcntl(f, F_GETFL);
+  if (fl >= 0)
+    (void)fcntl(f, F_SETFL, fl & ~O_NONBLOCK);
+  *fd = f;
+  if (size)
+    *size = (uint64_t)st.st_size;
   return 0;
 }

@@ -44,8 +44,9 @@
 #define INBOX_MAX_STICKS 64          /* subfolders of one folder root */
 #define INBOX_MOUNTINFO_MAX (4u << 20) /* bytes of mountinfo read */
 #define INBOX_RESCAN_MS 2000         /* period when something is unwatched */
-#define INBOX_MAX_CANDIDATES 200     /* candidate files listed per stick */
-#define INBOX_MAX_DIR_ENTRIES 20000  /* names read per folder on a stick */
+#define INBOX_MAX_CANDIDATES 200     /* candidate files listed per folder */
+#define INBOX_MAX_DIR_ENTRIES 500000 /* names read per folder on a stick */
+#define INBOX_SHOWN_MAX 512          /* a name escaped for logs and screen */
 #define INBOX_KIOSK_FOLDER "kiosk"   /* the one subfolder that is scanned */
 
 struct inbox_watch;
@@ -156,7 +157,9 @@ enum inbox_copy {
 
 /* One candidate file. The id and version come from the file NAME
  * ("<id>-<version>.kpack", split at the last "-") and are only a hint for
- * ordering: the verified manifest decides. A name that does not parse has
+ * ordering: the verified manifest decides, so every copy is tried (an
+ * "older" copy after the newest is refused quickly, from its signed head,
+ * and a damaged or forged "newest" cannot hide a good older one). A name that does not parse has
  * id_hint "" and version_hint 0 and is always INBOX_COPY_NEWEST. */
 struct inbox_candidate {
   enum inbox_kind kind;
@@ -186,7 +189,11 @@ struct inbox_scan {
 /* Lists the candidates in root: "*.kpack" and "*.kkeys" (case-insensitive
  * suffix; names starting with "." such as macOS "._x.kpack" are ignored)
  * at the top level and in a top-level folder named "kiosk" (any case),
- * never deeper. Symlinks are never followed (the kiosk folder itself must
+ * never deeper. Each of these folders gives at most INBOX_MAX_CANDIDATES
+ * candidates and has at most INBOX_MAX_DIR_ENTRIES names read; only names
+ * with those suffixes are looked at more closely, so a stick with 100,000
+ * other files is still scanned in well under a second, and junk at the top
+ * cannot hide the kiosk folder. Symlinks are never followed (the kiosk folder itself must
  * not be one) and files that are not regular are skipped and counted.
  * Opening root follows symlinks (the caller chose it). Returns 0 (an empty
  * stick is fine), KERR_NOENT/KERR_IO if root cannot be read, or KERR_NOMEM.
@@ -195,6 +202,18 @@ int inbox_scan(const char *root, struct inbox_scan *out, struct kerr *e);
 
 /* Accepts NULL and an empty scan; leaves it empty. */
 void inbox_scan_free(struct inbox_scan *s);
+
+/* Opens candidate c of the stick at root for reading, once, so that
+ * nothing is looked up by name after this: the kiosk folder and the file
+ * are opened with O_NOFOLLOW, the file with O_NONBLOCK (a FIFO or device
+ * swapped in since the scan can neither block nor be read), and fstat() of
+ * the open descriptor must say it is a regular file. Read the pack from
+ * *fd only (pack_install_fd()); close it after. *size (may be NULL) is its
+ * size. Returns 0, or KERR_NOENT (gone), KERR_TYPE (a symlink, FIFO,
+ * device, folder) or KERR_IO, with a message that names c->rel escaped
+ * and says it was skipped. */
+int inbox_open_candidate(const char *root, const struct inbox_candidate *c,
+                         int *fd, uint64_t *size, struct kerr *e);
 
 /* Splits a file name "<id>-<version>.<ext>" (ext any suffix after the last
  * ".") into its id (must pass manifest_id_ok) and version (digits, no

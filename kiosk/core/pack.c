@@ -24,6 +24,7 @@
  * {path, size, BLAKE2b-256} and hashes (and optionally stages) its bytes.
  * run() strings them together for a pack. */
 #include "core/pack.h"
+#include "core/esc.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -54,44 +55,17 @@
 
 /* ------------------------------------------------------------- helpers */
 
-/* Copies the name from an archive (untrusted bytes) for a message: control
- * characters and bytes that are not UTF-8 become '?', long names are cut
- * with "...". NULL becomes a description. */
+/* Copies the name from an archive or a stick (untrusted bytes) for a
+ * message, escaped (esc.h: control characters, bytes that are not UTF-8
+ * and bidi controls), long names cut with "...". NULL becomes a
+ * description. */
 static void show_name(const char *raw, char *out, size_t cap)
 {
   if (!raw) {
     snprintf(out, cap, "(an entry without a readable name)");
     return;
   }
-  const unsigned char *s = (const unsigned char *)raw;
-  size_t o = 0, i = 0, n = strlen(raw);
-  size_t limit = cap < SHOWN_NAME_MAX ? cap : SHOWN_NAME_MAX;
-  while (i < n && o + 8 < limit) {
-    unsigned char c = s[i];
-    size_t k = 1;
-    if (c >= 0x80) {
-      k = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-          : (c & 0xF8) == 0xF0 ? 4 : 0;
-      for (size_t j = 1; k && j < k; j++)
-        if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
-          k = 0;
-      if (k == 2 && c < 0xC2)
-        k = 0;
-    }
-    if (k == 0 || c < 0x20 || c == 0x7F) {
-      out[o++] = '?';
-      i++;
-      continue;
-    }
-    memcpy(out + o, s + i, k);
-    o += k;
-    i += k;
-  }
-  if (i < n && o + 4 <= cap) {
-    memcpy(out + o, "...", 3);
-    o += 3;
-  }
-  out[o] = '\0';
+  esc_name(raw, out, cap < SHOWN_NAME_MAX ? cap : SHOWN_NAME_MAX);
 }
 
 static void fmt_time(int64_t t, char *buf, size_t cap)
@@ -305,9 +279,11 @@ static void set_file_name(const char *path, char *out, size_t cap)
   show_name(base, out, cap);
 }
 
-/* Opens path for reading as a pack. *out is a new reader; close with
+/* Opens path for reading as a pack, or, when fd >= 0, reads the file open
+ * on fd (borrowed: the reader reads a duplicate of it from offset 0, and
+ * path only names it in messages). *out is a new reader; close with
  * reader_close(). */
-static int reader_open(const char *path, const struct pack_progress *p,
+static int reader_open(const char *path, int fd, const struct pack_progress *p,
                        struct reader **out, struct kerr *e)
 {
   *out = NULL;
@@ -320,7 +296,15 @@ static int reader_open(const char *path, const struct pack_progress *p,
   set_file_name(path, r->file, sizeof r->file);
   int rc;
 
-  r->fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    r->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (r->fd < 0 || lseek(r->fd, 0, SEEK_SET) != 0) {
+      rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read", r->file);
+      goto fail;
+    }
+  } else {
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+  }
   if (r->fd < 0) {
     int err = errno;
     rc = err == ENOENT
@@ -968,9 +952,9 @@ static int version_refused(struct reader *r, struct store *st,
                   r->file, m->version, m->version + 1);
 }
 
-/* One pass over the pack at path: verify it, and install it when st is
- * not NULL. */
-static int run(const char *path, struct store *st,
+/* One pass over the pack at path (or open on fd, when fd >= 0): verify
+ * it, and install it when st is not NULL. */
+static int run(const char *path, int fd, struct store *st,
                const struct sig_trust *trust,
                const struct pack_progress *progress, struct pack_result *out,
                struct kerr *e)
@@ -992,7 +976,7 @@ static int run(const char *path, struct store *st,
                   "into the trusted-keys folder", out->file);
     goto done;
   }
-  if ((rc = reader_open(path, progress, &r, e)))
+  if ((rc = reader_open(path, fd, progress, &r, e)))
     goto done;
   h = calloc(1, sizeof *h);
   if (!h) {
@@ -1114,13 +1098,13 @@ int pack_verify(const char *path, const struct sig_trust *trust,
     e = &local;
   kerr_clear(e);
   result_start(out, path);
-  return run(path, NULL, trust, progress, out, e);
+  return run(path, -1, NULL, trust, progress, out, e);
 }
 
-int pack_install(const char *path, struct store *st,
-                 const struct sig_trust *trust,
-                 const struct pack_progress *progress, struct pack_result *out,
-                 struct kerr *e)
+static int install(const char *path, int fd, struct store *st,
+                   const struct sig_trust *trust,
+                   const struct pack_progress *progress,
+                   struct pack_result *out, struct kerr *e)
 {
   struct kerr local;
   if (!e)
@@ -1133,7 +1117,30 @@ int pack_install(const char *path, struct store *st,
     snprintf(out->msg, sizeof out->msg, "%s", e->msg);
     return rc;
   }
-  return run(path, st, trust, progress, out, e);
+  return run(path, fd, st, trust, progress, out, e);
+}
+
+int pack_install(const char *path, struct store *st,
+                 const struct sig_trust *trust,
+                 const struct pack_progress *progress, struct pack_result *out,
+                 struct kerr *e)
+{
+  return install(path, -1, st, trust, progress, out, e);
+}
+
+int pack_install_fd(int fd, const char *name, struct store *st,
+                    const struct sig_trust *trust,
+                    const struct pack_progress *progress,
+                    struct pack_result *out, struct kerr *e)
+{
+  if (fd < 0) { /* never fall back to opening the name */
+    result_start(out, name);
+    out->status = PACK_STATUS_FAILED;
+    int rc = kerr_set(e, KERR_INVAL, "%s: no open file given", out->file);
+    snprintf(out->msg, sizeof out->msg, "%s", e->msg);
+    return rc;
+  }
+  return install(name, fd, st, trust, progress, out, e);
 }
 
 int pack_inspect(const char *path, const struct sig_trust *trust,
@@ -1152,7 +1159,7 @@ int pack_inspect(const char *path, const struct sig_trust *trust,
     rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", out->file);
     goto fail;
   }
-  if ((rc = reader_open(path, NULL, &r, e)))
+  if ((rc = reader_open(path, -1, NULL, &r, e)))
     goto fail;
   /* A malformed signature still lets us show what the pack claims. */
   struct kerr se;

@@ -151,6 +151,15 @@ int pack_install(const char *path, struct store *st,
                  const struct pack_progress *progress, struct pack_result *out,
                  struct kerr *e);
 
+/* pack_install() of the file open on fd (read from offset 0; the fd is
+ * borrowed, its offset changes), for a file opened once by the caller so
+ * that nothing is looked up by name again: name only labels messages
+ * (its last "/" component is shown). */
+int pack_install_fd(int fd, const char *name, struct store *st,
+                    const struct sig_trust *trust,
+                    const struct pack_progress *progress,
+                    struct pack_result *out, struct kerr *e);
+
 /* Reads pack.json and its signature WITHOUT trusting them: fills out with
  * the key id the signature names and what the manifest claims. When trust
  * is not NULL it then runs pack_verify() and records the outcome

@@ -25,13 +25,15 @@ struct tmp {
   int fd;
 };
 
-static void tmp_make(struct tmp *t)
+static void tmp_make_in(struct tmp *t, const char *base)
 {
-  snprintf(t->path, sizeof t->path, "/tmp/kiosk-inbox-XXXXXX");
+  snprintf(t->path, sizeof t->path, "%s/kiosk-inbox-XXXXXX", base);
   assert_non_null(mkdtemp(t->path));
   t->fd = open(t->path, O_RDONLY | O_DIRECTORY);
   assert_true(t->fd >= 0);
 }
+
+static void tmp_make(struct tmp *t) { tmp_make_in(t, "/tmp"); }
 
 static void tmp_drop(struct tmp *t)
 {
@@ -263,6 +265,140 @@ static void test_scan_count_bound(void **state)
   scan(t.path, &s);
   assert_int_equal(s.n, INBOX_MAX_CANDIDATES);
   assert_true(s.truncated);
+  inbox_scan_free(&s);
+  tmp_drop(&t);
+}
+
+/* Junk at the top cannot hide the kiosk folder or a pack at the top: the
+ * kiosk folder is found among every name, and each folder has its own
+ * candidate bound. */
+static void test_scan_kiosk_behind_junk(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  char name[64];
+  for (int i = 1; i <= INBOX_MAX_CANDIDATES + 20; i++) {
+    snprintf(name, sizeof name, "aaa%03d-1.kpack", i);
+    put(t.fd, name, "x");
+  }
+  assert_int_equal(mkdirat(t.fd, "zzkiosk-not", 0755), 0);
+  assert_int_equal(mkdirat(t.fd, "KIOSK", 0755), 0);
+  put(t.fd, "KIOSK/news-3.kpack", "x");
+  struct inbox_scan s;
+  scan(t.path, &s);
+  assert_true(s.truncated);
+  assert_int_equal(s.n, INBOX_MAX_CANDIDATES + 1);
+  int found = 0;
+  for (size_t i = 0; i < s.n; i++)
+    found += strcmp(s.items[i].rel, "KIOSK/news-3.kpack") == 0;
+  assert_int_equal(found, 1);
+  inbox_scan_free(&s);
+  tmp_drop(&t);
+}
+
+/* A stick with 100,000 other files still yields the packs at the top and
+ * in kiosk/. */
+static void test_scan_hundred_thousand_files(void **state)
+{
+  (void)state;
+  struct tmp t;
+  /* In memory where there is a tmpfs: 100,000 files on disk take long. */
+  struct stat shm;
+  tmp_make_in(&t, stat("/dev/shm", &shm) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm"
+                                                                             : "/tmp");
+  char name[64];
+  for (int i = 0; i < 50000; i++) {
+    snprintf(name, sizeof name, "photo-%06d.jpg", i);
+    int fd = openat(t.fd, name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    assert_true(fd >= 0);
+    close(fd);
+  }
+  put(t.fd, "top-2.kpack", "x");
+  assert_int_equal(mkdirat(t.fd, "kiosk", 0755), 0);
+  int kfd = openat(t.fd, "kiosk", O_RDONLY | O_DIRECTORY);
+  assert_true(kfd >= 0);
+  for (int i = 0; i < 50000; i++) {
+    snprintf(name, sizeof name, "note-%06d.txt", i);
+    int fd = openat(kfd, name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    assert_true(fd >= 0);
+    close(fd);
+  }
+  put(kfd, "news-3.kpack", "x");
+  close(kfd);
+  struct inbox_scan s;
+  scan(t.path, &s);
+  assert_false(s.truncated);
+  assert_int_equal(s.n, 2);
+  assert_string_equal(s.items[0].rel, "kiosk/news-3.kpack");
+  assert_string_equal(s.items[1].rel, "top-2.kpack");
+  inbox_scan_free(&s);
+  tmp_drop(&t);
+}
+
+/* Opening a candidate: a regular file gives an fd and its size (even 0); a
+ * FIFO put in its place since the scan neither blocks nor is read; a
+ * symlink, a folder or a kiosk folder turned into a symlink is refused;
+ * every message names the file escaped. */
+static void test_open_candidate(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  assert_int_equal(mkdirat(t.fd, "kiosk", 0755), 0);
+  put(t.fd, "kiosk/news-3.kpack", "pack bytes");
+  put(t.fd, "empty-1.kpack", "");
+  struct inbox_scan s;
+  scan(t.path, &s);
+  assert_int_equal(s.n, 2);
+  const struct inbox_candidate *news = &s.items[1], *empty = &s.items[0];
+  assert_string_equal(news->rel, "kiosk/news-3.kpack");
+  assert_string_equal(empty->rel, "empty-1.kpack");
+
+  int fd;
+  uint64_t size = 99;
+  struct kerr e;
+  assert_int_equal(inbox_open_candidate(t.path, news, &fd, &size, &e), 0);
+  assert_int_equal(size, 10);
+  char buf[16];
+  assert_int_equal(read(fd, buf, sizeof buf), 10);
+  assert_int_equal(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+  close(fd);
+  assert_int_equal(inbox_open_candidate(t.path, empty, &fd, &size, &e), 0);
+  assert_int_equal(size, 0);
+  close(fd);
+
+  /* Swapped for a FIFO with no writer: must not block. */
+  assert_int_equal(unlinkat(t.fd, "kiosk/news-3.kpack", 0), 0);
+  assert_int_equal(mkfifoat(t.fd, "kiosk/news-3.kpack", 0644), 0);
+  assert_int_equal(inbox_open_candidate(t.path, news, &fd, NULL, &e), KERR_TYPE);
+  assert_int_equal(fd, -1);
+  assert_non_null(strstr(e.msg, "kiosk/news-3.kpack: is a named pipe, not a file — skipped"));
+
+  /* Swapped for a symlink to a real pack elsewhere. */
+  assert_int_equal(unlinkat(t.fd, "kiosk/news-3.kpack", 0), 0);
+  assert_int_equal(symlinkat("/etc/passwd", t.fd, "kiosk/news-3.kpack"), 0);
+  assert_int_equal(inbox_open_candidate(t.path, news, &fd, NULL, &e), KERR_TYPE);
+  assert_non_null(strstr(e.msg, "is a symbolic link"));
+
+  /* The kiosk folder swapped for a symlink to another folder. */
+  assert_int_equal(mkdirat(t.fd, "elsewhere", 0755), 0);
+  put(t.fd, "elsewhere/news-3.kpack", "pack bytes");
+  assert_int_equal(renameat(t.fd, "kiosk", t.fd, "old"), 0);
+  assert_int_equal(symlinkat("elsewhere", t.fd, "kiosk"), 0);
+  assert_true(inbox_open_candidate(t.path, news, &fd, NULL, &e) < 0);
+  assert_int_equal(fd, -1);
+
+  /* Gone. */
+  assert_int_equal(unlinkat(t.fd, "empty-1.kpack", 0), 0);
+  assert_int_equal(inbox_open_candidate(t.path, empty, &fd, NULL, &e), KERR_NOENT);
+
+  /* A name with a newline and an escape sequence comes out escaped. */
+  struct inbox_candidate evil = *empty;
+  snprintf(evil.rel, sizeof evil.rel, "a\nb\x1b[2J\xff.kpack");
+  assert_int_equal(inbox_open_candidate(t.path, &evil, &fd, NULL, &e), KERR_NOENT);
+  assert_non_null(strstr(e.msg, "a\\nb\\x1B[2J\\xFF.kpack: has gone"));
+  assert_null(strchr(e.msg, '\n'));
   inbox_scan_free(&s);
   tmp_drop(&t);
 }
@@ -629,6 +765,9 @@ static const struct CMUnitTest tests[] = {
   cmocka_unit_test(test_scan_symlink_refused),
   cmocka_unit_test(test_scan_count_bound),
   cmocka_unit_test(test_scan_missing_root),
+  cmocka_unit_test(test_scan_kiosk_behind_junk),
+  cmocka_unit_test(test_scan_hundred_thousand_files),
+  cmocka_unit_test(test_open_candidate),
   cmocka_unit_test(test_mountinfo_parse),
   cmocka_unit_test(test_mountinfo_diff),
   cmocka_unit_test(test_watch_refuses_bad_roots),
