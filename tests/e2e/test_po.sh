@@ -100,6 +100,66 @@ has_line "$p/pages/07-hotlines.en.md" "# Hotlines" "the page's title is in Engli
 has_line "$p/pages/07-hotlines.en.md" "Tajikistan | +992 900 800 800 | mobile" "the phone number is kept as it is"
 has_line "$p/pages/07-hotlines.en.md" "Kazakhstan | 11616 | phone" "the short number is kept as it is"
 
+echo "# out-of-date translations"
+rm -rf f && cp -r "$S/content-packs/$p" f
+"$KP" po export f --out fpo >/dev/null && "$KP" po import fpo --into f >/dev/null
+"$KP" keygen k --unencrypted >/dev/null 2>&1
+expect 0 "lint after import" "$KP" lint f
+if grep -q 'translation\|translated' out/stdout; then bad "no translation findings while everything is current"; else ok "no translation findings while everything is current"; fi
+sed -i 's/^# Возвращение домой$/# Возвращение на родину/' f/pages/01-returning-home.ru.md
+poline=$(grep -n '^msgctxt "01-returning-home/1"$' f/po/en.po | cut -d: -f1)
+expect 0 "lint of a source changed after translation (warnings only)" "$KP" lint f
+has_line out/stdout "f/pages/01-returning-home.en.md:5: warning: out-of-date translation: the ru text changed since it was translated (po/en.po:$poline has the old one), now «Возвращение на родину» — export the PO files (kiosk-pack po export), have en.po reviewed and import it; until then the kiosk shows page \"01-returning-home\" in ru" \
+  "lint names the language page's line and the PO entry"
+same "$(grep -c 'out-of-date translation' out/stdout)" "6" "once per translated language"
+expect 0 "build still works" "$KP" build f --key k.key --out f.kpack
+mkdir u && tar -xzf f.kpack -C u
+if cmp -s u/pages/01-returning-home.en.md f/pages/01-returning-home.ru.md; then ok "the pack shows that page in ru in the en slot"; else bad "the pack shows that page in ru in the en slot"; fi
+if cmp -s u/pages/02-covid.en.md f/pages/02-covid.en.md; then ok "other pages keep their translation"; else bad "other pages keep their translation"; fi
+nr=$(python3 -c 'import json; print(json.load(open("u/pack.json"))["needs_review"]["en"])')
+if [ "$nr" = "1 of 47 texts wait for a translator (0 fuzzy, 1 out of date, 0 not translated) in po/en.po" ]; then ok "needs_review follows from the PO files"; else bad "needs_review follows from the PO files"; fi
+expect 0 "build --allow-fuzzy" "$KP" build f --key k.key --out g.kpack --allow-fuzzy
+mkdir v && tar -xzf g.kpack -C v
+if cmp -s v/pages/01-returning-home.en.md f/pages/01-returning-home.en.md; then ok "--allow-fuzzy ships the translation"; else bad "--allow-fuzzy ships the translation"; fi
+
+expect 0 "export again" "$KP" po export f --out fpo
+grep -B3 '^msgctxt "01-returning-home/1"$' fpo/en.po > out/stdout
+has_line out/stdout "#, fuzzy" "the entry is fuzzy"
+has_line out/stdout '#| msgid "Возвращение домой"' "with the text it was translated from"
+
+echo "# the translator marks a text fuzzy, then confirms"
+python3 - fpo/en.po <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+s = s.replace('msgctxt "02-covid/1"', '#, fuzzy\nmsgctxt "02-covid/1"', 1)
+open(p, "w", encoding="utf-8").write(s)
+PY
+expect 0 "import a file with fuzzy entries" "$KP" po import fpo --into f
+poline=$(grep -n '^msgctxt "02-covid/1"$' f/po/en.po | cut -d: -f1)
+expect 0 "lint" "$KP" lint f
+has_line out/stdout "f/pages/02-covid.en.md:4: warning: fuzzy translation of «COVID-19 в Центральной Азии» (po/en.po:$poline): the translator marked it for review — until it is confirmed in en.po and imported, the kiosk shows page \"02-covid\" in ru (build --allow-fuzzy shows it anyway)" \
+  "a fuzzy entry is reported on its page and line"
+python3 - fpo/en.po <<'PY'
+import sys, re
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+s = re.sub(r'#, fuzzy\n(#\| msgid .*\n)?', '', s)
+s = s.replace('msgstr "Returning home"', 'msgstr "Going home"', 1)
+open(p, "w", encoding="utf-8").write(s)
+PY
+expect 0 "import the confirmed file" "$KP" po import fpo --into f
+has_line f/pages/01-returning-home.en.md "# Going home" "the new translation is in the page"
+expect 0 "lint" "$KP" lint f
+if grep -q 'en.md.*translation' out/stdout; then bad "no translation findings once confirmed"; else ok "no translation findings once confirmed"; fi
+expect 0 "build" "$KP" build f --key k.key --out h.kpack
+mkdir w && tar -xzf h.kpack -C w
+if grep -q '"en":' <(python3 -c 'import json,sys; print(json.dumps(json.load(open("w/pack.json")).get("needs_review", {})))'); then
+  bad "needs_review for en is gone once every text is confirmed"
+else
+  ok "needs_review for en is gone once every text is confirmed"
+fi
+
 echo "# bad input: nothing is written"
 cp -r "$S/content-packs/$p" b && rm -rf b/po
 "$KP" po export b --out bad >/dev/null 2>&1

@@ -321,7 +321,7 @@ static void make_pack(struct fixture *fx, const char *key, uint64_t version,
   snprintf(page, sizeof page, "# Version %" PRIu64 "\n", version);
   write_file(path, page, strlen(page));
   snprintf(out, cap, "%s/rotation-%" PRIu64 ".kpack", fx->dir, version);
-  struct cmd_build_opts o = {src, key, out, CMD_BUILD_GZIP, NULL, 1, 0};
+  struct cmd_build_opts o = {src, key, out, CMD_BUILD_GZIP, NULL, 1, 0, 0};
   struct kerr e;
   char written[PATH_MAX];
   int rc = cmd_build_pack(&o, written, sizeof written, &e);

@@ -166,7 +166,7 @@ static void build(struct fixture *fx, const char *src, const char *name,
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", fx->dir, name);
   /* Without lint: some tests need packs lint would refuse (expired). */
-  struct cmd_build_opts o = {src, fx->key, path, compress, NULL, 1, 1};
+  struct cmd_build_opts o = {src, fx->key, path, compress, NULL, 1, 1, 0};
   struct kerr e;
   kerr_clear(&e);
   int rc = cmd_build_pack(&o, out, cap, &e);
@@ -1038,7 +1038,7 @@ static void test_build_refuses_bad_source(void **state)
   make_source(&fx, "news", 1, 100, "", src, sizeof src);
   snprintf(path, sizeof path, "%s/media/link.jpg", src);
   assert_int_equal(symlink("/etc/passwd", path), 0);
-  struct cmd_build_opts o = {src, fx.key, fx.dir, CMD_BUILD_GZIP, NULL, 1, 0};
+  struct cmd_build_opts o = {src, fx.key, fx.dir, CMD_BUILD_GZIP, NULL, 1, 0, 0};
   assert_int_equal(cmd_build_pack(&o, out, sizeof out, &e), KERR_TYPE);
   assert_contains(e.msg, "/media/link.jpg is a symbolic link; a pack holds "
                   "regular files only");

@@ -442,3 +442,74 @@ int catalog_page_ready(const struct catalog *c, size_t p, const struct catalog_p
   }
   return 1;
 }
+
+/* ------------------------------------------------------------ for build */
+
+void catalog_review_free(struct catalog_review *r)
+{
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->n; i++)
+    free(r->v[i].fallback);
+  free(r->v);
+  catalog_free(r->c);
+  free(r);
+}
+
+int catalog_review(const char *src, int allow_fuzzy, struct catalog_review **out, struct kerr *e)
+{
+  *out = NULL;
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%s/" CATALOG_PO_DIR, src);
+  struct stat sb;
+  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return 0;
+  struct catalog_review *r = calloc(1, sizeof *r);
+  if (!r)
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  int rc = catalog_open(src, &r->c, e);
+  if (rc) {
+    free(r);
+    return rc;
+  }
+  const struct catalog *c = r->c;
+  size_t nl = c->m->n_languages - 1, np = c->m->n_pages;
+  r->v = calloc(nl ? nl : 1, sizeof *r->v);
+  if (!r->v) {
+    catalog_review_free(r);
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  }
+  for (size_t l = 0; l < nl; l++) {
+    struct catalog_lang_review *lr = &r->v[r->n++];
+    lr->lang = c->m->languages[l + 1];
+    lr->fallback = calloc(np, 1);
+    struct catalog_po *rec = NULL;
+    if (!lr->fallback) {
+      rc = kerr_set(e, KERR_NOMEM, "out of memory");
+      break;
+    }
+    if ((rc = catalog_record(c, lr->lang, &rec, e)))
+      break;
+    if (!rec)
+      continue;
+    lr->has_record = 1;
+    for (size_t i = 0; i < c->n; i++) {
+      enum catalog_state st = catalog_state(c, i, rec, NULL);
+      lr->n_fuzzy += st == CATALOG_FUZZY;
+      lr->n_stale += st == CATALOG_STALE;
+      lr->n_missing += st == CATALOG_MISSING;
+    }
+    for (size_t p = 0; p < np; p++)
+      if (!catalog_page_ready(c, p, rec, allow_fuzzy)) {
+        lr->fallback[p] = 1;
+        lr->n_fallback++;
+      }
+    catalog_po_free(rec);
+  }
+  if (rc) {
+    catalog_review_free(r);
+    return rc;
+  }
+  *out = r;
+  return 0;
+}

@@ -113,4 +113,29 @@ enum catalog_state catalog_state(const struct catalog *c, size_t i, const struct
 int catalog_page_ready(const struct catalog *c, size_t p, const struct catalog_po *rec,
                        int allow_fuzzy);
 
+/* --------------------------------------------------------- for build */
+
+struct catalog_lang_review {
+  const char *lang;
+  int has_record;            /* SRC/po/<lang>.po exists */
+  size_t n_fuzzy, n_stale, n_missing;
+  unsigned char *fallback;   /* per page: 1 = shown in the source language */
+  size_t n_fallback;
+};
+
+struct catalog_review {
+  struct catalog *c;
+  struct catalog_lang_review *v; /* every language but the source */
+  size_t n;
+};
+
+/* For each translated language with a record: how many texts are fuzzy,
+ * out of date or missing, and which pages must be shown in the source
+ * language (every page with a missing text; with fuzzy or out-of-date ones
+ * too unless allow_fuzzy). Returns 0 with *out NULL when src has no po/
+ * folder; else a new review (free with catalog_review_free()) or a KERR
+ * code with e naming the file. */
+int catalog_review(const char *src, int allow_fuzzy, struct catalog_review **out, struct kerr *e);
+void catalog_review_free(struct catalog_review *r);
+
 #endif

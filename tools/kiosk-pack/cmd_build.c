@@ -12,6 +12,7 @@
  * The finished pack is verified with the key's public half before the
  * command reports success. */
 #include "kiosk-pack/cmd_build.h"
+#include "kiosk-pack/catalog.h"
 #include "kiosk-pack/lint.h"
 #include "kiosk-pack/cli.h"
 #include "kiosk-pack/keys.h"
@@ -42,6 +43,8 @@
 
 struct srcfile {
   char *path;
+  char *from;     /* the file read for it, when not path itself: a page
+                     shown in the source language (see translations()) */
   uint64_t size;
   unsigned char hash[MANIFEST_HASH_BYTES];
 };
@@ -70,8 +73,10 @@ static void warn(const struct build *b, const char *fmt, ...)
 
 static void build_free(struct build *b)
 {
-  for (size_t i = 0; i < b->n; i++)
+  for (size_t i = 0; i < b->n; i++) {
     free(b->files[i].path);
+    free(b->files[i].from);
+  }
   free(b->files);
   if (b->srcfd >= 0)
     close(b->srcfd);
@@ -217,7 +222,8 @@ static int scan_source(struct build *b, struct kerr *e)
   while ((de = readdir(d)) != NULL) {
     const char *n = de->d_name;
     if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "pack.json") ||
-        !strcmp(n, "pages") || !strcmp(n, "media") || !strcmp(n, "fonts"))
+        !strcmp(n, "pages") || !strcmp(n, "media") || !strcmp(n, "fonts") ||
+        !strcmp(n, CATALOG_PO_DIR)) /* translators' files: read, not packed */
       continue;
     warn(b, "%s/%s is left out of the pack (only pack.json, pages/, media/ "
          "and fonts/ go in)", src, n);
@@ -234,7 +240,7 @@ static int cmp_srcfile(const void *a, const void *b)
 
 static struct srcfile *find_src(struct build *b, const char *path)
 {
-  struct srcfile key = {(char *)path, 0, {0}};
+  struct srcfile key = {(char *)path, NULL, 0, {0}};
   return bsearch(&key, b->files, b->n, sizeof *b->files, cmp_srcfile);
 }
 
@@ -405,6 +411,69 @@ static void check_media_used(struct build *b, const struct manifest *m)
   for (size_t t = 0; t < n_texts; t++)
     free(texts[t]);
   free(texts);
+}
+
+/* --------------------------------------------------------- translations */
+
+/* Translations kept with PO files (catalog.h): a page with a missing text,
+ * or with a fuzzy or out-of-date one unless --allow-fuzzy, goes into the
+ * pack as the source-language page, so the kiosk never shows an
+ * unconfirmed translation; and "needs_review" for each such language says
+ * how many texts wait for a translator (it is removed once none do). */
+static int translations(struct build *b, cJSON *src, struct kerr *e)
+{
+  struct catalog_review *r = NULL;
+  int rc = catalog_review(b->o->src, b->o->allow_fuzzy, &r, e);
+  if (rc || !r)
+    return rc;
+  const struct manifest *m = r->c->m;
+  for (size_t l = 0; l < r->n && rc == 0; l++) {
+    const struct catalog_lang_review *lr = &r->v[l];
+    if (!lr->has_record)
+      continue;
+    for (size_t p = 0; p < m->n_pages && rc == 0; p++) {
+      if (!lr->fallback[p])
+        continue;
+      char path[MANIFEST_PATH_MAX + 64], from[MANIFEST_PATH_MAX + 64];
+      snprintf(path, sizeof path, "pages/%s.%s.md", m->pages[p], lr->lang);
+      snprintf(from, sizeof from, "pages/%s.%s.md", m->pages[p], r->c->source);
+      struct srcfile *f = find_src(b, path);
+      if (!f)
+        continue;
+      free(f->from);
+      if (!(f->from = strdup(from)))
+        rc = kerr_set(e, KERR_NOMEM, "out of memory");
+      warn(b, "%s/%s: shown in %s — its %s translation is %s (kiosk-pack lint lists the "
+           "texts)%s", b->o->src, path, r->c->source, lr->lang,
+           lr->n_missing ? "not complete" : "fuzzy or out of date",
+           lr->n_missing ? "" : "; build --allow-fuzzy to ship it anyway");
+    }
+    size_t waiting = lr->n_fuzzy + lr->n_stale + lr->n_missing;
+    cJSON *nr = cJSON_GetObjectItemCaseSensitive(src, "needs_review");
+    if (waiting) {
+      char why[300];
+      snprintf(why, sizeof why, "%zu of %zu texts wait for a translator (%zu fuzzy, %zu out "
+               "of date, %zu not translated) in " CATALOG_PO_DIR "/%s.po", waiting, r->c->n,
+               lr->n_fuzzy, lr->n_stale, lr->n_missing, lr->lang);
+      if (!nr || !cJSON_IsObject(nr)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(src, "needs_review");
+        nr = cJSON_AddObjectToObject(src, "needs_review");
+      }
+      cJSON *s = cJSON_CreateString(why);
+      if (nr)
+        cJSON_DeleteItemFromObjectCaseSensitive(nr, lr->lang);
+      if (!nr || !s || !cJSON_AddItemToObject(nr, lr->lang, s)) {
+        cJSON_Delete(s);
+        rc = kerr_set(e, KERR_NOMEM, "out of memory");
+      }
+    } else if (nr && cJSON_IsObject(nr)) {
+      cJSON_DeleteItemFromObjectCaseSensitive(nr, lr->lang);
+      if (!nr->child)
+        cJSON_DeleteItemFromObjectCaseSensitive(src, "needs_review");
+    }
+  }
+  catalog_review_free(r);
+  return rc;
 }
 
 /* ------------------------------------------------------------ manifest */
@@ -594,7 +663,7 @@ static int write_tar(struct build *b, int fd, const char *json,
     struct srcfile *f = &b->files[i];
     rc = write_header(a, f->path, f->size, mtime, e);
     if (rc == 0)
-      rc = stream_file(b, f->path, a, &f->size, f->hash, e);
+      rc = stream_file(b, f->from ? f->from : f->path, a, &f->size, f->hash, e);
   }
   if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
     rc = kerr_set(e, KERR_IO, "cannot finish writing the pack: %s",
@@ -741,6 +810,8 @@ int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
   if ((rc = check_pages(b, sm, e)))
     goto out;
   check_media_used(b, sm);
+  if ((rc = translations(b, src, e)))
+    goto out;
   /* What lint calls an error never ships. */
   if (!o->no_lint && (rc = lint_gate(o->src, o->quiet, e)))
     goto out;
@@ -750,8 +821,8 @@ int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
     goto out;
 
   for (size_t i = 0; i < b->n; i++)
-    if ((rc = stream_file(b, b->files[i].path, NULL, &b->files[i].size,
-                          b->files[i].hash, e)))
+    if ((rc = stream_file(b, b->files[i].from ? b->files[i].from : b->files[i].path, NULL,
+                          &b->files[i].size, b->files[i].hash, e)))
       goto out;
 
   if ((rc = make_manifest(b, src, &json, e)))
@@ -820,14 +891,20 @@ out:
 static void build_usage(FILE *out)
 {
   fputs("Usage: kiosk-pack build SRCDIR --key NAME.key [--out FILE] "
-        "[--compress none|gzip|zstd]\n"
+        "[--compress none|gzip|zstd] [--allow-fuzzy]\n"
         "\n"
         "Builds a signed pack from the source folder SRCDIR (pack.json and the\n"
         "files under pages/, media/ and fonts/) and writes <id>-<version>.kpack\n"
         "in the current folder, or FILE (a folder there gets <id>-<version>.kpack).\n"
         "Compression is gzip unless told otherwise. The passphrase of an\n"
         "encrypted key comes from $" KEYS_PASSPHRASE_ENV " or is asked on the\n"
-        "terminal.\n",
+        "terminal.\n"
+        "\n"
+        "Translations kept with PO files (kiosk-pack po import): a page whose\n"
+        "translation is incomplete, fuzzy or out of date goes into the pack in the\n"
+        "source language, and \"needs_review\" says how many texts wait for a\n"
+        "translator. --allow-fuzzy ships fuzzy and out-of-date translations as\n"
+        "they are.\n",
         out);
 }
 
@@ -856,6 +933,8 @@ int cmd_build(int argc, char **argv)
                 "zstd (not '%s')\n", v);
         return CLI_ERROR;
       }
+    } else if (!strcmp(a, "--allow-fuzzy")) {
+      o.allow_fuzzy = 1;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       build_usage(stdout);
       return CLI_OK;

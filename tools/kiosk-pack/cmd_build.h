@@ -1,5 +1,5 @@
 /* cmd_build.h — `kiosk-pack build SRCDIR --key NAME.key [--out FILE]
- * [--compress none|gzip|zstd]`: turns a pack source folder into a signed
+ * [--compress none|gzip|zstd] [--allow-fuzzy]`: turns a pack source folder into a signed
  * .kpack file. */
 #ifndef KIOSK_TOOLS_CMD_BUILD_H
 #define KIOSK_TOOLS_CMD_BUILD_H
@@ -28,6 +28,9 @@ struct cmd_build_opts {
                              for tests of the kiosk's own refusals (an
                              expired pack); the command line has no way to
                              set it */
+  int allow_fuzzy;        /* 1: ship fuzzy and out-of-date translations
+                             (kept with PO files) instead of the source
+                             language's page */
 };
 
 /* Builds the pack described by o: reads pack.json (source form) and every

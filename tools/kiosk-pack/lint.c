@@ -10,6 +10,8 @@
  * a whole list at once. */
 #include "kiosk-pack/lint.h"
 #include "kiosk-pack/cli.h"
+#include "kiosk-pack/lint_phone.h"
+#include "kiosk-pack/lint_po.h"
 
 #include "app/player.h"
 #include "core/manifest.h"
@@ -106,6 +108,36 @@ static void add(struct lint *l, enum lint_severity sev, const char *rel,
     r->n_errors++;
   else
     r->n_warnings++;
+}
+
+int lint_report_add(struct lint_report *r, enum lint_severity sev, const char *file, int line,
+                    const char *fmt, ...)
+{
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 32;
+    struct lint_finding *v = realloc(r->v, cap * sizeof *v);
+    if (!v)
+      return KERR_NOMEM;
+    r->v = v;
+    r->cap = cap;
+  }
+  char msg[1200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  char *f = strdup(file), *m = strdup(msg);
+  if (!f || !m) {
+    free(f);
+    free(m);
+    return KERR_NOMEM;
+  }
+  r->v[r->n++] = (struct lint_finding){sev, f, line > 0 ? line : 0, m};
+  if (sev == LINT_ERROR)
+    r->n_errors++;
+  else
+    r->n_warnings++;
+  return 0;
 }
 
 void lint_report_free(struct lint_report *r)
@@ -909,6 +941,8 @@ static void check_page(struct lint *l, size_t pi, size_t li)
     return;
   }
   check_text(l, rel, text, len);
+  if (lint_phone_check(l->src, rel, text, len, l->r) == KERR_NOMEM)
+    l->oom = 1;
   struct page *p = NULL;
   struct kerr e;
   kerr_clear(&e);
@@ -1127,6 +1161,8 @@ int lint_source(const char *src, const struct lint_opts *o,
           check_page(&l, p, g);
       check_stray_pages(&l);
       check_media(&l);
+      if (!l.oom && lint_po_check(l.src, out) == KERR_NOMEM)
+        l.oom = 1;
     }
     if (l.oom) {
       rc = kerr_set(e, KERR_NOMEM, "out of memory checking %s", src);

@@ -79,6 +79,11 @@ int lint_source(const char *src, const struct lint_opts *o,
 
 void lint_report_free(struct lint_report *r);
 
+/* Adds a finding to r (file as a person finds it, line 0 for the whole
+ * file). Returns 0 or KERR_NOMEM. */
+int lint_report_add(struct lint_report *r, enum lint_severity sev, const char *file, int line,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* Prints each finding as "file:line: error: message" ("file: warning:
  * message" when it has no line), one a line. */
 void lint_report_print(const struct lint_report *r, FILE *out);
