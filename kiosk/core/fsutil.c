@@ -454,14 +454,16 @@ void fsutil_fault_point(const char *name)
   long idx = ++fault_reached;
   if (idx <= FAULT_NAMES)
     fault_names[idx - 1] = name;
+  long at = fault_override;
+#if KIOSK_TEST_HOOKS
   if (getenv("KIOSK_FAULT_TRACE"))
     log_debug("fault point %ld: %s", idx, name);
-  long at = fault_override;
   if (at <= 0) {
     const char *s = getenv("KIOSK_FAULT_AT");
     if (s && *s)
       at = strtol(s, NULL, 10);
   }
+#endif
   if (at > 0 && idx == at) {
     /* A test asked for a power cut here: die without any cleanup. */
     fprintf(stderr, "fault injection: killed at point %ld (%s)\n", idx, name);

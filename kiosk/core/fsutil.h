@@ -67,14 +67,21 @@ int fsutil_free_bytes_fd(int fd, uint64_t *out, struct kerr *e);
 int fsutil_free_bytes(const char *path, uint64_t *out, struct kerr *e);
 
 /* Fault injection for the crash-consistency tests. Every durable step of
- * the store calls fsutil_fault_point("name"). When the environment variable
- * KIOSK_FAULT_AT is a number n (or fsutil_fault_set(n) was called with
- * n > 0), the n-th point reached in this process kills the process with
- * SIGKILL, exactly like a power cut after the steps before it. With
- * KIOSK_FAULT_TRACE set, every point reached is logged at debug level.
- * Without either, a fault point only counts. */
+ * the store calls fsutil_fault_point("name"). When fsutil_fault_set(n) was
+ * called with n > 0 (only tests do), the n-th point reached in this process
+ * kills the process with SIGKILL, exactly like a power cut after the steps
+ * before it. Otherwise a fault point only counts.
+ *
+ * In a build with the test hooks (CMake option KIOSK_TEST_HOOKS, which
+ * tools/test turns on; off by default and in every release build) the
+ * environment can do the same for a whole program: KIOSK_FAULT_AT=n acts
+ * as fsutil_fault_set(n), and with KIOSK_FAULT_TRACE set every point
+ * reached is logged at debug level. Without the hooks the program never
+ * looks at these variables: no one who can set the environment of a
+ * kiosk's service can make it die in the middle of an install. */
 void fsutil_fault_point(const char *name);
-/* Overrides KIOSK_FAULT_AT for this process (0 returns to the env). */
+/* Overrides KIOSK_FAULT_AT for this process (0 returns to the env, or to
+ * "never" without the test hooks). */
 void fsutil_fault_set(long n);
 /* Points reached so far in this process, and the name of the i-th one
  * (0-based; the first 256 are remembered, NULL beyond). */
