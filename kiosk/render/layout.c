@@ -552,6 +552,7 @@ static int build_table(struct ctx *c, struct items *it, const struct page_block 
     struct item *item = items_add(it, r == 0 ? c->body * 3 / 5 : 0);
     if (!item)
       return KERR_NOMEM;
+    item->keep_next = head; /* a header row stays with the rows it heads */
     struct box *bg = boxes_add(&item->bx, BOX_FILL, bi);
     if (!bg)
       return KERR_NOMEM;
@@ -762,6 +763,9 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
       if (rc < 0)
         return rc;
       rc = 0;
+      /* The picture introduces the text: never alone at the foot of a part. */
+      if (it->n)
+        it->v[it->n - 1].keep_next = 1;
     }
     switch (b->type) {
     case PAGE_HEADING: {
@@ -885,14 +889,15 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
   return 0;
 }
 
-/* Splits the items into parts of at most avail_h pixels. Fills starts[]
- * with the first item of each part and returns the part count. Header
- * items are repeated, so their height is reserved on later parts. */
-static int paginate(const struct items *it, int avail_h, size_t *starts, int max_parts)
+/* Fills parts greedily, each at most cap pixels tall (a part holds at
+ * least one item). Fills starts[] with the first item of each part and
+ * returns the part count. Header items are repeated, so their height
+ * counts on later parts too. With strict set, a part that can only end
+ * after an item that must stay with the next one makes the cap fail
+ * (returns max_parts + 1); else such a part is cut there all the same. */
+static int fill_parts(const struct items *it, int cap, int header_h, size_t *starts, int max_parts,
+                      int strict)
 {
-  int header_h = 0;
-  for (size_t i = 0; i < it->n && it->v[i].header; i++)
-    header_h += it->v[i].h + (i ? it->v[i].gap : 0);
   int parts = 0;
   size_t i = 0;
   while (i < it->n && parts < max_parts) {
@@ -903,7 +908,7 @@ static int paginate(const struct items *it, int avail_h, size_t *starts, int max
     size_t j = i;
     for (; j < it->n; j++) {
       int gap = (placed || parts > 1) ? it->v[j].gap : 0;
-      if (placed && y + gap + it->v[j].h > avail_h)
+      if (placed && y + gap + it->v[j].h > cap)
         break;
       y += gap + it->v[j].h;
       placed++;
@@ -912,11 +917,67 @@ static int paginate(const struct items *it, int avail_h, size_t *starts, int max
     }
     if (j < it->n && last_ok > i && last_ok < j)
       j = last_ok;
+    else if (strict && j < it->n && last_ok != j)
+      return max_parts + 1;
     if (j == i)
       j = i + 1; /* an item taller than the page: it stands alone */
     i = j;
   }
-  return parts;
+  return i < it->n ? max_parts + 1 : parts;
+}
+
+/* Splits the items into parts of at most avail_h pixels: as few parts as
+ * fit, of heights as similar as can be — the smallest part height for
+ * which a greedy fill still needs no more parts — so a continuation part
+ * never holds a last line on an empty screen when the lines can be shared
+ * out. Fills starts[] and returns the part count. */
+static int paginate(const struct items *it, int avail_h, size_t *starts, int max_parts)
+{
+  int header_h = 0;
+  for (size_t i = 0; i < it->n && it->v[i].header; i++)
+    header_h += it->v[i].h + (i ? it->v[i].gap : 0);
+  int parts = fill_parts(it, avail_h, header_h, starts, max_parts, 0);
+  if (parts <= 1 || parts > max_parts)
+    return parts > max_parts ? max_parts : parts;
+  int lo = 1, hi = avail_h;
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (fill_parts(it, mid, header_h, starts, max_parts, 1) <= parts)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  if (fill_parts(it, hi, header_h, starts, max_parts, 1) <= parts)
+    return fill_parts(it, hi, header_h, starts, max_parts, 1);
+  return fill_parts(it, avail_h, header_h, starts, max_parts, 0);
+}
+
+/* Block index of a flow item (-1 for none). */
+static int item_block(const struct item *x)
+{
+  for (size_t k = 0; k < x->bx.n; k++)
+    if (x->bx.v[k].block >= 0)
+      return x->bx.v[k].block;
+  return -1;
+}
+
+/* Whether the items [from, to) of a continuation part are one item
+ * alone: a single line of text or table row, or the lines of a single
+ * list item. (A picture, a row of cards or a code may stand alone.) */
+static int lone_part(const struct items *it, const struct page *p, size_t from, size_t to)
+{
+  if (to <= from)
+    return 0;
+  int block = item_block(&it->v[from]);
+  for (size_t i = from + 1; i < to; i++)
+    if (item_block(&it->v[i]) != block)
+      return 0;
+  if (block < 0 || (size_t)block >= p->n_blocks)
+    return 0;
+  enum page_block_type t = p->blocks[block].type;
+  if (t == PAGE_LIST_ITEM)
+    return 1;
+  return to - from == 1 && (t == PAGE_PARAGRAPH || t == PAGE_QUOTE || t == PAGE_TABLE);
 }
 
 static int total_height(const struct items *it)
@@ -1091,6 +1152,8 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   /* The text column for this part. */
   size_t from = starts[part];
   size_t to = part + 1 < parts ? starts[part + 1] : it.n;
+  if (part > 0 && lone_part(&it, p, from, to))
+    add_problem(l, "%s: part %d of %d holds a single item alone", p->name, part + 1, parts);
   int y = content_y;
   int used = 0;
   if (part > 0)

@@ -500,7 +500,133 @@ static void test_number_too_wide_reported(void **state)
   page_free(p);
 }
 
+/* The blocks with content on one part, in order (chrome and the repeated
+ * header excluded): fills seen[] with 1 for each block present. Returns
+ * the last block on the part, -1 if none. */
+static int blocks_on_part(const struct layout *l, int *seen, int n_seen, int skip_header)
+{
+  int last = -1, last_y = -1;
+  for (size_t k = 0; k < l->n_boxes; k++) {
+    const struct box *b = &l->boxes[k];
+    if (b->block < 0 || b->block >= n_seen || b->block < skip_header)
+      continue;
+    seen[b->block] = 1;
+    if (b->r.y > last_y) {
+      last_y = b->r.y;
+      last = b->block;
+    }
+  }
+  return last;
+}
+
+/* A list that needs two parts is shared out between them: as many items
+ * on each (give or take one), never one alone. */
+static void test_parts_balanced(void **state)
+{
+  (void)state;
+  char md[4096] = "# Before you leave\n\n";
+  for (int n = 1; n <= 19; n++) {
+    char line[80];
+    snprintf(line, sizeof line, "- Step %d: keep a copy of the contract.\n", n);
+    strcat(md, line);
+  }
+  struct page *p = parse(md);
+  int split = 0;
+  for (int s = 0; s < 5; s++) {
+    struct layout *l = lay(p, sizes[s][0], sizes[s][1], 0);
+    int parts = l->n_parts;
+    layout_free(l);
+    if (parts < 2)
+      continue;
+    int lo = 1 << 30, hi = 0, total = 0;
+    for (int part = 0; part < parts; part++) {
+      l = lay(p, sizes[s][0], sizes[s][1], part);
+      assert_int_equal(l->n_problems, 0);
+      int seen[32] = {0};
+      blocks_on_part(l, seen, 32, 1);
+      int items = 0;
+      for (int b = 1; b < 32; b++)
+        items += seen[b];
+      if (items < lo)
+        lo = items;
+      if (items > hi)
+        hi = items;
+      total += items;
+      layout_free(l);
+    }
+    assert_int_equal(total, 19);
+    assert_true(lo >= 2);
+    assert_true(hi - lo <= 1);
+    split++;
+  }
+  assert_true(split >= 2);
+  page_free(p);
+}
+
+/* A heading never ends a part: it goes with the block that follows. */
+static void test_heading_stays_with_next_block(void **state)
+{
+  (void)state;
+  char md[8192] = "# Before you leave\n\n";
+  for (int n = 1; n <= 6; n++) {
+    char para[400];
+    snprintf(para, sizeof para,
+             "## Step %d\n\nCheck the job offer: is the employer real? Ask people who have worked "
+             "there. Tell your family where you are going: the city, the address, the employer.\n\n",
+             n);
+    strcat(md, para);
+  }
+  struct page *p = parse(md);
+  int split = 0;
+  for (int s = 0; s < 5; s++) {
+    struct layout *l = lay(p, sizes[s][0], sizes[s][1], 0);
+    int parts = l->n_parts;
+    layout_free(l);
+    for (int part = 0; part + 1 < parts; part++) {
+      l = lay(p, sizes[s][0], sizes[s][1], part);
+      assert_int_equal(l->n_problems, 0);
+      int seen[32] = {0};
+      int last = blocks_on_part(l, seen, 32, 1);
+      assert_true(last > 0);
+      assert_int_not_equal(p->blocks[last].type, PAGE_HEADING);
+      split = 1;
+      layout_free(l);
+    }
+  }
+  assert_true(split);
+  page_free(p);
+}
+
+/* When one item must stand alone on a continuation part (two table rows,
+ * each more than half the screen), strict mode says so. */
+static void test_lone_item_reported(void **state)
+{
+  (void)state;
+  char md[8192] = "# Documents\n\n| Step |\n|---|\n";
+  for (int r = 0; r < 2; r++) {
+    strcat(md, "|");
+    for (int k = 0; k < 16; k++)
+      strcat(md, " Leave copies of your passport and contract with your family.");
+    strcat(md, " |\n");
+  }
+  struct page *p = parse(md);
+  struct layout *l = lay(p, 800, 480, 0);
+  assert_int_equal(l->n_parts, 2);
+  layout_free(l);
+  l = lay(p, 800, 480, 1);
+  int found = 0;
+  for (size_t k = 0; k < l->n_problems; k++)
+    if (!strcmp(l->problems[k].msg, "pages/t.en.md: part 2 of 2 holds a single item alone"))
+      found = 1;
+  assert_true(found);
+  layout_free(l);
+  page_free(p);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_parts_balanced),
+    cmocka_unit_test(test_heading_stays_with_next_block),
+    cmocka_unit_test(test_lone_item_reported),
     cmocka_unit_test(test_base_direction_first_strong),
     cmocka_unit_test(test_paragraph_direction_from_its_text),
     cmocka_unit_test(test_caption_direction_from_its_text),
