@@ -3,35 +3,57 @@
  * is tools/kiosk-pack/cmd_keyring.c.
  *
  * This module promises that the set of keys a kiosk trusts changes only
- * through an update signed by a key it trusts at that moment, that an older
- * update never undoes a newer one, and that a revoked key never comes back.
+ * through an update signed by enough of its root keys, that a signing key
+ * (which signs packs) can never change it, that an older update never
+ * undoes a newer one, and that a revoked key never comes back.
  *
- * Format, version 1. An update is one file, keyring-<version>.kkeys: a
+ * Format, version 2. An update is one file, keyring-<version>.kkeys: a
  * POSIX tar (ustar/pax), uncompressed or compressed with gzip or zstd — the
  * reader enables the tar format and those filters only, as for packs — with
- * exactly two members, in this order:
+ * these members, in this order:
  *
  *   1. keyring.json (at most KEYRING_MAX_BYTES), for example
  *        {
- *          "format": 1,
+ *          "format": 2,
  *          "type": "keyring",
  *          "version": 3,
  *          "created": "2026-11-28T10:00:00Z",
+ *          "threshold": 2,
+ *          "roots": ["RWQ...base64 of a minisign public key", "RWQ..."],
  *          "add": ["RWQf6LRCGA9i5...base64 of a minisign public key"],
  *          "revoke": ["180F395E82E0112A"]
  *        }
- *      "version" is a whole number from 1 to 2^53 that only goes up;
- *      "created" is RFC 3339; "add" lists minisign public keys (the base64
- *      line of a .pub file), "revoke" lists key ids (16 hex digits). Both
- *      lists are optional, at most KEYRING_MAX_KEYS entries each, without
- *      repeats, and no key may be in both. Unknown or repeated fields are
- *      refused: a field this kiosk does not understand could carry a rule
- *      it would then silently skip.
- *   2. keyring.json.minisig: a minisign signature of the exact bytes of
+ *      "version" is a whole number from 1 to 2^53 - 1 that only goes up;
+ *      "created" is RFC 3339; "add" lists signing keys (the base64 line of
+ *      a .pub file), "revoke" key ids (16 hex digits) of signing or root
+ *      keys. "roots", when present, is the complete new root set (a
+ *      rotation; at most KEYRING_MAX_ROOTS keys); "threshold" (1 to the
+ *      number of root keys) is how many root signatures updates need from
+ *      now on. All four are optional; lists have at most KEYRING_MAX_KEYS
+ *      entries, no repeats, and no key is both added and revoked, or both a
+ *      root and a signing key. Unknown or repeated fields are refused: a
+ *      field this kiosk does not understand could carry a rule it would
+ *      then silently skip.
+ *   2. keyring.json.minisig, then keyring.json.2.minisig, ... (at most
+ *      KEYRING_MAX_SIGS): minisign signatures of the exact bytes of
  *      keyring.json, algorithm ED (the legacy Ed is refused), trusted
- *      comment "kkeyring version=<version>", by a key that is trusted now
- *      (trusted-keys folder + added - revoked) and that this same update
- *      does not revoke.
+ *      comment "kkeyring format=2 version=<version>".
+ *
+ * Accepted when at least threshold (as installed; 1 at first) of the
+ * signatures are by distinct current root keys — the trusted-keys folder's
+ * keys, or the set of the last rotation, minus revoked ones — none of them
+ * revoked by the update itself; with "roots", also by threshold (the new
+ * one if given) keys of the new set, so a rotation is chained: the old set
+ * hands over to a new set that proves it holds its keys. Signatures by
+ * keys that are not roots are not counted; one by a root key that does not
+ * match the bytes refuses the update. The update may not leave fewer root
+ * keys than its threshold.
+ *
+ * Format 1 updates (one signature by any trusted key, which let a stolen
+ * signing key revoke everyone else) are refused. A format 1 state is read:
+ * its additions stay signing keys and its revocations stay, but its
+ * version is no floor for format 2 updates, since any trusted key could
+ * have pushed it up to the end.
  *
  * An update is a change on top of what is installed: its keys are added
  * and its ids revoked; earlier additions stay unless revoked, and every
@@ -47,13 +69,16 @@
  *
  * On disk, under <store>/keyring/:
  *   state.json                the commit point, replaced atomically:
- *                             {"format":1, "type":"keyring-state",
+ *                             {"format":2, "type":"keyring-state",
  *                              "version": highest installed, "created",
  *                              "update": BLAKE2b-256 hex of its keyring.json,
- *                              "add": [effective additions],
+ *                              "threshold": k,
+ *                              "roots": [root set, after a rotation only],
+ *                              "add": [signing keys],
  *                              "revoke": [every id ever revoked]}
  *   update-<version>.json     the last accepted update, as signed, for
- *   update-<version>.json.minisig   audit; written before state.json
+ *   update-<version>.json.minisig   audit (first signature); written
+ *                             before state.json
  *   lock                      flock()ed while an install runs
  * A damaged state.json is never guessed around: loading the trust set fails
  * (KERR_STORE) rather than forget a revocation. */
@@ -86,7 +111,8 @@
 /* Tar bytes an update may take: both members, their headers and extension
  * records, and a chunk of read-ahead. */
 #define READ_BUDGET                                                          \
-  ((uint64_t)KEYRING_MAX_BYTES + KEYRING_SIG_MAX_BYTES + 16u * 4096u +      \
+  ((uint64_t)KEYRING_MAX_BYTES +                                             \
+   KEYRING_MAX_SIGS * (KEYRING_SIG_MAX_BYTES + 4u * 4096u) + 16u * 4096u +   \
    2u * BUF_BYTES)
 #define STATE_NAME "state.json"
 #define STATE_MAX_BYTES (KEYRING_MAX_BYTES * 2u)
@@ -143,7 +169,8 @@ static void set_file_name(const char *path, char *out, size_t cap)
 
 void keyring_trusted_comment(uint64_t version, char *buf, size_t cap)
 {
-  snprintf(buf, cap, "kkeyring version=%" PRIu64, version);
+  snprintf(buf, cap, "kkeyring format=%d version=%" PRIu64, KEYRING_FORMAT,
+           version);
 }
 
 const char *keyring_status_name(enum keyring_status status)
@@ -223,6 +250,7 @@ void keyring_doc_free(struct keyring_doc *d)
 {
   if (!d)
     return;
+  free(d->roots);
   free(d->add);
   free(d->revoke);
   free(d);
@@ -289,24 +317,24 @@ static const struct sig_pubkey *find_key(const struct sig_pubkey *keys,
   return NULL;
 }
 
-static int parse_add(const cJSON *v, const char *name,
-                     struct keyring_doc *d, struct kerr *e)
+/* A list of minisign public keys, field "add" or "roots", into *keys. */
+static int parse_keys(const cJSON *v, const char *name, const char *field,
+                      int max, struct sig_pubkey **keys, size_t *n_keys,
+                      struct kerr *e)
 {
   if (!v)
     return 0;
   if (!cJSON_IsArray(v))
-    return bad_field(e, name, "add", "a list of minisign public keys", v);
+    return bad_field(e, name, field, "a list of minisign public keys", v);
   int n = cJSON_GetArraySize(v);
-  if (n > KEYRING_MAX_KEYS)
-    return kerr_set(e, KERR_LIMIT, "%s: \"add\" lists %d keys; at most %d "
-                    "are allowed", name, n, KEYRING_MAX_KEYS);
-  d->add = calloc(n > 0 ? (size_t)n : 1, sizeof *d->add);
-  if (!d->add)
+  if (n > max)
+    return kerr_set(e, KERR_LIMIT, "%s: \"%s\" lists %d keys; at most %d "
+                    "are allowed", name, field, n, max);
+  *keys = calloc(n > 0 ? (size_t)n : 1, sizeof **keys);
+  if (!*keys)
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", name);
   size_t i = 0;
   for (const cJSON *c = v->child; c; c = c->next, i++) {
-    char what[64];
-    snprintf(what, sizeof what, "\"add\" entry %zu", i + 1);
     struct sig_pubkey pk;
     struct kerr pe;
     if (!cJSON_IsString(c) ||
@@ -314,16 +342,16 @@ static int parse_add(const cJSON *v, const char *name,
                          &pe) != 0 || strchr(c->valuestring, '\n')) {
       char f[100];
       describe(c, f, sizeof f);
-      return kerr_set(e, KERR_MANIFEST, "%s: %s must be a minisign public "
-                      "key, the base64 line of a .pub file (found %s)", name,
-                      what, f);
+      return kerr_set(e, KERR_MANIFEST, "%s: \"%s\" entry %zu must be a "
+                      "minisign public key, the base64 line of a .pub file "
+                      "(found %s)", name, field, i + 1, f);
     }
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(pk.key_id, id);
-    if (find_key(d->add, d->n_add, pk.key_id))
-      return kerr_set(e, KERR_MANIFEST, "%s: \"add\" lists key %s twice",
-                      name, id);
-    d->add[d->n_add++] = pk;
+    if (find_key(*keys, *n_keys, pk.key_id))
+      return kerr_set(e, KERR_MANIFEST, "%s: \"%s\" lists key %s twice",
+                      name, field, id);
+    (*keys)[(*n_keys)++] = pk;
   }
   return 0;
 }
@@ -367,11 +395,9 @@ static int parse_revoke(const cJSON *v, const char *name,
 static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
                       struct keyring_doc *d, struct kerr *e)
 {
-  static const char *const update_keys[] = {
-    "format", "type", "version", "created", "add", "revoke", NULL};
-  static const char *const state_keys[] = {
-    "format", "type", "version", "created", "update", "add", "revoke", NULL};
-  const char *const *known = kind == DOC_STATE ? state_keys : update_keys;
+  static const char *const known[] = {
+    "format", "type", "version", "created", "update", "threshold", "roots",
+    "add", "revoke", NULL};
   const char *type = kind == DOC_STATE ? "keyring-state" : "keyring";
   if (!cJSON_IsObject(root))
     return kerr_set(e, KERR_MANIFEST, "%s: must be a JSON object {...} at "
@@ -379,7 +405,8 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
   for (const cJSON *c = root->child; c; c = c->next) {
     int ok = 0;
     for (size_t i = 0; known[i] && !ok; i++)
-      ok = strcmp(c->string, known[i]) == 0;
+      ok = strcmp(c->string, known[i]) == 0 &&
+           (kind == DOC_STATE || strcmp(c->string, "update") != 0);
     char q[64];
     show_name(c->string, q, sizeof q);
     if (!ok)
@@ -393,14 +420,22 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
   }
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "format");
   uint64_t f;
-  if (get_uint(v, 0, 1000000, &f) != 0 || f != KEYRING_FORMAT) {
+  if (get_uint(v, 0, 1000000, &f) != 0 || f == 0 || f > KEYRING_FORMAT) {
     char found[100];
     describe(v, found, sizeof found);
-    return kerr_set(e, KERR_FORMAT, "%s: \"format\" must be 1, the keyring "
-                    "format this kiosk reads (found %s)%s", name, found,
+    return kerr_set(e, KERR_FORMAT, "%s: \"format\" must be %d, the keyring "
+                    "format this kiosk reads (found %s)%s", name,
+                    KEYRING_FORMAT, found,
                     cJSON_IsNumber(v) && v->valuedouble > KEYRING_FORMAT
                         ? "; this update needs newer kiosk software" : "");
   }
+  if (f == 1 && kind == DOC_UPDATE)
+    return kerr_set(e, KERR_FORMAT, "%s: is a format 1 keyring update, which "
+                    "any trusted key could sign — this kiosk accepts only "
+                    "format 2 updates signed by its root keys; ask the "
+                    "content team to rebuild it with the root key "
+                    "('kiosk-pack keyring build --key ROOT.key')", name);
+  d->format = (int)f;
   v = cJSON_GetObjectItemCaseSensitive(root, "type");
   if (!cJSON_IsString(v) || strcmp(v->valuestring, type) != 0) {
     char expect[32];
@@ -408,8 +443,12 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
     return bad_field(e, name, "type", expect, v);
   }
   v = cJSON_GetObjectItemCaseSensitive(root, "version");
-  if (get_uint(v, 1, KEYRING_MAX_VERSION, &d->version) != 0)
-    return bad_field(e, name, "version", "a whole number of 1 or more", v);
+  /* A state that never saw an update has version 0. */
+  if (get_uint(v, kind == DOC_STATE ? 0 : 1,
+               d->format == 1 ? (UINT64_C(1) << 53) : KEYRING_MAX_VERSION,
+               &d->version) != 0)
+    return bad_field(e, name, "version", "a whole number from 1 to "
+                     "9007199254740991 (2^53 - 1)", v);
   v = cJSON_GetObjectItemCaseSensitive(root, "created");
   if (!cJSON_IsString(v) || manifest_parse_time(v->valuestring, &d->created))
     return bad_field(e, name, "created", "a date and time like "
@@ -421,19 +460,50 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
                        NULL, NULL, NULL) != 0)
       return bad_field(e, name, "update", "a BLAKE2b-256 hash in hex", v);
   }
-  int rc = parse_add(cJSON_GetObjectItemCaseSensitive(root, "add"), name, d,
-                     e);
+  if (d->format == 1 && (cJSON_GetObjectItemCaseSensitive(root, "threshold") ||
+                         cJSON_GetObjectItemCaseSensitive(root, "roots")))
+    return kerr_set(e, KERR_MANIFEST, "%s: a format 1 keyring has no root "
+                    "keys or threshold", name);
+  v = cJSON_GetObjectItemCaseSensitive(root, "threshold");
+  uint64_t k = 0;
+  if (v && get_uint(v, 1, KEYRING_MAX_ROOTS, &k) != 0)
+    return bad_field(e, name, "threshold", "a whole number from 1 to 16", v);
+  d->threshold = (unsigned)k;
+  v = cJSON_GetObjectItemCaseSensitive(root, "roots");
+  d->has_roots = v != NULL;
+  int rc = parse_keys(v, name, "roots", KEYRING_MAX_ROOTS, &d->roots,
+                      &d->n_roots, e);
+  if (rc == 0 && d->has_roots && d->n_roots == 0)
+    rc = kerr_set(e, KERR_MANIFEST, "%s: \"roots\" is empty — a root set "
+                  "needs at least one key", name);
+  if (rc == 0 && d->has_roots && d->n_roots < (d->threshold ? d->threshold : 1))
+    rc = kerr_set(e, KERR_MANIFEST, "%s: \"threshold\" is %u, but \"roots\" "
+                  "lists only %zu key%s", name, d->threshold, d->n_roots,
+                  d->n_roots == 1 ? "" : "s");
+  if (rc == 0)
+    rc = parse_keys(cJSON_GetObjectItemCaseSensitive(root, "add"), name,
+                    "add", KEYRING_MAX_KEYS, &d->add, &d->n_add, e);
   if (rc == 0)
     rc = parse_revoke(cJSON_GetObjectItemCaseSensitive(root, "revoke"), name,
                       d, e);
   if (rc)
     return rc;
-  for (size_t i = 0; i < d->n_add; i++)
-    if (find_id(d->revoke, d->n_revoke, d->add[i].key_id)) {
-      char id[SIG_KEYID_BUFSZ];
-      sig_keyid_format(d->add[i].key_id, id);
+  for (size_t i = 0; i < d->n_add; i++) {
+    char id[SIG_KEYID_BUFSZ];
+    sig_keyid_format(d->add[i].key_id, id);
+    if (find_id(d->revoke, d->n_revoke, d->add[i].key_id))
       return kerr_set(e, KERR_MANIFEST, "%s: key %s is both added and "
                       "revoked", name, id);
+    if (find_key(d->roots, d->n_roots, d->add[i].key_id))
+      return kerr_set(e, KERR_MANIFEST, "%s: key %s is both a root key and "
+                      "a signing key — a key is one or the other", name, id);
+  }
+  for (size_t i = 0; i < d->n_roots; i++)
+    if (find_id(d->revoke, d->n_revoke, d->roots[i].key_id)) {
+      char id[SIG_KEYID_BUFSZ];
+      sig_keyid_format(d->roots[i].key_id, id);
+      return kerr_set(e, KERR_MANIFEST, "%s: root key %s is also revoked",
+                      name, id);
     }
   return 0;
 }
@@ -493,14 +563,33 @@ int keyring_doc_parse(const char *json, size_t len, const char *name,
                    out, e);
 }
 
+/* "  \"field\": [keys]" without a comma after it; -1 if a key cannot be
+ * written. */
+static int keys_add(struct text *t, const char *field,
+                    const struct sig_pubkey *keys, size_t n)
+{
+  text_add(t, "  \"%s\": [", field);
+  for (size_t i = 0; i < n; i++) {
+    char pub[SIG_PUBKEY_TEXT_BUFSZ];
+    if (sig_pubkey_format(&keys[i], pub, sizeof pub) < 0)
+      return -1;
+    char *b64 = strchr(pub, '\n') + 1;
+    b64[strcspn(b64, "\n")] = '\0';
+    text_add(t, "%s\n    \"%s\"", i ? "," : "", b64);
+  }
+  text_add(t, "%s]", n ? "\n  " : "");
+  return 0;
+}
+
 static int doc_format(const struct keyring_doc *d, enum doc_kind kind,
                       char **out, struct kerr *e)
 {
   *out = NULL;
-  if (d->n_add > KEYRING_MAX_KEYS || d->n_revoke > KEYRING_MAX_KEYS)
+  if (d->n_add > KEYRING_MAX_KEYS || d->n_revoke > KEYRING_MAX_KEYS ||
+      d->n_roots > KEYRING_MAX_ROOTS)
     return kerr_set(e, KERR_LIMIT, "a keyring may list at most %d keys to "
-                    "add and %d to revoke", KEYRING_MAX_KEYS,
-                    KEYRING_MAX_KEYS);
+                    "add and %d to revoke, and %d root keys",
+                    KEYRING_MAX_KEYS, KEYRING_MAX_KEYS, KEYRING_MAX_ROOTS);
   struct text t = {0};
   char when[32];
   time_t tt = (time_t)d->created;
@@ -517,18 +606,19 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind,
     sodium_bin2hex(hex, sizeof hex, d->hash, sizeof d->hash);
     text_add(&t, "  \"update\": \"%s\",\n", hex);
   }
-  text_add(&t, "  \"add\": [");
-  for (size_t i = 0; i < d->n_add; i++) {
-    char pub[SIG_PUBKEY_TEXT_BUFSZ];
-    if (sig_pubkey_format(&d->add[i], pub, sizeof pub) < 0) {
-      free(t.s);
-      return kerr_set(e, KERR_INVAL, "a key to add cannot be written");
-    }
-    char *b64 = strchr(pub, '\n') + 1;
-    b64[strcspn(b64, "\n")] = '\0';
-    text_add(&t, "%s\n    \"%s\"", i ? "," : "", b64);
+  unsigned k = d->threshold ? d->threshold : 1;
+  if (kind == DOC_STATE || d->threshold)
+    text_add(&t, "  \"threshold\": %u,\n", k);
+  if (d->has_roots && (keys_add(&t, "roots", d->roots, d->n_roots) ||
+                       (text_add(&t, ",\n"), 0))) {
+    free(t.s);
+    return kerr_set(e, KERR_INVAL, "a root key cannot be written");
   }
-  text_add(&t, "%s],\n  \"revoke\": [", d->n_add ? "\n  " : "");
+  if (keys_add(&t, "add", d->add, d->n_add)) {
+    free(t.s);
+    return kerr_set(e, KERR_INVAL, "a key to add cannot be written");
+  }
+  text_add(&t, ",\n  \"revoke\": [");
   for (size_t i = 0; i < d->n_revoke; i++) {
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(d->revoke[i], id);
@@ -791,12 +881,13 @@ static const char *not_regular(struct archive_entry *ent)
 }
 
 /* Reads the member that must come next, name, a regular file of at most
- * max bytes, into a new NUL-terminated buffer. */
-static int read_member(struct reader *r, const char *name, size_t max,
-                       int first, char **out, size_t *len, struct kerr *e)
+ * max bytes, into a new NUL-terminated buffer. ent is its header when the
+ * caller already read it, else NULL. */
+static int read_member(struct reader *r, struct archive_entry *ent,
+                       const char *name, size_t max, int first, char **out,
+                       size_t *len, struct kerr *e)
 {
-  struct archive_entry *ent;
-  int rc = reader_next(r, &ent, e);
+  int rc = ent ? 0 : reader_next(r, &ent, e);
   if (rc < 0)
     return rc;
   if (rc == 1)
@@ -866,13 +957,26 @@ static int read_member(struct reader *r, const char *name, size_t max,
   return 0;
 }
 
-/* The two members, as bytes, and the signature once parsed. */
+/* The name of signature member i (0-based). */
+static void sig_member_name(size_t i, char *buf, size_t cap)
+{
+  if (i == 0)
+    snprintf(buf, cap, "%s", KEYRING_SIG_NAME);
+  else
+    snprintf(buf, cap, "%s.%zu.minisig", KEYRING_DOC_NAME, i + 1);
+}
+
+/* The members, as bytes, the signatures once parsed, and the root keys
+ * whose signatures verified. */
 struct head {
   char *doc;
   size_t doc_len;
-  char *sig;
-  size_t sig_len;
-  struct sig_minisig *parsed;
+  size_t n_sigs;
+  char *sig[KEYRING_MAX_SIGS];
+  size_t sig_len[KEYRING_MAX_SIGS];
+  struct sig_minisig *parsed[KEYRING_MAX_SIGS];
+  uint64_t signers[KEYRING_MAX_SIGS];
+  size_t n_signers;
   struct sig_verified verified;
 };
 
@@ -881,14 +985,16 @@ static void head_free(struct head *h)
   if (!h)
     return;
   free(h->doc);
-  free(h->sig);
-  sig_minisig_free(h->parsed);
+  for (size_t i = 0; i < h->n_sigs; i++) {
+    free(h->sig[i]);
+    sig_minisig_free(h->parsed[i]);
+  }
   free(h);
 }
 
-/* Reads the whole update: both members, then the end of the archive, and
- * parses the signature (not yet verified). *out is set even on failure
- * when the file could be opened (free with head_free()). */
+/* Reads the whole update: the document, its signatures, then the end of
+ * the archive, and parses the signatures (not yet verified). *out is set
+ * even on failure when the file could be opened (free with head_free()). */
 static int head_read(const char *path, struct keyring_result *res,
                      struct head **out, struct kerr *e)
 {
@@ -903,94 +1009,203 @@ static int head_read(const char *path, struct keyring_result *res,
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", res->file);
   }
   *out = h;
-  rc = read_member(r, KEYRING_DOC_NAME, KEYRING_MAX_BYTES, 1, &h->doc,
+  rc = read_member(r, NULL, KEYRING_DOC_NAME, KEYRING_MAX_BYTES, 1, &h->doc,
                    &h->doc_len, e);
   if (rc == 0)
-    rc = read_member(r, KEYRING_SIG_NAME, KEYRING_SIG_MAX_BYTES, 0, &h->sig,
-                     &h->sig_len, e);
-  if (rc == 0) {
+    rc = read_member(r, NULL, KEYRING_SIG_NAME, KEYRING_SIG_MAX_BYTES, 0,
+                     &h->sig[0], &h->sig_len[0], e);
+  if (rc == 0)
+    h->n_sigs = 1;
+  while (rc == 0) {
     struct archive_entry *ent;
     rc = reader_next(r, &ent, e);
-    if (rc == 0) {
-      char shown[SHOWN_NAME_MAX];
-      show_name(archive_entry_pathname(ent), shown, sizeof shown);
-      rc = kerr_set(e, KERR_MEMBER, "%s: holds \"%s\" after its signature; "
-                    "a keyring update holds %s and its signature only — "
-                    "refused; get a fresh copy", r->file, shown,
-                    KEYRING_DOC_NAME);
-    } else if (rc == 1) {
+    if (rc == 1) {
       rc = 0;
+      break;
     }
+    if (rc)
+      break;
+    char want[64];
+    sig_member_name(h->n_sigs, want, sizeof want);
+    const char *got = archive_entry_pathname(ent);
+    if (h->n_sigs == KEYRING_MAX_SIGS || !got || strcmp(got, want) != 0) {
+      char shown[SHOWN_NAME_MAX];
+      show_name(got, shown, sizeof shown);
+      rc = kerr_set(e, KERR_MEMBER, "%s: holds \"%s\" after its signature%s; "
+                    "a keyring update holds %s and its signature%s only "
+                    "(at most %d) — refused; get a fresh copy", r->file,
+                    shown, h->n_sigs == 1 ? "" : "s", KEYRING_DOC_NAME,
+                    h->n_sigs == 1 ? "" : "s", KEYRING_MAX_SIGS);
+      break;
+    }
+    rc = read_member(r, ent, want, KEYRING_SIG_MAX_BYTES, 0,
+                     &h->sig[h->n_sigs], &h->sig_len[h->n_sigs], e);
+    if (rc == 0)
+      h->n_sigs++;
   }
-  if (rc == 0) {
-    char name[KEYRING_FILE_NAME_MAX + 64];
-    snprintf(name, sizeof name, "%s: %s", r->file, KEYRING_SIG_NAME);
-    rc = sig_minisig_parse(h->sig, h->sig_len, name, &h->parsed, e);
+  for (size_t i = 0; rc == 0 && i < h->n_sigs; i++) {
+    char member[48], name[KEYRING_FILE_NAME_MAX + 64];
+    sig_member_name(i, member, sizeof member);
+    snprintf(name, sizeof name, "%s: %s", r->file, member);
+    rc = sig_minisig_parse(h->sig[i], h->sig_len[i], name, &h->parsed[i], e);
     if (rc && e && !strstr(e->msg, " — ")) {
       size_t n = strlen(e->msg);
       snprintf(e->msg + n, sizeof e->msg - n, " — the signature is damaged; "
                "get a fresh copy of the update");
     }
-    if (h->parsed) {
+    if (i == 0 && h->parsed[0]) {
       res->has_key_id = 1;
-      sig_keyid_format(sig_minisig_key_id(h->parsed), res->key_id);
+      sig_keyid_format(sig_minisig_key_id(h->parsed[0]), res->key_id);
     }
   }
   reader_close(r);
   return rc;
 }
 
-/* Verifies the head with trust and parses the document it signs. */
-static int head_check(struct head *h, const struct sig_trust *trust,
+/* What an update is checked against. */
+struct policy {
+  const struct sig_trust *roots; /* the root set now, revocations applied */
+  unsigned threshold;            /* signatures of it needed */
+  const struct keyring_doc *st;  /* the installed state (signing keys and
+                                    revocations), or NULL */
+};
+
+/* Verifies every signature with trust. Signatures by keys not in trust are
+ * not counted; one by a key in trust that does not match is an error.
+ * Fills signers (distinct key ids, at most KEYRING_MAX_SIGS) and returns
+ * their number, or a negative KERR code. If doc is not NULL, the trusted
+ * comment of each counted signature must be the one for doc. */
+static int count_signers(struct head *h, const struct sig_trust *trust,
+                         const struct keyring_doc *doc, uint64_t *signers,
+                         const char *file, struct kerr *e)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < h->n_sigs; i++) {
+    struct kerr se;
+    kerr_clear(&se);
+    int rc = sig_verify_parsed(trust, h->parsed[i], h->doc, h->doc_len, file,
+                               &h->verified, &se);
+    if (rc == KERR_UNTRUSTED || rc == KERR_REVOKED)
+      continue;
+    if (rc)
+      return kerr_set(e, rc, "%s", se.msg);
+    if (doc) {
+      char want[KEYRING_COMMENT_BUFSZ];
+      keyring_trusted_comment(doc->version, want, sizeof want);
+      if (strcmp(h->verified.trusted_comment, want) != 0) {
+        char got[SHOWN_NAME_MAX];
+        show_name(h->verified.trusted_comment, got, sizeof got);
+        return kerr_set(e, KERR_SIG, "%s: the signature is for \"%s\", but "
+                        "the update is \"%s\" — it was signed for something "
+                        "else; ask the content team to rebuild it with "
+                        "'kiosk-pack keyring build'", file, got, want);
+      }
+    }
+    if (!find_id(signers, n, h->verified.key_id))
+      signers[n++] = h->verified.key_id;
+  }
+  return (int)n;
+}
+
+/* Why no signature counted, for people. */
+static int no_root_signature(const struct head *h, const struct policy *pol,
+                             const char *file, struct kerr *e)
+{
+  uint64_t id = sig_minisig_key_id(h->parsed[0]);
+  char hex[SIG_KEYID_BUFSZ];
+  sig_keyid_format(id, hex);
+  const struct keyring_doc *st = pol->st;
+  if (st && find_id(st->revoke, st->n_revoke, id))
+    return kerr_set(e, KERR_REVOKED, "%s: signed by a revoked key (key %s) — "
+                    "ask the content team for an update signed with a "
+                    "current root key", file, hex);
+  if (st && find_key(st->add, st->n_add, id))
+    return kerr_set(e, KERR_UNTRUSTED, "%s: signed by key %s, a signing key "
+                    "— signing keys sign packs only, and keyring updates "
+                    "must be signed by a root key; refused (if that key was "
+                    "stolen, revoke it with an update signed by the root "
+                    "key)", file, hex);
+  return kerr_set(e, KERR_UNTRUSTED, "%s: not signed by a root key (key %s) "
+                  "— ask the content team for an update signed with a "
+                  "current root key", file, hex);
+}
+
+/* Verifies the head against pol and parses the document it signs. */
+static int head_check(struct head *h, const struct policy *pol,
                       struct keyring_result *res, struct keyring_doc **out,
                       struct kerr *e)
 {
   *out = NULL;
-  if (!trust || sig_trust_count(trust) == 0)
-    return kerr_set(e, KERR_UNTRUSTED, "%s: no trusted keys are set up, so "
-                    "no keyring update can be accepted — copy the content "
-                    "team's .pub key into the trusted-keys folder",
+  if (!pol->roots || sig_trust_count(pol->roots) == 0)
+    return kerr_set(e, KERR_UNTRUSTED, "%s: no root keys are set up, so no "
+                    "keyring update can be accepted — copy the content "
+                    "team's root .pub key into the trusted-keys folder",
                     res->file);
-  struct kerr se;
-  kerr_clear(&se);
-  int rc = sig_verify_parsed(trust, h->parsed, h->doc, h->doc_len, res->file,
-                             &h->verified, &se);
-  if (rc == KERR_REVOKED)
-    return kerr_set(e, rc, "%s: signed by a revoked key (key %s) — ask the "
-                    "content team for an update signed with a current key",
-                    res->file, res->key_id);
-  if (rc == KERR_UNTRUSTED)
-    return kerr_set(e, rc, "%s: not signed by a trusted key (key %s) — ask "
-                    "the content team for an update signed with a current "
-                    "key", res->file, res->key_id);
-  if (rc)
-    return kerr_set(e, rc, "%s", se.msg);
+  int n = count_signers(h, pol->roots, NULL, h->signers, res->file, e);
+  if (n < 0)
+    return n;
+  if (n == 0)
+    return no_root_signature(h, pol, res->file, e);
+  if ((unsigned)n < pol->threshold)
+    return kerr_set(e, KERR_UNTRUSTED, "%s: signed by %d root key%s, but "
+                    "this kiosk needs %u — ask the content team to add "
+                    "signatures with 'kiosk-pack keyring sign'", res->file,
+                    n, n == 1 ? "" : "s", pol->threshold);
+  h->n_signers = (size_t)n;
+  sig_keyid_format(h->signers[0], res->key_id);
+  res->has_key_id = 1;
 
+  struct kerr se;
   struct keyring_doc *d = NULL;
-  rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d, &se);
+  int rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d,
+                     &se);
   if (rc)
     return kerr_set(e, rc, "%s: %s — the update is signed but not valid; "
                     "ask the content team to rebuild it with 'kiosk-pack "
                     "keyring build'", res->file, se.msg);
-  char want[KEYRING_COMMENT_BUFSZ];
-  keyring_trusted_comment(d->version, want, sizeof want);
-  if (strcmp(h->verified.trusted_comment, want) != 0) {
-    char got[SHOWN_NAME_MAX];
-    show_name(h->verified.trusted_comment, got, sizeof got);
-    keyring_doc_free(d);
-    return kerr_set(e, KERR_SIG, "%s: the signature is for \"%s\", but the "
-                    "update is \"%s\" — it was signed for something else; "
-                    "ask the content team to rebuild it with 'kiosk-pack "
-                    "keyring build'", res->file, got, want);
-  }
-  if (find_id(d->revoke, d->n_revoke, h->verified.key_id)) {
-    keyring_doc_free(d);
-    return kerr_set(e, KERR_REVOKED, "%s: signed by key %s, which this same "
+  uint64_t again[KEYRING_MAX_SIGS];
+  rc = count_signers(h, pol->roots, d, again, res->file, e);
+  for (size_t i = 0; rc > 0 && i < h->n_signers; i++)
+    if (find_id(d->revoke, d->n_revoke, h->signers[i])) {
+      char hex[SIG_KEYID_BUFSZ];
+      sig_keyid_format(h->signers[i], hex);
+      rc = kerr_set(e, KERR_REVOKED, "%s: signed by key %s, which this same "
                     "update revokes — refused; ask the content team to sign "
-                    "it with a key that stays trusted", res->file,
-                    res->key_id);
+                    "it with a key that stays trusted", res->file, hex);
+    }
+  if (rc > 0 && d->has_roots) {
+    /* A rotation: the new set signs too (TUF's chained root metadata). */
+    unsigned k = d->threshold ? d->threshold : pol->threshold;
+    struct sig_trust *next = sig_trust_new();
+    if (!next)
+      rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", res->file);
+    for (size_t i = 0; rc > 0 && i < d->n_roots; i++)
+      if (sig_trust_add(next, &d->roots[i], NULL) != 0)
+        rc = kerr_set(e, KERR_MANIFEST, "%s: the new root keys cannot be "
+                      "used — ask the content team to rebuild the update",
+                      res->file);
+    if (rc > 0 && k > d->n_roots)
+      rc = kerr_set(e, KERR_MANIFEST, "%s: needs %u root signatures, but "
+                    "the new root set has only %zu key%s — refused; ask the "
+                    "content team to rebuild it", res->file, k, d->n_roots,
+                    d->n_roots == 1 ? "" : "s");
+    int m = rc > 0 ? count_signers(h, next, d, again, res->file, e) : rc;
+    if (m >= 0 && (unsigned)m < k)
+      rc = kerr_set(e, KERR_UNTRUSTED, "%s: replaces the root keys, but is "
+                    "signed by %d of the new root keys and %u are needed — "
+                    "a new root set signs its first update too; ask the "
+                    "content team to sign it with the new root keys as "
+                    "well", res->file, m, k);
+    else if (m < 0)
+      rc = m;
+    sig_trust_free(next);
+  }
+  if (rc < 0) {
+    keyring_doc_free(d);
+    return rc;
   }
   res->signature_ok = 1;
+  res->n_signatures = h->n_signers;
   res->version = d->version;
   res->n_add = d->n_add;
   res->n_revoke = d->n_revoke;
@@ -1043,15 +1258,16 @@ int keyring_verify(const char *path, const struct sig_trust *trust,
                                      out->file), e);
   struct head *h = NULL;
   struct keyring_doc *d = NULL;
+  struct policy pol = {trust, 1, NULL};
   int rc = head_read(path, out, &h, e);
   if (rc == 0)
-    rc = head_check(h, trust, out, &d, e);
+    rc = head_check(h, &pol, out, &d, e);
   head_free(h);
   if (rc)
     return result_fail(out, rc, e);
   out->status = KEYRING_STATUS_VERIFIED;
   snprintf(out->msg, sizeof out->msg, "%s: verified — keyring version %"
-           PRIu64 ", signed by trusted key %s; adds %zu key%s, revokes %zu",
+           PRIu64 ", signed by root key %s; adds %zu key%s, revokes %zu",
            out->file, d->version, out->key_id, d->n_add,
            d->n_add == 1 ? "" : "s", d->n_revoke);
   if (doc)
@@ -1079,7 +1295,7 @@ int keyring_inspect(const char *path, struct keyring_doc **doc,
   struct kerr se;
   kerr_clear(&se);
   int sig_rc = head_read(path, out, &h, &se);
-  if (!h || !h->doc || !h->sig) {
+  if (!h || !h->doc || h->n_sigs == 0) {
     kerr_set(e, sig_rc, "%s", se.msg);
     head_free(h);
     return result_fail(out, sig_rc, e);
@@ -1212,9 +1428,15 @@ int keyring_state(const char *store_dir, struct keyring_doc **out,
   return rc;
 }
 
-/* The effective set for a state: keys_dir + added - revoked. */
-static int trust_build(const struct keyring_doc *st, const char *keys_dir,
-                       struct sig_trust **out, struct kerr *e)
+/* The threshold of a state: 1 until an update set one. */
+static unsigned state_threshold(const struct keyring_doc *st)
+{
+  return st->threshold ? st->threshold : 1;
+}
+
+/* The signing set of a state (see keyring_load_trust()). */
+static int signing_build(const struct keyring_doc *st, const char *keys_dir,
+                         struct sig_trust **out, struct kerr *e)
 {
   *out = NULL;
   struct sig_trust *t = sig_trust_new();
@@ -1222,7 +1444,8 @@ static int trust_build(const struct keyring_doc *st, const char *keys_dir,
     return kerr_set(e, KERR_NOMEM, "out of memory loading trusted keys");
   struct kerr ke;
   kerr_clear(&ke);
-  int rc = keys_dir ? sig_trust_load(t, keys_dir, &ke) : 0;
+  int legacy = st->format != KEYRING_FORMAT;
+  int rc = legacy && keys_dir ? sig_trust_load(t, keys_dir, &ke) : 0;
   if (rc == KERR_NOMEM || (rc < 0 && st->n_add == 0)) {
     sig_trust_free(t);
     return kerr_set(e, rc, "%s", ke.msg);
@@ -1247,11 +1470,49 @@ static int trust_build(const struct keyring_doc *st, const char *keys_dir,
     }
   if (sig_trust_count(t) == 0) {
     sig_trust_free(t);
+    if (!legacy)
+      return kerr_set(e, KERR_NOENT, "no signing key is left: keyring "
+                      "version %" PRIu64 " names none that is not revoked — "
+                      "bring a keyring update from the content team that "
+                      "adds the current signing key", st->version);
     return kerr_set(e, KERR_NOENT, "no trusted key is left: the keys in %s "
                     "were all revoked by keyring version %" PRIu64 " — copy "
                     "the content team's current .pub key into the "
                     "trusted-keys folder", keys_dir ? keys_dir : "(none)",
                     st->version);
+  }
+  *out = t;
+  return 0;
+}
+
+/* The root set of a state: the set of the last rotation, else the keys in
+ * keys_dir; minus revocations. */
+static int roots_build(const struct keyring_doc *st, const char *keys_dir,
+                       struct sig_trust **out, struct kerr *e)
+{
+  *out = NULL;
+  struct sig_trust *t = sig_trust_new();
+  if (!t)
+    return kerr_set(e, KERR_NOMEM, "out of memory loading root keys");
+  int rc = 0;
+  if (st->has_roots) {
+    for (size_t i = 0; i < st->n_roots && rc == 0; i++)
+      rc = sig_trust_add(t, &st->roots[i], e);
+  } else if (keys_dir) {
+    rc = sig_trust_load(t, keys_dir, e);
+  } else {
+    rc = kerr_set(e, KERR_NOENT, "no trusted-keys folder given");
+  }
+  for (size_t i = 0; i < st->n_revoke && rc >= 0; i++)
+    rc = sig_trust_revoke(t, st->revoke[i], e);
+  if (rc >= 0 && sig_trust_count(t) == 0)
+    rc = kerr_set(e, KERR_NOENT, "no root key is left: the root keys %s "
+                  "were all revoked — copy the content team's current root "
+                  ".pub key into the trusted-keys folder",
+                  st->has_roots ? "named by the keyring" : "in the folder");
+  if (rc < 0) {
+    sig_trust_free(t);
+    return rc;
   }
   *out = t;
   return 0;
@@ -1267,7 +1528,25 @@ int keyring_load_trust(const char *store_dir, const char *keys_dir,
     return rc;
   if (!st && !(st = calloc(1, sizeof *st)))
     return kerr_set(e, KERR_NOMEM, "out of memory loading trusted keys");
-  rc = trust_build(st, keys_dir, out, e);
+  rc = signing_build(st, keys_dir, out, e);
+  keyring_doc_free(st);
+  return rc;
+}
+
+int keyring_load_roots(const char *store_dir, const char *keys_dir,
+                       struct sig_trust **out, unsigned *threshold,
+                       struct kerr *e)
+{
+  *out = NULL;
+  *threshold = 1;
+  struct keyring_doc *st = NULL;
+  int rc = store_dir ? keyring_state(store_dir, &st, e) : 0;
+  if (rc)
+    return rc;
+  if (!st && !(st = calloc(1, sizeof *st)))
+    return kerr_set(e, KERR_NOMEM, "out of memory loading root keys");
+  rc = roots_build(st, keys_dir, out, e);
+  *threshold = state_threshold(st);
   keyring_doc_free(st);
   return rc;
 }
@@ -1305,6 +1584,20 @@ static int state_apply(const struct keyring_doc *st,
                     "hold more than %d added or revoked keys — refused; ask "
                     "support", file, KEYRING_MAX_KEYS);
   }
+  const struct keyring_doc *from = d->has_roots ? d : st;
+  if (from->has_roots) {
+    n->roots = calloc(from->n_roots ? from->n_roots : 1, sizeof *n->roots);
+    if (!n->roots) {
+      keyring_doc_free(n);
+      return kerr_set(e, KERR_NOMEM, "%s: out of memory", file);
+    }
+    n->has_roots = 1;
+    for (size_t i = 0; i < from->n_roots; i++)
+      if (!find_id(n->revoke, n->n_revoke, from->roots[i].key_id))
+        n->roots[n->n_roots++] = from->roots[i];
+  }
+  n->format = KEYRING_FORMAT;
+  n->threshold = d->threshold ? d->threshold : state_threshold(st);
   n->version = d->version;
   n->created = d->created;
   memcpy(n->hash, d->hash, sizeof n->hash);
@@ -1353,7 +1646,8 @@ static int state_commit(int kfd, const char *store_dir, const struct head *h,
   if (rc == 0)
     rc = fsutil_write_atomic_at(kfd, name, h->doc, h->doc_len, &fe);
   if (rc == 0)
-    rc = fsutil_write_atomic_at(kfd, sig_name, h->sig, h->sig_len, &fe);
+    rc = fsutil_write_atomic_at(kfd, sig_name, h->sig[0], h->sig_len[0],
+                                &fe);
   if (rc == 0) {
     fsutil_fault_point("keyring-before-state");
     rc = fsutil_write_atomic_at(kfd, STATE_NAME, text, strlen(text), &fe);
@@ -1374,12 +1668,30 @@ static int state_commit(int kfd, const char *store_dir, const struct head *h,
  * key; trust is the set the update was verified with. */
 static int check_additions(const struct keyring_doc *st,
                            const struct keyring_doc *d,
-                           struct sig_trust *trust, const char *file,
+                           struct sig_trust *trust,
+                           const struct sig_trust *roots, const char *file,
                            struct kerr *e)
 {
+  for (size_t i = 0; i < d->n_roots; i++) {
+    char id[SIG_KEYID_BUFSZ];
+    sig_keyid_format(d->roots[i].key_id, id);
+    if (find_id(st->revoke, st->n_revoke, d->roots[i].key_id))
+      return kerr_set(e, KERR_REVOKED, "%s: names root key %s, which was "
+                      "revoked — a revoked key can never be trusted again; "
+                      "ask the content team for an update without it", file,
+                      id);
+    if (find_key(st->add, st->n_add, d->roots[i].key_id))
+      return kerr_set(e, KERR_INVAL, "%s: names key %s as a root key, but "
+                      "it is a signing key — a key is one or the other; ask "
+                      "the content team to make a new root key", file, id);
+  }
   for (size_t i = 0; i < d->n_add; i++) {
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(d->add[i].key_id, id);
+    if (sig_trust_contains(roots, d->add[i].key_id) && !d->has_roots)
+      return kerr_set(e, KERR_INVAL, "%s: adds key %s as a signing key, but "
+                      "it is a root key — a key is one or the other; sign "
+                      "packs with a separate signing key", file, id);
     if (find_id(st->revoke, st->n_revoke, d->add[i].key_id))
       return kerr_set(e, KERR_REVOKED, "%s: adds key %s, which was revoked "
                       "— a revoked key can never be trusted again; ask the "
@@ -1412,7 +1724,7 @@ int keyring_install(const char *path, const char *store_dir,
   int kfd = -1, lockfd = -1, rc;
   struct head *h = NULL;
   struct keyring_doc *st = NULL, *d = NULL, *n = NULL;
-  struct sig_trust *trust = NULL;
+  struct sig_trust *trust = NULL, *roots = NULL, *after = NULL;
   if (sodium_init() < 0) {
     rc = kerr_set(e, KERR_IO, "%s: the crypto library (libsodium) could not "
                   "start", out->file);
@@ -1443,19 +1755,30 @@ int keyring_install(const char *path, const char *store_dir,
     kerr_prefix(e, "%s", out->file);
     goto done;
   }
+  /* A format 1 state's version is no floor: any trusted key could push it
+   * to the end (see the top of the file). */
+  uint64_t floor_version = st->format == KEYRING_FORMAT ? st->version : 0;
   out->had_version = st->version;
-  if ((rc = trust_build(st, keys_dir, &trust, e))) {
+  if ((rc = roots_build(st, keys_dir, &roots, e))) {
     kerr_prefix(e, "%s", out->file);
     goto done;
   }
+  /* The signing set, for spotting keys a root key may not take. */
+  struct kerr se;
+  if (signing_build(st, keys_dir, &trust, &se) != 0 &&
+      !(trust = sig_trust_new())) {
+    rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", out->file);
+    goto done;
+  }
+  struct policy pol = {roots, state_threshold(st), st};
   if ((rc = head_read(path, out, &h, e)) ||
-      (rc = head_check(h, trust, out, &d, e)))
+      (rc = head_check(h, &pol, out, &d, e)))
     goto done;
 
-  if (d->version < st->version ||
+  if (d->version < floor_version ||
       (d->version == st->version &&
        sodium_memcmp(d->hash, st->hash, sizeof d->hash) != 0)) {
-    if (d->version == st->version)
+    if (d->version == floor_version)
       rc = kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " is not newer "
                     "than the installed keyring (version %" PRIu64 "), and "
                     "its contents differ — nothing changed; ask the content "
@@ -1467,7 +1790,7 @@ int keyring_install(const char *path, const char *store_dir,
                     "nothing changed", out->file, d->version, st->version);
     goto done;
   }
-  if (d->version == st->version) {
+  if (d->version == floor_version) {
     rc = KERR_SAME;
     out->status = KEYRING_STATUS_UP_TO_DATE;
     out->n_trusted = sig_trust_count(trust);
@@ -1489,20 +1812,38 @@ int keyring_install(const char *path, const char *store_dir,
   for (size_t i = 0; i < d->n_revoke; i++)
     if (!find_id(st->revoke, st->n_revoke, d->revoke[i]))
       fresh[n_fresh_add + n_fresh_rev++] = d->revoke[i];
-  if ((rc = check_additions(st, d, trust, out->file, e)) ||
+  if ((rc = check_additions(st, d, trust, roots, out->file, e)) ||
       (rc = state_apply(st, d, &n, out->file, e))) {
     free(fresh);
     goto done;
   }
-  for (size_t i = 0; i < d->n_revoke; i++)
-    sig_trust_revoke(trust, d->revoke[i], NULL);
+  /* What the kiosk is left with must work: enough root keys for the
+   * threshold. (No signing key left is allowed: that is how a kiosk is
+   * told to show nothing until the content team sends a new one.) */
+  struct sig_trust *next_roots = NULL;
+  rc = roots_build(n, keys_dir, &next_roots, e);
+  unsigned left = rc == 0 ? (unsigned)sig_trust_count(next_roots) : 0;
+  sig_trust_free(next_roots);
+  if (rc == KERR_NOMEM) {
+    free(fresh);
+    goto done;
+  }
+  if (left < n->threshold) {
+    free(fresh);
+    rc = kerr_set(e, KERR_MANIFEST, "%s: would leave %u root key%s, but "
+                  "updates need %u root signatures — no later update could "
+                  "be accepted; refused, ask the content team to rebuild it",
+                  out->file, left, left == 1 ? "" : "s", n->threshold);
+    goto done;
+  }
   if ((rc = state_commit(kfd, store_dir, h, n, e))) {
     free(fresh);
     kerr_prefix(e, "%s", out->file);
     goto done;
   }
   out->status = KEYRING_STATUS_INSTALLED;
-  out->n_trusted = sig_trust_count(trust);
+  out->n_trusted = signing_build(n, keys_dir, &after, &se) == 0
+                       ? sig_trust_count(after) : 0;
 
   char added[160] = "", revoked[160] = "", what[400];
   ids_list(fresh, n_fresh_add, added, sizeof added);
@@ -1519,10 +1860,17 @@ int keyring_install(const char *path, const char *store_dir,
     snprintf(what, sizeof what, "revoked key%s %s", rs, revoked);
   else
     snprintf(what, sizeof what, "no key added or revoked");
+  char signers[160];
+  ids_list(h->signers, h->n_signers, signers, sizeof signers);
+  if (d->has_roots) {
+    size_t o = n_fresh_add || n_fresh_rev ? strlen(what) : 0;
+    snprintf(what + o, sizeof what - o, "%snew root set of %zu key%s",
+             o ? "; " : "", n->n_roots, n->n_roots == 1 ? "" : "s");
+  }
   snprintf(out->msg, sizeof out->msg, "%s: installed keyring version %"
-           PRIu64 " (signed by key %s): %s — %zu key%s trusted now",
-           out->file, d->version, out->key_id, what, out->n_trusted,
-           out->n_trusted == 1 ? " is" : "s are");
+           PRIu64 " (signed by root key%s %s): %s — %zu signing key%s now",
+           out->file, d->version, h->n_signers == 1 ? "" : "s", signers,
+           what, out->n_trusted, out->n_trusted == 1 ? "" : "s");
   rc = 0;
 
 done:
@@ -1537,6 +1885,8 @@ done:
   keyring_doc_free(d);
   keyring_doc_free(n);
   sig_trust_free(trust);
+  sig_trust_free(roots);
+  sig_trust_free(after);
   if (lockfd >= 0)
     close(lockfd);
   if (kfd >= 0)

@@ -956,7 +956,8 @@ static int parse_root(struct manifest_box *b, const cJSON *root, int flags,
 
   v = cJSON_GetObjectItemCaseSensitive(root, "version");
   if (get_uint(v, 1, MANIFEST_MAX_VERSION, &m->version) != 0)
-    return bad_field(e, "version", "a whole number of 1 or more", v);
+    return bad_field(e, "version", "a whole number from 1 to 9007199254740991",
+                     v);
 
   if ((rc = parse_title(m, root, e)))
     return rc;

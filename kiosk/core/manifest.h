@@ -23,7 +23,9 @@
 #define MANIFEST_MAX_FILES 10000
 #define MANIFEST_MAX_PAGES 500
 #define MANIFEST_MAX_TOTAL_BYTES (UINT64_C(4) << 30) /* sum of file sizes */
-#define MANIFEST_MAX_VERSION (UINT64_C(1) << 53)
+/* Versions a JSON reader holds exactly: 2^53 and above are refused (a
+ * double cannot tell 2^53 from 2^53 + 1). */
+#define MANIFEST_MAX_VERSION ((UINT64_C(1) << 53) - 1)
 #define MANIFEST_ID_MAX 64       /* bytes, without the NUL */
 #define MANIFEST_PATH_MAX 200    /* bytes, whole member path */
 #define MANIFEST_COMPONENT_MAX 255
@@ -51,7 +53,7 @@ struct manifest_file {
 struct manifest {
   int format;            /* 1; 0 for a source manifest without "format" */
   char id[MANIFEST_ID_MAX + 1];
-  uint64_t version;      /* 1 .. 2^53 */
+  uint64_t version;      /* 1 .. 2^53 - 1 */
   struct manifest_title *titles;
   size_t n_titles;       /* at least 1 */
   int64_t created;       /* unix seconds, UTC */
@@ -81,7 +83,7 @@ struct manifest {
  * wrong), KERR_PATH (an unsafe member path), KERR_LIMIT (too many files or
  * pages, or too many bytes), KERR_FORMAT ("format" is not 1) or
  * KERR_NOMEM, with e naming the field and what is expected, e.g.
- * `pack.json: "version" must be a whole number of 1 or more (found "12")`,
+ * `pack.json: "version" must be a whole number from 1 to 9007199254740991 (found "12")`,
  * and *out is NULL. The caller prefixes which pack it was (kerr_prefix) and
  * adds what to do. Paths are also checked for exact and case-only
  * duplicates and for a file that another path needs as a folder. */

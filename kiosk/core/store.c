@@ -154,7 +154,8 @@ static int hex_decode(const char *s, unsigned char *out, size_t n)
   return 0;
 }
 
-/* Strict decimal: no sign, no leading zeros, fits in uint64. */
+/* A version as written in the store: strict decimal (no sign, no leading
+ * zeros), at most MANIFEST_MAX_VERSION. */
 static int parse_u64(const char *s, uint64_t *out)
 {
   if (!*s || (s[0] == '0' && s[1]) || strlen(s) > 19)
@@ -165,6 +166,8 @@ static int parse_u64(const char *s, uint64_t *out)
       return -1;
     v = v * 10 + (uint64_t)(*p - '0');
   }
+  if (v > MANIFEST_MAX_VERSION)
+    return -1;
   *out = v;
   return 0;
 }

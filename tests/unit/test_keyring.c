@@ -1,9 +1,10 @@
 /* Unit tests for core/keyring (signed keyring updates) and the builder
  * behind `kiosk-pack keyring build`.
  *
- * Every test starts with two throw-away keys: "old", whose .pub is in the
- * kiosk's trusted-keys folder, and "new", which only a keyring update can
- * bring in; some make a third, "stranger", that nobody trusts. Updates are
+ * Every test starts with throw-away keys: "old", the root key, whose .pub
+ * is in the kiosk's trusted-keys folder, "new", a signing key which only a
+ * keyring update can bring in, and "stranger", that nobody trusts until an
+ * update names it. Updates are
  * built with cmd_keyring_build(); bad ones are forged here (a document
  * signed with the wrong comment, a byte changed after signing, ...) so each
  * test shows what is wrong with its file. Packs are built with
@@ -150,7 +151,7 @@ static void build_update(struct fixture *fx, uint64_t version,
   o.base = base;
   o.key = key;
   o.out = fx->dir;
-  o.created = 1790000000 + (int64_t)version;
+  o.created = 1790000000 + (int64_t)(version % 100000);
   o.compress = CMD_BUILD_GZIP;
   struct kerr e;
   kerr_clear(&e);
@@ -378,44 +379,68 @@ static void test_doc_refused(void **state)
     int code;
     const char *msg;
   } cases[] = {
-    {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"created\":"
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
      "\"2026-01-01T00:00:00Z\",\"expires\":\"2027-01-01T00:00:00Z\"}",
      KERR_MANIFEST, "keyring.json: has the field \"expires\", which this "
      "kiosk does not know — it may need newer kiosk software"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
+    {"{\"format\":3,\"type\":\"keyring\",\"version\":1,\"created\":"
      "\"2026-01-01T00:00:00Z\"}",
-     KERR_FORMAT, "keyring.json: \"format\" must be 1, the keyring format "
-     "this kiosk reads (found 2); this update needs newer kiosk software"},
-    {"{\"format\":1,\"type\":\"pack\",\"version\":1,\"created\":"
+     KERR_FORMAT, "keyring.json: \"format\" must be 2, the keyring format "
+     "this kiosk reads (found 3); this update needs newer kiosk software"},
+    {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"created\":"
+     "\"2026-01-01T00:00:00Z\"}",
+     KERR_FORMAT, "keyring.json: is a format 1 keyring update, which any "
+     "trusted key could sign — this kiosk accepts only format 2 updates "
+     "signed by its root keys; ask the content team to rebuild it with the "
+     "root key ('kiosk-pack keyring build --key ROOT.key')"},
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":9007199254740992,"
+     "\"created\":\"2026-01-01T00:00:00Z\"}",
+     KERR_MANIFEST, "keyring.json: \"version\" must be a whole number from "
+     "1 to 9007199254740991 (2^53 - 1) (found 9007199254740992)"},
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":9007199254740993,"
+     "\"created\":\"2026-01-01T00:00:00Z\"}",
+     KERR_MANIFEST, NULL},
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1e300,"
+     "\"created\":\"2026-01-01T00:00:00Z\"}",
+     KERR_MANIFEST, NULL},
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"threshold\":0,"
+     "\"created\":\"2026-01-01T00:00:00Z\"}",
+     KERR_MANIFEST, "keyring.json: \"threshold\" must be a whole number from "
+     "1 to 16 (found 0)"},
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"roots\":[],"
+     "\"created\":\"2026-01-01T00:00:00Z\"}",
+     KERR_MANIFEST, "keyring.json: \"roots\" is empty — a root set needs at "
+     "least one key"},
+    {"{\"format\":2,\"type\":\"pack\",\"version\":1,\"created\":"
      "\"2026-01-01T00:00:00Z\"}",
      KERR_MANIFEST, "keyring.json: \"type\" must be \"keyring\" (found "
      "\"pack\")"},
-    {"{\"format\":1,\"type\":\"keyring\",\"version\":1.5,\"created\":"
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1.5,\"created\":"
      "\"2026-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, "keyring.json: \"version\" must be a whole number of 1 "
-     "or more (found 1.5)"},
-    {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"version\":2,"
+     KERR_MANIFEST, "keyring.json: \"version\" must be a whole number from "
+     "1 to 9007199254740991 (2^53 - 1) (found 1.5)"},
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"version\":2,"
      "\"created\":\"2026-01-01T00:00:00Z\"}",
      KERR_MANIFEST, "keyring.json: has the field \"version\" twice"},
-    {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"created\":"
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
      "\"yesterday\"}",
      KERR_MANIFEST, "keyring.json: \"created\" must be a date and time like "
      "\"2026-11-28T10:00:00Z\" (found \"yesterday\")"},
-    {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"created\":"
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
      "\"2026-01-01T00:00:00Z\",\"revoke\":[\"12345\"]}",
      KERR_MANIFEST, "keyring.json: \"revoke\" entry 1 must be a key id of 16 "
      "hex digits like 180F395E82E0112A (found \"12345\")"},
-    {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"created\":"
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
      "\"2026-01-01T00:00:00Z\",\"revoke\":[\"00000000000000AA\","
      "\"00000000000000aa\"]}",
      KERR_MANIFEST, "keyring.json: \"revoke\" lists key 00000000000000AA "
      "twice"},
-    {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"created\":"
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
      "\"2026-01-01T00:00:00Z\",\"add\":[\"not a key\"]}",
      KERR_MANIFEST, "keyring.json: \"add\" entry 1 must be a minisign public "
      "key, the base64 line of a .pub file (found \"not a key\")"},
-    {"{\"format\":1,", KERR_PARSE, NULL},
-    {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"created\":"
+    {"{\"format\":2,", KERR_PARSE, NULL},
+    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
      "\"2026-01-01T00:00:00Z\"} trailing", KERR_PARSE,
      "keyring.json: has extra text after the JSON object"},
   };
@@ -467,7 +492,8 @@ static void test_no_update_means_folder_only(void **state)
   fx_close(&fx);
 }
 
-/* Update 1, signed by old, adds new: packs by either key are accepted. */
+/* Update 1, signed by root key old, names signing key new: packs by new
+ * are accepted, and packs by the root key no longer are. */
 static void test_rotation(void **state)
 {
   (void)state;
@@ -485,24 +511,25 @@ static void test_rotation(void **state)
   assert_int_equal(kr.status, KEYRING_STATUS_INSTALLED);
   assert_int_equal(kr.had_version, 0);
   assert_int_equal(kr.version, 1);
-  assert_int_equal(kr.n_trusted, 2);
+  assert_int_equal(kr.n_trusted, 1);
   char want[400];
   snprintf(want, sizeof want, "keyring-1.kkeys: installed keyring version 1 "
-           "(signed by key %s): added key %s — 2 keys are trusted now",
+           "(signed by root key %s): added key %s — 1 signing key now",
            fx.old_id, fx.new_id);
   assert_msg(kr.msg, want);
 
   struct sig_trust *t = effective(&fx);
-  assert_int_equal(sig_trust_count(t), 2);
-  assert_true(sig_trust_contains(t, fx.old_pk.key_id));
+  assert_int_equal(sig_trust_count(t), 1);
+  assert_false(sig_trust_contains(t, fx.old_pk.key_id));
   assert_true(sig_trust_contains(t, fx.new_pk.key_id));
   sig_trust_free(t);
 
   assert_int_equal(install_pack(&fx, pack1, &res), 0);
   assert_int_equal(res.status, PACK_STATUS_INSTALLED);
   pack_result_free(&res);
+  /* A root key signs keyring updates only. */
   make_pack(&fx, fx.old_key, 2, pack2, sizeof pack2);
-  assert_int_equal(install_pack(&fx, pack2, &res), 0);
+  assert_int_equal(install_pack(&fx, pack2, &res), KERR_UNTRUSTED);
   pack_result_free(&res);
   make_pack(&fx, fx.new_key, 3, pack3, sizeof pack3);
   assert_int_equal(install_pack(&fx, pack3, &res), 0);
@@ -523,8 +550,9 @@ static void test_rotation(void **state)
   fx_close(&fx);
 }
 
-/* Update 2, signed by new, revokes old: old's packs are refused even when
- * newer, and so are updates signed by old. */
+/* Update 2, signed by the root key, revokes signing key new and names
+ * stranger: new's packs are refused even when newer, and so are updates
+ * signed by new. */
 static void test_revocation(void **state)
 {
   (void)state;
@@ -532,71 +560,223 @@ static void test_revocation(void **state)
   fx_open(&fx);
   char up1[PATH_MAX], up2[PATH_MAX], up3[PATH_MAX], pack[PATH_MAX];
   char pack5[PATH_MAX];
-  make_pack(&fx, fx.old_key, 1, pack, sizeof pack);
+  build_update(&fx, 1, fx.old_key, fx.new_pub, NULL, NULL, up1, sizeof up1);
+  install_ok(&fx, up1);
+  make_pack(&fx, fx.new_key, 1, pack, sizeof pack);
   struct pack_result res;
   assert_int_equal(install_pack(&fx, pack, &res), 0);
   pack_result_free(&res);
 
-  build_update(&fx, 1, fx.old_key, fx.new_pub, NULL, NULL, up1, sizeof up1);
-  install_ok(&fx, up1);
-  build_update(&fx, 2, fx.new_key, NULL, fx.old_id, up1, up2, sizeof up2);
+  build_update(&fx, 2, fx.old_key, fx.stranger_pub, fx.new_id, up1, up2,
+               sizeof up2);
   struct keyring_result kr;
   assert_int_equal(install(&fx, up2, &kr), 0);
   char want[400];
   snprintf(want, sizeof want, "keyring-2.kkeys: installed keyring version 2 "
-           "(signed by key %s): revoked key %s — 1 key is trusted now",
-           fx.new_id, fx.old_id);
+           "(signed by root key %s): added key %s; revoked key %s — 1 "
+           "signing key now", fx.old_id, fx.stranger_id, fx.new_id);
   assert_msg(kr.msg, want);
 
-  /* old.pub is still in the trusted-keys folder, but revoked. */
   struct sig_trust *t = effective(&fx);
   assert_int_equal(sig_trust_count(t), 1);
-  assert_false(sig_trust_contains(t, fx.old_pk.key_id));
-  assert_true(sig_trust_contains(t, fx.new_pk.key_id));
+  assert_false(sig_trust_contains(t, fx.new_pk.key_id));
+  assert_true(sig_trust_contains(t, fx.stranger_pk.key_id));
   struct kerr e;
-  assert_int_equal(sig_trust_add(t, &fx.old_pk, &e), KERR_REVOKED);
+  assert_int_equal(sig_trust_add(t, &fx.new_pk, &e), KERR_REVOKED);
   sig_trust_free(t);
 
   /* A newer pack signed by the revoked key is refused. */
-  make_pack(&fx, fx.old_key, 5, pack5, sizeof pack5);
+  make_pack(&fx, fx.new_key, 5, pack5, sizeof pack5);
   assert_int_equal(install_pack(&fx, pack5, &res), KERR_REVOKED);
   snprintf(want, sizeof want, "rotation-5.kpack: signature is from a revoked "
            "key (key %s) — ask the content team for a pack signed with the "
-           "current key", fx.old_id);
+           "current key", fx.new_id);
   assert_msg(res.msg, want);
   pack_result_free(&res);
   /* An update signed by the revoked key is refused, whatever it says. */
-  build_update(&fx, 3, fx.old_key, fx.stranger_pub, NULL, NULL, up3,
-               sizeof up3);
+  build_update(&fx, 3, fx.new_key, NULL, NULL, NULL, up3, sizeof up3);
   snprintf(want, sizeof want, "keyring-3.kkeys: signed by a revoked key "
            "(key %s) — ask the content team for an update signed with a "
-           "current key", fx.old_id);
+           "current root key", fx.new_id);
   install_refused(&fx, up3, KERR_REVOKED, KEYRING_STATUS_REFUSED, want);
 
-  /* And the revoked key can never be added back, even by a trusted key. */
-  char up4[PATH_MAX], old_pub[PATH_MAX];
-  snprintf(old_pub, sizeof old_pub, "%s/old.pub", fx.keys);
-  struct sig_pubkey old = fx.old_pk;
-  char *json = doc_json(4, &old, 1, NULL, 0);
-  forge(&fx, "keyring-4.kkeys", json, 4, fx.new_key, NULL, up4, sizeof up4);
+  /* And the revoked key can never be added back, even by the root key. */
+  char up4[PATH_MAX];
+  struct sig_pubkey back = fx.new_pk;
+  char *json = doc_json(4, &back, 1, NULL, 0);
+  forge(&fx, "keyring-4.kkeys", json, 4, fx.old_key, NULL, up4, sizeof up4);
   free(json);
   snprintf(want, sizeof want, "keyring-4.kkeys: adds key %s, which was "
            "revoked — a revoked key can never be trusted again; ask the "
-           "content team for an update without it", fx.old_id);
+           "content team for an update without it", fx.new_id);
   install_refused(&fx, up4, KERR_REVOKED, KEYRING_STATUS_REFUSED, want);
   /* The builder refuses it too, with --base carrying the revocation. */
-  const char *adds[1] = {old_pub};
+  const char *adds[1] = {fx.new_pub};
   struct cmd_keyring_build_opts o;
   memset(&o, 0, sizeof o);
   o.version = 4;
   o.add = adds;
   o.n_add = 1;
   o.base = up2;
-  o.key = fx.new_key;
+  o.key = fx.old_key;
   o.out = fx.dir;
   char out[PATH_MAX];
   kerr_clear(&e);
   assert_int_equal(cmd_keyring_build(&o, out, sizeof out, &e), KERR_REVOKED);
+  fx_close(&fx);
+}
+
+/* The attack a stolen signing key allowed before root keys: an update it
+ * signs that revokes the root key, names the thief's key and takes the
+ * version to the end. It is refused; one update signed by the root key
+ * then revokes the stolen key, and the owner's packs install again. */
+static void test_stolen_signing_key(void **state)
+{
+  (void)state;
+  struct fixture fx;
+  fx_open(&fx);
+  char up1[PATH_MAX], up2[PATH_MAX], attack[PATH_MAX], pack[PATH_MAX];
+  build_update(&fx, 1, fx.old_key, fx.new_pub, NULL, NULL, up1, sizeof up1);
+  install_ok(&fx, up1);
+
+  build_update(&fx, KEYRING_MAX_VERSION, fx.new_key, fx.stranger_pub,
+               fx.old_id, NULL, attack, sizeof attack);
+  char want[600];
+  snprintf(want, sizeof want, "keyring-%" PRIu64 ".kkeys: signed by key %s, "
+           "a signing key — signing keys sign packs only, and keyring "
+           "updates must be signed by a root key; refused (if that key was "
+           "stolen, revoke it with an update signed by the root key)",
+           KEYRING_MAX_VERSION, fx.new_id);
+  install_refused(&fx, attack, KERR_UNTRUSTED, KEYRING_STATUS_REFUSED, want);
+  /* The thief's pack is not trusted. */
+  make_pack(&fx, fx.stranger_key, 9, pack, sizeof pack);
+  struct pack_result res;
+  assert_int_equal(install_pack(&fx, pack, &res), KERR_UNTRUSTED);
+  pack_result_free(&res);
+
+  /* The owner: the root key revokes new and names a fresh signing key. */
+  char fresh_key[256], fresh_pub[256], fresh_id[SIG_KEYID_BUFSZ];
+  struct sig_pubkey fresh_pk;
+  make_key(fx.dir, "fresh", fresh_key, sizeof fresh_key, &fresh_pk,
+           fresh_id);
+  snprintf(fresh_pub, sizeof fresh_pub, "%s/fresh.pub", fx.dir);
+  build_update(&fx, 2, fx.old_key, fresh_pub, fx.new_id, NULL, up2,
+               sizeof up2);
+  install_ok(&fx, up2);
+  make_pack(&fx, fresh_key, 10, pack, sizeof pack);
+  assert_int_equal(install_pack(&fx, pack, &res), 0);
+  pack_result_free(&res);
+  make_pack(&fx, fx.new_key, 11, pack, sizeof pack);
+  assert_int_equal(install_pack(&fx, pack, &res), KERR_REVOKED);
+  pack_result_free(&res);
+  fx_close(&fx);
+}
+
+/* Two root keys, two signatures needed, then a rotation to a new set. */
+static void test_threshold_and_root_rotation(void **state)
+{
+  (void)state;
+  struct fixture fx;
+  fx_open(&fx);
+  char r2_key[256], r2_pub[256], r2_id[SIG_KEYID_BUFSZ];
+  struct sig_pubkey r2_pk;
+  make_key(fx.keys, "r2", r2_key, sizeof r2_key, &r2_pk, r2_id);
+  char up1[PATH_MAX], up2[PATH_MAX], up3[PATH_MAX];
+  /* Update 1, by old alone, asks for 2 of 2 from now on. */
+  struct cmd_keyring_build_opts o;
+  memset(&o, 0, sizeof o);
+  const char *adds[1] = {fx.new_pub};
+  o.version = 1;
+  o.add = adds;
+  o.n_add = 1;
+  o.key = fx.old_key;
+  o.out = fx.dir;
+  o.threshold = 2;
+  struct kerr e;
+  assert_int_equal(cmd_keyring_build(&o, up1, sizeof up1, &e), 0);
+  install_ok(&fx, up1);
+  build_update(&fx, 2, fx.old_key, fx.stranger_pub, NULL, NULL, up2,
+               sizeof up2);
+  install_refused(&fx, up2, KERR_UNTRUSTED, KEYRING_STATUS_REFUSED,
+                  "keyring-2.kkeys: signed by 1 root key, but this kiosk "
+                  "needs 2 — ask the content team to add signatures with "
+                  "'kiosk-pack keyring sign'");
+  assert_int_equal(cmd_keyring_sign(up2, r2_key, NULL, &e), 0);
+  install_ok(&fx, up2);
+
+  /* Rotation to the set {r3}, 1 of 1 from now on: signed by the two old
+   * root keys and by r3. */
+  char r3_key[256], r3_pub[256], r3_id[SIG_KEYID_BUFSZ];
+  struct sig_pubkey r3_pk;
+  make_key(fx.dir, "r3", r3_key, sizeof r3_key, &r3_pk, r3_id);
+  snprintf(r3_pub, sizeof r3_pub, "%s/r3.pub", fx.dir);
+  snprintf(r2_pub, sizeof r2_pub, "%s/r2.pub", fx.keys);
+  const char *roots[1] = {r3_pub};
+  const char *more[2] = {r2_key, r3_key};
+  memset(&o, 0, sizeof o);
+  o.version = 3;
+  o.roots = roots;
+  o.n_roots = 1;
+  o.threshold = 1;
+  o.key = fx.old_key;
+  o.more_keys = more;
+  o.n_more_keys = 2;
+  o.out = fx.dir;
+  assert_int_equal(cmd_keyring_build(&o, up3, sizeof up3, &e), 0);
+  install_ok(&fx, up3);
+  unsigned k = 0;
+  struct sig_trust *roots_now = NULL;
+  assert_int_equal(keyring_load_roots(fx.store, fx.keys, &roots_now, &k, &e),
+                   0);
+  assert_int_equal(k, 1);
+  assert_int_equal(sig_trust_count(roots_now), 1);
+  assert_true(sig_trust_contains(roots_now, r3_pk.key_id));
+  assert_false(sig_trust_contains(roots_now, fx.old_pk.key_id));
+  sig_trust_free(roots_now);
+  /* The folder's keys no longer count for updates. */
+  char up4[PATH_MAX];
+  build_update(&fx, 4, fx.old_key, NULL, NULL, NULL, up4, sizeof up4);
+  char want[300];
+  snprintf(want, sizeof want, "keyring-4.kkeys: not signed by a root key "
+           "(key %s) — ask the content team for an update signed with a "
+           "current root key", fx.old_id);
+  install_refused(&fx, up4, KERR_UNTRUSTED, KEYRING_STATUS_REFUSED, want);
+  build_update(&fx, 4, r3_key, NULL, NULL, NULL, up4, sizeof up4);
+  install_ok(&fx, up4);
+  fx_close(&fx);
+}
+
+/* A kiosk keyring state from before root keys (format 1, its version
+ * pushed to 2^53 by any trusted key) is read: its revocations stay, and
+ * the first root-signed update starts a new version sequence. */
+static void test_format1_state_migrates(void **state)
+{
+  (void)state;
+  struct fixture fx;
+  fx_open(&fx);
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/keyring", fx.store);
+  assert_int_equal(mkdir(fx.store, 0755), 0);
+  assert_int_equal(mkdir(path, 0755), 0);
+  char json[600];
+  snprintf(json, sizeof json, "{\"format\":1,\"type\":\"keyring-state\","
+           "\"version\":9007199254740992,\"created\":\"2026-01-01T00:00:00Z\","
+           "\"update\":\"%064d\",\"add\":[],\"revoke\":[\"%s\"]}\n", 0,
+           fx.stranger_id);
+  snprintf(path, sizeof path, "%s/keyring/state.json", fx.store);
+  write_file(path, json, strlen(json));
+  struct sig_trust *t = effective(&fx); /* as before: the folder's key */
+  assert_true(sig_trust_contains(t, fx.old_pk.key_id));
+  sig_trust_free(t);
+  char up[PATH_MAX];
+  build_update(&fx, 1, fx.old_key, fx.new_pub, NULL, NULL, up, sizeof up);
+  install_ok(&fx, up);
+  t = effective(&fx);
+  assert_int_equal(sig_trust_count(t), 1);
+  assert_true(sig_trust_contains(t, fx.new_pk.key_id));
+  struct kerr e;
+  assert_int_equal(sig_trust_add(t, &fx.stranger_pk, &e), KERR_REVOKED);
+  sig_trust_free(t);
   fx_close(&fx);
 }
 
@@ -669,7 +849,8 @@ static void test_persistence(void **state)
   fx_open(&fx);
   char up1[PATH_MAX], up2[PATH_MAX];
   build_update(&fx, 1, fx.old_key, fx.new_pub, NULL, NULL, up1, sizeof up1);
-  build_update(&fx, 2, fx.new_key, NULL, fx.old_id, up1, up2, sizeof up2);
+  build_update(&fx, 2, fx.old_key, fx.stranger_pub, fx.new_id, up1, up2,
+               sizeof up2);
   install_ok(&fx, up1);
   install_ok(&fx, up2);
   /* The updates' files are gone from the stick; nothing depends on them. */
@@ -681,9 +862,9 @@ static void test_persistence(void **state)
   assert_int_equal(keyring_state(fx.store, &st, &e), 0);
   assert_int_equal(st->version, 2);
   assert_int_equal(st->n_add, 1);
-  assert_int_equal(st->add[0].key_id, fx.new_pk.key_id);
+  assert_int_equal(st->add[0].key_id, fx.stranger_pk.key_id);
   assert_int_equal(st->n_revoke, 1);
-  assert_int_equal(st->revoke[0], fx.old_pk.key_id);
+  assert_int_equal(st->revoke[0], fx.new_pk.key_id);
   keyring_doc_free(st);
 
   /* Only the last update's bytes are kept, and no temporary. */
@@ -699,7 +880,8 @@ static void test_persistence(void **state)
 
   struct sig_trust *t = effective(&fx);
   assert_false(sig_trust_contains(t, fx.old_pk.key_id));
-  assert_true(sig_trust_contains(t, fx.new_pk.key_id));
+  assert_false(sig_trust_contains(t, fx.new_pk.key_id));
+  assert_true(sig_trust_contains(t, fx.stranger_pk.key_id));
   sig_trust_free(t);
 
   /* Damage the state: loading refuses rather than trust old again. */
@@ -763,7 +945,7 @@ static void test_tampered_and_malformed_refused(void **state)
   install_refused(&fx, path, KERR_MEMBER, KEYRING_STATUS_REFUSED,
                   "keyring-extra.kkeys: holds \"extra.txt\" after its "
                   "signature; a keyring update holds keyring.json and its "
-                  "signature only — refused; get a fresh copy");
+                  "signature only (at most 8) — refused; get a fresh copy");
 
   /* A malformed signature. */
   data[1] = "untrusted comment: x\nnot base64!\n";
@@ -780,8 +962,8 @@ static void test_tampered_and_malformed_refused(void **state)
   data[1] = ssig;
   write_kkeys(path, names, data, 2);
   snprintf(want, sizeof want, "keyring-stranger.kkeys: not signed by a "
-           "trusted key (key %s) — ask the content team for an update signed "
-           "with a current key", fx.stranger_id);
+           "root key (key %s) — ask the content team for an update signed "
+           "with a current root key", fx.stranger_id);
   install_refused(&fx, path, KERR_UNTRUSTED, KEYRING_STATUS_REFUSED, want);
   free(ssig);
 
@@ -792,12 +974,12 @@ static void test_tampered_and_malformed_refused(void **state)
   install_refused(&fx, other, KERR_SIG, KEYRING_STATUS_REFUSED,
                   "keyring-comment.kkeys: the signature is for \"kpack "
                   "id=keys version=1\", but the update is \"kkeyring "
-                  "version=1\" — it was signed for something else; ask the "
+                  "format=2 version=1\" — it was signed for something else; ask the "
                   "content team to rebuild it with 'kiosk-pack keyring "
                   "build'");
 
   /* Signed, but not a valid document. */
-  const char *bad = "{\"format\":1,\"type\":\"keyring\",\"version\":1}\n";
+  const char *bad = "{\"format\":2,\"type\":\"keyring\",\"version\":1}\n";
   forge(&fx, "keyring-nodate.kkeys", bad, 1, fx.old_key, NULL, other,
         sizeof other);
   install_refused(&fx, other, KERR_MANIFEST, KEYRING_STATUS_REFUSED,
@@ -915,6 +1097,9 @@ static const struct CMUnitTest tests[] = {
   cmocka_unit_test(test_no_update_means_folder_only),
   cmocka_unit_test(test_rotation),
   cmocka_unit_test(test_revocation),
+  cmocka_unit_test(test_stolen_signing_key),
+  cmocka_unit_test(test_threshold_and_root_rotation),
+  cmocka_unit_test(test_format1_state_migrates),
   cmocka_unit_test(test_self_revocation_refused),
   cmocka_unit_test(test_rollback_refused),
   cmocka_unit_test(test_persistence),

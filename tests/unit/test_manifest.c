@@ -334,17 +334,47 @@ static void test_bad_version(void **state)
   set(j, "version", cJSON_CreateString("12"));
   assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
   assert_string_equal(e.msg, "pack.json: \"version\" must be a whole number "
-                      "of 1 or more (found \"12\")");
-  double bad[] = {0, -1, 1.5, 9007199254740994.0, 1e300};
+                      "from 1 to 9007199254740991 (found \"12\")");
+  double bad[] = {0, -1, 1.5, 1e300};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     j = good_json();
     set(j, "version", cJSON_CreateNumber(bad[i]));
     assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
-    expect_msg(&e, "\"version\" must be a whole number of 1 or more");
+    expect_msg(&e, "\"version\" must be a whole number from 1 to "
+               "9007199254740991");
   }
-  j = good_json();
-  set(j, "version", cJSON_CreateNumber(9007199254740992.0));
-  assert_int_equal(parse_json(j, 0, &e), 0);
+  /* Around 2^53, as text: cJSON's printer would round these. */
+  static const struct {
+    const char *text;
+    int rc;
+  } edge[] = {
+    {"9007199254740991", 0},
+    {"9007199254740992", KERR_MANIFEST},
+    {"9007199254740993", KERR_MANIFEST},
+    {"18446744073709551617", KERR_MANIFEST},
+    {"1.0000000001", KERR_MANIFEST},
+  };
+  for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+    j = good_json();
+    set(j, "version", cJSON_CreateNumber(424242));
+    char *text = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    char *at = strstr(text, "424242");
+    assert_non_null(at);
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - text), text,
+             edge[i].text, at + 6);
+    cJSON_free(text);
+    struct manifest *m = NULL;
+    kerr_clear(&e);
+    int rc = manifest_parse(buf, strlen(buf), 0, &m, &e);
+    if (rc != edge[i].rc)
+      fprintf(stderr, "version %s: %d %s\n", edge[i].text, rc, e.msg);
+    assert_int_equal(rc, edge[i].rc);
+    if (rc == 0)
+      assert_int_equal(m->version, UINT64_C(9007199254740991));
+    manifest_free(m);
+  }
 }
 
 static void test_bad_title(void **state)

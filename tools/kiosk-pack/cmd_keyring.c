@@ -48,6 +48,11 @@ static int has_id(const uint64_t *ids, size_t n, uint64_t id)
   return 0;
 }
 
+static int find_revoked(const struct keyring_doc *d, uint64_t id)
+{
+  return has_id(d->revoke, d->n_revoke, id);
+}
+
 static int has_key(const struct sig_pubkey *keys, size_t n, uint64_t id)
 {
   for (size_t i = 0; i < n; i++)
@@ -127,6 +132,36 @@ static int make_doc(const struct cmd_keyring_build_opts *o,
     else if (!has_key(d->add, d->n_add, pk.key_id))
       d->add[d->n_add++] = pk;
   }
+  if (rc == 0 && o->n_roots) {
+    d->roots = calloc(o->n_roots, sizeof *d->roots);
+    if (!d->roots)
+      rc = kerr_set(e, KERR_NOMEM, "out of memory");
+    d->has_roots = 1;
+  }
+  for (size_t i = 0; rc == 0 && i < o->n_roots; i++) {
+    struct sig_pubkey pk;
+    if ((rc = sig_pubkey_load(o->roots[i], &pk, e)))
+      break;
+    char id[SIG_KEYID_BUFSZ];
+    sig_keyid_format(pk.key_id, id);
+    if (has_id(d->revoke, d->n_revoke, pk.key_id))
+      rc = kerr_set(e, KERR_REVOKED, "%s: root key %s is revoked — make a "
+                    "new root key with 'kiosk-pack keygen'", o->roots[i], id);
+    else if (has_key(d->add, d->n_add, pk.key_id))
+      rc = kerr_set(e, KERR_USAGE, "%s: key %s is given both as a root key "
+                    "and as a signing key — a key is one or the other",
+                    o->roots[i], id);
+    else if (!has_key(d->roots, d->n_roots, pk.key_id))
+      d->roots[d->n_roots++] = pk;
+  }
+  if (rc == 0 && o->threshold > KEYRING_MAX_ROOTS)
+    rc = kerr_set(e, KERR_USAGE, "--threshold must be from 1 to %d",
+                  KEYRING_MAX_ROOTS);
+  if (rc == 0 && d->has_roots && o->threshold > d->n_roots)
+    rc = kerr_set(e, KERR_USAGE, "--threshold %u is more than the %zu root "
+                  "key%s given with --root", o->threshold, d->n_roots,
+                  d->n_roots == 1 ? "" : "s");
+  d->threshold = o->threshold;
   keyring_doc_free(base);
   if (rc == 0 && (d->n_add > KEYRING_MAX_KEYS ||
                   d->n_revoke > KEYRING_MAX_KEYS))
@@ -181,11 +216,13 @@ static int tar_member(struct archive *a, const char *name, const char *data,
 }
 
 /* The update as a tar in memory: *out (free()) of *len bytes. */
-static int make_tar(const char *json, const char *sig, int64_t mtime,
-                    enum cmd_build_compress compress, char **out,
-                    size_t *len, struct kerr *e)
+static int make_tar(const char *json, char *const *sigs, size_t n_sigs,
+                    int64_t mtime, enum cmd_build_compress compress,
+                    char **out, size_t *len, struct kerr *e)
 {
-  size_t cap = 2 * (strlen(json) + strlen(sig)) + 64 * 1024;
+  size_t cap = 2 * strlen(json) + 64 * 1024;
+  for (size_t i = 0; i < n_sigs; i++)
+    cap += 2 * strlen(sigs[i]) + 1024;
   char *buf = malloc(cap);
   struct archive *a = archive_write_new();
   int rc = 0;
@@ -215,9 +252,17 @@ static int make_tar(const char *json, const char *sig, int64_t mtime,
                   archive_error_string(a));
     goto out;
   }
-  if ((rc = tar_member(a, KEYRING_DOC_NAME, json, strlen(json), mtime, e)) ||
-      (rc = tar_member(a, KEYRING_SIG_NAME, sig, strlen(sig), mtime, e)))
+  if ((rc = tar_member(a, KEYRING_DOC_NAME, json, strlen(json), mtime, e)))
     goto out;
+  for (size_t i = 0; i < n_sigs; i++) {
+    char name[48];
+    if (i == 0)
+      snprintf(name, sizeof name, "%s", KEYRING_SIG_NAME);
+    else
+      snprintf(name, sizeof name, "%s.%zu.minisig", KEYRING_DOC_NAME, i + 1);
+    if ((rc = tar_member(a, name, sigs[i], strlen(sigs[i]), mtime, e)))
+      goto out;
+  }
   if (archive_write_close(a) != ARCHIVE_OK)
     rc = kerr_set(e, KERR_IO, "cannot finish writing the update: %s",
                   archive_error_string(a));
@@ -232,15 +277,40 @@ out:
   return 0;
 }
 
+/* Reads it back as a kiosk would, with the public halves of sks as the
+ * root set. */
+static int read_back(const char *path, struct keys_secret *const *sks,
+                     size_t n, struct kerr *e)
+{
+  struct sig_trust *trust = sig_trust_new();
+  struct keyring_result *res = malloc(sizeof *res);
+  int rc = trust && res ? 0 : KERR_NOMEM;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    struct sig_pubkey pub;
+    keys_secret_public(sks[i], &pub);
+    rc = sig_trust_add(trust, &pub, NULL);
+  }
+  struct kerr ve;
+  kerr_clear(&ve);
+  if (rc == 0 && keyring_verify(path, trust, NULL, res, &ve) != 0)
+    rc = kerr_set(e, KERR_IO, "the update just written does not verify (%s) "
+                  "— this is a bug in kiosk-pack; please report it", ve.msg);
+  else if (rc)
+    rc = kerr_set(e, KERR_NOMEM, "out of memory checking the update");
+  sig_trust_free(trust);
+  free(res);
+  return rc;
+}
+
 int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
                       size_t cap, struct kerr *e)
 {
-  struct keyring_doc *d = NULL, *back = NULL;
-  struct keys_secret *sk = NULL;
-  struct sig_trust *trust = NULL;
-  struct keyring_result *res = NULL;
-  char *json = NULL, *sig = NULL, *tar = NULL;
-  size_t sig_len = 0, tar_len = 0;
+  struct keyring_doc *d = NULL;
+  struct keys_secret *sks[KEYRING_MAX_SIGS] = {0};
+  char *sigs[KEYRING_MAX_SIGS] = {0};
+  size_t n_keys = 0;
+  char *json = NULL, *tar = NULL;
+  size_t tar_len = 0;
   int rc;
   if (out_path && cap)
     out_path[0] = '\0';
@@ -255,48 +325,73 @@ int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
     goto out;
   }
   if (!o->key) {
-    rc = kerr_set(e, KERR_USAGE, "--key NAME.key is missing");
+    rc = kerr_set(e, KERR_USAGE, "--key ROOT.key is missing");
+    goto out;
+  }
+  if (1 + o->n_more_keys > KEYRING_MAX_SIGS) {
+    rc = kerr_set(e, KERR_USAGE, "at most %d --key options",
+                  KEYRING_MAX_SIGS);
     goto out;
   }
   if ((rc = make_doc(o, &d, e)))
     goto out;
-  if ((rc = keys_secret_load(o->key, o->passphrase, &sk, e)))
-    goto out;
-  uint64_t signer = keys_secret_key_id(sk);
-  char signer_id[SIG_KEYID_BUFSZ];
-  sig_keyid_format(signer, signer_id);
-  if (has_id(d->revoke, d->n_revoke, signer)) {
-    rc = kerr_set(e, KERR_REVOKED, "%s: this update revokes key %s, the key "
-                  "it would be signed with — kiosks refuse that; sign it "
-                  "with a key that stays trusted", o->key, signer_id);
-    goto out;
+  for (size_t i = 0; i <= o->n_more_keys; i++) {
+    const char *kp = i == 0 ? o->key : o->more_keys[i - 1];
+    if ((rc = keys_secret_load(kp, o->passphrase, &sks[n_keys], e)))
+      goto out;
+    uint64_t signer = keys_secret_key_id(sks[n_keys++]);
+    char signer_id[SIG_KEYID_BUFSZ];
+    sig_keyid_format(signer, signer_id);
+    for (size_t j = 0; j + 1 < n_keys; j++)
+      if (keys_secret_key_id(sks[j]) == signer) {
+        rc = kerr_set(e, KERR_USAGE, "%s: key %s is given twice with --key",
+                      kp, signer_id);
+        goto out;
+      }
+    if (has_id(d->revoke, d->n_revoke, signer)) {
+      rc = kerr_set(e, KERR_REVOKED, "%s: this update revokes key %s, the "
+                    "key it would be signed with — kiosks refuse that; sign "
+                    "it with a key that stays trusted", kp, signer_id);
+      goto out;
+    }
+    if (has_key(d->add, d->n_add, signer)) {
+      rc = kerr_set(e, KERR_USAGE, "%s: key %s signs this update, so it is a "
+                    "root key, and it is also given to --add — root keys "
+                    "sign keyring updates only; make a separate signing key "
+                    "for packs with 'kiosk-pack keygen'", kp, signer_id);
+      goto out;
+    }
+  }
+  if (d->has_roots) {
+    /* A rotation is signed by the new set too (see core/keyring.c). */
+    unsigned need = d->threshold ? d->threshold : 1, have = 0;
+    for (size_t i = 0; i < n_keys; i++)
+      have += has_key(d->roots, d->n_roots, keys_secret_key_id(sks[i]));
+    if (have < need) {
+      rc = kerr_set(e, KERR_USAGE, "a new root set must sign the update "
+                    "that names it: give %u of the new root keys with --key "
+                    "(besides the current ones); %u given", need, have);
+      goto out;
+    }
   }
   if ((rc = keyring_doc_format(d, &json, e)))
     goto out;
   char comment[KEYRING_COMMENT_BUFSZ];
   keyring_trusted_comment(d->version, comment, sizeof comment);
-  if ((rc = keys_sign(sk, json, strlen(json), comment, &sig, &sig_len, e)) ||
-      (rc = make_tar(json, sig, d->created, o->compress, &tar, &tar_len, e)))
+  for (size_t i = 0; i < n_keys; i++) {
+    size_t sig_len = 0;
+    if ((rc = keys_sign(sks[i], json, strlen(json), comment, &sigs[i],
+                        &sig_len, e)))
+      goto out;
+  }
+  if ((rc = make_tar(json, sigs, n_keys, d->created, o->compress, &tar,
+                     &tar_len, e)))
     goto out;
   char path[PATH_MAX];
   if ((rc = out_path_for(o, path, sizeof path, e)) ||
       (rc = keys_write_atomic(path, tar, tar_len, 0644, 0, e)))
     goto out;
-
-  /* Read it back as a kiosk would, with this key's public half. */
-  struct sig_pubkey pub;
-  keys_secret_public(sk, &pub);
-  trust = sig_trust_new();
-  res = malloc(sizeof *res);
-  if (!trust || !res || sig_trust_add(trust, &pub, e) != 0) {
-    rc = kerr_set(e, KERR_NOMEM, "out of memory checking the update");
-    unlink(path);
-    goto out;
-  }
-  struct kerr ve;
-  if (keyring_verify(path, trust, &back, res, &ve) != 0) {
-    rc = kerr_set(e, KERR_IO, "the update just written does not verify (%s) "
-                  "— this is a bug in kiosk-pack; please report it", ve.msg);
+  if ((rc = read_back(path, sks, n_keys, e))) {
     unlink(path);
     goto out;
   }
@@ -305,13 +400,134 @@ int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
   rc = 0;
 out:
   keyring_doc_free(d);
-  keyring_doc_free(back);
-  keys_secret_free(sk);
-  sig_trust_free(trust);
+  for (size_t i = 0; i < KEYRING_MAX_SIGS; i++) {
+    keys_secret_free(sks[i]);
+    free(sigs[i]);
+  }
+  free(json);
+  free(tar);
+  return rc;
+}
+
+/* Reads the members of the update at path, as written by make_tar(): the
+ * document and the signatures (new strings), and its compression. */
+static int read_members(const char *path, char **json, char **sigs,
+                        size_t *n_sigs, enum cmd_build_compress *compress,
+                        int64_t *mtime, struct kerr *e)
+{
+  struct archive *a = archive_read_new();
+  if (!a)
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  archive_read_support_format_tar(a);
+  archive_read_support_filter_gzip(a);
+  archive_read_support_filter_zstd(a);
+  int rc = 0;
+  *n_sigs = 0;
+  if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
+    rc = kerr_set(e, KERR_IO, "%s: cannot be read (%s)", path,
+                  archive_error_string(a));
+    goto out;
+  }
+  struct archive_entry *ent;
+  size_t i = 0;
+  int r;
+  while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
+    la_int64_t size = archive_entry_size(ent);
+    if (size < 0 || size > KEYRING_MAX_BYTES ||
+        (i > 0 && i > KEYRING_MAX_SIGS)) {
+      rc = kerr_set(e, KERR_FORMAT, "%s: not a keyring update made by "
+                    "'kiosk-pack keyring build'", path);
+      goto out;
+    }
+    char *buf = malloc((size_t)size + 1);
+    if (!buf || archive_read_data(a, buf, (size_t)size) != size) {
+      free(buf);
+      rc = kerr_set(e, KERR_FORMAT, "%s: is damaged — build it again", path);
+      goto out;
+    }
+    buf[size] = '\0';
+    if (i == 0) {
+      *json = buf;
+      *mtime = (int64_t)archive_entry_mtime(ent);
+    } else if (i <= KEYRING_MAX_SIGS) {
+      sigs[(*n_sigs)++] = buf;
+    }
+    i++;
+  }
+  int filter = archive_filter_code(a, 0);
+  *compress = filter == ARCHIVE_FILTER_GZIP ? CMD_BUILD_GZIP
+              : filter == ARCHIVE_FILTER_ZSTD ? CMD_BUILD_ZSTD
+                                              : CMD_BUILD_NONE;
+  if (r != ARCHIVE_EOF || i < 2)
+    rc = kerr_set(e, KERR_FORMAT, "%s: not a keyring update made by "
+                  "'kiosk-pack keyring build'", path);
+out:
+  archive_read_free(a);
+  return rc;
+}
+
+int cmd_keyring_sign(const char *path, const char *key_path,
+                     const char *passphrase, struct kerr *e)
+{
+  char *json = NULL, *sigs[KEYRING_MAX_SIGS + 1] = {0}, *tar = NULL;
+  size_t n_sigs = 0, tar_len = 0;
+  enum cmd_build_compress compress = CMD_BUILD_GZIP;
+  int64_t mtime = 0;
+  struct keys_secret *sk = NULL;
+  struct keyring_doc *d = NULL;
+  struct keyring_result *res = calloc(1, sizeof *res);
+  int rc = res ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
+  if (rc == 0 && sodium_init() < 0)
+    rc = kerr_set(e, KERR_IO, "the crypto library (libsodium) could not "
+                  "start");
+  /* What the kiosks will read: the update must be whole first. */
+  if (rc == 0 && (rc = keyring_inspect(path, &d, res, e)) == 0)
+    rc = read_members(path, &json, sigs, &n_sigs, &compress, &mtime, e);
+  if (rc == 0)
+    rc = keys_secret_load(key_path, passphrase, &sk, e);
+  if (rc == 0) {
+    uint64_t id = keys_secret_key_id(sk);
+    char hex[SIG_KEYID_BUFSZ];
+    sig_keyid_format(id, hex);
+    for (size_t i = 0; i < n_sigs; i++) {
+      struct sig_minisig *m = NULL;
+      if (sig_minisig_parse(sigs[i], strlen(sigs[i]), "signature", &m,
+                            NULL) == 0 && sig_minisig_key_id(m) == id) {
+        sig_minisig_free(m);
+        rc = 1;
+        break;
+      }
+      sig_minisig_free(m);
+    }
+    if (rc == 0 && n_sigs >= KEYRING_MAX_SIGS)
+      rc = kerr_set(e, KERR_LIMIT, "%s: already carries %d signatures, the "
+                    "most an update may have", path, KEYRING_MAX_SIGS);
+    if (rc == 0 && d && find_revoked(d, id))
+      rc = kerr_set(e, KERR_REVOKED, "%s: this update revokes key %s, the "
+                    "key it would be signed with — kiosks refuse that",
+                    key_path, hex);
+  }
+  if (rc == 0) {
+    char comment[KEYRING_COMMENT_BUFSZ];
+    keyring_trusted_comment(d->version, comment, sizeof comment);
+    size_t len = 0;
+    rc = keys_sign(sk, json, strlen(json), comment, &sigs[n_sigs], &len, e);
+    if (rc == 0)
+      n_sigs++;
+  }
+  if (rc == 0)
+    rc = make_tar(json, sigs, n_sigs, mtime, compress, &tar, &tar_len, e);
+  if (rc == 0)
+    rc = keys_write_atomic(path, tar, tar_len, 0644, 0, e);
+  if (rc == 1)
+    rc = 0; /* already signed by this key */
   free(res);
   free(json);
-  free(sig);
+  for (size_t i = 0; i <= KEYRING_MAX_SIGS; i++)
+    free(sigs[i]);
   free(tar);
+  keys_secret_free(sk);
+  keyring_doc_free(d);
   return rc;
 }
 
@@ -319,33 +535,33 @@ out:
 
 static void keyring_usage(FILE *out)
 {
-  fputs("Usage: kiosk-pack keyring build --version N [--add FILE.pub ...] "
-        "[--revoke KEYID ...]\n"
-        "                              [--base PREVIOUS.kkeys] --key NAME.key "
-        "[--out FILE]\n"
+  fputs("Usage: kiosk-pack keyring build --version N --key ROOT.key [--key ROOT2.key ...]\n"
+        "                              [--add SIGNING.pub ...] [--revoke KEYID ...]\n"
+        "                              [--root NEWROOT.pub ... [--threshold K]]\n"
+        "                              [--base PREVIOUS.kkeys] [--out FILE]\n"
+        "       kiosk-pack keyring sign FILE --key ROOT.key\n"
         "       kiosk-pack keyring install FILE --store DIR --trusted PATH\n"
         "       kiosk-pack keyring status --store DIR [--trusted PATH]\n"
         "       kiosk-pack keyring inspect FILE\n"
         "\n"
-        "A keyring update, keyring-<N>.kkeys, adds signing keys to the kiosks "
-        "and\n"
-        "revokes others without anyone touching their trusted-keys folder. "
-        "Kiosks\n"
-        "accept it only when a key they trust now signed it, and only when N "
-        "is\n"
-        "newer than the update they have. Revoked keys are never trusted "
-        "again.\n"
+        "Two kinds of keys. Root keys (made with 'kiosk-pack keygen', their .pub in\n"
+        "every kiosk's trusted-keys folder, their .key kept offline) sign keyring\n"
+        "updates and nothing else. Signing keys sign packs and nothing else; a\n"
+        "keyring update, keyring-<N>.kkeys, names them (--add) and revokes stolen\n"
+        "or retired keys of either kind (--revoke). Kiosks accept an update only\n"
+        "when enough of their root keys signed it (1 unless an update set\n"
+        "--threshold K) and only when N is newer than the update they have.\n"
+        "Revoked keys are never trusted again.\n"
         "\n"
-        "build    sign an update with NAME.key (a key the kiosks trust now); "
-        "--base\n"
-        "         repeats the lists of the previous update, so that a kiosk "
-        "that\n"
-        "         missed it catches up\n"
-        "install  install an update into the pack store DIR, as a kiosk does "
-        "(PATH is\n"
-        "         the trusted-keys folder or a .pub file)\n"
-        "status   show the installed keyring and, with PATH, the keys trusted "
-        "now\n"
+        "build    sign an update with one or more root keys (--key, repeated);\n"
+        "         --root names the complete new root set (a rotation: sign with\n"
+        "         the old root keys and the new ones); --threshold sets how many\n"
+        "         root signatures later updates need; --base repeats the lists\n"
+        "         of the previous update, so that a kiosk that missed it catches up\n"
+        "sign     add a signature by another root key to an update (k of n)\n"
+        "install  install an update into the pack store DIR, as a kiosk does\n"
+        "         (PATH is the trusted-keys folder or a root .pub file)\n"
+        "status   show the installed keyring and, with PATH, the keys in use\n"
         "inspect  show what an update claims, without checking it\n",
         out);
 }
@@ -370,16 +586,35 @@ static int run_build(int argc, char **argv)
   struct cmd_keyring_build_opts o;
   memset(&o, 0, sizeof o);
   o.compress = CMD_BUILD_GZIP;
-  const char *add[MAX_ARGS], *revoke[MAX_ARGS];
+  const char *add[MAX_ARGS], *revoke[MAX_ARGS], *roots[MAX_ARGS];
+  const char *keys[KEYRING_MAX_SIGS];
+  size_t n_keys = 0;
   int have_version = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int takes = !strcmp(a, "--version") || !strcmp(a, "--add") ||
                 !strcmp(a, "--revoke") || !strcmp(a, "--key") ||
-                !strcmp(a, "--out") || !strcmp(a, "--base");
+                !strcmp(a, "--out") || !strcmp(a, "--base") ||
+                !strcmp(a, "--root") || !strcmp(a, "--threshold");
     if (takes && i + 1 < argc) {
       const char *v = argv[++i];
-      if (!strcmp(a, "--version")) {
+      if (!strcmp(a, "--threshold")) {
+        uint64_t k = 0;
+        if (parse_version(v, &k) != 0 || k < 1 || k > KEYRING_MAX_ROOTS) {
+          fprintf(stderr, "kiosk-pack keyring build: --threshold takes a "
+                  "whole number from 1 to %d (not '%s')\n", KEYRING_MAX_ROOTS,
+                  v);
+          return CLI_ERROR;
+        }
+        o.threshold = (unsigned)k;
+      } else if (!strcmp(a, "--root")) {
+        if (o.n_roots == KEYRING_MAX_ROOTS) {
+          fprintf(stderr, "kiosk-pack keyring build: at most %d --root "
+                  "options\n", KEYRING_MAX_ROOTS);
+          return CLI_ERROR;
+        }
+        roots[o.n_roots++] = v;
+      } else if (!strcmp(a, "--version")) {
         if (parse_version(v, &o.version) != 0) {
           fprintf(stderr, "kiosk-pack keyring build: --version takes a whole "
                   "number of 1 or more (not '%s')\n", v);
@@ -396,7 +631,12 @@ static int run_build(int argc, char **argv)
         }
         (is_add ? add : revoke)[(*n)++] = v;
       } else if (!strcmp(a, "--key")) {
-        o.key = v;
+        if (n_keys == KEYRING_MAX_SIGS) {
+          fprintf(stderr, "kiosk-pack keyring build: at most %d --key "
+                  "options\n", KEYRING_MAX_SIGS);
+          return CLI_ERROR;
+        }
+        keys[n_keys++] = v;
       } else if (!strcmp(a, "--out")) {
         o.out = v;
       } else {
@@ -412,12 +652,19 @@ static int run_build(int argc, char **argv)
       return CLI_ERROR;
     }
   }
-  if (!have_version || !o.key) {
+  if (!have_version || n_keys == 0) {
     fprintf(stderr, "kiosk-pack keyring build: %s is missing\n",
-            !have_version ? "--version N" : "--key NAME.key");
+            !have_version ? "--version N" : "--key ROOT.key");
     keyring_usage(stderr);
     return CLI_ERROR;
   }
+  if (o.threshold && o.n_roots == 0 && n_keys < o.threshold)
+    fprintf(stderr, "kiosk-pack keyring build: note: later updates will need "
+            "%u root signatures\n", o.threshold);
+  o.key = keys[0];
+  o.more_keys = keys + 1;
+  o.n_more_keys = n_keys - 1;
+  o.roots = roots;
   o.add = add;
   o.revoke = revoke;
   struct kerr e;
@@ -431,9 +678,21 @@ static int run_build(int argc, char **argv)
   struct keyring_result *res = malloc(sizeof *res);
   struct keyring_doc *d = NULL;
   if (res && keyring_inspect(path, &d, res, NULL) == 0) {
-    printf("Wrote %s: keyring version %" PRIu64 ", signed with key %s; adds "
-           "%zu key%s, revokes %zu\n", path, d->version, res->key_id,
-           d->n_add, d->n_add == 1 ? "" : "s", d->n_revoke);
+    char by[64];
+    if (n_keys == 1)
+      snprintf(by, sizeof by, "root key %s", res->key_id);
+    else
+      snprintf(by, sizeof by, "%zu root keys", n_keys);
+    printf("Wrote %s: keyring version %" PRIu64 ", signed with %s; adds "
+           "%zu key%s, revokes %zu", path, d->version, by, d->n_add,
+           d->n_add == 1 ? "" : "s", d->n_revoke);
+    if (d->has_roots)
+      printf("; new root set of %zu key%s", d->n_roots,
+             d->n_roots == 1 ? "" : "s");
+    if (d->threshold)
+      printf("; updates need %u root signature%s from now on", d->threshold,
+             d->threshold == 1 ? "" : "s");
+    printf("\n");
   } else {
     printf("Wrote %s\n", path);
   }
@@ -509,51 +768,68 @@ static int run_install(int argc, char **argv)
   return status;
 }
 
-/* The keys in the .pub file or folder of them at path, for status. */
+/* The root keys (from the .pub file or folder of them at path, or the
+ * keyring's own after a rotation) and the signing keys, for status. */
 static void print_trusted(const char *path, const struct sig_trust *trust,
+                          const struct sig_trust *roots, unsigned threshold,
                           const struct keyring_doc *st)
 {
-  struct stat sb;
-  struct dirent **list = NULL;
-  int n = 0;
-  int is_dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-  if (is_dir)
-    n = scandir(path, &list, NULL, alphasort);
-  printf("Trusted now: %zu key%s\n", sig_trust_count(trust),
-         sig_trust_count(trust) == 1 ? "" : "s");
-  for (int i = 0; i <= n; i++) {
-    char file[PATH_MAX];
-    if (is_dir) {
-      if (i == n)
-        break;
-      const char *name = list[i]->d_name;
-      size_t len = strlen(name);
-      if (name[0] == '.' || len <= 4 || strcmp(name + len - 4, ".pub"))
-        continue;
-      snprintf(file, sizeof file, "%s/%s", path, name);
-    } else if (i == 0) {
-      snprintf(file, sizeof file, "%s", path);
-    } else {
-      break;
+  int legacy = st->format != KEYRING_FORMAT;
+  printf("Root keys: %zu (keyring updates need %u signature%s)\n",
+         sig_trust_count(roots), threshold, threshold == 1 ? "" : "s");
+  if (st->has_roots) {
+    for (size_t i = 0; i < st->n_roots; i++) {
+      char id[SIG_KEYID_BUFSZ];
+      sig_keyid_format(st->roots[i].key_id, id);
+      printf("  %s  %s (named by the keyring)\n", id,
+             sig_trust_contains(roots, st->roots[i].key_id) ? "root"
+                                                             : "REVOKED");
     }
-    struct sig_pubkey pk;
-    if (sig_pubkey_load(file, &pk, NULL) != 0)
-      continue;
-    char id[SIG_KEYID_BUFSZ];
-    sig_keyid_format(pk.key_id, id);
-    printf("  %s  %s (%s)\n", id,
-           sig_trust_contains(trust, pk.key_id) ? "trusted" : "REVOKED",
-           cli_basename(file));
+  } else {
+    struct stat sb;
+    struct dirent **list = NULL;
+    int n = 0;
+    int is_dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+    if (is_dir)
+      n = scandir(path, &list, NULL, alphasort);
+    for (int i = 0; i <= n; i++) {
+      char file[PATH_MAX];
+      if (is_dir) {
+        if (i == n)
+          break;
+        const char *name = list[i]->d_name;
+        size_t len = strlen(name);
+        if (name[0] == '.' || len <= 4 || strcmp(name + len - 4, ".pub"))
+          continue;
+        snprintf(file, sizeof file, "%s/%s", path, name);
+      } else if (i == 0) {
+        snprintf(file, sizeof file, "%s", path);
+      } else {
+        break;
+      }
+      struct sig_pubkey pk;
+      if (sig_pubkey_load(file, &pk, NULL) != 0)
+        continue;
+      char id[SIG_KEYID_BUFSZ];
+      sig_keyid_format(pk.key_id, id);
+      printf("  %s  %s (%s)\n", id,
+             !sig_trust_contains(roots, pk.key_id) ? "REVOKED"
+             : legacy ? "root, also signs packs until the first format 2 "
+                        "keyring"
+                      : "root",
+             cli_basename(file));
+    }
+    for (int i = 0; i < n; i++)
+      free(list[i]);
+    free(list);
   }
-  for (int i = 0; i < n; i++)
-    free(list[i]);
-  free(list);
+  printf("Signing keys in use: %zu\n", trust ? sig_trust_count(trust) : 0);
   for (size_t i = 0; i < st->n_add; i++) {
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(st->add[i].key_id, id);
     printf("  %s  %s (added by keyring update)\n", id,
-           sig_trust_contains(trust, st->add[i].key_id) ? "trusted"
-                                                        : "not trusted");
+           trust && sig_trust_contains(trust, st->add[i].key_id)
+               ? "signing key" : "REVOKED");
   }
 }
 
@@ -583,8 +859,7 @@ static int run_status(int argc, char **argv)
     cli_fmt_time(st->created, when, sizeof when);
     printf("Keyring of %s: version %" PRIu64 " (made %s)\n", store,
            st->version, when);
-    printf("Added by updates: %zu key%s\n", st->n_add,
-           st->n_add == 1 ? "" : "s");
+    printf("Signing keys added by updates: %zu\n", st->n_add);
     for (size_t i = 0; i < st->n_add; i++) {
       char id[SIG_KEYID_BUFSZ];
       sig_keyid_format(st->add[i].key_id, id);
@@ -599,17 +874,64 @@ static int run_status(int argc, char **argv)
   }
   status = CLI_OK;
   if (trusted) {
-    struct sig_trust *trust = NULL;
-    if (keyring_load_trust(store, trusted, &trust, &e) != 0) {
+    struct sig_trust *trust = NULL, *roots = NULL;
+    unsigned k = 1;
+    if (keyring_load_roots(store, trusted, &roots, &k, &e) != 0) {
       fprintf(stderr, "kiosk-pack keyring status: %s\n", e.msg);
       status = cli_exit_code(e.code);
     } else {
-      print_trusted(trusted, trust, st);
-      sig_trust_free(trust);
+      if (keyring_load_trust(store, trusted, &trust, &e) != 0) {
+        fprintf(stderr, "kiosk-pack keyring status: %s\n", e.msg);
+        status = cli_exit_code(e.code);
+      }
+      print_trusted(trusted, trust, roots, k, st);
     }
+    sig_trust_free(trust);
+    sig_trust_free(roots);
   }
   keyring_doc_free(st);
   return status;
+}
+
+static int run_sign(int argc, char **argv)
+{
+  const char *file = NULL, *key = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--key") && i + 1 < argc) {
+      key = argv[++i];
+    } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      keyring_usage(stdout);
+      return CLI_OK;
+    } else if (argv[i][0] != '-' && !file) {
+      file = argv[i];
+    } else {
+      fprintf(stderr, "kiosk-pack keyring sign: unexpected argument '%s'\n",
+              argv[i]);
+      keyring_usage(stderr);
+      return CLI_ERROR;
+    }
+  }
+  if (!file || !key) {
+    fprintf(stderr, "kiosk-pack keyring sign: %s is missing\n",
+            !file ? "FILE" : "--key ROOT.key");
+    keyring_usage(stderr);
+    return CLI_ERROR;
+  }
+  struct kerr e;
+  kerr_clear(&e);
+  int rc = cmd_keyring_sign(file, key, NULL, &e);
+  if (rc) {
+    fprintf(stderr, "kiosk-pack keyring sign: %s\n", e.msg);
+    return cli_exit_code(rc);
+  }
+  struct keyring_result *res = calloc(1, sizeof *res);
+  struct keyring_doc *d = NULL;
+  if (res && keyring_inspect(file, &d, res, NULL) == 0)
+    printf("Signed %s (keyring version %" PRIu64 ") with %s\n", file,
+           d->version, key);
+  keyring_doc_free(d);
+  free(res);
+  return CLI_OK;
 }
 
 static int run_inspect(int argc, char **argv)
@@ -672,11 +994,13 @@ int cmd_keyring(int argc, char **argv)
     return run_build(argc - 1, argv + 1);
   if (!strcmp(sub, "install"))
     return run_install(argc - 1, argv + 1);
+  if (!strcmp(sub, "sign"))
+    return run_sign(argc - 1, argv + 1);
   if (!strcmp(sub, "status"))
     return run_status(argc - 1, argv + 1);
   if (!strcmp(sub, "inspect"))
     return run_inspect(argc - 1, argv + 1);
   fprintf(stderr, "kiosk-pack keyring: unknown subcommand '%s' — it is one "
-          "of build, install, status, inspect\n", sub);
+          "of build, sign, install, status, inspect\n", sub);
   return CLI_ERROR;
 }

@@ -18,7 +18,15 @@ struct cmd_keyring_build_opts {
   size_t n_revoke;
   const char *base;           /* an earlier update whose lists to repeat,
                                  or NULL */
-  const char *key;            /* the secret key to sign with, NAME.key */
+  const char *key;            /* a root key to sign with, NAME.key */
+  const char *const *more_keys; /* further root keys to sign with (k of n,
+                                   or the new root set of a rotation) */
+  size_t n_more_keys;
+  const char *const *roots;   /* .pub files: the complete new root set, or
+                                 n_roots 0 to keep the kiosks' root set */
+  size_t n_roots;
+  unsigned threshold;         /* root signatures updates need from now on;
+                                 0: unchanged */
   const char *out;            /* a file, or a folder for
                                  keyring-<version>.kkeys; NULL: that name in
                                  the current folder */
@@ -27,9 +35,9 @@ struct cmd_keyring_build_opts {
   enum cmd_build_compress compress;
 };
 
-/* Builds and signs the update described by o (trusted comment
- * "kkeyring version=<version>"), writes it atomically and reads it back
- * with the signing key's public half. The path written goes into out_path
+/* Builds the update described by o, signs it with every key given
+ * (trusted comment "kkeyring format=2 version=<version>"), writes it
+ * atomically and reads it back with the keys' public halves as roots. The path written goes into out_path
  * (cap bytes). Refuses (KERR_USAGE / KERR_MANIFEST / KERR_REVOKED) an
  * update that would both add and revoke a key, revoke the key it is signed
  * with, add a key the base revoked, or have a version not newer than the
@@ -37,6 +45,13 @@ struct cmd_keyring_build_opts {
  * nothing is written. */
 int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
                       size_t cap, struct kerr *e);
+
+/* Adds a signature by the root key key_path (passphrase as in
+ * cmd_keyring_build_opts) to the update at path, which is rewritten
+ * atomically; an update already signed by that key is left as it is.
+ * Returns 0 or a KERR code with e saying what to do. */
+int cmd_keyring_sign(const char *path, const char *key_path,
+                     const char *passphrase, struct kerr *e);
 
 /* Runs the command; argv[0] is "keyring". Returns the exit status: 0 ok
  * (installed or already installed), 1 refused, 2 usage or system error. */
