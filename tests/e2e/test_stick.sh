@@ -16,6 +16,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$pack" keygen "$work/key" --unencrypted > /dev/null
 "$pack" keygen "$work/other" --unencrypted > /dev/null
+"$pack" keygen "$work/root" --unencrypted > /dev/null
 
 make_pack() { # id version key [expires]
   local d="$work/src/$1-$2"
@@ -110,7 +111,8 @@ head -1 "$stick/README.txt" | grep -q "KIOSK STICK" || fail "README.txt not at t
 echo "ok: a second run keeps identical copies; README.txt at the top when free"
 
 # A keyring update travels too.
-"$pack" keyring build --key "$work/key.key" --add "$work/other.pub" --version 2 --out "$work/keyring-2.kkeys" > /dev/null
+# Root key "root" (on the kiosk) names signing keys "key" and "other".
+"$pack" keyring build --key "$work/root.key" --add "$work/key.pub" --add "$work/other.pub" --version 2 --out "$work/keyring-2.kkeys" > /dev/null
 "$pack" stick "$stick" --packs "$work/packs/keyed-1.kpack" --keyring "$work/keyring-2.kkeys" > "$work/out" 2> "$work/err" || fail "keyring: $(cat "$work/err")"
 cmp "$work/keyring-2.kkeys" "$stick/kiosk/keyring-2.kkeys" || fail "keyring copy differs"
 grep -q "Signing keys updated (keyring version 2)" "$stick/README.txt" || fail "README: keyring"
@@ -120,7 +122,7 @@ echo "ok: a keyring update"
 rm -rf "$stick/kiosk/news-1.kpack"
 mkdir -p "$work/roots" "$work/logs"
 printf '[site]\nid = post-9\nlanguages = en\n[paths]\nlog_dir = %s\nusb_roots =\n' "$work/logs" > "$work/k.conf"
-"$kiosk" --config "$work/k.conf" --headless --size 800x480 --store "$work/store" --trusted "$work/key.pub" \
+"$kiosk" --config "$work/k.conf" --headless --size 800x480 --store "$work/store" --trusted "$work/root.pub" \
   --usb-root "$work/roots" --speed 0.05 --ready-file "$work/ready" > "$work/kiosk.txt" 2>&1 &
 kpid=$!
 for _ in $(seq 1 200); do [ -s "$work/ready" ] && break; sleep 0.05; done
