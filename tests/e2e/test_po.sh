@@ -160,6 +160,16 @@ else
   ok "needs_review for en is gone once every text is confirmed"
 fi
 
+echo "# next month's issue: new --from"
+printf -- '---\nduration: 20\nfrom: 2020-07-01\nuntil: 2020-07-31\n---\n# Новости\n' > f/pages/08-contacts.ru.md
+expect 0 "new --from last month" "$KP" new next --from f
+has_line out/stdout "Made next from f: version 2, same pages, languages and pictures; \"created\" is now and the dates (valid_from, expires, and from/until of the pages) are cleared." "it says what it did"
+same "$(python3 -c 'import json; m = json.load(open("next/pack.json")); print(m["id"], m["version"], m["created"] != "2020-07-10T00:00:00Z", "expires" in m)')" "bulletin-2020-07 2 True False" "same id, version bumped, created now, no expiry"
+if diff -r -x 08-contacts.ru.md f/pages next/pages >/dev/null && diff -r f/media next/media >/dev/null && diff -r f/po next/po >/dev/null; then ok "pages, pictures and translations kept"; else bad "pages, pictures and translations kept"; fi
+same "$(cat next/pages/08-contacts.ru.md | tr '\n' '|')" "---|duration: 20|---|# Новости|" "the page's dates are cleared"
+expect 2 "new --from a folder that is not a pack source" "$KP" new next2 --from out
+if [ -e next2 ]; then bad "nothing is left behind"; else ok "nothing is left behind"; fi
+
 echo "# bad input: nothing is written"
 cp -r "$S/content-packs/$p" b && rm -rf b/po
 "$KP" po export b --out bad >/dev/null 2>&1

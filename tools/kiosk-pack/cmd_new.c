@@ -16,6 +16,7 @@
 #include "render/fonts.h"
 
 #include <SDL.h>
+#include <cjson/cJSON.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <dirent.h>
@@ -209,13 +210,18 @@ static const struct example_page pages[] = {
 
 static void new_usage(FILE *out)
 {
-  fputs("Usage: kiosk-pack new DIR\n"
+  fputs("Usage: kiosk-pack new DIR [--from PREVIOUS]\n"
         "\n"
         "Starts a pack source in the new (or empty) folder DIR: pack.json with\n"
         "the folder's name as id, version 1, languages English and Russian, and\n"
         "one example page of each layout and block (text, picture on the left,\n"
         "big numbers, hotlines, contacts, QR code, table) with an example\n"
-        "picture. Every number and address in it is an example: replace them.\n",
+        "picture. Every number and address in it is an example: replace them.\n"
+        "\n"
+        "With --from PREVIOUS, starts next month's issue from last month's source\n"
+        "folder instead: the same pages, languages, pictures and translations\n"
+        "(po/), the version one higher, \"created\" now, and the dates cleared\n"
+        "(valid_from, expires, and from/until in the pages).\n",
         out);
 }
 
@@ -363,6 +369,157 @@ static int write_picture(struct fonts *f, const char *path)
 }
 
 /* 0 if dir does not exist or is an empty folder. */
+/* ------------------------------------------------- next month's issue */
+
+#define COPY_MAX_BYTES (64u << 20)
+#define COPY_MAX_DEPTH 8
+
+/* A page with the dates of its front matter (from:, until:) taken out:
+ * they belonged to last month. Returns the new length. */
+static size_t clear_page_dates(char *text, size_t len)
+{
+  if (len < 4 || strncmp(text, "---\n", 4))
+    return len;
+  size_t i = 4, o = 4;
+  while (i < len) {
+    char *nl = memchr(text + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - text) + 1 : len;
+    int end = e - i >= 3 && !strncmp(text + i, "---", 3);
+    int date = !strncmp(text + i, "from:", 5) || !strncmp(text + i, "until:", 6);
+    if (!date) {
+      memmove(text + o, text + i, e - i);
+      o += e - i;
+    }
+    i = e;
+    if (end)
+      break;
+  }
+  memmove(text + o, text + i, len - i);
+  return o + (len - i);
+}
+
+/* Copies the regular files under prev/rel into dirfd/rel. */
+static int copy_tree(int prevfd, int outfd, const char *prev, const char *dir, const char *rel,
+                     int depth)
+{
+  struct kerr e;
+  int sub;
+  if (fsutil_open_dir_at(prevfd, rel, 0, 0, &sub, &e) != 0)
+    return e.code == KERR_NOENT ? 0 : (fprintf(stderr, "kiosk-pack new: %s/%s: %s\n", prev, rel,
+                                               e.msg), -1);
+  DIR *d = fdopendir(sub);
+  if (!d) {
+    close(sub);
+    fprintf(stderr, "kiosk-pack new: %s/%s: cannot list: %s\n", prev, rel, strerror(errno));
+    return -1;
+  }
+  int rc = 0;
+  struct dirent *de;
+  while (rc == 0 && (de = readdir(d)) != NULL) {
+    if (de->d_name[0] == '.')
+      continue;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", rel, de->d_name);
+    struct stat sb;
+    if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+      continue;
+    if (S_ISDIR(sb.st_mode)) {
+      if (depth < COPY_MAX_DEPTH)
+        rc = copy_tree(prevfd, outfd, prev, dir, path, depth + 1);
+      continue;
+    }
+    if (!S_ISREG(sb.st_mode))
+      continue;
+    char *data;
+    size_t len;
+    if (fsutil_read_at(prevfd, path, COPY_MAX_BYTES, &data, &len, &e) != 0) {
+      fprintf(stderr, "kiosk-pack new: %s/%s: %s\n", prev, path, e.msg);
+      rc = -1;
+      break;
+    }
+    size_t n = strlen(path);
+    if (!strncmp(path, "pages/", 6) && n > 3 && !strcmp(path + n - 3, ".md"))
+      len = clear_page_dates(data, len);
+    rc = write_new(outfd, dir, path, data, len);
+    free(data);
+  }
+  closedir(d);
+  return rc;
+}
+
+/* pack.json of the previous issue with the version bumped, "created" now
+ * and its validity dates cleared; everything else kept. */
+static int write_next_manifest(int prevfd, int dirfd, const char *prev, const char *dir,
+                               unsigned long long *version)
+{
+  char *json;
+  size_t len;
+  struct kerr e;
+  struct manifest *m = NULL;
+  if (fsutil_read_at(prevfd, "pack.json", MANIFEST_MAX_BYTES, &json, &len, &e) != 0) {
+    fprintf(stderr, "kiosk-pack new: %s/pack.json: %s — --from takes last month's pack source "
+            "folder\n", prev, e.msg);
+    return -1;
+  }
+  if (manifest_parse(json, len, MANIFEST_SOURCE, &m, &e) != 0) {
+    fprintf(stderr, "kiosk-pack new: %s: %s\n", prev, e.msg);
+    free(json);
+    return -1;
+  }
+  *version = (unsigned long long)m->version + 1;
+  manifest_free(m);
+  cJSON *root = cJSON_ParseWithLength(json, len);
+  free(json);
+  char created[40];
+  cli_fmt_time_rfc3339((int64_t)time(NULL), created, sizeof created);
+  char *out = NULL;
+  if (root) {
+    cJSON_ReplaceItemInObjectCaseSensitive(root, "version", cJSON_CreateNumber((double)*version));
+    cJSON_ReplaceItemInObjectCaseSensitive(root, "created", cJSON_CreateString(created));
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "valid_from");
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "expires");
+    out = cJSON_Print(root);
+    cJSON_Delete(root);
+  }
+  if (!out) {
+    fprintf(stderr, "kiosk-pack new: out of memory\n");
+    return -1;
+  }
+  size_t n = strlen(out);
+  char *withnl = realloc(out, n + 2);
+  if (!withnl) {
+    free(out);
+    return -1;
+  }
+  withnl[n] = '\n';
+  withnl[n + 1] = '\0';
+  int rc = write_new(dirfd, dir, "pack.json", withnl, n + 1);
+  free(withnl);
+  return rc;
+}
+
+static int new_from(int dirfd, const char *dir, const char *prev)
+{
+  int prevfd = open(prev, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (prevfd < 0) {
+    fprintf(stderr, "kiosk-pack new: %s: cannot open the folder: %s — --from takes last "
+            "month's pack source folder\n", prev, strerror(errno));
+    return -1;
+  }
+  unsigned long long version = 0;
+  int rc = write_next_manifest(prevfd, dirfd, prev, dir, &version);
+  static const char *const parts[] = {"pages", "media", "fonts", "po"};
+  for (size_t i = 0; rc == 0 && i < sizeof parts / sizeof *parts; i++)
+    rc = copy_tree(prevfd, dirfd, prev, dir, parts[i], 0);
+  close(prevfd);
+  if (rc == 0)
+    printf("Made %s from %s: version %llu, same pages, languages and pictures; \"created\" is "
+           "now and the dates (valid_from, expires, and from/until of the pages) are cleared.\n"
+           "Edit the pages for this month, then: kiosk-pack po export %s --out %s-po\n",
+           dir, prev, version, dir, dir);
+  return rc;
+}
+
 static int dir_unused(const char *dir, int *exists)
 {
   *exists = 0;
@@ -380,10 +537,12 @@ static int dir_unused(const char *dir, int *exists)
 
 int cmd_new(int argc, char **argv)
 {
-  const char *dir = NULL;
+  const char *dir = NULL, *from = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    if (!strcmp(a, "--from") && i + 1 < argc) {
+      from = argv[++i];
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       new_usage(stdout);
       return CLI_OK;
     } else if (a[0] == '-' && a[1] != '\0') {
@@ -425,6 +584,11 @@ int cmd_new(int argc, char **argv)
   int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dirfd < 0) {
     fprintf(stderr, "kiosk-pack new: %s: cannot open the folder: %s\n", dir, strerror(errno));
+    goto fail;
+  }
+  if (from) {
+    if (new_from(dirfd, dir, from) == 0)
+      status = CLI_OK;
     goto fail;
   }
   struct kerr e;
@@ -488,6 +652,8 @@ fail:
         fsutil_remove_tree_at(fd, "pack.json", &re);
         fsutil_remove_tree_at(fd, "pages", &re);
         fsutil_remove_tree_at(fd, "media", &re);
+        fsutil_remove_tree_at(fd, "fonts", &re);
+        fsutil_remove_tree_at(fd, "po", &re);
         close(fd);
       }
     }

@@ -26,6 +26,7 @@ void usage_print(FILE *out)
       "  keyring SUBCOMMAND ...          rotate and revoke signing keys (keyring --help)\n"
       "  new DIR                         start a pack source: pack.json and one example\n"
       "                                  page of each layout and block\n"
+      "  new DIR --from PREVIOUS         next month's issue from last month's source\n"
       "  lint SRCDIR [--size WxH,...]    check a pack source: fonts, fit, pictures,\n"
       "                                  translations, dates, reading time\n"
       "  po export SRCDIR --out DIR      the pages' texts as gettext files for translators:\n"
