@@ -42,6 +42,12 @@
 
 static volatile sig_atomic_t quit_requested;
 
+/* The log's clock: the kiosk's wall clock (which --time moves). */
+static long long log_clock(void)
+{
+  return (long long)clock_wall();
+}
+
 static void on_signal(int sig)
 {
   (void)sig;
@@ -422,6 +428,8 @@ int main(int argc, char **argv)
   /* Init. */
   uint64_t start_ms = clock_mono_ms();
   clock_setup(o.fake_time, 1.0);
+  if (o.fake_time)
+    log_set_clock(log_clock);
   if (o.quiet)
     log_set_level(LOG_WARN);
   if (o.log_file && log_open_file(o.log_file))

@@ -114,12 +114,19 @@ static const char *level_name(enum log_level level)
   }
 }
 
+static long long (*clock_fn)(void);
+
+void log_set_clock(long long (*now_s)(void))
+{
+  clock_fn = now_s;
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
   if (level < min_level)
     return;
   char stamp[32];
-  time_t now = time(NULL);
+  time_t now = clock_fn ? (time_t)clock_fn() : time(NULL);
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);

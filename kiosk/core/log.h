@@ -24,6 +24,11 @@ int log_open_file(const char *path);
 void log_set_max_bytes(long long bytes);
 void log_close_file(void);
 
+/* Where the time stamps come from: now_s returns seconds since 1970 (UTC).
+ * NULL (the default) is time(NULL). The kiosk sets its own wall clock, so
+ * that with --time the log, the play log and the status agree. */
+void log_set_clock(long long (*now_s)(void));
+
 /* When quiet, nothing goes to stderr (the file still gets every line). */
 void log_set_quiet(int quiet);
 

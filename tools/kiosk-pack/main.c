@@ -10,6 +10,7 @@
 #include "kiosk-pack/cmd_new.h"
 #include "kiosk-pack/cmd_po.h"
 #include "kiosk-pack/cmd_preview.h"
+#include "kiosk-pack/cmd_report.h"
 #include "kiosk-pack/cmd_sign_file.h"
 #include "kiosk-pack/cmd_status.h"
 #include "kiosk-pack/cmd_stick.h"
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
     return cmd_status(argc - 1, argv + 1);
   if (!strcmp(cmd, "stick"))
     return cmd_stick(argc - 1, argv + 1);
+  if (!strcmp(cmd, "report"))
+    return cmd_report(argc - 1, argv + 1);
   if (!strcmp(cmd, "keyring"))
     return cmd_keyring(argc - 1, argv + 1);
   if (!strcmp(cmd, "preview"))

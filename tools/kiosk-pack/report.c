@@ -1,0 +1,1485 @@
+/* report.c — reads and merges what the kiosks brought home (see report.h).
+ *
+ * Two passes. report_add_path() only walks folders and reads each site
+ * folder's status.txt (small), so that the site ids are known; the big
+ * files, play logs and kiosk logs, are read in report_finish(), one site at
+ * a time, so the tables that keep a play from being counted twice hold one
+ * site's lines at most and are freed before the next site.
+ *
+ * Every file is opened once with O_NOFOLLOW, checked with fstat to be a
+ * regular file, and read in bounded pieces; lines longer than the kiosk
+ * ever writes are damaged lines, not a reason to stop. */
+#include "kiosk-pack/report.h"
+#include "kiosk-pack/cli.h"
+
+#include "core/fieldlog.h"
+#include "core/pack.h"
+#include "core/playlog.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_CHUNK (1u << 20)
+#define LOG_LINE_MAX 4096
+#define ISSUES_PER_FILE 20
+#define DAY_S 86400
+
+/* --- small helpers -------------------------------------------------------- */
+
+/* Makes room for one more element in *v (n used, *cap allocated). */
+static int grow(void *v, size_t *cap, size_t n, size_t elem)
+{
+  void **p = v;
+  if (n < *cap)
+    return 0;
+  size_t nc = *cap ? *cap * 2 : 16;
+  void *np = realloc(*p, nc * elem);
+  if (!np)
+    return -1;
+  *p = np;
+  *cap = nc;
+  return 0;
+}
+
+/* A new copy of n bytes of s as valid UTF-8 without control characters:
+ * invalid bytes become '?', control characters a space. */
+static char *clean_text(const char *s, size_t n)
+{
+  char *out = malloc(n + 1);
+  if (!out)
+    return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+      out[o++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+      i++;
+      continue;
+    }
+    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    int ok = len > 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; k++)
+      ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
+    if (ok && len == 3) { /* no overlongs or surrogates */
+      unsigned char c1 = (unsigned char)s[i + 1];
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+    }
+    if (ok && len == 4) {
+      unsigned char c1 = (unsigned char)s[i + 1];
+      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (!ok) {
+      out[o++] = '?';
+      i++;
+      continue;
+    }
+    memcpy(out + o, s + i, len);
+    o += len;
+    i += len;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+static char *clean_str(const char *s)
+{
+  return clean_text(s, strlen(s));
+}
+
+static int site_id_ok(const char *s)
+{
+  size_t n = strlen(s);
+  if (n == 0 || n > FIELDLOG_SITE_MAX || s[0] == '.')
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+      return 0;
+  }
+  return 1;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned)(y - era * 400);
+  unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int num(const char *s, size_t n, unsigned *out)
+{
+  unsigned v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+    v = v * 10 + (unsigned)(s[i] - '0');
+  }
+  *out = v;
+  return 1;
+}
+
+/* "YYYY-MM-DD HH:MM:SS" (sep ' ') at s; 1 and *t on success. */
+static int parse_time19(const char *s, size_t n, int64_t *t)
+{
+  unsigned y, mo, d, h, mi, se;
+  if (n < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
+      s[16] != ':' || !num(s, 4, &y) || !num(s + 5, 2, &mo) ||
+      !num(s + 8, 2, &d) || !num(s + 11, 2, &h) || !num(s + 14, 2, &mi) ||
+      !num(s + 17, 2, &se) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+      h > 23 || mi > 59 || se > 60)
+    return 0;
+  *t = days_from_civil(y, mo, d) * DAY_S + h * 3600 + mi * 60 + se;
+  return 1;
+}
+
+/* 64-bit FNV-1a with a seed, for telling lines apart. Two seeds give 128
+ * bits: a false match among the lines of one site is not going to
+ * happen. */
+static uint64_t hash64(const char *s, size_t n, uint64_t seed)
+{
+  uint64_t h = 0xcbf29ce484222325ull ^ seed;
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 0x100000001b3ull;
+  }
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 32;
+  return h;
+}
+
+/* --- private state ------------------------------------------------------ */
+
+/* A folder of one site's logs, found by the walk. */
+struct folder {
+  char *path;
+  size_t site;       /* index into r->sites */
+};
+
+struct keymap {       /* interned (pack, version, page, lang) -> index */
+  uint32_t *slots;    /* index + 1; 0 empty */
+  uint64_t *hashes;
+  size_t cap;
+};
+
+struct priv {
+  struct folder *folders;
+  size_t n_folders, cap_folders;
+  size_t cap_sites, cap_keys, cap_known, cap_issues;
+  struct keymap keys;
+  /* the newest known version of each pack id, after report_finish */
+  struct report_known *newest;
+  size_t n_newest;
+};
+
+static struct priv *P(const struct report *r)
+{
+  return r->priv;
+}
+
+static int issue(struct report *r, int level, const char *file, uint64_t line,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int issue(struct report *r, int level, const char *file, uint64_t line,
+                 const char *fmt, ...)
+{
+  if (r->n_issues >= REPORT_MAX_ISSUES) {
+    r->issues_dropped++;
+    return 0;
+  }
+  if (grow(&r->issues, &P(r)->cap_issues, r->n_issues, sizeof *r->issues))
+    return -1;
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  struct report_issue *is = &r->issues[r->n_issues];
+  is->level = level;
+  is->line = line;
+  is->file = clean_str(file);
+  is->msg = clean_str(msg);
+  if (!is->file || !is->msg) {
+    free(is->file);
+    free(is->msg);
+    return -1;
+  }
+  r->n_issues++;
+  return 0;
+}
+
+struct report *report_new(int64_t now)
+{
+  struct report *r = calloc(1, sizeof *r);
+  if (!r)
+    return NULL;
+  r->priv = calloc(1, sizeof(struct priv));
+  if (!r->priv) {
+    free(r);
+    return NULL;
+  }
+  r->now = now;
+  return r;
+}
+
+/* --- reading a file in bounded pieces ----------------------------------- */
+
+/* Opens dirfd/name as a regular file, not through a symlink. Returns the fd,
+ * -1 with errno. */
+static int open_regular(int dirfd, const char *name, struct stat *st)
+{
+  int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return -1;
+  if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+    close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  return fd;
+}
+
+/* Calls fn for each line of fd (without its newline, lines longer than
+ * max cut and flagged). The last line without a newline is passed with
+ * torn = 1. fn returns 0 to go on. Returns 0 or an errno. */
+typedef int line_fn(void *ctx, const char *line, size_t len, uint64_t lineno,
+                    int overlong, int torn);
+
+static int for_each_line(int fd, size_t max, line_fn *fn, void *ctx)
+{
+  char *buf = malloc(READ_CHUNK);
+  char *line = malloc(max);
+  if (!buf || !line) {
+    free(buf);
+    free(line);
+    return ENOMEM;
+  }
+  size_t ll = 0;
+  int overlong = 0, err = 0, stop = 0;
+  uint64_t lineno = 0;
+  for (;;) {
+    ssize_t n = read(fd, buf, READ_CHUNK);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      err = errno;
+      break;
+    }
+    if (n == 0)
+      break;
+    const char *p = buf, *end = buf + n;
+    while (p < end && !stop) {
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      size_t k = nl ? (size_t)(nl - p) : (size_t)(end - p);
+      if (ll == 0 && nl && k <= max) {
+        /* the common case: a whole line inside the buffer */
+        stop = fn(ctx, p, k, ++lineno, 0, 0);
+      } else {
+        size_t room = max - ll;
+        size_t take = k < room ? k : room;
+        memcpy(line + ll, p, take);
+        ll += take;
+        if (take < k)
+          overlong = 1;
+        if (nl) {
+          stop = fn(ctx, line, ll, ++lineno, overlong, 0);
+          ll = 0;
+          overlong = 0;
+        }
+      }
+      p += k + (nl ? 1 : 0);
+    }
+    if (stop)
+      break;
+  }
+  if (!err && !stop && (ll > 0 || overlong))
+    fn(ctx, line, ll, ++lineno, overlong, 1);
+  free(buf);
+  free(line);
+  return err;
+}
+
+/* --- status.txt ----------------------------------------------------------- */
+
+static int starts(const char *s, size_t n, const char *prefix)
+{
+  size_t k = strlen(prefix);
+  return n >= k && memcmp(s, prefix, k) == 0;
+}
+
+/* The first place needle occurs in n bytes of s, or NULL. */
+static const char *find(const char *s, size_t n, const char *needle)
+{
+  size_t k = strlen(needle);
+  for (size_t i = 0; i + k <= n; i++)
+    if (!memcmp(s + i, needle, k))
+      return s + i;
+  return NULL;
+}
+
+/* Parses "ID: version N (previous M) "TITLE" (expires ...)" or
+ * "ID: nothing to show ...". 1 on success. */
+static int parse_pack_line(const char *s, size_t n, struct report_pack *p)
+{
+  memset(p, 0, sizeof *p);
+  const char *colon = memchr(s, ':', n);
+  if (!colon || colon == s || (size_t)(colon - s) > MANIFEST_ID_MAX)
+    return 0;
+  memcpy(p->id, s, (size_t)(colon - s));
+  p->id[colon - s] = '\0';
+  if (!manifest_id_ok(p->id))
+    return 0;
+  const char *q = colon + 1, *end = s + n;
+  if (q < end && *q == ' ')
+    q++;
+  if (starts(q, (size_t)(end - q), "nothing to show")) {
+    p->title = clean_str("");
+    return p->title != NULL;
+  }
+  if (!starts(q, (size_t)(end - q), "version "))
+    return 0;
+  q += 8;
+  char *e2;
+  errno = 0;
+  unsigned long long v = strtoull(q, &e2, 10);
+  if (e2 == q || errno || v == 0 || e2 > end)
+    return 0;
+  p->current = v;
+  q = e2;
+  if (starts(q, (size_t)(end - q), " (previous ")) {
+    q += 11;
+    v = strtoull(q, &e2, 10);
+    if (e2 == q || e2 >= end || *e2 != ')')
+      return 0;
+    p->previous = v;
+    q = e2 + 1;
+  }
+  /* " (expires YYYY-MM-DD HH:MM:SS UTC)" at the very end */
+  static const char exp_pre[] = " (expires ";
+  size_t exp_len = sizeof exp_pre - 1 + 19 + 5;
+  if ((size_t)(end - q) >= exp_len &&
+      memcmp(end - exp_len, exp_pre, sizeof exp_pre - 1) == 0 &&
+      memcmp(end - 5, " UTC)", 5) == 0) {
+    if (!parse_time19(end - exp_len + sizeof exp_pre - 1, 19, &p->expires))
+      return 0;
+    end -= exp_len;
+  }
+  if (q < end) {
+    if (end - q < 3 || q[0] != ' ' || q[1] != '"' || end[-1] != '"')
+      return 0;
+    p->title = clean_text(q + 2, (size_t)(end - q - 3));
+  } else {
+    p->title = clean_str("");
+  }
+  return p->title != NULL;
+}
+
+static void visit_free(struct report_visit *v)
+{
+  free(v->clock);
+  free(v->software);
+  free(v->uptime);
+  free(v->free_space);
+  free(v->source);
+  for (size_t i = 0; i < v->n_packs; i++)
+    free(v->packs[i].title);
+  free(v->packs);
+  memset(v, 0, sizeof *v);
+}
+
+struct status_parse {
+  struct report *r;
+  const char *file;
+  struct report_visit v;
+  size_t cap_packs;
+  char site[72];
+  char *name;
+  char country[3];
+  int ok;           /* the first line was right */
+  int newer;        /* a newer format: skip */
+  int section;      /* 1 in "Installed packs" */
+  int64_t clock_t, floor_t;
+  unsigned bad;
+  int oom;
+};
+
+static char *field_value(const char *s, size_t n, size_t skip)
+{
+  while (skip < n && s[skip] == ' ')
+    skip++;
+  return clean_text(s + skip, n - skip);
+}
+
+static int status_line(void *ctx, const char *s, size_t n, uint64_t lineno,
+                       int overlong, int torn)
+{
+  struct status_parse *sp = ctx;
+  (void)torn;
+  if (lineno == 1) {
+    int64_t t;
+    static const char head[] = "Kiosk status, written ";
+    if (overlong || !starts(s, n, head) ||
+        !parse_time19(s + sizeof head - 1, n - (sizeof head - 1), &t)) {
+      issue(sp->r, REPORT_WARNING, sp->file, 1, "not a kiosk status file "
+            "(it should start \"Kiosk status, written\") — ignored");
+      return 1;
+    }
+    sp->ok = 1;
+    sp->clock_t = t;
+    return 0;
+  }
+  if (overlong)
+    return 0;
+  if (sp->section && starts(s, n, "  ")) {
+    if (starts(s, n, "  none"))
+      return 0;
+    struct report_pack p;
+    if (!parse_pack_line(s + 2, n - 2, &p)) {
+      free(p.title);
+      if (sp->bad++ < ISSUES_PER_FILE)
+        issue(sp->r, REPORT_WARNING, sp->file, lineno, "a pack line this "
+              "kiosk-pack cannot read — left out");
+      return 0;
+    }
+    if (grow(&sp->v.packs, &sp->cap_packs, sp->v.n_packs,
+             sizeof *sp->v.packs)) {
+      free(p.title);
+      sp->oom = 1;
+      return 1;
+    }
+    sp->v.packs[sp->v.n_packs++] = p;
+    return 0;
+  }
+  sp->section = 0;
+  char **slot = NULL;
+  if (starts(s, n, "Site:")) {
+    size_t i = 5;
+    while (i < n && s[i] == ' ')
+      i++;
+    size_t j = i;
+    while (j < n && s[j] != ' ')
+      j++;
+    if (j - i < sizeof sp->site) {
+      memcpy(sp->site, s + i, j - i);
+      sp->site[j - i] = '\0';
+    }
+    if (j + 2 < n && s[j + 1] == '(' && s[n - 1] == ')') {
+      free(sp->name);
+      sp->name = clean_text(s + j + 2, n - j - 3);
+    }
+  } else if (starts(s, n, "Country:")) {
+    char *c = field_value(s, n, 8);
+    if (c && strlen(c) == 2)
+      memcpy(sp->country, c, 3);
+    free(c);
+  } else if (starts(s, n, "Format:")) {
+    char *c = field_value(s, n, 7);
+    long f = c ? strtol(c, NULL, 10) : 0;
+    free(c);
+    if (f > FIELDLOG_STATUS_FORMAT) {
+      issue(sp->r, REPORT_WARNING, sp->file, lineno, "status format %ld is "
+            "newer than this kiosk-pack reads (%d) — use a newer kiosk-pack; "
+            "this status was left out (the play log and kiosk log beside it "
+            "are still read)", f, FIELDLOG_STATUS_FORMAT);
+      sp->newer = 1;
+      return 1;
+    }
+  } else if (starts(s, n, "Software:")) {
+    slot = &sp->v.software;
+  } else if (starts(s, n, "Uptime:")) {
+    slot = &sp->v.uptime;
+  } else if (starts(s, n, "Free space:")) {
+    slot = &sp->v.free_space;
+  } else if (starts(s, n, "Clock:")) {
+    slot = &sp->v.clock;
+  } else if (starts(s, n, "             kiosk clock ")) {
+    const char *k = find(s, n, "last known time ");
+    if (k)
+      parse_time19(k + 16, n - (size_t)(k + 16 - s), &sp->floor_t);
+  } else if (starts(s, n, "Installed packs:")) {
+    sp->section = 1;
+  }
+  if (slot) {
+    const char *colon = memchr(s, ':', n);
+    free(*slot);
+    *slot = field_value(s, n, (size_t)(colon - s) + 1);
+    if (!*slot) {
+      sp->oom = 1;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* --- sites ----------------------------------------------------------------- */
+
+static long find_site(const struct report *r, const char *id)
+{
+  for (size_t i = 0; i < r->n_sites; i++)
+    if (!strcmp(r->sites[i].id, id))
+      return (long)i;
+  return -1;
+}
+
+static long get_site(struct report *r, const char *id)
+{
+  long i = find_site(r, id);
+  if (i >= 0)
+    return i;
+  if (r->n_sites >= REPORT_MAX_SITES)
+    return -2;
+  if (grow(&r->sites, &P(r)->cap_sites, r->n_sites, sizeof *r->sites))
+    return -1;
+  struct report_site *s = &r->sites[r->n_sites];
+  memset(s, 0, sizeof *s);
+  size_t idl = strlen(id) < sizeof s->id - 1 ? strlen(id) : sizeof s->id - 1;
+  memcpy(s->id, id, idl);
+  s->id[idl] = '\0';
+  s->name = clean_str("");
+  if (!s->name)
+    return -1;
+  return (long)r->n_sites++;
+}
+
+static const char *base_name(const char *path)
+{
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/')
+    n--;
+  size_t i = n;
+  while (i > 0 && path[i - 1] != '/')
+    i--;
+  static char buf[256];
+  size_t k = n - i < sizeof buf - 1 ? n - i : sizeof buf - 1;
+  memcpy(buf, path + i, k);
+  buf[k] = '\0';
+  return buf;
+}
+
+/* A folder with kiosk log files: read its status, note its site. */
+static int add_folder(struct report *r, int dirfd, const char *path)
+{
+  struct status_parse sp;
+  memset(&sp, 0, sizeof sp);
+  sp.r = r;
+  char file[4200];
+  snprintf(file, sizeof file, "%s/status.txt", path);
+  sp.file = file;
+  struct stat st;
+  int fd = open_regular(dirfd, "status.txt", &st);
+  int have_status = 0;
+  if (fd >= 0) {
+    if ((uint64_t)st.st_size > REPORT_MAX_STATUS_BYTES) {
+      issue(r, REPORT_WARNING, file, 0, "%" PRIu64 " bytes: far bigger than "
+            "a kiosk writes — ignored", (uint64_t)st.st_size);
+    } else {
+      int err = for_each_line(fd, LOG_LINE_MAX, status_line, &sp);
+      if (err == ENOMEM || sp.oom) {
+        close(fd);
+        visit_free(&sp.v);
+        free(sp.name);
+        return -1;
+      }
+      if (err)
+        issue(r, REPORT_WARNING, file, 0, "could not be read: %s",
+              strerror(err));
+      else if (sp.ok && !sp.newer && !sp.site[0])
+        issue(r, REPORT_WARNING, file, 0, "has no \"Site:\" line — the "
+              "folder name is taken as the site");
+      have_status = sp.ok && !sp.newer && !err;
+    }
+    close(fd);
+  } else if (errno != ENOENT) {
+    issue(r, REPORT_WARNING, file, 0, "could not be read: %s — left out",
+          strerror(errno));
+  }
+  char site[300];
+  if (have_status && site_id_ok(sp.site))
+    snprintf(site, sizeof site, "%s", sp.site);
+  else
+    snprintf(site, sizeof site, "%s", base_name(path));
+  if (!site_id_ok(site)) {
+    issue(r, REPORT_WARNING, path, 0, "the folder name is not a site id and "
+          "no status.txt names one — left out (name the folder after the "
+          "site, as kiosk-logs/<site-id>/)");
+    visit_free(&sp.v);
+    free(sp.name);
+    return 0;
+  }
+  long si = get_site(r, site);
+  if (si == -2) {
+    issue(r, REPORT_WARNING, path, 0, "more than %d sites — left out",
+          REPORT_MAX_SITES);
+    visit_free(&sp.v);
+    free(sp.name);
+    return 0;
+  }
+  if (si < 0) {
+    visit_free(&sp.v);
+    free(sp.name);
+    return -1;
+  }
+  struct report_site *s = &r->sites[si];
+  if (have_status) {
+    if (sp.name && sp.name[0]) {
+      free(s->name);
+      s->name = sp.name;
+      sp.name = NULL;
+    }
+    if (sp.country[0])
+      memcpy(s->country, sp.country, 3);
+    sp.v.clock_ok = sp.v.clock && !strcmp(sp.v.clock, "clock OK");
+    sp.v.written = sp.clock_t;
+    if (!sp.v.clock_ok && sp.floor_t > sp.v.written)
+      sp.v.written = sp.floor_t;
+    sp.v.source = clean_str(path);
+    /* keep the visits distinct by the time written */
+    int dup = 0;
+    for (size_t i = 0; i < s->n_visits; i++)
+      dup |= s->visits[i].written == sp.v.written;
+    size_t cap = s->n_visits; /* visits grow one by one: exact size */
+    if (!dup) {
+      struct report_visit *nv =
+          realloc(s->visits, (cap + 1) * sizeof *s->visits);
+      if (!nv || !sp.v.source) {
+        visit_free(&sp.v);
+        free(sp.name);
+        if (nv)
+          s->visits = nv;
+        return -1;
+      }
+      s->visits = nv;
+      s->visits[s->n_visits++] = sp.v;
+      memset(&sp.v, 0, sizeof sp.v);
+    }
+  }
+  visit_free(&sp.v);
+  free(sp.name);
+  struct priv *pv = P(r);
+  if (grow(&pv->folders, &pv->cap_folders, pv->n_folders,
+           sizeof *pv->folders))
+    return -1;
+  pv->folders[pv->n_folders].path = strdup(path);
+  pv->folders[pv->n_folders].site = (size_t)si;
+  if (!pv->folders[pv->n_folders].path)
+    return -1;
+  pv->n_folders++;
+  r->n_folders++;
+  return 0;
+}
+
+static int is_log_name(const char *n)
+{
+  return !strcmp(n, "status.txt") || !strcmp(n, PLAYLOG_NAME) ||
+         !strcmp(n, PLAYLOG_OLD_NAME) || !strcmp(n, "kiosk.log");
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks path; returns the number of site folders found, or -1 (OOM). */
+static long walk(struct report *r, int parent, const char *name,
+                 const char *path, int depth)
+{
+  int fd = parent < 0
+               ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+               : openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                        O_CLOEXEC);
+  if (fd < 0) {
+    if (parent < 0)
+      issue(r, REPORT_WARNING, path, 0, "%s — not read",
+            errno == ENOTDIR ? "not a folder (give the folder of a stick, "
+                               "a kiosk-logs folder or a site's folder)"
+                             : strerror(errno));
+    return 0;
+  }
+  DIR *d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return 0;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  int logs = 0, oom = 0;
+  size_t seen = 0;
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL && seen++ < REPORT_MAX_DIR_ENTRIES) {
+    if (is_log_name(de->d_name)) {
+      struct stat st;
+      if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISREG(st.st_mode))
+        logs = 1;
+      continue;
+    }
+    if (!strcmp(de->d_name, ".playlog.csv.tmp") ||
+        !strcmp(de->d_name, ".status.txt.tmp") ||
+        !strcmp(de->d_name, ".kiosk.log.tmp")) {
+      char f[4200];
+      snprintf(f, sizeof f, "%s/%s", path, de->d_name);
+      issue(r, REPORT_NOTE, f, 0, "left by a copy that was interrupted (the "
+            "stick was pulled out early) — ignored; the files beside it are "
+            "from the last complete copy");
+      continue;
+    }
+    if (de->d_name[0] == '.' || depth >= REPORT_MAX_DEPTH)
+      continue;
+    if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+      continue;
+    if (grow(&names, &cap, n, sizeof *names) ||
+        !(names[n] = strdup(de->d_name))) {
+      oom = 1;
+      break;
+    }
+    n++;
+  }
+  long found = 0;
+  if (!oom && logs) {
+    found = add_folder(r, fd, path) < 0 ? -1 : 1;
+  } else if (!oom) {
+    if (n)
+      qsort(names, n, sizeof *names, cmp_name);
+    for (size_t i = 0; i < n && found >= 0; i++) {
+      char sub[4200];
+      if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, names[i]) >=
+          sizeof sub)
+        continue;
+      long k = walk(r, fd, names[i], sub, depth + 1);
+      found = k < 0 ? -1 : found + k;
+    }
+  }
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+  closedir(d);
+  return oom ? -1 : found;
+}
+
+int report_add_path(struct report *r, const char *path)
+{
+  long found = walk(r, -1, NULL, path, 0);
+  if (found < 0)
+    return -1;
+  struct stat st;
+  if (found == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return issue(r, REPORT_WARNING, path, 0, "no kiosk logs in this folder — "
+                 "give a stick, its kiosk-logs folder, or a folder with "
+                 "status.txt, playlog.csv or kiosk.log in it");
+  return 0;
+}
+
+int report_add_packs(struct report *r, const char *path)
+{
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return issue(r, REPORT_WARNING, path, 0, "%s — the packs there are not "
+                 "known to the report", strerror(errno));
+  char **files = NULL;
+  size_t n = 0, cap = 0;
+  if (S_ISDIR(st.st_mode)) {
+    DIR *d = opendir(path);
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+      size_t k = strlen(de->d_name);
+      if (de->d_name[0] == '.' || k < 7 ||
+          strcmp(de->d_name + k - 6, ".kpack") != 0)
+        continue;
+      char f[4200];
+      snprintf(f, sizeof f, "%s/%s", path, de->d_name);
+      if (grow(&files, &cap, n, sizeof *files) || !(files[n] = strdup(f))) {
+        closedir(d);
+        goto oom;
+      }
+      n++;
+    }
+    if (d)
+      closedir(d);
+  } else {
+    if (!(files = malloc(sizeof *files)) || !(files[0] = strdup(path)))
+      goto oom;
+    n = 1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct pack_result *pr = calloc(1, sizeof *pr);
+    if (!pr)
+      goto oom;
+    if (pack_inspect(files[i], NULL, pr, NULL) == 0 && pr->has_manifest) {
+      if (grow(&r->known, &P(r)->cap_known, r->n_known, sizeof *r->known)) {
+        pack_result_free(pr);
+        free(pr);
+        goto oom;
+      }
+      struct report_known *k = &r->known[r->n_known];
+      snprintf(k->id, sizeof k->id, "%s", pr->id);
+      k->version = pr->version;
+      k->expires = pr->has_expires ? pr->expires : 0;
+      k->title = clean_str(pr->title);
+      if (k->title)
+        r->n_known++;
+    } else {
+      issue(r, REPORT_WARNING, files[i], 0, "%s — not counted as known",
+            pr->msg[0] ? pr->msg : "not a readable pack");
+    }
+    pack_result_free(pr);
+    free(pr);
+  }
+  for (size_t i = 0; i < n; i++)
+    free(files[i]);
+  free(files);
+  return 0;
+oom:
+  for (size_t i = 0; i < n; i++)
+    free(files[i]);
+  free(files);
+  return -1;
+}
+
+/* --- merging one site's play logs and kiosk logs --------------------------- */
+
+/* A line seen: its two hashes, how often it counts, and how often it was
+ * seen in the file being read now. */
+struct seen {
+  uint64_t h1;
+  uint64_t h2;
+  uint32_t count;
+  uint32_t cur;
+  uint32_t file;
+  uint32_t used;
+};
+
+struct seen_set {
+  struct seen *v;
+  size_t cap, n;
+};
+
+/* Returns the entry for the line, inserting it; NULL when out of memory. */
+static struct seen *seen_get(struct seen_set *s, const char *line, size_t n)
+{
+  if ((s->n + 1) * 2 > s->cap) {
+    size_t nc = s->cap ? s->cap * 2 : 4096;
+    struct seen *nv = calloc(nc, sizeof *nv);
+    if (!nv)
+      return NULL;
+    for (size_t i = 0; i < s->cap; i++) {
+      if (!s->v[i].used)
+        continue;
+      size_t j = s->v[i].h1 & (nc - 1);
+      while (nv[j].used)
+        j = (j + 1) & (nc - 1);
+      nv[j] = s->v[i];
+    }
+    free(s->v);
+    s->v = nv;
+    s->cap = nc;
+  }
+  uint64_t h1 = hash64(line, n, 0), h2 = hash64(line, n, 0x9e3779b97f4a7c15ull);
+  size_t j = h1 & (s->cap - 1);
+  while (s->v[j].used) {
+    if (s->v[j].h1 == h1 && s->v[j].h2 == h2)
+      return &s->v[j];
+    j = (j + 1) & (s->cap - 1);
+  }
+  s->v[j].used = 1;
+  s->v[j].h1 = h1;
+  s->v[j].h2 = h2;
+  s->v[j].file = UINT32_MAX;
+  s->n++;
+  return &s->v[j];
+}
+
+/* 1 when this occurrence of the line in file adds to the count. */
+static int seen_counts(struct seen *e, uint32_t file)
+{
+  if (e->file != file) {
+    e->file = file;
+    e->cur = 0;
+  }
+  e->cur++;
+  if (e->cur > e->count) {
+    e->count = e->cur;
+    return 1;
+  }
+  return 0;
+}
+
+static uint32_t intern_key(struct report *r, const struct playlog_entry *en)
+{
+  struct priv *pv = P(r);
+  char buf[PLAYLOG_LINE_MAX + 64];
+  int k = snprintf(buf, sizeof buf, "%s\x1f%" PRIu64 "\x1f%s\x1f%s",
+                   en->pack_id, en->version, en->page, en->lang);
+  uint64_t h = hash64(buf, (size_t)k, 7);
+  struct keymap *m = &pv->keys;
+  if ((r->n_keys + 1) * 2 > m->cap) {
+    size_t nc = m->cap ? m->cap * 2 : 256;
+    uint32_t *ns = calloc(nc, sizeof *ns);
+    uint64_t *nh = calloc(nc, sizeof *nh);
+    if (!ns || !nh) {
+      free(ns);
+      free(nh);
+      return UINT32_MAX;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+      if (!m->slots[i])
+        continue;
+      size_t j = m->hashes[i] & (nc - 1);
+      while (ns[j])
+        j = (j + 1) & (nc - 1);
+      ns[j] = m->slots[i];
+      nh[j] = m->hashes[i];
+    }
+    free(m->slots);
+    free(m->hashes);
+    m->slots = ns;
+    m->hashes = nh;
+    m->cap = nc;
+  }
+  size_t j = h & (m->cap - 1);
+  while (m->slots[j]) {
+    const struct report_key *rk = &r->keys[m->slots[j] - 1];
+    if (m->hashes[j] == h && rk->version == en->version &&
+        !strcmp(rk->pack_id, en->pack_id) && !strcmp(rk->page, en->page) &&
+        !strcmp(rk->lang, en->lang))
+      return m->slots[j] - 1;
+    j = (j + 1) & (m->cap - 1);
+  }
+  if (grow(&r->keys, &pv->cap_keys, r->n_keys, sizeof *r->keys))
+    return UINT32_MAX;
+  struct report_key *rk = &r->keys[r->n_keys];
+  rk->pack_id = clean_str(en->pack_id);
+  rk->page = clean_str(en->page);
+  rk->lang = clean_str(en->lang);
+  rk->version = en->version;
+  if (!rk->pack_id || !rk->page || !rk->lang) {
+    free(rk->pack_id);
+    free(rk->page);
+    free(rk->lang);
+    return UINT32_MAX;
+  }
+  m->slots[j] = (uint32_t)++r->n_keys;
+  m->hashes[j] = h;
+  return (uint32_t)(r->n_keys - 1);
+}
+
+/* (day, key) -> index into the site's plays */
+struct playmap {
+  uint64_t *k;      /* day << 32 | key, +1 so 0 is empty */
+  uint32_t *idx;
+  size_t cap;
+};
+
+struct site_work {
+  struct report *r;
+  struct report_site *s;
+  struct seen_set lines;    /* play log lines */
+  struct seen_set logs;     /* kiosk log lines */
+  struct playmap pm;
+  size_t cap_plays, cap_events, cap_spans;
+  struct report_span *spans;
+  size_t n_spans;
+  /* the file being read */
+  const char *file;
+  uint32_t file_no;
+  int header_seen, skip;
+  unsigned bad;
+  int64_t first, last;
+  unsigned log_lines_ok;
+  int oom;
+};
+
+static int add_play(struct site_work *w, const struct playlog_entry *en)
+{
+  struct report_site *s = w->s;
+  uint32_t key = intern_key(w->r, en);
+  if (key == UINT32_MAX)
+    return -1;
+  int64_t dday = en->time >= 0 ? en->time / DAY_S : (en->time - DAY_S + 1) / DAY_S;
+  uint64_t k = ((uint64_t)(uint32_t)(int32_t)dday << 32 | key) + 1;
+  struct playmap *m = &w->pm;
+  if ((s->n_plays + 1) * 2 > m->cap) {
+    size_t nc = m->cap ? m->cap * 2 : 1024;
+    uint64_t *nk = calloc(nc, sizeof *nk);
+    uint32_t *ni = calloc(nc, sizeof *ni);
+    if (!nk || !ni) {
+      free(nk);
+      free(ni);
+      return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+      if (!m->k[i])
+        continue;
+      size_t j = (m->k[i] * 0x9e3779b97f4a7c15ull >> 20) & (nc - 1);
+      while (nk[j])
+        j = (j + 1) & (nc - 1);
+      nk[j] = m->k[i];
+      ni[j] = m->idx[i];
+    }
+    free(m->k);
+    free(m->idx);
+    m->k = nk;
+    m->idx = ni;
+    m->cap = nc;
+  }
+  size_t j = (k * 0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1);
+  while (m->k[j] && m->k[j] != k)
+    j = (j + 1) & (m->cap - 1);
+  if (!m->k[j]) {
+    if (grow(&s->plays, &w->cap_plays, s->n_plays, sizeof *s->plays))
+      return -1;
+    m->k[j] = k;
+    m->idx[j] = (uint32_t)s->n_plays;
+    struct report_play *p = &s->plays[s->n_plays++];
+    p->day = (int32_t)dday;
+    p->key = key;
+    p->plays = 0;
+    p->ms = 0;
+  }
+  struct report_play *p = &s->plays[m->idx[j]];
+  p->plays++;
+  p->ms += en->shown_ms;
+  s->plays_total++;
+  s->ms_total += en->shown_ms;
+  if (!s->first_play || en->time < s->first_play)
+    s->first_play = en->time;
+  if (en->time > s->last_play)
+    s->last_play = en->time;
+  return 0;
+}
+
+static int play_line(void *ctx, const char *line, size_t len, uint64_t lineno,
+                     int overlong, int torn)
+{
+  struct site_work *w = ctx;
+  if (torn) {
+    issue(w->r, REPORT_NOTE, w->file, lineno, "the last line is incomplete "
+          "(the file was still being written when it was copied) — left out");
+    return 0;
+  }
+  if (lineno == 1) {
+    if (len == sizeof PLAYLOG_HEADER - 1 && !memcmp(line, PLAYLOG_HEADER, len))
+      return 0;
+    if (len >= 5 && !memcmp(line, "time,", 5)) {
+      char *h = clean_text(line, len < 200 ? len : 200);
+      issue(w->r, REPORT_WARNING, w->file, 1, "a newer play log format (its "
+            "columns are \"%s\", this kiosk-pack reads \"%s\") — use a newer "
+            "kiosk-pack; this file was left out", h ? h : "?", PLAYLOG_HEADER);
+      free(h);
+      w->skip = 1;
+      return 1;
+    }
+    char scratch[PLAYLOG_LINE_MAX + 1];
+    struct playlog_entry en;
+    if (overlong || !playlog_parse_line(line, len, scratch, sizeof scratch,
+                                        &en)) {
+      issue(w->r, REPORT_WARNING, w->file, 1, "not a play log (no \"%s\" "
+            "line at the top) — left out", PLAYLOG_HEADER);
+      w->skip = 1;
+      return 1;
+    }
+    issue(w->r, REPORT_NOTE, w->file, 1, "no header line — read as a play "
+          "log");
+  }
+  if (len == 0)
+    return 0;
+  if (overlong || len >= PLAYLOG_LINE_MAX) {
+    if (w->bad++ < ISSUES_PER_FILE)
+      issue(w->r, REPORT_WARNING, w->file, lineno, "damaged line (far "
+            "longer than the kiosk writes) — left out");
+    return 0;
+  }
+  struct seen *e = seen_get(&w->lines, line, len);
+  if (!e) {
+    w->oom = 1;
+    return 1;
+  }
+  /* A line counts only once it parses; a damaged one is named each time. */
+  char scratch[PLAYLOG_LINE_MAX + 1];
+  struct playlog_entry en;
+  if (!playlog_parse_line(line, len, scratch, sizeof scratch, &en)) {
+    if (len == sizeof PLAYLOG_HEADER - 1 && !memcmp(line, PLAYLOG_HEADER, len))
+      return 0;
+    if (w->bad++ < ISSUES_PER_FILE)
+      issue(w->r, REPORT_WARNING, w->file, lineno, "damaged line — left "
+            "out (expected time,pack_id,version,page,lang,seconds_shown)");
+    return 0;
+  }
+  if (!w->first || en.time < w->first)
+    w->first = en.time;
+  if (en.time > w->last)
+    w->last = en.time;
+  if (seen_counts(e, w->file_no) && add_play(w, &en)) {
+    w->oom = 1;
+    return 1;
+  }
+  return 0;
+}
+
+static int log_line(void *ctx, const char *line, size_t len, uint64_t lineno,
+                    int overlong, int torn)
+{
+  struct site_work *w = ctx;
+  (void)lineno;
+  int64_t t;
+  if (torn || len < 26 || !parse_time19(line, len, &t) || line[19] != ' ')
+    return 0;
+  w->log_lines_ok++;
+  if (t > w->s->last_heard)
+    w->s->last_heard = t;
+  const char *lvl = line + 20, *msg = line + 26;
+  size_t mlen = len - 26;
+  int kind = 0;
+  if (!memcmp(lvl, "error", 5))
+    kind = REPORT_EV_ERROR;
+  else if (!memcmp(lvl, "warn ", 5))
+    kind = REPORT_EV_WARN;
+  else if (!memcmp(lvl, "info ", 5) && starts(msg, mlen, "first page shown after"))
+    kind = REPORT_EV_START;
+  else if (!memcmp(lvl, "info ", 5) && starts(msg, mlen, "stopping on request"))
+    kind = REPORT_EV_STOP;
+  else if (!memcmp(lvl, "info ", 5) && starts(msg, mlen, "screen says: Refused: "))
+    kind = REPORT_EV_WARN; /* a pack a stick brought was refused */
+  if (!kind)
+    return 0;
+  struct seen *e = seen_get(&w->logs, line, len);
+  if (!e) {
+    w->oom = 1;
+    return 1;
+  }
+  if (!seen_counts(e, w->file_no))
+    return 0;
+  struct report_site *s = w->s;
+  if (grow(&s->events, &w->cap_events, s->n_events, sizeof *s->events)) {
+    w->oom = 1;
+    return 1;
+  }
+  struct report_event *ev = &s->events[s->n_events];
+  ev->time = t;
+  ev->kind = kind;
+  ev->unclean = 0;
+  ev->seq = s->n_events;
+  (void)overlong; /* a cut message is still worth showing */
+  ev->text = clean_text(msg, mlen);
+  if (!ev->text) {
+    w->oom = 1;
+    return 1;
+  }
+  s->n_events++;
+  return 0;
+}
+
+static int read_one(struct site_work *w, int dirfd, const char *dir,
+                    const char *name, line_fn *fn, size_t max)
+{
+  char file[4300];
+  snprintf(file, sizeof file, "%s/%s", dir, name);
+  struct stat st;
+  int fd = open_regular(dirfd, name, &st);
+  if (fd < 0) {
+    if (errno != ENOENT)
+      issue(w->r, REPORT_WARNING, file, 0, "could not be read: %s — left out",
+            errno == EINVAL ? "not a regular file" : strerror(errno));
+    return 0;
+  }
+  w->file = file;
+  w->file_no++;
+  w->skip = 0;
+  w->bad = 0;
+  w->first = w->last = 0;
+  w->log_lines_ok = 0;
+  int err = for_each_line(fd, max, fn, w);
+  close(fd);
+  if (err == ENOMEM || w->oom)
+    return -1;
+  if (err)
+    issue(w->r, REPORT_WARNING, file, 0, "could not be read to the end: %s",
+          strerror(err));
+  if (w->bad > ISSUES_PER_FILE)
+    issue(w->r, REPORT_WARNING, file, 0, "%u more damaged lines left out",
+          w->bad - ISSUES_PER_FILE);
+  if (fn == play_line && w->first) {
+    if (grow(&w->spans, &w->cap_spans, w->n_spans, sizeof *w->spans))
+      return -1;
+    w->spans[w->n_spans].from = w->first;
+    w->spans[w->n_spans].to = w->last;
+    w->n_spans++;
+    if (w->last > w->s->last_heard)
+      w->s->last_heard = w->last;
+  }
+  if (fn == log_line && st.st_size > 0 && w->log_lines_ok == 0)
+    issue(w->r, REPORT_WARNING, file, 0, "not a kiosk log (no line starts "
+          "with a date and a level) — left out");
+  return 0;
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+  const struct report_event *x = a, *y = b;
+  if (x->time != y->time)
+    return x->time < y->time ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_play(const void *a, const void *b)
+{
+  const struct report_play *x = a, *y = b;
+  if (x->day != y->day)
+    return x->day < y->day ? -1 : 1;
+  return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+  const struct report_span *x = a, *y = b;
+  return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static int cmp_visit(const void *a, const void *b)
+{
+  const struct report_visit *x = a, *y = b;
+  return x->written < y->written ? -1 : x->written > y->written;
+}
+
+static int finish_site(struct report *r, size_t si)
+{
+  struct priv *pv = P(r);
+  struct site_work w;
+  memset(&w, 0, sizeof w);
+  w.r = r;
+  w.s = &r->sites[si];
+  int rc = 0;
+  for (size_t i = 0; i < pv->n_folders && rc == 0; i++) {
+    if (pv->folders[i].site != si)
+      continue;
+    const char *dir = pv->folders[i].path;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      issue(r, REPORT_WARNING, dir, 0, "could not be opened again: %s",
+            strerror(errno));
+      continue;
+    }
+    w.s->n_sources++;
+    rc = read_one(&w, fd, dir, PLAYLOG_OLD_NAME, play_line, PLAYLOG_LINE_MAX);
+    if (!rc)
+      rc = read_one(&w, fd, dir, PLAYLOG_NAME, play_line, PLAYLOG_LINE_MAX);
+    if (!rc)
+      rc = read_one(&w, fd, dir, "kiosk.log", log_line, LOG_LINE_MAX);
+    close(fd);
+  }
+  free(w.lines.v);
+  free(w.logs.v);
+  free(w.pm.k);
+  free(w.pm.idx);
+  struct report_site *s = w.s;
+  if (rc == 0) {
+    if (s->n_plays)
+      qsort(s->plays, s->n_plays, sizeof *s->plays, cmp_play);
+    if (s->n_events)
+      qsort(s->events, s->n_events, sizeof *s->events, cmp_event);
+    if (s->n_visits)
+      qsort(s->visits, s->n_visits, sizeof *s->visits, cmp_visit);
+    /* gaps between the stretches the play logs cover */
+    if (w.n_spans)
+      qsort(w.spans, w.n_spans, sizeof *w.spans, cmp_span);
+    int64_t reach = w.n_spans ? w.spans[0].to : 0;
+    size_t cap_gaps = 0;
+    for (size_t i = 1; i < w.n_spans && rc == 0; i++) {
+      if (w.spans[i].from > reach + DAY_S) {
+        if (grow(&s->gaps, &cap_gaps, s->n_gaps, sizeof *s->gaps)) {
+          rc = -1;
+          break;
+        }
+        s->gaps[s->n_gaps].from = reach;
+        s->gaps[s->n_gaps].to = w.spans[i].from;
+        s->n_gaps++;
+      }
+      if (w.spans[i].to > reach)
+        reach = w.spans[i].to;
+    }
+    /* restarts: a start with no clean stop since the previous start */
+    int started = 0, stopped = 0;
+    for (size_t i = 0; i < s->n_events; i++) {
+      struct report_event *ev = &s->events[i];
+      if (ev->kind == REPORT_EV_STOP)
+        stopped = 1;
+      if (ev->kind == REPORT_EV_START) {
+        ev->unclean = started && !stopped;
+        started = 1;
+        stopped = 0;
+      }
+    }
+    s->since = s->n_visits >= 2 ? s->visits[s->n_visits - 2].written : 0;
+    for (size_t i = 0; i < s->n_events; i++) {
+      const struct report_event *ev = &s->events[i];
+      if (ev->time <= s->since)
+        continue;
+      if (ev->kind == REPORT_EV_START) {
+        s->restarts++;
+        s->unclean_restarts += (unsigned)ev->unclean;
+      }
+      s->errors += ev->kind == REPORT_EV_ERROR;
+      s->warnings += ev->kind == REPORT_EV_WARN;
+    }
+    if (s->n_visits && s->visits[s->n_visits - 1].written > s->last_heard)
+      s->last_heard = s->visits[s->n_visits - 1].written;
+  }
+  free(w.spans);
+  return rc;
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+  const struct report_site *x = a, *y = b;
+  int c = strcmp(x->country, y->country);
+  return c ? c : strcmp(x->id, y->id);
+}
+
+static int cmp_newest(const void *a, const void *b)
+{
+  return strcmp(((const struct report_known *)a)->id,
+                ((const struct report_known *)b)->id);
+}
+
+static void consider(struct report_known *v, size_t *n, const char *id,
+                     uint64_t version, int64_t expires, char *title)
+{
+  for (size_t i = 0; i < *n; i++) {
+    if (strcmp(v[i].id, id))
+      continue;
+    if (version > v[i].version) {
+      v[i].version = version;
+      v[i].expires = expires;
+      v[i].title = title;
+    } else if (version == v[i].version && !v[i].expires) {
+      v[i].expires = expires;
+    }
+    return;
+  }
+  snprintf(v[*n].id, sizeof v[*n].id, "%s", id);
+  v[*n].version = version;
+  v[*n].expires = expires;
+  v[*n].title = title;
+  (*n)++;
+}
+
+int report_finish(struct report *r)
+{
+  for (size_t i = 0; i < r->n_sites; i++)
+    if (finish_site(r, i))
+      return -1;
+  /* Newest known version of each pack id: from --packs and every visit. */
+  struct priv *pv = P(r);
+  size_t max = r->n_known;
+  for (size_t i = 0; i < r->n_sites; i++)
+    for (size_t j = 0; j < r->sites[i].n_visits; j++)
+      max += r->sites[i].visits[j].n_packs;
+  pv->newest = calloc(max ? max : 1, sizeof *pv->newest);
+  if (!pv->newest)
+    return -1;
+  for (size_t i = 0; i < r->n_known; i++)
+    consider(pv->newest, &pv->n_newest, r->known[i].id, r->known[i].version,
+             r->known[i].expires, r->known[i].title);
+  for (size_t i = 0; i < r->n_sites; i++)
+    for (size_t j = 0; j < r->sites[i].n_visits; j++)
+      for (size_t k = 0; k < r->sites[i].visits[j].n_packs; k++) {
+        const struct report_pack *p = &r->sites[i].visits[j].packs[k];
+        if (p->current)
+          consider(pv->newest, &pv->n_newest, p->id, p->current, p->expires,
+                   p->title);
+      }
+  if (pv->n_newest)
+    qsort(pv->newest, pv->n_newest, sizeof *pv->newest, cmp_newest);
+  /* folders point at sites by index: sort only now */
+  if (r->n_sites)
+    qsort(r->sites, r->n_sites, sizeof *r->sites, cmp_site);
+  for (size_t i = 0; i < pv->n_folders; i++)
+    free(pv->folders[i].path);
+  free(pv->folders);
+  pv->folders = NULL;
+  pv->n_folders = 0;
+  return 0;
+}
+
+uint64_t report_newest(const struct report *r, const char *id,
+                       int64_t *expires, const char **title)
+{
+  struct priv *pv = P(r);
+  struct report_known key;
+  snprintf(key.id, sizeof key.id, "%s", id);
+  const struct report_known *k =
+      pv->n_newest ? bsearch(&key, pv->newest, pv->n_newest,
+                             sizeof *pv->newest, cmp_newest)
+                   : NULL;
+  if (expires)
+    *expires = k ? k->expires : 0;
+  if (title)
+    *title = k && k->title ? k->title : "";
+  return k ? k->version : 0;
+}
+
+int64_t report_expiry(const struct report *r, const struct report_pack *p)
+{
+  if (p->expires)
+    return p->expires;
+  for (size_t i = 0; i < r->n_known; i++)
+    if (r->known[i].version == p->current && !strcmp(r->known[i].id, p->id))
+      return r->known[i].expires;
+  return 0;
+}
+
+void report_free(struct report *r)
+{
+  if (!r)
+    return;
+  struct priv *pv = P(r);
+  for (size_t i = 0; i < r->n_sites; i++) {
+    struct report_site *s = &r->sites[i];
+    free(s->name);
+    for (size_t j = 0; j < s->n_visits; j++)
+      visit_free(&s->visits[j]);
+    free(s->visits);
+    for (size_t j = 0; j < s->n_events; j++)
+      free(s->events[j].text);
+    free(s->events);
+    free(s->plays);
+    free(s->gaps);
+  }
+  free(r->sites);
+  for (size_t i = 0; i < r->n_keys; i++) {
+    free(r->keys[i].pack_id);
+    free(r->keys[i].page);
+    free(r->keys[i].lang);
+  }
+  free(r->keys);
+  for (size_t i = 0; i < r->n_known; i++)
+    free(r->known[i].title);
+  free(r->known);
+  for (size_t i = 0; i < r->n_issues; i++) {
+    free(r->issues[i].file);
+    free(r->issues[i].msg);
+  }
+  free(r->issues);
+  if (pv) {
+    for (size_t i = 0; i < pv->n_folders; i++)
+      free(pv->folders[i].path);
+    free(pv->folders);
+    free(pv->keys.slots);
+    free(pv->keys.hashes);
+    free(pv->newest);
+    free(pv);
+  }
+  free(r);
+}
