@@ -474,7 +474,8 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     MD_BLOCK_CODE_DETAIL *d = detail;
     ps->in_code = 1;
     size_t n = d->lang.size < sizeof ps->code_lang - 1 ? d->lang.size : sizeof ps->code_lang - 1;
-    memcpy(ps->code_lang, d->lang.text, n);
+    if (n) /* a fence without a language has no text at all */
+      memcpy(ps->code_lang, d->lang.text, n);
     ps->code_lang[n] = '\0';
     ps->code_line = d->info.text ? line_of(ps, d->info.text) : 0;
     ps->code.len = 0;

@@ -154,6 +154,18 @@ static void test_unknown_block_kept_readable(void **state)
   page_free(p);
 }
 
+/* A fence without a language (found by fuzz_page: the parser copied from
+ * md4c's NULL language text, undefined behaviour) is a plain paragraph. */
+static void test_fence_without_language(void **state)
+{
+  (void)state;
+  struct page *p = parse("# T\n\n```\nplain text\n```\n");
+  assert_int_equal(p->n_blocks, 2);
+  assert_int_equal(p->blocks[1].type, PAGE_PARAGRAPH);
+  assert_text(&p->blocks[1], "plain text");
+  page_free(p);
+}
+
 static void test_bad_row_reported(void **state)
 {
   (void)state;
@@ -265,6 +277,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_kiosk_blocks),
     cmocka_unit_test(test_unknown_block_kept_readable),
     cmocka_unit_test(test_bad_row_reported),
+    cmocka_unit_test(test_fence_without_language),
     cmocka_unit_test(test_link_keeps_href),
     cmocka_unit_test(test_empty_and_too_big),
     cmocka_unit_test(test_load_missing_file),
