@@ -171,7 +171,58 @@ static void test_not_a_folder(void **state)
   assert_int_equal(r.n, 0);
 }
 
+/* A page mostly in another script than its language's is most likely in
+ * the wrong file: a warning at its first line in that script, naming the
+ * pack's language written in that script when there is one. A page that
+ * only quotes another language is fine. */
+static void test_text_in_another_script(void **state)
+{
+  (void)state;
+  make_source(NULL);
+  /* Dari: "Before you leave" and "Leave copies of your passport and
+   * contract with your family." */
+  put("pages/p.ru.md", "---\nduration: 10\n---\n# \xD9\xBE\xDB\x8C\xD8\xB4 \xD8\xA7\xD8\xB2 "
+      "\xD8\xB3\xD9\x81\xD8\xB1\n\n\xDA\xA9\xD8\xA7\xD9\xBE\xDB\x8C \xD9\xBE\xD8\xA7\xD8\xB3"
+      "\xD9\xBE\xD9\x88\xD8\xB1\xD8\xAA \xD9\x88 \xD9\x82\xD8\xB1\xD8\xA7\xD8\xB1\xD8\xAF\xD8"
+      "\xA7\xD8\xAF \xD8\xB1\xD8\xA7 \xD9\x86\xD8\xB2\xD8\xAF \xD8\xAE\xD8\xA7\xD9\x86\xD9\x88"
+      "\xD8\xA7\xD8\xAF\xD9\x87\xD9\x94 \xD8\xAE\xD9\x88\xD8\xAF \xD8\xA8\xD8\xB0\xD8\xA7\xD8"
+      "\xB1\xDB\x8C\xD8\xAF.\n");
+  struct lint_report r;
+  struct kerr e;
+  assert_int_equal(lint_source(dir, NULL, &r, &e), 0);
+  assert_int_equal(r.n, 1);
+  assert_int_equal(r.v[0].severity, LINT_WARNING);
+  assert_non_null(strstr(r.v[0].file, "/pages/p.ru.md"));
+  assert_int_equal(r.v[0].line, 4);
+  assert_string_equal(r.v[0].msg, "the text is mostly in Arabic letters, but its language \"ru\" "
+                      "is written in Cyrillic \xE2\x80\x94 is this text in the wrong file? Put "
+                      "the \"ru\" text here");
+  lint_report_free(&r);
+  /* The English text in the Russian file: the pack has one language
+   * written in Latin letters, so it is named. */
+  put("pages/p.ru.md", "---\nduration: 10\n---\n# Hello\n\nLeave copies of your passport.\n");
+  assert_int_equal(lint_source(dir, NULL, &r, &e), 0);
+  assert_int_equal(r.n, 1);
+  assert_int_equal(r.v[0].line, 4);
+  assert_string_equal(r.v[0].msg, "the text is mostly in Latin letters, but its language \"ru\" "
+                      "is written in Cyrillic \xE2\x80\x94 is this the \"en\" text in the wrong "
+                      "file? Put the \"ru\" text here, and the \"en\" text in pages/p.en.md");
+  lint_report_free(&r);
+  /* Russian quoting an English sentence, with a link: no warning. */
+  put("pages/p.ru.md", "---\nduration: 12\n---\n# \xD0\x94\xD0\xBE\xD0\xBA\xD1\x83\xD0\xBC\xD0"
+      "\xB5\xD0\xBD\xD1\x82\xD1\x8B\n\n\xD0\x9E\xD1\x81\xD1\x82\xD0\xB0\xD0\xB2\xD1\x8C\xD1\x82"
+      "\xD0\xB5 \xD0\xBA\xD0\xBE\xD0\xBF\xD0\xB8\xD0\xB8 \xD1\x81\xD0\xB5\xD0\xBC\xD1\x8C\xD0"
+      "\xB5. [IOM](https://www.iom.int/countries/kazakhstan)\n\nKeep copies.\n");
+  assert_int_equal(lint_source(dir, NULL, &r, &e), 0);
+  for (size_t i = 0; i < r.n; i++)
+    fprintf(stderr, "%s:%d: %s\n", r.v[i].file, r.v[i].line, r.v[i].msg);
+  assert_int_equal(r.n, 0);
+  lint_report_free(&r);
+  remove_source();
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_text_in_another_script),
     cmocka_unit_test(test_parse_sizes),
     cmocka_unit_test(test_reading_seconds),
     cmocka_unit_test(test_count_words),

@@ -897,6 +897,169 @@ static void check_duration(struct lint *l, const char *rel, const char *text,
         need);
 }
 
+/* ---------------------------------------------------- script of a page */
+
+enum script { SCRIPT_NONE = -1, SCRIPT_LATIN, SCRIPT_CYRILLIC, SCRIPT_ARABIC, N_SCRIPTS };
+
+static const char *const script_names[N_SCRIPTS] = {"Latin", "Cyrillic", "Arabic"};
+
+static enum script script_of_letter(uint32_t cp)
+{
+  if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
+    return SCRIPT_LATIN;
+  if ((cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1E00 && cp <= 0x1EFF))
+    return SCRIPT_LATIN;
+  if (cp >= 0x400 && cp <= 0x52F)
+    return SCRIPT_CYRILLIC;
+  if ((cp >= 0x620 && cp <= 0x64A) || (cp >= 0x66E && cp <= 0x6D3) || (cp >= 0x6FA && cp <= 0x6FF) ||
+      (cp >= 0x750 && cp <= 0x77F) || (cp >= 0xFB50 && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFC))
+    return SCRIPT_ARABIC;
+  return SCRIPT_NONE;
+}
+
+/* The script a language's pages are written in (BCP 47 tag, with an
+ * explicit script subtag winning), or SCRIPT_NONE when we do not know. */
+static enum script script_of_lang(const char *lang)
+{
+  static const struct {
+    const char *lang;
+    enum script script;
+  } langs[] = {
+      {"ru", SCRIPT_CYRILLIC}, {"kk", SCRIPT_CYRILLIC}, {"ky", SCRIPT_CYRILLIC},
+      {"tg", SCRIPT_CYRILLIC}, {"uk", SCRIPT_CYRILLIC}, {"be", SCRIPT_CYRILLIC},
+      {"mn", SCRIPT_CYRILLIC}, {"uz", SCRIPT_LATIN},    {"tk", SCRIPT_LATIN},
+      {"en", SCRIPT_LATIN},    {"tr", SCRIPT_LATIN},    {"az", SCRIPT_LATIN},
+      {"de", SCRIPT_LATIN},    {"fr", SCRIPT_LATIN},    {"fa", SCRIPT_ARABIC},
+      {"prs", SCRIPT_ARABIC},  {"ps", SCRIPT_ARABIC},   {"ar", SCRIPT_ARABIC},
+      {"ur", SCRIPT_ARABIC},   {"ug", SCRIPT_ARABIC},
+  };
+  if (strstr(lang, "-Cyrl"))
+    return SCRIPT_CYRILLIC;
+  if (strstr(lang, "-Latn"))
+    return SCRIPT_LATIN;
+  if (strstr(lang, "-Arab"))
+    return SCRIPT_ARABIC;
+  size_t n = strcspn(lang, "-_");
+  for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++)
+    if (strlen(langs[i].lang) == n && !strncmp(lang, langs[i].lang, n))
+      return langs[i].script;
+  return SCRIPT_NONE;
+}
+
+/* Letters of one line of a page by script, leaving out what is written in
+ * Latin letters whatever the language: link targets "](...)", addresses
+ * (words with "://" or "@") and the channel words of a hotlines block. */
+static void count_scripts(const char *s, size_t n, int *count)
+{
+  size_t i = 0;
+  while (i < n) {
+    if (s[i] == ']' && i + 1 < n && s[i + 1] == '(') {
+      const char *close = memchr(s + i, ')', n - i);
+      i = close ? (size_t)(close - s) + 1 : n;
+      continue;
+    }
+    /* One word at a time, so an address can be skipped whole. */
+    size_t end = i;
+    while (end < n && s[end] != ' ' && s[end] != '\t' && s[end] != '|')
+      end++;
+    int address = 0;
+    for (size_t k = i; k < end && !address; k++)
+      address = s[k] == '@' || (s[k] == ':' && k + 2 < end && s[k + 1] == '/' && s[k + 2] == '/');
+    if (!address)
+      for (size_t k = i; k < end;) {
+        uint32_t cp;
+        int cl = utf8_next((const unsigned char *)s + k, end - k, &cp);
+        if (cl == 0)
+          cl = 1, cp = 0xFFFD;
+        enum script sc = script_of_letter(cp);
+        if (sc != SCRIPT_NONE)
+          count[sc]++;
+        k += (size_t)cl;
+      }
+    i = end + 1;
+  }
+}
+
+/* A page whose text is mostly in another script than its language's is
+ * most likely a misplaced file (a Dari text saved as .kk.md): a warning at
+ * the first line written in that script. The front matter is left out,
+ * and of a hotlines block only the countries count; a few words are not
+ * enough to judge. */
+static void check_script(struct lint *l, const char *rel, const char *text, size_t len,
+                         const char *lang)
+{
+  enum script want = script_of_lang(lang);
+  if (want == SCRIPT_NONE)
+    return;
+  int total[N_SCRIPTS] = {0};
+  int first_line[N_SCRIPTS] = {0};
+  int line = 1, front = len >= 3 && !strncmp(text, "---", 3), fence = 0, hotlines = 0;
+  size_t i = 0;
+  while (i < len) {
+    const char *eol = memchr(text + i, '\n', len - i);
+    size_t n = eol ? (size_t)(eol - (text + i)) : len - i;
+    const char *s = text + i;
+    if (front) {
+      if (line > 1 && n >= 3 && !strncmp(s, "---", 3))
+        front = 0;
+    } else if (n >= 3 && !strncmp(s, "```", 3)) {
+      fence = !fence;
+      hotlines = fence && n >= 11 && !strncmp(s + 3, "hotlines", 8);
+    } else {
+      int count[N_SCRIPTS] = {0};
+      if (hotlines) {
+        /* Only the country: the channel is a keyword. */
+        const char *bar = memchr(s, '|', n);
+        count_scripts(s, bar ? (size_t)(bar - s) : n, count);
+      } else {
+        count_scripts(s, n, count);
+      }
+      int best = 0;
+      for (int k = 0; k < N_SCRIPTS; k++) {
+        total[k] += count[k];
+        if (count[k] > count[best])
+          best = k;
+      }
+      if (count[best] > 0 && !first_line[best])
+        first_line[best] = line;
+    }
+    i += n + 1;
+    line++;
+  }
+  int all = 0, other = -1;
+  for (int k = 0; k < N_SCRIPTS; k++) {
+    all += total[k];
+    if (k != (int)want && (other < 0 || total[k] > total[other]))
+      other = k;
+  }
+  /* Mostly: two letters in three. A page quoting another language (a Dari
+   * page with an English paragraph) stays well below that. */
+  if (other < 0 || all < 20 || total[other] * 3 < all * 2)
+    return;
+  /* Which of the pack's languages is written in that script, if just one. */
+  const char *guess = NULL;
+  int n_guess = 0;
+  for (size_t k = 0; l->m && k < l->m->n_languages; k++)
+    if ((int)script_of_lang(l->m->languages[k]) == other) {
+      guess = l->m->languages[k];
+      n_guess++;
+    }
+  if (n_guess == 1) {
+    /* rel is "pages/<name>.<lang>.md". */
+    int stem = (int)(strlen(rel) - strlen(lang) - 4);
+    add(l, LINT_WARNING, rel, first_line[other],
+        "the text is mostly in %s letters, but its language \"%s\" is written in %s — "
+        "is this the \"%s\" text in the wrong file? Put the \"%s\" text here, and the "
+        "\"%s\" text in %.*s.%s.md", script_names[other], lang, script_names[want], guess,
+        lang, guess, stem > 0 ? stem : 0, rel, guess);
+  } else {
+    add(l, LINT_WARNING, rel, first_line[other],
+        "the text is mostly in %s letters, but its language \"%s\" is written in %s — "
+        "is this text in the wrong file? Put the \"%s\" text here", script_names[other], lang,
+        script_names[want], lang);
+  }
+}
+
 static void check_page(struct lint *l, size_t pi, size_t li)
 {
   const struct manifest *m = l->m;
@@ -941,6 +1104,7 @@ static void check_page(struct lint *l, size_t pi, size_t li)
     return;
   }
   check_text(l, rel, text, len);
+  check_script(l, rel, text, len, m->languages[li]);
   if (lint_phone_check(l->src, rel, text, len, l->r) == KERR_NOMEM)
     l->oom = 1;
   struct page *p = NULL;

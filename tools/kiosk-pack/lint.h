@@ -9,7 +9,8 @@
  * translation or picture, a character no font has, an expired pack, a page
  * the parser could not understand); warnings are what a person should look
  * at (a page split into parts at some size, a picture far bigger than any
- * screen, a file no page uses, a page shown too briefly for its text).
+ * screen, a file no page uses, a page shown too briefly for its text, a
+ * page mostly in another script than its language's).
  * `kiosk-pack lint` prints the findings; `kiosk-pack build` refuses a
  * source with errors through lint_gate(). */
 #ifndef KIOSK_TOOLS_LINT_H
