@@ -86,7 +86,7 @@ static int build_rotation(struct content *c, const struct schedule_time *t, stru
       struct schedule_window win = {pg->has_from, pg->from, pg->has_until, pg->until,
                                     pg->has_hours, pg->hours_start_min, pg->hours_end_min,
                                     pg->days};
-      enum schedule_verdict v = schedule_check_window(&win, c->cfg.tz_offset_s, t);
+      enum schedule_verdict v = schedule_check_window(&win, config_tz_offset(&c->cfg, t->now), t);
       int country_ok = pg->n_countries == 0 || !c->cfg.country[0];
       for (size_t k = 0; k < pg->n_countries; k++)
         if (!strcmp(pg->countries[k], c->cfg.country))

@@ -333,7 +333,7 @@ static struct player *make_player(const struct content *c, struct fonts *f, cons
 {
   struct player *pl = player_new(c->deck, f);
   if (pl) {
-    player_set_site(pl, cfg->country, cfg->tz_offset_s);
+    player_set_site(pl, cfg->country, config_tz_offset(cfg, clock_wall()));
     player_set_clock_trusted(pl, c->clock_trusted);
     player_set_fallback_hotlines(pl, cfg->hotlines, cfg->n_hotlines);
   }
@@ -566,7 +566,7 @@ int main(int argc, char **argv)
   for (;;) {
     /* Night: dim between the configured hours, when the clock is trusted. */
     int night = cfg.night_mode == CONFIG_NIGHT_DIM &&
-                schedule_is_night(clock_wall(), cfg.tz_offset_s, cfg.night_start_min,
+                schedule_is_night(clock_wall(), config_tz_offset(&cfg, clock_wall()), cfg.night_start_min,
                                   cfg.night_end_min, content->clock_trusted);
     screen_set_dim(screen, night ? 80 : 256);
     watchdog_tick(&watchdog_due, watchdog_ms);

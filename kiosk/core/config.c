@@ -29,6 +29,7 @@
 
 #include "core/manifest.h"
 #include "core/page.h"
+#include "core/tz.h"
 
 _Static_assert(sizeof(enum config_rotation) == sizeof(int) &&
                    sizeof(enum config_transition) == sizeof(int) &&
@@ -41,6 +42,7 @@ enum key_type {
   K_COUNTRY, /* two letters or empty */
   K_LANGS,   /* comma list of language tags (writes languages/n_languages) */
   K_TZ,      /* +HH:MM */
+  K_ZONE,    /* zoneinfo name, or empty */
   K_ENUM,    /* one of names[] */
   K_INT,     /* whole number in [min, max], optional unit suffix */
   K_HHMM,    /* time of day, or empty for none (-1) */
@@ -76,6 +78,8 @@ static const struct key keys[] = {
    .empty = "no list (every language of each pack is shown)"},
   {.section = "site", .name = "timezone_offset", .type = K_TZ, .off = F(tz_offset_s),
    .def = "+00:00"},
+  {.section = "site", .name = "timezone", .type = K_ZONE, .off = F(timezone), .def = "",
+   .empty = "no zone (timezone_offset is used)"},
   {.section = "display", .name = "rotation", .type = K_ENUM, .off = F(rotation),
    .def = "each-language", .names = rotation_names},
   {.section = "display", .name = "page_duration", .type = K_INT, .off = F(page_duration_s),
@@ -437,13 +441,18 @@ static int parse_value(const struct key *k, const char *v, struct config *c, cha
     int off, far;
     if (parse_tz(v, &off, &far) < 0) {
       snprintf(why, whysz, far ? "is outside -12:00 to +14:00"
-                               : "is not an offset from UTC like +06:00 or -03:30 (boards have "
-                                 "no time-zone names)");
+                               : "is not an offset from UTC like +06:00 or -03:30 (a zone "
+                                 "name such as Asia/Almaty goes in timezone =)");
       return -1;
     }
     *(int *)field = off;
     return 0;
   }
+  case K_ZONE:
+    if (*v && tz_check(NULL, v, why, whysz) < 0)
+      return -1;
+    set_str(field, CONFIG_TZ_MAX + 1, v);
+    return 0;
   case K_ENUM:
     for (int i = 0; k->names[i]; i++) {
       if (name_eq(v, k->names[i])) {
@@ -541,6 +550,7 @@ static void describe(const struct key *k, const struct config *c, char *buf, siz
   case K_NAME:
   case K_COUNTRY:
   case K_PATH:
+  case K_ZONE:
     snprintf(buf, cap, "%s", field);
     break;
   case K_LANGS:
@@ -1006,6 +1016,11 @@ static int load(struct ctx *x, struct config_problem **problems, size_t *n, stru
   return 0;
 }
 
+int config_tz_offset(const struct config *c, int64_t t)
+{
+  return c->timezone[0] ? tz_offset_at(t) : c->tz_offset_s;
+}
+
 void config_defaults(struct config *c)
 {
   memset(c, 0, sizeof *c);
@@ -1021,7 +1036,10 @@ int config_load_string(const char *text, const char *name, struct config *c,
   *n = 0;
   config_defaults(c);
   struct ctx x = {.name = name ? name : "<config>", .c = c, .s = text};
-  return load(&x, problems, n, e);
+  int rc = load(&x, problems, n, e);
+  if (rc == 0 && c->timezone[0])
+    tz_use(NULL, c->timezone);
+  return rc;
 }
 
 int config_load_file(const char *path, struct config *c, struct config_problem **problems,
@@ -1062,6 +1080,8 @@ int config_load_file(const char *path, struct config *c, struct config_problem *
   x.f = f;
   int rc = load(&x, problems, n, e);
   fclose(f);
+  if (rc == 0 && c->timezone[0])
+    tz_use(NULL, c->timezone);
   return rc;
 }
 

@@ -15,6 +15,7 @@
 #define KIOSK_CORE_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/log.h"
@@ -25,6 +26,7 @@
 #define CONFIG_NAME_MAX 127       /* bytes of [site] name */
 #define CONFIG_MAX_LANGUAGES 8
 #define CONFIG_LANG_MAX 35        /* bytes of one language tag (as manifest.h) */
+#define CONFIG_TZ_MAX 63          /* bytes of a zone name (TZ_NAME_MAX) */
 #define CONFIG_PATH_MAX 255       /* bytes of one path */
 #define CONFIG_MAX_USB_ROOTS 8
 #define CONFIG_MAX_HOTLINES 32
@@ -63,6 +65,7 @@ struct config {
   char languages[CONFIG_MAX_LANGUAGES][CONFIG_LANG_MAX + 1]; /* rotation order */
   size_t n_languages;                    /* 0 = every language of each pack */
   int tz_offset_s;                       /* local time minus UTC, seconds */
+  char timezone[CONFIG_TZ_MAX + 1];      /* "Asia/Almaty"; "" = use tz_offset_s */
 
   /* [display] */
   enum config_rotation rotation;         /* each-language */
@@ -99,6 +102,11 @@ struct config_problem {
   char key[64];         /* "display.rotation", or "" when not about one key */
   char msg[600];        /* the whole sentence, starting "<file>:<line>: " */
 };
+
+/* Local time minus UTC, in seconds, at unix time t: from the zone of
+ * [site] timezone when one is set (config_load_* made it the process's
+ * zone), otherwise the fixed timezone_offset. */
+int config_tz_offset(const struct config *c, int64_t t);
 
 /* Fills c with the built-in defaults (the values listed above). */
 void config_defaults(struct config *c);

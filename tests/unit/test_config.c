@@ -189,6 +189,32 @@ static void test_forgiving_forms(void **state)
 }
 
 /* The example of the brief, word for word, at the line it was on. */
+/* A zone name follows the zone's rules from zoneinfo: Almaty was +06:00
+ * until 1 March 2024 and +05:00 after. The old fixed offset still works,
+ * and is what counts when no zone is given. */
+static void test_timezone_from_zoneinfo(void **state)
+{
+  (void)state;
+  struct config c;
+  struct config_problem *p;
+  assert_int_equal(load("[site]\ntimezone = Asia/Almaty\n", &c, &p), 0);
+  assert_string_equal(c.timezone, "Asia/Almaty");
+  assert_int_equal(config_tz_offset(&c, 1685577600), 6 * 3600);  /* 2023-06-01 */
+  assert_int_equal(config_tz_offset(&c, 1717200000), 5 * 3600);  /* 2024-06-01 */
+
+  /* A zone with summer time: Berlin is +01:00 in January, +02:00 in June. */
+  assert_int_equal(load("[site]\ntimezone = Europe/Berlin\ntimezone_offset = +06:00\n", &c,
+                        &p), 0);
+  assert_int_equal(config_tz_offset(&c, 1704067200), 3600);      /* 2024-01-01 */
+  assert_int_equal(config_tz_offset(&c, 1717200000), 2 * 3600);  /* 2024-06-01 */
+
+  /* Only the old key: its fixed offset, whatever the date. */
+  assert_int_equal(load("[site]\ntimezone_offset = +06:00\n", &c, &p), 0);
+  assert_string_equal(c.timezone, "");
+  assert_int_equal(config_tz_offset(&c, 1685577600), 6 * 3600);
+  assert_int_equal(config_tz_offset(&c, 1717200000), 6 * 3600);
+}
+
 static void test_bad_value_message(void **state)
 {
   (void)state;
@@ -230,8 +256,15 @@ static void test_bad_values_keep_defaults(void **state)
       {"site", "languages = a,b,c,d,e,f,g,h,i", "has \"a\""},
       {"site", "languages = aa,bb,cc,dd,ee,ff,gg,hh,ii", "lists more than 8 languages"},
       {"site", "timezone_offset = Asia/Almaty", "is not an offset from UTC like +06:00 or "
-                                                "-03:30 (boards have no time-zone names) — "
-                                                "using +00:00"},
+                                                "-03:30 (a zone name such as Asia/Almaty goes "
+                                                "in timezone =) — using +00:00"},
+      {"site", "timezone = Asia/Almatty", "is not a time zone of /usr/share/zoneinfo (no such "
+                                          "zone) — write a name from there, like Asia/Almaty"},
+      {"site", "timezone = ../../etc/passwd", "is not a time-zone name like Asia/Almaty"},
+      {"site", "timezone = +06:00", "is not a time-zone name like Asia/Almaty"},
+      {"site", "timezone = zone.tab", "is not a time-zone name like Asia/Almaty"},
+      {"site", "timezone = Asia", "names a file of /usr/share/zoneinfo that is not a time "
+                                  "zone"},
       {"site", "timezone_offset = +15:00", "is outside -12:00 to +14:00"},
       {"site", "timezone_offset = +06:75", "is not an offset"},
       {"display", "rotation = sometimes", "is not one of each-language, one-language, "
@@ -335,7 +368,7 @@ static void test_unknown_key_suggestion(void **state)
   n = load("[site]\ncolour = red\n", &c, &p);
   assert_int_equal(n, 1);
   assert_string_equal(p[0].msg, "kiosk.conf:2: unknown key 'colour' in [site] — the keys there "
-                                "are id, name, country, languages, timezone_offset");
+                                "are id, name, country, languages, timezone_offset, timezone");
   free(p);
 
   /* Unknown section: one problem at the header, its keys are ignored. */
@@ -581,6 +614,7 @@ static void test_example_file(void **state)
   body[len] = '\0';
   static const char *const keys[] = {
       "[site]", "\nid = ", "\nname =", "\ncountry =", "\nlanguages =", "\ntimezone_offset = ",
+      "\ntimezone =",
       "[display]", "\nrotation = ", "\npage_duration = ", "\nmin_duration = ",
       "\ntransition = ", "\ntransition_ms = ", "\nidle_return = ", "\nnight_start = ",
       "\nnight_end = ", "\nnight_mode = ", "\nburn_in_shift = ", "[paths]", "\nstore = ", "\nstore_check_days = ",
@@ -607,6 +641,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_defaults),
     cmocka_unit_test(test_every_key_parsed),
     cmocka_unit_test(test_forgiving_forms),
+    cmocka_unit_test(test_timezone_from_zoneinfo),
     cmocka_unit_test(test_bad_value_message),
     cmocka_unit_test(test_bad_values_keep_defaults),
     cmocka_unit_test(test_bad_value_keeps_earlier_line),
