@@ -2,6 +2,7 @@
  * hands over to the command's function; every command returns an exit status
  * (0 ok, 1 refused or verification failed, 2 usage or system error). */
 #include "kiosk-pack/cmd_build.h"
+#include "kiosk-pack/cmd_import.h"
 #include "kiosk-pack/cmd_inspect.h"
 #include "kiosk-pack/cmd_install.h"
 #include "kiosk-pack/cmd_keygen.h"
@@ -59,6 +60,8 @@ int main(int argc, char **argv)
     return cmd_lint(argc - 1, argv + 1);
   if (!strcmp(cmd, "new"))
     return cmd_new(argc - 1, argv + 1);
+  if (!strcmp(cmd, "import"))
+    return cmd_import(argc - 1, argv + 1);
   if (!strcmp(cmd, "po"))
     return cmd_po(argc - 1, argv + 1);
   if (!strcmp(cmd, "sign-file")) /* hidden: for tests and debugging */
