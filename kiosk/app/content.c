@@ -31,6 +31,8 @@ struct content_priv {
   char *pack_dirs[CONTENT_MAX_DIRS];
   size_t n_pack_dirs;
   struct scrub *scrub; /* the background check, once started */
+  int check_wanted;    /* asked for while the keys could not be loaded: */
+  struct scrub_params check; /* started once they can */
 };
 
 /* Adds a pack to the deck if the schedule shows it now. */
@@ -153,7 +155,7 @@ static int build(struct content_priv *p, int64_t clock_now, struct kerr *e)
   if (!t.clock_trusted)
     log_warn("the clock is behind the last known time — time-of-day rules are off until it is set");
 
-  if (c->store) {
+  if (c->store && !c->trust_problem[0]) {
     struct store_pack_info *info = NULL;
     size_t n = 0;
     struct kerr le;
@@ -194,6 +196,38 @@ static int build(struct content_priv *p, int64_t clock_now, struct kerr *e)
   return 0;
 }
 
+/* Loads the signing keys into c->trust. When they cannot be loaded the
+ * set is empty and c->trust_problem says for staff what is wrong and what
+ * to bring: installed packs are then not shown (fail closed). 0, 1 (a
+ * problem, logged) or KERR_NOMEM. */
+static int load_trust(struct content *c, const char *store_dir, const char *trusted)
+{
+  struct kerr te;
+  kerr_clear(&te);
+  c->trust_problem[0] = '\0';
+  if (keyring_load_trust(store_dir, trusted, &c->trust, &te) == 0)
+    return 0;
+  if (te.code == KERR_NOMEM)
+    return KERR_NOMEM;
+  c->trust = sig_trust_new();
+  if (!c->trust)
+    return KERR_NOMEM;
+  const char *bring;
+  if (te.code == KERR_STORE)
+    bring = "The kiosk's key records are damaged. Call support to repair the "
+            "kiosk; a stick cannot fix this.";
+  else if (strstr(te.msg, "no signing key is left"))
+    bring = "Bring a USB stick with the newest keyring update (.kkeys) from "
+            "the content team: it names the current signing key.";
+  else
+    bring = "The kiosk has no usable root key. Call support to copy the "
+            "content team's root key (.pub) into the trusted-keys folder.";
+  snprintf(c->trust_problem, sizeof c->trust_problem,
+           "Installed content cannot be checked, so none is shown. %s (%s)", bring, te.msg);
+  log_error("%s — installed packs cannot be checked, so none is shown", te.msg);
+  return 1;
+}
+
 int content_open(const struct config *cfg, const char *store_dir, const char *trusted,
                  const char *const *pack_dirs, size_t n_pack_dirs, int64_t clock_now,
                  struct content **out, struct kerr *e)
@@ -209,20 +243,16 @@ int content_open(const struct config *cfg, const char *store_dir, const char *tr
   for (size_t i = 0; i < n_pack_dirs && i < CONTENT_MAX_DIRS; i++)
     p->pack_dirs[p->n_pack_dirs++] = strdup(pack_dirs[i]);
   if (store_dir) {
-    /* The trusted keys, as keyring updates in the store changed them. */
-    struct kerr te;
-    if (keyring_load_trust(store_dir, trusted, &c->trust, &te) < 0) {
-      log_warn("%s — installed packs cannot be checked, so none is shown", te.msg);
-      c->trust = sig_trust_new();
-      if (!c->trust) {
-        content_free(c);
-        return kerr_set(e, KERR_NOMEM, "out of memory");
-      }
+    /* The signing keys, as keyring updates in the store named them. */
+    if (load_trust(c, store_dir, trusted) == KERR_NOMEM) {
+      content_free(c);
+      return kerr_set(e, KERR_NOMEM, "out of memory");
     }
+    struct kerr te;
     if (store_open(store_dir, &c->store, &te)) {
       log_error("%s — showing no installed pack", te.msg);
       c->store = NULL;
-    } else if (sig_trust_count(c->trust) == 0) {
+    } else if (c->trust_problem[0]) {
       /* Nothing can be verified: show nothing rather than something unchecked. */
     } else {
       store_set_verifier(c->store, pack_check_meta, c->trust);
@@ -244,17 +274,28 @@ int content_reload(struct content *c, int64_t clock_now, int recheck, struct ker
   struct content_priv *p = (struct content_priv *)c;
   if (c->store && recheck) {
     /* A keyring update may have changed which keys count. */
-    struct sig_trust *t = NULL;
-    struct kerr te;
-    if (keyring_load_trust(p->store_dir, p->trusted, &t, &te) == 0) {
-      store_set_verifier(c->store, pack_check_meta, t);
+    struct sig_trust *old = c->trust;
+    c->trust = NULL;
+    int rc = load_trust(c, p->store_dir, p->trusted);
+    if (rc == KERR_NOMEM) {
+      c->trust = old;
+      return kerr_set(e, rc, "out of memory");
+    }
+    if (c->trust_problem[0]) {
+      /* Nothing from the store is shown; the background check keeps the
+       * keys it had, so that it does not take every pack for damaged. */
       sig_trust_free(c->trust);
-      c->trust = t;
+      c->trust = old;
+    } else {
+      store_set_verifier(c->store, pack_check_meta, c->trust);
+      sig_trust_free(old);
       store_check_quick_all(c->store);
       store_mark_recheck_all(c->store);
       scrub_wake(p->scrub);
-    } else {
-      log_warn("%s — keeping the keys the kiosk started with", te.msg);
+      struct kerr se;
+      if (p->check_wanted && !p->scrub && scrub_start(&p->check, &p->scrub, &se))
+        log_warn("%s — installed packs are checked only at start", se.msg);
+      p->check_wanted = 0;
     }
   }
   return build(p, clock_now, e);
@@ -264,9 +305,14 @@ int content_start_check(struct content *c, uint64_t period_ms, void (*changed)(v
                         void *ctx, struct kerr *e)
 {
   struct content_priv *p = (struct content_priv *)c;
-  if (!c->store || p->scrub || sig_trust_count(c->trust) == 0)
+  if (!c->store || p->scrub)
     return 0;
   struct scrub_params sp = {c->store, period_ms, changed, ctx};
+  if (c->trust_problem[0]) {
+    p->check = sp;
+    p->check_wanted = 1;
+    return 0;
+  }
   return scrub_start(&sp, &p->scrub, e);
 }
 

@@ -31,6 +31,11 @@ struct content {
   struct content_slot *slots;
   size_t n_slots;
   int clock_trusted;
+  /* Not empty when the keys to check installed packs with could not be
+   * loaded (damaged keyring state, no usable trusted key, no signing key
+   * left): then no installed pack is shown (fail closed), and this says
+   * for staff what is wrong and what to bring. */
+  char trust_problem[1536];
 };
 
 /* Opens the store (when store_dir is not NULL: created if missing, quickly
@@ -45,8 +50,9 @@ int content_open(const struct config *cfg, const char *store_dir, const char *tr
 
 /* Builds the deck and rotation again (after an install, or each hour as
  * packs expire and start, or when the background check found damage). With
- * recheck (after a keyring update) the trusted keys are read again and
- * every installed pack's signature is checked against them at once (quick);
+ * recheck (after a keyring update) the trusted keys are read again (when
+ * that fails, no installed pack is shown; see trust_problem) and every
+ * installed pack's signature is checked against them at once (quick);
  * their files are marked to be read again by the background check. On
  * failure the old rotation stays. */
 int content_reload(struct content *c, int64_t clock_now, int recheck, struct kerr *e);

@@ -608,8 +608,14 @@ int field_start(const struct field_params *p, struct field **out, struct kerr *e
     return kerr_errno(e, KERR_IO, errno, "cannot create the install thread's wake-up fd");
   }
   if (keyring_load_trust(p->store_dir, p->keys_dir, &f->trust, e) < 0) {
-    field_stop(f);
-    return e->code;
+    /* No pack can be installed, but a keyring update from a stick may
+     * still bring the signing keys back: keep watching for sticks. */
+    log_warn("%s — packs from sticks are refused until this is fixed", e->msg);
+    kerr_clear(e);
+    if (!(f->trust = sig_trust_new())) {
+      field_stop(f);
+      return kerr_set(e, KERR_NOMEM, "out of memory");
+    }
   }
   if (inbox_watch_open(p->usb_roots, p->n_usb_roots, p->inbox, &f->watch, e)) {
     field_stop(f);

@@ -336,6 +336,7 @@ static struct player *make_player(const struct content *c, struct fonts *f, cons
     player_set_site(pl, cfg->country, config_tz_offset(cfg, clock_wall()));
     player_set_clock_trusted(pl, c->clock_trusted);
     player_set_fallback_hotlines(pl, cfg->hotlines, cfg->n_hotlines);
+    player_set_notice(pl, c->trust_problem);
   }
   return pl;
 }
@@ -520,13 +521,15 @@ int main(int argc, char **argv)
   if (!pl)
     goto out_content;
 
-  /* The install thread: sticks, the inbox. Only with a store and keys. */
+  /* The install thread: sticks, the inbox. Only with a store; also when
+   * its keys could not be loaded, since a keyring update from a stick may
+   * be what brings them back. */
   const char *roots[CONFIG_MAX_USB_ROOTS];
   size_t n_roots = 0;
   if (!o.n_usb_roots)
     for (size_t i = 0; i < cfg.n_usb_roots; i++)
       roots[n_roots++] = cfg.usb_roots[i];
-  if (content->store && content->trust && sig_trust_count(content->trust) > 0) {
+  if (content->store && trusted) {
     struct field_params fp = {&cfg, content->store, store_dir, trusted, roots, n_roots,
                               o.usb_roots, (size_t)o.n_usb_roots,
                               o.inbox ? o.inbox : (o.store ? NULL : cfg.inbox),

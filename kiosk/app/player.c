@@ -31,9 +31,33 @@ struct player {
   int clock_untrusted;
   const struct config_hotline *fallback;
   size_t n_fallback;
+  char notice[1536]; /* for staff on the built-in page, or empty */
   char scanned[PLAYER_MAX_PACKS][1024]; /* pack folders whose fonts were added */
   int n_scanned;
 };
+
+void player_set_notice(struct player *p, const char *text)
+{
+  snprintf(p->notice, sizeof p->notice, "%s", text ? text : "");
+}
+
+/* text as Markdown that shows it as it is: punctuation Markdown would read
+ * is escaped, control characters become spaces. */
+static size_t md_escape(const char *text, char *out, size_t cap)
+{
+  size_t o = 0;
+  for (const unsigned char *t = (const unsigned char *)text; *t && o + 3 < cap; t++) {
+    if (*t < 0x20 || *t == 0x7F) {
+      out[o++] = ' ';
+      continue;
+    }
+    if (strchr("\\`*_{}[]<>()#+-.!|~&", *t))
+      out[o++] = '\\';
+    out[o++] = (char)*t;
+  }
+  out[o] = '\0';
+  return o;
+}
 
 void player_set_fallback_hotlines(struct player *p, const struct config_hotline *h, size_t n)
 {
@@ -189,8 +213,16 @@ static int render_page(struct player *p, size_t entry, int part, int w, int h, s
   }
   else {
     /* The built-in page: the configured hotlines, and a note for staff. */
-    char md[4096];
-    size_t o = (size_t)snprintf(md, sizeof md, "%s", builtin_md);
+    char md[8192];
+    size_t o;
+    if (p->notice[0]) {
+      /* Fail closed: say why nothing is shown, for staff. */
+      char esc[3 * sizeof p->notice];
+      md_escape(p->notice, esc, sizeof esc);
+      o = (size_t)snprintf(md, sizeof md, "# Information kiosk\n\nFor staff: %s\n", esc);
+    } else {
+      o = (size_t)snprintf(md, sizeof md, "%s", builtin_md);
+    }
     if (p->n_fallback && o < sizeof md)
       o += (size_t)snprintf(md + o, sizeof md - o, "\n```hotlines\n");
     for (size_t i = 0; i < p->n_fallback && o < sizeof md; i++)

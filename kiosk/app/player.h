@@ -55,6 +55,10 @@ void player_set_clock_trusted(struct player *p, int trusted);
  * one for the site, and on the built-in page. The array is borrowed. */
 struct config_hotline;
 void player_set_fallback_hotlines(struct player *p, const struct config_hotline *h, size_t n);
+/* A note for staff the built-in page shows instead of "no content is
+ * installed yet" (why nothing is shown, what to bring); NULL or "" for
+ * none. Copied. */
+void player_set_notice(struct player *p, const char *text);
 
 /* Paints the band of s again (the clock moved on). */
 void player_refresh_band(struct player *p, struct slide *s, int shift_x);

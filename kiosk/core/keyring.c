@@ -1528,7 +1528,14 @@ int keyring_load_trust(const char *store_dir, const char *keys_dir,
     return rc;
   if (!st && !(st = calloc(1, sizeof *st)))
     return kerr_set(e, KERR_NOMEM, "out of memory loading trusted keys");
-  rc = signing_build(st, keys_dir, out, e);
+  /* The signing keys hold only as long as the root set that named them
+   * can be read: an emptied or unreadable trusted-keys folder fails
+   * closed rather than leave the store's list unanchored. */
+  struct sig_trust *roots = NULL;
+  rc = st->format == KEYRING_FORMAT ? roots_build(st, keys_dir, &roots, e) : 0;
+  sig_trust_free(roots);
+  if (rc == 0)
+    rc = signing_build(st, keys_dir, out, e);
   keyring_doc_free(st);
   return rc;
 }

@@ -169,7 +169,9 @@ int keyring_install(const char *path, const char *store_dir,
  * signatures by it fail with KERR_REVOKED). On a kiosk where no format 2
  * keyring was ever installed: the keys in keys_dir (a folder of .pub files
  * or one .pub file; may be NULL) plus keys a format 1 update added. A
- * missing store_dir or keyring state is no error. A damaged state is
+ * missing store_dir or keyring state is no error. With a format 2
+ * keyring the root set must load too (see keyring_load_roots()), else its
+ * error. A damaged state is
  * KERR_STORE — the set is not built, so revoked keys cannot come back
  * through a damaged file. A keys_dir that cannot be used is an error
  * unless updates added keys (then a warning is logged). KERR_NOENT when
