@@ -25,6 +25,7 @@
  * run() strings them together for a pack. */
 #include "core/pack.h"
 #include "core/esc.h"
+#include "core/hashpipe.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -628,77 +629,74 @@ static int is_parent_folder(const struct member_list *list, const char *name,
   return 0;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n, int *err)
-{
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w < 0) {
-      *err = errno;
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
-/* Streams one listed member: its bytes are hashed and, when fd >= 0,
- * written — the same bytes. */
+/* Reads one listed member into the hash pipe, which hashes it and, when
+ * it was given a file, writes it — the same bytes. Returns 0 when the
+ * member had exactly its declared size, 1 when a worker reported a
+ * failure (the caller asks the pipe which), or a KERR code. */
 static int member_copy(struct reader *r, const struct manifest_file *f,
-                       const char *shown, int fd, uint64_t *done_all,
+                       const char *shown, struct hashpipe *hp, uint64_t *done_all,
                        struct progress_state *ps, struct kerr *e)
 {
-  crypto_generichash_state hs;
-  crypto_generichash_init(&hs, NULL, 0, MANIFEST_HASH_BYTES);
   uint64_t done = 0;
-  for (;;) {
+  for (int ended = 0; !ended;) {
     if (cancel_requested(r->progress)) {
       r->cancelled = 1;
       return reader_fail(r, shown, e);
     }
+    unsigned char *buf = hashpipe_buf(hp);
+    if (!buf)
+      return 1;
+    /* One byte more than is left, to notice a member that is too long. */
     uint64_t left = f->size - done;
-    size_t want = left >= sizeof r->buf ? sizeof r->buf : (size_t)left + 1;
-    la_ssize_t n = archive_read_data(r->tar, r->buf, want);
-    if (n < 0)
-      return reader_fail(r, shown, e);
-    if (n == 0)
-      break;
-    if ((uint64_t)n > left)
+    size_t cap = left >= HASHPIPE_CHUNK ? HASHPIPE_CHUNK : (size_t)left + 1, fill = 0;
+    while (fill < cap) {
+      la_ssize_t n = archive_read_data(r->tar, buf + fill, cap - fill);
+      if (n < 0)
+        return reader_fail(r, shown, e);
+      if (n == 0) {
+        ended = 1;
+        break;
+      }
+      fill += (size_t)n;
+    }
+    if ((uint64_t)fill > left)
       return kerr_set(e, KERR_MEMBER, "%s: %s has more bytes than the "
                       "signed list says (%" PRIu64 ") — the pack was changed "
                       "after signing; get a fresh copy", r->file, shown,
                       f->size);
-    crypto_generichash_update(&hs, r->buf, (size_t)n);
-    if (fd >= 0) {
-      int err;
-      if (write_all(fd, r->buf, (size_t)n, &err) != 0)
-        return err == ENOSPC || err == EDQUOT
-                   ? kerr_set(e, KERR_NOSPACE, "%s: the kiosk ran out of "
-                              "space while installing %s — nothing was "
-                              "changed; free some space or use a bigger SD "
-                              "card", r->file, shown)
-                   : kerr_errno(e, KERR_IO, err, "%s: could not write %s "
-                                "into the pack store", r->file, shown);
-    }
-    done += (uint64_t)n;
-    *done_all += (uint64_t)n;
+    hashpipe_push(hp, fill);
+    done += (uint64_t)fill;
+    *done_all += (uint64_t)fill;
     progress_report(ps, *done_all, 0);
   }
   if (done < f->size)
     return kerr_set(e, KERR_TRUNCATED, "%s: ends in the middle of %s (%"
                     PRIu64 " of %" PRIu64 " bytes) — the copy is incomplete; "
                     "copy the pack again", r->file, shown, done, f->size);
-  unsigned char h[MANIFEST_HASH_BYTES];
-  crypto_generichash_final(&hs, h, sizeof h);
-  if (sodium_memcmp(h, f->blake2b, sizeof h) != 0)
+  hashpipe_end(hp);
+  progress_report(ps, *done_all, 1);
+  return 0;
+}
+
+/* The message for a member the hash pipe found wrong. */
+static int pipe_failure(struct reader *r, const struct member_list *list,
+                        const struct hashpipe_failure *f, struct kerr *e)
+{
+  char shown[SHOWN_NAME_MAX];
+  show_name(list->files[f->tag].path, shown, sizeof shown);
+  if (f->fault == HASHPIPE_HASH)
     return kerr_set(e, KERR_HASH, "%s: %s does not match the signed list "
                     "(its BLAKE2b-256 hash differs) — the pack was changed or "
                     "damaged after signing; get a fresh copy", r->file,
                     shown);
-  progress_report(ps, *done_all, 1);
-  return 0;
+  if (f->err == ENOSPC || f->err == EDQUOT)
+    return kerr_set(e, KERR_NOSPACE, "%s: the kiosk ran out of space while "
+                    "installing %s — nothing was changed; free some space or "
+                    "use a bigger SD card", r->file, shown);
+  if (f->err == ENOMEM)
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
+  return kerr_errno(e, KERR_IO, f->err, "%s: could not write %s into the "
+                    "pack store", r->file, shown);
 }
 
 /* Checks every entry after the head against list, hashing each member
@@ -714,8 +712,14 @@ static int members_stream(struct reader *r, const struct member_list *list,
   size_t n_dirs = 0, n_seen = 0;
   uint64_t done_all = 0;
   struct progress_state ps = {r->progress, list->total, 0, 0};
+  struct hashpipe *hp = NULL;
   if (!seen)
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
+  if ((rc = hashpipe_open(&hp, e))) {
+    kerr_prefix(e, "%s", r->file);
+    free(seen);
+    return rc;
+  }
 
   /* From now on the stream may hold the listed files and a little more. */
   uint64_t allow = HEAD_BUDGET + TAIL_SLACK +
@@ -832,10 +836,11 @@ static int members_stream(struct reader *r, const struct member_list *list,
         goto out;
       }
     }
-    rc = member_copy(r, f, shown, fd, &done_all, &ps, e);
-    if (fd >= 0 && close(fd) != 0 && rc == 0)
-      rc = kerr_errno(e, KERR_IO, errno, "%s: could not write %s into the "
-                      "pack store", r->file, shown);
+    if (hashpipe_begin(hp, idx, f->blake2b, fd) != 0) {
+      rc = 1;
+      goto out;
+    }
+    rc = member_copy(r, f, shown, hp, &done_all, &ps, e);
     if (rc)
       goto out;
     seen[idx] = 1;
@@ -853,8 +858,20 @@ static int members_stream(struct reader *r, const struct member_list *list,
       }
     goto out;
   }
-  progress_report(&ps, list->total, 1);
 out:
+  /* Every member read so far must be hashed (and written) before the
+   * answer; a member found wrong there came before whatever the reader
+   * stopped at, so its failure is the one to tell. */
+  if (!r->cancelled) {
+    struct hashpipe_failure hf;
+    if (hashpipe_finish(hp, &hf))
+      rc = pipe_failure(r, list, &hf, e);
+    else if (rc == 1)
+      rc = kerr_set(e, KERR_IO, "%s: the hashing stopped unexpectedly", r->file);
+    else if (rc == 0)
+      progress_report(&ps, list->total, 1);
+  }
+  hashpipe_close(hp);
   free(seen);
   free(dirs);
   return rc;
