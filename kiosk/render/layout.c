@@ -930,9 +930,13 @@ static int fill_parts(const struct items *it, int cap, int header_h, size_t *sta
  * fit, of heights as similar as can be — the smallest part height for
  * which a greedy fill still needs no more parts — so a continuation part
  * never holds a last line on an empty screen when the lines can be shared
- * out. Fills starts[] and returns the part count. */
-static int paginate(const struct items *it, int avail_h, size_t *starts, int max_parts)
+ * out. Fills starts[] and returns the part count; *forced tells whether
+ * a part had to end after an item meant to stay with the next one (a
+ * heading, the first line of a paragraph). */
+static int paginate(const struct items *it, int avail_h, size_t *starts, int max_parts,
+                    int *forced)
 {
+  *forced = 0;
   int header_h = 0;
   for (size_t i = 0; i < it->n && it->v[i].header; i++)
     header_h += it->v[i].h + (i ? it->v[i].gap : 0);
@@ -949,6 +953,7 @@ static int paginate(const struct items *it, int avail_h, size_t *starts, int max
   }
   if (fill_parts(it, hi, header_h, starts, max_parts, 1) <= parts)
     return fill_parts(it, hi, header_h, starts, max_parts, 1);
+  *forced = 1;
   return fill_parts(it, avail_h, header_h, starts, max_parts, 0);
 }
 
@@ -1118,7 +1123,37 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
     if (rc || fitted)
       break;
     if (!side || attempt == 2) {
-      parts = paginate(&it, content_h, starts, 64);
+      int forced = 0, forced_at = 0;
+      parts = paginate(&it, content_h, starts, 64, &forced);
+      /* Parts are needed anyway: take the largest size that needs no more
+       * of them (nor cuts where the minimum does not), so each part is
+       * full of text big enough to read from across the room rather than
+       * half empty at the minimum. */
+      if (parts > 1) {
+        int found = 0;
+        for (int body = layout_max_body_px(in->w, in->h); body > min_px && !found;
+             body = body * 93 / 100) {
+          c.body = body;
+          items_clear(&it);
+          rc = build_items(&c, &it, side, content_h * 45 / 100, e);
+          if (rc)
+            break;
+          if (!it.overflow && paginate(&it, content_h, starts, 64, &forced_at) <= parts &&
+              (!forced_at || forced)) {
+            parts = paginate(&it, content_h, starts, 64, &forced_at);
+            found = 1;
+          }
+        }
+        if (!rc && !found) {
+          c.body = min_px;
+          items_clear(&it);
+          rc = build_items(&c, &it, side, content_h * 45 / 100, e);
+          if (!rc) {
+            scale_gaps(&it, 55);
+            parts = paginate(&it, content_h, starts, 64, &forced);
+          }
+        }
+      }
       break;
     }
     if (attempt == 1) {
