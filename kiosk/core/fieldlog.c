@@ -14,6 +14,7 @@
  * a sentence that says so. The stick may be FAT, which has no symlinks,
  * ownership or permissions worth keeping: files are made 0644. */
 #include "core/fieldlog.h"
+#include "core/esc.h"
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/playlog.h"
@@ -484,11 +485,13 @@ int fieldlog_write(const char *stick_root, const char *site_id,
   struct log_tail tail = {0};
   int rc = 0, err;
 
+  char shown_root[512]; /* the mount point comes from outside: escaped */
+  esc_name(stick_root, shown_root, sizeof shown_root);
   rootfd = open(stick_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) {
     rc = kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno,
                     "could not open the stick at %s — logs were not copied; "
-                    "take it out and insert it again", stick_root);
+                    "take it out and insert it again", shown_root);
     goto out;
   }
   /* Read-only: say so before trying anything. */
@@ -596,7 +599,7 @@ int fieldlog_write(const char *stick_root, const char *site_id,
   format_bytes(res->bytes, size_text, sizeof size_text);
   snprintf(res->msg, sizeof res->msg, "Logs copied to %s on the stick (%zu "
            "files, %s).", res->folder, res->files, size_text);
-  log_info("%s: %s", stick_root, res->msg);
+  log_info("%s: %s", shown_root, res->msg);
 
 out:
   for (int i = 0; i < N_FILES; i++) {
