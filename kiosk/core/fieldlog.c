@@ -18,6 +18,7 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/playlog.h"
+#include "core/units.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -187,22 +188,6 @@ static void format_stamp(int64_t t, char *buf, size_t cap)
     snprintf(buf, cap, "unknown");
 }
 
-static void format_bytes(uint64_t b, char *buf, size_t cap)
-{
-  static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-  if (b < 1024) {
-    snprintf(buf, cap, "%" PRIu64 " bytes", b);
-    return;
-  }
-  double v = (double)b;
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    u++;
-  }
-  snprintf(buf, cap, "%.1f %s", v, units[u]);
-}
-
 static void format_uptime(uint64_t ms, char *buf, size_t cap)
 {
   uint64_t s = ms / 1000;
@@ -347,7 +332,7 @@ static void put_status(struct out *o, const char *site_id,
 
   uint64_t free_b;
   if (in->store_dir && fsutil_free_bytes(in->store_dir, &free_b, NULL) == 0) {
-    format_bytes(free_b, buf, sizeof buf);
+    units_bytes(free_b, buf, sizeof buf);
     out_printf(o, "Free space:  %s on the pack store (%s)\n", buf,
                in->store_dir);
   } else {
@@ -596,7 +581,7 @@ int fieldlog_write(const char *stick_root, const char *site_id,
   res->play_lines = play.lines;
   res->play_skipped = play.skipped;
   char size_text[64];
-  format_bytes(res->bytes, size_text, sizeof size_text);
+  units_bytes(res->bytes, size_text, sizeof size_text);
   snprintf(res->msg, sizeof res->msg, "Logs copied to %s on the stick (%zu "
            "files, %s).", res->folder, res->files, size_text);
   log_info("%s: %s", shown_root, res->msg);

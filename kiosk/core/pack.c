@@ -26,6 +26,7 @@
 #include "core/pack.h"
 #include "core/esc.h"
 #include "core/hashpipe.h"
+#include "core/units.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -75,16 +76,6 @@ static void fmt_time(int64_t t, char *buf, size_t cap)
   struct tm tm;
   if (!gmtime_r(&tt, &tm) || strftime(buf, cap, "%Y-%m-%d %H:%M UTC", &tm) == 0)
     snprintf(buf, cap, "%" PRId64 " (unix time)", t);
-}
-
-static void fmt_bytes(uint64_t n, char *buf, size_t cap)
-{
-  if (n >= (UINT64_C(1) << 30))
-    snprintf(buf, cap, "%.1f GB", (double)n / (double)(UINT64_C(1) << 30));
-  else if (n >= (UINT64_C(1) << 20))
-    snprintf(buf, cap, "%.1f MB", (double)n / (double)(UINT64_C(1) << 20));
-  else
-    snprintf(buf, cap, "%" PRIu64 " KB", (n + 1023) / 1024);
 }
 
 static int cancel_requested(const struct pack_progress *p)
@@ -1053,7 +1044,7 @@ static int run(const char *path, int fd, struct store *st,
   out->contents_ok = 1;
 
   char size[32], when[96] = "";
-  fmt_bytes(m->total_bytes, size, sizeof size);
+  units_bytes(m->total_bytes, size, sizeof size);
   if (out->not_yet_valid) {
     char vf[48];
     fmt_time(m->valid_from, vf, sizeof vf);

@@ -52,6 +52,7 @@
  * inside the staged folder before the commit and replaced atomically after
  * a background check; it is never part of the signed contents. */
 #include "core/store.h"
+#include "core/units.h"
 #include "core/fsutil.h"
 #include "core/log.h"
 
@@ -115,16 +116,6 @@ struct store_stage {
 };
 
 /* ------------------------------------------------------------- helpers */
-
-static void fmt_bytes(uint64_t n, char *buf, size_t cap)
-{
-  if (n >= (UINT64_C(1) << 30))
-    snprintf(buf, cap, "%.1f GB", (double)n / (double)(UINT64_C(1) << 30));
-  else if (n >= (UINT64_C(1) << 20))
-    snprintf(buf, cap, "%.1f MB", (double)n / (double)(UINT64_C(1) << 20));
-  else
-    snprintf(buf, cap, "%" PRIu64 " KB", (n + 1023) / 1024);
-}
 
 static void hex_encode(const unsigned char *b, size_t n, char *out)
 {
@@ -954,8 +945,8 @@ int store_stage_begin(struct store *s, const struct manifest *m,
   }
   if (avail < need || avail - need < s->reserve) {
     char a[32], n[32];
-    fmt_bytes(need, n, sizeof n);
-    fmt_bytes(avail > s->reserve ? avail - s->reserve : 0, a, sizeof a);
+    units_bytes(need, n, sizeof n);
+    units_bytes(avail > s->reserve ? avail - s->reserve : 0, a, sizeof a);
     return kerr_set(e, KERR_NOSPACE, "not enough free space on the kiosk to "
                     "install %s version %" PRIu64 ": it needs %s and %s can "
                     "be used — ask the content team for a smaller pack or "

@@ -147,8 +147,8 @@ format-cpio|format-cpio.kpack: not a kiosk pack (it looks like a cpio archive) �
 format-7z|format-7z.kpack: not a kiosk pack (it looks like a 7-Zip file) — a pack is the .kpack file made by 'kiosk-pack build'; ask the content team for it
 format-xz-tar|format-xz-tar.kpack: not a kiosk pack (it looks like an xz-compressed file) — a pack is the .kpack file made by 'kiosk-pack build'; ask the content team for it
 format-garbage|format-garbage.kpack: not a kiosk pack (it is not a tar file, plain or compressed with gzip or zstd) — a pack is the .kpack file made by 'kiosk-pack build'; ask the content team for it
-nospace@tmpfs|nospace.kpack: not enough free space on the kiosk to install badtest version 3: it needs 8.1 MB and @NUM@.@NUM@ MB can be used — ask the content team for a smaller pack or fit a bigger SD card
-nospace@hook|nospace.kpack: not enough free space on the kiosk to install badtest version 3: it needs 8.1 MB and 0 KB can be used — ask the content team for a smaller pack or fit a bigger SD card
+nospace@tmpfs|nospace.kpack: not enough free space on the kiosk to install badtest version 3: it needs 8.1 MiB and @NUM@.@NUM@ MiB can be used — ask the content team for a smaller pack or fit a bigger SD card
+nospace@hook|nospace.kpack: not enough free space on the kiosk to install badtest version 3: it needs 8.1 MiB and 0 bytes can be used — ask the content team for a smaller pack or fit a bigger SD card
 nospace@verify|OK
 EOF
 )

@@ -138,7 +138,7 @@ has_line out/stdout "0 errors, 1 warning" "unused media: the summary"
 
 base c5; bmp 4000 100 c5/media/pic.bmp
 expect 0 "huge picture (a warning)" "$KP" lint c5
-has_line out/stdout "c5/media/pic.bmp: warning: picture is 4000x100 pixels (1.1 MB), far more than the largest kiosk screen (1920x1080) can show — scale it to at most 1920 pixels on its long side and save it as JPEG (quality 85); big pictures make the pack slow to copy and the kiosk slow to draw" \
+has_line out/stdout "c5/media/pic.bmp: warning: picture is 4000x100 pixels (1.1 MiB), far more than the largest kiosk screen (1920x1080) can show — scale it to at most 1920 pixels on its long side and save it as JPEG (quality 85); big pictures make the pack slow to copy and the kiosk slow to draw" \
   "huge picture: the line"
 
 base c6; sed -i 's/duration: 15/duration: ten/' c6/pages/01-news.en.md; sed -i 's/^duration: 15/durration: 15/' c6/pages/01-news.ru.md

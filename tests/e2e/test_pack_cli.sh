@@ -74,7 +74,7 @@ PACK=bulletin-2020-07-1.kpack
 # What the sample holds, and its size the way kiosk-pack prints it.
 NFILES=$(find "$SAMPLE/pages" "$SAMPLE/media" "$SAMPLE/fonts" -type f ! -name '.*' 2>/dev/null | wc -l)
 SIZE=$(find "$SAMPLE/pages" "$SAMPLE/media" "$SAMPLE/fonts" -type f ! -name '.*' -printf '%s\n' 2>/dev/null |
-  awk '{ n += $1 } END { if (n >= 1048576) printf "%.1f MB", n / 1048576; else printf "%d KB", (n + 1023) / 1024 }')
+  awk '{ n += $1 } END { if (n >= 1048576) printf "%.1f MiB", n / 1048576; else if (n >= 1024) printf "%d KiB", (n + 1023) / 1024; else printf "%d bytes", n }')
 
 echo "# keys"
 export KIOSK_PACK_PASSPHRASE='correct horse battery staple'

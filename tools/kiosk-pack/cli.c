@@ -2,6 +2,7 @@
  * here exits; commands return their status to main(). */
 #include "kiosk-pack/cli.h"
 #include "core/keyring.h"
+#include "core/units.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -96,12 +97,7 @@ void cli_progress_done(struct cli_progress *cp)
 
 void cli_fmt_bytes(uint64_t n, char *buf, size_t cap)
 {
-  if (n >= (UINT64_C(1) << 30))
-    snprintf(buf, cap, "%.1f GB", (double)n / (double)(UINT64_C(1) << 30));
-  else if (n >= (UINT64_C(1) << 20))
-    snprintf(buf, cap, "%.1f MB", (double)n / (double)(UINT64_C(1) << 20));
-  else
-    snprintf(buf, cap, "%" PRIu64 " KB", (n + 1023) / 1024);
+  units_bytes(n, buf, cap);
 }
 
 /* Formats t as UTC; rfc3339 picks "2020-07-10T00:00:00Z" over

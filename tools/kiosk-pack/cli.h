@@ -44,7 +44,7 @@ void cli_progress_init(struct cli_progress *cp, const char *label,
 void cli_progress_fn(void *ctx, uint64_t done, uint64_t total);
 void cli_progress_done(struct cli_progress *cp);
 
-/* "242 KB", "1.0 GB" (binary units, as the kiosk shows them). */
+/* units_bytes() (core/units.h): "242 KiB", "1.0 GiB", as the kiosk shows them. */
 void cli_fmt_bytes(uint64_t n, char *buf, size_t cap);
 
 /* "2020-07-10 00:00 UTC" for people; "2020-07-10T00:00:00Z" for JSON. */
