@@ -14,6 +14,7 @@
 #include "kiosk-pack/lint.h"
 
 #include "core/fsutil.h"
+#include "core/page.h"
 #include "core/manifest.h"
 
 #include <ctype.h>
@@ -224,6 +225,8 @@ struct block {
   int heading;     /* level, 0 if not a heading */
   int picture;     /* a picture alone in its paragraph */
   size_t words;
+  int item;        /* a list item (a list is cut into its items, so a
+                      long list can go on on the next page) */
   const char *cap; /* a picture's caption taken from the paragraph after
                       it (ODT keeps it there), or NULL */
   size_t cap_n;
@@ -245,6 +248,17 @@ static size_t count_words(const char *s, size_t n)
     }
   }
   return words;
+}
+
+/* Whether s starts a list item: "- ", "* ", "+ ", "1. ", "1) ". */
+static int list_marker(const char *s, size_t n)
+{
+  size_t i = 0;
+  if (n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ')
+    return 1;
+  while (i < n && i < 9 && s[i] >= '0' && s[i] <= '9')
+    i++;
+  return i > 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
 /* The Markdown blocks of s (separated by blank lines, fenced code kept
@@ -299,6 +313,42 @@ static struct block *split_blocks(const char *s, size_t n, size_t *count)
     b->picture = b->n > 4 && !strncmp(b->s, "![", 2) && b->s[b->n - 1] == ')' &&
                  !memchr(b->s, '\n', b->n);
     b->words = b->picture ? 0 : count_words(b->s + b->heading, b->n - (size_t)b->heading);
+    if (list_marker(b->s, b->n)) {
+      /* One block per item: a line with a marker and its indented lines. */
+      const char *end = b->s + b->n, *p = b->s;
+      k--;
+      while (p < end) {
+        const char *q = p;
+        do {
+          const char *nl = memchr(q, '\n', (size_t)(end - q));
+          q = nl ? nl + 1 : end;
+        } while (q < end && !list_marker(q, (size_t)(end - q)) && (*q == ' ' || *q == '\t'));
+        if (!list_marker(p, (size_t)(end - p)) && k > 0 && v[k - 1].item) {
+          /* A line that is not an item joins the one before. */
+          v[k - 1].n = (size_t)(q - v[k - 1].s);
+        } else {
+          if (k == cap) {
+            cap *= 2;
+            struct block *w = realloc(v, cap * sizeof *v);
+            if (!w) {
+              free(v);
+              return NULL;
+            }
+            v = w;
+          }
+          memset(&v[k], 0, sizeof v[k]);
+          v[k].s = p;
+          v[k].n = (size_t)(q - p);
+          v[k].item = 1;
+          k++;
+        }
+        struct block *it = &v[k - 1];
+        while (it->n && (it->s[it->n - 1] == '\n' || it->s[it->n - 1] == ' '))
+          it->n--;
+        it->words = count_words(it->s, it->n);
+        p = q;
+      }
+    }
   }
   *count = k;
   return v;
@@ -337,56 +387,77 @@ static void put(struct out *o, const char *s, size_t n)
   o->buf[o->n] = '\0';
 }
 
+/* A section of the document: a heading of the top two levels (or none,
+ * for text before the first) and the blocks up to the next one. */
+struct section {
+  const struct block *head;
+  size_t from, to;       /* its blocks, in the document's block array */
+  size_t words;
+  int parts;             /* pages it is cut into */
+  char base[80];         /* its page name, without the number */
+};
+
+/* Moves each picture to media/<section>-<n>.<ext> once, and gives its
+ * block the new path. Returns 0 or a KERR code. */
+static int rename_pictures(struct block *v, struct section *sec, size_t n_sec, int stagefd,
+                           char (*paths)[320], struct kerr *e)
+{
+  (void)e;
+  for (size_t si = 0; si < n_sec; si++) {
+    int n_pic = 0;
+    for (size_t i = sec[si].from; i < sec[si].to; i++) {
+      struct block *b = &v[i];
+      const char *p = b->picture ? strstr(b->s, "](../media/") : NULL;
+      if (!p || p >= b->s + b->n)
+        continue;
+      p += 11;
+      const char *end = b->s + b->n - 1;
+      char old[300], ext[16] = "";
+      snprintf(old, sizeof old, "media/%.*s", (int)(end - p), p);
+      const char *dot = strrchr(old, '.');
+      if (dot && strlen(dot) < sizeof ext)
+        snprintf(ext, sizeof ext, "%s", dot);
+      char *fresh = paths[i];
+      snprintf(fresh, sizeof paths[i], "media/%s-%d%s", sec[si].base + 3, ++n_pic, ext);
+      if (renameat(stagefd, old, stagefd, fresh) != 0)
+        snprintf(fresh, sizeof paths[i], "%s", old); /* shown twice: the first name */
+    }
+  }
+  return 0;
+}
+
 /* Writes one page: its heading (level 1), the other blocks (headings moved
- * up by the same steps), pictures renamed after the page. */
-static int write_page(const struct block *head, const struct block *const *body, size_t nb,
-                      const char *name, const char *lang, int stagefd, int pagesfd,
+ * up by the same steps), and a duration long enough to read it (counted
+ * the way lint counts). */
+static int write_page(const struct block *head, const struct block *body, size_t nb,
+                      char (*paths)[320], const char *name, const char *lang, int pagesfd,
                       struct kerr *e)
 {
   struct out o = {0};
-  size_t words = head ? head->words : 0;
-  for (size_t i = 0; i < nb; i++)
-    words += body[i]->words;
-  int dur = lint_reading_seconds(words);
-  dur = dur < DURATION_MIN_S ? DURATION_MIN_S : dur > DURATION_MAX_S ? DURATION_MAX_S : dur;
-  char fm[64];
-  int k = snprintf(fm, sizeof fm, "---\nduration: %d\n---\n", dur);
-  put(&o, fm, (size_t)k);
+  put(&o, "---\nduration: 000\n---\n", 22);
   int shift = head ? head->heading - 1 : 0;
   if (head) {
     put(&o, "# ", 2);
     put(&o, head->s + head->heading + 1, head->n - (size_t)head->heading - 1);
     put(&o, "\n", 1);
   }
-  int n_pic = 0;
   for (size_t i = 0; i < nb; i++) {
-    const struct block *b = body[i];
-    put(&o, "\n", 1);
+    const struct block *b = &body[i];
+    if (!(b->item && i > 0 && body[i - 1].item))
+      put(&o, "\n", 1); /* items of one list stay together */
     if (b->heading) {
       int lvl = b->heading - shift;
       lvl = lvl < 2 ? 2 : lvl;
       put(&o, "######", (size_t)lvl);
       put(&o, b->s + b->heading, b->n - (size_t)b->heading);
-    } else if (b->picture && strstr(b->s, "](../media/")) {
-      const char *p = strstr(b->s, "](../media/") + 11;
-      const char *end = b->s + b->n - 1;
-      char old[300], ext[16] = "", fresh[320];
-      snprintf(old, sizeof old, "media/%.*s", (int)(end - p), p);
-      const char *dot = strrchr(old, '.');
-      if (dot && strlen(dot) < sizeof ext)
-        snprintf(ext, sizeof ext, "%s", dot);
-      snprintf(fresh, sizeof fresh, "media/%s-%d%s", name, ++n_pic, ext);
-      if (renameat(stagefd, old, stagefd, fresh) != 0)
-        snprintf(fresh, sizeof fresh, "%s", old); /* shown twice: keep the first name */
-      if (b->cap) {
-        put(&o, "![", 2);
-        put(&o, b->cap, b->cap_n);
-        put(&o, "](", 2);
-      } else {
-        put(&o, b->s, (size_t)(p - b->s) - 9);
-      }
-      put(&o, "../", 3);
-      put(&o, fresh, strlen(fresh));
+    } else if (b->picture && paths[i][0]) {
+      const char *cap;
+      size_t cn;
+      picture_caption(b, &cap, &cn);
+      put(&o, "![", 2);
+      put(&o, b->cap ? b->cap : cap, b->cap ? b->cap_n : cn);
+      put(&o, "](../", 5);
+      put(&o, paths[i], strlen(paths[i]));
       put(&o, ")", 1);
     } else {
       put(&o, b->s, b->n);
@@ -397,6 +468,19 @@ static int write_page(const struct block *head, const struct block *const *body,
     free(o.buf);
     return kerr_set(e, KERR_NOMEM, "out of memory");
   }
+  struct page *pg = NULL;
+  struct kerr pe;
+  size_t words = page_parse(o.buf, o.n, name, &pg, &pe) == 0 ? lint_count_words(pg) : 0;
+  page_free(pg);
+  int dur = lint_reading_seconds(words);
+  dur = dur < DURATION_MIN_S ? DURATION_MIN_S : dur > DURATION_MAX_S ? DURATION_MAX_S : dur;
+  char d[4];
+  snprintf(d, sizeof d, "%03d", dur);
+  memcpy(o.buf + 14, d, 3);
+  /* "duration: 020" reads as 20, but people would wonder: no zeros. */
+  size_t lead = d[0] == '0' ? (d[1] == '0' ? 2 : 1) : 0;
+  memmove(o.buf + 14, o.buf + 14 + lead, o.n - 14 - lead);
+  o.n -= lead;
   char file[200];
   snprintf(file, sizeof file, "%s.%s.md", name, lang);
   int rc = fsutil_write_atomic_at(pagesfd, file, o.buf, o.n, e);
@@ -404,88 +488,198 @@ static int write_page(const struct block *head, const struct block *const *body,
   return rc;
 }
 
+/* Writes every section as its pages, each cut into sec->parts parts of
+ * about equal words at block boundaries. */
+static int write_sections(const struct block *v, struct section *sec, size_t n_sec,
+                          char (*paths)[320], const char *lang, int pagesfd,
+                          char (*names)[80], size_t *n_pages, struct kerr *e)
+{
+  *n_pages = 0;
+  for (size_t si = 0; si < n_sec; si++) {
+    struct section *x = &sec[si];
+    size_t nb = x->to - x->from;
+    if ((size_t)x->parts > nb)
+      x->parts = nb ? (int)nb : 1;
+    size_t i = x->from;
+    for (int part = 1; part <= x->parts && *n_pages < MAX_PAGES; part++) {
+      /* Blocks until this part has its share of the words (the last part
+       * takes the rest; every part at least one block). */
+      size_t want = x->words * (size_t)part / (size_t)x->parts, start = i, acc = 0;
+      for (size_t k = x->from; k < start; k++)
+        acc += v[k].words;
+      while (i < x->to && (i == start || part == x->parts || acc + v[i].words / 2 <= want) &&
+             x->to - i > (size_t)(x->parts - part)) {
+        acc += v[i].words;
+        i++;
+      }
+      if (part == x->parts)
+        i = x->to;
+      char *name = names[*n_pages];
+      snprintf(name, 80, "%02zu-%s", *n_pages + 1, x->base + 3);
+      if (part > 1) {
+        size_t l = strlen(name);
+        snprintf(name + l, 80 - l, "-%d", part);
+      }
+      int rc = write_page(x->head, v + start, i - start, paths + start, name, lang, pagesfd, e);
+      if (rc)
+        return rc;
+      (*n_pages)++;
+    }
+  }
+  return 0;
+}
+
+/* The most parts lint says a page takes at any screen size, from its
+ * "does not fit on one screen at 1920x1080 (2 parts), ..." warning. */
+static int parts_in(const char *msg)
+{
+  int most = 1;
+  for (const char *p = msg; (p = strchr(p, '(')) != NULL; p++) {
+    int n;
+    if (sscanf(p, "(%d parts)", &n) == 1 && n > most)
+      most = n;
+  }
+  return most;
+}
+
 /* Cuts the document into pages: one per heading of its top two levels
- * (text before the first heading is a page of its own), a section longer
- * than WORD_BUDGET words cut further at its paragraphs with the heading
- * repeated, as lint would advise for a page that does not fit. */
-static int cut_pages(const char *md, size_t len, const char *lang, int stagefd, int pagesfd,
-                     char (*names)[80], size_t *n_pages, char *title, size_t title_cap,
-                     struct kerr *e)
+ * (text before the first heading is a page of its own); a section longer
+ * than WORD_BUDGET words is cut further at its blocks, with the heading
+ * repeated. Then lint lays the pages out at every screen size, as it
+ * would for the author, and a page it finds too long for one screen is
+ * cut into as many pages as it said. */
+static int cut_pages(const char *md, size_t len, const char *lang, const char *stage,
+                     int stagefd, int pagesfd, char (*names)[80], size_t *n_pages, char *title,
+                     size_t title_cap, struct kerr *e)
 {
   size_t nb;
   struct block *v = split_blocks(md, len, &nb);
   if (!v)
     return kerr_set(e, KERR_NOMEM, "out of memory");
-  const struct block **body = calloc(nb ? nb : 1, sizeof *body);
-  if (!body) {
-    free(v);
-    return kerr_set(e, KERR_NOMEM, "out of memory");
+  struct block *kept = calloc(nb ? nb : 1, sizeof *kept);
+  struct section *sec = calloc(nb + 1, sizeof *sec);
+  char (*paths)[320] = calloc(nb ? nb : 1, sizeof *paths);
+  int rc = 0;
+  if (!kept || !sec || !paths) {
+    rc = kerr_set(e, KERR_NOMEM, "out of memory");
+    goto out;
   }
   int top = 7;
   for (size_t i = 0; i < nb; i++)
     if (v[i].heading && v[i].heading < top)
       top = v[i].heading;
-  int rc = 0;
-  size_t i = 0;
-  *n_pages = 0;
-  while (i < nb && rc == 0 && *n_pages < MAX_PAGES) {
-    const struct block *head = NULL;
-    if (v[i].heading && v[i].heading <= top + 1)
-      head = &v[i++];
-    if (head && !*title)
-      snprintf(title, title_cap, "%.*s", (int)(head->n - (size_t)head->heading - 1),
-               head->s + head->heading + 1);
-    char base[80];
-    page_name(*n_pages + 1, head ? head->s : "", head ? head->n : 0, base, sizeof base);
-    int part = 1;
-    while (rc == 0 && *n_pages < MAX_PAGES) {
-      size_t k = 0, words = 0;
-      while (i < nb && !(v[i].heading && v[i].heading <= top + 1)) {
-        const struct block *b = &v[i];
-        /* pandoc repeats a figure's caption as the paragraph after it. */
-        if (k && body[k - 1]->picture && !b->picture) {
-          const char *cap;
-          size_t cn;
-          picture_caption(body[k - 1], &cap, &cn);
-          if (cn && b->n == cn && !memcmp(b->s, cap, cn)) {
-            i++;
-            continue;
-          }
-          /* A picture without a caption, then one short line: its caption. */
-          struct block *pic = (struct block *)body[k - 1];
-          if (!cn && !pic->cap && !b->heading && !memchr(b->s, '\n', b->n) && b->words <= 30 &&
-              !strchr("|-*+>#`", b->s[0]) && !(b->s[0] >= '0' && b->s[0] <= '9')) {
-            pic->cap = b->s;
-            pic->cap_n = b->n;
-            i++;
-            continue;
+  /* Sections; a caption pandoc repeats as the paragraph after its picture
+   * is dropped, and ODT's caption line is given to its picture. */
+  size_t nk = 0, n_sec = 0;
+  for (size_t i = 0; i < nb; i++) {
+    const struct block *b = &v[i];
+    if (b->heading && b->heading <= top + 1) {
+      if (n_sec && sec[n_sec - 1].to == 0)
+        sec[n_sec - 1].to = nk;
+      kept[nk] = *b;
+      sec[n_sec].head = NULL;
+      sec[n_sec].from = nk + 1;
+      sec[n_sec].to = 0;
+      n_sec++;
+      nk++;
+      if (!*title)
+        snprintf(title, title_cap, "%.*s", (int)(b->n - (size_t)b->heading - 1),
+                 b->s + b->heading + 1);
+      continue;
+    }
+    if (n_sec == 0) {
+      sec[0].from = nk;
+      n_sec = 1;
+    }
+    if (nk && kept[nk - 1].picture && !b->picture && !b->heading) {
+      struct block *pic = &kept[nk - 1];
+      const char *cap;
+      size_t cn;
+      picture_caption(pic, &cap, &cn);
+      if (cn && b->n == cn && !memcmp(b->s, cap, cn))
+        continue;
+      if (!cn && !pic->cap && !memchr(b->s, '\n', b->n) && b->words <= 30 &&
+          !strchr("|-*+>#`", b->s[0]) && !(b->s[0] >= '0' && b->s[0] <= '9')) {
+        pic->cap = b->s;
+        pic->cap_n = b->n;
+        continue;
+      }
+    }
+    kept[nk++] = *b;
+  }
+  if (n_sec && sec[n_sec - 1].to == 0)
+    sec[n_sec - 1].to = nk;
+  for (size_t si = 0; si < n_sec; si++) {
+    struct section *x = &sec[si];
+    if (x->from > 0 && kept[x->from - 1].heading && kept[x->from - 1].heading <= top + 1)
+      x->head = &kept[x->from - 1];
+    if (si == 0 && x->from == 0)
+      x->head = NULL;
+    for (size_t i = x->from; i < x->to; i++)
+      x->words += kept[i].words;
+    x->parts = (int)((x->words + WORD_BUDGET - 1) / WORD_BUDGET);
+    if (x->parts < 1)
+      x->parts = 1;
+    page_name(0, x->head ? x->head->s : "", x->head ? x->head->n : 0, x->base,
+              sizeof x->base);
+  }
+  if ((rc = rename_pictures(kept, sec, n_sec, stagefd, paths, e)))
+    goto out;
+  for (int round = 0; round < 4; round++) {
+    if ((rc = write_sections(kept, sec, n_sec, paths, lang, pagesfd, names, n_pages, e)))
+      goto out;
+    /* A pack.json for lint, rewritten at the end. */
+    char json[1024 + MAX_PAGES * 96];
+    size_t o = (size_t)snprintf(json, 1024, "{\"id\": \"import\", \"version\": 1, \"title\": "
+                                "\"import\", \"created\": \"2020-01-01T00:00:00Z\", "
+                                "\"languages\": [\"%s\"], \"pages\": [", lang);
+    for (size_t p = 0; p < *n_pages; p++)
+      o += (size_t)snprintf(json + o, sizeof json - o, "%s\"%s\"", p ? ", " : "", names[p]);
+    o += (size_t)snprintf(json + o, sizeof json - o, "]}\n");
+    if ((rc = fsutil_write_atomic_at(stagefd, "pack.json", json, o, e)))
+      goto out;
+    struct lint_report r;
+    struct kerr le;
+    if (lint_source(stage, NULL, &r, &le) != 0)
+      break; /* no fonts here: the cut by words stands */
+    int again = 0;
+    for (size_t f = 0; f < r.n; f++) {
+      const char *m = r.v[f].msg;
+      if (strncmp(m, "does not fit on one screen", 26))
+        continue;
+      const char *file = strrchr(r.v[f].file, '/');
+      for (size_t p = 0; file && p < *n_pages; p++) {
+        char want[120];
+        snprintf(want, sizeof want, "/%s.%s.md", names[p], lang);
+        if (strcmp(file, want))
+          continue;
+        /* The page's section: the one whose base name it carries. */
+        for (size_t si = 0; si < n_sec; si++) {
+          size_t bl = strlen(sec[si].base + 3);
+          if (!strncmp(names[p] + 3, sec[si].base + 3, bl) &&
+              (names[p][3 + bl] == '\0' || names[p][3 + bl] == '-') &&
+              (size_t)sec[si].parts < sec[si].to - sec[si].from) {
+            sec[si].parts += parts_in(m) - 1;
+            again = 1;
+            break;
           }
         }
-        if (k && words + b->words > WORD_BUDGET)
-          break;
-        body[k++] = b;
-        words += b->words;
-        i++;
       }
-      if (part == 1)
-        snprintf(names[*n_pages], sizeof names[*n_pages], "%s", base);
-      else
-        page_name(*n_pages + 1, head ? head->s : "", head ? head->n : 0, names[*n_pages],
-                  sizeof names[*n_pages]);
-      if (part > 1) {
-        size_t l = strlen(names[*n_pages]);
-        snprintf(names[*n_pages] + l, sizeof names[*n_pages] - l, "-%d", part);
-      }
-      if (k || head)
-        rc = write_page(head, body, k, names[*n_pages], lang, stagefd, pagesfd, e);
-      if (k || head)
-        (*n_pages)++;
-      part++;
-      if (i >= nb || (v[i].heading && v[i].heading <= top + 1))
-        break;
+    }
+    lint_report_free(&r);
+    if (!again)
+      break;
+    /* Pages are written again from scratch. */
+    for (size_t p = 0; p < *n_pages; p++) {
+      char file[200];
+      snprintf(file, sizeof file, "%s.%s.md", names[p], lang);
+      unlinkat(pagesfd, file, 0);
     }
   }
-  free(body);
+out:
+  free(paths);
+  free(sec);
+  free(kept);
   free(v);
   return rc;
 }
@@ -583,8 +777,8 @@ int cmd_import_file(const char *file, const char *lang, const char *src, FILE *m
   }
   if ((rc = fsutil_open_dir_at(stagefd, "pages", 1, 0755, &pagesfd, e)))
     goto fail;
-  if ((rc = cut_pages(fixed, flen, lang, stagefd, pagesfd, names, &n_pages, title, sizeof title,
-                      e)))
+  if ((rc = cut_pages(fixed, flen, lang, stage, stagefd, pagesfd, names, &n_pages, title,
+                      sizeof title, e)))
     goto fail;
   if (n_pages == 0) {
     rc = kerr_set(e, KERR_PARSE, "%s: has no text pandoc could find; nothing was written", file);
