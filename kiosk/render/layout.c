@@ -1096,6 +1096,16 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
     c.col_w = side ? content_w - gutter - side_w : content_w;
     text_x = content_x + (image_left ? side_w + gutter : 0);
     int fitted = 0;
+    int last = !side || attempt == 2; /* the arrangement that goes into parts */
+    /* On the last arrangement, the parts each size would need: if parts
+     * are needed even at the minimum, the largest size that needs no more
+     * of them (nor cuts where the minimum does not) is taken, so each part
+     * is full of text big enough to read from across the room rather than
+     * half empty at the minimum. */
+    struct {
+      int body, parts, forced;
+    } tried[16];
+    int n_tried = 0;
     for (int body = layout_max_body_px(in->w, in->h);; body = body * 93 / 100) {
       if (body < min_px)
         body = min_px;
@@ -1119,41 +1129,26 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
         }
         break;
       }
+      if (last && !it.overflow && n_tried < 16) {
+        tried[n_tried].body = body;
+        tried[n_tried].parts = paginate(&it, content_h, starts, 64, &tried[n_tried].forced);
+        n_tried++;
+      }
     }
     if (rc || fitted)
       break;
-    if (!side || attempt == 2) {
-      int forced = 0, forced_at = 0;
+    if (last) {
+      int forced = 0;
       parts = paginate(&it, content_h, starts, 64, &forced);
-      /* Parts are needed anyway: take the largest size that needs no more
-       * of them (nor cuts where the minimum does not), so each part is
-       * full of text big enough to read from across the room rather than
-       * half empty at the minimum. */
-      if (parts > 1) {
-        int found = 0;
-        for (int body = layout_max_body_px(in->w, in->h); body > min_px && !found;
-             body = body * 93 / 100) {
-          c.body = body;
+      for (int k = 0; k < n_tried; k++)
+        if (tried[k].parts <= parts && (!tried[k].forced || forced)) {
+          c.body = tried[k].body;
           items_clear(&it);
           rc = build_items(&c, &it, side, content_h * 45 / 100, e);
-          if (rc)
-            break;
-          if (!it.overflow && paginate(&it, content_h, starts, 64, &forced_at) <= parts &&
-              (!forced_at || forced)) {
-            parts = paginate(&it, content_h, starts, 64, &forced_at);
-            found = 1;
-          }
-        }
-        if (!rc && !found) {
-          c.body = min_px;
-          items_clear(&it);
-          rc = build_items(&c, &it, side, content_h * 45 / 100, e);
-          if (!rc) {
-            scale_gaps(&it, 55);
+          if (!rc)
             parts = paginate(&it, content_h, starts, 64, &forced);
-          }
+          break;
         }
-      }
       break;
     }
     if (attempt == 1) {
