@@ -230,11 +230,13 @@ struct staff {
 };
 
 /* Shows page with the staff card on it (or the page alone). With
- * screenshots on, each card is saved too, as DIR/staff-NNN.png. */
+ * screenshots on, each card is saved too, as DIR/staff-NNN.png (a card
+ * with a progress bar at most every 5 s). */
 static void show_with_card(struct screen *scr, struct fonts *f, struct staff *st, SDL_Surface *page,
                            const char *shots)
 {
   static int n_saved;
+  static uint64_t progress_saved_ms;
   struct kerr e;
   if (!st->active || !page) {
     if (page)
@@ -254,7 +256,10 @@ static void show_with_card(struct screen *scr, struct fonts *f, struct staff *st
   }
   overlay_paint(f, copy, lines, n, n >= 2 ? n - 2 : 0, st->last_is_progress ? st->progress : -1);
   screen_show(scr, copy, &e);
-  if (shots && !st->last_is_progress) {
+  uint64_t now = clock_mono_ms();
+  if (shots && (!st->last_is_progress || !progress_saved_ms || now - progress_saved_ms >= 5000)) {
+    if (st->last_is_progress)
+      progress_saved_ms = now;
     char path[2048];
     snprintf(path, sizeof path, "%s/staff-%03d.png", shots, ++n_saved);
     if (IMG_SavePNG(copy, path) == 0) {

@@ -65,6 +65,7 @@ void cli_progress_init(struct cli_progress *cp, const char *label,
   cp->label = label;
   cp->file = file;
   cp->tty = isatty(STDERR_FILENO);
+  eta_start(&cp->eta, (uint64_t)now_ms());
 }
 
 void cli_progress_fn(void *ctx, uint64_t done, uint64_t total)
@@ -76,12 +77,11 @@ void cli_progress_fn(void *ctx, uint64_t done, uint64_t total)
   if (cp->shown && done < total && t - cp->last_ms < 100)
     return;
   cp->last_ms = t;
-  char d[32], n[32];
-  cli_fmt_bytes(done, d, sizeof d);
-  cli_fmt_bytes(total, n, sizeof n);
+  char how[128];
+  eta_format(&cp->eta, done, total, (uint64_t)t, 1, how, sizeof how);
   unsigned pct = total ? (unsigned)(done * 100 / total) : 100;
-  fprintf(stderr, "\r%s %s: %3u%% (%s of %s)\033[K", cp->label,
-          cli_basename(cp->file), pct, d, n);
+  fprintf(stderr, "\r%s %s: %3u%% (%s)\033[K", cp->label,
+          cli_basename(cp->file), pct, how);
   fflush(stderr);
   cp->shown = 1;
 }

@@ -5,6 +5,7 @@
 #define KIOSK_TOOLS_CLI_H
 
 #include "core/err.h"
+#include "core/eta.h"
 #include "core/pack.h"
 #include "core/sig.h"
 
@@ -38,6 +39,7 @@ struct cli_progress {
   int tty;
   int shown;
   int64_t last_ms;
+  struct eta eta;      /* rate and time left, for big packs */
 };
 void cli_progress_init(struct cli_progress *cp, const char *label,
                        const char *file);
