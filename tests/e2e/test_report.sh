@@ -186,6 +186,26 @@ has "$bad/missing: warning: No such file or directory"
   || fail "input-problems.csv and JSON disagree"
 echo "ok: every kind of bad input is named with its file and line; the report is written with the same numbers"
 
+# Copies of one kiosk's play log that overlap in part, one with its clock
+# set back midway (lines out of time order) and a page shown twice in the
+# same second: the same rule, whichever way the report reads them.
+ck="$work/clock"
+mkdir -p "$ck/a/kiosk-logs/post-5" "$ck/b/kiosk-logs/post-5" "$ck/c/kiosk-logs/post-5"
+line() { printf '2027-01-%02dT10:00:%02dZ,bulletin,2,intro,%s,15.0\n' "$1" "$2" "$3"; }
+{ echo "time,pack_id,version,page,lang,seconds_shown"; line 1 0 ru; line 1 15 en; line 2 0 ru; line 2 15 en; } > "$ck/a/kiosk-logs/post-5/playlog.csv"
+{ echo "time,pack_id,version,page,lang,seconds_shown"; line 2 0 ru; line 2 15 en; line 3 0 ru; line 3 0 ru; line 1 30 ky; line 4 0 ru; } > "$ck/b/kiosk-logs/post-5/playlog.csv"
+{ echo "time,pack_id,version,page,lang,seconds_shown"; line 3 0 ru; line 1 30 ky; line 4 0 ru; line 5 0 en; } > "$ck/c/kiosk-logs/post-5/playlog.csv"
+expect_plays "$ck" > "$work/ck-expected.txt"
+ck_total=$(awk '$1 == "all" { print $2 }' "$work/ck-expected.txt")
+[ "$ck_total" = 9 ] || fail "clock case: the expectation itself is off ($ck_total)"
+for order in "a b c" "c b a" "b c a"; do
+  set -- $order
+  "$pack" report "$ck/$1" "$ck/$2" "$ck/$3" --out "$work/ck.html" --json "$work/ck.json" > /dev/null 2>&1 || fail "clock case report"
+  got=$(python3 -c "import json; print(json.load(open('$work/ck.json'))['totals']['plays'])")
+  [ "$got" = "$ck_total" ] || fail "clock set back, copies in order $order: $got plays, expected $ck_total"
+done
+echo "ok: partly overlapping copies, a clock set back, a page twice in one second: $ck_total plays in any order"
+
 # Text from a log is data, never markup.
 evil="$work/evil/kiosk-logs/post-1"
 mkdir -p "$evil"

@@ -17,6 +17,8 @@
 #include "core/playlog.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -145,20 +147,32 @@ static int parse_time19(const char *s, size_t n, int64_t *t)
   return 1;
 }
 
-/* 64-bit FNV-1a with a seed, for telling lines apart. Two seeds give 128
- * bits: a false match among the lines of one site is not going to
- * happen. */
-static uint64_t hash64(const char *s, size_t n, uint64_t seed)
+/* A fast 128-bit hash of a line, eight bytes at a time, in two halves with
+ * different constants. Lines are told apart by it alone (they are not
+ * kept), so it must spread well; it need not resist a forger, who could
+ * as well leave lines out. */
+static uint64_t mix(uint64_t a, uint64_t b)
 {
-  uint64_t h = 0xcbf29ce484222325ull ^ seed;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 0x100000001b3ull;
+  __uint128_t m = (__uint128_t)a * b;
+  return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+
+static void hash_line(const char *s, size_t n, uint64_t *h1, uint64_t *h2)
+{
+  uint64_t a = 0x243f6a8885a308d3ull ^ n, b = 0x13198a2e03707344ull ^ n;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    a = mix(a ^ w, 0xa0761d6478bd642full);
+    b = mix(b ^ w, 0xe7037ed1a0b428dbull);
   }
-  h ^= h >> 29;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 32;
-  return h;
+  uint64_t w = 0;
+  memcpy(&w, s + i, n - i);
+  a = mix(a ^ w, 0x8ebc6af09c88c6e3ull);
+  b = mix(b ^ w, 0x589965cc75374cc3ull);
+  *h1 = mix(a, 0x1d8e4e27c47d124full);
+  *h2 = mix(b ^ *h1, 0xa0761d6478bd642full);
 }
 
 /* --- private state ------------------------------------------------------ */
@@ -176,6 +190,7 @@ struct keymap {       /* interned (pack, version, page, lang) -> index */
 };
 
 struct priv {
+  pthread_mutex_t mu;  /* keys and issues, while sites are read in parallel */
   struct folder *folders;
   size_t n_folders, cap_folders;
   size_t cap_sites, cap_keys, cap_known, cap_issues;
@@ -231,6 +246,7 @@ struct report *report_new(int64_t now)
     free(r);
     return NULL;
   }
+  pthread_mutex_init(&P(r)->mu, NULL);
   r->now = now;
   return r;
 }
@@ -886,7 +902,8 @@ static struct seen *seen_get(struct seen_set *s, const char *line, size_t n)
     s->v = nv;
     s->cap = nc;
   }
-  uint64_t h1 = hash64(line, n, 0), h2 = hash64(line, n, 0x9e3779b97f4a7c15ull);
+  uint64_t h1, h2;
+  hash_line(line, n, &h1, &h2);
   size_t j = h1 & (s->cap - 1);
   while (s->v[j].used) {
     if (s->v[j].h1 == h1 && s->v[j].h2 == h2)
@@ -916,13 +933,54 @@ static int seen_counts(struct seen *e, uint32_t file)
   return 0;
 }
 
-static uint32_t intern_key(struct report *r, const struct playlog_entry *en)
+/* The key of a canonical "pack,version,page,lang" (len bytes at raw,
+ * each field already checked), interned. UINT32_MAX when out of memory. */
+/* The play lines seen, one set per day: the lines of one stretch of a
+ * copy fall into a few small sets that stay in the cache, where one big
+ * set would miss it at every line. */
+struct day_set {
+  int32_t day;
+  struct seen_set set;
+};
+
+struct day_sets {
+  struct day_set *v;
+  size_t n, cap;
+  size_t last;       /* index of the set used last, a hint */
+};
+
+static struct seen *day_get(struct day_sets *d, int32_t day, const char *line,
+                            size_t n)
+{
+  if (d->last >= d->n || d->v[d->last].day != day) {
+    size_t i = 0;
+    while (i < d->n && d->v[i].day != day)
+      i++; /* a few hundred days at most for a real kiosk */
+    if (i == d->n) {
+      if (grow(&d->v, &d->cap, d->n, sizeof *d->v))
+        return NULL;
+      memset(&d->v[i], 0, sizeof d->v[i]);
+      d->v[i].day = day;
+      d->n++;
+    }
+    d->last = i;
+  }
+  return seen_get(&d->v[d->last].set, line, n);
+}
+
+static void day_sets_free(struct day_sets *d)
+{
+  for (size_t i = 0; i < d->n; i++)
+    free(d->v[i].set.v);
+  free(d->v);
+  memset(d, 0, sizeof *d);
+}
+
+static uint32_t intern_key(struct report *r, const char *raw, size_t len)
 {
   struct priv *pv = P(r);
-  char buf[PLAYLOG_LINE_MAX + 64];
-  int k = snprintf(buf, sizeof buf, "%s\x1f%" PRIu64 "\x1f%s\x1f%s",
-                   en->pack_id, en->version, en->page, en->lang);
-  uint64_t h = hash64(buf, (size_t)k, 7);
+  uint64_t h, h2;
+  hash_line(raw, len, &h, &h2);
   struct keymap *m = &pv->keys;
   if ((r->n_keys + 1) * 2 > m->cap) {
     size_t nc = m->cap ? m->cap * 2 : 256;
@@ -951,23 +1009,34 @@ static uint32_t intern_key(struct report *r, const struct playlog_entry *en)
   size_t j = h & (m->cap - 1);
   while (m->slots[j]) {
     const struct report_key *rk = &r->keys[m->slots[j] - 1];
-    if (m->hashes[j] == h && rk->version == en->version &&
-        !strcmp(rk->pack_id, en->pack_id) && !strcmp(rk->page, en->page) &&
-        !strcmp(rk->lang, en->lang))
+    if (m->hashes[j] == h && rk->raw_len == len && !memcmp(rk->raw, raw, len))
       return m->slots[j] - 1;
     j = (j + 1) & (m->cap - 1);
   }
   if (grow(&r->keys, &pv->cap_keys, r->n_keys, sizeof *r->keys))
     return UINT32_MAX;
   struct report_key *rk = &r->keys[r->n_keys];
-  rk->pack_id = clean_str(en->pack_id);
-  rk->page = clean_str(en->page);
-  rk->lang = clean_str(en->lang);
-  rk->version = en->version;
+  memset(rk, 0, sizeof *rk);
+  rk->raw = malloc(len + 1);
+  const char *c1 = memchr(raw, ',', len);
+  const char *c2 = c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - raw)) : NULL;
+  const char *c3 = c2 ? memchr(c2 + 1, ',', len - (size_t)(c2 + 1 - raw)) : NULL;
+  if (!rk->raw || !c3) {
+    free(rk->raw);
+    return UINT32_MAX;
+  }
+  memcpy(rk->raw, raw, len);
+  rk->raw[len] = '\0';
+  rk->raw_len = len;
+  rk->pack_id = clean_text(raw, (size_t)(c1 - raw));
+  rk->version = strtoull(c1 + 1, NULL, 10);
+  rk->page = clean_text(c2 + 1, (size_t)(c3 - c2 - 1));
+  rk->lang = clean_text(c3 + 1, len - (size_t)(c3 + 1 - raw));
   if (!rk->pack_id || !rk->page || !rk->lang) {
     free(rk->pack_id);
     free(rk->page);
     free(rk->lang);
+    free(rk->raw);
     return UINT32_MAX;
   }
   m->slots[j] = (uint32_t)++r->n_keys;
@@ -982,10 +1051,20 @@ struct playmap {
   size_t cap;
 };
 
+#define KEY_CACHE 256
+
+struct key_cache {
+  const char *raw;   /* the interned key's own copy: stays put */
+  size_t len;
+  uint32_t key;
+};
+
 struct site_work {
   struct report *r;
+  struct report *ir;        /* this site's issues, merged in at the end */
+  struct key_cache kc[KEY_CACHE];
   struct report_site *s;
-  struct seen_set lines;    /* play log lines */
+  struct day_sets lines;    /* play log lines, a set per day */
   struct seen_set logs;     /* kiosk log lines */
   struct playmap pm;
   size_t cap_plays, cap_events, cap_spans;
@@ -999,15 +1078,60 @@ struct site_work {
   int64_t first, last;
   unsigned log_lines_ok;
   int oom;
+  /* Fast mode: every play log copy of the site is in time order, and a
+   * line needs to be looked up only when another copy covers its time
+   * (others, merged stretches, sorted); otherwise every line is. */
+  int fast, out_of_order;
+  const struct report_span *others;
+  size_t n_others, cursor;
+  int64_t lo, hi, prev_t;
+  char date[10];     /* the last date parsed, and its day number */
+  int32_t date_day;
+  int date_ok;
 };
 
-static int add_play(struct site_work *w, const struct playlog_entry *en)
+/* One play, parsed. raw is the canonical "pack,version,page,lang". */
+struct play {
+  int64_t time;
+  int32_t day;
+  uint64_t ms;
+  const char *raw;
+  size_t raw_len;
+};
+
+/* Where (day, key) goes in a table of cap (a power of two) slots: every
+ * bit of both halves counts. */
+static size_t slot_of(uint64_t k, size_t cap)
+{
+  return (size_t)mix(k, 0x9e3779b97f4a7c15ull) & (cap - 1);
+}
+
+static int add_play(struct site_work *w, const struct play *en)
 {
   struct report_site *s = w->s;
-  uint32_t key = intern_key(w->r, en);
+  /* Most lines name one of a few dozen keys: look in a small cache first,
+   * and only then (under the lock) in the report's table. */
+  size_t n = en->raw_len;
+  unsigned slot = ((unsigned)n * 31u + (unsigned char)en->raw[n / 2] * 7u +
+                   (unsigned char)en->raw[n - 1] * 131u +
+                   (unsigned char)en->raw[n * 3 / 4]) % KEY_CACHE;
+  struct key_cache *kc = &w->kc[slot];
+  uint32_t key;
+  if (kc->raw && kc->len == n && !memcmp(kc->raw, en->raw, n)) {
+    key = kc->key;
+  } else {
+    pthread_mutex_lock(&P(w->r)->mu);
+    key = intern_key(w->r, en->raw, n);
+    if (key != UINT32_MAX) {
+      kc->raw = w->r->keys[key].raw;
+      kc->len = n;
+      kc->key = key;
+    }
+    pthread_mutex_unlock(&P(w->r)->mu);
+  }
   if (key == UINT32_MAX)
     return -1;
-  int64_t dday = en->time >= 0 ? en->time / DAY_S : (en->time - DAY_S + 1) / DAY_S;
+  int64_t dday = en->day;
   uint64_t k = ((uint64_t)(uint32_t)(int32_t)dday << 32 | key) + 1;
   struct playmap *m = &w->pm;
   if ((s->n_plays + 1) * 2 > m->cap) {
@@ -1022,7 +1146,7 @@ static int add_play(struct site_work *w, const struct playlog_entry *en)
     for (size_t i = 0; i < m->cap; i++) {
       if (!m->k[i])
         continue;
-      size_t j = (m->k[i] * 0x9e3779b97f4a7c15ull >> 20) & (nc - 1);
+      size_t j = slot_of(m->k[i], nc);
       while (nk[j])
         j = (j + 1) & (nc - 1);
       nk[j] = m->k[i];
@@ -1034,7 +1158,7 @@ static int add_play(struct site_work *w, const struct playlog_entry *en)
     m->idx = ni;
     m->cap = nc;
   }
-  size_t j = (k * 0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1);
+  size_t j = slot_of(k, m->cap);
   while (m->k[j] && m->k[j] != k)
     j = (j + 1) & (m->cap - 1);
   if (!m->k[j]) {
@@ -1050,9 +1174,9 @@ static int add_play(struct site_work *w, const struct playlog_entry *en)
   }
   struct report_play *p = &s->plays[m->idx[j]];
   p->plays++;
-  p->ms += en->shown_ms;
+  p->ms += en->ms;
   s->plays_total++;
-  s->ms_total += en->shown_ms;
+  s->ms_total += en->ms;
   if (!s->first_play || en->time < s->first_play)
     s->first_play = en->time;
   if (en->time > s->last_play)
@@ -1060,68 +1184,180 @@ static int add_play(struct site_work *w, const struct playlog_entry *en)
   return 0;
 }
 
+static int digits_ok(const char *s, size_t n)
+{
+  if (n == 0 || n > 18)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+  return 1;
+}
+
+/* The kiosk's own lines, quickly: the very rules of playlog_parse_line()
+ * for lines as the kiosk writes them. 0 sends the line to the careful
+ * path (also for a version with a leading zero, which is made canonical
+ * there). */
+static int fast_play(struct site_work *w, const char *l, size_t n,
+                     struct play *p)
+{
+  if (n < 31 || n >= PLAYLOG_LINE_MAX || l[20] != ',' || l[4] != '-' ||
+      l[7] != '-' || l[10] != 'T' || l[13] != ':' || l[16] != ':' ||
+      l[19] != 'Z')
+    return 0;
+  unsigned y, mo, d, h, mi, se;
+  if (!w->date_ok || memcmp(l, w->date, 10) != 0) {
+    if (!num(l, 4, &y) || !num(l + 5, 2, &mo) || !num(l + 8, 2, &d) ||
+        mo < 1 || mo > 12 || d < 1 || d > 31)
+      return 0;
+    memcpy(w->date, l, 10);
+    w->date_day = (int32_t)days_from_civil(y, mo, d);
+    w->date_ok = 1;
+  }
+  if (!num(l + 11, 2, &h) || !num(l + 14, 2, &mi) || !num(l + 17, 2, &se) ||
+      h > 23 || mi > 59 || se > 60)
+    return 0;
+  p->day = w->date_day;
+  p->time = (int64_t)p->day * DAY_S + h * 3600 + mi * 60 + se;
+  /* one pass over the rest: find the four commas, refuse what a text
+   * field may not hold */
+  const char *f = l + 21, *end = l + n, *c[4];
+  int nc = 0;
+  for (const char *q2 = f; q2 < end; q2++) {
+    unsigned char ch = (unsigned char)*q2;
+    if (ch == ',') {
+      if (nc == 4)
+        return 0;
+      c[nc++] = q2;
+    } else if (ch < 0x20 || ch == 0x7f || ch == '"') {
+      return 0;
+    }
+  }
+  if (nc != 4)
+    return 0;
+  const char *q = c[3] + 1;
+  size_t vlen = (size_t)(c[1] - c[0] - 1);
+  size_t l1 = (size_t)(c[0] - f), l3 = (size_t)(c[2] - c[1] - 1),
+         l4 = (size_t)(c[3] - c[2] - 1);
+  if (l1 == 0 || l1 >= PLAYLOG_FIELD_MAX || l3 == 0 ||
+      l3 >= PLAYLOG_FIELD_MAX || l4 == 0 || l4 >= PLAYLOG_FIELD_MAX ||
+      !digits_ok(c[0] + 1, vlen) || (vlen > 1 && c[0][1] == '0'))
+    return 0;
+  const char *dot = memchr(q, '.', (size_t)(end - q));
+  size_t whole = dot ? (size_t)(dot - q) : (size_t)(end - q);
+  if (!digits_ok(q, whole))
+    return 0;
+  uint64_t sec = 0, frac = 0;
+  for (size_t i = 0; i < whole; i++)
+    sec = sec * 10 + (uint64_t)(q[i] - '0');
+  if (dot) {
+    size_t fn = (size_t)(end - dot - 1);
+    if (!digits_ok(dot + 1, fn))
+      return 0;
+    for (size_t i = 0; i < fn && i < 3; i++)
+      frac = frac * 10 + (uint64_t)(dot[1 + i] - '0');
+    for (size_t i = fn; i < 3; i++)
+      frac *= 10;
+  }
+  p->ms = sec * 1000 + frac;
+  p->raw = f;
+  p->raw_len = (size_t)(c[3] - f);
+  return 1;
+}
+
+/* Is t inside a stretch another copy covers? Times rise within a copy in
+ * fast mode, so the cursor only moves on. */
+static int covered_elsewhere(struct site_work *w, int64_t t)
+{
+  while (w->cursor < w->n_others && w->others[w->cursor].to < t)
+    w->cursor++;
+  return w->cursor < w->n_others && w->others[w->cursor].from <= t;
+}
+
 static int play_line(void *ctx, const char *line, size_t len, uint64_t lineno,
                      int overlong, int torn)
 {
   struct site_work *w = ctx;
   if (torn) {
-    issue(w->r, REPORT_NOTE, w->file, lineno, "the last line is incomplete "
+    issue(w->ir, REPORT_NOTE, w->file, lineno, "the last line is incomplete "
           "(the file was still being written when it was copied) — left out");
     return 0;
   }
+  char scratch[PLAYLOG_LINE_MAX + 1];
+  char canon[PLAYLOG_LINE_MAX + 32];
+  struct playlog_entry en;
   if (lineno == 1) {
     if (len == sizeof PLAYLOG_HEADER - 1 && !memcmp(line, PLAYLOG_HEADER, len))
       return 0;
     if (len >= 5 && !memcmp(line, "time,", 5)) {
       char *h = clean_text(line, len < 200 ? len : 200);
-      issue(w->r, REPORT_WARNING, w->file, 1, "a newer play log format (its "
+      issue(w->ir, REPORT_WARNING, w->file, 1, "a newer play log format (its "
             "columns are \"%s\", this kiosk-pack reads \"%s\") — use a newer "
             "kiosk-pack; this file was left out", h ? h : "?", PLAYLOG_HEADER);
       free(h);
       w->skip = 1;
       return 1;
     }
-    char scratch[PLAYLOG_LINE_MAX + 1];
-    struct playlog_entry en;
     if (overlong || !playlog_parse_line(line, len, scratch, sizeof scratch,
                                         &en)) {
-      issue(w->r, REPORT_WARNING, w->file, 1, "not a play log (no \"%s\" "
+      issue(w->ir, REPORT_WARNING, w->file, 1, "not a play log (no \"%s\" "
             "line at the top) — left out", PLAYLOG_HEADER);
       w->skip = 1;
       return 1;
     }
-    issue(w->r, REPORT_NOTE, w->file, 1, "no header line — read as a play "
+    issue(w->ir, REPORT_NOTE, w->file, 1, "no header line — read as a play "
           "log");
   }
   if (len == 0)
     return 0;
   if (overlong || len >= PLAYLOG_LINE_MAX) {
     if (w->bad++ < ISSUES_PER_FILE)
-      issue(w->r, REPORT_WARNING, w->file, lineno, "damaged line (far "
+      issue(w->ir, REPORT_WARNING, w->file, lineno, "damaged line (far "
             "longer than the kiosk writes) — left out");
     return 0;
   }
-  struct seen *e = seen_get(&w->lines, line, len);
-  if (!e) {
-    w->oom = 1;
-    return 1;
-  }
-  /* A line counts only once it parses; a damaged one is named each time. */
-  char scratch[PLAYLOG_LINE_MAX + 1];
-  struct playlog_entry en;
-  if (!playlog_parse_line(line, len, scratch, sizeof scratch, &en)) {
-    if (len == sizeof PLAYLOG_HEADER - 1 && !memcmp(line, PLAYLOG_HEADER, len))
+  struct play p;
+  if (!fast_play(w, line, len, &p)) {
+    /* A line counts only once it parses; a damaged one is named. */
+    if (!playlog_parse_line(line, len, scratch, sizeof scratch, &en)) {
+      if (len == sizeof PLAYLOG_HEADER - 1 &&
+          !memcmp(line, PLAYLOG_HEADER, len))
+        return 0;
+      if (w->bad++ < ISSUES_PER_FILE)
+        issue(w->ir, REPORT_WARNING, w->file, lineno, "damaged line — left "
+              "out (expected time,pack_id,version,page,lang,seconds_shown)");
       return 0;
-    if (w->bad++ < ISSUES_PER_FILE)
-      issue(w->r, REPORT_WARNING, w->file, lineno, "damaged line — left "
-            "out (expected time,pack_id,version,page,lang,seconds_shown)");
-    return 0;
+    }
+    int k = snprintf(canon, sizeof canon, "%s,%" PRIu64 ",%s,%s", en.pack_id,
+                     en.version, en.page, en.lang);
+    p.time = en.time;
+    p.day = (int32_t)(en.time >= 0 ? en.time / DAY_S
+                                   : (en.time - DAY_S + 1) / DAY_S);
+    p.ms = en.shown_ms;
+    p.raw = canon;
+    p.raw_len = (size_t)k < sizeof canon ? (size_t)k : sizeof canon - 1;
   }
-  if (!w->first || en.time < w->first)
-    w->first = en.time;
-  if (en.time > w->last)
-    w->last = en.time;
-  if (seen_counts(e, w->file_no) && add_play(w, &en)) {
+  if (w->fast) {
+    if (p.time < w->prev_t || p.time < w->lo || p.time > w->hi) {
+      w->out_of_order = 1; /* start the site again, the careful way */
+      return 1;
+    }
+    w->prev_t = p.time;
+  }
+  if (!w->first || p.time < w->first)
+    w->first = p.time;
+  if (p.time > w->last)
+    w->last = p.time;
+  if (!w->fast || covered_elsewhere(w, p.time)) {
+    struct seen *e = day_get(&w->lines, p.day, line, len);
+    if (!e) {
+      w->oom = 1;
+      return 1;
+    }
+    if (!seen_counts(e, w->file_no))
+      return 0;
+  }
+  if (add_play(w, &p)) {
     w->oom = 1;
     return 1;
   }
@@ -1190,7 +1426,7 @@ static int read_one(struct site_work *w, int dirfd, const char *dir,
   int fd = open_regular(dirfd, name, &st);
   if (fd < 0) {
     if (errno != ENOENT)
-      issue(w->r, REPORT_WARNING, file, 0, "could not be read: %s — left out",
+      issue(w->ir, REPORT_WARNING, file, 0, "could not be read: %s — left out",
             errno == EINVAL ? "not a regular file" : strerror(errno));
     return 0;
   }
@@ -1205,10 +1441,10 @@ static int read_one(struct site_work *w, int dirfd, const char *dir,
   if (err == ENOMEM || w->oom)
     return -1;
   if (err)
-    issue(w->r, REPORT_WARNING, file, 0, "could not be read to the end: %s",
+    issue(w->ir, REPORT_WARNING, file, 0, "could not be read to the end: %s",
           strerror(err));
   if (w->bad > ISSUES_PER_FILE)
-    issue(w->r, REPORT_WARNING, file, 0, "%u more damaged lines left out",
+    issue(w->ir, REPORT_WARNING, file, 0, "%u more damaged lines left out",
           w->bad - ISSUES_PER_FILE);
   if (fn == play_line && w->first) {
     if (grow(&w->spans, &w->cap_spans, w->n_spans, sizeof *w->spans))
@@ -1220,7 +1456,7 @@ static int read_one(struct site_work *w, int dirfd, const char *dir,
       w->s->last_heard = w->last;
   }
   if (fn == log_line && st.st_size > 0 && w->log_lines_ok == 0)
-    issue(w->r, REPORT_WARNING, file, 0, "not a kiosk log (no line starts "
+    issue(w->ir, REPORT_WARNING, file, 0, "not a kiosk log (no line starts "
           "with a date and a level) — left out");
   return 0;
 }
@@ -1253,6 +1489,125 @@ static int cmp_visit(const void *a, const void *b)
   return x->written < y->written ? -1 : x->written > y->written;
 }
 
+/* One play log copy of a site, and the stretch of time it covers going by
+ * its first and last lines (ok 0: not found, so the careful way). */
+struct pfile {
+  char dir[4200];
+  const char *name;
+  int64_t lo, hi;
+  int ok;
+};
+
+/* The time of a play log line, 1 if it is one. */
+static int line_time(const char *l, size_t n, int64_t *t)
+{
+  char scratch[PLAYLOG_LINE_MAX + 1];
+  struct playlog_entry en;
+  if (n >= PLAYLOG_LINE_MAX || !playlog_parse_line(l, n, scratch,
+                                                   sizeof scratch, &en))
+    return 0;
+  *t = en.time;
+  return 1;
+}
+
+#define PRESCAN_BYTES 65536
+
+/* Finds the first and last plays of dir/name from its head and tail. */
+static void prescan(struct pfile *pf)
+{
+  pf->ok = 0;
+  int dfd = open(pf->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return;
+  struct stat st;
+  int fd = open_regular(dfd, pf->name, &st);
+  close(dfd);
+  if (fd < 0)
+    return;
+  char *buf = malloc(PRESCAN_BYTES);
+  size_t size = (size_t)st.st_size;
+  size_t want = size < PRESCAN_BYTES ? size : PRESCAN_BYTES;
+  int have_lo = 0, have_hi = 0;
+  if (buf && pread(fd, buf, want, 0) == (ssize_t)want) {
+    /* the first line after the header */
+    const char *p = buf, *end = buf + want;
+    for (int i = 0; i < 2 && p < end; i++) {
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      if (!nl)
+        break;
+      if (line_time(p, (size_t)(nl - p), &pf->lo)) {
+        have_lo = 1;
+        break;
+      }
+      p = nl + 1;
+    }
+  }
+  if (buf && have_lo &&
+      pread(fd, buf, want, (off_t)(size - want)) == (ssize_t)want) {
+    /* the last whole line that parses, after the last newline's left */
+    size_t e = want;
+    while (e > 0 && buf[e - 1] != '\n')
+      e--; /* drop a torn end */
+    while (e > 0 && !have_hi) {
+      size_t b = e - 1; /* buf[b] is the newline ending the line */
+      size_t a = b;
+      while (a > 0 && buf[a - 1] != '\n')
+        a--;
+      if (a == 0 && size > want)
+        break; /* the line may start before what was read */
+      have_hi = line_time(buf + a, b - a, &pf->hi);
+      e = a;
+    }
+  }
+  free(buf);
+  close(fd);
+  pf->ok = have_lo && have_hi && pf->lo <= pf->hi;
+}
+
+static int read_plays(struct site_work *w, struct pfile *pf, size_t n,
+                      int fast)
+{
+  struct report_span *others = calloc(n ? n : 1, sizeof *others);
+  if (!others)
+    return -1;
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++)
+      if (j != i) {
+        others[k].from = pf[j].lo;
+        others[k].to = pf[j].hi;
+        k++;
+      }
+    qsort(others, k, sizeof *others, cmp_span);
+    size_t m = 0; /* merge */
+    for (size_t j = 0; j < k; j++) {
+      if (m && others[j].from <= others[m - 1].to) {
+        if (others[j].to > others[m - 1].to)
+          others[m - 1].to = others[j].to;
+      } else {
+        others[m++] = others[j];
+      }
+    }
+    w->fast = fast;
+    w->others = others;
+    w->n_others = m;
+    w->cursor = 0;
+    w->lo = pf[i].lo;
+    w->hi = pf[i].hi;
+    w->prev_t = INT64_MIN;
+    int dfd = open(pf[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+      continue;
+    rc = read_one(w, dfd, pf[i].dir, pf[i].name, play_line, PLAYLOG_LINE_MAX);
+    close(dfd);
+    if (rc == 0 && w->out_of_order)
+      rc = 1;
+  }
+  free(others);
+  return rc;
+}
+
 static int finish_site(struct report *r, size_t si)
 {
   struct priv *pv = P(r);
@@ -1260,26 +1615,80 @@ static int finish_site(struct report *r, size_t si)
   memset(&w, 0, sizeof w);
   w.r = r;
   w.s = &r->sites[si];
+  struct priv ipriv;
+  struct report ir;
+  memset(&ipriv, 0, sizeof ipriv);
+  memset(&ir, 0, sizeof ir);
+  ir.priv = &ipriv;
+  w.ir = &ir;
   int rc = 0;
+  struct pfile *pf = NULL;
+  size_t n_pf = 0, cap_pf = 0;
   for (size_t i = 0; i < pv->n_folders && rc == 0; i++) {
     if (pv->folders[i].site != si)
       continue;
     const char *dir = pv->folders[i].path;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-      issue(r, REPORT_WARNING, dir, 0, "could not be opened again: %s",
+      issue(w.ir, REPORT_WARNING, dir, 0, "could not be opened again: %s",
             strerror(errno));
       continue;
     }
     w.s->n_sources++;
-    rc = read_one(&w, fd, dir, PLAYLOG_OLD_NAME, play_line, PLAYLOG_LINE_MAX);
-    if (!rc)
-      rc = read_one(&w, fd, dir, PLAYLOG_NAME, play_line, PLAYLOG_LINE_MAX);
-    if (!rc)
-      rc = read_one(&w, fd, dir, "kiosk.log", log_line, LOG_LINE_MAX);
+    static const char *const names[] = {PLAYLOG_OLD_NAME, PLAYLOG_NAME};
+    for (int k = 0; k < 2; k++) {
+      struct stat st;
+      if (fstatat(fd, names[k], &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+          errno == ENOENT)
+        continue;
+      if (grow(&pf, &cap_pf, n_pf, sizeof *pf)) {
+        rc = -1;
+        break;
+      }
+      snprintf(pf[n_pf].dir, sizeof pf[n_pf].dir, "%s", dir);
+      pf[n_pf].name = names[k];
+      prescan(&pf[n_pf]);
+      n_pf++;
+    }
     close(fd);
   }
-  free(w.lines.v);
+  int fast = rc == 0 && n_pf > 0;
+  for (size_t i = 0; i < n_pf; i++)
+    fast &= pf[i].ok;
+  size_t mark = ir.n_issues;
+  if (rc == 0)
+    rc = read_plays(&w, pf, n_pf, fast);
+  if (rc == 1) {
+    /* A copy was not in time order (a clock set back): again, looking
+     * every line up. */
+    for (size_t i = mark; i < ir.n_issues; i++) {
+      free(ir.issues[i].file);
+      free(ir.issues[i].msg);
+    }
+    ir.n_issues = mark;
+    struct report_site *s = w.s;
+    s->n_plays = 0;
+    s->plays_total = s->ms_total = 0;
+    s->first_play = s->last_play = 0;
+    if (w.pm.k)
+      memset(w.pm.k, 0, w.pm.cap * sizeof *w.pm.k);
+    day_sets_free(&w.lines);
+    w.n_spans = 0;
+    w.out_of_order = 0;
+    rc = read_plays(&w, pf, n_pf, 0);
+  }
+  free(pf);
+  for (size_t i = 0; i < pv->n_folders && rc == 0; i++) {
+    if (pv->folders[i].site != si)
+      continue;
+    const char *dir = pv->folders[i].path;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      continue;
+    rc = read_one(&w, fd, dir, "kiosk.log", log_line, LOG_LINE_MAX);
+    close(fd);
+  }
+  day_sets_free(&w.lines);
   free(w.logs.v);
   free(w.pm.k);
   free(w.pm.idx);
@@ -1337,7 +1746,142 @@ static int finish_site(struct report *r, size_t si)
       s->last_heard = s->visits[s->n_visits - 1].written;
   }
   free(w.spans);
+  /* this site's issues join the report's */
+  pthread_mutex_lock(&pv->mu);
+  for (size_t i = 0; i < ir.n_issues; i++) {
+    if (rc == 0 && r->n_issues >= REPORT_MAX_ISSUES) {
+      r->issues_dropped++;
+    } else if (rc == 0 && grow(&r->issues, &pv->cap_issues, r->n_issues,
+                               sizeof *r->issues) == 0) {
+      r->issues[r->n_issues++] = ir.issues[i];
+      continue;
+    } else {
+      rc = -1;
+    }
+    free(ir.issues[i].file);
+    free(ir.issues[i].msg);
+  }
+  r->issues_dropped += ir.issues_dropped;
+  pthread_mutex_unlock(&pv->mu);
+  free(ir.issues);
   return rc;
+}
+
+struct finisher {
+  struct report *r;
+  atomic_size_t next;
+  atomic_int failed;
+};
+
+static void *finish_worker(void *arg)
+{
+  struct finisher *f = arg;
+  for (;;) {
+    size_t i = atomic_fetch_add(&f->next, 1);
+    if (i >= f->r->n_sites || atomic_load(&f->failed))
+      break;
+    if (finish_site(f->r, i))
+      atomic_store(&f->failed, 1);
+  }
+  return NULL;
+}
+
+static int cmp_issue(const void *a, const void *b)
+{
+  const struct report_issue *x = a, *y = b;
+  int c = strcmp(x->file, y->file);
+  if (c)
+    return c;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  return strcmp(x->msg, y->msg);
+}
+
+static const struct report_key *sort_keys;
+
+static int cmp_key_index(const void *a, const void *b)
+{
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return strcmp(sort_keys[x].raw, sort_keys[y].raw);
+}
+
+/* Reads every site's logs, on as many threads as there are processors (at
+ * most REPORT_MAX_THREADS), then puts keys and problems into an order that
+ * does not depend on which thread came first. */
+static int finish_sites(struct report *r)
+{
+  size_t mark = r->n_issues;
+  struct finisher f;
+  f.r = r;
+  atomic_init(&f.next, 0);
+  atomic_init(&f.failed, 0);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t nt = cpus < 1 ? 1 : (size_t)cpus;
+  const char *env = getenv("KIOSK_PACK_THREADS");
+  if (env && atoi(env) > 0)
+    nt = (size_t)atoi(env);
+  if (nt > REPORT_MAX_THREADS)
+    nt = REPORT_MAX_THREADS;
+  if (nt > r->n_sites)
+    nt = r->n_sites ? r->n_sites : 1;
+  pthread_t th[REPORT_MAX_THREADS];
+  size_t started = 0;
+  for (size_t i = 1; i < nt; i++) {
+    if (pthread_create(&th[started], NULL, finish_worker, &f) != 0)
+      break;
+    started++;
+  }
+  finish_worker(&f);
+  for (size_t i = 0; i < started; i++)
+    pthread_join(th[i], NULL);
+  if (atomic_load(&f.failed))
+    return -1;
+  if (r->n_issues > mark)
+    qsort(r->issues + mark, r->n_issues - mark, sizeof *r->issues, cmp_issue);
+  /* keys in the order of their text */
+  if (r->n_keys) {
+    uint32_t *order = malloc(r->n_keys * sizeof *order);
+    uint32_t *rank = malloc(r->n_keys * sizeof *rank);
+    struct report_key *sorted = malloc(r->n_keys * sizeof *sorted);
+    if (!order || !rank || !sorted) {
+      free(order);
+      free(rank);
+      free(sorted);
+      return -1;
+    }
+    for (uint32_t i = 0; i < r->n_keys; i++)
+      order[i] = i;
+    sort_keys = r->keys;
+    qsort(order, r->n_keys, sizeof *order, cmp_key_index);
+    for (uint32_t i = 0; i < r->n_keys; i++) {
+      rank[order[i]] = i;
+      sorted[i] = r->keys[order[i]];
+    }
+    memcpy(r->keys, sorted, r->n_keys * sizeof *sorted);
+    for (size_t i = 0; i < r->n_sites; i++) {
+      struct report_site *s = &r->sites[i];
+      for (size_t j = 0; j < s->n_plays; j++)
+        s->plays[j].key = rank[s->plays[j].key];
+      if (s->n_plays)
+        qsort(s->plays, s->n_plays, sizeof *s->plays, cmp_play);
+    }
+    free(order);
+    free(rank);
+    free(sorted);
+    /* the key table's hash slots still hold old indices: rebuild */
+    struct priv *pv = P(r);
+    memset(pv->keys.slots, 0, pv->keys.cap * sizeof *pv->keys.slots);
+    for (uint32_t i = 0; i < r->n_keys; i++) {
+      uint64_t h, h2;
+      hash_line(r->keys[i].raw, r->keys[i].raw_len, &h, &h2);
+      size_t j = h & (pv->keys.cap - 1);
+      while (pv->keys.slots[j])
+        j = (j + 1) & (pv->keys.cap - 1);
+      pv->keys.slots[j] = i + 1;
+      pv->keys.hashes[j] = h;
+    }
+  }
+  return 0;
 }
 
 static int cmp_site(const void *a, const void *b)
@@ -1377,9 +1921,8 @@ static void consider(struct report_known *v, size_t *n, const char *id,
 
 int report_finish(struct report *r)
 {
-  for (size_t i = 0; i < r->n_sites; i++)
-    if (finish_site(r, i))
-      return -1;
+  if (finish_sites(r))
+    return -1;
   /* Newest known version of each pack id: from --packs and every visit. */
   struct priv *pv = P(r);
   size_t max = r->n_known;
@@ -1462,6 +2005,7 @@ void report_free(struct report *r)
     free(r->keys[i].pack_id);
     free(r->keys[i].page);
     free(r->keys[i].lang);
+    free(r->keys[i].raw);
   }
   free(r->keys);
   for (size_t i = 0; i < r->n_known; i++)
@@ -1479,6 +2023,7 @@ void report_free(struct report *r)
     free(pv->keys.slots);
     free(pv->keys.hashes);
     free(pv->newest);
+    pthread_mutex_destroy(&pv->mu);
     free(pv);
   }
   free(r);

@@ -35,6 +35,7 @@
 #define REPORT_MAX_SITES 100000
 #define REPORT_MAX_STATUS_BYTES (1u << 20)
 #define REPORT_MAX_ISSUES 100000   /* then one "and N more" */
+#define REPORT_MAX_THREADS 8       /* sites read at once (one per processor) */
 
 enum report_level { REPORT_NOTE = 0, REPORT_WARNING = 1 };
 
@@ -93,6 +94,8 @@ struct report_play {
 };
 
 struct report_key {
+  char *raw;         /* "pack,version,page,lang" as the play log has it */
+  size_t raw_len;
   char *pack_id;
   uint64_t version;
   char *page;
