@@ -30,6 +30,7 @@
 #include "app/opts.h"
 #include "app/player.h"
 #include "app/screen.h"
+#include "core/fsutil.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/playlog.h"
@@ -52,21 +53,6 @@ static void on_signal(int sig)
 {
   (void)sig;
   quit_requested = 1;
-}
-
-/* mkdir -p: the folder and any missing parents. */
-static int make_dirs(const char *path)
-{
-  char buf[4096];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *p = buf + 1; *p; p++)
-    if (*p == '/') {
-      *p = '\0';
-      if (mkdir(buf, 0755) && errno != EEXIST)
-        return -1;
-      *p = '/';
-    }
-  return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
 static void write_ready_file(const char *path)
@@ -440,8 +426,8 @@ int main(int argc, char **argv)
     log_set_level(LOG_WARN);
   if (o.log_file && log_open_file(o.log_file))
     fprintf(stderr, "kiosk: cannot open log file %s; logging to the terminal only\n", o.log_file);
-  if (o.screenshots && make_dirs(o.screenshots)) {
-    fprintf(stderr, "kiosk: cannot create screenshot folder %s: %s\n", o.screenshots, strerror(errno));
+  if (o.screenshots && fsutil_mkdir_p(o.screenshots, 0755, &e)) {
+    fprintf(stderr, "kiosk: cannot make the screenshot folder: %s\n", e.msg);
     return 2;
   }
   struct config cfg;
@@ -460,7 +446,7 @@ int main(int argc, char **argv)
   char log_path[1200] = "";
   if (o.log_file)
     snprintf(log_path, sizeof log_path, "%s", o.log_file);
-  else if (!o.n_pack_dirs && make_dirs(cfg.log_dir) == 0)
+  else if (!o.n_pack_dirs && fsutil_mkdir_p(cfg.log_dir, 0755, &e) == 0)
     snprintf(log_path, sizeof log_path, "%s/kiosk.log", cfg.log_dir);
   if (log_path[0] && !o.log_file) {
     if (log_open_file(log_path)) {
@@ -543,7 +529,7 @@ int main(int argc, char **argv)
     if (field_start(&fp, &fl, &e))
       log_warn("%s — USB sticks are not watched; the kiosk keeps showing what is installed", e.msg);
   }
-  if (make_dirs(cfg.log_dir) == 0 && playlog_open(cfg.log_dir, (unsigned)cfg.play_log_max_kb, &plog, &e))
+  if (fsutil_mkdir_p(cfg.log_dir, 0755, &e) == 0 && playlog_open(cfg.log_dir, (unsigned)cfg.play_log_max_kb, &plog, &e))
     log_warn("%s — the play log is not kept", e.msg);
   uint64_t shown_at_ms = 0;
 

@@ -126,19 +126,41 @@ int fsutil_fsync_tree_at(int dirfd, const char *name, struct kerr *e)
   return fsync_tree(dirfd, name, 0, e);
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int fsutil_write_all(int fd, const void *data, size_t len, size_t *done)
 {
   const char *p = data;
-  while (len > 0) {
-    ssize_t n = write(fd, p, len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
+  size_t off = 0;
+  int err = 0;
+  while (off < len) {
+    ssize_t n = write(fd, p + off, len - off);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      err = n < 0 ? errno : ENOSPC;
+      break;
     }
-    p += n;
-    len -= (size_t)n;
+    off += (size_t)n;
   }
+  if (done)
+    *done = off;
+  return err;
+}
+
+int fsutil_mkdir_p(const char *path, mode_t mode, struct kerr *e)
+{
+  char buf[PATH_MAX];
+  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+    return kerr_set(e, KERR_PATH, "folder name \"%.64s...\" is too long", path);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(buf, mode) != 0 && errno != EEXIST)
+      return kerr_errno(e, KERR_IO, errno, "could not create the folder %s", buf);
+    *p = '/';
+  }
+  if (mkdir(buf, mode) != 0 && errno != EEXIST)
+    return kerr_errno(e, KERR_IO, errno, "could not create the folder %s", buf);
   return 0;
 }
 
@@ -157,7 +179,7 @@ int fsutil_write_atomic_at(int dirfd, const char *name, const void *data,
   if (fd < 0)
     return fail(e, errno, "could not create \"%s\"", tmp);
   int rc = 0;
-  if (write_all(fd, data, len) != 0)
+  if ((errno = fsutil_write_all(fd, data, len, NULL)) != 0)
     rc = fail(e, errno, "could not write \"%s\"", tmp);
   if (rc == 0)
     rc = fsutil_fsync_fd(fd, tmp, e);

@@ -51,6 +51,19 @@ int fsutil_remove_tree_at(int dirfd, const char *name, struct kerr *e);
 int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode,
                        int *out, struct kerr *e);
 
+/* mkdir -p for a configured path (the store, the log folder, an output
+ * folder), which may pass through symlinks such as /var -> /private/var:
+ * the folder and its missing parents, mode for those it makes. Fails with
+ * KERR_IO naming the folder that could not be made (KERR_PATH when the
+ * name is too long). Not for names from outside: those go through
+ * fsutil_mkdirs_at(). */
+int fsutil_mkdir_p(const char *path, mode_t mode, struct kerr *e);
+
+/* Writes all len bytes of data to fd, retrying short writes and EINTR.
+ * Returns 0, or the errno of the failed write (ENOSPC for a write that
+ * wrote nothing without one); *done, when not NULL, says how much went. */
+int fsutil_write_all(int fd, const void *data, size_t len, size_t *done);
+
 /* mkdir -p relpath under dirfd (never through a symlink). */
 int fsutil_mkdirs_at(int dirfd, const char *relpath, mode_t mode,
                      struct kerr *e);

@@ -15,6 +15,7 @@
  * while the next members are hashed. */
 #define _GNU_SOURCE /* sync_file_range */
 #include "core/hashpipe.h"
+#include "core/fsutil.h"
 
 #include <fcntl.h>
 #include <errno.h>
@@ -76,20 +77,6 @@ struct hashpipe {
   uint64_t fail_seq;
 };
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w < 0)
-      return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 /* Notes that m failed (hp->mu held); the earliest member's failure wins. */
 static void record(struct hashpipe *hp, struct member *m, enum hashpipe_fault fault, int err)
 {
@@ -123,10 +110,8 @@ static void *work(void *arg)
     int err = 0;
     if (c->len && !skip) {
       crypto_generichash_update(&m->hs, c->data, c->len);
-      if (m->fd >= 0 && write_all(m->fd, c->data, c->len) != 0) {
+      if (m->fd >= 0 && (err = fsutil_write_all(m->fd, c->data, c->len, NULL)) != 0)
         fault = HASHPIPE_WRITE;
-        err = errno;
-      }
       m->written += c->len;
     }
     if (m->fd >= 0 && !skip && (c->last || m->written - m->flushed >= HASHPIPE_WRITEBACK)) {

@@ -1327,29 +1327,6 @@ int keyring_inspect(const char *path, struct keyring_doc **doc,
 
 /* ---------------------------------------------------------------- state */
 
-/* mkdir -p for the store folder (a configured path, which may pass
- * through symlinks), as store.c does. */
-static int mkdir_p(const char *dir, struct kerr *e)
-{
-  char path[PATH_MAX];
-  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-    return kerr_set(e, KERR_STORE, "store folder name \"%s\" is too long",
-                    dir);
-  for (char *p = path + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
-      return kerr_errno(e, KERR_STORE, errno, "could not create the store "
-                        "folder %s", path);
-    *p = '/';
-  }
-  if (mkdir(path, 0755) != 0 && errno != EEXIST)
-    return kerr_errno(e, KERR_STORE, errno, "could not create the store "
-                      "folder %s", path);
-  return 0;
-}
-
 /* Opens store_dir/keyring into *out. With create, makes both if missing;
  * without, a missing folder is 1 (no state). */
 static int open_keyring_dir(const char *store_dir, int create, int *out,
@@ -1357,9 +1334,11 @@ static int open_keyring_dir(const char *store_dir, int create, int *out,
 {
   *out = -1;
   if (create) {
-    int rc = mkdir_p(store_dir, e);
-    if (rc)
-      return rc;
+    if (fsutil_mkdir_p(store_dir, 0755, e)) {
+      if (e)
+        e->code = KERR_STORE;
+      return KERR_STORE;
+    }
   }
   int sfd = open(store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (sfd < 0) {

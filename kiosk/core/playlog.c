@@ -12,6 +12,7 @@
  * in a newline and whose six fields all parse, and a writer that reopens a
  * file ending mid-line starts its first line with a newline. */
 #include "core/playlog.h"
+#include "core/fsutil.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -49,27 +50,6 @@ static int code_for(int err)
              : KERR_IO;
 }
 
-/* Writes all of buf; on a short write returns the errno (ENOSPC for a
- * write that stopped without one) and *done says how much went. */
-static int write_all(int fd, const char *buf, size_t len, size_t *done)
-{
-  size_t off = 0;
-  while (off < len) {
-    ssize_t w = write(fd, buf + off, len - off);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      if (done)
-        *done = off;
-      return w < 0 ? errno : ENOSPC;
-    }
-    off += (size_t)w;
-  }
-  if (done)
-    *done = off;
-  return 0;
-}
-
 /* Opens dirfd/playlog.csv for appending and learns its size and whether it
  * ends mid-line. A new file gets the header. */
 static int open_current(struct playlog *p, struct kerr *e)
@@ -96,7 +76,7 @@ static int open_current(struct playlog *p, struct kerr *e)
   }
   static const char header[] = PLAYLOG_HEADER "\n";
   size_t done = 0;
-  int err = write_all(p->fd, header, sizeof header - 1, &done);
+  int err = fsutil_write_all(p->fd, header, sizeof header - 1, &done);
   p->size += done;
   if (err) {
     p->need_newline = done > 0;
@@ -221,7 +201,7 @@ int playlog_append(struct playlog *p, int64_t time, const char *pack_id,
   const char *buf = p->need_newline ? line : line + 1;
   size_t len = (size_t)n - (p->need_newline ? 0 : 1);
   size_t done = 0;
-  int err = write_all(p->fd, buf, len, &done);
+  int err = fsutil_write_all(p->fd, buf, len, &done);
   p->size += done;
   if (err) {
     p->need_newline = done > 0 || p->need_newline;
@@ -502,7 +482,7 @@ struct copy_out {
 static void copy_flush(struct copy_out *o)
 {
   if (o->err == 0 && o->n)
-    o->err = write_all(o->fd, o->buf, o->n, NULL);
+    o->err = fsutil_write_all(o->fd, o->buf, o->n, NULL);
   o->n = 0;
 }
 

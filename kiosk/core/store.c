@@ -550,29 +550,6 @@ static void load_time_floor(struct store *s)
   s->time_floor = t;
 }
 
-/* mkdir -p for the store folder itself (a configured path, which may pass
- * through symlinks such as /var -> /private/var). */
-static int mkdir_p(const char *dir, struct kerr *e)
-{
-  char path[PATH_MAX];
-  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-    return kerr_set(e, KERR_STORE, "store folder name \"%s\" is too long",
-                    dir);
-  for (char *p = path + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
-      return kerr_errno(e, KERR_STORE, errno, "could not create the store "
-                        "folder %s", path);
-    *p = '/';
-  }
-  if (mkdir(path, 0755) != 0 && errno != EEXIST)
-    return kerr_errno(e, KERR_STORE, errno, "could not create the store "
-                      "folder %s", path);
-  return 0;
-}
-
 /* ---------------------------------------------------------- open/close */
 
 static int open_sub(struct store *s, const char *name, int *fd, struct kerr *e)
@@ -608,8 +585,12 @@ static int open_common(const char *dir, int readonly, struct store **out,
     rc = kerr_set(e, KERR_NOMEM, "out of memory opening the pack store");
     goto fail;
   }
-  if (!readonly && (rc = mkdir_p(dir, e)))
+  if (!readonly && fsutil_mkdir_p(dir, 0755, e)) {
+    rc = KERR_STORE; /* as any other store folder that cannot be opened */
+    if (e)
+      e->code = rc;
     goto fail;
+  }
   s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (s->dirfd < 0) {
     rc = kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_STORE, errno,

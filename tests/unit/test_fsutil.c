@@ -154,6 +154,42 @@ static void test_write_atomic(void **state)
   tmp_drop(&t);
 }
 
+static void test_mkdir_p(void **state)
+{
+  (void)state;
+  struct tmp t;
+  tmp_make(&t);
+  struct kerr e;
+  char path[160];
+  snprintf(path, sizeof path, "%s/a/b/c/", t.path);
+  assert_int_equal(fsutil_mkdir_p(path, 0755, &e), 0);
+  assert_true(exists(t.fd, "a/b/c"));
+  assert_int_equal(fsutil_mkdir_p(path, 0755, &e), 0); /* already there */
+  put(t.fd, "file", "x");
+  snprintf(path, sizeof path, "%s/file/sub", t.path);
+  assert_int_equal(fsutil_mkdir_p(path, 0755, &e), KERR_IO);
+  assert_non_null(strstr(e.msg, "/file/sub"));
+  tmp_drop(&t);
+}
+
+static void test_write_all_reports_short_writes(void **state)
+{
+  (void)state;
+  int p[2];
+  assert_int_equal(pipe(p), 0);
+  size_t done = 99;
+  assert_int_equal(fsutil_write_all(p[1], "hello", 5, &done), 0);
+  assert_int_equal(done, 5);
+  char buf[8] = {0};
+  assert_int_equal(read(p[0], buf, sizeof buf), 5);
+  assert_string_equal(buf, "hello");
+  close(p[0]); /* nobody reads: the next write fails with EPIPE */
+  signal(SIGPIPE, SIG_IGN);
+  assert_int_equal(fsutil_write_all(p[1], "more", 4, &done), EPIPE);
+  assert_int_equal(done, 0);
+  close(p[1]);
+}
+
 static void test_read_limits(void **state)
 {
   (void)state;
@@ -300,6 +336,8 @@ static const struct CMUnitTest tests[] = {
   cmocka_unit_test(test_create_refuses_symlinked_file),
   cmocka_unit_test(test_open_dir_refuses_dotdot),
   cmocka_unit_test(test_write_atomic),
+  cmocka_unit_test(test_mkdir_p),
+  cmocka_unit_test(test_write_all_reports_short_writes),
   cmocka_unit_test(test_read_limits),
   cmocka_unit_test(test_remove_tree_keeps_link_targets),
   cmocka_unit_test(test_fsync_tree),

@@ -9,6 +9,7 @@
 
 #include "app/clock.h"
 #include "app/player.h"
+#include "core/fsutil.h"
 #include "core/log.h"
 #include "render/images.h"
 
@@ -66,24 +67,6 @@ static struct thumb *thumbs_add(struct thumbs *t)
   struct thumb *x = &t->v[t->n++];
   memset(x, 0, sizeof *x);
   return x;
-}
-
-/* mkdir -p. */
-static int make_dirs(const char *path, struct kerr *e)
-{
-  char buf[4096];
-  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-    return kerr_set(e, KERR_USAGE, "%s: the folder name is too long", path);
-  for (char *p = buf + 1; *p; p++)
-    if (*p == '/') {
-      *p = '\0';
-      if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-        return kerr_errno(e, KERR_IO, errno, "%s: cannot create the folder", buf);
-      *p = '/';
-    }
-  if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-    return kerr_errno(e, KERR_IO, errno, "%s: cannot create the folder", buf);
-  return 0;
 }
 
 /* The thumbnail of a page: src shrunk to w×h by averaging each block of
@@ -275,7 +258,7 @@ int preview_deck(const struct deck *d, struct fonts *f, const struct preview_opt
   memset(res, 0, sizeof *res);
   const struct lint_size *sizes = o->sizes ? o->sizes : lint_sizes;
   size_t n_sizes = o->sizes ? o->n_sizes : LINT_N_SIZES;
-  int rc = make_dirs(o->out, e);
+  int rc = fsutil_mkdir_p(o->out, 0755, e);
   if (rc)
     return rc;
   struct player *pl = player_new(d, f);
@@ -304,7 +287,7 @@ int preview_deck(const struct deck *d, struct fonts *f, const struct preview_opt
     int w = sizes[s].w, h = sizes[s].h;
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/%dx%d", o->out, w, h);
-    if ((rc = make_dirs(dir, e)))
+    if ((rc = fsutil_mkdir_p(dir, 0755, e)))
       break;
     struct thumbs t = {0};
     for (size_t i = 0; i < deck_count(d) && rc == 0; i++) {
