@@ -841,8 +841,12 @@ int main(int argc, char **argv)
   images_flush();
 out_player:
   if (field_stop(fl) != 0) { /* before the store it installs into goes */
+    /* The install thread is stuck in a read from a stick: leave at once,
+     * without exit handlers that would wait for it (as a power cut would,
+     * an install cut off changes nothing). */
     log_close_file();
-    return status; /* the install thread is stuck on a stick: leave at once */
+    fflush(NULL);
+    _exit(status);
   }
   playlog_close(plog);
   SDL_FreeSurface(staff.surf);

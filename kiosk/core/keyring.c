@@ -594,10 +594,14 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind,
   char when[32];
   time_t tt = (time_t)d->created;
   struct tm tm;
-  if (!gmtime_r(&tt, &tm) ||
-      strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+  /* Four digits for the year, as RFC 3339 and the reader want: strftime's
+   * %Y writes the year 52 as "52" (found by fuzz_keyring). */
+  if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
     return kerr_set(e, KERR_INVAL, "the creation time %" PRId64 " cannot be "
                     "written as a date", d->created);
+  snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+           tm.tm_min, tm.tm_sec);
   text_add(&t, "{\n  \"format\": %d,\n  \"type\": \"%s\",\n  \"version\": %"
            PRIu64 ",\n  \"created\": \"%s\",\n", KEYRING_FORMAT,
            kind == DOC_STATE ? "keyring-state" : "keyring", d->version, when);

@@ -300,6 +300,34 @@ static char *doc_json(uint64_t version, const struct sig_pubkey *add,
   return json;
 }
 
+/* A creation time in an early year is written with four digits and reads
+ * back (found by fuzz_keyring: "0052-12-03T07:31:13Z" was written as
+ * "52-12-03T07:31:13Z"); one past the year 9999 cannot be written. */
+static void test_doc_format_four_digit_year(void **state)
+{
+  (void)state;
+  struct keyring_doc d;
+  memset(&d, 0, sizeof d);
+  d.version = 3;
+  assert_int_equal(manifest_parse_time("0052-12-03T07:31:13Z", &d.created), 0);
+  char *json = NULL;
+  struct kerr e;
+  assert_int_equal(keyring_doc_format(&d, &json, &e), 0);
+  assert_non_null(strstr(json, "\"created\": \"0052-12-03T07:31:13Z\""));
+  struct keyring_doc *back = NULL;
+  int rc = keyring_doc_parse(json, strlen(json), "keyring.json", &back, &e);
+  if (rc)
+    fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(rc, 0);
+  assert_true(back->created == d.created);
+  keyring_doc_free(back);
+  free(json);
+  assert_int_equal(manifest_parse_time("9999-12-31T23:59:59-23:59", &d.created), 0);
+  json = NULL;
+  assert_int_equal(keyring_doc_format(&d, &json, &e), KERR_INVAL);
+  assert_null(json);
+}
+
 /* A pack source with one page; version picks the text. */
 static void make_pack(struct fixture *fx, const char *key, uint64_t version,
                       char *out, size_t cap)
@@ -1092,6 +1120,7 @@ static void test_verify_and_inspect(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+  cmocka_unit_test(test_doc_format_four_digit_year),
   cmocka_unit_test(test_doc_roundtrip),
   cmocka_unit_test(test_doc_refused),
   cmocka_unit_test(test_no_update_means_folder_only),
