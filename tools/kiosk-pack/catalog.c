@@ -501,7 +501,7 @@ int catalog_review(const char *src, int allow_fuzzy, struct catalog_review **out
     }
     for (size_t p = 0; p < np; p++)
       if (!catalog_page_ready(c, p, rec, allow_fuzzy)) {
-        lr->fallback[p] = 1;
+        lr->fallback[p] = catalog_page_ready(c, p, rec, 1) ? 2 : 1;
         lr->n_fallback++;
       }
     catalog_po_free(rec);

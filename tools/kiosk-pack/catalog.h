@@ -119,7 +119,9 @@ struct catalog_lang_review {
   const char *lang;
   int has_record;            /* SRC/po/<lang>.po exists */
   size_t n_fuzzy, n_stale, n_missing;
-  unsigned char *fallback;   /* per page: 1 = shown in the source language */
+  unsigned char *fallback;   /* per page, shown in the source language:
+                                1 a text is missing, 2 one is fuzzy or out
+                                of date; 0 = shown as translated */
   size_t n_fallback;
 };
 

@@ -445,8 +445,8 @@ static int translations(struct build *b, cJSON *src, struct kerr *e)
         rc = kerr_set(e, KERR_NOMEM, "out of memory");
       warn(b, "%s/%s: shown in %s — its %s translation is %s (kiosk-pack lint lists the "
            "texts)%s", b->o->src, path, r->c->source, lr->lang,
-           lr->n_missing ? "not complete" : "fuzzy or out of date",
-           lr->n_missing ? "" : "; build --allow-fuzzy to ship it anyway");
+           lr->fallback[p] == 1 ? "not complete" : "fuzzy or out of date",
+           lr->fallback[p] == 1 ? "" : "; build --allow-fuzzy to ship it anyway");
     }
     size_t waiting = lr->n_fuzzy + lr->n_stale + lr->n_missing;
     cJSON *nr = cJSON_GetObjectItemCaseSensitive(src, "needs_review");

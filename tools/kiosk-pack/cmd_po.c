@@ -406,14 +406,22 @@ static int prepare_lang(const struct catalog *c, struct incoming *in, struct ker
       in->n_fuzzy += m->fuzzy || strcmp(m->msgid, en->msgid) != 0;
     }
     in->n_untranslated += sp->seg.n - n_tr;
-    if (rc || (n_tr == 0 && sp->seg.n > 0)) {
+    if (rc) {
       free(msgs);
-      continue;
+      break;
     }
     struct lang_page lp;
     if ((rc = lang_page_read(c, p, lang, &lp, e))) {
       free(msgs);
       break;
+    }
+    /* Nothing translated: an existing page is left as it is; a missing one
+     * starts as a copy of the source page, which the pack shows until the
+     * translation comes (build and lint read the record for that). */
+    if (n_tr == 0 && sp->seg.n > 0 && lp.exists) {
+      lang_page_free(&lp);
+      free(msgs);
+      continue;
     }
     const char *base = lp.aligned ? lp.text : sp->text;
     size_t base_len = lp.aligned ? lp.len : sp->len;

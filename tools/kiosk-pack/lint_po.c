@@ -54,13 +54,44 @@ static void shorten(const char *s, char *out, size_t cap)
       *p = ' ';
 }
 
+/* Texts of page p not translated into lang: one finding for the page. */
+static int missing_on_page(const struct catalog *c, size_t p, const char *lang,
+                           const struct catalog_po *rec, struct lint_report *r)
+{
+  size_t n = 0, missing = 0, first = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->v[i].page != p)
+      continue;
+    n++;
+    if (catalog_state(c, i, rec, NULL) == CATALOG_MISSING && !missing++)
+      first = i;
+  }
+  if (!missing)
+    return 0;
+  char rel[320], file[4400];
+  int line = lang_line(c, first, lang, rel, sizeof rel);
+  snprintf(file, sizeof file, "%s/%s", c->src, rel);
+  return lint_report_add(r, LINT_WARNING, file, line,
+                         "%zu of %zu texts not translated into %s (" CATALOG_PO_DIR "/%s.po) — "
+                         "have %s.po translated and import it (kiosk-pack po export, then po "
+                         "import); until then the kiosk shows page \"%s\" in %s",
+                         missing, n, lang, lang, lang, c->m->pages[p], c->source);
+}
+
 static int check_lang(const struct catalog *c, const char *lang, const struct catalog_po *rec,
                       struct lint_report *r)
 {
+  size_t last_page = (size_t)-1;
   for (size_t i = 0; i < c->n; i++) {
+    if (c->v[i].page != last_page) {
+      last_page = c->v[i].page;
+      int rc = missing_on_page(c, last_page, lang, rec, r);
+      if (rc)
+        return rc;
+    }
     const struct catalog_msg *m;
     enum catalog_state s = catalog_state(c, i, rec, &m);
-    if (s == CATALOG_OK)
+    if (s == CATALOG_OK || s == CATALOG_MISSING)
       continue;
     const struct catalog_entry *en = &c->v[i];
     char rel[320], file[4400], text[120], po[200];
@@ -93,11 +124,6 @@ static int check_lang(const struct catalog *c, const char *lang, const struct ca
                            c->source, po, text, lang, c->m->pages[en->page], c->source);
       break;
     case CATALOG_MISSING:
-      rc = lint_report_add(r, LINT_WARNING, file, line,
-                           "not translated into %s: «%s» (%s) — have %s.po translated and import "
-                           "it; until then the kiosk shows page \"%s\" in %s",
-                           lang, text, po, lang, c->m->pages[en->page], c->source);
-      break;
     case CATALOG_OK:
       break;
     }
