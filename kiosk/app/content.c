@@ -145,14 +145,24 @@ static int build(struct content_priv *p, int64_t clock_now, struct kerr *e)
     return kerr_set(e, KERR_NOMEM, "out of memory");
   }
   int64_t floor = 0;
+  int plausible = 1;
   if (c->store) {
     store_note_time(c->store, clock_now, NULL);
     floor = store_time_floor(c->store);
+    plausible = store_clock_plausible(c->store, clock_now);
   }
   struct schedule_time t;
   schedule_now(clock_now, floor, &t);
+  if (!plausible && t.clock_trusted) {
+    /* Far past anything signed (a board booting in 2099): judged by the
+     * floor, as a clock behind it is. */
+    t.clock_trusted = 0;
+    t.now = floor;
+    log_warn("the clock says %lld, far ahead of the newest signed time — it is not "
+             "believed; time-of-day rules are off until it is set", (long long)clock_now);
+  }
   c->clock_trusted = t.clock_trusted;
-  if (!t.clock_trusted)
+  if (!t.clock_trusted && clock_now < floor)
     log_warn("the clock is behind the last known time — time-of-day rules are off until it is set");
 
   if (c->store && !c->trust_problem[0]) {

@@ -394,6 +394,15 @@ static int install_keyring(struct field *f, const char *root, const struct inbox
   if (keyring_install(path, f->p.store_dir, f->p.keys_dir, &kr, &e) == 0) {
     if (kr.status == KEYRING_STATUS_INSTALLED) {
       say(f, -1, 0, 0, M_KEYS, (unsigned long long)kr.version);
+      if (kr.has_time_floor) {
+        /* A root-signed reset of the time floor (core/timefloor.h). */
+        struct kerr te;
+        if (store_reset_time_floor(f->p.store, kr.time_floor, &te))
+          log_error("%s", te.msg);
+        else
+          log_info("time floor reset to %lld by keyring version %llu",
+                   (long long)kr.time_floor, (unsigned long long)kr.version);
+      }
       struct sig_trust *t = NULL;
       if (keyring_load_trust(f->p.store_dir, f->p.keys_dir, &t, &e) == 0) {
         sig_trust_free(f->trust);

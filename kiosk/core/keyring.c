@@ -397,7 +397,7 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
 {
   static const char *const known[] = {
     "format", "type", "version", "created", "update", "threshold", "roots",
-    "add", "revoke", NULL};
+    "add", "revoke", "time_floor", NULL};
   const char *type = kind == DOC_STATE ? "keyring-state" : "keyring";
   if (!cJSON_IsObject(root))
     return kerr_set(e, KERR_MANIFEST, "%s: must be a JSON object {...} at "
@@ -406,7 +406,8 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
     int ok = 0;
     for (size_t i = 0; known[i] && !ok; i++)
       ok = strcmp(c->string, known[i]) == 0 &&
-           (kind == DOC_STATE || strcmp(c->string, "update") != 0);
+           (kind == DOC_STATE || strcmp(c->string, "update") != 0) &&
+           (kind == DOC_UPDATE || strcmp(c->string, "time_floor") != 0);
     char q[64];
     show_name(c->string, q, sizeof q);
     if (!ok)
@@ -459,6 +460,14 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
         sodium_hex2bin(d->hash, sizeof d->hash, v->valuestring, HASH_HEX_LEN,
                        NULL, NULL, NULL) != 0)
       return bad_field(e, name, "update", "a BLAKE2b-256 hash in hex", v);
+  }
+  v = cJSON_GetObjectItemCaseSensitive(root, "time_floor");
+  if (v) {
+    if (!cJSON_IsString(v) || manifest_parse_time(v->valuestring, &d->time_floor) ||
+        d->time_floor <= 0)
+      return bad_field(e, name, "time_floor", "a date and time like "
+                       "\"2026-11-28T10:00:00Z\"", v);
+    d->has_time_floor = 1;
   }
   if (d->format == 1 && (cJSON_GetObjectItemCaseSensitive(root, "threshold") ||
                          cJSON_GetObjectItemCaseSensitive(root, "roots")))
@@ -609,6 +618,18 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind,
     char hex[HASH_HEX_LEN + 1];
     sodium_bin2hex(hex, sizeof hex, d->hash, sizeof d->hash);
     text_add(&t, "  \"update\": \"%s\",\n", hex);
+  }
+  if (kind == DOC_UPDATE && d->has_time_floor) {
+    char tf[32];
+    time_t ft = (time_t)d->time_floor;
+    struct tm ftm;
+    if (!gmtime_r(&ft, &ftm) ||
+        strftime(tf, sizeof tf, "%Y-%m-%dT%H:%M:%SZ", &ftm) == 0) {
+      free(t.s);
+      return kerr_set(e, KERR_INVAL, "the time floor %" PRId64 " cannot be "
+                      "written as a date", d->time_floor);
+    }
+    text_add(&t, "  \"time_floor\": \"%s\",\n", tf);
   }
   unsigned k = d->threshold ? d->threshold : 1;
   if (kind == DOC_STATE || d->threshold)
@@ -1832,6 +1853,8 @@ int keyring_install(const char *path, const char *store_dir,
     goto done;
   }
   out->status = KEYRING_STATUS_INSTALLED;
+  out->has_time_floor = d->has_time_floor;
+  out->time_floor = d->time_floor;
   out->n_trusted = signing_build(n, keys_dir, &after, &se) == 0
                        ? sig_trust_count(after) : 0;
 
@@ -1856,6 +1879,16 @@ int keyring_install(const char *path, const char *store_dir,
     size_t o = n_fresh_add || n_fresh_rev ? strlen(what) : 0;
     snprintf(what + o, sizeof what - o, "%snew root set of %zu key%s",
              o ? "; " : "", n->n_roots, n->n_roots == 1 ? "" : "s");
+  }
+  if (d->has_time_floor) {
+    size_t o = n_fresh_add || n_fresh_rev || d->has_roots ? strlen(what) : 0;
+    char when[32];
+    time_t ft = (time_t)d->time_floor;
+    struct tm ftm;
+    gmtime_r(&ft, &ftm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &ftm);
+    snprintf(what + o, sizeof what - o, "%stime floor reset to %s",
+             o ? "; " : "", when);
   }
   snprintf(out->msg, sizeof out->msg, "%s: installed keyring version %"
            PRIu64 " (signed by root key%s %s): %s — %zu signing key%s now",

@@ -76,6 +76,8 @@ struct keyring_doc {
   size_t n_add;
   uint64_t *revoke;          /* key ids never to trust again */
   size_t n_revoke;
+  int has_time_floor;        /* an update: a root-signed reset of the time */
+  int64_t time_floor;        /* floor to this (unix seconds, UTC) */
   unsigned char hash[32];    /* BLAKE2b-256 of the exact keyring.json bytes
                                 (for the state: of the last update) */
 };
@@ -126,6 +128,10 @@ struct keyring_result {
   uint64_t had_version; /* keyring_install: installed before, 0 if none */
   size_t n_add, n_revoke; /* in the update */
   size_t n_trusted;    /* keyring_install: keys trusted afterwards */
+  int has_time_floor;  /* keyring_install: the update, now installed, resets
+                          the time floor (the caller applies it to the
+                          store: store_reset_time_floor()) */
+  int64_t time_floor;
 };
 
 /* "installed", "up to date", "refused", ... for logs and JSON. */

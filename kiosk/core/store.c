@@ -4,7 +4,9 @@
  * exactly the old or the new version of a pack current, that an older
  * version never comes back (even after its folder is deleted), that a
  * corrupt current version falls back to the previous one, and that the
- * time floor only moves forward. Layout under the store folder:
+ * time floor moves only as core/timefloor.h rules (forward on evidence
+ * that deserves it, back only by a root-signed reset). Layout under the
+ * store folder:
  *
  *   lock                        flock()ed by the one process that writes
  *   packs/<id>/<version>/       one installed version, as verified:
@@ -13,7 +15,9 @@
  *       seal                      what the last full check saw (below)
  *       pages/... media/... fonts/...   the member files
  *   state/<id>.state            which version is current (see below)
- *   time-floor                  decimal unix seconds, the time floor
+ *   time-floor                  the time floor: "<unix seconds>\n" then
+ *                               "anchor <unix seconds>\n" (older kiosks
+ *                               wrote the first line only)
  *   staging/<id>-<version>-<n>/ installs in progress; emptied at open
  *
  * A state file is a few lines of text, replaced only by an atomic rename:
@@ -52,6 +56,7 @@
  * inside the staged folder before the commit and replaced atomically after
  * a background check; it is never part of the signed contents. */
 #include "core/store.h"
+#include "core/timefloor.h"
 #include "core/units.h"
 #include "core/fsutil.h"
 #include "core/log.h"
@@ -99,7 +104,8 @@ struct store {
   pthread_mutex_t mu; /* guards ents, n, time floor */
   struct entry *ents; /* sorted by id */
   size_t n, cap;
-  int64_t time_floor, time_floor_disk;
+  struct timefloor tf;        /* the time floor and its anchor */
+  int64_t time_floor_disk, anchor_disk;
   uint64_t reserve;
   pthread_mutex_t vmu; /* held while verify is called or changed */
   store_verify_fn *verify;
@@ -303,16 +309,17 @@ static int write_state(struct store *s, const struct entry *en,
   return rc;
 }
 
-static int write_time_floor(struct store *s, int64_t t, struct kerr *e)
+static int write_time_floor(struct store *s, const struct timefloor *t, struct kerr *e)
 {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%" PRId64 "\n", t);
+  char buf[64];
+  snprintf(buf, sizeof buf, "%" PRId64 "\nanchor %" PRId64 "\n", t->floor, t->anchor);
   int rc = fsutil_write_atomic_at(s->dirfd, "time-floor", buf, strlen(buf), e);
   if (rc) {
     kerr_prefix(e, "%s", s->dir);
     return rc;
   }
-  s->time_floor_disk = t;
+  s->time_floor_disk = t->floor;
+  s->anchor_disk = t->anchor;
   return 0;
 }
 
@@ -522,32 +529,39 @@ static void load_time_floor(struct store *s)
   char *text = NULL;
   size_t len;
   struct kerr e;
-  int64_t t = 0;
+  int64_t t = 0, anchor = 0;
+  int have = 0;
   if (fsutil_read_at(s->dirfd, "time-floor", 64, &text, &len, &e) == 0) {
     char *end;
     long long v = strtoll(text, &end, 10);
-    if (end != text && (*end == '\n' || *end == '\0') && v > 0)
+    if (end != text && (*end == '\n' || *end == '\0') && v > 0) {
       t = v;
-    else
+      have = 1;
+      long long a;
+      if (*end == '\n' && sscanf(end + 1, "anchor %lld", &a) == 1 && a > 0)
+        anchor = a;
+    } else {
       log_warn("store: %s/time-floor is damaged; rebuilding it from the "
                "installed packs", s->dir);
+    }
   }
   free(text);
   s->time_floor_disk = t;
+  s->anchor_disk = anchor;
+  if (timefloor_init(&s->tf, t, anchor) && have && t > s->tf.floor)
+    log_warn("store: %s/time-floor was %lld, far ahead of anything signed; "
+             "it is %lld now", s->dir, (long long)t, (long long)s->tf.floor);
+  /* The installed packs' "created" times count too (a crash may have come
+   * between a commit and its floor), as the rule believes them: a typo'd
+   * future date does not. */
   for (size_t i = 0; i < s->n; i++) {
     const struct entry *en = &s->ents[i];
-    if (en->current) {
-      int64_t c = created_of(s, en->id, en->current);
-      if (c > t)
-        t = c;
-    }
-    if (en->previous) {
-      int64_t c = created_of(s, en->id, en->previous);
-      if (c > t)
-        t = c;
-    }
+    uint64_t vs[2] = {en->current, en->previous};
+    for (int k = 0; k < 2; k++)
+      if (vs[k] && timefloor_note_signed(&s->tf, created_of(s, en->id, vs[k]), 0) < 0)
+        log_warn("store: %s version %" PRIu64 " says it was made far in the "
+                 "future; the time floor does not follow it", en->id, vs[k]);
   }
-  s->time_floor = t;
 }
 
 /* ---------------------------------------------------------- open/close */
@@ -1158,10 +1172,11 @@ int store_stage_commit(struct store_stage *st, struct kerr *e)
   uint64_t prev = next.previous;
 
   /* Everything below is tidying: the install has happened. */
-  int64_t floor = s->time_floor > m->created ? s->time_floor : m->created;
-  s->time_floor = floor;
+  if (timefloor_note_signed(&s->tf, m->created, (int64_t)time(NULL)) < 0)
+    log_warn("store: %s version %s says it was made far in the future; the "
+             "time floor does not follow it", m->id, vname);
   struct kerr te;
-  if (write_time_floor(s, floor, &te) != 0)
+  if (write_time_floor(s, &s->tf, &te) != 0)
     log_warn("store: could not save the time floor: %s", te.msg);
   fsutil_fault_point("commit-time-floor-written");
   pthread_mutex_unlock(&s->mu);
@@ -1698,7 +1713,7 @@ int store_current_manifest(struct store *s, const char *id,
 int64_t store_time_floor(struct store *s)
 {
   pthread_mutex_lock(&s->mu);
-  int64_t t = s->time_floor;
+  int64_t t = s->tf.floor;
   pthread_mutex_unlock(&s->mu);
   return t;
 }
@@ -1707,17 +1722,36 @@ int store_note_time(struct store *s, int64_t now, struct kerr *e)
 {
   int rc = 0;
   pthread_mutex_lock(&s->mu);
-  if (now > s->time_floor)
-    s->time_floor = now;
+  timefloor_note_clock(&s->tf, now);
   if (!s->readonly &&
-      s->time_floor - s->time_floor_disk > STORE_TIME_FLOOR_STEP_S)
-    rc = write_time_floor(s, s->time_floor, e);
+      (s->tf.floor - s->time_floor_disk > STORE_TIME_FLOOR_STEP_S ||
+       s->tf.floor < s->time_floor_disk || s->tf.anchor != s->anchor_disk))
+    rc = write_time_floor(s, &s->tf, e);
+  pthread_mutex_unlock(&s->mu);
+  return rc;
+}
+
+int store_clock_plausible(struct store *s, int64_t clock_now)
+{
+  pthread_mutex_lock(&s->mu);
+  int ok = timefloor_clock_plausible(&s->tf, clock_now);
+  pthread_mutex_unlock(&s->mu);
+  return ok;
+}
+
+int store_reset_time_floor(struct store *s, int64_t when, struct kerr *e)
+{
+  pthread_mutex_lock(&s->mu);
+  timefloor_reset(&s->tf, when);
+  int rc = s->readonly ? 0 : write_time_floor(s, &s->tf, e);
   pthread_mutex_unlock(&s->mu);
   return rc;
 }
 
 int64_t store_effective_now(struct store *s, int64_t clock_now)
 {
-  int64_t f = store_time_floor(s);
-  return clock_now > f ? clock_now : f;
+  pthread_mutex_lock(&s->mu);
+  int64_t t = timefloor_now(&s->tf, clock_now);
+  pthread_mutex_unlock(&s->mu);
+  return t;
 }

@@ -219,16 +219,26 @@ int store_read_meta(struct store *s, const char *id, uint64_t version,
 
 /* --- time without a clock ---------------------------------------------- */
 
-/* The persisted time floor: the latest clock time noted and the "created"
- * time of every installed pack, in unix seconds. */
+/* The persisted time floor (the rule is core/timefloor.h): plausible
+ * clock readings and believable signed "created" times, in unix seconds. */
 int64_t store_time_floor(struct store *s);
 
-/* Raises the floor to now if later. Persists it only when it moved forward
- * by more than STORE_TIME_FLOOR_STEP_S since the last write (commits always
- * persist). Returns 0 or a KERR code (the in-memory floor is raised anyway). */
+/* A clock reading: raises the floor to now when plausible. Persists it
+ * when it moved forward by more than STORE_TIME_FLOOR_STEP_S since the last
+ * write (commits always persist), or when reading it back changed it.
+ * Returns 0 or a KERR code (the in-memory floor is raised anyway). */
 int store_note_time(struct store *s, int64_t now, struct kerr *e);
 
-/* max(clock_now, floor): the time to judge expiry by. */
+/* 1 when clock_now is plausible against the floor and what was signed:
+ * not behind the floor, not far past the newest signed time. */
+int store_clock_plausible(struct store *s, int64_t clock_now);
+
+/* A root-signed reset (a keyring update's "time_floor"): the floor and its
+ * anchor become when, down as well as up, and are persisted. 0 or a KERR
+ * code. */
+int store_reset_time_floor(struct store *s, int64_t when, struct kerr *e);
+
+/* The time to judge expiry by: the clock when plausible, else the floor. */
 int64_t store_effective_now(struct store *s, int64_t clock_now);
 
 #endif

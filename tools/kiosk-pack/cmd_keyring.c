@@ -21,6 +21,8 @@
 
 #include "core/keyring.h"
 #include "core/log.h"
+#include "core/manifest.h"
+#include "core/store.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -162,6 +164,8 @@ static int make_doc(const struct cmd_keyring_build_opts *o,
                   "key%s given with --root", o->threshold, d->n_roots,
                   d->n_roots == 1 ? "" : "s");
   d->threshold = o->threshold;
+  d->has_time_floor = o->time_floor > 0;
+  d->time_floor = o->time_floor;
   keyring_doc_free(base);
   if (rc == 0 && (d->n_add > KEYRING_MAX_KEYS ||
                   d->n_revoke > KEYRING_MAX_KEYS))
@@ -538,7 +542,8 @@ static void keyring_usage(FILE *out)
   fputs("Usage: kiosk-pack keyring build --version N --key ROOT.key [--key ROOT2.key ...]\n"
         "                              [--add SIGNING.pub ...] [--revoke KEYID ...]\n"
         "                              [--root NEWROOT.pub ... [--threshold K]]\n"
-        "                              [--base PREVIOUS.kkeys] [--out FILE]\n"
+        "                              [--time-floor now|TIME] [--base PREVIOUS.kkeys]\n"
+        "                              [--out FILE]\n"
         "       kiosk-pack keyring sign FILE --key ROOT.key\n"
         "       kiosk-pack keyring install FILE --store DIR --trusted PATH\n"
         "       kiosk-pack keyring status --store DIR [--trusted PATH]\n"
@@ -556,7 +561,9 @@ static void keyring_usage(FILE *out)
         "build    sign an update with one or more root keys (--key, repeated);\n"
         "         --root names the complete new root set (a rotation: sign with\n"
         "         the old root keys and the new ones); --threshold sets how many\n"
-        "         root signatures later updates need; --base repeats the lists\n"
+        "         root signatures later updates need; --time-floor resets the\n"
+        "         kiosks' time floor (after a wrong clock or a pack dated in the\n"
+        "         future made them expire everything); --base repeats the lists\n"
         "         of the previous update, so that a kiosk that missed it catches up\n"
         "sign     add a signature by another root key to an update (k of n)\n"
         "install  install an update into the pack store DIR, as a kiosk does\n"
@@ -595,10 +602,19 @@ static int run_build(int argc, char **argv)
     int takes = !strcmp(a, "--version") || !strcmp(a, "--add") ||
                 !strcmp(a, "--revoke") || !strcmp(a, "--key") ||
                 !strcmp(a, "--out") || !strcmp(a, "--base") ||
-                !strcmp(a, "--root") || !strcmp(a, "--threshold");
+                !strcmp(a, "--root") || !strcmp(a, "--threshold") ||
+                !strcmp(a, "--time-floor");
     if (takes && i + 1 < argc) {
       const char *v = argv[++i];
-      if (!strcmp(a, "--threshold")) {
+      if (!strcmp(a, "--time-floor")) {
+        if (!strcmp(v, "now")) {
+          o.time_floor = (int64_t)time(NULL);
+        } else if (manifest_parse_time(v, &o.time_floor) || o.time_floor <= 0) {
+          fprintf(stderr, "kiosk-pack keyring build: --time-floor takes 'now' or "
+                  "a date and time like 2026-11-28T10:00:00Z (not '%s')\n", v);
+          return CLI_ERROR;
+        }
+      } else if (!strcmp(a, "--threshold")) {
         uint64_t k = 0;
         if (parse_version(v, &k) != 0 || k < 1 || k > KEYRING_MAX_ROOTS) {
           fprintf(stderr, "kiosk-pack keyring build: --threshold takes a "
@@ -753,6 +769,15 @@ static int run_install(int argc, char **argv)
     return CLI_ERROR;
   }
   keyring_install(file, store, trusted, res, NULL);
+  if (res->status == KEYRING_STATUS_INSTALLED && res->has_time_floor) {
+    /* The root-signed reset of the time floor, as a kiosk applies it. */
+    struct store *st = NULL;
+    struct kerr te;
+    if (store_open(store, &st, &te) != 0 ||
+        store_reset_time_floor(st, res->time_floor, &te) != 0)
+      fprintf(stderr, "kiosk-pack keyring install: %s\n", te.msg);
+    store_close(st);
+  }
   switch (res->status) {
   case KEYRING_STATUS_INSTALLED: case KEYRING_STATUS_UP_TO_DATE:
     status = CLI_OK;

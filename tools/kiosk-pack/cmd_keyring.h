@@ -27,6 +27,8 @@ struct cmd_keyring_build_opts {
   size_t n_roots;
   unsigned threshold;         /* root signatures updates need from now on;
                                  0: unchanged */
+  int64_t time_floor;         /* a root-signed reset of the kiosks' time
+                                 floor (unix seconds); 0: none */
   const char *out;            /* a file, or a folder for
                                  keyring-<version>.kkeys; NULL: that name in
                                  the current folder */

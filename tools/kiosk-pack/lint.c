@@ -37,7 +37,8 @@ const struct lint_size lint_sizes[LINT_N_SIZES] = {
 
 #define MAX_DEPTH 16
 #define MAX_SHOWN_CHARS 6     /* uncovered characters quoted per line */
-#define CREATED_SLACK_S 86400 /* "created" may be a day ahead (time zones) */
+#define CREATED_SLACK_S 3600 /* "created" may be an hour ahead (a laptop's
+                                clock); more is refused */
 
 /* A picture checked once, however many pages show it. */
 struct picture {
@@ -503,10 +504,10 @@ static int check_manifest(struct lint *l)
   }
   if (l->m->created > now + CREATED_SLACK_S) {
     cli_fmt_time(l->m->created, t, sizeof t);
-    add(l, LINT_WARNING, "pack.json", json_key_line(l->json, l->json, "created"),
-        "\"created\" is %s, in the future; a kiosk takes it as the earliest "
-        "possible time and may then judge other packs expired — use the "
-        "date you made the pack", t);
+    add(l, LINT_ERROR, "pack.json", json_key_line(l->json, l->json, "created"),
+        "\"created\" is %s, in the future — a kiosk takes it as the earliest "
+        "possible time and may then judge other packs expired; use the "
+        "date you made the pack (is this computer's clock right?)", t);
   }
   check_band(l, root);
   cJSON_Delete(root);
