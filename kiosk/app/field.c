@@ -22,6 +22,8 @@
 #include <dirent.h>
 #include <limits.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -570,6 +572,10 @@ static void copy_logs(struct field *f, const char *root, int installed)
 static void *run(void *arg)
 {
   struct field *f = arg;
+  /* Installs hash on every core (their worker threads inherit this); the
+   * display thread, at normal priority, keeps its frames. */
+  if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5) != 0)
+    log_info("install thread: cannot lower its priority: %s", strerror(errno));
   for (;;) {
     struct pollfd pfd[2] = {{f->stop_fd, POLLIN, 0}, {inbox_watch_fd(f->watch), POLLIN, 0}};
     int timeout = inbox_watch_rescan_ms(f->watch);

@@ -27,6 +27,8 @@
 #define IOPRIO_CLASS_IDLE 3
 #define IOPRIO_CLASS_SHIFT 13
 
+#define SCRUB_RELIST_MS (3600u * 1000u)
+
 struct scrub {
   struct scrub_params p;
   pthread_t thread;
@@ -163,12 +165,12 @@ static void *run(void *arg)
       }
     }
     free(vs);
+    /* Look again at least hourly: a pack installed meanwhile joins in. */
+    if (wait_ms > SCRUB_RELIST_MS)
+      wait_ms = SCRUB_RELIST_MS;
     pthread_mutex_lock(&sc->mu);
     if (wait_ms && !sc->stop && sc->wakes == wakes) {
-      if (wait_ms == UINT64_MAX)
-        pthread_cond_wait(&sc->cv, &sc->mu);
-      else
-        wait_until(sc, mono_ms() + wait_ms);
+      wait_until(sc, mono_ms() + wait_ms);
     }
   }
   pthread_mutex_unlock(&sc->mu);
