@@ -13,43 +13,8 @@
 # Usage: test_content_tools.sh BUILD_DIR SOURCE_DIR. Prints every check;
 # exits non-zero if any failed.
 set -u
-
-B=$(cd "$1" && pwd)
-S=$(cd "$2" && pwd)
-KP=$B/tools/kiosk-pack
-[ -x "$KP" ] || { echo "FAIL: $KP is not built"; exit 1; }
-export KIOSK_FONT_DIR=${KIOSK_FONT_DIR:-$B/fonts}
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-mkdir out
-
-passed=0
-failed=0
-ok() { echo "ok   - $1"; passed=$((passed + 1)); }
-bad() {
-  echo "FAIL - $1"
-  failed=$((failed + 1))
-  echo "  stdout:"; sed 's/^/    /' out/stdout | head -40
-  echo "  stderr:"; sed 's/^/    /' out/stderr | head -40
-}
-
-# expect RC DESCRIPTION COMMAND...: runs COMMAND (stdin from /dev/null,
-# output into out/), checks its exit status.
-expect() {
-  local want=$1 desc=$2
-  shift 2
-  "$@" </dev/null >out/stdout 2>out/stderr
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$desc (exit $rc)"; else bad "$desc (exit $rc, wanted $want)"; fi
-}
-has_line() {
-  if grep -Fxq -- "$2" "$1"; then ok "$3"; else bad "$3 — wanted the line: $2"; fi
-}
-same() {
-  if [ "$1" = "$2" ]; then ok "$3"; else bad "$3 — got '$1', wanted '$2'"; fi
-}
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 
 # bmp W H FILE: a grey W×H picture (24-bit BMP, which SDL_image reads).
 le32() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $((($1 >> 8) & 255)))\\x$(printf %02x $((($1 >> 16) & 255)))\\x$(printf %02x $((($1 >> 24) & 255)))"; }
@@ -260,6 +225,4 @@ expect 0 "keygen of another key" "$KP" keygen other --unencrypted
 expect 1 "preview refuses a pack from an untrusted key" env TMPDIR="$T/tmp" "$KP" preview new.kpack --trusted other.pub --out prev-other
 same "$(ls tmp | wc -l)" "0" "no temporary folder is left behind"
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

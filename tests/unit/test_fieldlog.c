@@ -6,6 +6,7 @@
  * always also with the injected I/O hook; each says which ran. */
 #define _GNU_SOURCE /* unshare() */
 #include "ktest.h"
+#include "ktmp.h"
 
 #include "core/fieldlog.h"
 #include "core/fsutil.h"
@@ -27,26 +28,6 @@
 
 #define SITE "border-post-3"
 #define NOW INT64_C(1594369800) /* 2020-07-10T08:30:00Z */
-
-struct tmp {
-  char path[64];
-  int fd;
-};
-
-static void tmp_make(struct tmp *t)
-{
-  snprintf(t->path, sizeof t->path, "/tmp/kiosk-fieldlog-XXXXXX");
-  assert_non_null(mkdtemp(t->path));
-  t->fd = open(t->path, O_RDONLY | O_DIRECTORY);
-  assert_true(t->fd >= 0);
-}
-
-static void tmp_drop(struct tmp *t)
-{
-  close(t->fd);
-  struct kerr e;
-  assert_int_equal(fsutil_remove_tree_at(AT_FDCWD, t->path, &e), 0);
-}
 
 static void put(int dirfd, const char *name, const char *text)
 {
@@ -222,7 +203,7 @@ static size_t lost_lines(const char *before, const char *after)
 /* --- the kiosk side ----------------------------------------------------- */
 
 struct kiosk {
-  struct tmp dir;      /* log dir, play log, store */
+  struct ktmp dir;      /* log dir, play log, store */
   char log_path[128];
   struct fieldlog_pack packs[3];
   struct fieldlog_info info;
@@ -231,7 +212,7 @@ struct kiosk {
 static void kiosk_make(struct kiosk *k, int play_lines, size_t log_lines)
 {
   memset(k, 0, sizeof *k);
-  tmp_make(&k->dir);
+  ktmp_make(&k->dir, "fieldlog");
   struct playlog *p;
   struct kerr e;
   assert_int_equal(playlog_open(k->dir.path, 4096, &p, &e), 0);
@@ -278,7 +259,7 @@ static void kiosk_make(struct kiosk *k, int play_lines, size_t log_lines)
   k->info.clock_now = NOW + 100;
 }
 
-static void kiosk_drop(struct kiosk *k) { tmp_drop(&k->dir); }
+static void kiosk_drop(struct kiosk *k) { ktmp_drop(&k->dir); }
 
 /* A stick that already holds things that are not ours to touch. */
 static void stick_fill(int fd)
@@ -300,8 +281,8 @@ static void test_writes_expected_files(void **state)
   (void)state;
   struct kiosk k;
   kiosk_make(&k, 40, 100);
-  struct tmp stick;
-  tmp_make(&stick);
+  struct ktmp stick;
+  ktmp_make(&stick, "fieldlog");
   stick_fill(stick.fd);
   char *before = listing(stick.fd);
 
@@ -351,7 +332,7 @@ static void test_writes_expected_files(void **state)
   free(before);
   free(after);
   free(again);
-  tmp_drop(&stick);
+  ktmp_drop(&stick);
   kiosk_drop(&k);
 }
 
@@ -361,8 +342,8 @@ static void test_fresh_stick(void **state)
   struct kiosk k;
   kiosk_make(&k, 3, 5);
   k.info.playlog_dir = NULL; /* and no play log kept */
-  struct tmp stick;
-  tmp_make(&stick);
+  struct ktmp stick;
+  ktmp_make(&stick, "fieldlog");
   char *before = listing(stick.fd);
   struct kerr e;
   assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), 0);
@@ -384,7 +365,7 @@ static void test_fresh_stick(void **state)
   close(sfd);
   free(before);
   free(after);
-  tmp_drop(&stick);
+  ktmp_drop(&stick);
   kiosk_drop(&k);
 }
 
@@ -396,8 +377,8 @@ static void test_status_contents(void **state)
   k.info.clock_now = NOW - 3 * 86400 - 5000; /* the board lost its clock */
   k.packs[2].current = 0;                    /* found damaged */
   k.info.problem_lines = 3;
-  struct tmp stick;
-  tmp_make(&stick);
+  struct ktmp stick;
+  ktmp_make(&stick, "fieldlog");
   struct kerr e;
   assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), 0);
   int sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
@@ -444,7 +425,7 @@ static void test_status_contents(void **state)
   assert_null(strstr(probs, "info "));
   free(s);
   close(sfd);
-  tmp_drop(&stick);
+  ktmp_drop(&stick);
   kiosk_drop(&k);
 }
 
@@ -480,8 +461,8 @@ static void test_log_tail_bounded(void **state)
   struct kiosk k;
   kiosk_make(&k, 1, 12000); /* about 600 KiB of log */
   k.info.log_max_bytes = 64 * 1024;
-  struct tmp stick;
-  tmp_make(&stick);
+  struct ktmp stick;
+  ktmp_make(&stick, "fieldlog");
   struct kerr e;
   assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), 0);
   int sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
@@ -508,7 +489,7 @@ static void test_log_tail_bounded(void **state)
   assert_true(strlen(log) > FIELDLOG_DEFAULT_LOG_BYTES - 200);
   free(log);
   close(sfd);
-  tmp_drop(&stick);
+  ktmp_drop(&stick);
   kiosk_drop(&k);
 }
 
@@ -517,9 +498,9 @@ static void test_refuses_links_and_bad_site(void **state)
   (void)state;
   struct kiosk k;
   kiosk_make(&k, 1, 1);
-  struct tmp stick, outside;
-  tmp_make(&stick);
-  tmp_make(&outside);
+  struct ktmp stick, outside;
+  ktmp_make(&stick, "fieldlog");
+  ktmp_make(&outside, "fieldlog");
   assert_int_equal(symlinkat(outside.path, stick.fd, FIELDLOG_DIR), 0);
   char *before = listing(outside.fd);
   struct kerr e;
@@ -543,8 +524,8 @@ static void test_refuses_links_and_bad_site(void **state)
                    KERR_INVAL);
   assert_int_equal(fieldlog_write(stick.path, "", &k.info, NULL, &e),
                    KERR_INVAL);
-  tmp_drop(&stick);
-  tmp_drop(&outside);
+  ktmp_drop(&stick);
+  ktmp_drop(&outside);
   kiosk_drop(&k);
 }
 
@@ -600,8 +581,8 @@ static void test_read_only_stick(void **state)
   (void)state;
   struct kiosk k;
   kiosk_make(&k, 5, 5);
-  struct tmp stick;
-  tmp_make(&stick);
+  struct ktmp stick;
+  ktmp_make(&stick, "fieldlog");
   struct kerr e;
   struct fieldlog_result r;
 
@@ -651,7 +632,7 @@ static void test_read_only_stick(void **state)
   fieldlog_set_io_hook(NULL, NULL);
   printf("read-only stick: simulated with the I/O hook\n");
   free(before);
-  tmp_drop(&stick);
+  ktmp_drop(&stick);
   kiosk_drop(&k);
 }
 
@@ -660,8 +641,8 @@ static void test_full_stick(void **state)
   (void)state;
   struct kiosk k;
   kiosk_make(&k, 3000, 50); /* a play log of about 150 KiB */
-  struct tmp stick;
-  tmp_make(&stick);
+  struct ktmp stick;
+  ktmp_make(&stick, "fieldlog");
   struct kerr e;
   struct fieldlog_result r;
 
@@ -722,7 +703,7 @@ static void test_full_stick(void **state)
   fieldlog_set_io_hook(NULL, NULL);
   printf("full stick: simulated with the I/O hook\n");
   free(before);
-  tmp_drop(&stick);
+  ktmp_drop(&stick);
   kiosk_drop(&k);
 }
 
@@ -763,8 +744,8 @@ static void install(struct store *s, const char *id, uint64_t v,
 static void test_packs_from_store(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "fieldlog");
   struct store *s;
   struct kerr e;
   assert_int_equal(store_open(t.path, &s, &e), 0);
@@ -785,7 +766,7 @@ static void test_packs_from_store(void **state)
   assert_int_equal(p[1].previous, 0);
   free(p);
   store_close(s);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -2,6 +2,7 @@
  * through a symlink), atomic writes, tree removal that does not follow
  * links, reads with a size cap, fsync of trees, and the fault points. */
 #include "ktest.h"
+#include "ktmp.h"
 
 #include "core/fsutil.h"
 
@@ -14,26 +15,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-struct tmp {
-  char path[64];
-  int fd;
-};
-
-static void tmp_make(struct tmp *t)
-{
-  snprintf(t->path, sizeof t->path, "/tmp/kiosk-fsutil-XXXXXX");
-  assert_non_null(mkdtemp(t->path));
-  t->fd = open(t->path, O_RDONLY | O_DIRECTORY);
-  assert_true(t->fd >= 0);
-}
-
-static void tmp_drop(struct tmp *t)
-{
-  close(t->fd);
-  struct kerr e;
-  assert_int_equal(fsutil_remove_tree_at(AT_FDCWD, t->path, &e), 0);
-}
 
 static void put(int dirfd, const char *name, const char *text)
 {
@@ -52,8 +33,8 @@ static int exists(int dirfd, const char *name)
 static void test_create_makes_folders(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "fsutil");
   struct kerr e;
   int fd;
   assert_int_equal(fsutil_create_at(t.fd, "media/a/b/c.png", 0644, &fd, &e), 0);
@@ -70,15 +51,15 @@ static void test_create_makes_folders(void **state)
   assert_int_equal(fd, -1);
   assert_int_equal(fstatat(t.fd, "media/a/b/c.png", &st, 0), 0);
   assert_int_equal(st.st_size, 2);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_create_refuses_symlinked_folder(void **state)
 {
   (void)state;
-  struct tmp t, out;
-  tmp_make(&t);
-  tmp_make(&out);
+  struct ktmp t, out;
+  ktmp_make(&t, "fsutil");
+  ktmp_make(&out, "fsutil");
   assert_int_equal(symlinkat(out.path, t.fd, "media"), 0);
   struct kerr e;
   int fd;
@@ -86,33 +67,33 @@ static void test_create_refuses_symlinked_folder(void **state)
                    KERR_PATH);
   assert_non_null(strstr(e.msg, "is a link or a file, not a folder"));
   assert_false(exists(out.fd, "x.png"));
-  tmp_drop(&t);
-  tmp_drop(&out);
+  ktmp_drop(&t);
+  ktmp_drop(&out);
 }
 
 static void test_create_refuses_symlinked_file(void **state)
 {
   (void)state;
-  struct tmp t, out;
-  tmp_make(&t);
-  tmp_make(&out);
-  char target[128];
-  snprintf(target, sizeof target, "%s/victim", out.path);
+  struct ktmp t, out;
+  ktmp_make(&t, "fsutil");
+  ktmp_make(&out, "fsutil");
+  char target[600];
+  ktmp_path(&out, "victim", target, sizeof target);
   assert_int_equal(mkdirat(t.fd, "pages", 0755), 0);
   assert_int_equal(symlinkat(target, t.fd, "pages/a.md"), 0);
   struct kerr e;
   int fd;
   assert_true(fsutil_create_at(t.fd, "pages/a.md", 0644, &fd, &e) < 0);
   assert_false(exists(out.fd, "victim"));
-  tmp_drop(&t);
-  tmp_drop(&out);
+  ktmp_drop(&t);
+  ktmp_drop(&out);
 }
 
 static void test_open_dir_refuses_dotdot(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "fsutil");
   struct kerr e;
   int fd;
   assert_int_equal(fsutil_open_dir_at(t.fd, "a/../../b", 1, 0755, &fd, &e),
@@ -130,14 +111,14 @@ static void test_open_dir_refuses_dotdot(void **state)
   assert_int_equal(fsutil_mkdirs_at(t.fd, "x/y/z", 0755, &e), 0);
   assert_int_equal(fsutil_mkdirs_at(t.fd, "x/y/z", 0755, &e), 0);
   assert_true(exists(t.fd, "x/y/z"));
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_write_atomic(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "fsutil");
   struct kerr e;
   put(t.fd, ".state.tmp", "leftover from a crash");
   assert_int_equal(fsutil_write_atomic_at(t.fd, "state", "one\n", 4, &e), 0);
@@ -151,25 +132,25 @@ static void test_write_atomic(void **state)
   free(buf);
   assert_false(exists(t.fd, ".state.tmp"));
   assert_int_equal(fsutil_write_atomic_at(t.fd, "a/b", "x", 1, &e), KERR_PATH);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_mkdir_p(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "fsutil");
   struct kerr e;
-  char path[160];
-  snprintf(path, sizeof path, "%s/a/b/c/", t.path);
+  char path[600];
+  ktmp_path(&t, "a/b/c/", path, sizeof path);
   assert_int_equal(fsutil_mkdir_p(path, 0755, &e), 0);
   assert_true(exists(t.fd, "a/b/c"));
   assert_int_equal(fsutil_mkdir_p(path, 0755, &e), 0); /* already there */
   put(t.fd, "file", "x");
-  snprintf(path, sizeof path, "%s/file/sub", t.path);
+  ktmp_path(&t, "file/sub", path, sizeof path);
   assert_int_equal(fsutil_mkdir_p(path, 0755, &e), KERR_IO);
   assert_non_null(strstr(e.msg, "/file/sub"));
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_write_all_reports_short_writes(void **state)
@@ -193,9 +174,9 @@ static void test_write_all_reports_short_writes(void **state)
 static void test_read_limits(void **state)
 {
   (void)state;
-  struct tmp t, out;
-  tmp_make(&t);
-  tmp_make(&out);
+  struct ktmp t, out;
+  ktmp_make(&t, "fsutil");
+  ktmp_make(&out, "fsutil");
   struct kerr e;
   char *buf;
   size_t len;
@@ -206,22 +187,22 @@ static void test_read_limits(void **state)
   assert_int_equal(len, 10);
   free(buf);
   put(out.fd, "secret", "s");
-  char target[128];
-  snprintf(target, sizeof target, "%s/secret", out.path);
+  char target[600];
+  ktmp_path(&out, "secret", target, sizeof target);
   assert_int_equal(symlinkat(target, t.fd, "link"), 0);
   assert_int_equal(fsutil_read_at(t.fd, "link", 10, &buf, &len, &e), KERR_PATH);
   assert_int_equal(fsutil_read_at(t.fd, "none", 10, &buf, &len, &e),
                    KERR_NOENT);
-  tmp_drop(&t);
-  tmp_drop(&out);
+  ktmp_drop(&t);
+  ktmp_drop(&out);
 }
 
 static void test_remove_tree_keeps_link_targets(void **state)
 {
   (void)state;
-  struct tmp t, out;
-  tmp_make(&t);
-  tmp_make(&out);
+  struct ktmp t, out;
+  ktmp_make(&t, "fsutil");
+  ktmp_make(&out, "fsutil");
   put(out.fd, "keep", "k");
   struct kerr e;
   assert_int_equal(fsutil_mkdirs_at(t.fd, "tree/a/b", 0755, &e), 0);
@@ -242,15 +223,15 @@ static void test_remove_tree_keeps_link_targets(void **state)
   assert_int_equal(fsutil_remove_tree_at(t.fd, "top", &e), 0);
   assert_false(exists(t.fd, "top"));
   assert_true(exists(out.fd, "keep"));
-  tmp_drop(&t);
-  tmp_drop(&out);
+  ktmp_drop(&t);
+  ktmp_drop(&out);
 }
 
 static void test_fsync_tree(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "fsutil");
   struct kerr e;
   int fd;
   assert_int_equal(fsutil_create_at(t.fd, "s/pages/a.md", 0644, &fd, &e), 0);
@@ -264,7 +245,7 @@ static void test_fsync_tree(void **state)
   assert_int_equal(symlinkat("/etc/passwd", t.fd, "s/media/evil"), 0);
   assert_int_equal(fsutil_fsync_tree_at(t.fd, "s", &e), KERR_PATH);
   assert_non_null(strstr(e.msg, "evil"));
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_free_bytes(void **state)

@@ -2,6 +2,7 @@
  * at the size limit keeping one old file, torn and malformed lines skipped
  * by readers and healed by the next writer, and the copy for the stick. */
 #include "ktest.h"
+#include "ktmp.h"
 
 #include "core/fsutil.h"
 #include "core/playlog.h"
@@ -13,26 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-struct tmp {
-  char path[64];
-  int fd;
-};
-
-static void tmp_make(struct tmp *t)
-{
-  snprintf(t->path, sizeof t->path, "/tmp/kiosk-playlog-XXXXXX");
-  assert_non_null(mkdtemp(t->path));
-  t->fd = open(t->path, O_RDONLY | O_DIRECTORY);
-  assert_true(t->fd >= 0);
-}
-
-static void tmp_drop(struct tmp *t)
-{
-  close(t->fd);
-  struct kerr e;
-  assert_int_equal(fsutil_remove_tree_at(AT_FDCWD, t->path, &e), 0);
-}
 
 static char *slurp(int dirfd, const char *name, size_t *len)
 {
@@ -85,8 +66,8 @@ static int count_only(void *ctx, const struct playlog_entry *en)
 static void test_append_and_read(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "playlog");
   struct playlog *p;
   struct kerr e;
   assert_int_equal(playlog_open(t.path, 0, &p, &e), 0);
@@ -124,14 +105,14 @@ static void test_append_and_read(void **state)
   text = slurp(t.fd, PLAYLOG_NAME, &len);
   assert_null(strstr(strstr(text, "\n"), PLAYLOG_HEADER));
   free(text);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_fields_made_safe(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "playlog");
   struct playlog *p;
   struct kerr e;
   assert_int_equal(playlog_open(t.path, 0, &p, &e), 0);
@@ -153,14 +134,14 @@ static void test_fields_made_safe(void **state)
   assert_non_null(strstr(s.lines[1], ",p_q,2,xxx"));
   assert_null(strchr(s.lines[1], (char)0xD0)); /* no half character */
   assert_int_equal(st.skipped, 0);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_rotate(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "playlog");
   struct playlog *p;
   struct kerr e;
   assert_int_equal(playlog_open(t.path, PLAYLOG_MIN_KIB, &p, &e), 0);
@@ -204,7 +185,7 @@ static void test_rotate(void **state)
   assert_int_equal(playlog_read(t.path, count_only, &n, NULL, &e), 0);
   assert_int_equal(n, s.n);
   assert_int_equal(s.versions[0] + s.n, (uint64_t)total);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 /* A power cut mid-line: the torn tail is skipped, and the next writer
@@ -212,8 +193,8 @@ static void test_rotate(void **state)
 static void test_torn_line(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "playlog");
   struct playlog *p;
   struct kerr e;
   assert_int_equal(playlog_open(t.path, 0, &p, &e), 0);
@@ -238,14 +219,14 @@ static void test_torn_line(void **state)
   assert_int_equal(s.n, 2);
   assert_string_equal(s.lines[1], "2020-07-10T08:31:40Z,b,2,q,ky,2.0");
   assert_int_equal(st.skipped, 1); /* the torn one, now on its own line */
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_malformed_lines_skipped(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "playlog");
   static const char text[] =
       PLAYLOG_HEADER "\n"
       "2020-07-10T08:30:00Z,a,1,p,en,1.0\n"           /* good */
@@ -280,15 +261,15 @@ static void test_malformed_lines_skipped(void **state)
   assert_string_equal(s.lines[1], "2020-07-10T08:30:02Z,b,2,p,ky,3");
   assert_int_equal(s.last_ms, 3000);
   assert_int_equal(st.skipped, 10);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_copy_fd(void **state)
 {
   (void)state;
-  struct tmp t, out;
-  tmp_make(&t);
-  tmp_make(&out);
+  struct ktmp t, out;
+  ktmp_make(&t, "playlog");
+  ktmp_make(&out, "playlog");
   struct playlog *p;
   struct kerr e;
   assert_int_equal(playlog_open(t.path, PLAYLOG_MIN_KIB, &p, &e), 0);
@@ -316,15 +297,15 @@ static void test_copy_fd(void **state)
   assert_int_equal(text[len - 1], '\n');
   assert_null(strstr(text, "2020-07"));
   free(text);
-  tmp_drop(&t);
-  tmp_drop(&out);
+  ktmp_drop(&t);
+  ktmp_drop(&out);
 }
 
 static void test_read_missing(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "playlog");
   struct seen s = {0};
   struct playlog_stats st;
   struct kerr e;
@@ -336,7 +317,7 @@ static void test_read_missing(void **state)
   assert_int_equal(playlog_open("/nonexistent/logs", 0, &p, &e), KERR_NOENT);
   assert_null(p);
   assert_non_null(strstr(e.msg, "/nonexistent/logs"));
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static const struct CMUnitTest tests[] = {
