@@ -72,6 +72,14 @@ Partner organisations helped people on their way home.
 | Cases | 76 698 |
 | Recovered | 30 759 |
 
++------------+----------------+
+| Office     | Hours          |
++============+================+
+| Almaty     | Monday.        |
+|            |                |
+|            | Friday.        |
++------------+----------------+
+
 ## Hotlines
 
 The hotline +992 900 800 800 takes calls day and night.
@@ -97,6 +105,7 @@ for fmt in docx odt html md; do
   if cmp -s doc/road.png $src/media/returning-home-1.png || [ -s $src/media/returning-home-1.png ]; then ok "$fmt: the picture is in media/"; else bad "$fmt: the picture is in media/"; fi
   same "$(grep -c 'The road home' $src/pages/02-returning-home.en.md)" "1" "$fmt: the caption is not repeated as a paragraph"
   if grep -Eq '^\| Cases +\| +76 698 \|$' $src/pages/03-figures.en.md; then ok "$fmt: the table is a table"; else bad "$fmt: the table is a table"; fi
+  if grep -Eq '^\| Almaty +\| Monday\. Friday\. +\|$' $src/pages/03-figures.en.md; then ok "$fmt: a cell of two paragraphs becomes one line of the table"; else bad "$fmt: a cell of two paragraphs becomes one line of the table"; fi
   has_line $src/pages/04-hotlines.en.md "The hotline +992 900 800 800 takes calls day and night." "$fmt: the phone number stays text"
   has_line $src/pages/06-long-section-2.en.md "# Long section" "$fmt: the long section goes on with its heading"
   expect 0 "lint $fmt" "$KP" lint $src

@@ -259,6 +259,39 @@ else
 fi
 same "$(tree b)" "$before" "nothing was written"
 
+echo "# a phone number changed in a translation"
+h=hotlines-central-asia
+"$KP" po export $h --out hpo >/dev/null 2>&1
+hbefore=$(tree $h)
+# The first entry whose translation has 1899: its number changed there.
+ctx_line=$(python3 - hpo/en.po <<'PY'
+import sys
+p = sys.argv[1]
+lines = open(p, encoding="utf-8").read().split("\n")
+ctx = 0
+in_str = False
+for i, l in enumerate(lines):
+    if l.startswith("msgctxt "):
+        ctx = i + 1
+    if l.startswith("msgstr"):
+        in_str = True
+    elif not l.startswith('"'):
+        in_str = False
+    if in_str and "1899" in l:
+        lines[i] = l.replace("1899", "1898")
+        print(ctx)
+        break
+open(p, "w", encoding="utf-8").write("\n".join(lines))
+PY
+)
+expect 1 "a translation with a changed phone number is refused" "$KP" po import hpo --into $h
+if grep -q "^kiosk-pack po import: nothing was written: hpo/en.po:$ctx_line: the translation of 01-hotlines/[0-9]* leaves out or changes the phone number «1899» of the source text" out/stderr; then
+  ok "the message names the number and the entry's line"
+else
+  bad "the message names the number and the entry's line"
+fi
+same "$(tree $h)" "$hbefore" "nothing was written"
+
 expect 2 "an import folder without PO files" "$KP" po import out --into b
 expect 2 "po without a subcommand" "$KP" po
 

@@ -54,11 +54,36 @@ static const char *format_of(const char *file)
 
 /* Runs pandoc; its Markdown goes to out_md, its complaints to err_file. */
 /* A pandoc Lua filter: the layout boxes of HTML and word processors
- * (divs, spans) are unwrapped, keeping their text; what is left is the
- * Markdown a page can hold. */
+ * (divs, spans) are unwrapped, keeping their text; a table cell with
+ * several paragraphs or a list becomes one line of text, so that every
+ * table can be written as a Markdown table (pandoc would otherwise write
+ * "[TABLE]" for it), and a table's caption becomes the paragraph after
+ * it. What is left is Markdown a page can hold. */
 static const char lua_filter[] =
     "function Div(el) return el.content end\n"
-    "function Span(el) return el.content end\n";
+    "function Span(el) return el.content end\n"
+    "local function flat(cell)\n"
+    "  local parts = {}\n"
+    "  for _, b in ipairs(cell.contents) do\n"
+    "    local s = pandoc.utils.stringify(b)\n"
+    "    if s ~= '' then parts[#parts + 1] = s end\n"
+    "  end\n"
+    "  cell.contents = { pandoc.Plain({ pandoc.Str(table.concat(parts, ' ')) }) }\n"
+    "  cell.row_span = 1\n"
+    "  cell.col_span = 1\n"
+    "end\n"
+    "local function rows(rs)\n"
+    "  for _, r in ipairs(rs) do for _, c in ipairs(r.cells) do flat(c) end end\n"
+    "end\n"
+    "function Table(t)\n"
+    "  rows(t.head.rows)\n"
+    "  for _, b in ipairs(t.bodies) do rows(b.head) rows(b.body) end\n"
+    "  rows(t.foot.rows)\n"
+    "  local cap = pandoc.utils.stringify(t.caption.long or {})\n"
+    "  t.caption.long = {}\n"
+    "  if cap ~= '' then return { t, pandoc.Para({ pandoc.Str(cap) }) } end\n"
+    "  return t\n"
+    "end\n";
 
 static int run_pandoc(const char *file, const char *fmt, const char *media_dir,
                       const char *filter, const char *out_md, const char *err_file,
@@ -591,6 +616,11 @@ static int cut_pages(const char *md, size_t len, const char *lang, const char *s
       sec[0].from = nk;
       n_sec = 1;
     }
+    /* A table's caption that the document also has as a paragraph right
+     * before the table (DOCX does this) is kept once. */
+    if (nk >= 2 && kept[nk - 1].s[0] == '|' && !b->heading && !b->item &&
+        kept[nk - 2].n == b->n && !memcmp(kept[nk - 2].s, b->s, b->n))
+      continue;
     if (nk && kept[nk - 1].picture && !b->picture && !b->heading) {
       struct block *pic = &kept[nk - 1];
       const char *cap;

@@ -18,6 +18,7 @@
 #include "kiosk-pack/cmd_po.h"
 #include "kiosk-pack/catalog.h"
 #include "kiosk-pack/cli.h"
+#include "kiosk-pack/lint_phone.h"
 
 #include "core/fsutil.h"
 #include "core/manifest.h"
@@ -359,8 +360,21 @@ static int check_translation(const struct catalog_entry *en, const struct seg_un
     why = "must not contain an empty line, which would make two paragraphs of it";
   else if (m->msgstr[strspn(m->msgstr, " \t\r\n")] == '\0')
     why = "is only spaces";
-  if (!why)
+  if (!why) {
+    /* A phone number of the source text must come through unchanged: a
+     * wrong digit on the wall sends people to a stranger. */
+    size_t at = 0, st, len, n = strlen(en->msgid);
+    while (lint_phone_next(en->msgid, n, &at, &st, &len)) {
+      char num[64];
+      snprintf(num, sizeof num, "%.*s", (int)len, en->msgid + st);
+      if (!strstr(m->msgstr, num))
+        return kerr_set(e, KERR_PARSE, "%s:%d: the translation of %s leaves out or changes the "
+                        "phone number «%.*s» of the source text — phone numbers stay exactly as "
+                        "they are; correct it in the PO file and import again", po->path,
+                        m->line, en->ctxt, (int)len, en->msgid + st);
+    }
     return 0;
+  }
   return kerr_set(e, KERR_PARSE, "%s:%d: the translation of %s (%s) %s — correct it in the PO "
                   "file and import again", po->path, m->line, en->ctxt, seg_kind_name(u->kind),
                   why);

@@ -122,6 +122,43 @@ int lint_phone_at(const char *before, size_t nb, const char *s, size_t n, size_t
   return announced(before, nb);
 }
 
+int lint_phone_next(const char *s, size_t n, size_t *at, size_t *start, size_t *len)
+{
+  size_t line = 0;
+  for (size_t k = 0; k < *at && k < n; k++)
+    if (s[k] == '\n')
+      line = k + 1;
+  int in_link = 0;
+  for (size_t k = *at; k < n; k++) {
+    if (s[k] == '\n') {
+      line = k + 1;
+      in_link = 0;
+      continue;
+    }
+    if (s[k] == '(' && k > 0 && s[k - 1] == ']')
+      in_link = 1;
+    else if (s[k] == ')' && in_link)
+      in_link = 0;
+    if (in_link || (!is_digit(s[k]) && s[k] != '+' && s[k] != '('))
+      continue;
+    const char *e = memchr(s + k, '\n', n - k);
+    size_t end = e ? (size_t)(e - s) : n, used;
+    if (lint_phone_at(s + line, k - line, s + k, end - k, &used)) {
+      *start = k;
+      *len = used;
+      *at = k + used;
+      return 1;
+    }
+    size_t skip = 0;
+    while (k + skip < n && (is_digit(s[k + skip]) || s[k + skip] == '+'))
+      skip++;
+    if (skip)
+      k += skip - 1;
+  }
+  *at = n;
+  return 0;
+}
+
 static int fence(const char *s, size_t n)
 {
   size_t i = 0;

@@ -21,4 +21,10 @@ int lint_phone_check(const char *src, const char *rel, const char *text, size_t 
  * number takes. For tests. */
 int lint_phone_at(const char *before, size_t nb, const char *s, size_t n, size_t *used);
 
+/* The next hotline-like number in the n bytes of text s at or after byte
+ * *at (the text before it on its line counts as context; link targets are
+ * skipped). Returns 1 with the number at s + *start, *len bytes, and *at
+ * moved past it; 0 when there is none. */
+int lint_phone_next(const char *s, size_t n, size_t *at, size_t *start, size_t *len);
+
 #endif
