@@ -56,6 +56,8 @@ struct field {
   char last_id[72]; /* the last pack installed, for the display thread */
   struct sig_trust *trust; /* own copy: keyring updates change it */
   int keys_changed;        /* since the last finished visit */
+  uint64_t share_due_ms;   /* next copy of the logs to log_share */
+  int share_warned;
 };
 
 /* The words on screen, in the languages of the region and English. The
@@ -537,13 +539,13 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
   return installed;
 }
 
-static void copy_logs(struct field *f, const char *root, int installed)
+/* Writes kiosk-logs/<site>/ under root; 0 or a KERR code with e. */
+static int write_logs(struct field *f, const char *root, struct kerr *e)
 {
   struct fieldlog_pack *packs = NULL;
   size_t n = 0;
-  struct kerr e;
   if (f->p.store)
-    fieldlog_packs_from_store(f->p.store, f->p.lang, &packs, &n, &e);
+    fieldlog_packs_from_store(f->p.store, f->p.lang, &packs, &n, e);
   struct fieldlog_info info;
   memset(&info, 0, sizeof info);
   info.site_name = f->p.cfg->site_name;
@@ -556,9 +558,36 @@ static void copy_logs(struct field *f, const char *root, int installed)
   info.playlog_dir = f->p.playlog_dir;
   info.time_floor = f->p.store ? store_time_floor(f->p.store) : 0;
   info.clock_now = clock_wall();
-  struct fieldlog_result res;
-  int rc = fieldlog_write(root, f->p.cfg->site_id, &info, &res, &e);
+  int rc = fieldlog_write(root, f->p.cfg->site_id, &info, NULL, e);
   free(packs);
+  return rc;
+}
+
+/* The copy of the logs in log_share (a folder Syncthing sends home), if
+ * one is configured. Quiet when it works; one warning while it does not. */
+static void share_logs(struct field *f)
+{
+  if (!f->p.log_share)
+    return;
+  struct kerr e;
+  kerr_clear(&e);
+  f->share_due_ms = clock_mono_ms() + f->p.log_share_ms;
+  if (mkdir(f->p.log_share, 0755) != 0 && errno != EEXIST)
+    log_debug("log_share %s: %s", f->p.log_share, strerror(errno));
+  if (write_logs(f, f->p.log_share, &e) == 0) {
+    log_debug("logs copied to %s", f->p.log_share);
+    f->share_warned = 0;
+  } else if (!f->share_warned) {
+    log_warn("log_share %s: %s", f->p.log_share, e.msg);
+    f->share_warned = 1;
+  }
+}
+
+static void copy_logs(struct field *f, const char *root, int installed)
+{
+  struct kerr e;
+  kerr_clear(&e);
+  int rc = write_logs(f, root, &e);
   if (rc == 0)
     say(f, -1, 1, installed > 0, M_LOGS_OK);
   else if (rc == KERR_NOSPACE)
@@ -576,14 +605,25 @@ static void *run(void *arg)
    * display thread, at normal priority, keeps its frames. */
   if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5) != 0)
     log_info("install thread: cannot lower its priority: %s", strerror(errno));
+  share_logs(f);
   for (;;) {
     struct pollfd pfd[2] = {{f->stop_fd, POLLIN, 0}, {inbox_watch_fd(f->watch), POLLIN, 0}};
     int timeout = inbox_watch_rescan_ms(f->watch);
+    if (f->p.log_share) {
+      uint64_t now = clock_mono_ms();
+      int64_t until = f->share_due_ms > now ? (int64_t)(f->share_due_ms - now) : 0;
+      if (until > INT32_MAX)
+        until = INT32_MAX;
+      if (timeout < 0 || until < timeout)
+        timeout = (int)until;
+    }
     int rc = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, timeout);
     if (rc < 0 && errno != EINTR)
       break;
     if (pfd[0].revents)
       break;
+    if (f->p.log_share && clock_mono_ms() >= f->share_due_ms)
+      share_logs(f);
     struct inbox_event *ev = NULL;
     size_t n = 0;
     struct kerr e;
@@ -603,6 +643,8 @@ static void *run(void *arg)
       } else if (ev[i].kind == INBOX_CHANGED) {
         int removed = 0;
         int installed = install_from(f, ev[i].path, 1, &removed);
+        if (installed)
+          share_logs(f); /* headquarters sees the new version soon */
         if (installed) {
           struct field_msg m;
           memset(&m, 0, sizeof m);

@@ -43,6 +43,8 @@ struct field_params {
   const char *log_path;            /* the kiosk log file; NULL: none */
   const char *lang;                /* the site's first language */
   uint64_t start_ms;               /* for uptime */
+  const char *log_share;           /* NULL: none; else logs copied here */
+  uint64_t log_share_ms;           /* and refreshed this often */
 };
 
 /* Starts the thread. A watcher that cannot start is a warning, not an

@@ -525,7 +525,9 @@ int main(int argc, char **argv)
                               o.usb_roots, (size_t)o.n_usb_roots,
                               o.inbox ? o.inbox : (o.store ? NULL : cfg.inbox),
                               cfg.log_dir, log_path[0] ? log_path : NULL,
-                              cfg.n_languages ? cfg.languages[0] : "en", start_ms};
+                              cfg.n_languages ? cfg.languages[0] : "en", start_ms,
+                              cfg.log_share[0] ? cfg.log_share : NULL,
+                              (uint64_t)cfg.log_share_min * 60000u};
     if (field_start(&fp, &fl, &e))
       log_warn("%s — USB sticks are not watched; the kiosk keeps showing what is installed", e.msg);
   }

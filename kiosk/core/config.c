@@ -115,6 +115,10 @@ static const struct key keys[] = {
    .def = "/var/log/kiosk"},
   {.section = "paths", .name = "play_log_max_kb", .type = K_INT, .off = F(play_log_max_kb),
    .def = "1024", .min = 16, .max = 1024 * 1024, .suffix = "kb", .unit = "kilobytes"},
+  {.section = "paths", .name = "log_share", .type = K_PATH, .off = F(log_share),
+   .def = "", .empty = "no folder (logs go home on sticks only)"},
+  {.section = "paths", .name = "log_share_minutes", .type = K_INT, .off = F(log_share_min),
+   .def = "60", .min = 5, .max = 1440, .suffix = "min", .unit = "minutes"},
 };
 #undef F
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -496,6 +500,10 @@ static int parse_value(const struct key *k, const char *v, struct config *c, cha
   }
   case K_PATH: {
     char p[CONFIG_PATH_MAX + 2];
+    if (!*v && k->empty) {
+      set_str(field, CONFIG_PATH_MAX + 1, "");
+      return 0;
+    }
     if (path_ok(v, why, whysz) < 0)
       return -1;
     set_str(p, sizeof p, v);

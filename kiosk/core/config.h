@@ -88,6 +88,8 @@ struct config {
   size_t n_usb_roots;                     /* 0 = do not look for sticks */
   char log_dir[CONFIG_PATH_MAX + 1];      /* /var/log/kiosk */
   int play_log_max_kb;                    /* 1024 */
+  char log_share[CONFIG_PATH_MAX + 1];    /* "": none; else kiosk-logs/ go here */
+  int log_share_min;                      /* 60: how often they are refreshed */
 
   /* [hotlines], in the order written */
   struct config_hotline hotlines[CONFIG_MAX_HOTLINES];
