@@ -113,7 +113,7 @@ static void add_problem(struct page *p, int line, const char *fmt, ...)
 /* Line number (1-based, in the whole file) of a pointer into the source. */
 static int line_of(const struct parser *ps, const char *ptr)
 {
-  if (ptr < ps->src || ptr > ps->src + ps->src_len)
+  if (!ptr || ptr < ps->src || ptr > ps->src + ps->src_len)
     return 0;
   int line = 1 + ps->line_offset;
   for (const char *c = ps->src; c < ptr; c++)
@@ -306,7 +306,8 @@ static char *attr_dup(const MD_ATTRIBUTE *a)
   char *s = malloc(a->size + 1);
   if (!s)
     return NULL;
-  memcpy(s, a->text, a->size);
+  if (a->size) /* an empty attribute ("[x]()") has no text at all */
+    memcpy(s, a->text, a->size);
   s[a->size] = '\0';
   return s;
 }

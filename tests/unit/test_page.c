@@ -166,6 +166,17 @@ static void test_fence_without_language(void **state)
   page_free(p);
 }
 
+/* An image or a link with an empty target (found by fuzz_page: the parser
+ * copied from md4c's NULL text) parses; the image is reported as missing
+ * its file. */
+static void test_empty_link_and_image_target(void **state)
+{
+  (void)state;
+  struct page *p = parse("# T\n\nSee [the site]() and ![a photo]().\n");
+  assert_true(p->n_blocks >= 2);
+  page_free(p);
+}
+
 static void test_bad_row_reported(void **state)
 {
   (void)state;
@@ -278,6 +289,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_unknown_block_kept_readable),
     cmocka_unit_test(test_bad_row_reported),
     cmocka_unit_test(test_fence_without_language),
+    cmocka_unit_test(test_empty_link_and_image_target),
     cmocka_unit_test(test_link_keeps_href),
     cmocka_unit_test(test_empty_and_too_big),
     cmocka_unit_test(test_load_missing_file),
