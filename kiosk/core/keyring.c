@@ -62,10 +62,11 @@
  * (`kiosk-pack keyring build --base PREVIOUS.kkeys`); repeating is
  * harmless.
  *
- * Reading is one pass with bounded memory: the tar bytes handed to the tar
- * reader are capped (READ_BUDGET), so neither a huge header nor a
- * compressed stream that inflates without end can make us read much; the
- * signature is verified BEFORE keyring.json is parsed.
+ * Reading is core/sarchive's, the reader packs use too: one pass with
+ * bounded memory, the tar bytes handed to the tar reader capped
+ * (READ_BUDGET), so neither a huge header nor a compressed stream that
+ * inflates without end can make us read much; the signatures are verified
+ * BEFORE keyring.json is parsed.
  *
  * On disk, under <store>/keyring/:
  *   state.json                the commit point, replaced atomically:
@@ -86,6 +87,7 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/manifest.h"
+#include "core/sarchive.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -106,7 +108,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SNIFF_BYTES 512
 #define BUF_BYTES (64u * 1024u)
 /* Tar bytes an update may take: both members, their headers and extension
  * records, and a chunk of read-ahead. */
@@ -121,50 +122,16 @@
 
 /* ------------------------------------------------------------- helpers */
 
-/* Copies an untrusted name for a message: control characters and bytes
- * that are not UTF-8 become '?', long names are cut with "...". */
+/* An untrusted name (from an archive or a document) escaped for a
+ * message, as every reader of signed archives does. */
 static void show_name(const char *raw, char *out, size_t cap)
 {
-  if (!raw) {
-    snprintf(out, cap, "(an entry without a readable name)");
-    return;
-  }
-  const unsigned char *s = (const unsigned char *)raw;
-  size_t o = 0, i = 0, n = strlen(raw);
-  size_t limit = cap < SHOWN_NAME_MAX ? cap : SHOWN_NAME_MAX;
-  while (i < n && o + 8 < limit) {
-    unsigned char c = s[i];
-    size_t k = 1;
-    if (c >= 0x80) {
-      k = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-          : (c & 0xF8) == 0xF0 ? 4 : 0;
-      for (size_t j = 1; k && j < k; j++)
-        if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
-          k = 0;
-      if (k == 2 && c < 0xC2)
-        k = 0;
-    }
-    if (k == 0 || c < 0x20 || c == 0x7F) {
-      out[o++] = '?';
-      i++;
-      continue;
-    }
-    memcpy(out + o, s + i, k);
-    o += k;
-    i += k;
-  }
-  if (i < n && o + 4 <= cap) {
-    memcpy(out + o, "...", 3);
-    o += 3;
-  }
-  out[o] = '\0';
+  sarchive_show_name(raw, out, cap);
 }
 
 static void set_file_name(const char *path, char *out, size_t cap)
 {
-  const char *base = strrchr(path, '/');
-  base = (base && base[1]) ? base + 1 : path;
-  show_name(base, out, cap);
+  sarchive_file_name(path, out, cap);
 }
 
 void keyring_trusted_comment(uint64_t version, char *buf, size_t cap)
@@ -666,321 +633,25 @@ int keyring_doc_format(const struct keyring_doc *d, char **out,
 
 /* --------------------------------------------------------------- reader */
 
-/* Two chained libarchive readers over one file, as in pack.c: the outer
- * one only decompresses (gzip, zstd or nothing), the inner one only reads
- * tar, through chain_read(), which caps the bytes it hands over. */
-struct reader {
-  char file[KEYRING_FILE_NAME_MAX];
-  int fd;
-  struct archive *outer, *tar;
-  unsigned char sniff[SNIFF_BYTES];
-  size_t sniff_len;
-  uint64_t fed;
-  int over_budget, outer_failed, outer_errno;
-  char outer_err[256];
+/* A keyring update, for core/sarchive's messages and limits: the reader
+ * of signed archives packs use too. */
+static const struct sarchive_kind keyring_kind = {
+  .not_a = "not a keyring update",
+  .made_by = "a keyring update is the .kkeys file made by 'kiosk-pack "
+             "keyring build'; ask the content team for it",
+  .ask_for = "a keyring update is the .kkeys file made by 'kiosk-pack "
+             "keyring build'; ask the content team for it",
+  .made_by_short = "an update made by 'kiosk-pack keyring build'",
+  .noun = "update",
+  .doc_name = KEYRING_DOC_NAME,
+  .sig_name = KEYRING_SIG_NAME,
+  .bad_type = ", not a regular file — refused; get a fresh copy",
+  .too_big = "get a fresh copy",
+  .too_much = "a keyring update can",
+  .other_doc = "pack.json",
+  .other_is = "it is a content pack; install it as a pack",
+  .head_budget = READ_BUDGET,
 };
-
-static la_ssize_t chain_read(struct archive *a, void *ctx, const void **out)
-{
-  struct reader *r = ctx;
-  const void *block;
-  size_t size;
-  la_int64_t offset;
-  int rc = archive_read_data_block(r->outer, &block, &size, &offset);
-  if (rc == ARCHIVE_EOF)
-    return 0;
-  if (rc < ARCHIVE_WARN) {
-    const char *m = archive_error_string(r->outer);
-    r->outer_failed = 1;
-    r->outer_errno = archive_errno(r->outer);
-    snprintf(r->outer_err, sizeof r->outer_err, "%s", m ? m : "read error");
-    archive_set_error(a, r->outer_errno ? r->outer_errno : EIO, "%s",
-                      r->outer_err);
-    return -1;
-  }
-  if (size > READ_BUDGET - r->fed) {
-    r->over_budget = 1;
-    archive_set_error(a, EFBIG, "more data than a keyring update can hold");
-    return -1;
-  }
-  r->fed += size;
-  *out = block;
-  return (la_ssize_t)size;
-}
-
-static const char *looks_like(const unsigned char *b, size_t n)
-{
-  static const struct {
-    const char *magic;
-    size_t len;
-    const char *what;
-  } table[] = {
-    {"PK\x03\x04", 4, "a zip file"},
-    {"7z\xBC\xAF\x27\x1C", 6, "a 7-Zip file"},
-    {"Rar!\x1A\x07", 6, "a RAR file"},
-    {"\xFD" "7zXZ", 5, "an xz-compressed file"},
-    {"BZh", 3, "a bzip2-compressed file"},
-    {"070701", 6, "a cpio archive"},
-    {"070707", 6, "a cpio archive"},
-    {"untrusted comment:", 18, "a minisign signature or key file"},
-    {"{", 1, "a JSON text (a keyring.json on its own?)"},
-  };
-  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-    if (n >= table[i].len && memcmp(b, table[i].magic, table[i].len) == 0)
-      return table[i].what;
-  return NULL;
-}
-
-static int not_a_keyring(struct reader *r, const char *why, struct kerr *e)
-{
-  char desc[SHOWN_NAME_MAX + 96];
-  if (why)
-    snprintf(desc, sizeof desc, "%s", why);
-  else {
-    int filter = archive_filter_code(r->outer, 0);
-    const char *what = looks_like(r->sniff, r->sniff_len);
-    if (filter == ARCHIVE_FILTER_GZIP || filter == ARCHIVE_FILTER_ZSTD)
-      snprintf(desc, sizeof desc, "it is %s-compressed, but not a tar file "
-               "inside", filter == ARCHIVE_FILTER_GZIP ? "gzip" : "zstd");
-    else if (what)
-      snprintf(desc, sizeof desc, "it looks like %s", what);
-    else
-      snprintf(desc, sizeof desc, "it is not a tar file, plain or "
-               "compressed with gzip or zstd");
-  }
-  return kerr_set(e, KERR_FORMAT, "%s: not a keyring update (%s) — a "
-                  "keyring update is the .kkeys file made by 'kiosk-pack "
-                  "keyring build'; ask the content team for it", r->file,
-                  desc);
-}
-
-static int reader_fail(struct reader *r, const char *where, struct kerr *e)
-{
-  if (r->over_budget)
-    return kerr_set(e, KERR_LIMIT, "%s: holds more data than a keyring "
-                    "update can (after %" PRIu64 " bytes) — refused; get a "
-                    "fresh copy", r->file, r->fed);
-  const char *msg = r->outer_failed ? r->outer_err
-                                    : archive_error_string(r->tar);
-  int err = r->outer_failed ? r->outer_errno : archive_errno(r->tar);
-  if (!msg)
-    msg = "unknown error";
-  char in[SHOWN_NAME_MAX + 16] = "";
-  if (where)
-    snprintf(in, sizeof in, " in %s", where);
-  if (err == EIO || err == ENXIO || err == ENODEV || err == ENOMEDIUM)
-    return kerr_set(e, KERR_IO, "%s: could not be read%s (%s) — is the "
-                    "stick still in? Copy the update again", r->file, in,
-                    msg);
-  if (err == ENOMEM)
-    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading the update",
-                    r->file);
-  if (strstr(msg, "runcated") || strstr(msg, "nexpected end") ||
-      strstr(msg, "premature end"))
-    return kerr_set(e, KERR_TRUNCATED, "%s: ends early%s — the copy is "
-                    "incomplete; copy the update again", r->file, in);
-  return kerr_set(e, KERR_FORMAT, "%s: is damaged%s (%s) — get a fresh "
-                  "copy", r->file, in, msg);
-}
-
-static void reader_close(struct reader *r)
-{
-  if (!r)
-    return;
-  if (r->tar)
-    archive_read_free(r->tar);
-  if (r->outer)
-    archive_read_free(r->outer);
-  if (r->fd >= 0)
-    close(r->fd);
-  free(r);
-}
-
-static int reader_open(const char *path, struct reader **out, struct kerr *e)
-{
-  *out = NULL;
-  struct reader *r = calloc(1, sizeof *r);
-  if (!r)
-    return kerr_set(e, KERR_NOMEM, "out of memory opening %s", path);
-  r->fd = -1;
-  set_file_name(path, r->file, sizeof r->file);
-  int rc;
-  r->fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (r->fd < 0) {
-    rc = errno == ENOENT
-             ? kerr_set(e, KERR_NOENT, "%s: not found — check the name and "
-                        "the folder", r->file)
-             : kerr_errno(e, KERR_IO, errno, "%s: could not be opened",
-                          r->file);
-    goto fail;
-  }
-  struct stat sb;
-  if (fstat(r->fd, &sb) != 0) {
-    rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read", r->file);
-    goto fail;
-  }
-  if (!S_ISREG(sb.st_mode)) {
-    rc = not_a_keyring(r, S_ISDIR(sb.st_mode) ? "it is a folder, not a file"
-                                              : "it is a special file", e);
-    goto fail;
-  }
-  if (sb.st_size == 0) {
-    rc = kerr_set(e, KERR_TRUNCATED, "%s: is empty (0 bytes) — the copy is "
-                  "incomplete; copy the update again", r->file);
-    goto fail;
-  }
-  ssize_t got;
-  do
-    got = pread(r->fd, r->sniff, sizeof r->sniff, 0);
-  while (got < 0 && errno == EINTR);
-  if (got < 0) {
-    rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read", r->file);
-    goto fail;
-  }
-  r->sniff_len = (size_t)got;
-  r->outer = archive_read_new();
-  r->tar = archive_read_new();
-  if (!r->outer || !r->tar) {
-    rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
-    goto fail;
-  }
-  /* Built-in decoders only (ARCHIVE_WARN would mean an external program). */
-  if (archive_read_support_format_raw(r->outer) != ARCHIVE_OK ||
-      archive_read_support_filter_gzip(r->outer) != ARCHIVE_OK ||
-      archive_read_support_filter_zstd(r->outer) != ARCHIVE_OK ||
-      archive_read_support_format_tar(r->tar) != ARCHIVE_OK) {
-    rc = kerr_set(e, KERR_IO, "%s: this program's libarchive lacks built-in "
-                  "gzip, zstd or tar support", r->file);
-    goto fail;
-  }
-  struct archive_entry *ent;
-  if (archive_read_open_fd(r->outer, r->fd, BUF_BYTES) != ARCHIVE_OK ||
-      archive_read_next_header(r->outer, &ent) < ARCHIVE_WARN) {
-    const char *m = archive_error_string(r->outer);
-    r->outer_failed = 1;
-    r->outer_errno = archive_errno(r->outer);
-    snprintf(r->outer_err, sizeof r->outer_err, "%s", m ? m : "unreadable");
-    rc = reader_fail(r, NULL, e);
-    goto fail;
-  }
-  if (archive_read_open(r->tar, r, NULL, chain_read, NULL) != ARCHIVE_OK) {
-    rc = r->over_budget || r->outer_failed ? reader_fail(r, NULL, e)
-                                           : not_a_keyring(r, NULL, e);
-    goto fail;
-  }
-  *out = r;
-  return 0;
-fail:
-  reader_close(r);
-  return rc;
-}
-
-/* The next entry: 0 and *ent, 1 at the end, or an error. */
-static int reader_next(struct reader *r, struct archive_entry **ent,
-                       struct kerr *e)
-{
-  int rc = archive_read_next_header(r->tar, ent);
-  if (rc == ARCHIVE_EOF)
-    return 1;
-  if (rc == ARCHIVE_OK || rc == ARCHIVE_WARN)
-    return 0;
-  return reader_fail(r, NULL, e);
-}
-
-/* What an entry is when it is not a regular file, or NULL. */
-static const char *not_regular(struct archive_entry *ent)
-{
-  if (archive_entry_hardlink(ent))
-    return "a hard link";
-  if (archive_entry_sparse_count(ent) > 0)
-    return "a sparse file";
-  switch (archive_entry_filetype(ent)) {
-  case AE_IFREG: return NULL;
-  case AE_IFDIR: return "a folder";
-  case AE_IFLNK: return "a symbolic link";
-  case AE_IFCHR: return "a character device";
-  case AE_IFBLK: return "a block device";
-  case AE_IFIFO: return "a FIFO (named pipe)";
-  default: return "not a regular file";
-  }
-}
-
-/* Reads the member that must come next, name, a regular file of at most
- * max bytes, into a new NUL-terminated buffer. ent is its header when the
- * caller already read it, else NULL. */
-static int read_member(struct reader *r, struct archive_entry *ent,
-                       const char *name, size_t max, int first, char **out,
-                       size_t *len, struct kerr *e)
-{
-  int rc = ent ? 0 : reader_next(r, &ent, e);
-  if (rc < 0)
-    return rc;
-  if (rc == 1)
-    return first ? not_a_keyring(r, "the tar file is empty", e)
-                 : kerr_set(e, KERR_SIG, "%s: has no %s after %s — the "
-                            "update is not signed; ask the content team for "
-                            "a signed update", r->file, name,
-                            KEYRING_DOC_NAME);
-  const char *path = archive_entry_pathname(ent);
-  char shown[SHOWN_NAME_MAX];
-  show_name(path, shown, sizeof shown);
-  if (!path || strcmp(path, name) != 0) {
-    if (first && path && strcmp(path, "pack.json") == 0)
-      return not_a_keyring(r, "it is a content pack; install it as a "
-                           "pack", e);
-    if (first) {
-      char why[SHOWN_NAME_MAX + 64];
-      snprintf(why, sizeof why, "it starts with \"%s\" instead of %s",
-               shown, name);
-      return not_a_keyring(r, why, e);
-    }
-    return kerr_set(e, KERR_SIG, "%s: the second entry is \"%s\" instead of "
-                    "the signature %s — the update is not signed as it "
-                    "should be; ask the content team for an update made by "
-                    "'kiosk-pack keyring build'", r->file, shown, name);
-  }
-  const char *what = not_regular(ent);
-  if (what)
-    return kerr_set(e, KERR_TYPE, "%s: %s is %s, not a regular file — "
-                    "refused; get a fresh copy", r->file, name, what);
-  la_int64_t size = archive_entry_size(ent);
-  if (!archive_entry_size_is_set(ent) || size < 0)
-    return kerr_set(e, KERR_FORMAT, "%s: %s has no size in its header — the "
-                    "update is damaged; get a fresh copy", r->file, name);
-  if ((uint64_t)size > max)
-    return kerr_set(e, first ? KERR_TOOBIG : KERR_SIG, "%s: %s is %" PRId64
-                    " bytes; at most %zu are allowed — refused; get a fresh "
-                    "copy", r->file, name, (int64_t)size, max);
-  char *buf = malloc((size_t)size + 1);
-  if (!buf)
-    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading %s", r->file,
-                    name);
-  size_t done = 0;
-  while (done < (size_t)size) {
-    la_ssize_t n = archive_read_data(r->tar, buf + done, (size_t)size - done);
-    if (n <= 0) {
-      free(buf);
-      return n < 0 ? reader_fail(r, name, e)
-                   : kerr_set(e, KERR_TRUNCATED, "%s: ends in the middle of "
-                              "%s — the copy is incomplete; copy the update "
-                              "again", r->file, name);
-    }
-    done += (size_t)n;
-  }
-  char extra;
-  la_ssize_t n = archive_read_data(r->tar, &extra, 1);
-  if (n != 0) {
-    free(buf);
-    return n < 0 ? reader_fail(r, name, e)
-                 : kerr_set(e, KERR_FORMAT, "%s: %s is longer than its "
-                            "header says — the update is damaged; get a "
-                            "fresh copy", r->file, name);
-  }
-  buf[size] = '\0';
-  *out = buf;
-  *len = (size_t)size;
-  return 0;
-}
 
 /* The name of signature member i (0-based). */
 static void sig_member_name(size_t i, char *buf, size_t cap)
@@ -1024,26 +695,26 @@ static int head_read(const char *path, struct keyring_result *res,
                      struct head **out, struct kerr *e)
 {
   *out = NULL;
-  struct reader *r = NULL;
-  int rc = reader_open(path, &r, e);
+  struct sarchive *r = NULL;
+  int rc = sarchive_open(path, -1, &keyring_kind, NULL, &r, e);
   if (rc)
     return rc;
   struct head *h = calloc(1, sizeof *h);
   if (!h) {
-    reader_close(r);
+    sarchive_close(r);
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", res->file);
   }
   *out = h;
-  rc = read_member(r, NULL, KEYRING_DOC_NAME, KEYRING_MAX_BYTES, 1, &h->doc,
-                   &h->doc_len, e);
+  rc = sarchive_read_member(r, NULL, KEYRING_DOC_NAME, KEYRING_MAX_BYTES, 1,
+                            &h->doc, &h->doc_len, e);
   if (rc == 0)
-    rc = read_member(r, NULL, KEYRING_SIG_NAME, KEYRING_SIG_MAX_BYTES, 0,
-                     &h->sig[0], &h->sig_len[0], e);
+    rc = sarchive_read_member(r, NULL, KEYRING_SIG_NAME, KEYRING_SIG_MAX_BYTES,
+                              0, &h->sig[0], &h->sig_len[0], e);
   if (rc == 0)
     h->n_sigs = 1;
   while (rc == 0) {
     struct archive_entry *ent;
-    rc = reader_next(r, &ent, e);
+    rc = sarchive_next(r, &ent, e);
     if (rc == 1) {
       rc = 0;
       break;
@@ -1054,8 +725,8 @@ static int head_read(const char *path, struct keyring_result *res,
     sig_member_name(h->n_sigs, want, sizeof want);
     const char *got = archive_entry_pathname(ent);
     if (h->n_sigs == KEYRING_MAX_SIGS || !got || strcmp(got, want) != 0) {
-      char shown[SHOWN_NAME_MAX];
-      show_name(got, shown, sizeof shown);
+      char shown[SARCHIVE_SHOWN_NAME_MAX];
+      sarchive_show_name(got, shown, sizeof shown);
       rc = kerr_set(e, KERR_MEMBER, "%s: holds \"%s\" after its signature%s; "
                     "a keyring update holds %s and its signature%s only "
                     "(at most %d) — refused; get a fresh copy", r->file,
@@ -1063,27 +734,22 @@ static int head_read(const char *path, struct keyring_result *res,
                     h->n_sigs == 1 ? "" : "s", KEYRING_MAX_SIGS);
       break;
     }
-    rc = read_member(r, ent, want, KEYRING_SIG_MAX_BYTES, 0,
-                     &h->sig[h->n_sigs], &h->sig_len[h->n_sigs], e);
+    rc = sarchive_read_member(r, ent, want, KEYRING_SIG_MAX_BYTES, 0,
+                              &h->sig[h->n_sigs], &h->sig_len[h->n_sigs], e);
     if (rc == 0)
       h->n_sigs++;
   }
   for (size_t i = 0; rc == 0 && i < h->n_sigs; i++) {
-    char member[48], name[KEYRING_FILE_NAME_MAX + 64];
+    char member[48];
     sig_member_name(i, member, sizeof member);
-    snprintf(name, sizeof name, "%s: %s", r->file, member);
-    rc = sig_minisig_parse(h->sig[i], h->sig_len[i], name, &h->parsed[i], e);
-    if (rc && e && !strstr(e->msg, " — ")) {
-      size_t n = strlen(e->msg);
-      snprintf(e->msg + n, sizeof e->msg - n, " — the signature is damaged; "
-               "get a fresh copy of the update");
-    }
+    rc = sarchive_parse_sig(r, member, h->sig[i], h->sig_len[i],
+                            &h->parsed[i], e);
     if (i == 0 && h->parsed[0]) {
       res->has_key_id = 1;
       sig_keyid_format(sig_minisig_key_id(h->parsed[0]), res->key_id);
     }
   }
-  reader_close(r);
+  sarchive_close(r);
   return rc;
 }
 

@@ -5,25 +5,15 @@
  * streaming pass with fixed buffers and never lets libarchive write to disk:
  * every byte it installs went through its own hash first.
  *
- * Two libarchive readers are chained. The outer one knows only the gzip and
- * zstd filters and the "raw" format: it turns the file into a stream of
- * plain tar bytes. The inner one knows only the tar format and reads that
- * stream through chain_read(), which counts every byte and refuses to hand
- * out more than the pack can need: before the manifest is known that is its
- * head (pack.json, the signature and their headers); after, the sum of the
- * listed sizes plus a fixed allowance per entry. So no tar trick — a huge
- * GNU long-name record, an oversized pax header, a member whose header lies
- * about its size, or a compressed stream that inflates without end — can
- * make us read, allocate or inflate much more than the signed list allows.
- *
- * The work is split so that another signed archive type (a keyring update)
- * can reuse it: reader_*() open the chained readers and step through
- * entries; head_read() and head_verify() read and check the first two
- * members (a document and its minisign signature) before anything parses
- * the document; members_stream() checks every later entry against a list of
- * {path, size, BLAKE2b-256} and hashes (and optionally stages) its bytes.
- * run() strings them together for a pack. */
+ * Reading is core/sarchive's, the one reader of signed archives (the
+ * chained libarchive readers, the byte budget, cancellation, the signed
+ * head). This file adds what is a pack's own: the manifest and its
+ * signature checked before anything parses it; members_stream() checks
+ * every later entry against the signed list of {path, size, BLAKE2b-256},
+ * hashes (and optionally stages) its bytes, and raises the byte budget to
+ * what that list allows and no more. run() strings them together. */
 #include "core/pack.h"
+#include "core/sarchive.h"
 #include "core/esc.h"
 #include "core/hashpipe.h"
 #include "core/units.h"
@@ -41,7 +31,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SNIFF_BYTES 512
 /* Room per tar entry for its header and extension records (pax, GNU long
  * names): generous, since the sizes of these are not signed. */
 #define ENTRY_OVERHEAD 4096u
@@ -57,17 +46,10 @@
 
 /* ------------------------------------------------------------- helpers */
 
-/* Copies the name from an archive or a stick (untrusted bytes) for a
- * message, escaped (esc.h: control characters, bytes that are not UTF-8
- * and bidi controls), long names cut with "...". NULL becomes a
- * description. */
+/* An untrusted name (from an archive or a stick), escaped for a message. */
 static void show_name(const char *raw, char *out, size_t cap)
 {
-  if (!raw) {
-    snprintf(out, cap, "(an entry without a readable name)");
-    return;
-  }
-  esc_name(raw, out, cap < SHOWN_NAME_MAX ? cap : SHOWN_NAME_MAX);
+  sarchive_show_name(raw, out, cap);
 }
 
 static void fmt_time(int64_t t, char *buf, size_t cap)
@@ -76,11 +58,6 @@ static void fmt_time(int64_t t, char *buf, size_t cap)
   struct tm tm;
   if (!gmtime_r(&tt, &tm) || strftime(buf, cap, "%Y-%m-%d %H:%M UTC", &tm) == 0)
     snprintf(buf, cap, "%" PRId64 " (unix time)", t);
-}
-
-static int cancel_requested(const struct pack_progress *p)
-{
-  return p && p->cancel && atomic_load(p->cancel) != 0;
 }
 
 void pack_trusted_comment(const char *id, uint64_t version, char *buf,
@@ -108,463 +85,67 @@ const char *pack_status_name(enum pack_status status)
 
 /* --------------------------------------------------------------- reader */
 
-/* Two chained libarchive readers over one file (see the top of the file). */
-struct reader {
-  char file[PACK_FILE_NAME_MAX]; /* starts every message */
-  int fd;
-  struct archive *outer; /* raw format, gzip/zstd filters: tar bytes out */
-  struct archive *tar;   /* tar format over chain_read() */
-  unsigned char sniff[SNIFF_BYTES];
-  size_t sniff_len;
-  uint64_t fed;    /* tar bytes handed to the tar reader so far */
-  uint64_t budget; /* the most it may have */
-  int over_budget, outer_failed, cancelled;
-  int outer_errno;
-  char outer_err[256];
-  size_t entries;  /* tar entries read so far */
-  const struct pack_progress *progress;
-  unsigned char buf[PACK_BUF_BYTES];
+/* A pack, for core/sarchive's messages and limits. */
+static const struct sarchive_kind pack_kind = {
+  .not_a = "not a kiosk pack",
+  .made_by = "a pack is the .kpack file made by 'kiosk-pack build'; ask the "
+             "content team for it",
+  .ask_for = "ask the content team for the .kpack file made by 'kiosk-pack "
+             "build'",
+  .made_by_short = "a pack made by 'kiosk-pack build'",
+  .noun = "pack",
+  .doc_name = PACK_MANIFEST_NAME,
+  .sig_name = PACK_SIG_NAME,
+  .bad_type = "; a pack may hold regular files only — refused; ask the "
+              "content team to rebuild it with kiosk-pack build",
+  .too_big = "ask the content team to rebuild the pack",
+  .too_much = "its signed list allows",
+  .other_doc = NULL,
+  .other_is = NULL,
+  .head_budget = HEAD_BUDGET,
 };
-
-/* The tar reader's read callback: the next block of the outer reader's
- * output, within the byte budget. */
-static la_ssize_t chain_read(struct archive *a, void *ctx, const void **out)
-{
-  struct reader *r = ctx;
-  if (cancel_requested(r->progress)) {
-    r->cancelled = 1;
-    archive_set_error(a, ECANCELED, "cancelled");
-    return -1;
-  }
-  const void *block;
-  size_t size;
-  la_int64_t offset;
-  int rc = archive_read_data_block(r->outer, &block, &size, &offset);
-  if (rc == ARCHIVE_EOF)
-    return 0;
-  if (rc < ARCHIVE_WARN) {
-    const char *m = archive_error_string(r->outer);
-    r->outer_failed = 1;
-    r->outer_errno = archive_errno(r->outer);
-    snprintf(r->outer_err, sizeof r->outer_err, "%s", m ? m : "read error");
-    archive_set_error(a, r->outer_errno ? r->outer_errno : EIO, "%s",
-                      r->outer_err);
-    return -1;
-  }
-  if (size > r->budget - r->fed) {
-    r->over_budget = 1;
-    archive_set_error(a, EFBIG, "more data than the signed list allows");
-    return -1;
-  }
-  r->fed += size;
-  *out = block;
-  return (la_ssize_t)size;
-}
-
-/* What the first bytes of a file that is not a pack look like. */
-static const char *looks_like(const unsigned char *b, size_t n)
-{
-  static const struct {
-    const char *magic;
-    size_t len;
-    const char *what;
-  } table[] = {
-    {"PK\x03\x04", 4, "a zip file"},
-    {"PK\x05\x06", 4, "an empty zip file"},
-    {"7z\xBC\xAF\x27\x1C", 6, "a 7-Zip file"},
-    {"Rar!\x1A\x07", 6, "a RAR file"},
-    {"\xFD" "7zXZ", 5, "an xz-compressed file"},
-    {"BZh", 3, "a bzip2-compressed file"},
-    {"\x04\x22\x4D\x18", 4, "an lz4-compressed file"},
-    {"\x1F\x9D", 2, "a compress (.Z) file"},
-    {"070701", 6, "a cpio archive"},
-    {"070702", 6, "a cpio archive"},
-    {"070707", 6, "a cpio archive"},
-    {"\xC7\x71", 2, "a cpio archive"},
-    {"\x71\xC7", 2, "a cpio archive"},
-    {"!<arch>\n", 8, "an ar archive (a .deb?)"},
-    {"MSCF", 4, "a Windows cabinet file"},
-    {"%PDF", 4, "a PDF document"},
-    {"\x89PNG", 4, "a PNG image"},
-    {"\xFF\xD8\xFF", 3, "a JPEG image"},
-    {"\x7F" "ELF", 4, "a program"},
-    {"untrusted comment:", 18, "a minisign signature or key file"},
-    {"{", 1, "a JSON text (a pack.json on its own?)"},
-  };
-  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-    if (n >= table[i].len && memcmp(b, table[i].magic, table[i].len) == 0)
-      return table[i].what;
-  return NULL;
-}
-
-/* The sentence for "the tar reader did not recognise the data". */
-static int not_a_pack(struct reader *r, struct kerr *e)
-{
-  int filter = archive_filter_code(r->outer, 0);
-  const char *what = looks_like(r->sniff, r->sniff_len);
-  char desc[128];
-  if (filter == ARCHIVE_FILTER_GZIP || filter == ARCHIVE_FILTER_ZSTD)
-    snprintf(desc, sizeof desc, "it is %s-compressed, but not a tar file "
-             "inside", filter == ARCHIVE_FILTER_GZIP ? "gzip" : "zstd");
-  else if (what)
-    snprintf(desc, sizeof desc, "it looks like %s", what);
-  else
-    snprintf(desc, sizeof desc, "it is not a tar file, plain or compressed "
-             "with gzip or zstd");
-  return kerr_set(e, KERR_FORMAT, "%s: not a kiosk pack (%s) — a pack is "
-                  "the .kpack file made by 'kiosk-pack build'; ask the "
-                  "content team for it", r->file, desc);
-}
-
-/* Turns a failure of the tar reader (or of the outer one behind it) into a
- * message. where says what was being read ("media/photo.jpg"), or NULL
- * while looking for the next entry. */
-static int reader_fail(struct reader *r, const char *where, struct kerr *e)
-{
-  if (r->cancelled)
-    return kerr_set(e, KERR_INVAL, "%s: cancelled — nothing was changed",
-                    r->file);
-  if (r->over_budget)
-    return kerr_set(e, KERR_LIMIT, "%s: holds more data than its signed "
-                    "list allows (after %" PRIu64 " bytes) — refused; get a "
-                    "fresh copy", r->file, r->fed);
-  const char *msg = r->outer_failed ? r->outer_err
-                                    : archive_error_string(r->tar);
-  int err = r->outer_failed ? r->outer_errno : archive_errno(r->tar);
-  if (!msg)
-    msg = "unknown error";
-  char in[SHOWN_NAME_MAX + 16] = "";
-  if (where)
-    snprintf(in, sizeof in, " in %s", where);
-  if (err == EIO || err == ENXIO || err == ENODEV || err == ESTALE ||
-      err == ENOMEDIUM)
-    return kerr_set(e, KERR_IO, "%s: could not be read%s (%s) — is the "
-                    "stick still in? Copy the pack again", r->file, in, msg);
-  if (err == ENOMEM)
-    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading the pack",
-                    r->file);
-  if (strstr(msg, "runcated") || strstr(msg, "nexpected end") ||
-      strstr(msg, "premature end"))
-    return kerr_set(e, KERR_TRUNCATED, "%s: ends early%s — the copy is "
-                    "incomplete; copy the pack again", r->file, in);
-  return kerr_set(e, KERR_FORMAT, "%s: is damaged%s (%s) — get a fresh "
-                  "copy", r->file, in, msg);
-}
-
-static void reader_close(struct reader *r)
-{
-  if (!r)
-    return;
-  if (r->tar)
-    archive_read_free(r->tar);
-  if (r->outer)
-    archive_read_free(r->outer);
-  if (r->fd >= 0)
-    close(r->fd);
-  free(r);
-}
-
-static void set_file_name(const char *path, char *out, size_t cap)
-{
-  const char *base = strrchr(path, '/');
-  base = (base && base[1]) ? base + 1 : path;
-  show_name(base, out, cap);
-}
-
-/* Opens path for reading as a pack, or, when fd >= 0, reads the file open
- * on fd (borrowed: the reader reads a duplicate of it from offset 0, and
- * path only names it in messages). *out is a new reader; close with
- * reader_close(). */
-static int reader_open(const char *path, int fd, const struct pack_progress *p,
-                       struct reader **out, struct kerr *e)
-{
-  *out = NULL;
-  struct reader *r = calloc(1, sizeof *r);
-  if (!r)
-    return kerr_set(e, KERR_NOMEM, "out of memory opening %s", path);
-  r->fd = -1;
-  r->progress = p;
-  r->budget = HEAD_BUDGET;
-  set_file_name(path, r->file, sizeof r->file);
-  int rc;
-
-  if (fd >= 0) {
-    r->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    if (r->fd < 0 || lseek(r->fd, 0, SEEK_SET) != 0) {
-      rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read", r->file);
-      goto fail;
-    }
-  } else {
-    r->fd = open(path, O_RDONLY | O_CLOEXEC);
-  }
-  if (r->fd < 0) {
-    int err = errno;
-    rc = err == ENOENT
-             ? kerr_set(e, KERR_NOENT, "%s: not found — check the name and "
-                        "the folder", r->file)
-             : kerr_errno(e, KERR_IO, err, "%s: could not be opened",
-                          r->file);
-    goto fail;
-  }
-  struct stat sb;
-  if (fstat(r->fd, &sb) != 0) {
-    rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read", r->file);
-    goto fail;
-  }
-  if (!S_ISREG(sb.st_mode)) {
-    rc = kerr_set(e, KERR_FORMAT, "%s: not a kiosk pack (it is %s, not a "
-                  "file) — give the .kpack file", r->file,
-                  S_ISDIR(sb.st_mode) ? "a folder" : "a special file");
-    goto fail;
-  }
-  if (sb.st_size == 0) {
-    rc = kerr_set(e, KERR_TRUNCATED, "%s: is empty (0 bytes) — the copy is "
-                  "incomplete; copy the pack again", r->file);
-    goto fail;
-  }
-  ssize_t got;
-  do
-    got = pread(r->fd, r->sniff, sizeof r->sniff, 0);
-  while (got < 0 && errno == EINTR);
-  if (got < 0) {
-    rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read — is the "
-                    "stick still in?", r->file);
-    goto fail;
-  }
-  r->sniff_len = (size_t)got;
-
-  r->outer = archive_read_new();
-  r->tar = archive_read_new();
-  if (!r->outer || !r->tar) {
-    rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
-    goto fail;
-  }
-  /* Only the built-in decoders: ARCHIVE_WARN would mean libarchive falls
-   * back to running an external program, which we never want. */
-  if (archive_read_support_format_raw(r->outer) != ARCHIVE_OK ||
-      archive_read_support_filter_gzip(r->outer) != ARCHIVE_OK ||
-      archive_read_support_filter_zstd(r->outer) != ARCHIVE_OK ||
-      archive_read_support_format_tar(r->tar) != ARCHIVE_OK) {
-    rc = kerr_set(e, KERR_IO, "%s: this program's libarchive lacks built-in "
-                  "gzip, zstd or tar support; it cannot read packs", r->file);
-    goto fail;
-  }
-  struct archive_entry *ent;
-  if (archive_read_open_fd(r->outer, r->fd, PACK_BUF_BYTES) != ARCHIVE_OK ||
-      archive_read_next_header(r->outer, &ent) < ARCHIVE_WARN) {
-    const char *m = archive_error_string(r->outer);
-    r->outer_failed = 1;
-    r->outer_errno = archive_errno(r->outer);
-    snprintf(r->outer_err, sizeof r->outer_err, "%s", m ? m : "unreadable");
-    rc = reader_fail(r, NULL, e);
-    goto fail;
-  }
-  /* libarchive recognises the format while opening. */
-  if (archive_read_open(r->tar, r, NULL, chain_read, NULL) != ARCHIVE_OK) {
-    rc = r->cancelled || r->over_budget || r->outer_failed
-             ? reader_fail(r, NULL, e)
-             : not_a_pack(r, e);
-    goto fail;
-  }
-  *out = r;
-  return 0;
-fail:
-  reader_close(r);
-  return rc;
-}
-
-/* The next entry: 0 and *ent, 1 at the end of the archive, or an error. */
-static int reader_next(struct reader *r, struct archive_entry **ent,
-                       struct kerr *e)
-{
-  if (cancel_requested(r->progress)) {
-    r->cancelled = 1;
-    return reader_fail(r, NULL, e);
-  }
-  int rc = archive_read_next_header(r->tar, ent);
-  if (rc == ARCHIVE_EOF)
-    return 1;
-  /* ARCHIVE_WARN is, for tar, a name that does not convert to the current
-   * locale: the raw bytes are kept and judged against the list. */
-  if (rc == ARCHIVE_OK || rc == ARCHIVE_WARN) {
-    r->entries++;
-    return 0;
-  }
-  return reader_fail(r, NULL, e);
-}
-
-/* ---------------------------------------------------------- entry types */
 
 enum kind { KIND_FILE, KIND_DIR, KIND_OTHER };
 
 /* What an entry is; for KIND_OTHER, *what describes it for a message. */
 static enum kind entry_kind(struct archive_entry *ent, const char **what)
 {
-  *what = "not a regular file";
-  if (archive_entry_hardlink(ent)) {
-    *what = "a hard link";
-    return KIND_OTHER;
-  }
-  if (archive_entry_sparse_count(ent) > 0) {
-    *what = "a sparse file";
-    return KIND_OTHER;
-  }
-  switch (archive_entry_filetype(ent)) {
-  case AE_IFREG: return KIND_FILE;
-  case AE_IFDIR: return KIND_DIR;
-  case AE_IFLNK: *what = "a symbolic link"; break;
-  case AE_IFCHR: *what = "a character device"; break;
-  case AE_IFBLK: *what = "a block device"; break;
-  case AE_IFIFO: *what = "a FIFO (named pipe)"; break;
-  case AE_IFSOCK: *what = "a socket"; break;
-  default: break;
-  }
+  *what = sarchive_not_regular(ent);
+  if (!*what)
+    return KIND_FILE;
+  if (archive_entry_filetype(ent) == AE_IFDIR &&
+      !archive_entry_hardlink(ent) && archive_entry_sparse_count(ent) == 0)
+    return KIND_DIR;
   return KIND_OTHER;
 }
 
-static int refuse_type(struct reader *r, const char *shown, const char *what,
+static int refuse_type(struct sarchive *r, const char *shown, const char *what,
                        struct kerr *e)
 {
-  return kerr_set(e, KERR_TYPE, "%s: %s is %s; a pack may hold regular files "
-                  "only — refused; ask the content team to rebuild it with "
-                  "kiosk-pack build", r->file, shown, what);
-}
-
-/* Reads the whole data of the current entry, which must be exactly size
- * bytes, into buf. Stops at the first byte beyond size. */
-static int read_exact(struct reader *r, const char *shown, char *buf,
-                      size_t size, struct kerr *e)
-{
-  size_t done = 0;
-  while (done < size) {
-    la_ssize_t n = archive_read_data(r->tar, buf + done, size - done);
-    if (n < 0)
-      return reader_fail(r, shown, e);
-    if (n == 0)
-      return kerr_set(e, KERR_TRUNCATED, "%s: ends in the middle of %s — the "
-                      "copy is incomplete; copy the pack again", r->file,
-                      shown);
-    done += (size_t)n;
-  }
-  /* Nothing may follow (the tar reader stops at the header's size, but we
-   * do not rely on it). */
-  la_ssize_t n = archive_read_data(r->tar, r->buf, 1);
-  if (n < 0)
-    return reader_fail(r, shown, e);
-  if (n > 0)
-    return kerr_set(e, KERR_MEMBER, "%s: %s is longer than its header says "
-                    "— the pack is damaged; get a fresh copy", r->file, shown);
-  return 0;
+  return kerr_set(e, KERR_TYPE, "%s: %s is %s%s", r->file, shown, what,
+                  pack_kind.bad_type);
 }
 
 /* ----------------------------------------------------------------- head */
 
-/* The first two members of a signed archive: a document and its minisign
- * signature, as bytes, and the signature once parsed. */
+/* The signed head (pack.json and its signature), and what verifying it
+ * told. */
 struct head {
-  char *doc;
-  size_t doc_len;
-  char *sig;
-  size_t sig_len;
-  struct sig_minisig *parsed;
+  struct sarchive_head s;
   struct sig_verified verified;
 };
 
 static void head_free(struct head *h)
 {
-  free(h->doc);
-  free(h->sig);
-  sig_minisig_free(h->parsed);
+  sarchive_head_free(&h->s);
   memset(h, 0, sizeof *h);
 }
 
-/* Reads the member that must come next, named name, a regular file of at
- * most max bytes, into a new NUL-terminated buffer. */
-static int read_small_member(struct reader *r, const char *name, size_t max,
-                             int first, char **out, size_t *len,
-                             struct kerr *e)
-{
-  struct archive_entry *ent;
-  int rc = reader_next(r, &ent, e);
-  if (rc < 0)
-    return rc;
-  if (rc == 1)
-    return first ? kerr_set(e, KERR_FORMAT, "%s: not a kiosk pack (the tar "
-                            "file is empty) — ask the content team for the "
-                            ".kpack file made by 'kiosk-pack build'", r->file)
-                 : kerr_set(e, KERR_SIG, "%s: has no %s after %s — the pack "
-                            "is not signed; ask the content team for a "
-                            "signed pack", r->file, name, PACK_MANIFEST_NAME);
-  const char *path = archive_entry_pathname(ent);
-  char shown[SHOWN_NAME_MAX];
-  show_name(path, shown, sizeof shown);
-  if (!path || strcmp(path, name) != 0) {
-    if (first)
-      return kerr_set(e, KERR_FORMAT, "%s: not a kiosk pack (it starts with "
-                      "\"%s\" instead of %s) — ask the content team for the "
-                      ".kpack file made by 'kiosk-pack build'", r->file,
-                      shown, name);
-    return kerr_set(e, KERR_SIG, "%s: the second entry is \"%s\" instead of "
-                    "the signature %s — the pack is not signed as it should "
-                    "be; ask the content team for a pack made by 'kiosk-pack "
-                    "build'", r->file, shown, name);
-  }
-  const char *what;
-  if (entry_kind(ent, &what) != KIND_FILE)
-    return refuse_type(r, name, what, e);
-  la_int64_t size = archive_entry_size(ent);
-  if (!archive_entry_size_is_set(ent) || size < 0)
-    return kerr_set(e, KERR_FORMAT, "%s: %s has no size in its header — the "
-                    "pack is damaged; get a fresh copy", r->file, name);
-  if ((uint64_t)size > max)
-    return kerr_set(e, first ? KERR_TOOBIG : KERR_SIG, "%s: %s is %" PRId64
-                    " bytes; at most %zu are allowed — refused; ask the "
-                    "content team to rebuild the pack", r->file, name,
-                    (int64_t)size, max);
-  char *buf = malloc((size_t)size + 1);
-  if (!buf)
-    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading %s", r->file,
-                    name);
-  rc = read_exact(r, name, buf, (size_t)size, e);
-  if (rc) {
-    free(buf);
-    return rc;
-  }
-  buf[size] = '\0';
-  *out = buf;
-  *len = (size_t)size;
-  return 0;
-}
-
-/* Reads the document doc_name (at most doc_max bytes) and its signature
- * sig_name, which must be the first two entries, and parses the signature
- * (not yet verified). */
-static int head_read(struct reader *r, const char *doc_name, size_t doc_max,
-                     const char *sig_name, struct head *h, struct kerr *e)
-{
-  int rc = read_small_member(r, doc_name, doc_max, 1, &h->doc, &h->doc_len,
-                             e);
-  if (rc == 0)
-    rc = read_small_member(r, sig_name, PACK_SIG_MAX_BYTES, 0, &h->sig,
-                           &h->sig_len, e);
-  if (rc)
-    return rc;
-  char name[PACK_FILE_NAME_MAX + 64];
-  snprintf(name, sizeof name, "%s: %s", r->file, sig_name);
-  rc = sig_minisig_parse(h->sig, h->sig_len, name, &h->parsed, e);
-  if (rc && e && !strstr(e->msg, " — ")) {
-    size_t n = strlen(e->msg);
-    snprintf(e->msg + n, sizeof e->msg - n, " — the signature is damaged; "
-             "get a fresh copy of the pack");
-  }
-  return rc;
-}
-
-/* Verifies the document's bytes against the parsed signature with trust. */
-static int head_verify(struct reader *r, struct head *h,
+/* Verifies the manifest's bytes against the parsed signature with trust. */
+static int head_verify(struct sarchive *r, struct head *h,
                        const struct sig_trust *trust, struct kerr *e)
 {
-  return sig_verify_parsed(trust, h->parsed, h->doc, h->doc_len, r->file,
+  return sig_verify_parsed(trust, h->s.parsed, h->s.doc, h->s.doc_len, r->file,
                            &h->verified, e);
 }
 
@@ -624,15 +205,15 @@ static int is_parent_folder(const struct member_list *list, const char *name,
  * it was given a file, writes it — the same bytes. Returns 0 when the
  * member had exactly its declared size, 1 when a worker reported a
  * failure (the caller asks the pipe which), or a KERR code. */
-static int member_copy(struct reader *r, const struct manifest_file *f,
+static int member_copy(struct sarchive *r, const struct manifest_file *f,
                        const char *shown, struct hashpipe *hp, uint64_t *done_all,
                        struct progress_state *ps, struct kerr *e)
 {
   uint64_t done = 0;
   for (int ended = 0; !ended;) {
-    if (cancel_requested(r->progress)) {
+    if (r->cancel && atomic_load(r->cancel)) {
       r->cancelled = 1;
-      return reader_fail(r, shown, e);
+      return sarchive_fail(r, shown, e);
     }
     unsigned char *buf = hashpipe_buf(hp);
     if (!buf)
@@ -643,7 +224,7 @@ static int member_copy(struct reader *r, const struct manifest_file *f,
     while (fill < cap) {
       la_ssize_t n = archive_read_data(r->tar, buf + fill, cap - fill);
       if (n < 0)
-        return reader_fail(r, shown, e);
+        return sarchive_fail(r, shown, e);
       if (n == 0) {
         ended = 1;
         break;
@@ -670,7 +251,7 @@ static int member_copy(struct reader *r, const struct manifest_file *f,
 }
 
 /* The message for a member the hash pipe found wrong. */
-static int pipe_failure(struct reader *r, const struct member_list *list,
+static int pipe_failure(struct sarchive *r, const struct member_list *list,
                         const struct hashpipe_failure *f, struct kerr *e)
 {
   char shown[SHOWN_NAME_MAX];
@@ -694,7 +275,8 @@ static int pipe_failure(struct reader *r, const struct member_list *list,
  * and, when stage is not NULL, writing it into the stage. Every listed
  * file must come exactly once; harmless folder entries are skipped (see
  * pack.h); anything else is refused. */
-static int members_stream(struct reader *r, const struct member_list *list,
+static int members_stream(struct sarchive *r, const struct member_list *list,
+                          const struct pack_progress *progress,
                           struct store_stage *stage, struct kerr *e)
 {
   int rc = 0;
@@ -702,7 +284,7 @@ static int members_stream(struct reader *r, const struct member_list *list,
   char (*dirs)[MANIFEST_PATH_MAX + 1] = NULL;
   size_t n_dirs = 0, n_seen = 0;
   uint64_t done_all = 0;
-  struct progress_state ps = {r->progress, list->total, 0, 0};
+  struct progress_state ps = {progress, list->total, 0, 0};
   struct hashpipe *hp = NULL;
   if (!seen)
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
@@ -717,13 +299,13 @@ static int members_stream(struct reader *r, const struct member_list *list,
                    (list->n + PACK_MAX_DIR_ENTRIES + 2) * (uint64_t)ENTRY_OVERHEAD;
   for (size_t i = 0; i < list->n; i++)
     allow += (list->files[i].size + 511) & ~(uint64_t)511;
-  r->budget = allow;
+  sarchive_set_budget(r, allow);
   size_t max_entries = list->n + 2 + PACK_MAX_DIR_ENTRIES;
   progress_report(&ps, 0, 1);
 
   for (;;) {
     struct archive_entry *ent;
-    rc = reader_next(r, &ent, e);
+    rc = sarchive_next(r, &ent, e);
     if (rc < 0)
       goto out;
     if (rc == 1) {
@@ -890,15 +472,15 @@ static void result_from_manifest(struct pack_result *out,
 static void result_start(struct pack_result *out, const char *path)
 {
   memset(out, 0, sizeof *out);
-  set_file_name(path, out->file, sizeof out->file);
+  sarchive_file_name(path, out->file, sizeof out->file);
 }
 
 /* Parses the verified manifest bytes and checks the trusted comment. */
-static int pack_manifest(struct reader *r, struct head *h,
+static int pack_manifest(struct sarchive *r, struct head *h,
                          struct manifest **out, struct kerr *e)
 {
   struct kerr me;
-  int rc = manifest_parse(h->doc, h->doc_len, MANIFEST_PACK, out, &me);
+  int rc = manifest_parse(h->s.doc, h->s.doc_len, MANIFEST_PACK, out, &me);
   if (rc)
     return kerr_set(e, rc, "%s: %s — the pack is signed but its list is not "
                     "valid; ask the content team to rebuild it with "
@@ -929,7 +511,7 @@ static enum pack_status status_of(int rc)
 }
 
 /* The message for a version the store refused. */
-static int version_refused(struct reader *r, struct store *st,
+static int version_refused(struct sarchive *r, struct store *st,
                            const struct manifest *m, int rc,
                            struct pack_result *out, struct kerr *e)
 {
@@ -967,7 +549,7 @@ static int run(const char *path, int fd, struct store *st,
                const struct pack_progress *progress, struct pack_result *out,
                struct kerr *e)
 {
-  struct reader *r = NULL;
+  struct sarchive *r = NULL;
   struct head *h = NULL;
   struct store_stage *stage = NULL;
   struct manifest *m = NULL;
@@ -984,18 +566,18 @@ static int run(const char *path, int fd, struct store *st,
                   "into the trusted-keys folder", out->file);
     goto done;
   }
-  if ((rc = reader_open(path, fd, progress, &r, e)))
+  if ((rc = sarchive_open(path, fd, &pack_kind, progress ? progress->cancel : NULL,
+                         &r, e)))
     goto done;
   h = calloc(1, sizeof *h);
   if (!h) {
     rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", out->file);
     goto done;
   }
-  rc = head_read(r, PACK_MANIFEST_NAME, MANIFEST_MAX_BYTES, PACK_SIG_NAME, h,
-                 e);
-  if (h->parsed) {
+  rc = sarchive_head_read(r, MANIFEST_MAX_BYTES, &h->s, e);
+  if (h->s.parsed) {
     out->has_key_id = 1;
-    sig_keyid_format(sig_minisig_key_id(h->parsed), out->key_id);
+    sig_keyid_format(sig_minisig_key_id(h->s.parsed), out->key_id);
   }
   if (rc || (rc = head_verify(r, h, trust, e)))
     goto done;
@@ -1039,7 +621,7 @@ static int run(const char *path, int fd, struct store *st,
 
   struct member_list list = {m->files, m->n_files, m->total_bytes,
                              find_in_manifest, m};
-  if ((rc = members_stream(r, &list, stage, e)))
+  if ((rc = members_stream(r, &list, progress, stage, e)))
     goto done;
   out->contents_ok = 1;
 
@@ -1051,8 +633,8 @@ static int run(const char *path, int fd, struct store *st,
     snprintf(when, sizeof when, "; it will be shown from %s", vf);
   }
   if (stage) {
-    if ((rc = store_stage_put_meta(stage, h->doc, h->doc_len, h->sig,
-                                   h->sig_len, e))) {
+    if ((rc = store_stage_put_meta(stage, h->s.doc, h->s.doc_len, h->s.sig,
+                                   h->s.sig_len, e))) {
       kerr_prefix(e, "%s", r->file);
       goto done;
     }
@@ -1079,7 +661,7 @@ done:
   if (stage)
     store_stage_abort(stage);
   int cancelled = r && r->cancelled;
-  reader_close(r);
+  sarchive_close(r);
   if (h)
     head_free(h);
   free(h);
@@ -1159,7 +741,7 @@ int pack_inspect(const char *path, const struct sig_trust *trust,
     e = &local;
   kerr_clear(e);
   result_start(out, path);
-  struct reader *r = NULL;
+  struct sarchive *r = NULL;
   struct head *h = calloc(1, sizeof *h);
   struct manifest *m = NULL;
   int rc;
@@ -1167,30 +749,29 @@ int pack_inspect(const char *path, const struct sig_trust *trust,
     rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", out->file);
     goto fail;
   }
-  if ((rc = reader_open(path, -1, NULL, &r, e)))
+  if ((rc = sarchive_open(path, -1, &pack_kind, NULL, &r, e)))
     goto fail;
   /* A malformed signature still lets us show what the pack claims. */
   struct kerr se;
   kerr_clear(&se);
-  int sig_rc = head_read(r, PACK_MANIFEST_NAME, MANIFEST_MAX_BYTES,
-                         PACK_SIG_NAME, h, &se);
-  if (!h->doc) {
+  int sig_rc = sarchive_head_read(r, MANIFEST_MAX_BYTES, &h->s, &se);
+  if (!h->s.doc) {
     rc = kerr_set(e, sig_rc, "%s", se.msg);
     goto fail;
   }
-  if (h->parsed) {
+  if (h->s.parsed) {
     out->has_key_id = 1;
-    sig_keyid_format(sig_minisig_key_id(h->parsed), out->key_id);
+    sig_keyid_format(sig_minisig_key_id(h->s.parsed), out->key_id);
   }
   struct kerr me;
-  rc = manifest_parse(h->doc, h->doc_len, MANIFEST_PACK, &m, &me);
+  rc = manifest_parse(h->s.doc, h->s.doc_len, MANIFEST_PACK, &m, &me);
   if (rc) {
     rc = kerr_set(e, rc, "%s: %s — ask the content team to rebuild the pack "
                   "with kiosk-pack build", out->file, me.msg);
     goto fail;
   }
   result_from_manifest(out, m);
-  reader_close(r);
+  sarchive_close(r);
   r = NULL;
   head_free(h);
   free(h);
@@ -1222,7 +803,7 @@ int pack_inspect(const char *path, const struct sig_trust *trust,
   }
   return 0;
 fail:
-  reader_close(r);
+  sarchive_close(r);
   if (h)
     head_free(h);
   free(h);
