@@ -4,10 +4,14 @@
  * One mutex guards the queues: a chunk is 256 KiB, so the lock is taken a
  * few thousand times a second at most. A member's chunks all go to the
  * worker chosen when it begins, in order, followed by its end marker (kept
- * in the member itself); the worker that takes the end marker finishes the
- * hash, closes the file and frees the member. After hashpipe_close() asks
- * them to stop, workers still take what is queued, but only to close files
- * and free members.
+ * in the member itself); the worker hashes them and, on the end marker,
+ * compares the hash. A member with a file then goes on, chunk by chunk in
+ * the same order, to the one writer thread, which writes each hashed buffer
+ * as it is and closes the file on the end marker: so even a pack of one
+ * big file reads, hashes and writes at the same time. Whoever handles a
+ * chunk last gives its buffer back (or frees the member). After
+ * hashpipe_close() asks them to stop, the threads still take what is
+ * queued, but only to close files and free members.
  *
  * Written bytes are handed to the disk as they come (sync_file_range(2),
  * which only starts the writeback): the commit's fsyncs, which DESIGN.md's
@@ -67,6 +71,10 @@ struct hashpipe {
   struct chunk *free;
   struct worker w[HASHPIPE_MAX_WORKERS];
   int n_workers;
+  pthread_t writer;
+  int has_writer, writer_stop;
+  pthread_cond_t write_cv;          /* the writer waits for chunks */
+  struct chunk *wq_head, *wq_tail;  /* hashed chunks to write */
   struct member *cur;     /* begun, not yet ended */
   struct chunk *filling;  /* handed out by hashpipe_buf() */
   uint64_t seq;
@@ -88,6 +96,20 @@ static void record(struct hashpipe *hp, struct member *m, enum hashpipe_fault fa
   atomic_store(&hp->failed, 1);
 }
 
+/* A chunk is done with (hp->mu held): its buffer goes back, or for an end
+ * marker the member goes. */
+static void release(struct hashpipe *hp, struct chunk *c)
+{
+  if (c->last) {
+    free(c->m);
+  } else {
+    c->next = hp->free;
+    hp->free = c;
+  }
+  hp->in_flight--;
+  pthread_cond_broadcast(&hp->done_cv);
+}
+
 static void *work(void *arg)
 {
   struct worker *w = arg;
@@ -106,46 +128,72 @@ static void *work(void *arg)
     int skip = m->failed || hp->abandon;
     pthread_mutex_unlock(&hp->mu);
 
-    enum hashpipe_fault fault = HASHPIPE_OK;
+    int bad = 0;
+    if (c->len && !skip)
+      crypto_generichash_update(&m->hs, c->data, c->len);
+    if (c->last && !skip) {
+      unsigned char h[MANIFEST_HASH_BYTES];
+      crypto_generichash_final(&m->hs, h, sizeof h);
+      bad = sodium_memcmp(h, m->want, sizeof h) != 0;
+    }
+
+    pthread_mutex_lock(&hp->mu);
+    if (bad)
+      record(hp, m, HASHPIPE_HASH, 0);
+    w->load--;
+    if (m->fd >= 0) {
+      /* On to the writer, in this member's order. */
+      c->next = NULL;
+      if (hp->wq_tail)
+        hp->wq_tail->next = c;
+      else
+        hp->wq_head = c;
+      hp->wq_tail = c;
+      pthread_cond_broadcast(&hp->write_cv);
+    } else {
+      release(hp, c);
+    }
+  }
+  pthread_mutex_unlock(&hp->mu);
+  return NULL;
+}
+
+static void *write_out(void *arg)
+{
+  struct hashpipe *hp = arg;
+  pthread_mutex_lock(&hp->mu);
+  for (;;) {
+    while (!hp->wq_head && !hp->writer_stop)
+      pthread_cond_wait(&hp->write_cv, &hp->mu);
+    if (!hp->wq_head)
+      break;
+    struct chunk *c = hp->wq_head;
+    hp->wq_head = c->next;
+    if (!hp->wq_head)
+      hp->wq_tail = NULL;
+    struct member *m = c->m;
+    int skip = m->failed || hp->abandon;
+    pthread_mutex_unlock(&hp->mu);
+
     int err = 0;
     if (c->len && !skip) {
-      crypto_generichash_update(&m->hs, c->data, c->len);
-      if (m->fd >= 0 && (err = fsutil_write_all(m->fd, c->data, c->len, NULL)) != 0)
-        fault = HASHPIPE_WRITE;
+      err = fsutil_write_all(m->fd, c->data, c->len, NULL);
       m->written += c->len;
     }
-    if (m->fd >= 0 && !skip && (c->last || m->written - m->flushed >= HASHPIPE_WRITEBACK)) {
+    if (!skip && !err && (c->last || m->written - m->flushed >= HASHPIPE_WRITEBACK)) {
       /* Start the writeback; a failure here only means the fsync at the
        * commit does all the work. */
       sync_file_range(m->fd, (off_t)m->flushed, (off_t)(m->written - m->flushed),
                       SYNC_FILE_RANGE_WRITE);
       m->flushed = m->written;
     }
-    if (c->last) {
-      if (!skip && fault == HASHPIPE_OK) {
-        unsigned char h[MANIFEST_HASH_BYTES];
-        crypto_generichash_final(&m->hs, h, sizeof h);
-        if (sodium_memcmp(h, m->want, sizeof h) != 0)
-          fault = HASHPIPE_HASH;
-      }
-      if (m->fd >= 0 && close(m->fd) != 0 && !skip && fault == HASHPIPE_OK) {
-        fault = HASHPIPE_WRITE;
-        err = errno;
-      }
-    }
+    if (c->last && close(m->fd) != 0 && !skip && !err)
+      err = errno;
 
     pthread_mutex_lock(&hp->mu);
-    if (fault != HASHPIPE_OK)
-      record(hp, m, fault, err);
-    if (c->last) {
-      free(m);
-    } else {
-      c->next = hp->free;
-      hp->free = c;
-    }
-    w->load--;
-    hp->in_flight--;
-    pthread_cond_broadcast(&hp->done_cv);
+    if (err && !m->failed)
+      record(hp, m, HASHPIPE_WRITE, err);
+    release(hp, c);
   }
   pthread_mutex_unlock(&hp->mu);
   return NULL;
@@ -170,6 +218,13 @@ int hashpipe_open(struct hashpipe **out, struct kerr *e)
   pthread_mutex_init(&hp->mu, NULL);
   pthread_cond_init(&hp->work_cv, NULL);
   pthread_cond_init(&hp->done_cv, NULL);
+  pthread_cond_init(&hp->write_cv, NULL);
+  int werr = pthread_create(&hp->writer, NULL, write_out, hp);
+  if (werr) {
+    hashpipe_close(hp);
+    return kerr_errno(e, KERR_IO, werr, "cannot start a thread to write the pack");
+  }
+  hp->has_writer = 1;
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   int want = cores < 1 ? 1 : cores > HASHPIPE_MAX_WORKERS ? HASHPIPE_MAX_WORKERS : (int)cores;
   for (int i = 0; i < want; i++) {
@@ -311,6 +366,14 @@ void hashpipe_close(struct hashpipe *hp)
   pthread_mutex_unlock(&hp->mu);
   for (int i = 0; i < hp->n_workers; i++)
     pthread_join(hp->w[i].thread, NULL);
+  /* The workers are gone: nothing more comes to the writer. */
+  pthread_mutex_lock(&hp->mu);
+  hp->writer_stop = 1;
+  pthread_cond_broadcast(&hp->write_cv);
+  pthread_mutex_unlock(&hp->mu);
+  if (hp->has_writer)
+    pthread_join(hp->writer, NULL);
+  pthread_cond_destroy(&hp->write_cv);
   pthread_cond_destroy(&hp->work_cv);
   pthread_cond_destroy(&hp->done_cv);
   pthread_mutex_destroy(&hp->mu);

@@ -3,9 +3,10 @@
  * Reading a pack (libarchive), hashing its members (BLAKE2b-256) and
  * writing them into the store used to take turns on one thread. The pipe
  * lets the reader go on reading while worker threads (one per core, at most
- * HASHPIPE_MAX_WORKERS) hash and write: each member goes to one worker whole,
- * so its chunks are hashed and written in order, and members go to the
- * least busy worker, so a pack of many files is hashed on every core. The
+ * HASHPIPE_MAX_WORKERS) hash and a writer thread writes: each member goes to
+ * one worker whole, so its chunks are hashed and written in order, and
+ * members go to the least busy worker, so a pack of many files is hashed on
+ * every core. The
  * bytes written are the very bytes hashed (the same buffer), as DESIGN.md
  * demands. Memory is fixed: HASHPIPE_BUFS buffers of HASHPIPE_CHUNK bytes.
  *
