@@ -147,8 +147,8 @@ static int parse_time19(const char *s, size_t n, int64_t *t)
   return 1;
 }
 
-/* A fast 128-bit hash of a line, eight bytes at a time, in two halves with
- * different constants. Lines are told apart by it alone (they are not
+/* A fast hash of a line, eight bytes at a time (64 bits of state, given
+ * out as two words). Lines are told apart by it alone (they are not
  * kept), so it must spread well; it need not resist a forger, who could
  * as well leave lines out. */
 static uint64_t mix(uint64_t a, uint64_t b)
@@ -159,20 +159,18 @@ static uint64_t mix(uint64_t a, uint64_t b)
 
 static void hash_line(const char *s, size_t n, uint64_t *h1, uint64_t *h2)
 {
-  uint64_t a = 0x243f6a8885a308d3ull ^ n, b = 0x13198a2e03707344ull ^ n;
+  uint64_t a = 0x243f6a8885a308d3ull ^ n;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     memcpy(&w, s + i, 8);
     a = mix(a ^ w, 0xa0761d6478bd642full);
-    b = mix(b ^ w, 0xe7037ed1a0b428dbull);
   }
   uint64_t w = 0;
   memcpy(&w, s + i, n - i);
   a = mix(a ^ w, 0x8ebc6af09c88c6e3ull);
-  b = mix(b ^ w, 0x589965cc75374cc3ull);
   *h1 = mix(a, 0x1d8e4e27c47d124full);
-  *h2 = mix(b ^ *h1, 0xa0761d6478bd642full);
+  *h2 = mix(a ^ 0x589965cc75374cc3ull, 0xe7037ed1a0b428dbull);
 }
 
 /* --- private state ------------------------------------------------------ */
@@ -868,13 +866,12 @@ oom:
 
 /* A line seen: its two hashes, how often it counts, and how often it was
  * seen in the file being read now. */
-struct seen {
-  uint64_t h1;
-  uint64_t h2;
-  uint32_t count;
-  uint32_t cur;
-  uint32_t file;
-  uint32_t used;
+struct seen {        /* 16 bytes: a day's set stays in the cache */
+  uint64_t h1;       /* 0: a free slot (a real hash has its low bit set) */
+  uint16_t h2;       /* a second look at the same 64-bit state */
+  uint16_t file;     /* copy numbers wrap after 65535 copies of one site */
+  uint16_t count;    /* a line more than 65535 times in one copy counts */
+  uint16_t cur;      /* 65535 times */
 };
 
 struct seen_set {
@@ -885,16 +882,16 @@ struct seen_set {
 /* Returns the entry for the line, inserting it; NULL when out of memory. */
 static struct seen *seen_get(struct seen_set *s, const char *line, size_t n)
 {
-  if ((s->n + 1) * 2 > s->cap) {
+  if ((s->n + 1) * 4 > s->cap * 3) {
     size_t nc = s->cap ? s->cap * 2 : 4096;
     struct seen *nv = calloc(nc, sizeof *nv);
     if (!nv)
       return NULL;
     for (size_t i = 0; i < s->cap; i++) {
-      if (!s->v[i].used)
+      if (!s->v[i].h1)
         continue;
-      size_t j = s->v[i].h1 & (nc - 1);
-      while (nv[j].used)
+      size_t j = (s->v[i].h1 >> 1) & (nc - 1);
+      while (nv[j].h1)
         j = (j + 1) & (nc - 1);
       nv[j] = s->v[i];
     }
@@ -904,28 +901,30 @@ static struct seen *seen_get(struct seen_set *s, const char *line, size_t n)
   }
   uint64_t h1, h2;
   hash_line(line, n, &h1, &h2);
-  size_t j = h1 & (s->cap - 1);
-  while (s->v[j].used) {
-    if (s->v[j].h1 == h1 && s->v[j].h2 == h2)
+  h1 |= 1;
+  size_t j = (h1 >> 1) & (s->cap - 1);
+  while (s->v[j].h1) {
+    if (s->v[j].h1 == h1 && s->v[j].h2 == (uint16_t)h2)
       return &s->v[j];
     j = (j + 1) & (s->cap - 1);
   }
-  s->v[j].used = 1;
   s->v[j].h1 = h1;
-  s->v[j].h2 = h2;
-  s->v[j].file = UINT32_MAX;
+  s->v[j].h2 = (uint16_t)h2;
+  s->v[j].file = 0; /* copies are numbered from 1 */
   s->n++;
   return &s->v[j];
 }
 
 /* 1 when this occurrence of the line in file adds to the count. */
-static int seen_counts(struct seen *e, uint32_t file)
+static int seen_counts(struct seen *e, uint32_t file_no)
 {
+  uint16_t file = (uint16_t)(file_no % 65535 + 1);
   if (e->file != file) {
     e->file = file;
     e->cur = 0;
   }
-  e->cur++;
+  if (e->cur < UINT16_MAX)
+    e->cur++;
   if (e->cur > e->count) {
     e->count = e->cur;
     return 1;
@@ -1097,7 +1096,15 @@ struct play {
   uint64_t ms;
   const char *raw;
   size_t raw_len;
+  uint32_t key;      /* UINT32_MAX: not known yet */
 };
+
+static unsigned cache_slot(const char *raw, size_t n)
+{
+  return ((unsigned)n * 31u + (unsigned char)raw[n / 2] * 7u +
+          (unsigned char)raw[n - 1] * 131u + (unsigned char)raw[n * 3 / 4]) %
+         KEY_CACHE;
+}
 
 /* Where (day, key) goes in a table of cap (a power of two) slots: every
  * bit of both halves counts. */
@@ -1112,12 +1119,11 @@ static int add_play(struct site_work *w, const struct play *en)
   /* Most lines name one of a few dozen keys: look in a small cache first,
    * and only then (under the lock) in the report's table. */
   size_t n = en->raw_len;
-  unsigned slot = ((unsigned)n * 31u + (unsigned char)en->raw[n / 2] * 7u +
-                   (unsigned char)en->raw[n - 1] * 131u +
-                   (unsigned char)en->raw[n * 3 / 4]) % KEY_CACHE;
-  struct key_cache *kc = &w->kc[slot];
+  struct key_cache *kc = &w->kc[cache_slot(en->raw, n)];
   uint32_t key;
-  if (kc->raw && kc->len == n && !memcmp(kc->raw, en->raw, n)) {
+  if (en->key != UINT32_MAX) {
+    key = en->key;
+  } else if (kc->raw && kc->len == n && !memcmp(kc->raw, en->raw, n)) {
     key = kc->key;
   } else {
     pthread_mutex_lock(&P(w->r)->mu);
@@ -1194,6 +1200,29 @@ static int digits_ok(const char *s, size_t n)
   return 1;
 }
 
+/* "15.0" or "15" (playlog.h: digits, optionally "." and digits) into ms. */
+static int seconds(const char *q, const char *end, uint64_t *ms)
+{
+  const char *dot = memchr(q, '.', (size_t)(end - q));
+  size_t whole = dot ? (size_t)(dot - q) : (size_t)(end - q);
+  if (!digits_ok(q, whole))
+    return 0;
+  uint64_t sec = 0, frac = 0;
+  for (size_t i = 0; i < whole; i++)
+    sec = sec * 10 + (uint64_t)(q[i] - '0');
+  if (dot) {
+    size_t fn = (size_t)(end - dot - 1);
+    if (!digits_ok(dot + 1, fn))
+      return 0;
+    for (size_t i = 0; i < fn && i < 3; i++)
+      frac = frac * 10 + (uint64_t)(dot[1 + i] - '0');
+    for (size_t i = fn; i < 3; i++)
+      frac *= 10;
+  }
+  *ms = sec * 1000 + frac;
+  return 1;
+}
+
 /* The kiosk's own lines, quickly: the very rules of playlog_parse_line()
  * for lines as the kiosk writes them. 0 sends the line to the careful
  * path (also for a version with a leading zero, which is made canonical
@@ -1219,9 +1248,25 @@ static int fast_play(struct site_work *w, const char *l, size_t n,
     return 0;
   p->day = w->date_day;
   p->time = (int64_t)p->day * DAY_S + h * 3600 + mi * 60 + se;
-  /* one pass over the rest: find the four commas, refuse what a text
-   * field may not hold */
+  p->key = UINT32_MAX;
   const char *f = l + 21, *end = l + n, *c[4];
+  /* The fields but the last are most often the very bytes of a key seen
+   * before, already checked: then only the seconds need reading. */
+  const char *lc = end - 1;
+  while (lc > f && ((*lc >= '0' && *lc <= '9') || *lc == '.'))
+    lc--;
+  if (*lc == ',' && lc > f) {
+    size_t rl = (size_t)(lc - f);
+    const struct key_cache *kc = &w->kc[cache_slot(f, rl)];
+    if (kc->raw && kc->len == rl && !memcmp(kc->raw, f, rl)) {
+      p->raw = f;
+      p->raw_len = rl;
+      p->key = kc->key;
+      return seconds(lc + 1, end, &p->ms);
+    }
+  }
+  /* otherwise one pass over the rest: find the four commas, refuse what a
+   * text field may not hold */
   int nc = 0;
   for (const char *q2 = f; q2 < end; q2++) {
     unsigned char ch = (unsigned char)*q2;
@@ -1243,23 +1288,8 @@ static int fast_play(struct site_work *w, const char *l, size_t n,
       l3 >= PLAYLOG_FIELD_MAX || l4 == 0 || l4 >= PLAYLOG_FIELD_MAX ||
       !digits_ok(c[0] + 1, vlen) || (vlen > 1 && c[0][1] == '0'))
     return 0;
-  const char *dot = memchr(q, '.', (size_t)(end - q));
-  size_t whole = dot ? (size_t)(dot - q) : (size_t)(end - q);
-  if (!digits_ok(q, whole))
+  if (!seconds(q, end, &p->ms))
     return 0;
-  uint64_t sec = 0, frac = 0;
-  for (size_t i = 0; i < whole; i++)
-    sec = sec * 10 + (uint64_t)(q[i] - '0');
-  if (dot) {
-    size_t fn = (size_t)(end - dot - 1);
-    if (!digits_ok(dot + 1, fn))
-      return 0;
-    for (size_t i = 0; i < fn && i < 3; i++)
-      frac = frac * 10 + (uint64_t)(dot[1 + i] - '0');
-    for (size_t i = fn; i < 3; i++)
-      frac *= 10;
-  }
-  p->ms = sec * 1000 + frac;
   p->raw = f;
   p->raw_len = (size_t)(c[3] - f);
   return 1;
@@ -1334,6 +1364,7 @@ static int play_line(void *ctx, const char *line, size_t len, uint64_t lineno,
     p.day = (int32_t)(en.time >= 0 ? en.time / DAY_S
                                    : (en.time - DAY_S + 1) / DAY_S);
     p.ms = en.shown_ms;
+    p.key = UINT32_MAX;
     p.raw = canon;
     p.raw_len = (size_t)k < sizeof canon ? (size_t)k : sizeof canon - 1;
   }
