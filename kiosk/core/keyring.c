@@ -968,6 +968,32 @@ int keyring_verify(const char *path, const struct sig_trust *trust,
   return 0;
 }
 
+int keyring_read_members(const char *path, char **doc, char **sigs,
+                         size_t *n_sigs, struct kerr *e)
+{
+  *doc = NULL;
+  *n_sigs = 0;
+  struct keyring_result *res = calloc(1, sizeof *res);
+  if (!res)
+    return kerr_set(e, KERR_NOMEM, "out of memory");
+  result_start(res, path);
+  struct head *h = NULL;
+  int rc = head_read(path, res, &h, e);
+  if (rc == 0) {
+    /* Hand the buffers over. */
+    *doc = h->doc;
+    h->doc = NULL;
+    for (size_t i = 0; i < h->n_sigs; i++) {
+      sigs[i] = h->sig[i];
+      h->sig[i] = NULL;
+    }
+    *n_sigs = h->n_sigs;
+  }
+  head_free(h);
+  free(res);
+  return rc;
+}
+
 int keyring_inspect(const char *path, struct keyring_doc **doc,
                     struct keyring_result *out, struct kerr *e)
 {

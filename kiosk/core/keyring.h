@@ -154,6 +154,14 @@ int keyring_verify(const char *path, const struct sig_trust *trust,
 int keyring_inspect(const char *path, struct keyring_doc **doc,
                     struct keyring_result *out, struct kerr *e);
 
+/* The members of the update at path as the kiosk reads them (their form
+ * checked, nothing trusted): *doc, the exact keyring.json bytes, and
+ * sigs[0..*n_sigs), the signature texts, as new NUL-terminated strings
+ * (free each with free()); sigs has room for KEYRING_MAX_SIGS. For tools
+ * that add a signature. */
+int keyring_read_members(const char *path, char **doc, char **sigs,
+                         size_t *n_sigs, struct kerr *e);
+
 /* Installs the update at path into the store folder store_dir (created if
  * missing): verifies it with the root set of store_dir and keys_dir and
  * the installed threshold, refuses a version not newer than the installed

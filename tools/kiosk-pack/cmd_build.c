@@ -12,6 +12,7 @@
  * The finished pack is verified with the key's public half before the
  * command reports success. */
 #include "kiosk-pack/cmd_build.h"
+#include "kiosk-pack/swriter.h"
 #include "kiosk-pack/catalog.h"
 #include "kiosk-pack/lint.h"
 #include "kiosk-pack/cli.h"
@@ -21,8 +22,6 @@
 #include "core/manifest.h"
 #include "core/pack.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
@@ -278,7 +277,7 @@ static int open_src(struct build *b, const char *path, int *fd,
 
 /* Streams a source file through BLAKE2b-256 and, when a is not NULL, into
  * the archive's current entry. */
-static int stream_file(struct build *b, const char *path, struct archive *a,
+static int stream_file(struct build *b, const char *path, struct swriter *a,
                        uint64_t *size, unsigned char *hash, struct kerr *e)
 {
   int fd;
@@ -307,12 +306,8 @@ static int stream_file(struct build *b, const char *path, struct archive *a,
                       b->o->src, path);
         break;
       }
-      la_ssize_t w = archive_write_data(a, b->buf, (size_t)n);
-      if (w != n) {
-        rc = kerr_set(e, KERR_IO, "cannot write the pack: %s",
-                      archive_error_string(a));
+      if ((rc = swriter_data(a, b->buf, (size_t)n, e)))
         break;
-      }
     }
     total += (uint64_t)n;
   }
@@ -570,106 +565,27 @@ nomem:
 
 /* ------------------------------------------------------------- writing */
 
-/* Whether path fits a plain ustar header (name 100, prefix 155 bytes). */
-static int fits_ustar(const char *path)
-{
-  size_t n = strlen(path);
-  if (n <= 100)
-    return 1;
-  for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
-    size_t pre = (size_t)(s - path), rest = n - pre - 1;
-    if (pre <= 155 && rest <= 100 && rest > 0)
-      return 1;
-  }
-  return 0;
-}
-
-static int write_header(struct archive *a, const char *path, uint64_t size,
-                        int64_t mtime, struct kerr *e)
-{
-  struct archive_entry *ent = archive_entry_new();
-  if (!ent)
-    return kerr_set(e, KERR_NOMEM, "out of memory writing the pack");
-  archive_entry_copy_pathname(ent, path);
-  archive_entry_set_filetype(ent, AE_IFREG);
-  archive_entry_set_perm(ent, 0644);
-  archive_entry_set_size(ent, (la_int64_t)size);
-  archive_entry_set_uid(ent, 0);
-  archive_entry_set_gid(ent, 0);
-  archive_entry_set_mtime(ent, (time_t)(mtime > 0 ? mtime : 0), 0);
-  int r = archive_write_header(a, ent);
-  archive_entry_free(ent);
-  /* ARCHIVE_WARN: a name libarchive could not convert to UTF-8 for a pax
-   * header is written as raw bytes, which is what the reader compares. */
-  if (r < ARCHIVE_WARN)
-    return kerr_set(e, KERR_IO, "cannot write %s into the pack: %s", path,
-                    archive_error_string(a));
-  return 0;
-}
-
-static int write_mem(struct archive *a, const char *path, const char *data,
-                     size_t len, int64_t mtime, struct kerr *e)
-{
-  int rc = write_header(a, path, len, mtime, e);
-  if (rc)
-    return rc;
-  if (len && archive_write_data(a, data, len) != (la_ssize_t)len)
-    return kerr_set(e, KERR_IO, "cannot write %s into the pack: %s", path,
-                    archive_error_string(a));
-  return 0;
-}
-
-/* Writes the tar into fd: pack.json, its signature, then every file. */
+/* Writes the tar into fd (core/sarchive's form, through swriter):
+ * pack.json, its signature, then every file. */
 static int write_tar(struct build *b, int fd, const char *json,
                      const char *sig, int64_t mtime, struct kerr *e)
 {
   int ustar = 1;
   for (size_t i = 0; i < b->n; i++)
-    ustar = ustar && fits_ustar(b->files[i].path);
-  struct archive *a = archive_write_new();
-  if (!a)
-    return kerr_set(e, KERR_NOMEM, "out of memory writing the pack");
-  int rc = 0;
-  int r = ustar ? archive_write_set_format_ustar(a)
-                : archive_write_set_format_pax_restricted(a);
-  if (r == ARCHIVE_OK) {
-    switch (b->o->compress) {
-    case CMD_BUILD_GZIP:
-      r = archive_write_add_filter_gzip(a);
-      /* No time stamp in the gzip header: the same source and key give the
-       * same bytes. */
-      if (r >= ARCHIVE_WARN)
-        r = archive_write_set_options(a, "gzip:!timestamp") >= ARCHIVE_WARN
-                ? ARCHIVE_OK : ARCHIVE_FATAL;
-      break;
-    case CMD_BUILD_ZSTD:
-      r = archive_write_add_filter_zstd(a);
-      break;
-    case CMD_BUILD_NONE:
-      r = archive_write_add_filter_none(a);
-      break;
-    }
-  }
-  if (r < ARCHIVE_WARN || archive_write_open_fd(a, fd) != ARCHIVE_OK) {
-    rc = kerr_set(e, KERR_IO, "cannot start writing the pack: %s",
-                  archive_error_string(a));
-    archive_write_free(a);
+    ustar = ustar && swriter_fits_ustar(b->files[i].path);
+  struct swriter *w = NULL;
+  int rc = swriter_open_fd(fd, b->o->compress, ustar, "pack", mtime, &w, e);
+  if (rc)
     return rc;
-  }
-  rc = write_mem(a, PACK_MANIFEST_NAME, json, strlen(json), mtime, e);
-  if (rc == 0)
-    rc = write_mem(a, PACK_SIG_NAME, sig, strlen(sig), mtime, e);
+  const char *sig_names[1] = {PACK_SIG_NAME}, *sigs[1] = {sig};
+  rc = swriter_head(w, PACK_MANIFEST_NAME, json, sig_names, sigs, 1, e);
   for (size_t i = 0; rc == 0 && i < b->n; i++) {
     struct srcfile *f = &b->files[i];
-    rc = write_header(a, f->path, f->size, mtime, e);
+    rc = swriter_header(w, f->path, f->size, e);
     if (rc == 0)
-      rc = stream_file(b, f->from ? f->from : f->path, a, &f->size, f->hash, e);
+      rc = stream_file(b, f->from ? f->from : f->path, w, &f->size, f->hash, e);
   }
-  if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
-    rc = kerr_set(e, KERR_IO, "cannot finish writing the pack: %s",
-                  archive_error_string(a));
-  archive_write_free(a);
-  return rc;
+  return swriter_close(w, rc, e);
 }
 
 /* The output file: o->out, or <id>-<version>.kpack in o->out (a folder) or

@@ -18,14 +18,13 @@
 #include "kiosk-pack/cmd_keyring.h"
 #include "kiosk-pack/cli.h"
 #include "kiosk-pack/keys.h"
+#include "kiosk-pack/swriter.h"
 
 #include "core/keyring.h"
 #include "core/log.h"
 #include "core/manifest.h"
 #include "core/store.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -199,27 +198,8 @@ static int out_path_for(const struct cmd_keyring_build_opts *o, char *buf,
   return 0;
 }
 
-static int tar_member(struct archive *a, const char *name, const char *data,
-                      size_t len, int64_t mtime, struct kerr *e)
-{
-  struct archive_entry *ent = archive_entry_new();
-  if (!ent)
-    return kerr_set(e, KERR_NOMEM, "out of memory writing the update");
-  archive_entry_copy_pathname(ent, name);
-  archive_entry_set_filetype(ent, AE_IFREG);
-  archive_entry_set_perm(ent, 0644);
-  archive_entry_set_size(ent, (la_int64_t)len);
-  archive_entry_set_mtime(ent, (time_t)(mtime > 0 ? mtime : 0), 0);
-  int r = archive_write_header(a, ent);
-  archive_entry_free(ent);
-  if (r != ARCHIVE_OK ||
-      (len && archive_write_data(a, data, len) != (la_ssize_t)len))
-    return kerr_set(e, KERR_IO, "cannot write %s into the update: %s", name,
-                    archive_error_string(a));
-  return 0;
-}
-
-/* The update as a tar in memory: *out (free()) of *len bytes. */
+/* The update as a tar in memory (core/sarchive's form, through swriter):
+ * *out (free()) of *len bytes. */
 static int make_tar(const char *json, char *const *sigs, size_t n_sigs,
                     int64_t mtime, enum cmd_build_compress compress,
                     char **out, size_t *len, struct kerr *e)
@@ -228,50 +208,27 @@ static int make_tar(const char *json, char *const *sigs, size_t n_sigs,
   for (size_t i = 0; i < n_sigs; i++)
     cap += 2 * strlen(sigs[i]) + 1024;
   char *buf = malloc(cap);
-  struct archive *a = archive_write_new();
-  int rc = 0;
-  if (!buf || !a) {
-    free(buf);
-    if (a)
-      archive_write_free(a);
+  if (!buf)
     return kerr_set(e, KERR_NOMEM, "out of memory writing the update");
-  }
-  int r = archive_write_set_format_ustar(a);
-  if (r == ARCHIVE_OK) {
-    if (compress == CMD_BUILD_GZIP) {
-      r = archive_write_add_filter_gzip(a);
-      if (r == ARCHIVE_OK)
-        r = archive_write_set_options(a, "gzip:!timestamp") >= ARCHIVE_WARN
-                ? ARCHIVE_OK : ARCHIVE_FATAL;
-    } else if (compress == CMD_BUILD_ZSTD) {
-      r = archive_write_add_filter_zstd(a);
-    } else {
-      r = archive_write_add_filter_none(a);
-    }
+  char names[KEYRING_MAX_SIGS][48];
+  const char *name_of[KEYRING_MAX_SIGS];
+  const char *sig_of[KEYRING_MAX_SIGS];
+  for (size_t i = 0; i < n_sigs && i < KEYRING_MAX_SIGS; i++) {
+    if (i == 0)
+      snprintf(names[i], sizeof names[i], "%s", KEYRING_SIG_NAME);
+    else
+      snprintf(names[i], sizeof names[i], "%s.%zu.minisig", KEYRING_DOC_NAME,
+               i + 1);
+    name_of[i] = names[i];
+    sig_of[i] = sigs[i];
   }
   size_t used = 0;
-  if (r != ARCHIVE_OK ||
-      archive_write_open_memory(a, buf, cap, &used) != ARCHIVE_OK) {
-    rc = kerr_set(e, KERR_IO, "cannot start writing the update: %s",
-                  archive_error_string(a));
-    goto out;
-  }
-  if ((rc = tar_member(a, KEYRING_DOC_NAME, json, strlen(json), mtime, e)))
-    goto out;
-  for (size_t i = 0; i < n_sigs; i++) {
-    char name[48];
-    if (i == 0)
-      snprintf(name, sizeof name, "%s", KEYRING_SIG_NAME);
-    else
-      snprintf(name, sizeof name, "%s.%zu.minisig", KEYRING_DOC_NAME, i + 1);
-    if ((rc = tar_member(a, name, sigs[i], strlen(sigs[i]), mtime, e)))
-      goto out;
-  }
-  if (archive_write_close(a) != ARCHIVE_OK)
-    rc = kerr_set(e, KERR_IO, "cannot finish writing the update: %s",
-                  archive_error_string(a));
-out:
-  archive_write_free(a);
+  struct swriter *w = NULL;
+  int rc = swriter_open_memory(buf, cap, &used, compress, 1, "update", mtime,
+                               &w, e);
+  if (rc == 0)
+    rc = swriter_close(w, swriter_head(w, KEYRING_DOC_NAME, json, name_of,
+                                       sig_of, n_sigs, e), e);
   if (rc) {
     free(buf);
     return rc;
@@ -413,61 +370,19 @@ out:
   return rc;
 }
 
-/* Reads the members of the update at path, as written by make_tar(): the
- * document and the signatures (new strings), and its compression. */
-static int read_members(const char *path, char **json, char **sigs,
-                        size_t *n_sigs, enum cmd_build_compress *compress,
-                        int64_t *mtime, struct kerr *e)
+/* How the update at path is compressed, from its first bytes. */
+static enum cmd_build_compress compression_of(const char *path)
 {
-  struct archive *a = archive_read_new();
-  if (!a)
-    return kerr_set(e, KERR_NOMEM, "out of memory");
-  archive_read_support_format_tar(a);
-  archive_read_support_filter_gzip(a);
-  archive_read_support_filter_zstd(a);
-  int rc = 0;
-  *n_sigs = 0;
-  if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
-    rc = kerr_set(e, KERR_IO, "%s: cannot be read (%s)", path,
-                  archive_error_string(a));
-    goto out;
-  }
-  struct archive_entry *ent;
-  size_t i = 0;
-  int r;
-  while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
-    la_int64_t size = archive_entry_size(ent);
-    if (size < 0 || size > KEYRING_MAX_BYTES ||
-        (i > 0 && i > KEYRING_MAX_SIGS)) {
-      rc = kerr_set(e, KERR_FORMAT, "%s: not a keyring update made by "
-                    "'kiosk-pack keyring build'", path);
-      goto out;
-    }
-    char *buf = malloc((size_t)size + 1);
-    if (!buf || archive_read_data(a, buf, (size_t)size) != size) {
-      free(buf);
-      rc = kerr_set(e, KERR_FORMAT, "%s: is damaged — build it again", path);
-      goto out;
-    }
-    buf[size] = '\0';
-    if (i == 0) {
-      *json = buf;
-      *mtime = (int64_t)archive_entry_mtime(ent);
-    } else if (i <= KEYRING_MAX_SIGS) {
-      sigs[(*n_sigs)++] = buf;
-    }
-    i++;
-  }
-  int filter = archive_filter_code(a, 0);
-  *compress = filter == ARCHIVE_FILTER_GZIP ? CMD_BUILD_GZIP
-              : filter == ARCHIVE_FILTER_ZSTD ? CMD_BUILD_ZSTD
-                                              : CMD_BUILD_NONE;
-  if (r != ARCHIVE_EOF || i < 2)
-    rc = kerr_set(e, KERR_FORMAT, "%s: not a keyring update made by "
-                  "'kiosk-pack keyring build'", path);
-out:
-  archive_read_free(a);
-  return rc;
+  unsigned char m[4] = {0};
+  FILE *f = fopen(path, "rb");
+  size_t n = f ? fread(m, 1, sizeof m, f) : 0;
+  if (f)
+    fclose(f);
+  if (n >= 2 && m[0] == 0x1F && m[1] == 0x8B)
+    return CMD_BUILD_GZIP;
+  if (n >= 4 && m[0] == 0x28 && m[1] == 0xB5 && m[2] == 0x2F && m[3] == 0xFD)
+    return CMD_BUILD_ZSTD;
+  return CMD_BUILD_NONE;
 }
 
 int cmd_keyring_sign(const char *path, const char *key_path,
@@ -486,7 +401,11 @@ int cmd_keyring_sign(const char *path, const char *key_path,
                   "start");
   /* What the kiosks will read: the update must be whole first. */
   if (rc == 0 && (rc = keyring_inspect(path, &d, res, e)) == 0)
-    rc = read_members(path, &json, sigs, &n_sigs, &compress, &mtime, e);
+    rc = keyring_read_members(path, &json, sigs, &n_sigs, e);
+  if (rc == 0) {
+    compress = compression_of(path);
+    mtime = d->created;
+  }
   if (rc == 0)
     rc = keys_secret_load(key_path, passphrase, &sk, e);
   if (rc == 0) {
