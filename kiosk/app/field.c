@@ -1,12 +1,17 @@
 /* field.c — the install thread.
  *
  * It sleeps in poll() on the USB watcher and a stop fd. When a stick
- * arrives it scans it, installs the newest copy of each pack (older copies
- * are reported as older), then writes the logs to kiosk-logs/<site-id>/
- * and says when the stick may be removed. Every step is posted as a
- * message in the site's language and in English. A stick pulled out in
- * the middle makes the read fail: pack_install() then changes nothing, and
- * the screen says to insert it again. */
+ * arrives it scans it and tries every copy of every pack, newest name
+ * first: each file is opened once (inbox_open_candidate()) and read only
+ * through that descriptor, and the verified manifest, not the name, says
+ * what it is, so a copy that is empty, damaged or misnamed is refused on
+ * its own and cannot hide a good one; a copy no newer than what this visit
+ * installed is reported as an older copy. Then it writes the logs to
+ * kiosk-logs/<site-id>/ and says when the stick may be removed. Every step
+ * is posted as a message in the site's language and in English, with
+ * names from the stick escaped. A stick pulled out in the middle makes the
+ * read fail: the install then changes nothing, and the screen says to
+ * insert it again. */
 #define _GNU_SOURCE /* pthread_timedjoin_np() */
 #include "app/field.h"
 
