@@ -156,19 +156,6 @@ void slide_clear(struct slide *s)
   memset(s, 0, sizeof *s);
 }
 
-void player_next(const struct player *p, size_t entry, int part, int n_parts, size_t *next_entry,
-                 int *next_part)
-{
-  size_t n = deck_count(p->deck);
-  if (part + 1 < n_parts) {
-    *next_entry = entry;
-    *next_part = part + 1;
-    return;
-  }
-  *next_part = 0;
-  *next_entry = n ? (entry + 1) % n : (size_t)-1;
-}
-
 /* The fonts a pack carries in fonts/ join the fallback chain the first
  * time one of its pages is drawn. */
 static void add_pack_fonts(struct player *p, const char *root)

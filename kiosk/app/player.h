@@ -39,10 +39,6 @@ int player_render_pair(struct player *p, size_t entry, size_t entry2, int part, 
                        struct slide *out, struct kerr *e);
 int player_pair_fits(int w, int h);
 
-/* The slide after (entry, part) of a slide with n_parts parts. */
-void player_next(const struct player *p, size_t entry, int part, int n_parts, size_t *next_entry,
-                 int *next_part);
-
 void slide_clear(struct slide *s);
 
 /* Where the kiosk stands: the site's country picks the band's hotlines

@@ -48,10 +48,6 @@ static void test_builtin_page_when_nothing_installed(void **state)
   assert_int_equal(s.entry, (size_t)-1);
   assert_int_equal(s.problems, 0);
   assert_int_equal(s.duration_ms, PLAYER_DEFAULT_DURATION_S * 1000);
-  size_t ne;
-  int np;
-  player_next(p, s.entry, s.part, s.n_parts, &ne, &np);
-  assert_int_equal(ne, (size_t)-1);
   slide_clear(&s);
   assert_null(s.surf);
   player_free(p);
@@ -77,27 +73,6 @@ static void test_sample_pages_render_with_their_duration(void **state)
   page_free(pg);
   slide_clear(&s);
   assert_int_equal(player_problems(p), 0);
-  player_free(p);
-  deck_free(d);
-}
-
-static void test_next_walks_parts_then_entries_and_wraps(void **state)
-{
-  (void)state;
-  struct deck *d = deck_new();
-  struct kerr e;
-  assert_int_equal(deck_add_dir(d, SAMPLE, &e), 0);
-  struct player *p = player_new(d, fonts);
-  size_t n = deck_count(d), ne;
-  int np;
-  player_next(p, 0, 0, 2, &ne, &np);
-  assert_int_equal(ne, 0);
-  assert_int_equal(np, 1);
-  player_next(p, 0, 1, 2, &ne, &np);
-  assert_int_equal(ne, 1);
-  assert_int_equal(np, 0);
-  player_next(p, n - 1, 0, 1, &ne, &np);
-  assert_int_equal(ne, 0);
   player_free(p);
   deck_free(d);
 }
@@ -130,8 +105,7 @@ static void test_unreadable_page_is_an_error_not_a_crash(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_builtin_page_when_nothing_installed),
     cmocka_unit_test(test_sample_pages_render_with_their_duration),
-    cmocka_unit_test(test_next_walks_parts_then_entries_and_wraps),
-    cmocka_unit_test(test_unreadable_page_is_an_error_not_a_crash),
+      cmocka_unit_test(test_unreadable_page_is_an_error_not_a_crash),
 };
 
 int main(int argc, char **argv)
