@@ -1007,7 +1007,11 @@ int inbox_scan(const char *root, struct inbox_scan *out, struct kerr *e)
     if (kfd < 0)
       continue; /* replaced since we looked: ignore */
     char prefix[INBOX_NAME_MAX + 2];
-    snprintf(prefix, sizeof prefix, "%s/", kiosk_dirs[i]);
+    int w = snprintf(prefix, sizeof prefix, "%s/", kiosk_dirs[i]);
+    if (w < 0 || (size_t)w >= sizeof prefix) { /* cannot happen: names are shorter */
+      close(kfd);
+      continue;
+    }
     rc = scan_dir(&sc, kfd, prefix, NULL, NULL, e);
   }
   close(fd);
