@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/player.h"
+#include "render/player.h"
 #include "core/deck.h"
 #include "render/fonts.h"
 #include "render/images.h"

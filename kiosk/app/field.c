@@ -35,7 +35,7 @@
 
 #include <SDL.h>
 
-#include "app/clock.h"
+#include "core/clock.h"
 #include "core/esc.h"
 #include "core/eta.h"
 #include "core/fieldlog.h"

@@ -13,9 +13,9 @@
 #include <SDL.h>
 #include <SDL_image.h>
 
-#include "app/clock.h"
+#include "core/clock.h"
 #include "app/notify.h"
-#include "app/player.h"
+#include "render/player.h"
 #include "app/rotation.h"
 #include "app/staff.h"
 #include "core/log.h"

@@ -14,12 +14,12 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
-#include "app/clock.h"
+#include "core/clock.h"
 #include "app/content.h"
 #include "app/field.h"
 #include "app/loop.h"
 #include "app/opts.h"
-#include "app/player.h"
+#include "render/player.h"
 #include "app/screen.h"
 #include "core/config.h"
 #include "core/fsutil.h"

@@ -6,7 +6,7 @@
 
 #include <SDL_image.h>
 
-#include "app/clock.h"
+#include "core/clock.h"
 #include "render/overlay.h"
 
 int staff_take_messages(struct field *fl, struct staff *st)

@@ -73,9 +73,12 @@ struct page_problem {
   char msg[300];
 };
 
+/* How long a page stands when its front matter does not say. */
+#define PAGE_DEFAULT_DURATION_S 15
+
 struct page {
   char *name;        /* file name used in messages, e.g. pages/01-news.ru.md */
-  int duration_s;    /* seconds on screen; 0 = default */
+  int duration_s;    /* seconds on screen; 0 = PAGE_DEFAULT_DURATION_S */
   enum page_layout layout;
   enum page_image_fit image_fit;
   int alert;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/player.h"
+#include "render/player.h"
 #include "core/page.h"
 
 #define SAMPLE KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07"
@@ -47,7 +47,7 @@ static void test_builtin_page_when_nothing_installed(void **state)
   assert_int_equal(s.surf->w, 1280);
   assert_int_equal(s.entry, (size_t)-1);
   assert_int_equal(s.problems, 0);
-  assert_int_equal(s.duration_ms, PLAYER_DEFAULT_DURATION_S * 1000);
+  assert_int_equal(s.duration_ms, PAGE_DEFAULT_DURATION_S * 1000);
   slide_clear(&s);
   assert_null(s.surf);
   player_free(p);

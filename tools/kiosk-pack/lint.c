@@ -13,7 +13,7 @@
 #include "kiosk-pack/lint_phone.h"
 #include "kiosk-pack/lint_po.h"
 
-#include "app/player.h"
+#include "render/player.h"
 #include "core/manifest.h"
 #include "core/page.h"
 #include "render/fonts.h"
@@ -877,7 +877,7 @@ static void check_duration(struct lint *l, const char *rel, const char *text,
   int dline = duration_line(text);
   if (dline && p->duration_s == 0)
     return; /* a bad duration: the parser has said so */
-  int dur = p->duration_s > 0 ? p->duration_s : PLAYER_DEFAULT_DURATION_S;
+  int dur = p->duration_s > 0 ? p->duration_s : PAGE_DEFAULT_DURATION_S;
   size_t words = lint_count_words(p);
   int need = lint_reading_seconds(words);
   if (need > PAGE_DURATION_MAX_S)

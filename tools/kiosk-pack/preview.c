@@ -7,8 +7,8 @@
  * complain about framed in red, to be taken in at a glance. */
 #include "kiosk-pack/preview.h"
 
-#include "app/clock.h"
-#include "app/player.h"
+#include "core/clock.h"
+#include "render/player.h"
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "render/images.h"

@@ -1,8 +1,8 @@
 /* clock.h — the kiosk's two clocks: monotonic milliseconds for timers, and
  * the wall clock (unix seconds) for the band, the time floor and schedules.
  * Tests can start the wall clock at a chosen time and run it faster. */
-#ifndef KIOSK_APP_CLOCK_H
-#define KIOSK_APP_CLOCK_H
+#ifndef KIOSK_CORE_CLOCK_H
+#define KIOSK_CORE_CLOCK_H
 
 #include <stdint.h>
 

@@ -1,15 +1,13 @@
 /* player.h — renders the slides of the rotation: every deck entry, split
  * into its continuation parts, painted ahead of time. */
-#ifndef KIOSK_APP_PLAYER_H
-#define KIOSK_APP_PLAYER_H
+#ifndef KIOSK_RENDER_PLAYER_H
+#define KIOSK_RENDER_PLAYER_H
 
 #include <SDL.h>
 #include <stddef.h>
 
 #include "core/deck.h"
 #include "render/fonts.h"
-
-#define PLAYER_DEFAULT_DURATION_S 15
 
 struct slide {
   size_t entry;       /* deck entry; (size_t)-1 for the built-in page */

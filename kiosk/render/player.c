@@ -3,8 +3,8 @@
  * block, missing image, a glyph no font has; the layout's: text below the
  * minimum, a box off the page) is logged once with the page's name and
  * counted, so --strict can fail a run that met any. */
-#include "app/player.h"
-#include "app/clock.h"
+#include "render/player.h"
+#include "core/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,7 +247,7 @@ static int render_page(struct player *p, size_t entry, int part, int w, int h, s
   out->entry = en ? entry : (size_t)-1;
   out->part = l->part;
   out->n_parts = l->n_parts;
-  int dur = pg->duration_s > 0 ? pg->duration_s : PLAYER_DEFAULT_DURATION_S;
+  int dur = pg->duration_s > 0 ? pg->duration_s : PAGE_DEFAULT_DURATION_S;
   out->duration_ms = dur * 1000;
   layout_free(l);
   page_free(pg);

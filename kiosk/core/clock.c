@@ -1,6 +1,6 @@
 /* clock.c — monotonic and wall time. A fake wall clock (for tests and
  * previews) advances with the monotonic clock, times the speed factor. */
-#include "app/clock.h"
+#include "core/clock.h"
 
 #include <time.h>
 
