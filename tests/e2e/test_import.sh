@@ -115,6 +115,14 @@ for fmt in docx odt html md; do
   if grep -q 'too short\|does not fit' out/stdout; then bad "$fmt: every page fits and stays long enough"; else ok "$fmt: every page fits and stays long enough"; fi
 done
 
+echo "# two sections of the same name"
+convert doc/road.png -negate doc/road2.png
+printf '# Photo\n\n![First](road.png)\n\n# Photo\n\n![Second](road2.png)\n' > doc/twice.md
+expect 0 "import" "$KP" import doc/twice.md --lang en --into src-twice
+has_line src-twice/pages/01-photo.en.md "![First](../media/photo-1.png)" "the first picture"
+has_line src-twice/pages/02-photo.en.md "![Second](../media/photo-2.png)" "the second picture keeps its own file"
+if cmp -s src-twice/media/photo-2.png doc/road2.png; then ok "and it is the second picture"; else bad "and it is the second picture"; fi
+
 echo "# bad input: nothing written"
 head -c 3000 doc/bulletin.docx > doc/broken.docx
 expect 1 "a corrupt DOCX is refused" "$KP" import doc/broken.docx --lang en --into src-broken

@@ -443,7 +443,11 @@ static int rename_pictures(struct block *v, struct section *sec, size_t n_sec, i
       if (dot && strlen(dot) < sizeof ext)
         snprintf(ext, sizeof ext, "%s", dot);
       char *fresh = paths[i];
-      snprintf(fresh, sizeof paths[i], "media/%s-%d%s", sec[si].base + 3, ++n_pic, ext);
+      /* Two sections may have the same name: never rename over a picture. */
+      struct stat sb;
+      do
+        snprintf(fresh, sizeof paths[i], "media/%s-%d%s", sec[si].base + 3, ++n_pic, ext);
+      while (fstatat(stagefd, fresh, &sb, AT_SYMLINK_NOFOLLOW) == 0);
       if (renameat(stagefd, old, stagefd, fresh) != 0)
         snprintf(fresh, sizeof paths[i], "%s", old); /* shown twice: the first name */
     }
