@@ -3,12 +3,13 @@
 # pack with one big file (256 MiB in CI; tools/bench runs this test with
 # KIOSK_RECHECK_MB=1024) whose times were changed after install, so the
 # kiosk must hash it again. The kiosk runs under a stand-in for systemd's
-# notify socket (notifywatch) with WatchdogSec=4 s, and the test fails if:
+# notify socket (notifywatch) with WatchdogSec=8 s (pings due every second),
+# and the test fails if:
 #   - READY=1 comes later than the first page plus 500 ms;
 #   - the first page waits for the big file to be read (the check must end
 #     after the first page is shown, in the background);
 #   - any two watchdog pings, from start until the check has read every
-#     byte and the kiosk stopped, are more than WatchdogSec/4 (1 s) apart.
+#     byte and the kiosk stopped, are more than WatchdogSec/4 (2 s) apart.
 # The big file is a sparse file packed with zstd, so making it costs little
 # disk; installing it writes the whole size once.
 set -euo pipefail
@@ -17,7 +18,7 @@ kiosk="$build/kiosk/app/kiosk"
 pack="$build/tools/kiosk-pack"
 watch="$build/tests/tools/notifywatch"
 size_mb="${KIOSK_RECHECK_MB:-256}"
-watchdog_usec=4000000
+watchdog_usec=8000000
 work="$(mktemp -d)"
 kpid="" wpid=""
 cleanup() {
