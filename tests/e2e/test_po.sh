@@ -289,6 +289,9 @@ else
 fi
 same "$(tree $h)" "$hbefore" "nothing was written"
 
+expect 2 "export into the pack's own record is refused" "$KP" po export f --out f/po
+has_line out/stderr "kiosk-pack po export: f/po is the pack's own record of the translations — export into another folder, for example f-po" "it says why and what to do"
+
 expect 2 "an import folder without PO files" "$KP" po import out --into b
 expect 2 "po without a subcommand" "$KP" po
 

@@ -297,6 +297,19 @@ int cmd_po_export(const char *src, const char *out_dir, FILE *msgs, struct kerr 
     catalog_free(c);
     return rc;
   }
+  /* The record of what was translated must not be overwritten by the
+   * files going out. */
+  char rec_dir[4200];
+  struct stat a, b;
+  snprintf(rec_dir, sizeof rec_dir, "%s/" CATALOG_PO_DIR, c->src);
+  if (fstat(fd, &a) == 0 && stat(rec_dir, &b) == 0 && a.st_dev == b.st_dev &&
+      a.st_ino == b.st_ino) {
+    close(fd);
+    rc = kerr_set(e, KERR_USAGE, "%s is the pack's own record of the translations — export "
+                  "into another folder, for example %s-po", out_dir, c->src);
+    catalog_free(c);
+    return rc;
+  }
   char name[MANIFEST_ID_MAX + 8];
   snprintf(name, sizeof name, "%s.pot", c->m->id);
   rc = write_po(c, NULL, NULL, fd, out_dir, name, e);
