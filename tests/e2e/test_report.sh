@@ -206,6 +206,39 @@ for order in "a b c" "c b a" "b c a"; do
 done
 echo "ok: partly overlapping copies, a clock set back, a page twice in one second: $ck_total plays in any order"
 
+# A status that says a pack is damaged (nothing to show) and the clock is
+# wrong, as fieldlog.c writes it.
+dm="$work/damaged-site/kiosk-logs/post-8"
+mkdir -p "$dm"
+cat > "$dm/status.txt" <<'TXT'
+Kiosk status, written 2027-02-20 09:00:00 UTC (by the kiosk's clock)
+
+Site:        post-8 (Пост 8)
+Country:     UZ
+Software:    kiosk 0.1.0
+Format:      1
+Uptime:      3 days 4 h 12 min
+Clock:       clock is behind the last known time by 3 days — set the clock
+             kiosk clock 2027-02-20 09:00:00 UTC, last known time 2027-02-23 09:00:00 UTC
+Free space:  1.2 GiB on the pack store (/var/lib/kiosk/store)
+
+Installed packs: 2
+  bulletin: nothing to show (damaged; no good previous version) — bring the pack again
+  hotlines: version 1 "Горячие линии" (expires 2099-01-01 00:00:00 UTC)
+TXT
+"$pack" report "$work/damaged-site" --out "$work/dm.html" --json "$work/dm.json" --csv "$work/dm-csv" --now 2027-03-01T00:00:00Z > /dev/null 2>&1 || fail "damaged-site report"
+python3 - "$work/dm.json" <<'PY' || fail "damaged content: $(cat "$work/dm.json" | head -c 800)"
+import json, sys
+s = json.load(open(sys.argv[1]))["sites"][0]
+assert [(p["id"], p["state"]) for p in s["packs"]] == [("bulletin", "damaged"), ("hotlines", "current")], s["packs"]
+assert s["packs"][1]["title"] == "Горячие линии" and s["packs"][1]["expires"] == "2099-01-01T00:00:00Z", s["packs"][1]
+assert s["visits"][0]["clock_ok"] is False and s["last_visit"] == "2027-02-23T09:00:00Z", s["visits"]
+PY
+grep -q "bulletin: damaged, nothing to show" "$work/dm.html" || fail "the HTML does not show the damaged pack"
+grep -q "clock wrong" "$work/dm.html" || fail "the HTML does not show the wrong clock"
+grep -q "^post-8,bulletin,,0,0,0,,damaged$" "$work/dm-csv/packs.csv" || fail "packs.csv: $(cat "$work/dm-csv/packs.csv")"
+echo "ok: damaged content and a wrong clock, from status.txt"
+
 # Text from a log is data, never markup.
 evil="$work/evil/kiosk-logs/post-1"
 mkdir -p "$evil"
