@@ -25,8 +25,16 @@ struct buf {
   size_t len, cap;
 };
 
+/* No text of a page can grow past this: a page is at most PAGE_MAX_BYTES
+ * and a byte becomes at most 3 (U+FFFD for a NUL). Past it something is
+ * wrong, and the parse fails as out of memory instead of asking for
+ * gigabytes (fuzz_page once saw a 4 GiB request it could not reproduce). */
+#define BUF_MAX_BYTES (4u * PAGE_MAX_BYTES)
+
 static int buf_add(struct buf *b, const char *s, size_t n)
 {
+  if (n > BUF_MAX_BYTES || b->len + n + 1 > BUF_MAX_BYTES)
+    return -1;
   if (b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 64;
     while (cap < b->len + n + 1)

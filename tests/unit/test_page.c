@@ -177,6 +177,22 @@ static void test_empty_link_and_image_target(void **state)
   page_free(p);
 }
 
+/* The bound on a page's text buffers leaves room for the largest page
+ * growing the most (every byte a NUL, each shown as the 3-byte U+FFFD). */
+static void test_largest_page_fits_text_bound(void **state)
+{
+  (void)state;
+  size_t n = PAGE_MAX_BYTES;
+  char *md = calloc(1, n);
+  assert_non_null(md);
+  memcpy(md, "# T\n\n", 5);
+  struct page *p = NULL;
+  struct kerr e;
+  assert_int_equal(page_parse(md, n, "pages/x.en.md", &p, &e), 0);
+  page_free(p);
+  free(md);
+}
+
 static void test_bad_row_reported(void **state)
 {
   (void)state;
@@ -290,6 +306,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_bad_row_reported),
     cmocka_unit_test(test_fence_without_language),
     cmocka_unit_test(test_empty_link_and_image_target),
+    cmocka_unit_test(test_largest_page_fits_text_bound),
     cmocka_unit_test(test_link_keeps_href),
     cmocka_unit_test(test_empty_and_too_big),
     cmocka_unit_test(test_load_missing_file),
