@@ -59,13 +59,15 @@ keyid() {
 state() { find store/keyring -type f ! -name lock -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum; }
 
 echo "# keys"
-"$KP" keygen trusted/root --unencrypted >/dev/null && mv trusted/root.key .
+"$KP" keygen trusted/root --root --unencrypted >out/stdout && mv trusted/root.key .
 "$KP" keygen old --unencrypted >/dev/null
 "$KP" keygen new --unencrypted >/dev/null
 "$KP" keygen stranger --unencrypted >/dev/null
 ROOT=$(keyid trusted/root.pub)
 OLD=$(keyid old.pub)
 NEW=$(keyid new.pub)
+has_line out/stdout "Wrote a new root key pair (key $ROOT):" "keygen --root says it is a root key"
+has_line out/stdout "  trusted/root.pub  the public key: copy it into the trusted-keys folder of every kiosk" "keygen --root says where the .pub goes"
 
 echo "# build"
 expect 0 "update 1: names signing key old, signed by root" "$KP" keyring build --version 1 --add old.pub --key root.key

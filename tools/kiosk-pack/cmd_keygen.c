@@ -14,10 +14,13 @@
 
 static void keygen_usage(FILE *out)
 {
-  fputs("Usage: kiosk-pack keygen NAME [--unencrypted]\n"
+  fputs("Usage: kiosk-pack keygen NAME [--root] [--unencrypted]\n"
         "\n"
         "Writes NAME.key (the secret key) and NAME.pub (the public key) in minisign's\n"
-        "formats. The secret key is encrypted with a passphrase, taken from\n"
+        "formats. --root: a root key, whose .pub goes into every kiosk's trusted-keys\n"
+        "folder and which signs keyring updates only (keep NAME.key offline); without\n"
+        "it, a signing key for packs, named by a keyring update (kiosk-pack keyring\n"
+        "build --add NAME.pub). The secret key is encrypted with a passphrase, taken from\n"
         "$" KEYS_PASSPHRASE_ENV " or asked twice on the terminal; --unencrypted\n"
         "writes it without one. Existing files are never overwritten.\n",
         out);
@@ -32,11 +35,13 @@ static int ends_with(const char *s, const char *suffix)
 int cmd_keygen(int argc, char **argv)
 {
   const char *name = NULL;
-  int unencrypted = 0;
+  int unencrypted = 0, root = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--unencrypted")) {
       unencrypted = 1;
+    } else if (!strcmp(a, "--root")) {
+      root = 1;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       keygen_usage(stdout);
       return 0;
@@ -110,10 +115,20 @@ int cmd_keygen(int argc, char **argv)
   }
   char id[SIG_KEYID_BUFSZ];
   sig_keyid_format(pub.key_id, id);
-  printf("Wrote a new signing key pair (key %s):\n"
-         "  %s  the secret key: keep it secret and keep a backup; whoever holds it can sign packs\n"
-         "  %s  the public key: copy it into the trusted-keys folder of every kiosk\n",
-         id, key_path, pub_path);
+  if (root)
+    printf("Wrote a new root key pair (key %s):\n"
+           "  %s  the secret key: keep it offline with a backup; it signs keyring updates only\n"
+           "  %s  the public key: copy it into the trusted-keys folder of every kiosk\n"
+           "Name the signing keys for packs with 'kiosk-pack keyring build --add SIGNING.pub "
+           "--key %s'.\n",
+           id, key_path, pub_path, key_path);
+  else
+    printf("Wrote a new signing key pair (key %s):\n"
+           "  %s  the secret key: keep it secret and keep a backup; whoever holds it can sign packs\n"
+           "  %s  the public key: copy it into the trusted-keys folder of every kiosk\n"
+           "  (kiosks with a keyring take it only once a root-signed keyring update names it:\n"
+           "  'kiosk-pack keyring build --add %s --key ROOT.key')\n",
+           id, key_path, pub_path, pub_path);
   if (unencrypted)
     printf("%s has no passphrase: keep it on an offline, encrypted disk.\n", key_path);
   status = 0;
