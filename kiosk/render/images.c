@@ -49,6 +49,15 @@ int images_size(const char *path, int *w, int *h, struct kerr *e)
   return 0;
 }
 
+int images_size_at(const char *root, const char *src, int *w, int *h)
+{
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s/%s", root, src) >= (int)sizeof path)
+    return KERR_PATH;
+  struct kerr e;
+  return images_size(path, w, h, &e);
+}
+
 /* Halves src with a 2×2 box filter. Returns a new surface. */
 static SDL_Surface *halve(SDL_Surface *src)
 {

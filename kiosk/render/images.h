@@ -11,6 +11,10 @@
  * a message naming the file. */
 int images_size(const char *path, int *w, int *h, struct kerr *e);
 
+/* images_size() of root/src: the function the player and lint give
+ * layout (struct layout_input), so that layout itself never reads a file. */
+int images_size_at(const char *root, const char *src, int *w, int *h);
+
 /* Returns a new surface (free with SDL_FreeSurface()) of exactly w×h pixels:
  * the image scaled to cover (cropped to fill) or to fit inside, centred; in
  * "contain" mode the bars are transparent. */

@@ -20,7 +20,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "render/images.h"
 #include "render/text.h"
 
 /* The theme. Contrast on the page background: text 16:1, heading 11:1,
@@ -687,18 +686,25 @@ static int list_number_width(const struct ctx *c, const struct page *p, size_t i
 }
 
 /* Image + caption as one item of width w and at most max_h tall. */
+/* The size of the picture src, as the caller finds it. */
+static int image_size(const struct layout_input *in, const char *src, int *w, int *h)
+{
+  if (!in->image_size || in->image_size(in->root, src, w, h) != 0 || *w <= 0 || *h <= 0)
+    return -1;
+  return 0;
+}
+
 static int build_image(struct ctx *c, struct items *it, const struct page_block *b, int bi, int w,
                        int max_h, int gap, struct kerr *e)
 {
   char path[2048];
   snprintf(path, sizeof path, "%s/%s", c->in->root, b->src);
   int iw = 0, ih = 0;
-  struct kerr ie;
   struct item *item = items_add(it, gap);
   if (!item)
     return KERR_NOMEM;
   struct text_style cs = sty_auto(c, c->body * 4 / 5, PAGE_SPAN_ITALIC, TEXT_ALIGN_START);
-  if (images_size(path, &iw, &ih, &ie) != 0) {
+  if (image_size(c->in, b->src, &iw, &ih) != 0) {
     /* Missing or broken image: say so in its place, readably. */
     (void)e;
     int h = put_text(c->f, it, &item->bx, b->caption && *b->caption ? b->caption : b->src, &cs,
@@ -1046,62 +1052,70 @@ static void place_item(struct boxes *dst, struct item *src, int dx, int dy, int 
   }
 }
 
-int layout_page(struct fonts *f, const struct layout_input *in, int part, struct layout **out,
-                struct kerr *e)
+/* Where things go on the page: margins, the text column, and the picture
+ * beside it (when the page is wide enough and asks for one). */
+struct frame {
+  int content_x, content_y, content_w, content_h;
+  int foot_h;  /* the band along the bottom */
+  int gutter;  /* between the text and a side picture */
+  int img;     /* the block of the page's first picture, or -1 */
+  int side;    /* that picture stands beside the text (first part only) */
+  int image_left;
+  int side_w;
+  int text_x;
+};
+
+/* A pack's accent, darkened until it reads on the page (WCAG AA, 4.5:1);
+ * the default accent when the pack gives none. */
+static SDL_Color readable_accent(SDL_Color a)
 {
-  *out = NULL;
-  struct layout *l = calloc(1, sizeof *l);
-  if (!l)
-    return kerr_set(e, KERR_NOMEM, "out of memory laying out %s", in->page->name);
-  l->fonts = f;
-  l->w = in->w;
-  l->h = in->h;
+  if (!a.a)
+    return C_ACCENT;
+  while (contrast(a, C_BG) < 4.5 && (a.r | a.g | a.b))
+    a = (SDL_Color){(Uint8)(a.r * 9 / 10), (Uint8)(a.g * 9 / 10), (Uint8)(a.b * 9 / 10), 255};
+  return a;
+}
+
+static void frame_init(struct frame *fr, const struct ctx *c, const struct layout_input *in)
+{
+  const struct page *p = in->page;
   int s = in->w < in->h ? in->w : in->h;
   int margin = s * 45 / 1000;
-  int foot_h = layout_band_height(in->w, in->h);
-  int content_x = margin, content_y = margin;
-  int content_w = in->w - 2 * margin;
-  int content_h = in->h - foot_h - 2 * margin;
-
-  struct ctx c = {f, in, 0, content_w, in->w * 4 >= in->h * 5, in->accent, layout_lang_rtl(in->lang)};
-  if (!c.accent.a)
-    c.accent = C_ACCENT;
-  else if (contrast(c.accent, C_BG) < 4.5) {
-    /* A pack's accent too light to read on the page: darkened until it is
-     * (WCAG AA, 4.5:1). */
-    while (contrast(c.accent, C_BG) < 4.5 && (c.accent.r | c.accent.g | c.accent.b))
-      c.accent = (SDL_Color){(Uint8)(c.accent.r * 9 / 10), (Uint8)(c.accent.g * 9 / 10),
-                             (Uint8)(c.accent.b * 9 / 10), 255};
-  }
-  const struct page *p = in->page;
-  int img = find_image(p);
-  int side = img >= 0 && c.landscape && p->layout != PAGE_LAYOUT_TEXT && p->layout != PAGE_LAYOUT_IMAGE_TOP;
+  fr->foot_h = layout_band_height(in->w, in->h);
+  fr->content_x = margin;
+  fr->content_y = margin;
+  fr->content_w = in->w - 2 * margin;
+  fr->content_h = in->h - fr->foot_h - 2 * margin;
+  fr->gutter = margin;
+  fr->img = find_image(p);
+  fr->side = fr->img >= 0 && c->landscape && p->layout != PAGE_LAYOUT_TEXT &&
+             p->layout != PAGE_LAYOUT_IMAGE_TOP;
   /* image-left means the start side: the right in a right-to-left page. */
-  int image_left = side && ((p->layout == PAGE_LAYOUT_IMAGE_LEFT) != c.rtl);
-  int gutter = margin;
-  int side_w = side ? (content_w - gutter) * 42 / 100 : 0;
-  int text_x = content_x;
+  fr->image_left = fr->side && ((p->layout == PAGE_LAYOUT_IMAGE_LEFT) != c->rtl);
+  fr->side_w = fr->side ? (fr->content_w - fr->gutter) * 42 / 100 : 0;
+  fr->text_x = fr->content_x;
+}
 
-  int min_px = layout_min_body_px(in->w, in->h);
-  l->min_px = min_px;
-  struct items it = {0};
-  size_t starts[64];
-  int parts = 1;
+/* The fitting loop: the largest body size at which the text fits on one
+ * part; a side picture gives way to a stacked one before the text is
+ * split into parts. When parts are needed even at the minimum size, the
+ * largest size that needs no more of them (nor cuts where the minimum does
+ * not) is taken, so each part is full of text big enough to read from
+ * across the room rather than half empty at the minimum. Fills it (the
+ * flow items at the chosen size), starts and *parts. */
+static int fit(struct ctx *c, struct frame *fr, int min_px, struct items *it, size_t *starts,
+               int *parts, struct kerr *e)
+{
   int rc = 0;
-  /* Largest size that fits on one part; a side image gives way to a
-   * stacked one before the text is split into parts. */
+  const struct layout_input *in = c->in;
+  *parts = 1;
   for (int attempt = 0; attempt < 3; attempt++) {
-    if (side)
-      side_w = (content_w - gutter) * (attempt == 0 ? 42 : 32) / 100;
-    c.col_w = side ? content_w - gutter - side_w : content_w;
-    text_x = content_x + (image_left ? side_w + gutter : 0);
+    if (fr->side)
+      fr->side_w = (fr->content_w - fr->gutter) * (attempt == 0 ? 42 : 32) / 100;
+    c->col_w = fr->side ? fr->content_w - fr->gutter - fr->side_w : fr->content_w;
+    fr->text_x = fr->content_x + (fr->image_left ? fr->side_w + fr->gutter : 0);
     int fitted = 0;
-    int last = !side || attempt == 2; /* the arrangement that goes into parts */
-    /* On the last arrangement, the parts each size would need: if parts
-     * are needed even at the minimum, the largest size that needs no more
-     * of them (nor cuts where the minimum does not) is taken, so each part
-     * is full of text big enough to read from across the room rather than
-     * half empty at the minimum. */
+    int last = !fr->side || attempt == 2; /* the arrangement that goes into parts */
     struct {
       int body, parts, forced;
     } tried[16];
@@ -1109,53 +1123,196 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
     for (int body = layout_max_body_px(in->w, in->h);; body = body * 93 / 100) {
       if (body < min_px)
         body = min_px;
-      c.body = body;
-      items_clear(&it);
-      rc = build_items(&c, &it, side, content_h * 45 / 100, e);
+      c->body = body;
+      items_clear(it);
+      rc = build_items(c, it, fr->side, fr->content_h * 45 / 100, e);
       if (rc)
         break;
-      if (total_height(&it) <= content_h && !it.overflow) {
-        parts = 1;
+      if (total_height(it) <= fr->content_h && !it->overflow) {
+        *parts = 1;
         starts[0] = 0;
         fitted = 1;
         break;
       }
       if (body == min_px) {
-        scale_gaps(&it, 55);
-        if (total_height(&it) <= content_h && !it.overflow) {
-          parts = 1;
+        scale_gaps(it, 55);
+        if (total_height(it) <= fr->content_h && !it->overflow) {
+          *parts = 1;
           starts[0] = 0;
           fitted = 1;
         }
         break;
       }
-      if (last && !it.overflow && n_tried < 16) {
+      if (last && !it->overflow && n_tried < 16) {
         tried[n_tried].body = body;
-        tried[n_tried].parts = paginate(&it, content_h, starts, 64, &tried[n_tried].forced);
+        tried[n_tried].parts = paginate(it, fr->content_h, starts, 64, &tried[n_tried].forced);
         n_tried++;
       }
     }
     if (rc || fitted)
-      break;
+      return rc;
     if (last) {
       int forced = 0;
-      parts = paginate(&it, content_h, starts, 64, &forced);
+      *parts = paginate(it, fr->content_h, starts, 64, &forced);
       for (int k = 0; k < n_tried; k++)
-        if (tried[k].parts <= parts && (!tried[k].forced || forced)) {
-          c.body = tried[k].body;
-          items_clear(&it);
-          rc = build_items(&c, &it, side, content_h * 45 / 100, e);
+        if (tried[k].parts <= *parts && (!tried[k].forced || forced)) {
+          c->body = tried[k].body;
+          items_clear(it);
+          rc = build_items(c, it, fr->side, fr->content_h * 45 / 100, e);
           if (!rc)
-            parts = paginate(&it, content_h, starts, 64, &forced);
+            *parts = paginate(it, fr->content_h, starts, 64, &forced);
           break;
         }
-      break;
+      return rc;
     }
     if (attempt == 1) {
-      side = 0;
-      image_left = 0;
+      fr->side = 0;
+      fr->image_left = 0;
     }
   }
+  return rc;
+}
+
+/* The page's ground, the band's ground (band.c paints what is on it) and
+ * the text column of this part (a continuation part repeats the page's
+ * header first). Returns the bottom of the text. */
+static int place_text(struct layout *l, struct boxes *bx, const struct frame *fr,
+                      const struct items *it, const size_t *starts, int parts, int part)
+{
+  struct box *bg = boxes_add(bx, BOX_FILL, -1);
+  if (bg) {
+    bg->r = (SDL_Rect){0, 0, l->w, l->h};
+    bg->color = C_BG;
+  }
+  struct box *band = boxes_add(bx, BOX_FILL, -1);
+  if (band) {
+    band->r = (SDL_Rect){0, l->h - fr->foot_h, l->w, fr->foot_h};
+    band->color = LAYOUT_BAND_BG;
+  }
+  size_t from = starts[part];
+  size_t to = part + 1 < parts ? starts[part + 1] : it->n;
+  int y = fr->content_y;
+  int used = 0;
+  if (part > 0)
+    for (size_t i = 0; i < it->n && it->v[i].header; i++) {
+      y += (i ? it->v[i].gap : 0);
+      place_item(bx, &it->v[i], fr->text_x, y, 1);
+      y += it->v[i].h;
+      used = 1;
+    }
+  for (size_t i = from; i < to; i++) {
+    if (used)
+      y += it->v[i].gap;
+    place_item(bx, &it->v[i], fr->text_x, y, 0);
+    y += it->v[i].h;
+    used = 1;
+  }
+  return y;
+}
+
+/* The side picture on the first part, vertically centred on the text when
+ * the text is short, else at the top; a narrower (portrait) picture is
+ * centred in its column. */
+static void place_side_image(struct ctx *c, struct layout *l, struct boxes *bx,
+                             const struct frame *fr, struct items *it, int text_bottom,
+                             struct kerr *e)
+{
+  const struct page *p = c->in->page;
+  struct items sit = {0};
+  int body = c->body;
+  c->col_w = fr->side_w;
+  int rc = build_image(c, &sit, &p->blocks[fr->img], fr->img, fr->side_w, fr->content_h, 0, e);
+  c->body = body;
+  if (rc > 0)
+    add_problem(l, "%s:%d: image '%s' is missing or unreadable", p->name, p->blocks[fr->img].line,
+                p->blocks[fr->img].src);
+  if (rc >= 0 && sit.n) {
+    int sx = fr->image_left ? fr->content_x : fr->content_x + fr->content_w - fr->side_w;
+    int text_h = text_bottom - fr->content_y;
+    int sy = fr->content_y;
+    if (sit.v[0].h < text_h)
+      sy = fr->content_y + (text_h - sit.v[0].h) / 2;
+    int iw = 0;
+    for (size_t k = 0; k < sit.v[0].bx.n; k++)
+      if (sit.v[0].bx.v[k].kind == BOX_IMAGE)
+        iw = sit.v[0].bx.v[k].r.w;
+    place_item(bx, &sit.v[0], sx + (iw && iw < fr->side_w ? (fr->side_w - iw) / 2 : 0), sy, 0);
+  }
+  it->missing += sit.missing;
+  items_clear(&sit);
+}
+
+/* What the text itself tells: characters no font covers, a list number
+ * too wide for its column, pictures that cannot be read. */
+static void check_items(struct layout *l, const struct layout_input *in, const struct frame *fr,
+                        const struct items *it)
+{
+  const struct page *p = in->page;
+  if (it->missing)
+    add_problem(l, "%s: %d character%s not covered by any font", p->name, it->missing,
+                it->missing == 1 ? " is" : "s are");
+  if (it->number[0])
+    add_problem(l, "%s: list number '%s' does not fit its column", p->name, it->number);
+  for (size_t i = 0; i < p->n_blocks; i++)
+    if (p->blocks[i].type == PAGE_IMAGE && p->blocks[i].src && (int)i != fr->img) {
+      int w, h;
+      if (image_size(in, p->blocks[i].src, &w, &h))
+        add_problem(l, "%s:%d: image '%s' is missing or unreadable", p->name, p->blocks[i].line,
+                    p->blocks[i].src);
+    }
+}
+
+/* Checks that need no golden image: every box on the page, text above the
+ * readable minimum, nothing in the band, no two blocks overlapping
+ * (reported once). */
+static void check_boxes(struct layout *l, const struct layout_input *in, const struct frame *fr)
+{
+  const char *name = in->page->name;
+  for (size_t i = 0; i < l->n_boxes; i++) {
+    SDL_Rect r = l->boxes[i].r;
+    if (r.x < 0 || r.y < 0 || r.x + r.w > in->w || r.y + r.h > in->h)
+      add_problem(l, "%s: a box (%d,%d %dx%d) lies outside the %dx%d page", name, r.x, r.y, r.w,
+                  r.h, in->w, in->h);
+    if (l->boxes[i].kind == BOX_TEXT && l->boxes[i].block >= 0 &&
+        l->boxes[i].px < l->min_px * 4 / 5)
+      add_problem(l, "%s: text at %d px is below the readable minimum of %d px", name,
+                  l->boxes[i].px, l->min_px * 4 / 5);
+    if (l->boxes[i].block >= 0 && l->boxes[i].kind != BOX_FILL && r.y + r.h > in->h - fr->foot_h)
+      add_problem(l, "%s: content runs into the footer band", name);
+  }
+  for (size_t i = 0; i < l->n_boxes; i++)
+    for (size_t j = i + 1; j < l->n_boxes; j++) {
+      const struct box *a = &l->boxes[i], *b = &l->boxes[j];
+      if (a->block < 0 || b->block < 0 || a->block == b->block)
+        continue;
+      SDL_Rect x;
+      if (SDL_IntersectRect(&a->r, &b->r, &x)) {
+        add_problem(l, "%s: two blocks overlap at %d,%d", name, x.x, x.y);
+        return;
+      }
+    }
+}
+
+int layout_page(struct fonts *f, const struct layout_input *in, int part, struct layout **out,
+                struct kerr *e)
+{
+  *out = NULL;
+  const struct page *p = in->page;
+  struct layout *l = calloc(1, sizeof *l);
+  if (!l)
+    return kerr_set(e, KERR_NOMEM, "out of memory laying out %s", p->name);
+  l->fonts = f;
+  l->w = in->w;
+  l->h = in->h;
+  l->min_px = layout_min_body_px(in->w, in->h);
+  struct ctx c = {f, in, 0, 0, in->w * 4 >= in->h * 5, readable_accent(in->accent),
+                  layout_lang_rtl(in->lang)};
+  struct frame fr;
+  frame_init(&fr, &c, in);
+  struct items it = {0};
+  size_t starts[64];
+  int parts = 1;
+  int rc = fit(&c, &fr, l->min_px, &it, starts, &parts, e);
   if (rc) {
     items_clear(&it);
     layout_free(l);
@@ -1163,90 +1320,16 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   }
   l->body_px = c.body;
   l->n_parts = parts;
-  if (part >= parts)
-    part = parts - 1;
-  l->part = part;
-
-  struct boxes bx = {0};
-  /* Background and the band's ground (band.c paints what is on it). */
-  struct box *bg = boxes_add(&bx, BOX_FILL, -1);
-  if (bg) {
-    bg->r = (SDL_Rect){0, 0, in->w, in->h};
-    bg->color = C_BG;
-  }
-  struct box *band = boxes_add(&bx, BOX_FILL, -1);
-  if (band) {
-    band->r = (SDL_Rect){0, in->h - foot_h, in->w, foot_h};
-    band->color = LAYOUT_BAND_BG;
-  }
-  /* The text column for this part. */
-  size_t from = starts[part];
-  size_t to = part + 1 < parts ? starts[part + 1] : it.n;
+  l->part = part = part >= parts ? parts - 1 : part;
   /* Said once, with the first part (lint lays out only that one). */
   for (int k = 1; part == 0 && k < parts; k++)
     if (lone_part(&it, p, starts[k], k + 1 < parts ? starts[k + 1] : it.n))
       add_problem(l, "%s: part %d of %d holds a single item alone", p->name, k + 1, parts);
-  int y = content_y;
-  int used = 0;
-  if (part > 0)
-    for (size_t i = 0; i < it.n && it.v[i].header; i++) {
-      y += (i ? it.v[i].gap : 0);
-      place_item(&bx, &it.v[i], text_x, y, 1);
-      y += it.v[i].h;
-      used = 1;
-    }
-  for (size_t i = from; i < to; i++) {
-    if (used)
-      y += it.v[i].gap;
-    place_item(&bx, &it.v[i], text_x, y, 0);
-    y += it.v[i].h;
-    used = 1;
-  }
-  int text_bottom = y;
-
-  /* The side image on the first part, vertically centred on the text when
-   * the text is short, else at the top. */
-  if (side && part == 0) {
-    struct items sit = {0};
-    int body = c.body;
-    c.col_w = side_w;
-    int rc2 = build_image(&c, &sit, &p->blocks[img], img, side_w, content_h, 0, e);
-    c.body = body;
-    if (rc2 > 0)
-      add_problem(l, "%s:%d: image '%s' is missing or unreadable", p->name, p->blocks[img].line,
-                  p->blocks[img].src);
-    if (rc2 >= 0 && sit.n) {
-      int sx = image_left ? content_x : content_x + content_w - side_w;
-      int text_h = text_bottom - content_y;
-      int sy = content_y;
-      if (sit.v[0].h < text_h)
-        sy = content_y + (text_h - sit.v[0].h) / 2;
-      /* Centre a narrower (portrait) picture in its column. */
-      int iw = 0;
-      for (size_t k = 0; k < sit.v[0].bx.n; k++)
-        if (sit.v[0].bx.v[k].kind == BOX_IMAGE)
-          iw = sit.v[0].bx.v[k].r.w;
-      place_item(&bx, &sit.v[0], sx + (iw && iw < side_w ? (side_w - iw) / 2 : 0), sy, 0);
-    }
-    it.missing += sit.missing;
-    items_clear(&sit);
-  }
-
-  if (it.missing)
-    add_problem(l, "%s: %d character%s not covered by any font", p->name, it.missing,
-                it.missing == 1 ? " is" : "s are");
-  if (it.number[0])
-    add_problem(l, "%s: list number '%s' does not fit its column", p->name, it.number);
-  for (size_t i = 0; i < p->n_blocks; i++)
-    if (p->blocks[i].type == PAGE_IMAGE && p->blocks[i].src && (int)i != img) {
-      char path[2048];
-      int w, h;
-      struct kerr ie;
-      snprintf(path, sizeof path, "%s/%s", in->root, p->blocks[i].src);
-      if (images_size(path, &w, &h, &ie))
-        add_problem(l, "%s:%d: image '%s' is missing or unreadable", p->name, p->blocks[i].line,
-                    p->blocks[i].src);
-    }
+  struct boxes bx = {0};
+  int text_bottom = place_text(l, &bx, &fr, &it, starts, parts, part);
+  if (fr.side && part == 0)
+    place_side_image(&c, l, &bx, &fr, &it, text_bottom, e);
+  check_items(l, in, &fr, &it);
   items_clear(&it);
   if (bx.oom) {
     boxes_clear(&bx);
@@ -1255,32 +1338,7 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   }
   l->boxes = bx.v;
   l->n_boxes = bx.n;
-  /* Checks that need no golden image. */
-  for (size_t i = 0; i < l->n_boxes; i++) {
-    SDL_Rect r = l->boxes[i].r;
-    if (r.x < 0 || r.y < 0 || r.x + r.w > in->w || r.y + r.h > in->h)
-      add_problem(l, "%s: a box (%d,%d %dx%d) lies outside the %dx%d page", p->name, r.x, r.y,
-                  r.w, r.h, in->w, in->h);
-    if (l->boxes[i].kind == BOX_TEXT && l->boxes[i].block >= 0 && l->boxes[i].px < min_px * 4 / 5)
-      add_problem(l, "%s: text at %d px is below the readable minimum of %d px", p->name,
-                  l->boxes[i].px, min_px * 4 / 5);
-    if (l->boxes[i].block >= 0 && l->boxes[i].kind != BOX_FILL && r.y + r.h > in->h - foot_h)
-      add_problem(l, "%s: content runs into the footer band", p->name);
-  }
-  /* Content of two different blocks never overlaps (a card and its own
-   * text are one block). Reported once per pair of blocks. */
-  int reported = 0;
-  for (size_t i = 0; i < l->n_boxes && !reported; i++)
-    for (size_t j = i + 1; j < l->n_boxes && !reported; j++) {
-      const struct box *a = &l->boxes[i], *b = &l->boxes[j];
-      if (a->block < 0 || b->block < 0 || a->block == b->block)
-        continue;
-      SDL_Rect x;
-      if (SDL_IntersectRect(&a->r, &b->r, &x)) {
-        add_problem(l, "%s: two blocks overlap at %d,%d", p->name, x.x, x.y);
-        reported = 1;
-      }
-    }
+  check_boxes(l, in, &fr);
   *out = l;
   return 0;
 }

@@ -32,12 +32,18 @@ struct layout_problem {
   char msg[300];
 };
 
+/* A picture's size in pixels, from root/src: 0, or nonzero when it is
+ * missing or unreadable. Layout asks the caller (images_size_at() reads
+ * the file's header) and never reads a file itself. */
+typedef int (*layout_image_size_fn)(const char *root, const char *src, int *w, int *h);
+
 struct layout_input {
   const struct page *page;
   const char *root;          /* pack folder: image paths are relative to it */
   int w, h;                  /* screen size in pixels */
   SDL_Color accent;          /* headings and numbers; {0} for the default */
   const char *lang;          /* language of the page, for built-in words */
+  layout_image_size_fn image_size; /* NULL: every picture counts as missing */
 };
 
 struct layout {

@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/page.h"
+#include "render/images.h"
 #include "render/layout.h"
 #include "render/band.h"
 #include "render/paint.h"
@@ -230,7 +231,8 @@ static int render_page(struct player *p, size_t entry, int part, int w, int h, s
   SDL_Color accent = {0, 0, 0, 0};
   if (en && en->has_accent)
     accent = (SDL_Color){(Uint8)(en->accent >> 16), (Uint8)(en->accent >> 8), (Uint8)en->accent, 255};
-  struct layout_input in = {pg, en ? en->root : ".", w, h, accent, en ? en->lang : "en"};
+  struct layout_input in = {pg, en ? en->root : ".", w, h, accent, en ? en->lang : "en",
+                            images_size_at};
   struct layout *l = NULL;
   rc = layout_page(p->fonts, &in, part, &l, e);
   if (rc) {

@@ -11,6 +11,7 @@
 
 #include "core/page.h"
 #include "render/fonts.h"
+#include "render/images.h"
 #include "render/layout.h"
 #include "render/text.h"
 
@@ -48,7 +49,7 @@ static struct page *parse(const char *md)
 static struct layout *lay(const struct page *p, int w, int h, int part)
 {
   struct layout_input in = {p, KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07", w, h,
-                            {0, 0, 0, 0}, "en"};
+                            {0, 0, 0, 0}, "en", images_size_at};
   struct layout *l;
   struct kerr e;
   assert_int_equal(layout_page(fonts, &in, part, &l, &e), 0);
@@ -194,6 +195,47 @@ static void test_missing_image_reported_page_still_laid_out(void **state)
   page_free(p);
 }
 
+/* The caller says how big a picture is; layout reads no file itself. */
+static int fake_calls;
+static int fake_size(const char *root, const char *src, int *w, int *h)
+{
+  fake_calls++;
+  if (strcmp(root, "/nonexistent") || strcmp(src, "media/drawn.png"))
+    return -1;
+  *w = 800;
+  *h = 600;
+  return 0;
+}
+
+static void test_picture_sizes_come_from_the_caller(void **state)
+{
+  (void)state;
+  struct page *p = parse("# Title\n\nText.\n\n![A picture](../media/drawn.png)\n");
+  struct layout_input in = {p, "/nonexistent", 1280, 720, {0, 0, 0, 0}, "en", fake_size};
+  struct layout *l;
+  struct kerr e;
+  fake_calls = 0;
+  assert_int_equal(layout_page(fonts, &in, 0, &l, &e), 0);
+  assert_true(fake_calls > 0);
+  assert_int_equal(l->n_problems, 0);
+  int image = 0;
+  for (size_t k = 0; k < l->n_boxes; k++)
+    if (l->boxes[k].kind == BOX_IMAGE) {
+      image = 1;
+      int d = l->boxes[k].r.w * 600 - l->boxes[k].r.h * 800; /* its shape kept, to a pixel */
+      assert_true(d > -1600 && d < 1600);
+    }
+  assert_true(image);
+  layout_free(l);
+  /* Without a size function every picture counts as missing. */
+  in.image_size = NULL;
+  assert_int_equal(layout_page(fonts, &in, 0, &l, &e), 0);
+  assert_int_equal(l->n_problems, 1);
+  assert_non_null(strstr(l->problems[0].msg, "media/drawn.png"));
+  layout_free(l);
+  page_free(p);
+}
+
 static void test_uncovered_character_reported(void **state)
 {
   (void)state;
@@ -250,7 +292,7 @@ static void test_rtl_page_mirrors(void **state)
 {
   (void)state;
   struct page *p = parse("# \xD8\xAE\xD8\xB7\n\n- \xD8\xB3\xD9\x84\xD8\xA7\xD9\x85\n");
-  struct layout_input in = {p, ".", 1920, 1080, {0, 0, 0, 0}, "fa"};
+  struct layout_input in = {p, ".", 1920, 1080, {0, 0, 0, 0}, "fa", images_size_at};
   struct layout *l;
   struct kerr e;
   assert_int_equal(layout_page(fonts, &in, 0, &l, &e), 0);
@@ -282,7 +324,7 @@ static void test_rtl_page_mirrors(void **state)
 static struct layout *lay_lang(const struct page *p, int w, int h, int part, const char *lang)
 {
   struct layout_input in = {p, KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07", w, h,
-                            {0, 0, 0, 0}, lang};
+                            {0, 0, 0, 0}, lang, images_size_at};
   struct layout *l;
   struct kerr e;
   assert_int_equal(layout_page(fonts, &in, part, &l, &e), 0);
@@ -644,6 +686,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_every_size_every_block),
     cmocka_unit_test(test_hotline_numbers_whole_and_largest),
     cmocka_unit_test(test_missing_image_reported_page_still_laid_out),
+    cmocka_unit_test(test_picture_sizes_come_from_the_caller),
     cmocka_unit_test(test_uncovered_character_reported),
 };
 

@@ -829,7 +829,7 @@ static void check_layout(struct lint *l, const char *rel, const struct page *p,
   char over[512] = "";
   int n_over = 0;
   for (size_t s = 0; s < n_sizes; s++) {
-    struct layout_input in = {p, l->src, sizes[s].w, sizes[s].h, {0, 0, 0, 0}, lang};
+    struct layout_input in = {p, l->src, sizes[s].w, sizes[s].h, {0, 0, 0, 0}, lang, images_size_at};
     struct layout *lay = NULL;
     struct kerr e;
     kerr_clear(&e);
