@@ -6,43 +6,11 @@
  * every byte of the input is either copied or escaped (so two different
  * names never look the same, except where cut with "..."). */
 #include "core/esc.h"
+#include "core/utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at s (n bytes left) and its code
- * point in *cp; 0 if the bytes there are not valid UTF-8. */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-  unsigned char c = s[0];
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  size_t k;
-  uint32_t v, min;
-  if ((c & 0xE0) == 0xC0) {
-    k = 2, v = c & 0x1F, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    k = 3, v = c & 0x0F, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    k = 4, v = c & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (k > n)
-    return 0;
-  for (size_t i = 1; i < k; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    v = (v << 6) | (s[i] & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-    return 0;
-  *cp = v;
-  return k;
-}
 
 static int hides_text(uint32_t cp)
 {
@@ -57,7 +25,7 @@ static size_t piece(const unsigned char *s, size_t n, int backslash,
                     char *tmp, size_t *tl)
 {
   uint32_t cp = 0;
-  size_t k = utf8_seq(s, n, &cp);
+  size_t k = utf8_decode(s, n, &cp);
   if (k == 0) {
     *tl = (size_t)snprintf(tmp, 16, "\\x%02X", s[0]);
     return 1;

@@ -13,6 +13,7 @@
  * and refuse NUL bytes and \u0000 escapes, because cJSON would silently cut a
  * string at an embedded NUL. */
 #include "core/manifest.h"
+#include "core/utf8.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -31,80 +32,6 @@ struct manifest_box {
 };
 
 /* ---------------------------------------------------------------- UTF-8 */
-
-/* Decodes one UTF-8 sequence at s (n bytes left). Returns its length and
- * stores the code point, or 0 if it is not well-formed (overlong forms,
- * surrogates and values above U+10FFFF are refused). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-  if (n == 0)
-    return 0;
-  unsigned char c = s[0];
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  size_t len;
-  uint32_t v, min;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2; v = c & 0x1F; min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3; v = c & 0x0F; min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4; v = c & 0x07; min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    v = (v << 6) | (s[i] & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-    return 0;
-  *cp = v;
-  return len;
-}
-
-static int utf8_valid(const char *s, size_t n)
-{
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    uint32_t cp;
-    size_t k = utf8_decode(p + i, n - i, &cp);
-    if (k == 0)
-      return 0;
-    i += k;
-  }
-  return 1;
-}
-
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-  if (cp < 0x80) {
-    out[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = (char)(0xC0 | (cp >> 6));
-    out[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (char)(0xE0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | (cp >> 18));
-  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
 
 /* Simple lowercase mapping for the scripts a border kiosk is likely to meet
  * in file names: ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic and
@@ -150,7 +77,7 @@ static char *fold_dup(const char *s)
   size_t i = 0, o = 0;
   while (i < n) {
     uint32_t cp;
-    size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    size_t k = utf8_decode(s + i, n - i, &cp);
     if (k == 0) { /* cannot happen for a validated string; copy verbatim */
       out[o++] = s[i++];
       continue;
@@ -169,7 +96,7 @@ static void quote_for_msg(const char *s, char *out, size_t cap)
   size_t o = 0, i = 0, n = strlen(s);
   while (i < n && o + 8 < cap && o < 60) {
     uint32_t cp;
-    size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    size_t k = utf8_decode(s + i, n - i, &cp);
     if (k == 0 || cp < 0x20 || cp == 0x7F) {
       out[o++] = '?';
       i += k ? k : 1;

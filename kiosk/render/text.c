@@ -16,6 +16,7 @@
  * right to left by HarfBuzz; numbers and Latin inside it keep their own
  * direction. */
 #include "render/text.h"
+#include "core/utf8.h"
 
 #include <fribidi.h>
 #include <stdlib.h>
@@ -32,30 +33,6 @@ struct piece {
   int w;
   int level;        /* bidi embedding level; odd = right to left */
 };
-
-static int utf8_decode(const char *s, size_t n, uint32_t *cp)
-{
-  const unsigned char *u = (const unsigned char *)s;
-  if (u[0] < 0x80) {
-    *cp = u[0];
-    return 1;
-  }
-  int len = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 1;
-  if ((size_t)len > n || len == 1) {
-    *cp = 0xFFFD;
-    return 1;
-  }
-  uint32_t v = u[0] & (0x7F >> len);
-  for (int i = 1; i < len; i++) {
-    if ((u[i] & 0xC0) != 0x80) {
-      *cp = 0xFFFD;
-      return 1;
-    }
-    v = (v << 6) | (u[i] & 0x3F);
-  }
-  *cp = v;
-  return len;
-}
 
 static int is_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'; }
 
@@ -153,7 +130,7 @@ static int split_span(struct fonts *f, struct builder *b, const char *s, unsigne
   size_t i = 0;
   while (i < len) {
     uint32_t cp;
-    int cl = utf8_decode(s + i, len - i, &cp);
+    int cl = (int)utf8_next(s + i, len - i, &cp);
     if (is_space(cp) && !is_group_space(s, len, i)) {
       *pending_space = 1;
       *in_word = 0;
@@ -167,7 +144,7 @@ static int split_span(struct fonts *f, struct builder *b, const char *s, unsigne
     int fam = -2;
     int level = level_at(b, b->cp_index);
     while (i < len) {
-      cl = utf8_decode(s + i, len - i, &cp);
+      cl = (int)utf8_next(s + i, len - i, &cp);
       if ((is_space(cp) && !is_group_space(s, len, i)) || level_at(b, b->cp_index) != level)
         break;
       int cfam;
@@ -416,7 +393,7 @@ static int cut_piece(struct fonts *f, const struct text_style *st, struct builde
   size_t i = 0;
   while (i < p->n) {
     uint32_t cp;
-    size_t next = i + (size_t)utf8_decode(p->s + i, p->n - i, &cp);
+    size_t next = i + utf8_next(p->s + i, p->n - i, &cp);
     int w = 0;
     measure(font, p->s, next, &w);
     if (w > max_w && best > 0)
@@ -459,7 +436,7 @@ static int decode_spans(const struct page_span *spans, size_t n_spans, FriBidiCh
     size_t len = strlen(s);
     for (size_t k = 0; k < len;) {
       uint32_t cp;
-      k += (size_t)utf8_decode(s + k, len - k, &cp);
+      k += utf8_next(s + k, len - k, &cp);
       n++;
       if (is_rtl_cp(cp))
         *any_rtl = 1;
@@ -476,7 +453,7 @@ static int decode_spans(const struct page_span *spans, size_t n_spans, FriBidiCh
     size_t len = strlen(s);
     for (size_t k = 0; k < len;) {
       uint32_t cp;
-      k += (size_t)utf8_decode(s + k, len - k, &cp);
+      k += utf8_next(s + k, len - k, &cp);
       text[j++] = cp;
     }
   }

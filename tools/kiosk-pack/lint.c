@@ -9,6 +9,7 @@
  * do about it. The checks never stop at the first finding: an author fixes
  * a whole list at once. */
 #include "kiosk-pack/lint.h"
+#include "core/utf8.h"
 #include "kiosk-pack/cli.h"
 #include "kiosk-pack/lint_phone.h"
 #include "kiosk-pack/lint_po.h"
@@ -174,40 +175,6 @@ void lint_summary(const struct lint_report *r, char *buf, size_t cap)
 
 /* ------------------------------------------------------------- helpers */
 
-/* Decodes one UTF-8 character strictly. Returns its length, or 0 when the
- * bytes are not valid UTF-8 (overlong, surrogate, truncated, > U+10FFFF). */
-static int utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-  if (n == 0)
-    return 0;
-  if (s[0] < 0x80) {
-    *cp = s[0];
-    return 1;
-  }
-  int len;
-  uint32_t v, min;
-  if ((s[0] & 0xE0) == 0xC0) {
-    len = 2, v = s[0] & 0x1Fu, min = 0x80;
-  } else if ((s[0] & 0xF0) == 0xE0) {
-    len = 3, v = s[0] & 0x0Fu, min = 0x800;
-  } else if ((s[0] & 0xF8) == 0xF0) {
-    len = 4, v = s[0] & 0x07u, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if ((size_t)len > n)
-    return 0;
-  for (int i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    v = (v << 6) | (s[i] & 0x3Fu);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-    return 0;
-  *cp = v;
-  return len;
-}
-
 /* Characters that take no glyph of their own: the renderer (text.c) keeps
  * them in the run they sit in, whatever font covers them. */
 static int is_invisible(uint32_t cp)
@@ -313,7 +280,7 @@ static int uncovered(struct lint *l, const char *s, size_t n, uint32_t *cps,
   int k = 0;
   for (size_t i = 0; i < n;) {
     uint32_t cp;
-    int cl = utf8_next((const unsigned char *)s + i, n - i, &cp);
+    int cl = (int)utf8_decode(s + i, n - i, &cp);
     if (cl == 0) {
       i++;
       continue;
@@ -330,28 +297,6 @@ static int uncovered(struct lint *l, const char *s, size_t n, uint32_t *cps,
   return k;
 }
 
-static void put_utf8(uint32_t cp, char *out)
-{
-  if (cp < 0x80) {
-    out[0] = (char)cp, out[1] = 0;
-  } else if (cp < 0x800) {
-    out[0] = (char)(0xC0 | (cp >> 6));
-    out[1] = (char)(0x80 | (cp & 0x3F));
-    out[2] = 0;
-  } else if (cp < 0x10000) {
-    out[0] = (char)(0xE0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    out[3] = 0;
-  } else {
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    out[4] = 0;
-  }
-}
-
 /* Reports the characters cps[0..k) of one line that no font has. */
 static void report_chars(struct lint *l, const char *rel, int line,
                          const uint32_t *cps, int k)
@@ -360,7 +305,7 @@ static void report_chars(struct lint *l, const char *rel, int line,
   const char *pack_font = NULL;
   for (int i = 0; i < k; i++) {
     char ch[8];
-    put_utf8(cps[i], ch);
+    ch[utf8_encode(cps[i], ch)] = '\0';
     size_t a = strlen(list), b = strlen(codes);
     snprintf(list + a, sizeof list - a, "%s'%s'", i ? ", " : "", ch);
     snprintf(codes + b, sizeof codes - b, "%sU+%04X", i ? ", " : "",
@@ -708,7 +653,7 @@ static size_t count_text(const char *s)
   size_t n = strlen(s);
   for (size_t i = 0; i <= n;) {
     uint32_t cp = 0;
-    int cl = i < n ? utf8_next((const unsigned char *)s + i, n - i, &cp) : 1;
+    int cl = i < n ? (int)utf8_decode(s + i, n - i, &cp) : 1;
     if (cl == 0)
       cl = 1, cp = 0xFFFD;
     int space = i == n || cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
@@ -785,7 +730,7 @@ static void check_text(struct lint *l, const char *rel, const char *text,
     int bad = 0;
     for (size_t j = 0; j < n && !bad;) {
       uint32_t cp;
-      int cl = utf8_next((const unsigned char *)text + i + j, n - j, &cp);
+      int cl = (int)utf8_decode(text + i + j, n - j, &cp);
       if (cl == 0)
         bad = 1;
       else
@@ -969,7 +914,7 @@ static void count_scripts(const char *s, size_t n, int *count)
     if (!address)
       for (size_t k = i; k < end;) {
         uint32_t cp;
-        int cl = utf8_next((const unsigned char *)s + k, end - k, &cp);
+        int cl = (int)utf8_decode(s + k, end - k, &cp);
         if (cl == 0)
           cl = 1, cp = 0xFFFD;
         enum script sc = script_of_letter(cp);

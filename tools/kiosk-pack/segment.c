@@ -9,6 +9,7 @@
  * number, a date) and an address (e-mail, web, phone link) is never a unit:
  * it stays as in the source language. */
 #include "kiosk-pack/segment.h"
+#include "core/utf8.h"
 
 #include "core/err.h"
 
@@ -27,31 +28,13 @@ struct cut {
 
 /* ------------------------------------------------------------- helpers */
 
-static int utf8_at(const unsigned char *s, size_t n, uint32_t *cp)
-{
-  if (s[0] < 0x80) {
-    *cp = s[0];
-    return 1;
-  }
-  int k = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
-  if ((size_t)k > n || k == 1) {
-    *cp = 0xFFFD;
-    return 1;
-  }
-  uint32_t c = s[0] & (0x3F >> (k - 1));
-  for (int i = 1; i < k; i++)
-    c = c << 6 | (s[i] & 0x3F);
-  *cp = c;
-  return k;
-}
-
 int seg_has_letter(const char *s, size_t n)
 {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
   while (i < n) {
     uint32_t cp;
-    i += (size_t)utf8_at(u + i, n - i, &cp);
+    i += utf8_next(u + i, n - i, &cp);
     if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
       return 1;
     /* Letters of other scripts; not the Latin-1 and general punctuation,
