@@ -18,6 +18,7 @@
 #include "app/content.h"
 #include "app/field.h"
 #include "app/loop.h"
+#include "app/notify.h"
 #include "app/opts.h"
 #include "render/player.h"
 #include "app/screen.h"
@@ -127,6 +128,15 @@ static void fit_rotation(struct screen *screen, struct config *cfg)
   }
 }
 
+/* A watchdog ping between the steps of start-up (fonts, the display, the
+ * store's quick check), so that a slow SD card at boot does not add them
+ * all up into one gap; the loop pings from then on. */
+static void start_ping(void)
+{
+  if (notify_watchdog_ms())
+    notify_send("WATCHDOG=1");
+}
+
 int main(int argc, char **argv)
 {
   struct opts o;
@@ -179,16 +189,19 @@ int main(int argc, char **argv)
     goto out_sdl;
   }
   IMG_Init(IMG_INIT_JPG | IMG_INIT_PNG);
+  start_ping();
   if (fonts_open(o.font_dir, &fonts, &e) || screen_open(&o, &screen, &e)) {
     fprintf(stderr, "kiosk: %s\n", e.msg);
     goto out;
   }
+  start_ping();
   fit_rotation(screen, &cfg);
   if (content_open(&cfg, store_dir, trusted, o.pack_dirs, (size_t)o.n_pack_dirs, clock_wall(),
                    &content, &e)) {
     fprintf(stderr, "kiosk: %s\n", e.msg);
     goto out;
   }
+  start_ping();
   struct loop_env env = {&o, &cfg, fonts, screen, content, NULL, NULL, start_ms, &quit_requested};
   env.field = start_field(&o, &cfg, content, store_dir, trusted, log_path, start_ms);
   env.plog = open_playlog(&cfg);
