@@ -2,6 +2,7 @@
  * by page, and for each page every language of the pack in turn, so a
  * reader of any language waits at most one page for theirs. */
 #include "core/deck.h"
+#include "core/fsutil.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -64,34 +65,6 @@ const struct deck_entry *deck_get(const struct deck *d, size_t i)
   return d && i < d->n ? &d->v[i] : NULL;
 }
 
-static int read_file(const char *path, size_t max, char **out, size_t *len, struct kerr *e)
-{
-  *out = NULL;
-  FILE *f = fopen(path, "rbe");
-  if (!f)
-    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open", path);
-  char *buf = malloc(max + 1);
-  if (!buf) {
-    fclose(f);
-    return kerr_set(e, KERR_NOMEM, "%s: out of memory", path);
-  }
-  size_t n = fread(buf, 1, max + 1, f);
-  int err = ferror(f);
-  fclose(f);
-  if (err) {
-    free(buf);
-    return kerr_set(e, KERR_IO, "%s: read error", path);
-  }
-  if (n > max) {
-    free(buf);
-    return kerr_set(e, KERR_TOOBIG, "%s: larger than %zu bytes", path, max);
-  }
-  buf[n] = '\0';
-  *out = buf;
-  *len = n;
-  return 0;
-}
-
 int deck_read_source(const char *dir, struct manifest **out, struct kerr *e)
 {
   *out = NULL;
@@ -99,7 +72,7 @@ int deck_read_source(const char *dir, struct manifest **out, struct kerr *e)
   snprintf(path, sizeof path, "%s/pack.json", dir);
   char *json;
   size_t len = 0;
-  int rc = read_file(path, MANIFEST_MAX_BYTES, &json, &len, e);
+  int rc = fsutil_read_file(path, MANIFEST_MAX_BYTES, "pack description", &json, &len, e);
   if (rc)
     return rc;
   rc = manifest_parse(json, len, MANIFEST_SOURCE, out, e);

@@ -146,6 +146,65 @@ int fsutil_write_all(int fd, const void *data, size_t len, size_t *done)
   return err;
 }
 
+int fsutil_read_file(const char *path, size_t max, const char *what, char **out,
+                     size_t *out_len, struct kerr *e)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno,
+                      "%s: cannot open the %s", path, what);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return kerr_errno(e, KERR_IO, err, "%s: cannot read the %s", path, what);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return kerr_set(e, KERR_IO, "%s: is not a regular file — expected a %s", path, what);
+  }
+  if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
+    close(fd);
+    return kerr_set(e, KERR_TOOBIG,
+                    "%s: is %jd bytes, more than the %zu a %s can have — is this the right file?",
+                    path, (intmax_t)st.st_size, max, what);
+  }
+  /* Read at most max + 1 bytes whatever fstat said, so a file that grows
+   * under us is still caught. */
+  char *buf = malloc(max + 2);
+  if (!buf) {
+    close(fd);
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading the %s", path, what);
+  }
+  size_t len = 0;
+  for (;;) {
+    ssize_t r = read(fd, buf + len, max + 1 - len);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      int err = errno;
+      free(buf);
+      close(fd);
+      return kerr_errno(e, KERR_IO, err, "%s: cannot read the %s", path, what);
+    }
+    if (r == 0)
+      break;
+    len += (size_t)r;
+    if (len > max) {
+      free(buf);
+      close(fd);
+      return kerr_set(e, KERR_TOOBIG,
+                      "%s: is more than the %zu bytes a %s can have — is this the right file?",
+                      path, max, what);
+    }
+  }
+  close(fd);
+  buf[len] = '\0';
+  *out = buf;
+  *out_len = len;
+  return 0;
+}
+
 int fsutil_mkdir_p(const char *path, mode_t mode, struct kerr *e)
 {
   char buf[PATH_MAX];

@@ -51,6 +51,15 @@ int fsutil_remove_tree_at(int dirfd, const char *name, struct kerr *e);
 int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode,
                        int *out, struct kerr *e);
 
+/* Reads the whole file at a configured or given path (which may pass
+ * through symlinks) into a new NUL-terminated buffer (free with free()):
+ * opened once, checked to be a regular file with fstat, read to at most
+ * max bytes even if it grows meanwhile. what says what the file should
+ * be, for the message ("minisign public key", "pack description"). Fails
+ * with KERR_NOENT, KERR_IO, KERR_TOOBIG or KERR_NOMEM; e may be NULL. */
+int fsutil_read_file(const char *path, size_t max, const char *what, char **out, size_t *len,
+                     struct kerr *e);
+
 /* mkdir -p for a configured path (the store, the log folder, an output
  * folder), which may pass through symlinks such as /var -> /private/var:
  * the folder and its missing parents, mode for those it makes. Fails with

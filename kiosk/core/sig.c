@@ -12,6 +12,7 @@
  * Every parse works on a bounded buffer and checks each length before it
  * copies; nothing here exits or aborts on bad input. */
 #include "core/sig.h"
+#include "core/fsutil.h"
 #include "core/log.h"
 
 #include <dirent.h>
@@ -274,72 +275,11 @@ int sig_pubkey_parse(const char *text, size_t len, const char *name,
   return 0;
 }
 
-/* Reads a whole small file into a new NUL-terminated buffer (free()).
- * The file must be a regular file of at most max bytes. */
-static int read_small_file(const char *path, size_t max, const char *what,
-                           char **out, size_t *out_len, struct kerr *e)
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno,
-                      "%s: cannot open the %s", path, what);
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int err = errno;
-    close(fd);
-    return kerr_errno(e, KERR_IO, err, "%s: cannot read the %s", path, what);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    close(fd);
-    return kerr_set(e, KERR_IO, "%s: is not a regular file — expected a %s", path, what);
-  }
-  if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
-    close(fd);
-    return kerr_set(e, KERR_TOOBIG,
-                    "%s: is %jd bytes, more than the %zu a %s can have — is this the right file?",
-                    path, (intmax_t)st.st_size, max, what);
-  }
-  /* Read at most max + 1 bytes whatever fstat said, so a file that grows
-   * under us is still caught. */
-  char *buf = malloc(max + 2);
-  if (!buf) {
-    close(fd);
-    return kerr_set(e, KERR_NOMEM, "%s: out of memory reading the %s", path, what);
-  }
-  size_t len = 0;
-  for (;;) {
-    ssize_t r = read(fd, buf + len, max + 1 - len);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0) {
-      int err = errno;
-      free(buf);
-      close(fd);
-      return kerr_errno(e, KERR_IO, err, "%s: cannot read the %s", path, what);
-    }
-    if (r == 0)
-      break;
-    len += (size_t)r;
-    if (len > max) {
-      free(buf);
-      close(fd);
-      return kerr_set(e, KERR_TOOBIG,
-                      "%s: is more than the %zu bytes a %s can have — is this the right file?",
-                      path, max, what);
-    }
-  }
-  close(fd);
-  buf[len] = '\0';
-  *out = buf;
-  *out_len = len;
-  return 0;
-}
-
 int sig_pubkey_load(const char *path, struct sig_pubkey *out, struct kerr *e)
 {
   char *text = NULL;
   size_t len = 0;
-  int rc = read_small_file(path, SIG_PUBKEY_FILE_MAX, "minisign public key", &text, &len, e);
+  int rc = fsutil_read_file(path, SIG_PUBKEY_FILE_MAX, "minisign public key", &text, &len, e);
   if (rc)
     return rc;
   rc = sig_pubkey_parse(text, len, path, out, e);

@@ -82,7 +82,7 @@ static void test_missing_pack_json(void **state)
   struct kerr e;
   assert_int_equal(deck_add_dir(d, dir, &e), KERR_NOENT);
   char want[512];
-  snprintf(want, sizeof want, "%s/pack.json: cannot open: No such file or directory", dir);
+  snprintf(want, sizeof want, "%s/pack.json: cannot open the pack description: No such file or directory", dir);
   assert_string_equal(e.msg, want);
   assert_int_equal(deck_count(d), 0);
   deck_free(d);

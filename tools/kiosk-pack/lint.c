@@ -9,6 +9,7 @@
  * do about it. The checks never stop at the first finding: an author fixes
  * a whole list at once. */
 #include "kiosk-pack/lint.h"
+#include "core/fsutil.h"
 #include "core/utf8.h"
 #include "kiosk-pack/cli.h"
 #include "kiosk-pack/lint_phone.h"
@@ -182,32 +183,6 @@ static int is_invisible(uint32_t cp)
   return cp < 0x20 || cp == 0x7F || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) ||
          cp == 0x2060 || cp == 0xFEFF || (cp >= 0x202A && cp <= 0x202E) ||
          (cp >= 0x2066 && cp <= 0x2069);
-}
-
-/* Reads a whole file (at most max bytes) into a new NUL-terminated buffer.
- * Returns 0, KERR_NOENT, KERR_TOOBIG, KERR_IO or KERR_NOMEM. */
-static int read_file(const char *path, size_t max, char **out, size_t *len)
-{
-  *out = NULL;
-  FILE *f = fopen(path, "rbe");
-  if (!f)
-    return errno == ENOENT ? KERR_NOENT : KERR_IO;
-  char *buf = malloc(max + 1);
-  if (!buf) {
-    fclose(f);
-    return KERR_NOMEM;
-  }
-  size_t n = fread(buf, 1, max + 1, f);
-  int err = ferror(f);
-  fclose(f);
-  if (err || n > max) {
-    free(buf);
-    return err ? KERR_IO : KERR_TOOBIG;
-  }
-  buf[n] = '\0';
-  *out = buf;
-  *len = n;
-  return 0;
 }
 
 static int line_at(const char *text, const char *pos)
@@ -404,7 +379,7 @@ static int check_manifest(struct lint *l)
   char path[4096];
   snprintf(path, sizeof path, "%s/pack.json", l->src);
   size_t len = 0;
-  int rc = read_file(path, MANIFEST_MAX_BYTES, &l->json, &len);
+  int rc = fsutil_read_file(path, MANIFEST_MAX_BYTES, "pack description", &l->json, &len, NULL);
   if (rc == KERR_NOENT) {
     add(l, LINT_ERROR, "pack.json", 0, "not found — a pack source folder "
         "needs pack.json (run 'kiosk-pack new DIR' to start one)");
@@ -1015,7 +990,7 @@ static void check_page(struct lint *l, size_t pi, size_t li)
   snprintf(path, sizeof path, "%s/%s", l->src, rel);
   char *text = NULL;
   size_t len = 0;
-  int rc = read_file(path, PAGE_MAX_BYTES, &text, &len);
+  int rc = fsutil_read_file(path, PAGE_MAX_BYTES, "page", &text, &len, NULL);
   if (rc == KERR_NOENT) {
     const char *other = NULL;
     for (size_t k = 0; k < m->n_languages && !other; k++) {
