@@ -28,3 +28,13 @@ int64_t clock_wall(void)
     return (int64_t)time(NULL);
   return fake_start_s + (int64_t)((double)(clock_mono_ms() - fake_origin_ms) * fake_speed / 1000.0);
 }
+
+int64_t clock_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned)(y - era * 400);
+  unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (int64_t)doe - 719468;
+}

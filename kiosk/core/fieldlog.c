@@ -77,7 +77,7 @@ static int stick_error(struct kerr *e, int err, const char *what)
                     "logs were not copied; try another stick", what);
 }
 
-static int site_ok(const char *s)
+int fieldlog_site_id_ok(const char *s)
 {
   size_t n = strlen(s);
   if (n == 0 || n > FIELDLOG_SITE_MAX || s[0] == '.')
@@ -455,7 +455,7 @@ int fieldlog_write(const char *stick_root, const char *site_id,
   if (!e)
     e = &le; /* res->msg repeats the sentence */
   memset(res, 0, sizeof *res);
-  if (!site_id || !site_ok(site_id))
+  if (!site_id || !fieldlog_site_id_ok(site_id))
     return kerr_set(e, KERR_INVAL, "site id \"%s\" cannot name a folder on "
                     "the stick — use letters, digits, \".\", \"_\" and \"-\" "
                     "in [site] id", site_id ? site_id : "");

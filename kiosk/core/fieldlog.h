@@ -119,4 +119,8 @@ typedef int fieldlog_io_hook(void *ctx, enum fieldlog_op op,
                              const char *name);
 void fieldlog_set_io_hook(fieldlog_io_hook *hook, void *ctx);
 
+/* Whether s can name a site's folder on a stick: 1 to FIELDLOG_SITE_MAX
+ * letters, digits, '.', '_' or '-', not starting with '.'. */
+int fieldlog_site_id_ok(const char *s);
+
 #endif

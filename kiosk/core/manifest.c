@@ -13,6 +13,7 @@
  * and refuse NUL bytes and \u0000 escapes, because cJSON would silently cut a
  * string at an embedded NUL. */
 #include "core/manifest.h"
+#include "core/clock.h"
 #include "core/utf8.h"
 
 #include <cjson/cJSON.h>
@@ -277,17 +278,6 @@ int manifest_path_ok(const char *path, struct kerr *e)
 
 /* ----------------------------------------------------------------- time */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 static int digits(const char *s, int n, int *out)
 {
   int v = 0;
@@ -342,7 +332,7 @@ int manifest_parse_time(const char *s, int64_t *out)
   }
   if (sec == 60) /* a leap second: count it as the last second of the minute */
     sec = 59;
-  int64_t t = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec;
+  int64_t t = clock_days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + sec;
   *out = t - offset;
   return 0;
 }

@@ -12,6 +12,7 @@
  * in a newline and whose six fields all parse, and a writer that reopens a
  * file ending mid-line starts its first line with a newline. */
 #include "core/playlog.h"
+#include "core/clock.h"
 #include "core/fsutil.h"
 #include "core/log.h"
 
@@ -242,17 +243,6 @@ void playlog_close(struct playlog *p)
 
 /* --- reading ------------------------------------------------------------ */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  unsigned yoe = (unsigned)(y - era * 400);
-  unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int digits(const char *s, size_t n, uint64_t *out)
 {
   uint64_t v = 0;
@@ -279,7 +269,7 @@ static int parse_stamp(const char *s, size_t n, int64_t *out)
     return 0;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
     return 0;
-  *out = days_from_civil((int64_t)y, (unsigned)mo, (unsigned)d) * 86400 +
+  *out = clock_days_from_civil((int64_t)y, (unsigned)mo, (unsigned)d) * 86400 +
          (int64_t)(h * 3600 + mi * 60 + se);
   return 1;
 }

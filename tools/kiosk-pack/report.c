@@ -12,6 +12,7 @@
 #include "kiosk-pack/report.h"
 #include "kiosk-pack/cli.h"
 
+#include "core/clock.h"
 #include "core/fieldlog.h"
 #include "core/pack.h"
 #include "core/playlog.h"
@@ -96,31 +97,6 @@ static char *clean_str(const char *s)
   return clean_text(s, strlen(s));
 }
 
-static int site_id_ok(const char *s)
-{
-  size_t n = strlen(s);
-  if (n == 0 || n > FIELDLOG_SITE_MAX || s[0] == '.')
-    return 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-      return 0;
-  }
-  return 1;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  unsigned yoe = (unsigned)(y - era * 400);
-  unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int num(const char *s, size_t n, unsigned *out)
 {
   unsigned v = 0;
@@ -143,7 +119,7 @@ static int parse_time19(const char *s, size_t n, int64_t *t)
       !num(s + 17, 2, &se) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
       h > 23 || mi > 59 || se > 60)
     return 0;
-  *t = days_from_civil(y, mo, d) * DAY_S + h * 3600 + mi * 60 + se;
+  *t = clock_days_from_civil(y, mo, d) * DAY_S + h * 3600 + mi * 60 + se;
   return 1;
 }
 
@@ -621,11 +597,11 @@ static int add_folder(struct report *r, int dirfd, const char *path)
           strerror(errno));
   }
   char site[300];
-  if (have_status && site_id_ok(sp.site))
+  if (have_status && fieldlog_site_id_ok(sp.site))
     snprintf(site, sizeof site, "%s", sp.site);
   else
     snprintf(site, sizeof site, "%s", base_name(path));
-  if (!site_id_ok(site)) {
+  if (!fieldlog_site_id_ok(site)) {
     issue(r, REPORT_WARNING, path, 0, "the folder name is not a site id and "
           "no status.txt names one — left out (name the folder after the "
           "site, as kiosk-logs/<site-id>/)");
@@ -1240,7 +1216,7 @@ static int fast_play(struct site_work *w, const char *l, size_t n,
         mo < 1 || mo > 12 || d < 1 || d > 31)
       return 0;
     memcpy(w->date, l, 10);
-    w->date_day = (int32_t)days_from_civil(y, mo, d);
+    w->date_day = (int32_t)clock_days_from_civil(y, mo, d);
     w->date_ok = 1;
   }
   if (!num(l + 11, 2, &h) || !num(l + 14, 2, &mi) || !num(l + 17, 2, &se) ||
