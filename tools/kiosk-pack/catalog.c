@@ -281,29 +281,6 @@ static int ctxt_line(const char *text, size_t len, const char *ctxt)
   return 0;
 }
 
-int catalog_read_file(const char *path, size_t max, char **out, size_t *len, struct kerr *e)
-{
-  char dir[4096];
-  const char *slash = strrchr(path, '/');
-  const char *base = slash ? slash + 1 : path;
-  if (slash)
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path), path);
-  else
-    snprintf(dir, sizeof dir, ".");
-  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
-    return errno == ENOENT || errno == ENOTDIR
-               ? kerr_set(e, KERR_NOENT, "%s: not found", path)
-               : kerr_errno(e, KERR_IO, errno, "%s: cannot open its folder", path);
-  int rc = fsutil_read_at(dfd, base, max, out, len, e);
-  close(dfd);
-  if (rc == KERR_NOENT)
-    return kerr_set(e, KERR_NOENT, "%s: not found", path);
-  if (rc)
-    kerr_set(e, rc, "%s: %s", path, rc == KERR_TOOBIG ? "too big" : "cannot be read as a file");
-  return rc;
-}
-
 static char *dup_or_null(const char *s)
 {
   return s ? strdup(s) : NULL;
@@ -316,7 +293,7 @@ int catalog_po_read(const char *path, struct catalog_po **out, struct kerr *e)
    * handed to gettext by name. */
   char *text = NULL;
   size_t len = 0;
-  int rc = catalog_read_file(path, PO_MAX_BYTES, &text, &len, e);
+  int rc = fsutil_read_file(path, PO_MAX_BYTES, "PO file", &text, &len, e);
   if (rc)
     return rc;
   struct catalog_po *p = calloc(1, sizeof *p);

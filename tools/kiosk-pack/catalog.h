@@ -59,10 +59,6 @@ const struct catalog_entry *catalog_find(const struct catalog *c, const char *ct
 /* Whether lang is one of the pack's languages. */
 int catalog_has_lang(const struct catalog *c, const char *lang);
 
-/* Reads the regular file at path (no symlink as its last part), at most
- * max bytes, into a new NUL-terminated buffer (free with free()). */
-int catalog_read_file(const char *path, size_t max, char **out, size_t *len, struct kerr *e);
-
 /* ------------------------------------------------------------ PO files */
 
 struct catalog_msg {

@@ -71,7 +71,7 @@ static int lang_page_read(const struct catalog *c, size_t p, const char *lang,
   memset(lp, 0, sizeof *lp);
   char path[4400];
   snprintf(path, sizeof path, "%s/pages/%s.%s.md", c->src, c->m->pages[p], lang);
-  int rc = catalog_read_file(path, PAGE_MAX_BYTES, &lp->text, &lp->len, e);
+  int rc = fsutil_read_file(path, PAGE_MAX_BYTES, "page", &lp->text, &lp->len, e);
   if (rc == KERR_NOENT)
     return 0;
   if (rc)
@@ -616,7 +616,7 @@ int cmd_po_import(const char *dir, const char *src, FILE *msgs, struct kerr *e)
   lang_list(c, langs, sizeof langs);
   /* Everything is read and checked first. */
   for (size_t f = 0; f < n_files; f++) {
-    if ((rc = catalog_read_file(files[f], PO_FILE_MAX, &in[f].bytes, &in[f].len, e)))
+    if ((rc = fsutil_read_file(files[f], PO_FILE_MAX, "PO file", &in[f].bytes, &in[f].len, e)))
       goto out;
     if ((rc = catalog_po_read(files[f], &in[f].po, e)))
       goto out;

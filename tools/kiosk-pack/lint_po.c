@@ -9,6 +9,7 @@
 #include "kiosk-pack/catalog.h"
 #include "kiosk-pack/lint.h"
 
+#include "core/fsutil.h"
 #include "core/manifest.h"
 #include "core/page.h"
 
@@ -30,7 +31,7 @@ static int lang_line(const struct catalog *c, size_t i, const char *lang, char *
   char *text = NULL;
   size_t len = 0;
   struct kerr e;
-  if (catalog_read_file(path, PAGE_MAX_BYTES, &text, &len, &e))
+  if (fsutil_read_file(path, PAGE_MAX_BYTES, "page", &text, &len, &e))
     return 0;
   struct seg_page seg;
   int line = 0;
