@@ -88,7 +88,7 @@ static const char *const words[M_COUNT][8] = {
                    "Дар флешка бастаҳо барои киоск нест", "Fleshkada kiosk uchun paket yoʻq",
                    "Fleşkada kiosk üçin paket ýok", "در فلش بسته‌ای برای کیوسک نیست"},
     /* The last %s: bytes, rate and time left of a big pack, in a form
-     * without words (" — 120.0/512.0 MB · 38.2 MB/s · 0:11"), or "". */
+     * without words (" — 120.0/512.0 MiB · 38.2 MiB/s · 0:11"), or "". */
     [M_INSTALLING] = {"Installing %s (%d %%)%s", "Устанавливается %s (%d %%)%s",
                       "Орнатылуда: %s (%d %%)%s", "Орнотулууда: %s (%d %%)%s",
                       "Насб шуда истодааст: %s (%d %%)%s", "Oʻrnatilmoqda: %s (%d %%)%s",

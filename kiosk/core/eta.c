@@ -22,7 +22,7 @@ long eta_left_s(const struct eta *t, uint64_t done, uint64_t total, uint64_t now
   return (long)((double)(total - done) / rate + 0.5);
 }
 
-/* Sizes in MB (MiB, as the kiosk's other messages) or GB. */
+/* Sizes in MiB or GiB, as the kiosk's other messages (core/units.h). */
 static void fmt_size(uint64_t n, int gb, char *buf, size_t cap)
 {
   if (gb)
@@ -35,7 +35,7 @@ void eta_format(const struct eta *t, uint64_t done, uint64_t total, uint64_t now
                 char *buf, size_t cap)
 {
   int gb = total >= (UINT64_C(10) << 30);
-  const char *unit = gb ? "GB" : "MB";
+  const char *unit = gb ? "GiB" : "MiB";
   char d[32], n[32];
   fmt_size(done, gb, d, sizeof d);
   fmt_size(total, gb, n, sizeof n);
@@ -45,7 +45,7 @@ void eta_format(const struct eta *t, uint64_t done, uint64_t total, uint64_t now
   if (len < 0 || (size_t)len >= cap || total < ETA_BIG_BYTES || rate <= 0 || left < 0)
     return;
   char r[32], l[32];
-  snprintf(r, sizeof r, "%.1f MB/s", rate / 1048576.0);
+  snprintf(r, sizeof r, "%.1f MiB/s", rate / 1048576.0);
   if (words) {
     if (left >= 3600)
       snprintf(l, sizeof l, "%ld h %ld min", left / 3600, left % 3600 / 60);
