@@ -61,6 +61,7 @@ struct loop {
   struct slide cur, next;
   struct slide gone; /* the slide on screen until the next one is shown */
   int shown, first, manual, round_done;
+  int ready;            /* the first page was shown: READY=1 sent, check started */
   uint64_t shown_at_ms; /* for the play log, when the slide goes */
   int64_t minute_shown;
   char lang_filter[36]; /* a language the viewer chose, until idle */
@@ -343,10 +344,10 @@ static void show_current(struct loop *l)
     staff_show(&l->staff, l->scr, l->env->fonts, l->cur.surf, l->o->screenshots);
   l->shown_at_ms = clock_mono_ms();
   l->shown++;
-  if (l->first) {
-    l->first = 0;
-    first_page_shown(l);
-  }
+  if (l->first && !l->ready)
+    first_page_shown(l); /* once: a resize shows the page again without a transition */
+  l->first = 0;
+  l->ready = 1;
   if (l->o->screenshots)
     save_png(l->o->screenshots, l->shown, l->c->deck, &l->cur);
 }

@@ -1212,7 +1212,7 @@ static int place_text(struct layout *l, struct boxes *bx, const struct frame *fr
 
 /* The side picture on the first part, vertically centred on the text when
  * the text is short, else at the top; a narrower (portrait) picture is
- * centred in its column. */
+ * centred in its column, its caption keeps the column. */
 static void place_side_image(struct ctx *c, struct layout *l, struct boxes *bx,
                              const struct frame *fr, struct items *it, int text_bottom,
                              struct kerr *e)
@@ -1232,11 +1232,14 @@ static void place_side_image(struct ctx *c, struct layout *l, struct boxes *bx,
     int sy = fr->content_y;
     if (sit.v[0].h < text_h)
       sy = fr->content_y + (text_h - sit.v[0].h) / 2;
-    int iw = 0;
-    for (size_t k = 0; k < sit.v[0].bx.n; k++)
-      if (sit.v[0].bx.v[k].kind == BOX_IMAGE)
-        iw = sit.v[0].bx.v[k].r.w;
-    place_item(bx, &sit.v[0], sx + (iw && iw < fr->side_w ? (fr->side_w - iw) / 2 : 0), sy, 0);
+    /* Only the picture moves to the middle; its caption keeps the
+     * column's width and side. */
+    for (size_t k = 0; k < sit.v[0].bx.n; k++) {
+      struct box *b = &sit.v[0].bx.v[k];
+      if (b->kind == BOX_IMAGE && b->r.w < fr->side_w)
+        b->r.x = (fr->side_w - b->r.w) / 2;
+    }
+    place_item(bx, &sit.v[0], sx, sy, 0);
   }
   it->missing += sit.missing;
   items_clear(&sit);
