@@ -64,7 +64,8 @@ int main(int argc, char **argv)
   int w, h, runs;
   if (argc == 6 && !strcmp(argv[1], "--image")) {
     IMG_Init(IMG_INIT_JPG | IMG_INIT_PNG);
-    int rc = bench_image(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]) > 0 ? atoi(argv[5]) : 1);
+    int rc =
+        bench_image(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]) > 0 ? atoi(argv[5]) : 1);
     IMG_Quit();
     return rc;
   }
@@ -107,8 +108,10 @@ int main(int argc, char **argv)
       }
       t[r] = now_ms() - t0;
       slide_clear(&s);
-      if (t[r] < lo) lo = t[r];
-      if (t[r] > hi) hi = t[r];
+      if (t[r] < lo)
+        lo = t[r];
+      if (t[r] > hi)
+        hi = t[r];
     }
     qsort(t, (size_t)runs, sizeof *t, cmp);
     med[i] = t[runs / 2];

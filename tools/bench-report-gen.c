@@ -57,27 +57,33 @@ static void stamp(int64_t t, char *buf, size_t cap, int iso, int utc)
   time_t tt = (time_t)t;
   struct tm tm;
   gmtime_r(&tt, &tm);
-  snprintf(buf, cap, "%04d-%02d-%02d%c%02d:%02d:%02d%s", tm.tm_year + 1900,
-           tm.tm_mon + 1, tm.tm_mday, iso ? 'T' : ' ', tm.tm_hour, tm.tm_min,
-           tm.tm_sec, iso ? "Z" : utc ? " UTC" : "");
+  snprintf(buf, cap, "%04d-%02d-%02d%c%02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1,
+           tm.tm_mday, iso ? 'T' : ' ', tm.tm_hour, tm.tm_min, tm.tm_sec,
+           iso       ? "Z"
+               : utc ? " UTC"
+                     : "");
 }
 
 static const char *const countries[] = {"KZ", "KG", "TJ", "UZ", "TM"};
 static const char *const local_lang[] = {"kk", "ky", "tg", "uz", "tk"};
-static const char *const bulletin_pages[] = {"cover", "statistics", "hotlines",
-                                             "returning-home", "rights"};
-static const char *const migration_pages[] = {"before-you-go", "contracts",
-                                              "documents", "help"};
+static const char *const bulletin_pages[] = {"cover", "statistics", "hotlines", "returning-home",
+                                             "rights"};
+static const char *const migration_pages[] = {"before-you-go", "contracts", "documents", "help"};
 
 /* The versions current on a day of the year. */
-static unsigned bulletin_version(int day) { return 1 + (unsigned)day / 31; }
-static unsigned migration_version(int day) { return day < 180 ? 1 : 2; }
+static unsigned bulletin_version(int day)
+{
+  return 1 + (unsigned)day / 31;
+}
+static unsigned migration_version(int day)
+{
+  return day < 180 ? 1 : 2;
+}
 
 int main(int argc, char **argv)
 {
   if (argc < 4) {
-    fprintf(stderr, "usage: %s OUT SITES VISITS [HOURS_A_DAY [PAGE_SECONDS]]\n",
-            argv[0]);
+    fprintf(stderr, "usage: %s OUT SITES VISITS [HOURS_A_DAY [PAGE_SECONDS]]\n", argv[0]);
     return 2;
   }
   const char *out = argv[1];
@@ -104,8 +110,7 @@ int main(int argc, char **argv)
         vday = 364;
       int64_t vtime = YEAR_START + (int64_t)vday * DAY + 10 * 3600 + rnd(3600);
       char dir[4096];
-      snprintf(dir, sizeof dir, "%s/visit-%02d/%s/kiosk-logs/%s", out, v,
-               countries[c], site);
+      snprintf(dir, sizeof dir, "%s/visit-%02d/%s/kiosk-logs/%s", out, v, countries[c], site);
       if (mkdirs(dir)) {
         fprintf(stderr, "%s: %s\n", dir, strerror(errno));
         return 1;
@@ -134,12 +139,11 @@ int main(int argc, char **argv)
           const char *lang = langs[slot % 3];
           unsigned k = slot / 3 % 11;
           if (k < 5)
-            fprintf(f, "%s,bulletin,%u,%s,%s,%d.0\n", ts, bulletin_version(d),
-                    bulletin_pages[k], lang, page_s);
+            fprintf(f, "%s,bulletin,%u,%s,%s,%d.0\n", ts, bulletin_version(d), bulletin_pages[k],
+                    lang, page_s);
           else if (k < 9)
-            fprintf(f, "%s,safe-migration,%u,%s,%s,%d.0\n", ts,
-                    migration_version(d), migration_pages[k - 5], lang,
-                    page_s);
+            fprintf(f, "%s,safe-migration,%u,%s,%s,%d.0\n", ts, migration_version(d),
+                    migration_pages[k - 5], lang, page_s);
           else
             fprintf(f, "%s,hotlines-central-asia,1,%s,%s,%d.0\n", ts,
                     k == 9 ? "numbers" : "whatsapp", lang, page_s);
@@ -161,13 +165,17 @@ int main(int argc, char **argv)
           if (rnd(3))
             fprintf(f, "%s info  stopping on request\n", ts);
           stamp(YEAR_START + (int64_t)d * DAY + 7 * 3600 + 40, ts, sizeof ts, 0, 0);
-          fprintf(f, "%s info  store /var/lib/kiosk/store: 3 packs ready to "
-                  "show\n%s info  first page shown after 812 ms\n", ts, ts);
+          fprintf(f,
+                  "%s info  store /var/lib/kiosk/store: 3 packs ready to "
+                  "show\n%s info  first page shown after 812 ms\n",
+                  ts, ts);
         }
         if (rnd(30) == 0) {
           stamp(YEAR_START + (int64_t)d * DAY + 12 * 3600, ts, sizeof ts, 0, 0);
-          fprintf(f, "%s warn  play log: could not add to the play log: no "
-                  "space left on device\n", ts);
+          fprintf(f,
+                  "%s warn  play log: could not add to the play log: no "
+                  "space left on device\n",
+                  ts);
         }
       }
       fclose(f);
@@ -180,7 +188,8 @@ int main(int argc, char **argv)
       char ts[40];
       stamp(vtime, ts, sizeof ts, 0, 1);
       fprintf(f, "Kiosk status, written %s (by the kiosk's clock)\n\n", ts);
-      fprintf(f, "Site:        %s (Border post %d)\nCountry:     %s\n"
+      fprintf(f,
+              "Site:        %s (Border post %d)\nCountry:     %s\n"
               "Software:    kiosk 0.1.0\nFormat:      1\n"
               "Uptime:      %d days 2 h 5 min\nClock:       clock OK\n"
               "             kiosk clock %s, last known time %s\n"
@@ -189,21 +198,21 @@ int main(int argc, char **argv)
       /* a site now and then runs a month behind */
       int lag = s % 7 == 3 ? 31 : 0;
       unsigned bv = bulletin_version(vday > lag ? vday - lag : 0);
-      fprintf(f, "Installed packs: 3\n"
+      fprintf(f,
+              "Installed packs: 3\n"
               "  bulletin: version %u (previous %u) \"Bulletin\" (expires "
               "2027-01-31 00:00:00 UTC)\n"
               "  hotlines-central-asia: version 1 \"Hotlines\"\n"
               "  safe-migration: version %u \"Safe migration\"\n\n"
               "Play log: %u lines in playlog.csv (0 damaged lines left out)\n\n"
               "Recent problems (the last 20 errors and warnings in the kiosk "
-              "log):\n  none\n", bv, bv > 1 ? bv - 1 : 0,
-              migration_version(vday), n);
+              "log):\n  none\n",
+              bv, bv > 1 ? bv - 1 : 0, migration_version(vday), n);
       fclose(f);
       prev_day = vday;
     }
   }
   free(buf);
-  printf("%" PRIu64 " play lines, %.1f MB of play logs\n", lines,
-         (double)bytes / 1e6);
+  printf("%" PRIu64 " play lines, %.1f MB of play logs\n", lines, (double)bytes / 1e6);
   return 0;
 }

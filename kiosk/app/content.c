@@ -23,15 +23,14 @@
 
 #define CONTENT_MAX_DIRS 16
 
-
 /* Kept to rebuild on reload. */
 struct content_priv {
   struct content pub;
   char *store_dir, *trusted;
   char *pack_dirs[CONTENT_MAX_DIRS];
   size_t n_pack_dirs;
-  struct scrub *scrub; /* the background check, once started */
-  int check_wanted;    /* asked for while the keys could not be loaded: */
+  struct scrub *scrub;       /* the background check, once started */
+  int check_wanted;          /* asked for while the keys could not be loaded: */
   struct scrub_params check; /* started once they can */
 };
 
@@ -68,7 +67,8 @@ static int build_rotation(struct content *c, const struct schedule_time *t, stru
   for (size_t i = 0; i < n;) {
     const struct deck_entry *en = deck_get(c->deck, i);
     size_t j = i;
-    while (j < n && deck_get(c->deck, j)->pack == en->pack && deck_get(c->deck, j)->index == en->index) {
+    while (j < n && deck_get(c->deck, j)->pack == en->pack &&
+           deck_get(c->deck, j)->index == en->index) {
       langs[j] = deck_get(c->deck, j)->lang;
       j++;
     }
@@ -85,9 +85,9 @@ static int build_rotation(struct content *c, const struct schedule_time *t, stru
     if (page_peek(en->root, en->page, &pg, &pe) == 0) {
       sp->duration_s = pg->duration_s;
       sp->alert = pg->alert;
-      struct schedule_window win = {pg->has_from, pg->from, pg->has_until, pg->until,
-                                    pg->has_hours, pg->hours_start_min, pg->hours_end_min,
-                                    pg->days};
+      struct schedule_window win = {pg->has_from,      pg->from,      pg->has_until,
+                                    pg->until,         pg->has_hours, pg->hours_start_min,
+                                    pg->hours_end_min, pg->days};
       enum schedule_verdict v = schedule_check_window(&win, config_tz_offset(&c->cfg, t->now), t);
       int country_ok = pg->n_countries == 0 || !c->cfg.country[0];
       for (size_t k = 0; k < pg->n_countries; k++)
@@ -118,8 +118,8 @@ static int build_rotation(struct content *c, const struct schedule_time *t, stru
         /* lang[] indexes the page's languages, which are its deck entries
          * in order. */
         cs[k].entry = first[slots[k].page] + (size_t)slots[k].lang[0];
-        cs[k].entry2 = slots[k].n_langs == 2 ? first[slots[k].page] + (size_t)slots[k].lang[1]
-                                             : (size_t)-1;
+        cs[k].entry2 =
+            slots[k].n_langs == 2 ? first[slots[k].page] + (size_t)slots[k].lang[1] : (size_t)-1;
         cs[k].duration_s = slots[k].duration_s;
         cs[k].alert = slots[k].alert;
       }
@@ -159,7 +159,8 @@ static int build(struct content_priv *p, int64_t clock_now, struct kerr *e)
     t.clock_trusted = 0;
     t.now = floor;
     log_warn("the clock says %lld, far ahead of the newest signed time — it is not "
-             "believed; time-of-day rules are off until it is set", (long long)clock_now);
+             "believed; time-of-day rules are off until it is set",
+             (long long)clock_now);
   }
   c->clock_trusted = t.clock_trusted;
   if (!t.clock_trusted && clock_now < floor)

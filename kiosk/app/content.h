@@ -17,8 +17,8 @@ struct store;
 struct sig_trust;
 
 struct content_slot {
-  size_t entry;     /* deck entry */
-  size_t entry2;    /* side by side: the same page in a second language, else (size_t)-1 */
+  size_t entry;  /* deck entry */
+  size_t entry2; /* side by side: the same page in a second language, else (size_t)-1 */
   int duration_s;
   int alert;
 };
@@ -26,8 +26,8 @@ struct content_slot {
 struct content {
   struct config cfg;
   struct deck *deck;
-  struct store *store;       /* NULL without a store */
-  struct sig_trust *trust;   /* NULL without a store */
+  struct store *store;     /* NULL without a store */
+  struct sig_trust *trust; /* NULL without a store */
   struct content_slot *slots;
   size_t n_slots;
   int clock_trusted;

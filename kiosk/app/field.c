@@ -58,7 +58,7 @@ struct field {
   struct field_msg queue[FIELD_QUEUE];
   size_t head, n;
   Uint32 sdl_event;
-  char last_id[72]; /* the last pack installed, for the display thread */
+  char last_id[72];        /* the last pack installed, for the display thread */
   struct sig_trust *trust; /* own copy: keyring updates change it */
   int keys_changed;        /* since the last finished visit */
   uint64_t share_due_ms;   /* next copy of the logs to log_share */
@@ -69,9 +69,24 @@ struct field {
  * site's first language is shown above the English line. Translations
  * other than Russian and English need review by native speakers. */
 enum msg_id {
-  M_FOUND, M_NOTHING, M_INSTALLING, M_INSTALLED, M_UP_TO_DATE, M_OLDER_COPY, M_OLDER,
-  M_REFUSED, M_REMOVED, M_LOGS_OK, M_LOGS_RO, M_LOGS_FULL, M_LOGS_FAILED, M_INBOX, M_NOT_YET,
-  M_KEYS, M_KEYS_SAME, M_COUNT
+  M_FOUND,
+  M_NOTHING,
+  M_INSTALLING,
+  M_INSTALLED,
+  M_UP_TO_DATE,
+  M_OLDER_COPY,
+  M_OLDER,
+  M_REFUSED,
+  M_REMOVED,
+  M_LOGS_OK,
+  M_LOGS_RO,
+  M_LOGS_FULL,
+  M_LOGS_FAILED,
+  M_INBOX,
+  M_NOT_YET,
+  M_KEYS,
+  M_KEYS_SAME,
+  M_COUNT
 };
 
 static const char *const msg_langs[8] = {"en", "ru", "kk", "ky", "tg", "uz", "tk", "fa"};
@@ -86,7 +101,8 @@ static const char *const words[M_COUNT][8] = {
     [M_NOTHING] = {"USB stick: no kiosk packs on it", "На флешке нет пакетов для киоска",
                    "Флешкада киоскқа арналған пакет жоқ", "Флешкада киоск үчүн пакет жок",
                    "Дар флешка бастаҳо барои киоск нест", "Fleshkada kiosk uchun paket yoʻq",
-                   "Fleşkada kiosk üçin paket ýok", "در فلش بسته‌ای برای کیوسک نیست"},
+                   "Fleşkada kiosk üçin paket ýok",
+                   "در فلش بسته‌ای برای کیوسک نیست"},
     /* The last %s: bytes, rate and time left of a big pack, in a form
      * without words (" — 120.0/512.0 MiB · 38.2 MiB/s · 0:11"), or "". */
     [M_INSTALLING] = {"Installing %s (%d %%)%s", "Устанавливается %s (%d %%)%s",
@@ -102,19 +118,22 @@ static const char *const words[M_COUNT][8] = {
                       "%s: мурунтан орнотулган, эч нерсе өзгөргөн жок",
                       "%s: аллакай насб шудааст, ҳеҷ чиз тағйир наёфт",
                       "%s: allaqachon oʻrnatilgan, hech narsa oʻzgarmadi",
-                      "%s: eýýäm gurnalan, hiç zat üýtgemedi", "%s: از قبل نصب است، چیزی تغییر نکرد"},
+                      "%s: eýýäm gurnalan, hiç zat üýtgemedi",
+                      "%s: از قبل نصب است، چیزی تغییر نکرد"},
     [M_OLDER_COPY] = {"%s: an older copy — skipped", "%s: более старая копия — пропущена",
-                      "%s: ескі көшірме — өткізіп жіберілді", "%s: эски көчүрмө — өткөрүлүп жиберилди",
-                      "%s: нусхаи кӯҳна — гузаронида шуд", "%s: eski nusxa — oʻtkazib yuborildi",
-                      "%s: köne nusga — geçildi", "%s: نسخهٔ کهنه — رد شد"},
-    [M_OLDER] = {"%s: older than the installed version — nothing changed",
-                 "%s: старее установленной версии — ничего не изменено",
-                 "%s: орнатылған нұсқадан ескі — ештеңе өзгерген жоқ",
-                 "%s: орнотулган версиядан эски — эч нерсе өзгөргөн жок",
-                 "%s: аз версияи насбшуда кӯҳнатар аст — ҳеҷ чиз тағйир наёфт",
-                 "%s: oʻrnatilgan versiyadan eski — hech narsa oʻzgarmadi",
-                 "%s: gurnalan wersiýadan köne — hiç zat üýtgemedi",
-                 "%s: کهنه‌تر از نسخهٔ نصب‌شده است — چیزی تغییر نکرد"},
+                      "%s: ескі көшірме — өткізіп жіберілді",
+                      "%s: эски көчүрмө — өткөрүлүп жиберилди", "%s: нусхаи кӯҳна — гузаронида шуд",
+                      "%s: eski nusxa — oʻtkazib yuborildi", "%s: köne nusga — geçildi",
+                      "%s: نسخهٔ کهنه — رد شد"},
+    [M_OLDER] =
+        {"%s: older than the installed version — nothing changed",
+         "%s: старее установленной версии — ничего не изменено",
+         "%s: орнатылған нұсқадан ескі — ештеңе өзгерген жоқ",
+         "%s: орнотулган версиядан эски — эч нерсе өзгөргөн жок",
+         "%s: аз версияи насбшуда кӯҳнатар аст — ҳеҷ чиз тағйир наёфт",
+         "%s: oʻrnatilgan versiyadan eski — hech narsa oʻzgarmadi",
+         "%s: gurnalan wersiýadan köne — hiç zat üýtgemedi",
+         "%s: کهنه‌تر از نسخهٔ نصب‌شده است — چیزی تغییر نکرد"},
     [M_REFUSED] = {"Refused: %s", "Отклонено: %s", "Қабылданбады: %s", "Четке кагылды: %s",
                    "Рад шуд: %s", "Rad etildi: %s", "Kabul edilmedi: %s", "رد شد: %s"},
     [M_REMOVED] = {"Stick removed too early — nothing was changed; insert it again",
@@ -125,38 +144,42 @@ static const char *const words[M_COUNT][8] = {
                    "Fleshka juda erta olindi — hech narsa oʻzgarmadi; uni qayta qoʻying",
                    "Fleşka gaty ir çykaryldy — hiç zat üýtgemedi; ony täzeden dakyň",
                    "فلش خیلی زود کشیده شد — چیزی تغییر نکرد؛ دوباره وصل کنید"},
-    [M_LOGS_OK] = {"Logs copied to the stick. You can remove the stick",
-                   "Журналы записаны на флешку. Флешку можно вынимать",
-                   "Журналдар флешкаға жазылды. Флешканы алуға болады",
-                   "Журналдар флешкага жазылды. Флешканы алсаңыз болот",
-                   "Журналҳо ба флешка навишта шуданд. Флешкаро гирифтан мумкин аст",
-                   "Jurnallar fleshkaga yozildi. Fleshkani olishingiz mumkin",
-                   "Žurnallar fleşka ýazyldy. Fleşkany çykaryp bilersiňiz",
-                   "گزارش‌ها روی فلش نوشته شد. می‌توانید فلش را بکشید"},
-    [M_LOGS_RO] = {"The stick is read-only — logs were not copied. You can remove the stick",
-                   "Флешка только для чтения — журналы не записаны. Флешку можно вынимать",
-                   "Флешка тек оқуға арналған — журналдар жазылмады. Флешканы алуға болады",
-                   "Флешка окуу үчүн гана — журналдар жазылган жок. Флешканы алсаңыз болот",
-                   "Флешка танҳо барои хондан аст — журналҳо навишта нашуданд. Флешкаро гирифтан мумкин аст",
-                   "Fleshka faqat oʻqish uchun — jurnallar yozilmadi. Fleshkani olishingiz mumkin",
-                   "Fleşka diňe okamak üçin — žurnallar ýazylmady. Fleşkany çykaryp bilersiňiz",
-                   "فلش فقط‌خواندنی است — گزارش‌ها نوشته نشد. می‌توانید فلش را بکشید"},
-    [M_LOGS_FULL] = {"The stick is full — logs were not copied. You can remove the stick",
-                     "На флешке нет места — журналы не записаны. Флешку можно вынимать",
-                     "Флешкада орын жоқ — журналдар жазылмады. Флешканы алуға болады",
-                     "Флешкада орун жок — журналдар жазылган жок. Флешканы алсаңыз болот",
-                     "Дар флешка ҷой нест — журналҳо навишта нашуданд. Флешкаро гирифтан мумкин аст",
-                     "Fleshkada joy yoʻq — jurnallar yozilmadi. Fleshkani olishingiz mumkin",
-                     "Fleşkada ýer ýok — žurnallar ýazylmady. Fleşkany çykaryp bilersiňiz",
-                     "فلش پُر است — گزارش‌ها نوشته نشد. می‌توانید فلش را بکشید"},
-    [M_LOGS_FAILED] = {"Logs could not be copied (%s). You can remove the stick",
-                       "Журналы не записаны (%s). Флешку можно вынимать",
-                       "Журналдар жазылмады (%s). Флешканы алуға болады",
-                       "Журналдар жазылган жок (%s). Флешканы алсаңыз болот",
-                       "Журналҳо навишта нашуданд (%s). Флешкаро гирифтан мумкин аст",
-                       "Jurnallar yozilmadi (%s). Fleshkani olishingiz mumkin",
-                       "Žurnallar ýazylmady (%s). Fleşkany çykaryp bilersiňiz",
-                       "گزارش‌ها نوشته نشد (%s). می‌توانید فلش را بکشید"},
+    [M_LOGS_OK] =
+        {"Logs copied to the stick. You can remove the stick",
+         "Журналы записаны на флешку. Флешку можно вынимать",
+         "Журналдар флешкаға жазылды. Флешканы алуға болады",
+         "Журналдар флешкага жазылды. Флешканы алсаңыз болот",
+         "Журналҳо ба флешка навишта шуданд. Флешкаро гирифтан мумкин аст",
+         "Jurnallar fleshkaga yozildi. Fleshkani olishingiz mumkin",
+         "Žurnallar fleşka ýazyldy. Fleşkany çykaryp bilersiňiz",
+         "گزارش‌ها روی فلش نوشته شد. می‌توانید فلش را بکشید"},
+    [M_LOGS_RO] =
+        {"The stick is read-only — logs were not copied. You can remove the stick",
+         "Флешка только для чтения — журналы не записаны. Флешку можно вынимать",
+         "Флешка тек оқуға арналған — журналдар жазылмады. Флешканы алуға болады",
+         "Флешка окуу үчүн гана — журналдар жазылган жок. Флешканы алсаңыз болот",
+         "Флешка танҳо барои хондан аст — журналҳо навишта нашуданд. Флешкаро гирифтан мумкин аст",
+         "Fleshka faqat oʻqish uchun — jurnallar yozilmadi. Fleshkani olishingiz mumkin",
+         "Fleşka diňe okamak üçin — žurnallar ýazylmady. Fleşkany çykaryp bilersiňiz",
+         "فلش فقط‌خواندنی است — گزارش‌ها نوشته نشد. می‌توانید فلش را بکشید"},
+    [M_LOGS_FULL] =
+        {"The stick is full — logs were not copied. You can remove the stick",
+         "На флешке нет места — журналы не записаны. Флешку можно вынимать",
+         "Флешкада орын жоқ — журналдар жазылмады. Флешканы алуға болады",
+         "Флешкада орун жок — журналдар жазылган жок. Флешканы алсаңыз болот",
+         "Дар флешка ҷой нест — журналҳо навишта нашуданд. Флешкаро гирифтан мумкин аст",
+         "Fleshkada joy yoʻq — jurnallar yozilmadi. Fleshkani olishingiz mumkin",
+         "Fleşkada ýer ýok — žurnallar ýazylmady. Fleşkany çykaryp bilersiňiz",
+         "فلش پُر است — گزارش‌ها نوشته نشد. می‌توانید فلش را بکشید"},
+    [M_LOGS_FAILED] =
+        {"Logs could not be copied (%s). You can remove the stick",
+         "Журналы не записаны (%s). Флешку можно вынимать",
+         "Журналдар жазылмады (%s). Флешканы алуға болады",
+         "Журналдар жазылган жок (%s). Флешканы алсаңыз болот",
+         "Журналҳо навишта нашуданд (%s). Флешкаро гирифтан мумкин аст",
+         "Jurnallar yozilmadi (%s). Fleshkani olishingiz mumkin",
+         "Žurnallar ýazylmady (%s). Fleşkany çykaryp bilersiňiz",
+         "گزارش‌ها نوشته نشد (%s). می‌توانید فلش را بکشید"},
     [M_INBOX] = {"Inbox: found %d pack%s", "Входящие: найдено пакетов: %d%.0s",
                  "Кіріс қалта: %d пакет табылды%.0s", "Кирүүчү папка: %d пакет табылды%.0s",
                  "Папкаи воридотӣ: %d баста ёфт шуд%.0s", "Kiruvchi papka: %d ta paket topildi%.0s",
@@ -169,14 +192,19 @@ static const char *const words[M_COUNT][8] = {
                    "Oʻrnatildi: %s, versiya %llu — %s dan koʻrsatiladi",
                    "Gurnaldy: %s, wersiýa %llu — %s senesinden görkeziler",
                    "نصب شد: %s، نسخهٔ %llu — از %s نشان داده می‌شود"},
-    [M_KEYS] = {"Signing keys updated (keyring version %llu)", "Ключи подписи обновлены (версия %llu)",
-                "Қол қою кілттері жаңартылды (нұсқа %llu)", "Кол коюу ачкычтары жаңыртылды (версия %llu)",
-                "Калидҳои имзо нав карда шуданд (версияи %llu)", "Imzo kalitlari yangilandi (versiya %llu)",
-                "Gol çekiş açarlary täzelendi (wersiýa %llu)", "کلیدهای امضا به‌روز شد (نسخهٔ %llu)"},
+    [M_KEYS] = {"Signing keys updated (keyring version %llu)",
+                "Ключи подписи обновлены (версия %llu)", "Қол қою кілттері жаңартылды (нұсқа %llu)",
+                "Кол коюу ачкычтары жаңыртылды (версия %llu)",
+                "Калидҳои имзо нав карда шуданд (версияи %llu)",
+                "Imzo kalitlari yangilandi (versiya %llu)",
+                "Gol çekiş açarlary täzelendi (wersiýa %llu)",
+                "کلیدهای امضا به‌روز شد (نسخهٔ %llu)"},
     [M_KEYS_SAME] = {"Signing keys: already up to date", "Ключи подписи: уже обновлены",
-                     "Қол қою кілттері: бұрыннан жаңартылған", "Кол коюу ачкычтары: мурунтан жаңыртылган",
+                     "Қол қою кілттері: бұрыннан жаңартылған",
+                     "Кол коюу ачкычтары: мурунтан жаңыртылган",
                      "Калидҳои имзо: аллакай нав шудаанд", "Imzo kalitlari: allaqachon yangilangan",
-                     "Gol çekiş açarlary: eýýäm täzelenen", "کلیدهای امضا: از قبل به‌روز است"},
+                     "Gol çekiş açarlary: eýýäm täzelenen",
+                     "کلیدهای امضا: از قبل به‌روز است"},
 };
 
 static void post(struct field *f, const struct field_msg *m)
@@ -356,8 +384,10 @@ static int copy_keyring(int fd, const char *name, const char *shown, char *dir, 
       break;
     total += (uint64_t)r;
     if (total > KEYRING_COPY_MAX) {
-      rc = kerr_set(e, KERR_TOOBIG, "%s: is over %u MiB, far more than a keyring update — "
-                    "skipped", shown, KEYRING_COPY_MAX >> 20);
+      rc = kerr_set(e, KERR_TOOBIG,
+                    "%s: is over %u MiB, far more than a keyring update — "
+                    "skipped",
+                    shown, KEYRING_COPY_MAX >> 20);
       break;
     }
     if (write(out, buf, (size_t)r) != r) {
@@ -409,8 +439,8 @@ static int install_keyring(struct field *f, const char *root, const struct inbox
         if (store_reset_time_floor(f->p.store, kr.time_floor, &te))
           log_error("%s", te.msg);
         else
-          log_info("time floor reset to %lld by keyring version %llu",
-                   (long long)kr.time_floor, (unsigned long long)kr.version);
+          log_info("time floor reset to %lld by keyring version %llu", (long long)kr.time_floor,
+                   (unsigned long long)kr.version);
       }
       struct sig_trust *t = NULL;
       if (keyring_load_trust(f->p.store_dir, f->p.keys_dir, &t, &e) == 0) {
@@ -493,8 +523,7 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
     struct pack_progress prog = {on_progress, &pc, &f->cancel};
     int rc = pack_install_fd(fd, c->rel, f->p.store, f->trust, &prog, &r, &e);
     uint64_t had = rc == 0 || r.status == PACK_STATUS_OLDER ? seen_version(seen, n_seen, r.id) : 0;
-    if (rc == 0 && r.status == PACK_STATUS_UP_TO_DATE && had < r.version &&
-        needs_repair(f, r.id)) {
+    if (rc == 0 && r.status == PACK_STATUS_UP_TO_DATE && had < r.version && needs_repair(f, r.id)) {
       pack_result_free(&r);
       memset(&r, 0, sizeof r);
       rc = pack_install_fd(fd, c->rel, f->p.store, f->trust, &prog, &r, &e);
@@ -713,9 +742,15 @@ int field_start(const struct field_params *p, struct field **out, struct kerr *e
   return 0;
 }
 
-int field_wake_fd(const struct field *f) { return f ? f->wake_fd : -1; }
+int field_wake_fd(const struct field *f)
+{
+  return f ? f->wake_fd : -1;
+}
 
-uint32_t field_event_type(const struct field *f) { return f ? f->sdl_event : (Uint32)-1; }
+uint32_t field_event_type(const struct field *f)
+{
+  return f ? f->sdl_event : (Uint32)-1;
+}
 
 int field_next_msg(struct field *f, struct field_msg *m)
 {
@@ -759,7 +794,8 @@ int field_stop(struct field *f)
     while (rc == EINTR);
     if (rc != 0) {
       log_warn("the install thread did not stop within %d ms (a stick that does not answer?); "
-               "leaving it behind", FIELD_STOP_WAIT_MS);
+               "leaving it behind",
+               FIELD_STOP_WAIT_MS);
       return KERR_IO; /* f stays in use by the thread: not freed */
     }
   }

@@ -22,29 +22,29 @@ struct field;
  * content changed and the rotation must be rebuilt. */
 struct field_msg {
   char lines[2][512];
-  int progress;     /* 0..100, or -1 */
+  int progress; /* 0..100, or -1 */
   int done;
   int installed;
-  char pack_id[72];  /* with installed: the pack just installed */
-  int keys_changed;  /* a keyring update was installed in this visit */
+  char pack_id[72]; /* with installed: the pack just installed */
+  int keys_changed; /* a keyring update was installed in this visit */
 };
 
 struct field_params {
   const struct config *cfg;
-  struct store *store;             /* shared; the store locks itself */
-  const char *store_dir;           /* for keyring updates */
-  const char *keys_dir;            /* the trusted-keys folder or file */
-  const char *const *usb_roots;    /* mount roots */
+  struct store *store;          /* shared; the store locks itself */
+  const char *store_dir;        /* for keyring updates */
+  const char *keys_dir;         /* the trusted-keys folder or file */
+  const char *const *usb_roots; /* mount roots */
   size_t n_usb_roots;
-  const char *const *usb_folders;  /* --usb-root: each subfolder is a stick */
+  const char *const *usb_folders; /* --usb-root: each subfolder is a stick */
   size_t n_usb_folders;
-  const char *inbox;               /* NULL: none */
-  const char *playlog_dir;         /* for the logs that go home; NULL: none */
-  const char *log_path;            /* the kiosk log file; NULL: none */
-  const char *lang;                /* the site's first language */
-  uint64_t start_ms;               /* for uptime */
-  const char *log_share;           /* NULL: none; else logs copied here */
-  uint64_t log_share_ms;           /* and refreshed this often */
+  const char *inbox;       /* NULL: none */
+  const char *playlog_dir; /* for the logs that go home; NULL: none */
+  const char *log_path;    /* the kiosk log file; NULL: none */
+  const char *lang;        /* the site's first language */
+  uint64_t start_ms;       /* for uptime */
+  const char *log_share;   /* NULL: none; else logs copied here */
+  uint64_t log_share_ms;   /* and refreshed this often */
 };
 
 /* Starts the thread. A watcher that cannot start is a warning, not an

@@ -52,8 +52,8 @@ struct loop {
   struct timeout timeouts[T_COUNT];
   uint64_t watchdog_ms; /* 0: systemd asked for no watchdog */
   struct check_wake wake;
-  int store_changed;    /* the background check changed what is installed */
-  int schedule_due;     /* an hour went by: packs may have expired or started */
+  int store_changed; /* the background check changed what is installed */
+  int schedule_due;  /* an hour went by: packs may have expired or started */
   struct staff staff;
   int w, h;
   struct rotation_pos at;  /* the slide on screen */
@@ -327,8 +327,8 @@ static void show_current(struct loop *l)
   const struct config *cfg = l->cfg;
   /* Night: dim between the configured hours, when the clock is trusted. */
   int night = cfg->night_mode == CONFIG_NIGHT_DIM &&
-              schedule_is_night(clock_wall(), config_tz_offset(cfg, clock_wall()),
-                                cfg->night_start_min, cfg->night_end_min, l->c->clock_trusted);
+      schedule_is_night(clock_wall(), config_tz_offset(cfg, clock_wall()), cfg->night_start_min,
+                        cfg->night_end_min, l->c->clock_trusted);
   screen_set_dim(l->scr, night ? 80 : 256);
   watchdog_tick(l);
   /* The store's check pauses while a transition draws: every frame. */
@@ -544,7 +544,7 @@ static int advance(struct loop *l)
      * next slide in the language just chosen. */
     screen_size(l->scr, &l->w, &l->h);
     to = l->go_back ? rotation_prev(l->c, l->at, l->lang_filter)
-         : l->jump  ? rotation_next(l->c, (struct rotation_pos){l->at.slot, 0}, 1, l->lang_filter)
+        : l->jump   ? rotation_next(l->c, (struct rotation_pos){l->at.slot, 0}, 1, l->lang_filter)
                     : l->at;
   }
   slide_clear(&l->next);

@@ -31,8 +31,8 @@ struct loop_env {
   struct content *content;
   struct field *field;
   struct playlog *plog;
-  uint64_t start_ms;                /* when the kiosk started (clock_mono_ms) */
-  volatile sig_atomic_t *quit;      /* set by a signal: leave the loop */
+  uint64_t start_ms;           /* when the kiosk started (clock_mono_ms) */
+  volatile sig_atomic_t *quit; /* set by a signal: leave the loop */
 };
 
 /* Runs until *env->quit, --pages or --once says so. Returns the exit

@@ -93,11 +93,19 @@ static struct field *start_field(const struct opts *o, const struct config *cfg,
       roots[n_roots++] = cfg->usb_roots[i];
   if (!content->store || !trusted)
     return NULL;
-  struct field_params fp = {cfg, content->store, store_dir, trusted, roots, n_roots,
-                            o->usb_roots, (size_t)o->n_usb_roots,
+  struct field_params fp = {cfg,
+                            content->store,
+                            store_dir,
+                            trusted,
+                            roots,
+                            n_roots,
+                            o->usb_roots,
+                            (size_t)o->n_usb_roots,
                             o->inbox ? o->inbox : (o->store ? NULL : cfg->inbox),
-                            cfg->log_dir, log_path[0] ? log_path : NULL,
-                            cfg->n_languages ? cfg->languages[0] : "en", start_ms,
+                            cfg->log_dir,
+                            log_path[0] ? log_path : NULL,
+                            cfg->n_languages ? cfg->languages[0] : "en",
+                            start_ms,
                             cfg->log_share[0] ? cfg->log_share : NULL,
                             (uint64_t)cfg->log_share_min * 60000u};
   struct field *fl = NULL;

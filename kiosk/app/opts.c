@@ -11,51 +11,50 @@
 
 void opts_usage(void *out)
 {
-  fputs(
-      "Usage: kiosk [OPTIONS]\n"
-      "\n"
-      "Shows the pages of the installed content packs on the screen, in rotation.\n"
-      "\n"
-      "Display:\n"
-      "  (default)               fullscreen on the current display\n"
-      "  --window WxH            in a window of W by H pixels, e.g. --window 1280x720\n"
-      "  --headless              no display: render in memory (needs --size)\n"
-      "  --size WxH              page size for --headless, e.g. --size 1920x1080\n"
-      "  --screenshots DIR       write each page shown as DIR/page-NNN-<page>.<lang>.png\n"
-      "  --pages N               exit after showing N pages\n"
-      "  --once                  exit after showing every page once\n"
-      "  --strict                exit with status 1 if any page had a problem (a\n"
-      "                          character no font has, text below the readable\n"
-      "                          minimum, a box off the page or over another, a\n"
-      "                          missing image)\n"
-      "\n"
-      "Content:\n"
-      "  --config FILE           settings (default /etc/kiosk/kiosk.conf when present;\n"
-      "                          see tools/kiosk.conf.example)\n"
-      "  --store DIR             installed packs (overrides [paths] store)\n"
-      "  --trusted PATH          trusted public key, or a folder of .pub files\n"
-      "  --usb-root DIR          treat each folder in DIR as a USB stick (repeatable;\n"
-      "                          replaces [paths] usb_roots)\n"
-      "  --inbox DIR             install packs that appear in DIR\n"
-      "  --pack-dir DIR          show an unpacked pack source folder (repeatable;\n"
-      "                          a developer convenience: nothing is verified)\n"
-      "  --fonts DIR             folder with the kiosk's fonts\n"
-      "\n"
-      "Other:\n"
-      "  --log FILE              also append the log to FILE\n"
-      "  --quiet                 log only warnings and errors to the terminal\n"
-      "  --speed X               run page timers X times faster (for tests)\n"
-      "  --store-check-ms N      read the whole store back every N ms instead of\n"
-      "                          every [paths] store_check_days (for tests)\n"
-      "  --time T                pretend the clock reads T (e.g. 2020-07-10T09:30:00Z)\n"
-      "                          when the kiosk starts (it then runs on normally)\n"
-      "  --ready-file FILE       write FILE once the first page is on screen\n"
-      "  --frame-stats FILE      write the transitions' frame times to FILE at exit\n"
-      "  -h, --help              show this help\n"
-      "  -V, --version           show the version\n"
-      "\n"
-      "Exit status: 0 ok, 1 a page or pack problem, 2 usage or system error.\n",
-      (FILE *)out);
+  fputs("Usage: kiosk [OPTIONS]\n"
+        "\n"
+        "Shows the pages of the installed content packs on the screen, in rotation.\n"
+        "\n"
+        "Display:\n"
+        "  (default)               fullscreen on the current display\n"
+        "  --window WxH            in a window of W by H pixels, e.g. --window 1280x720\n"
+        "  --headless              no display: render in memory (needs --size)\n"
+        "  --size WxH              page size for --headless, e.g. --size 1920x1080\n"
+        "  --screenshots DIR       write each page shown as DIR/page-NNN-<page>.<lang>.png\n"
+        "  --pages N               exit after showing N pages\n"
+        "  --once                  exit after showing every page once\n"
+        "  --strict                exit with status 1 if any page had a problem (a\n"
+        "                          character no font has, text below the readable\n"
+        "                          minimum, a box off the page or over another, a\n"
+        "                          missing image)\n"
+        "\n"
+        "Content:\n"
+        "  --config FILE           settings (default /etc/kiosk/kiosk.conf when present;\n"
+        "                          see tools/kiosk.conf.example)\n"
+        "  --store DIR             installed packs (overrides [paths] store)\n"
+        "  --trusted PATH          trusted public key, or a folder of .pub files\n"
+        "  --usb-root DIR          treat each folder in DIR as a USB stick (repeatable;\n"
+        "                          replaces [paths] usb_roots)\n"
+        "  --inbox DIR             install packs that appear in DIR\n"
+        "  --pack-dir DIR          show an unpacked pack source folder (repeatable;\n"
+        "                          a developer convenience: nothing is verified)\n"
+        "  --fonts DIR             folder with the kiosk's fonts\n"
+        "\n"
+        "Other:\n"
+        "  --log FILE              also append the log to FILE\n"
+        "  --quiet                 log only warnings and errors to the terminal\n"
+        "  --speed X               run page timers X times faster (for tests)\n"
+        "  --store-check-ms N      read the whole store back every N ms instead of\n"
+        "                          every [paths] store_check_days (for tests)\n"
+        "  --time T                pretend the clock reads T (e.g. 2020-07-10T09:30:00Z)\n"
+        "                          when the kiosk starts (it then runs on normally)\n"
+        "  --ready-file FILE       write FILE once the first page is on screen\n"
+        "  --frame-stats FILE      write the transitions' frame times to FILE at exit\n"
+        "  -h, --help              show this help\n"
+        "  -V, --version           show the version\n"
+        "\n"
+        "Exit status: 0 ok, 1 a page or pack problem, 2 usage or system error.\n",
+        (FILE *)out);
 }
 
 static int parse_size(const char *opt, const char *val, int *w, int *h, struct kerr *e)
@@ -70,8 +69,7 @@ static int parse_size(const char *opt, const char *val, int *w, int *h, struct k
   if (errno || end == hs || *end != '\0')
     goto bad;
   if (lw < 320 || lh < 240 || lw > 8192 || lh > 8192)
-    return kerr_set(e, KERR_USAGE,
-                    "%s %s: size must be between 320x240 and 8192x8192", opt, val);
+    return kerr_set(e, KERR_USAGE, "%s %s: size must be between 320x240 and 8192x8192", opt, val);
   *w = (int)lw;
   *h = (int)lh;
   return 0;
@@ -110,9 +108,9 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
     const char *a = argv[i];
     /* Options that take a value. */
     static const char *const with_value[] = {
-        "--window", "--size", "--screenshots", "--pages", "--pack-dir",
-        "--fonts", "--log", "--speed", "--ready-file", "--time", "--config", "--store",
-        "--trusted", "--frame-stats", "--usb-root", "--inbox", "--store-check-ms", NULL};
+        "--window",  "--size",        "--screenshots", "--pages", "--pack-dir",       "--fonts",
+        "--log",     "--speed",       "--ready-file",  "--time",  "--config",         "--store",
+        "--trusted", "--frame-stats", "--usb-root",    "--inbox", "--store-check-ms", NULL};
     int takes = 0;
     for (int k = 0; with_value[k]; k++)
       if (!strcmp(a, with_value[k]))
@@ -173,7 +171,8 @@ int opts_parse(struct opts *o, int argc, char **argv, struct kerr *e)
     else if (!strcmp(a, "--time")) {
       int64_t t;
       if (manifest_parse_time(v, &t) || t <= 0)
-        return kerr_set(e, KERR_USAGE, "--time '%s': expected a date and time like 2020-07-10T09:30:00Z", v);
+        return kerr_set(e, KERR_USAGE,
+                        "--time '%s': expected a date and time like 2020-07-10T09:30:00Z", v);
       o->fake_time = t;
     } else if (!strcmp(a, "--ready-file"))
       o->ready_file = v;

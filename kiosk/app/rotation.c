@@ -39,8 +39,7 @@ struct rotation_pos rotation_next(const struct content *c, struct rotation_pos p
   return (struct rotation_pos){n ? (p.slot + 1) % n : 0, 0};
 }
 
-struct rotation_pos rotation_prev(const struct content *c, struct rotation_pos p,
-                                  const char *lang)
+struct rotation_pos rotation_prev(const struct content *c, struct rotation_pos p, const char *lang)
 {
   if (p.part > 0)
     return (struct rotation_pos){p.slot, p.part - 1};

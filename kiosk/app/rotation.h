@@ -35,8 +35,7 @@ struct rotation_pos rotation_next(const struct content *c, struct rotation_pos p
 
 /* The slide before p: its previous part, else the previous slot (in lang
  * when one is chosen), at its first part. */
-struct rotation_pos rotation_prev(const struct content *c, struct rotation_pos p,
-                                  const char *lang);
+struct rotation_pos rotation_prev(const struct content *c, struct rotation_pos p, const char *lang);
 
 /* The languages of the rotation in the order they first appear, at most
  * max of them, into out (pointers into the deck). Returns how many. */

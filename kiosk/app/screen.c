@@ -20,12 +20,12 @@ struct screen {
   int headless;
   int w, h;
   SDL_Window *win;
-  SDL_Renderer *ren;        /* GPU path only */
-  SDL_Texture *tex;         /* GPU: the page on screen */
-  SDL_Texture *tex_next;    /* GPU: the incoming page */
+  SDL_Renderer *ren;     /* GPU path only */
+  SDL_Texture *tex;      /* GPU: the page on screen */
+  SDL_Texture *tex_next; /* GPU: the incoming page */
   int tex_w, tex_h;
-  SDL_Surface *page;        /* the page on screen (not owned) */
-  int dim;                  /* 256 = full brightness */
+  SDL_Surface *page; /* the page on screen (not owned) */
+  int dim;           /* 256 = full brightness */
   struct screen_stats stats;
 };
 
@@ -80,8 +80,8 @@ int screen_open(const struct opts *o, struct screen **out, struct kerr *e)
   int gpu = has_gpu();
   if (!gpu) /* else SDL would back the window surface with a GL texture */
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-  s->win = SDL_CreateWindow("Information kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                            w, h, flags);
+  s->win = SDL_CreateWindow("Information kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
+                            h, flags);
   if (!s->win) {
     int rc = kerr_set(e, KERR_DISPLAY,
                       "cannot open a window (%s) — is a display connected? Use --headless "
@@ -149,9 +149,18 @@ void screen_size(const struct screen *s, int *w, int *h)
   *h = s->h;
 }
 
-int screen_headless(const struct screen *s) { return s->headless; }
-const struct screen_stats *screen_stats(const struct screen *s) { return &s->stats; }
-void screen_set_dim(struct screen *s, int level) { s->dim = level < 0 ? 0 : level > 256 ? 256 : level; }
+int screen_headless(const struct screen *s)
+{
+  return s->headless;
+}
+const struct screen_stats *screen_stats(const struct screen *s)
+{
+  return &s->stats;
+}
+void screen_set_dim(struct screen *s, int level)
+{
+  s->dim = level < 0 ? 0 : level > 256 ? 256 : level;
+}
 
 static int upload(struct screen *s, SDL_Texture **tex, SDL_Surface *page, struct kerr *e)
 {
@@ -182,7 +191,8 @@ static void copy_dim(SDL_Surface *dst, const SDL_Surface *src, const SDL_Rect *r
   if (c.y + c.h > dst->h)
     c.h = dst->h - c.y;
   for (int y = c.y; y < c.y + c.h; y++) {
-    const Uint32 *sp = (const Uint32 *)((const Uint8 *)src->pixels + (size_t)y * (size_t)src->pitch) + c.x;
+    const Uint32 *sp =
+        (const Uint32 *)((const Uint8 *)src->pixels + (size_t)y * (size_t)src->pitch) + c.x;
     Uint32 *dp = (Uint32 *)((Uint8 *)dst->pixels + (size_t)y * (size_t)dst->pitch) + c.x;
     if (dim >= 256) {
       memcpy(dp, sp, (size_t)c.w * 4);
@@ -229,7 +239,8 @@ static void present_gpu(struct screen *s)
 {
   SDL_SetRenderDrawColor(s->ren, 0, 0, 0, 255);
   SDL_RenderClear(s->ren);
-  SDL_SetTextureColorMod(s->tex, (Uint8)(s->dim >= 256 ? 255 : s->dim), (Uint8)(s->dim >= 256 ? 255 : s->dim),
+  SDL_SetTextureColorMod(s->tex, (Uint8)(s->dim >= 256 ? 255 : s->dim),
+                         (Uint8)(s->dim >= 256 ? 255 : s->dim),
                          (Uint8)(s->dim >= 256 ? 255 : s->dim));
   SDL_RenderCopy(s->ren, s->tex, NULL, NULL);
   SDL_RenderPresent(s->ren);
@@ -279,7 +290,8 @@ static void blend(SDL_Surface *dst, const SDL_Surface *a, const SDL_Surface *b, 
       Uint32 g = (((ca & 0x00FF00) * (256 - al) + (cb & 0x00FF00) * al) >> 8) & 0x00FF00;
       Uint32 p = rb | g;
       if (dim < 256)
-        p = (((p & 0xFF00FF) * (Uint32)dim >> 8) & 0xFF00FF) | (((p & 0x00FF00) * (Uint32)dim >> 8) & 0x00FF00);
+        p = (((p & 0xFF00FF) * (Uint32)dim >> 8) & 0xFF00FF) |
+            (((p & 0x00FF00) * (Uint32)dim >> 8) & 0x00FF00);
       pd[x] = 0xFF000000u | p;
     }
   }

@@ -17,9 +17,9 @@ enum screen_transition { SCREEN_CUT, SCREEN_CROSSFADE, SCREEN_SLIDE };
 /* Frame times of the transitions run so far (for the benchmark). */
 struct screen_stats {
   unsigned transitions;
-  double wall_ms;       /* time the transitions lasted */
+  double wall_ms; /* time the transitions lasted */
   unsigned frames;
-  double total_ms;      /* time spent drawing their frames */
+  double total_ms;       /* time spent drawing their frames */
   double frame_ms[4096]; /* the most recent frames' durations */
 };
 

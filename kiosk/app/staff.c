@@ -70,8 +70,8 @@ void staff_show(struct staff *st, struct screen *scr, struct fonts *f, SDL_Surfa
   overlay_paint(f, copy, lines, n, n >= 2 ? n - 2 : 0, st->last_is_progress ? st->progress : -1);
   screen_show(scr, copy, &e);
   uint64_t now = clock_mono_ms();
-  if (shots && (!st->last_is_progress || !st->progress_saved_ms ||
-                now - st->progress_saved_ms >= 5000)) {
+  if (shots &&
+      (!st->last_is_progress || !st->progress_saved_ms || now - st->progress_saved_ms >= 5000)) {
     if (st->last_is_progress)
       st->progress_saved_ms = now;
     char path[2048];

@@ -21,12 +21,12 @@ struct staff {
   int n;
   int last_is_progress;
   int progress;
-  uint64_t until_ms;     /* when a finished visit's card goes away */
-  int reload;            /* packs were installed: rebuild the rotation */
-  int recheck;           /* keys changed: check every installed pack again */
-  char first_id[72];     /* the first pack installed: shown next */
-  SDL_Surface *surf;     /* the page with the card on it */
-  int n_saved;           /* screenshots of the card written so far */
+  uint64_t until_ms; /* when a finished visit's card goes away */
+  int reload;        /* packs were installed: rebuild the rotation */
+  int recheck;       /* keys changed: check every installed pack again */
+  char first_id[72]; /* the first pack installed: shown next */
+  SDL_Surface *surf; /* the page with the card on it */
+  int n_saved;       /* screenshots of the card written so far */
   uint64_t progress_saved_ms;
 };
 

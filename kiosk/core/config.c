@@ -53,72 +53,183 @@ enum key_type {
 struct key {
   const char *section, *name;
   enum key_type type;
-  size_t off;                /* the field in struct config */
-  const char *def;           /* the default, as written in the file */
-  const char *empty;         /* what an empty value means, for messages */
-  int min, max;              /* K_INT */
-  const char *suffix;        /* K_INT: unit that may follow the number */
-  const char *unit;          /* K_INT: the unit in words */
-  const char *const *names;  /* K_ENUM, NULL-terminated */
+  size_t off;               /* the field in struct config */
+  const char *def;          /* the default, as written in the file */
+  const char *empty;        /* what an empty value means, for messages */
+  int min, max;             /* K_INT */
+  const char *suffix;       /* K_INT: unit that may follow the number */
+  const char *unit;         /* K_INT: the unit in words */
+  const char *const *names; /* K_ENUM, NULL-terminated */
 };
 
-static const char *const rotation_names[] = {"each-language", "one-language", "side-by-side",
-                                             NULL};
+static const char *const rotation_names[] = {"each-language", "one-language", "side-by-side", NULL};
 static const char *const transition_names[] = {"crossfade", "slide", "none", NULL};
 static const char *const night_names[] = {"off", "dim", NULL};
 
 #define F(field) offsetof(struct config, field)
 static const struct key keys[] = {
-  {.section = "site", .name = "id", .type = K_ID, .off = F(site_id), .def = "kiosk"},
-  {.section = "site", .name = "name", .type = K_NAME, .off = F(site_name), .def = "",
-   .empty = "no name"},
-  {.section = "site", .name = "country", .type = K_COUNTRY, .off = F(country), .def = "",
-   .empty = "no country (packs for every country are shown)"},
-  {.section = "site", .name = "languages", .type = K_LANGS, .def = "",
-   .empty = "no list (every language of each pack is shown)"},
-  {.section = "site", .name = "timezone_offset", .type = K_TZ, .off = F(tz_offset_s),
-   .def = "+00:00"},
-  {.section = "site", .name = "timezone", .type = K_ZONE, .off = F(timezone), .def = "",
-   .empty = "no zone (timezone_offset is used)"},
-  {.section = "display", .name = "rotation", .type = K_ENUM, .off = F(rotation),
-   .def = "each-language", .names = rotation_names},
-  {.section = "display", .name = "page_duration", .type = K_INT, .off = F(page_duration_s),
-   .def = "15", .min = PAGE_DURATION_MIN_S, .max = PAGE_DURATION_MAX_S, .suffix = "s",
-   .unit = "seconds"},
-  {.section = "display", .name = "min_duration", .type = K_INT, .off = F(min_duration_s),
-   .def = "3", .min = 1, .max = PAGE_DURATION_MAX_S, .suffix = "s", .unit = "seconds"},
-  {.section = "display", .name = "transition", .type = K_ENUM, .off = F(transition),
-   .def = "crossfade", .names = transition_names},
-  {.section = "display", .name = "transition_ms", .type = K_INT, .off = F(transition_ms),
-   .def = "600", .min = 0, .max = 5000, .suffix = "ms", .unit = "milliseconds"},
-  {.section = "display", .name = "idle_return", .type = K_INT, .off = F(idle_return_s),
-   .def = "60", .min = 5, .max = 3600, .suffix = "s", .unit = "seconds"},
-  {.section = "display", .name = "night_start", .type = K_HHMM, .off = F(night_start_min),
-   .def = "22:00", .empty = "no night window"},
-  {.section = "display", .name = "night_end", .type = K_HHMM, .off = F(night_end_min),
-   .def = "06:00", .empty = "no night window"},
-  {.section = "display", .name = "night_mode", .type = K_ENUM, .off = F(night_mode),
-   .def = "off", .names = night_names},
-  {.section = "display", .name = "burn_in_shift", .type = K_INT, .off = F(burn_in_shift_px),
-   .def = "4", .min = 0, .max = 50, .suffix = "px", .unit = "pixels"},
-  {.section = "paths", .name = "store", .type = K_PATH, .off = F(store),
-   .def = "/var/lib/kiosk/store"},
-  {.section = "paths", .name = "store_check_days", .type = K_INT, .off = F(store_check_days),
-   .def = "7", .min = 1, .max = 365, .suffix = "d", .unit = "days"},
-  {.section = "paths", .name = "trusted_keys", .type = K_PATH, .off = F(trusted_keys),
-   .def = "/etc/kiosk/keys"},
-  {.section = "paths", .name = "inbox", .type = K_PATH, .off = F(inbox),
-   .def = "/var/lib/kiosk/inbox"},
-  {.section = "paths", .name = "usb_roots", .type = K_PATHS, .def = "/media,/run/media,/mnt",
-   .empty = "no folders (sticks are not looked for)"},
-  {.section = "paths", .name = "log_dir", .type = K_PATH, .off = F(log_dir),
-   .def = "/var/log/kiosk"},
-  {.section = "paths", .name = "play_log_max_kb", .type = K_INT, .off = F(play_log_max_kb),
-   .def = "1024", .min = 16, .max = 1024 * 1024, .suffix = "kb", .unit = "kilobytes"},
-  {.section = "paths", .name = "log_share", .type = K_PATH, .off = F(log_share),
-   .def = "", .empty = "no folder (logs go home on sticks only)"},
-  {.section = "paths", .name = "log_share_minutes", .type = K_INT, .off = F(log_share_min),
-   .def = "60", .min = 5, .max = 1440, .suffix = "min", .unit = "minutes"},
+    {.section = "site", .name = "id", .type = K_ID, .off = F(site_id), .def = "kiosk"},
+    {.section = "site",
+     .name = "name",
+     .type = K_NAME,
+     .off = F(site_name),
+     .def = "",
+     .empty = "no name"},
+    {.section = "site",
+     .name = "country",
+     .type = K_COUNTRY,
+     .off = F(country),
+     .def = "",
+     .empty = "no country (packs for every country are shown)"},
+    {.section = "site",
+     .name = "languages",
+     .type = K_LANGS,
+     .def = "",
+     .empty = "no list (every language of each pack is shown)"},
+    {.section = "site",
+     .name = "timezone_offset",
+     .type = K_TZ,
+     .off = F(tz_offset_s),
+     .def = "+00:00"},
+    {.section = "site",
+     .name = "timezone",
+     .type = K_ZONE,
+     .off = F(timezone),
+     .def = "",
+     .empty = "no zone (timezone_offset is used)"},
+    {.section = "display",
+     .name = "rotation",
+     .type = K_ENUM,
+     .off = F(rotation),
+     .def = "each-language",
+     .names = rotation_names},
+    {.section = "display",
+     .name = "page_duration",
+     .type = K_INT,
+     .off = F(page_duration_s),
+     .def = "15",
+     .min = PAGE_DURATION_MIN_S,
+     .max = PAGE_DURATION_MAX_S,
+     .suffix = "s",
+     .unit = "seconds"},
+    {.section = "display",
+     .name = "min_duration",
+     .type = K_INT,
+     .off = F(min_duration_s),
+     .def = "3",
+     .min = 1,
+     .max = PAGE_DURATION_MAX_S,
+     .suffix = "s",
+     .unit = "seconds"},
+    {.section = "display",
+     .name = "transition",
+     .type = K_ENUM,
+     .off = F(transition),
+     .def = "crossfade",
+     .names = transition_names},
+    {.section = "display",
+     .name = "transition_ms",
+     .type = K_INT,
+     .off = F(transition_ms),
+     .def = "600",
+     .min = 0,
+     .max = 5000,
+     .suffix = "ms",
+     .unit = "milliseconds"},
+    {.section = "display",
+     .name = "idle_return",
+     .type = K_INT,
+     .off = F(idle_return_s),
+     .def = "60",
+     .min = 5,
+     .max = 3600,
+     .suffix = "s",
+     .unit = "seconds"},
+    {.section = "display",
+     .name = "night_start",
+     .type = K_HHMM,
+     .off = F(night_start_min),
+     .def = "22:00",
+     .empty = "no night window"},
+    {.section = "display",
+     .name = "night_end",
+     .type = K_HHMM,
+     .off = F(night_end_min),
+     .def = "06:00",
+     .empty = "no night window"},
+    {.section = "display",
+     .name = "night_mode",
+     .type = K_ENUM,
+     .off = F(night_mode),
+     .def = "off",
+     .names = night_names},
+    {.section = "display",
+     .name = "burn_in_shift",
+     .type = K_INT,
+     .off = F(burn_in_shift_px),
+     .def = "4",
+     .min = 0,
+     .max = 50,
+     .suffix = "px",
+     .unit = "pixels"},
+    {.section = "paths",
+     .name = "store",
+     .type = K_PATH,
+     .off = F(store),
+     .def = "/var/lib/kiosk/store"},
+    {.section = "paths",
+     .name = "store_check_days",
+     .type = K_INT,
+     .off = F(store_check_days),
+     .def = "7",
+     .min = 1,
+     .max = 365,
+     .suffix = "d",
+     .unit = "days"},
+    {.section = "paths",
+     .name = "trusted_keys",
+     .type = K_PATH,
+     .off = F(trusted_keys),
+     .def = "/etc/kiosk/keys"},
+    {.section = "paths",
+     .name = "inbox",
+     .type = K_PATH,
+     .off = F(inbox),
+     .def = "/var/lib/kiosk/inbox"},
+    {.section = "paths",
+     .name = "usb_roots",
+     .type = K_PATHS,
+     .def = "/media,/run/media,/mnt",
+     .empty = "no folders (sticks are not looked for)"},
+    {.section = "paths",
+     .name = "log_dir",
+     .type = K_PATH,
+     .off = F(log_dir),
+     .def = "/var/log/kiosk"},
+    {.section = "paths",
+     .name = "play_log_max_kb",
+     .type = K_INT,
+     .off = F(play_log_max_kb),
+     .def = "1024",
+     .min = 16,
+     .max = 1024 * 1024,
+     .suffix = "kb",
+     .unit = "kilobytes"},
+    {.section = "paths",
+     .name = "log_share",
+     .type = K_PATH,
+     .off = F(log_share),
+     .def = "",
+     .empty = "no folder (logs go home on sticks only)"},
+    {.section = "paths",
+     .name = "log_share_minutes",
+     .type = K_INT,
+     .off = F(log_share_min),
+     .def = "60",
+     .min = 5,
+     .max = 1440,
+     .suffix = "min",
+     .unit = "minutes"},
 };
 #undef F
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -139,7 +250,10 @@ static void set_str(char *dst, size_t cap, const char *src)
   memset(dst + n, 0, cap - n);
 }
 
-static int is_blank(int ch) { return ch == ' ' || ch == '\t'; }
+static int is_blank(int ch)
+{
+  return ch == ' ' || ch == '\t';
+}
 
 /* Trims blanks at both ends of s in place and returns the new start. */
 static char *trim(char *s)
@@ -379,8 +493,10 @@ static int parse_value(const struct key *k, const char *v, struct config *c, cha
     for (size_t i = 0; ok && i < n; i++)
       ok = isalnum((unsigned char)v[i]) || v[i] == '.' || v[i] == '_' || v[i] == '-';
     if (!ok) {
-      snprintf(why, whysz, "is not a site id: use %d or fewer letters, digits, '.', '_' or '-', "
-               "e.g. kz-khorgos-1", CONFIG_ID_MAX);
+      snprintf(why, whysz,
+               "is not a site id: use %d or fewer letters, digits, '.', '_' or '-', "
+               "e.g. kz-khorgos-1",
+               CONFIG_ID_MAX);
       return -1;
     }
     set_str(field, sizeof c->site_id, v);
@@ -398,8 +514,9 @@ static int parse_value(const struct key *k, const char *v, struct config *c, cha
     set_str(field, sizeof c->site_name, v);
     return 0;
   case K_COUNTRY:
-    if (v[0] && !(isalpha((unsigned char)v[0]) && isalpha((unsigned char)v[1]) && !v[2]) ) {
-      snprintf(why, whysz, "is not a two-letter country code like KZ (or empty for every "
+    if (v[0] && !(isalpha((unsigned char)v[0]) && isalpha((unsigned char)v[1]) && !v[2])) {
+      snprintf(why, whysz,
+               "is not a two-letter country code like KZ (or empty for every "
                "country)");
       return -1;
     }
@@ -444,9 +561,10 @@ static int parse_value(const struct key *k, const char *v, struct config *c, cha
   case K_TZ: {
     int off, far;
     if (parse_tz(v, &off, &far) < 0) {
-      snprintf(why, whysz, far ? "is outside -12:00 to +14:00"
-                               : "is not an offset from UTC like +06:00 or -03:30 (a zone "
-                                 "name such as Asia/Almaty goes in timezone =)");
+      snprintf(why, whysz,
+               far ? "is outside -12:00 to +14:00"
+                   : "is not an offset from UTC like +06:00 or -03:30 (a zone "
+                     "name such as Asia/Almaty goes in timezone =)");
       return -1;
     }
     *(int *)field = off;
@@ -558,9 +676,7 @@ static void describe(const struct key *k, const struct config *c, char *buf, siz
   case K_NAME:
   case K_COUNTRY:
   case K_PATH:
-  case K_ZONE:
-    snprintf(buf, cap, "%s", field);
-    break;
+  case K_ZONE: snprintf(buf, cap, "%s", field); break;
   case K_LANGS:
     for (size_t i = 0, len = 0; i < c->n_languages && len < cap; i++)
       len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? "," : "", c->languages[i]);
@@ -569,15 +685,9 @@ static void describe(const struct key *k, const struct config *c, char *buf, siz
     for (size_t i = 0, len = 0; i < c->n_usb_roots && len < cap; i++)
       len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? "," : "", c->usb_roots[i]);
     break;
-  case K_TZ:
-    format_tz(*(const int *)field, buf, cap);
-    break;
-  case K_ENUM:
-    snprintf(buf, cap, "%s", k->names[*(const int *)field]);
-    break;
-  case K_INT:
-    snprintf(buf, cap, "%d", *(const int *)field);
-    break;
+  case K_TZ: format_tz(*(const int *)field, buf, cap); break;
+  case K_ENUM: snprintf(buf, cap, "%s", k->names[*(const int *)field]); break;
+  case K_INT: snprintf(buf, cap, "%d", *(const int *)field); break;
   case K_HHMM: {
     int m = *(const int *)field;
     if (m >= 0)
@@ -597,18 +707,18 @@ struct hotline_key {
 };
 
 struct ctx {
-  const char *name;          /* the file, for messages */
+  const char *name; /* the file, for messages */
   struct config *c;
 
   /* Where lines come from: a FILE or a string. */
   FILE *f;
   const char *s;
-  char *lbuf;                /* getline's buffer */
+  char *lbuf; /* getline's buffer */
   size_t lcap;
-  int line;                  /* number of the line inih is working on */
+  int line; /* number of the line inih is working on */
   int io_errno;
 
-  int key_line[N_KEYS];      /* line that set each key, 0 if none yet */
+  int key_line[N_KEYS]; /* line that set each key, 0 if none yet */
   struct hotline_key hot[CONFIG_MAX_HOTLINES];
 
   struct config_problem *p;
@@ -661,14 +771,15 @@ static void unknown_section(struct ctx *x, const char *name)
   for (size_t i = 0; i < N_SECTIONS; i++) {
     if (close_to(name, sections[i])) {
       add_problem(x, LOG_WARN, x->line, "",
-                  "unknown section [%s] — did you mean [%s]? The keys under it are ignored",
-                  name, sections[i]);
+                  "unknown section [%s] — did you mean [%s]? The keys under it are ignored", name,
+                  sections[i]);
       return;
     }
   }
   add_problem(x, LOG_WARN, x->line, "",
               "unknown section [%s] — the sections are [site], [display], [paths] and "
-              "[hotlines]; the keys under it are ignored", name);
+              "[hotlines]; the keys under it are ignored",
+              name);
 }
 
 /* Fetches the next raw line without its line break into x->lbuf; NULL at
@@ -724,8 +835,10 @@ static char *read_line(char *out, int num, void *stream)
   const char *give = l;
   char section[128];
   if (strlen(l) > room) {
-    add_problem(x, LOG_WARN, x->line, "", "this line is longer than %zu characters — it is "
-                "ignored", room);
+    add_problem(x, LOG_WARN, x->line, "",
+                "this line is longer than %zu characters — it is "
+                "ignored",
+                room);
     give = "";
   } else if (*l == '\0' || *l == '#' || *l == ';') {
     give = "";
@@ -740,11 +853,15 @@ static char *read_line(char *out, int num, void *stream)
     for (char *p = name; *p; p++)
       *p = (char)tolower((unsigned char)*p);
     if (!close)
-      add_problem(x, LOG_WARN, x->line, "", "the section header '%s' has no closing ']' — "
-                  "read as [%s]", l, name);
+      add_problem(x, LOG_WARN, x->line, "",
+                  "the section header '%s' has no closing ']' — "
+                  "read as [%s]",
+                  l, name);
     if (!*name) {
-      add_problem(x, LOG_WARN, x->line, "", "the section header '%s' has no name — the keys "
-                  "under it are ignored", l);
+      add_problem(x, LOG_WARN, x->line, "",
+                  "the section header '%s' has no name — the keys "
+                  "under it are ignored",
+                  l);
       name = (char *)"-"; /* a name no section has, unlike "" (before any header) */
     } else if (section_index(name) < 0) {
       unknown_section(x, name);
@@ -755,8 +872,10 @@ static char *read_line(char *out, int num, void *stream)
     strcat(section, "]");
     give = section;
   } else if (!strpbrk(l, "=:")) {
-    add_problem(x, LOG_WARN, x->line, "", "'%.80s' is not a 'key = value' line — it is "
-                "ignored", l);
+    add_problem(x, LOG_WARN, x->line, "",
+                "'%.80s' is not a 'key = value' line — it is "
+                "ignored",
+                l);
     give = "";
   }
   snprintf(out, (size_t)num, "%s\n", give);
@@ -792,8 +911,8 @@ static void unknown_key(struct ctx *x, const char *section, const char *name)
   }
   for (size_t i = 0; i < N_KEYS; i++) {
     if (name_eq(name, keys[i].name)) {
-      add_problem(x, LOG_WARN, x->line, "", "unknown key '%s' in [%s] — '%s' belongs in [%s]",
-                  name, section, keys[i].name, keys[i].section);
+      add_problem(x, LOG_WARN, x->line, "", "unknown key '%s' in [%s] — '%s' belongs in [%s]", name,
+                  section, keys[i].name, keys[i].section);
       return;
     }
   }
@@ -802,8 +921,8 @@ static void unknown_key(struct ctx *x, const char *section, const char *name)
   known[0] = '\0';
   for (size_t i = 0; i < N_KEYS && len < sizeof known; i++)
     if (!strcmp(keys[i].section, section))
-      len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "",
-                              keys[i].name);
+      len +=
+          (size_t)snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", keys[i].name);
   add_problem(x, LOG_WARN, x->line, "", "unknown key '%s' in [%s] — the keys there are %s", name,
               section, known);
 }
@@ -824,8 +943,8 @@ static char *unquote(char *v)
  * start of a line. */
 static const char *comment_hint(const char *v)
 {
-  return strstr(v, " #") || strstr(v, "\t#")
-             ? " (a # starts a comment only at the start of a line)" : "";
+  return strstr(v, " #") || strstr(v, "\t#") ? " (a # starts a comment only at the start of a line)"
+                                             : "";
 }
 
 /* [hotlines] KZ = 11616 | phone, or KZ.2 = ... for another number. */
@@ -836,13 +955,15 @@ static void add_hotline(struct ctx *x, const char *name, char *v)
   snprintf(key, sizeof key, "hotlines.%s", name);
   size_t nl = strlen(name);
   int ok = nl >= 2 && isalpha((unsigned char)name[0]) && isalpha((unsigned char)name[1]) &&
-           (nl == 2 || (name[2] == '.' && nl > 3 && nl <= 11));
+      (nl == 2 || (name[2] == '.' && nl > 3 && nl <= 11));
   for (size_t i = 3; ok && i < nl; i++)
     ok = isalnum((unsigned char)name[i]) != 0;
   if (!ok) {
-    add_problem(x, LOG_WARN, x->line, key, "'%s' in [hotlines] is not a two-letter country code "
+    add_problem(x, LOG_WARN, x->line, key,
+                "'%s' in [hotlines] is not a two-letter country code "
                 "— write e.g. KZ = 11616 | phone, or KZ.2 = ... for a second number; this line "
-                "is ignored", name);
+                "is ignored",
+                name);
     return;
   }
   char norm[16];
@@ -869,14 +990,18 @@ static void add_hotline(struct ctx *x, const char *name, char *v)
   else if (!text_ok(number) || !text_ok(channel))
     why = "has control characters or is not UTF-8 text";
   if (why) {
-    add_problem(x, LOG_WARN, x->line, key, "hotline %s = \"%s\" %s — write e.g. %s = 11616 | "
-                "phone; this line is ignored", name, orig, why, norm);
+    add_problem(x, LOG_WARN, x->line, key,
+                "hotline %s = \"%s\" %s — write e.g. %s = 11616 | "
+                "phone; this line is ignored",
+                name, orig, why, norm);
     return;
   }
   for (size_t i = 0; i < c->n_hotlines; i++) {
     if (!strcmp(x->hot[i].key, norm)) {
-      add_problem(x, LOG_INFO, x->line, key, "hotline %s is also on line %d — both numbers are "
-                  "shown; write %.2s.2 = ... to say so", norm, x->hot[i].line, norm);
+      add_problem(x, LOG_INFO, x->line, key,
+                  "hotline %s is also on line %d — both numbers are "
+                  "shown; write %.2s.2 = ... to say so",
+                  norm, x->hot[i].line, norm);
       break;
     }
   }
@@ -914,11 +1039,15 @@ static int on_value(void *user, const char *section, const char *name, const cha
       if (name_eq(name, keys[i].name))
         k = &keys[i];
     if (k)
-      add_problem(x, LOG_WARN, x->line, "", "'%s' is above every [section] header — it belongs "
-                  "under [%s]; this line is ignored", name, k->section);
+      add_problem(x, LOG_WARN, x->line, "",
+                  "'%s' is above every [section] header — it belongs "
+                  "under [%s]; this line is ignored",
+                  name, k->section);
     else
-      add_problem(x, LOG_WARN, x->line, "", "'%s' is above every [section] header — this line "
-                  "is ignored", name);
+      add_problem(x, LOG_WARN, x->line, "",
+                  "'%s' is above every [section] header — this line "
+                  "is ignored",
+                  name);
     return 1;
   }
   int si = section_index(section);
@@ -937,8 +1066,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
   snprintf(key, sizeof key, "%s.%s", k->section, k->name);
   size_t ki = (size_t)(k - keys);
   if (x->key_line[ki])
-    add_problem(x, LOG_WARN, x->line, key, "%s is set twice, on lines %d and %d — line %d "
-                "counts", k->name, x->key_line[ki], x->line, x->line);
+    add_problem(x, LOG_WARN, x->line, key,
+                "%s is set twice, on lines %d and %d — line %d "
+                "counts",
+                k->name, x->key_line[ki], x->line, x->line);
   x->key_line[ki] = x->line;
 
   char why[300], note[200], now[300];
@@ -968,12 +1099,14 @@ static void check_night(struct ctx *x)
   int ls = x->key_line[key_index("night_start")], le = x->key_line[key_index("night_end")];
   int line = ls > le ? ls : le;
   if ((c->night_start_min < 0) != (c->night_end_min < 0)) {
-    add_problem(x, LOG_WARN, line, "display.night_start", "only one of night_start and "
+    add_problem(x, LOG_WARN, line, "display.night_start",
+                "only one of night_start and "
                 "night_end is set — set both (e.g. 22:00 and 06:00), or leave both empty; there "
                 "is no night window");
     c->night_start_min = c->night_end_min = -1;
   } else if (c->night_start_min >= 0 && c->night_start_min == c->night_end_min) {
-    add_problem(x, LOG_WARN, line, "display.night_start", "night_start and night_end are the "
+    add_problem(x, LOG_WARN, line, "display.night_start",
+                "night_start and night_end are the "
                 "same time — there is no night window");
     c->night_start_min = c->night_end_min = -1;
   }
@@ -1065,7 +1198,8 @@ int config_load_file(const char *path, struct config *c, struct config_problem *
   if (!f) {
     int err = errno;
     if (err == ENOENT && is_default) {
-      add_problem(&x, LOG_INFO, 0, "", "no configuration file — using the built-in defaults "
+      add_problem(&x, LOG_INFO, 0, "",
+                  "no configuration file — using the built-in defaults "
                   "(kiosk.conf.example lists every key)");
       if (x.oom)
         return kerr_set(e, KERR_NOMEM, "%s: out of memory", path);
@@ -1074,9 +1208,10 @@ int config_load_file(const char *path, struct config *c, struct config_problem *
       return 0;
     }
     if (err == ENOENT)
-      return kerr_set(e, KERR_NOENT, "%s: configuration file not found — check the path given "
-                      "with --config, or leave --config out to use %s", path,
-                      CONFIG_DEFAULT_PATH);
+      return kerr_set(e, KERR_NOENT,
+                      "%s: configuration file not found — check the path given "
+                      "with --config, or leave --config out to use %s",
+                      path, CONFIG_DEFAULT_PATH);
     return kerr_errno(e, KERR_IO, err, "%s: could not open the configuration", path);
   }
   struct stat st;

@@ -22,15 +22,15 @@
 
 #define CONFIG_DEFAULT_PATH "/etc/kiosk/kiosk.conf"
 
-#define CONFIG_ID_MAX 64          /* bytes of [site] id, without the NUL */
-#define CONFIG_NAME_MAX 127       /* bytes of [site] name */
+#define CONFIG_ID_MAX 64    /* bytes of [site] id, without the NUL */
+#define CONFIG_NAME_MAX 127 /* bytes of [site] name */
 #define CONFIG_MAX_LANGUAGES 8
-#define CONFIG_LANG_MAX 35        /* bytes of one language tag (as manifest.h) */
-#define CONFIG_TZ_MAX 63          /* bytes of a zone name (TZ_NAME_MAX) */
-#define CONFIG_PATH_MAX 255       /* bytes of one path */
+#define CONFIG_LANG_MAX 35  /* bytes of one language tag (as manifest.h) */
+#define CONFIG_TZ_MAX 63    /* bytes of a zone name (TZ_NAME_MAX) */
+#define CONFIG_PATH_MAX 255 /* bytes of one path */
 #define CONFIG_MAX_USB_ROOTS 8
 #define CONFIG_MAX_HOTLINES 32
-#define CONFIG_HOTLINE_MAX 31     /* bytes of a hotline's number or channel */
+#define CONFIG_HOTLINE_MAX 31 /* bytes of a hotline's number or channel */
 
 enum config_rotation {
   CONFIG_ROTATION_EACH_LANGUAGE, /* every page in each language in turn */
@@ -52,32 +52,32 @@ enum config_night_mode {
 /* A fallback hotline from [hotlines], shown when no pack provides one:
  * `KZ = 11616 | phone` or, for a second number, `KZ.2 = ...`. */
 struct config_hotline {
-  char country[3];                       /* ISO 3166-1 alpha-2, uppercase */
-  char number[CONFIG_HOTLINE_MAX + 1];   /* as written, e.g. "+7 800 080 2222" */
-  char channel[CONFIG_HOTLINE_MAX + 1];  /* e.g. "phone", "WhatsApp"; may be "" */
+  char country[3];                      /* ISO 3166-1 alpha-2, uppercase */
+  char number[CONFIG_HOTLINE_MAX + 1];  /* as written, e.g. "+7 800 080 2222" */
+  char channel[CONFIG_HOTLINE_MAX + 1]; /* e.g. "phone", "WhatsApp"; may be "" */
 };
 
 struct config {
   /* [site] */
-  char site_id[CONFIG_ID_MAX + 1];       /* "kiosk"; names logs and status files */
-  char site_name[CONFIG_NAME_MAX + 1];   /* "" = none */
-  char country[3];                       /* uppercase; "" = packs for every country */
+  char site_id[CONFIG_ID_MAX + 1];     /* "kiosk"; names logs and status files */
+  char site_name[CONFIG_NAME_MAX + 1]; /* "" = none */
+  char country[3];                     /* uppercase; "" = packs for every country */
   char languages[CONFIG_MAX_LANGUAGES][CONFIG_LANG_MAX + 1]; /* rotation order */
-  size_t n_languages;                    /* 0 = every language of each pack */
-  int tz_offset_s;                       /* local time minus UTC, seconds */
-  char timezone[CONFIG_TZ_MAX + 1];      /* "Asia/Almaty"; "" = use tz_offset_s */
+  size_t n_languages;                                        /* 0 = every language of each pack */
+  int tz_offset_s;                                           /* local time minus UTC, seconds */
+  char timezone[CONFIG_TZ_MAX + 1]; /* "Asia/Almaty"; "" = use tz_offset_s */
 
   /* [display] */
-  enum config_rotation rotation;         /* each-language */
-  int page_duration_s;                   /* 15, for pages without their own */
-  int min_duration_s;                    /* 3; no page is shown for less */
-  enum config_transition transition;     /* crossfade */
-  int transition_ms;                     /* 600 */
-  int idle_return_s;                     /* 60: back to rotation after a touch */
-  int night_start_min;                   /* 22:00 as minutes after local midnight; */
-  int night_end_min;                     /* 06:00; both -1 = no night window */
-  enum config_night_mode night_mode;     /* off */
-  int burn_in_shift_px;                  /* 4 */
+  enum config_rotation rotation;     /* each-language */
+  int page_duration_s;               /* 15, for pages without their own */
+  int min_duration_s;                /* 3; no page is shown for less */
+  enum config_transition transition; /* crossfade */
+  int transition_ms;                 /* 600 */
+  int idle_return_s;                 /* 60: back to rotation after a touch */
+  int night_start_min;               /* 22:00 as minutes after local midnight; */
+  int night_end_min;                 /* 06:00; both -1 = no night window */
+  enum config_night_mode night_mode; /* off */
+  int burn_in_shift_px;              /* 4 */
 
   /* [paths] */
   char store[CONFIG_PATH_MAX + 1];        /* /var/lib/kiosk/store */
@@ -85,15 +85,15 @@ struct config {
   char trusted_keys[CONFIG_PATH_MAX + 1]; /* /etc/kiosk/keys */
   char inbox[CONFIG_PATH_MAX + 1];        /* /var/lib/kiosk/inbox */
   char usb_roots[CONFIG_MAX_USB_ROOTS][CONFIG_PATH_MAX + 1]; /* /media, /run/media, /mnt */
-  size_t n_usb_roots;                     /* 0 = do not look for sticks */
-  char log_dir[CONFIG_PATH_MAX + 1];      /* /var/log/kiosk */
-  int play_log_max_kb;                    /* 1024 */
-  char log_share[CONFIG_PATH_MAX + 1];    /* "": none; else kiosk-logs/ go here */
-  int log_share_min;                      /* 60: how often they are refreshed */
+  size_t n_usb_roots;                                        /* 0 = do not look for sticks */
+  char log_dir[CONFIG_PATH_MAX + 1];                         /* /var/log/kiosk */
+  int play_log_max_kb;                                       /* 1024 */
+  char log_share[CONFIG_PATH_MAX + 1]; /* "": none; else kiosk-logs/ go here */
+  int log_share_min;                   /* 60: how often they are refreshed */
 
   /* [hotlines], in the order written */
   struct config_hotline hotlines[CONFIG_MAX_HOTLINES];
-  size_t n_hotlines;                      /* 0 by default */
+  size_t n_hotlines; /* 0 by default */
 };
 
 /* Something in the file a person should fix (or, at LOG_INFO, know). The
@@ -122,15 +122,13 @@ void config_defaults(struct config *c);
  * the load. On success *problems is a new array of *n problems (NULL when
  * *n is 0) in line order; free it with free(). On failure *problems is NULL,
  * *n is 0, c holds the defaults and e says what is wrong and what to do. */
-int config_load_file(const char *path, struct config *c,
-                     struct config_problem **problems, size_t *n,
-                     struct kerr *e);
+int config_load_file(const char *path, struct config *c, struct config_problem **problems,
+                     size_t *n, struct kerr *e);
 
 /* As config_load_file, from a NUL-terminated string. name stands for the
  * file in messages (NULL gives "<config>"). Only fails with KERR_NOMEM. */
 int config_load_string(const char *text, const char *name, struct config *c,
-                       struct config_problem **problems, size_t *n,
-                       struct kerr *e);
+                       struct config_problem **problems, size_t *n, struct kerr *e);
 
 /* Releases what c owns — nothing today, since every field is fixed-size —
  * and resets it to the defaults. Accepts NULL. Call it anyway, so that a

@@ -22,7 +22,10 @@ struct deck {
   size_t n_band;
 };
 
-struct deck *deck_new(void) { return calloc(1, sizeof(struct deck)); }
+struct deck *deck_new(void)
+{
+  return calloc(1, sizeof(struct deck));
+}
 
 static void entry_free(struct deck_entry *en)
 {
@@ -58,7 +61,10 @@ void deck_free(struct deck *d)
   free(d);
 }
 
-size_t deck_count(const struct deck *d) { return d ? d->n : 0; }
+size_t deck_count(const struct deck *d)
+{
+  return d ? d->n : 0;
+}
 
 const struct deck_entry *deck_get(const struct deck *d, size_t i)
 {
@@ -108,7 +114,8 @@ static void add_band(struct deck *d, const char *dir, const char *json, size_t l
     if (!cJSON_IsString(country) || strlen(country->valuestring) != 2 || !cJSON_IsString(number) ||
         !*number->valuestring) {
       log_warn("%s/pack.json: a \"band\" entry needs \"country\" (two letters) and "
-               "\"number\" — entry skipped", dir);
+               "\"number\" — entry skipped",
+               dir);
       continue;
     }
     struct deck_hotline *nb = realloc(d->band, (d->n_band + 1) * sizeof *nb);
@@ -122,7 +129,8 @@ static void add_band(struct deck *d, const char *dir, const char *json, size_t l
     if (!h->number)
       break;
     const cJSON *l;
-    size_t nl = cJSON_IsObject(label) ? (size_t)cJSON_GetArraySize(label) : (cJSON_IsString(label) ? 1u : 0u);
+    size_t nl = cJSON_IsObject(label) ? (size_t)cJSON_GetArraySize(label)
+                                      : (cJSON_IsString(label) ? 1u : 0u);
     h->langs = calloc(nl ? nl : 1, sizeof *h->langs);
     h->labels = calloc(nl ? nl : 1, sizeof *h->labels);
     if (!h->langs || !h->labels) {

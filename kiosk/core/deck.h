@@ -8,18 +8,18 @@
 #include "core/err.h"
 
 struct deck_entry {
-  char *pack_id;  /* the pack's id and version, for the play log */
+  char *pack_id; /* the pack's id and version, for the play log */
   unsigned long long version;
   int has_accent;
-  unsigned accent;  /* 0xRRGGBB: the pack's accent colour */
-  char *root;     /* the pack's folder */
-  char *page;     /* page file relative to root: pages/<name>.<lang>.md */
-  char *name;     /* page name */
+  unsigned accent; /* 0xRRGGBB: the pack's accent colour */
+  char *root;      /* the pack's folder */
+  char *page;      /* page file relative to root: pages/<name>.<lang>.md */
+  char *name;      /* page name */
   char *lang;
-  char *title;    /* the pack's title in lang */
-  int pack;       /* index of the pack in the deck */
-  int index;      /* position of the page within its pack, from 0 */
-  int n_pages;    /* pages in its pack */
+  char *title; /* the pack's title in lang */
+  int pack;    /* index of the pack in the deck */
+  int index;   /* position of the page within its pack, from 0 */
+  int n_pages; /* pages in its pack */
 };
 
 struct deck;
@@ -30,8 +30,8 @@ struct deck;
 struct deck_hotline {
   char country[3];
   char *number;
-  char **langs;   /* label languages */
-  char **labels;  /* label texts */
+  char **langs;  /* label languages */
+  char **labels; /* label texts */
   size_t n_labels;
 };
 

@@ -67,8 +67,9 @@ const char *kerr_name(int code)
 {
   switch (code) {
   case KERR_OK: return "OK";
-#define KERR_NAME(name, num, text) case num: return #name;
-  KERR_MAP(KERR_NAME)
+#define KERR_NAME(name, num, text)                                                                 \
+  case num: return #name;
+    KERR_MAP(KERR_NAME)
 #undef KERR_NAME
   default: return "UNKNOWN";
   }
@@ -78,8 +79,9 @@ const char *kerr_str(int code)
 {
   switch (code) {
   case KERR_OK: return "no error";
-#define KERR_TEXT(name, num, text) case num: return text;
-  KERR_MAP(KERR_TEXT)
+#define KERR_TEXT(name, num, text)                                                                 \
+  case num: return text;
+    KERR_MAP(KERR_TEXT)
 #undef KERR_TEXT
   default: return "unknown error";
   }

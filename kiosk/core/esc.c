@@ -14,15 +14,14 @@
 
 static int hides_text(uint32_t cp)
 {
-  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
-         cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+      (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+      cp == 0x2029;
 }
 
 /* The escaped form of the character at s (n bytes left) into tmp (16
  * bytes): its length in *tl; returns the input bytes it takes. */
-static size_t piece(const unsigned char *s, size_t n, int backslash,
-                    char *tmp, size_t *tl)
+static size_t piece(const unsigned char *s, size_t n, int backslash, char *tmp, size_t *tl)
 {
   uint32_t cp = 0;
   size_t k = utf8_decode(s, n, &cp);

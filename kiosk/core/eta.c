@@ -4,7 +4,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-void eta_start(struct eta *t, uint64_t now_ms) { t->start_ms = now_ms; }
+void eta_start(struct eta *t, uint64_t now_ms)
+{
+  t->start_ms = now_ms;
+}
 
 double eta_rate(const struct eta *t, uint64_t done, uint64_t now_ms)
 {

@@ -54,16 +54,16 @@ static int hook(enum fieldlog_op op, const char *name)
 }
 
 enum { F_PLAY, F_STATUS, F_LOG, N_FILES };
-static const char *const file_names[N_FILES] = {"playlog.csv", "status.txt",
-                                                "kiosk.log"};
-static const char *const tmp_names[N_FILES] = {
-    ".playlog.csv.tmp", ".status.txt.tmp", ".kiosk.log.tmp"};
+static const char *const file_names[N_FILES] = {"playlog.csv", "status.txt", "kiosk.log"};
+static const char *const tmp_names[N_FILES] = {".playlog.csv.tmp", ".status.txt.tmp",
+                                               ".kiosk.log.tmp"};
 
 /* Turns an errno from the stick into the sentence field staff read. */
 static int stick_error(struct kerr *e, int err, const char *what)
 {
   if (err == EROFS)
-    return kerr_set(e, KERR_IO, "the stick is read-only — logs were not "
+    return kerr_set(e, KERR_IO,
+                    "the stick is read-only — logs were not "
                     "copied (slide its lock switch off, or use another "
                     "stick)");
   if (err == ENOSPC
@@ -71,10 +71,13 @@ static int stick_error(struct kerr *e, int err, const char *what)
       || err == EDQUOT
 #endif
   )
-    return kerr_set(e, KERR_NOSPACE, "the stick is full — logs were not "
+    return kerr_set(e, KERR_NOSPACE,
+                    "the stick is full — logs were not "
                     "copied (make room on it, or use another stick)");
-  return kerr_errno(e, KERR_IO, err, "could not write %s on the stick — "
-                    "logs were not copied; try another stick", what);
+  return kerr_errno(e, KERR_IO, err,
+                    "could not write %s on the stick — "
+                    "logs were not copied; try another stick",
+                    what);
 }
 
 int fieldlog_site_id_ok(const char *s)
@@ -84,8 +87,8 @@ int fieldlog_site_id_ok(const char *s)
     return 0;
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+          c == '_' || c == '-'))
       return 0;
   }
   return 1;
@@ -138,8 +141,7 @@ static void out_put(struct out *o, const void *p, size_t len)
   }
 }
 
-static void out_printf(struct out *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void out_printf(struct out *o, const char *fmt, ...)
 {
@@ -155,8 +157,7 @@ static void out_printf(struct out *o, const char *fmt, ...)
 
 /* --- the pieces of status.txt ------------------------------------------- */
 
-void fieldlog_clock_text(int64_t clock_now, int64_t time_floor, char *buf,
-                         size_t cap)
+void fieldlog_clock_text(int64_t clock_now, int64_t time_floor, char *buf, size_t cap)
 {
   if (time_floor <= 0 || clock_now >= time_floor - CLOCK_SLACK_S) {
     snprintf(buf, cap, "clock OK");
@@ -175,16 +176,15 @@ void fieldlog_clock_text(int64_t clock_now, int64_t time_floor, char *buf,
     v = d / 60;
     unit = "minute";
   }
-  snprintf(buf, cap, "clock is behind the last known time by %" PRId64
-           " %s%s — set the clock", v, unit, v == 1 ? "" : "s");
+  snprintf(buf, cap, "clock is behind the last known time by %" PRId64 " %s%s — set the clock", v,
+           unit, v == 1 ? "" : "s");
 }
 
 static void format_stamp(int64_t t, char *buf, size_t cap)
 {
   time_t tt = (time_t)t;
   struct tm tm;
-  if (t <= 0 || !gmtime_r(&tt, &tm) ||
-      strftime(buf, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+  if (t <= 0 || !gmtime_r(&tt, &tm) || strftime(buf, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
     snprintf(buf, cap, "unknown");
 }
 
@@ -193,8 +193,8 @@ static void format_uptime(uint64_t ms, char *buf, size_t cap)
   uint64_t s = ms / 1000;
   uint64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
   if (d)
-    snprintf(buf, cap, "%" PRIu64 " day%s %" PRIu64 " h %" PRIu64 " min", d,
-             d == 1 ? "" : "s", h, m);
+    snprintf(buf, cap, "%" PRIu64 " day%s %" PRIu64 " h %" PRIu64 " min", d, d == 1 ? "" : "s", h,
+             m);
   else if (h)
     snprintf(buf, cap, "%" PRIu64 " h %" PRIu64 " min", h, m);
   else
@@ -217,8 +217,8 @@ static void one_line(const char *s, char *out, size_t cap)
 struct log_tail {
   char *text;
   size_t len;
-  int cut;       /* older lines were left out */
-  int err;       /* errno reading it, 0 if fine or no log */
+  int cut; /* older lines were left out */
+  int err; /* errno reading it, 0 if fine or no log */
 };
 
 static void read_log_tail(const char *path, uint64_t max, struct log_tail *t)
@@ -281,8 +281,7 @@ static void put_problems(struct out *o, const struct log_tail *t, size_t n)
     const char *line = t->text + pos;
     const char *nl = memchr(line, '\n', t->len - pos);
     size_t ll = nl ? (size_t)(nl - line) : t->len - pos;
-    if (ll > 25 && (memcmp(line + 20, "error", 5) == 0 ||
-                    memcmp(line + 20, "warn ", 5) == 0)) {
+    if (ll > 25 && (memcmp(line + 20, "error", 5) == 0 || memcmp(line + 20, "warn ", 5) == 0)) {
       starts[count % n] = pos;
       lens[count % n] = ll;
       count++;
@@ -302,10 +301,8 @@ static void put_problems(struct out *o, const struct log_tail *t, size_t n)
   free(lens);
 }
 
-static void put_status(struct out *o, const char *site_id,
-                       const struct fieldlog_info *in,
-                       const struct log_tail *tail,
-                       const struct playlog_stats *play, int play_ok)
+static void put_status(struct out *o, const char *site_id, const struct fieldlog_info *in,
+                       const struct log_tail *tail, const struct playlog_stats *play, int play_ok)
 {
   char buf[512], a[64], b[64];
   format_stamp(in->clock_now, a, sizeof a);
@@ -318,8 +315,7 @@ static void put_status(struct out *o, const char *site_id,
   one_line(in->country, buf, sizeof buf);
   if (buf[0])
     out_printf(o, "Country:     %s\n", buf);
-  one_line(in->software_version ? in->software_version : "unknown", buf,
-           sizeof buf);
+  one_line(in->software_version ? in->software_version : "unknown", buf, sizeof buf);
   out_printf(o, "Software:    kiosk %s\n", buf);
   out_printf(o, "Format:      %d\n", FIELDLOG_STATUS_FORMAT);
   format_uptime(in->uptime_ms, buf, sizeof buf);
@@ -333,8 +329,7 @@ static void put_status(struct out *o, const char *site_id,
   uint64_t free_b;
   if (in->store_dir && fsutil_free_bytes(in->store_dir, &free_b, NULL) == 0) {
     units_bytes(free_b, buf, sizeof buf);
-    out_printf(o, "Free space:  %s on the pack store (%s)\n", buf,
-               in->store_dir);
+    out_printf(o, "Free space:  %s on the pack store (%s)\n", buf, in->store_dir);
   } else {
     out_printf(o, "Free space:  unknown\n");
   }
@@ -345,8 +340,10 @@ static void put_status(struct out *o, const char *site_id,
     char title[FIELDLOG_TITLE_MAX];
     one_line(p->title, title, sizeof title);
     if (p->current == 0)
-      out_printf(o, "  %s: nothing to show (damaged; no good previous "
-                 "version) — bring the pack again\n", p->id);
+      out_printf(o,
+                 "  %s: nothing to show (damaged; no good previous "
+                 "version) — bring the pack again\n",
+                 p->id);
     else {
       char exp[96] = "";
       if (p->expires > 0) {
@@ -354,13 +351,12 @@ static void put_status(struct out *o, const char *site_id,
         snprintf(exp, sizeof exp, " (expires %s)", b);
       }
       if (p->previous)
-        out_printf(o, "  %s: version %" PRIu64 " (previous %" PRIu64
-                   ")%s%s%s%s\n", p->id, p->current, p->previous,
-                   title[0] ? " \"" : "", title, title[0] ? "\"" : "", exp);
+        out_printf(o, "  %s: version %" PRIu64 " (previous %" PRIu64 ")%s%s%s%s\n", p->id,
+                   p->current, p->previous, title[0] ? " \"" : "", title, title[0] ? "\"" : "",
+                   exp);
       else
-        out_printf(o, "  %s: version %" PRIu64 "%s%s%s%s\n", p->id,
-                   p->current, title[0] ? " \"" : "", title,
-                   title[0] ? "\"" : "", exp);
+        out_printf(o, "  %s: version %" PRIu64 "%s%s%s%s\n", p->id, p->current,
+                   title[0] ? " \"" : "", title, title[0] ? "\"" : "", exp);
     }
   }
   if (in->n_packs == 0)
@@ -371,20 +367,19 @@ static void put_status(struct out *o, const char *site_id,
   else if (!play_ok)
     out_printf(o, "\nPlay log: could not be read\n");
   else
-    out_printf(o, "\nPlay log: %" PRIu64 " line%s in playlog.csv (%" PRIu64
-               " damaged line%s left out)\n", play->lines,
-               play->lines == 1 ? "" : "s", play->skipped,
-               play->skipped == 1 ? "" : "s");
+    out_printf(
+        o, "\nPlay log: %" PRIu64 " line%s in playlog.csv (%" PRIu64 " damaged line%s left out)\n",
+        play->lines, play->lines == 1 ? "" : "s", play->skipped, play->skipped == 1 ? "" : "s");
 
-  size_t n = in->problem_lines ? in->problem_lines
-                               : FIELDLOG_DEFAULT_PROBLEM_LINES;
-  out_printf(o, "\nRecent problems (the last %zu errors and warnings in the "
-             "kiosk log%s):\n", n, tail->cut ? "'s copied part" : "");
+  size_t n = in->problem_lines ? in->problem_lines : FIELDLOG_DEFAULT_PROBLEM_LINES;
+  out_printf(o,
+             "\nRecent problems (the last %zu errors and warnings in the "
+             "kiosk log%s):\n",
+             n, tail->cut ? "'s copied part" : "");
   if (!in->log_path)
     out_printf(o, "  no log file is kept\n");
   else if (tail->err)
-    out_printf(o, "  the log %s could not be read: %s\n", in->log_path,
-               strerror(tail->err));
+    out_printf(o, "  the log %s could not be read: %s\n", in->log_path, strerror(tail->err));
   else
     put_problems(o, tail, n);
 }
@@ -398,8 +393,7 @@ static int open_folder(int dirfd, const char *name, int *fd, int *made)
 {
   *made = 0;
   for (int attempt = 0; attempt < 2; attempt++) {
-    *fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                 O_CLOEXEC);
+    *fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (*fd >= 0)
       return 0;
     if (errno == ELOOP)
@@ -432,8 +426,7 @@ static int create_tmp(int sfd, int i, int *fd)
   if (err)
     return err;
   (void)unlinkat(sfd, tmp_names[i], 0); /* left by an earlier power cut */
-  *fd = openat(sfd, tmp_names[i],
-               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  *fd = openat(sfd, tmp_names[i], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   return *fd < 0 ? errno : 0;
 }
 
@@ -445,8 +438,7 @@ static int play_line(void *ctx, const struct playlog_entry *en)
   return o->err ? 1 : 0;
 }
 
-int fieldlog_write(const char *stick_root, const char *site_id,
-                   const struct fieldlog_info *info,
+int fieldlog_write(const char *stick_root, const char *site_id, const struct fieldlog_info *info,
                    struct fieldlog_result *result, struct kerr *e)
 {
   struct fieldlog_result local;
@@ -456,9 +448,11 @@ int fieldlog_write(const char *stick_root, const char *site_id,
     e = &le; /* res->msg repeats the sentence */
   memset(res, 0, sizeof *res);
   if (!site_id || !fieldlog_site_id_ok(site_id))
-    return kerr_set(e, KERR_INVAL, "site id \"%s\" cannot name a folder on "
+    return kerr_set(e, KERR_INVAL,
+                    "site id \"%s\" cannot name a folder on "
                     "the stick — use letters, digits, \".\", \"_\" and \"-\" "
-                    "in [site] id", site_id ? site_id : "");
+                    "in [site] id",
+                    site_id ? site_id : "");
   snprintf(res->folder, sizeof res->folder, "%s/%s", FIELDLOG_DIR, site_id);
 
   int rootfd = -1, topfd = -1, sfd = -1;
@@ -476,7 +470,8 @@ int fieldlog_write(const char *stick_root, const char *site_id,
   if (rootfd < 0) {
     rc = kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno,
                     "could not open the stick at %s — logs were not copied; "
-                    "take it out and insert it again", shown_root);
+                    "take it out and insert it again",
+                    shown_root);
     goto out;
   }
   /* Read-only: say so before trying anything. */
@@ -490,19 +485,21 @@ int fieldlog_write(const char *stick_root, const char *site_id,
   }
 
   if ((err = open_folder(rootfd, FIELDLOG_DIR, &topfd, &made_top)) != 0) {
-    rc = err == ENOTDIR
-             ? kerr_set(e, KERR_PATH, "%s on the stick is not a folder — "
-                        "logs were not copied; rename it, or use another "
-                        "stick", FIELDLOG_DIR)
-             : stick_error(e, err, FIELDLOG_DIR);
+    rc = err == ENOTDIR ? kerr_set(e, KERR_PATH,
+                                   "%s on the stick is not a folder — "
+                                   "logs were not copied; rename it, or use another "
+                                   "stick",
+                                   FIELDLOG_DIR)
+                        : stick_error(e, err, FIELDLOG_DIR);
     goto out;
   }
   if ((err = open_folder(topfd, site_id, &sfd, &made_site)) != 0) {
-    rc = err == ENOTDIR
-             ? kerr_set(e, KERR_PATH, "%s on the stick is not a folder — "
-                        "logs were not copied; rename it, or use another "
-                        "stick", res->folder)
-             : stick_error(e, err, res->folder);
+    rc = err == ENOTDIR ? kerr_set(e, KERR_PATH,
+                                   "%s on the stick is not a folder — "
+                                   "logs were not copied; rename it, or use another "
+                                   "stick",
+                                   res->folder)
+                        : stick_error(e, err, res->folder);
     goto out;
   }
 
@@ -512,9 +509,7 @@ int fieldlog_write(const char *stick_root, const char *site_id,
     goto out;
   }
   read_log_tail(info->log_path,
-                info->log_max_bytes ? info->log_max_bytes
-                                    : FIELDLOG_DEFAULT_LOG_BYTES,
-                &tail);
+                info->log_max_bytes ? info->log_max_bytes : FIELDLOG_DEFAULT_LOG_BYTES, &tail);
 
   /* 1. Every temporary, written and flushed. */
   struct playlog_stats play = {0};
@@ -582,8 +577,10 @@ int fieldlog_write(const char *stick_root, const char *site_id,
   res->play_skipped = play.skipped;
   char size_text[64];
   units_bytes(res->bytes, size_text, sizeof size_text);
-  snprintf(res->msg, sizeof res->msg, "Logs copied to %s on the stick (%zu "
-           "files, %s).", res->folder, res->files, size_text);
+  snprintf(res->msg, sizeof res->msg,
+           "Logs copied to %s on the stick (%zu "
+           "files, %s).",
+           res->folder, res->files, size_text);
   log_info("%s: %s", shown_root, res->msg);
 
 out:
@@ -618,9 +615,8 @@ out:
   return rc;
 }
 
-int fieldlog_packs_from_store(struct store *s, const char *lang,
-                              struct fieldlog_pack **out, size_t *n,
-                              struct kerr *e)
+int fieldlog_packs_from_store(struct store *s, const char *lang, struct fieldlog_pack **out,
+                              size_t *n, struct kerr *e)
 {
   *out = NULL;
   *n = 0;
@@ -639,10 +635,8 @@ int fieldlog_packs_from_store(struct store *s, const char *lang,
     packs[i].current = list[i].current;
     packs[i].previous = list[i].previous;
     struct manifest *m = NULL;
-    if (list[i].current && store_current_manifest(s, list[i].id, &m, NULL) ==
-                               0) {
-      snprintf(packs[i].title, sizeof packs[i].title, "%s",
-               manifest_title(m, lang));
+    if (list[i].current && store_current_manifest(s, list[i].id, &m, NULL) == 0) {
+      snprintf(packs[i].title, sizeof packs[i].title, "%s", manifest_title(m, lang));
       packs[i].expires = m->has_expires ? m->expires : 0;
       manifest_free(m);
     }

@@ -52,8 +52,10 @@ static int fail(struct kerr *e, int errnum, const char *fmt, ...)
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (errnum == ELOOP)
-    return kerr_set(e, KERR_PATH, "%s: it is a symbolic link, which is "
-                    "never followed", msg);
+    return kerr_set(e, KERR_PATH,
+                    "%s: it is a symbolic link, which is "
+                    "never followed",
+                    msg);
   return kerr_errno(e, code_for(errnum), errnum, "%s", msg);
 }
 
@@ -87,8 +89,10 @@ static int fsync_tree(int dirfd, const char *name, int depth, struct kerr *e)
   if (S_ISREG(st.st_mode))
     return fsutil_fsync_at(dirfd, name, e);
   if (!S_ISDIR(st.st_mode))
-    return kerr_set(e, KERR_PATH, "\"%s\" is not a regular file or folder "
-                    "(a link or device?)", name);
+    return kerr_set(e, KERR_PATH,
+                    "\"%s\" is not a regular file or folder "
+                    "(a link or device?)",
+                    name);
   if (depth > MAX_TREE_DEPTH)
     return kerr_set(e, KERR_PATH, "\"%s\" is nested too deeply", name);
   int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -146,13 +150,13 @@ int fsutil_write_all(int fd, const void *data, size_t len, size_t *done)
   return err;
 }
 
-int fsutil_read_file(const char *path, size_t max, const char *what, char **out,
-                     size_t *out_len, struct kerr *e)
+int fsutil_read_file(const char *path, size_t max, const char *what, char **out, size_t *out_len,
+                     struct kerr *e)
 {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0)
-    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno,
-                      "%s: cannot open the %s", path, what);
+    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open the %s",
+                      path, what);
   struct stat st;
   if (fstat(fd, &st) != 0) {
     int err = errno;
@@ -223,18 +227,18 @@ int fsutil_mkdir_p(const char *path, mode_t mode, struct kerr *e)
   return 0;
 }
 
-int fsutil_write_atomic_at(int dirfd, const char *name, const void *data,
-                           size_t len, struct kerr *e)
+int fsutil_write_atomic_at(int dirfd, const char *name, const void *data, size_t len,
+                           struct kerr *e)
 {
   char tmp[NAME_MAX + 1];
-  if (snprintf(tmp, sizeof tmp, ".%s.tmp", name) >= (int)sizeof tmp ||
-      strchr(name, '/'))
-    return kerr_set(e, KERR_PATH, "cannot write \"%s\": the name must be a "
-                    "short file name without \"/\"", name);
+  if (snprintf(tmp, sizeof tmp, ".%s.tmp", name) >= (int)sizeof tmp || strchr(name, '/'))
+    return kerr_set(e, KERR_PATH,
+                    "cannot write \"%s\": the name must be a "
+                    "short file name without \"/\"",
+                    name);
   if (unlinkat(dirfd, tmp, 0) != 0 && errno != ENOENT)
     return fail(e, errno, "could not remove the leftover \"%s\"", tmp);
-  int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-                  O_CLOEXEC, 0644);
+  int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0)
     return fail(e, errno, "could not create \"%s\"", tmp);
   int rc = 0;
@@ -274,17 +278,18 @@ static const char *split_path(const char *relpath, char *dir, size_t cap)
   return slash + 1;
 }
 
-int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode,
-                       int *out, struct kerr *e)
+int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode, int *out,
+                       struct kerr *e)
 {
   *out = -1;
   if (relpath[0] == '/')
-    return kerr_set(e, KERR_PATH, "\"%s\" is absolute; a path relative to "
-                    "its folder was expected", relpath);
+    return kerr_set(e, KERR_PATH,
+                    "\"%s\" is absolute; a path relative to "
+                    "its folder was expected",
+                    relpath);
   int cur = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (cur < 0)
-    return fail(e, errno, "could not open the folder holding \"%s\"",
-                relpath);
+    return fail(e, errno, "could not open the folder holding \"%s\"", relpath);
   const char *p = relpath;
   while (*p) {
     const char *slash = strchr(p, '/');
@@ -292,8 +297,10 @@ int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode,
     char comp[NAME_MAX + 1];
     if (len > NAME_MAX) {
       close(cur);
-      return kerr_set(e, KERR_PATH, "\"%s\" has a folder name longer than "
-                      "%d bytes", relpath, NAME_MAX);
+      return kerr_set(e, KERR_PATH,
+                      "\"%s\" has a folder name longer than "
+                      "%d bytes",
+                      relpath, NAME_MAX);
     }
     memcpy(comp, p, len);
     comp[len] = '\0';
@@ -309,14 +316,15 @@ int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode,
       close(cur);
       return fail(e, err, "could not create folder \"%s\"", relpath);
     }
-    int next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                      O_CLOEXEC);
+    int next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int err = errno;
     close(cur);
     if (next < 0) {
       if (err == ELOOP || err == ENOTDIR)
-        return kerr_set(e, KERR_PATH, "\"%s\": \"%s\" is a link or a file, "
-                        "not a folder", relpath, comp);
+        return kerr_set(e, KERR_PATH,
+                        "\"%s\": \"%s\" is a link or a file, "
+                        "not a folder",
+                        relpath, comp);
       return fail(e, err, "could not open folder \"%s\"", relpath);
     }
     cur = next;
@@ -325,8 +333,7 @@ int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode,
   return 0;
 }
 
-int fsutil_mkdirs_at(int dirfd, const char *relpath, mode_t mode,
-                     struct kerr *e)
+int fsutil_mkdirs_at(int dirfd, const char *relpath, mode_t mode, struct kerr *e)
 {
   int fd;
   int rc = fsutil_open_dir_at(dirfd, relpath, 1, mode, &fd, e);
@@ -335,8 +342,7 @@ int fsutil_mkdirs_at(int dirfd, const char *relpath, mode_t mode,
   return rc;
 }
 
-int fsutil_create_at(int dirfd, const char *relpath, mode_t mode, int *fd,
-                     struct kerr *e)
+int fsutil_create_at(int dirfd, const char *relpath, mode_t mode, int *fd, struct kerr *e)
 {
   *fd = -1;
   char dir[PATH_MAX];
@@ -347,28 +353,28 @@ int fsutil_create_at(int dirfd, const char *relpath, mode_t mode, int *fd,
   int rc = fsutil_open_dir_at(dirfd, dir, 1, 0755, &dfd, e);
   if (rc)
     return rc;
-  int f = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-                 O_CLOEXEC, mode);
+  int f = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
   int err = errno;
   close(dfd);
   if (f < 0) {
     if (err == EEXIST)
-      return kerr_set(e, KERR_PATH, "\"%s\" already exists (listed twice?)",
-                      relpath);
+      return kerr_set(e, KERR_PATH, "\"%s\" already exists (listed twice?)", relpath);
     return fail(e, err, "could not create \"%s\"", relpath);
   }
   *fd = f;
   return 0;
 }
 
-int fsutil_read_at(int dirfd, const char *relpath, size_t max, char **out,
-                   size_t *len, struct kerr *e)
+int fsutil_read_at(int dirfd, const char *relpath, size_t max, char **out, size_t *len,
+                   struct kerr *e)
 {
   *out = NULL;
   *len = 0;
   if (relpath[0] == '/')
-    return kerr_set(e, KERR_PATH, "\"%s\" is absolute; a path relative to "
-                    "its folder was expected", relpath);
+    return kerr_set(e, KERR_PATH,
+                    "\"%s\" is absolute; a path relative to "
+                    "its folder was expected",
+                    relpath);
   char dir[PATH_MAX];
   const char *base = split_path(relpath, dir, sizeof dir);
   int dfd;
@@ -387,8 +393,10 @@ int fsutil_read_at(int dirfd, const char *relpath, size_t max, char **out,
   }
   if ((uint64_t)st.st_size > max) {
     close(fd);
-    return kerr_set(e, KERR_TOOBIG, "\"%s\" is %lld bytes; at most %zu are "
-                    "allowed", relpath, (long long)st.st_size, max);
+    return kerr_set(e, KERR_TOOBIG,
+                    "\"%s\" is %lld bytes; at most %zu are "
+                    "allowed",
+                    relpath, (long long)st.st_size, max);
   }
   size_t cap = (size_t)st.st_size + 1, n = 0;
   char *buf = malloc(cap);
@@ -401,15 +409,13 @@ int fsutil_read_at(int dirfd, const char *relpath, size_t max, char **out,
       if (cap > max + 1) {
         free(buf);
         close(fd);
-        return kerr_set(e, KERR_TOOBIG, "\"%s\" is bigger than %zu bytes",
-                        relpath, max);
+        return kerr_set(e, KERR_TOOBIG, "\"%s\" is bigger than %zu bytes", relpath, max);
       }
       char *nb = realloc(buf, cap * 2);
       if (!nb) {
         free(buf);
         close(fd);
-        return kerr_set(e, KERR_NOMEM, "out of memory reading \"%s\"",
-                        relpath);
+        return kerr_set(e, KERR_NOMEM, "out of memory reading \"%s\"", relpath);
       }
       buf = nb;
       cap *= 2;
@@ -430,8 +436,7 @@ int fsutil_read_at(int dirfd, const char *relpath, size_t max, char **out,
   close(fd);
   if (n > max) {
     free(buf);
-    return kerr_set(e, KERR_TOOBIG, "\"%s\" is bigger than %zu bytes",
-                    relpath, max);
+    return kerr_set(e, KERR_TOOBIG, "\"%s\" is bigger than %zu bytes", relpath, max);
   }
   buf[n] = '\0';
   *out = buf;
@@ -453,10 +458,8 @@ static int remove_tree(int at, const char *name, int depth, struct kerr *e)
     return 0;
   }
   if (depth > MAX_TREE_DEPTH)
-    return kerr_set(e, KERR_PATH, "\"%s\" is nested too deeply to remove",
-                    name);
-  int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                  O_CLOEXEC);
+    return kerr_set(e, KERR_PATH, "\"%s\" is nested too deeply to remove", name);
+  int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     /* Replaced by a link or a file since we looked: remove that instead. */
     if (errno == ELOOP || errno == ENOTDIR) {
@@ -507,7 +510,8 @@ int fsutil_free_bytes_fd(int fd, uint64_t *out, struct kerr *e)
 {
   struct statvfs sv;
   if (fstatvfs(fd, &sv) != 0)
-    return fail(e, errno, "could not ask the filesystem how much space is "
+    return fail(e, errno,
+                "could not ask the filesystem how much space is "
                 "free");
   *out = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
   return 0;
@@ -517,8 +521,7 @@ int fsutil_free_bytes(const char *path, uint64_t *out, struct kerr *e)
 {
   struct statvfs sv;
   if (statvfs(path, &sv) != 0)
-    return fail(e, errno, "could not ask how much space is free at \"%s\"",
-                path);
+    return fail(e, errno, "could not ask how much space is free at \"%s\"", path);
   *out = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
   return 0;
 }
@@ -552,13 +555,18 @@ void fsutil_fault_point(const char *name)
   }
 }
 
-void fsutil_fault_set(long n) { fault_override = n; }
-long fsutil_fault_count(void) { return fault_reached; }
+void fsutil_fault_set(long n)
+{
+  fault_override = n;
+}
+long fsutil_fault_count(void)
+{
+  return fault_reached;
+}
 
 const char *fsutil_fault_name(long i)
 {
-  return (i >= 0 && i < fault_reached && i < FAULT_NAMES) ? fault_names[i]
-                                                          : NULL;
+  return (i >= 0 && i < fault_reached && i < FAULT_NAMES) ? fault_names[i] : NULL;
 }
 
 void fsutil_fault_reset(void)

@@ -31,14 +31,14 @@ int fsutil_fsync_tree_at(int dirfd, const char *name, struct kerr *e);
 /* Writes len bytes to dirfd/name atomically: a temporary ".name.tmp"
  * beside it, fsync, rename over name, fsync dirfd. Readers see the old or
  * the new content, never a mixture. On error the temporary is removed. */
-int fsutil_write_atomic_at(int dirfd, const char *name, const void *data,
-                           size_t len, struct kerr *e);
+int fsutil_write_atomic_at(int dirfd, const char *name, const void *data, size_t len,
+                           struct kerr *e);
 
 /* Reads the whole regular file dirfd/relpath (O_NOFOLLOW at every step),
  * refusing files bigger than max bytes (KERR_TOOBIG). On success *out is a
  * new NUL-terminated buffer (free with free()) and *len its length. */
-int fsutil_read_at(int dirfd, const char *relpath, size_t max, char **out,
-                   size_t *len, struct kerr *e);
+int fsutil_read_at(int dirfd, const char *relpath, size_t max, char **out, size_t *len,
+                   struct kerr *e);
 
 /* Removes dirfd/name and everything under it, never following symlinks
  * (a symlink is removed, not its target). A missing name is success. */
@@ -48,8 +48,8 @@ int fsutil_remove_tree_at(int dirfd, const char *name, struct kerr *e);
  * O_DIRECTORY|O_NOFOLLOW; with create, missing components are made with
  * mode. *out is a new fd (close it). relpath "" or "." opens dirfd itself;
  * an absolute relpath or a ".." component is refused (KERR_PATH). */
-int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode,
-                       int *out, struct kerr *e);
+int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode, int *out,
+                       struct kerr *e);
 
 /* Reads the whole file at a configured or given path (which may pass
  * through symlinks) into a new NUL-terminated buffer (free with free()):
@@ -74,15 +74,13 @@ int fsutil_mkdir_p(const char *path, mode_t mode, struct kerr *e);
 int fsutil_write_all(int fd, const void *data, size_t len, size_t *done);
 
 /* mkdir -p relpath under dirfd (never through a symlink). */
-int fsutil_mkdirs_at(int dirfd, const char *relpath, mode_t mode,
-                     struct kerr *e);
+int fsutil_mkdirs_at(int dirfd, const char *relpath, mode_t mode, struct kerr *e);
 
 /* Creates the new regular file dirfd/relpath with
  * O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, making intermediate
  * directories (mode 0755) as needed, each opened O_NOFOLLOW. An existing
  * file is an error (KERR_PATH). *fd is the new file's fd (close it). */
-int fsutil_create_at(int dirfd, const char *relpath, mode_t mode, int *fd,
-                     struct kerr *e);
+int fsutil_create_at(int dirfd, const char *relpath, mode_t mode, int *fd, struct kerr *e);
 
 /* Bytes available to this user on the filesystem holding fd or path. */
 int fsutil_free_bytes_fd(int fd, uint64_t *out, struct kerr *e);

@@ -45,10 +45,10 @@ struct chunk {
 
 struct member {
   size_t tag;
-  uint64_t seq;    /* order of hashpipe_begin() */
+  uint64_t seq; /* order of hashpipe_begin() */
   int fd;
   int failed;
-  int worker;      /* the one that takes all its chunks */
+  int worker;                /* the one that takes all its chunks */
   uint64_t written, flushed; /* bytes written, and handed to the disk */
   unsigned char want[MANIFEST_HASH_BYTES];
   crypto_generichash_state hs;
@@ -59,7 +59,7 @@ struct worker {
   struct hashpipe *hp;
   pthread_t thread;
   struct chunk *head, *tail;
-  size_t load;     /* chunks queued or in hand */
+  size_t load; /* chunks queued or in hand */
 };
 
 struct hashpipe {
@@ -73,12 +73,12 @@ struct hashpipe {
   int n_workers;
   pthread_t writer;
   int has_writer, writer_stop;
-  pthread_cond_t write_cv;          /* the writer waits for chunks */
-  struct chunk *wq_head, *wq_tail;  /* hashed chunks to write */
-  struct member *cur;     /* begun, not yet ended */
-  struct chunk *filling;  /* handed out by hashpipe_buf() */
+  pthread_cond_t write_cv;         /* the writer waits for chunks */
+  struct chunk *wq_head, *wq_tail; /* hashed chunks to write */
+  struct member *cur;              /* begun, not yet ended */
+  struct chunk *filling;           /* handed out by hashpipe_buf() */
   uint64_t seq;
-  size_t in_flight;       /* chunks queued or in a worker's hands */
+  size_t in_flight; /* chunks queued or in a worker's hands */
   int stop, abandon;
   atomic_int failed;
   struct hashpipe_failure fail;

@@ -33,14 +33,14 @@ struct hashpipe;
 /* What went wrong with a member, found by a worker. */
 enum hashpipe_fault {
   HASHPIPE_OK = 0,
-  HASHPIPE_HASH,   /* its bytes do not have the expected hash */
-  HASHPIPE_WRITE,  /* writing (or closing) its file failed: err says why */
+  HASHPIPE_HASH,  /* its bytes do not have the expected hash */
+  HASHPIPE_WRITE, /* writing (or closing) its file failed: err says why */
 };
 
 struct hashpipe_failure {
   enum hashpipe_fault fault;
-  size_t tag;      /* the tag given to hashpipe_begin() */
-  int err;         /* errno for HASHPIPE_WRITE */
+  size_t tag; /* the tag given to hashpipe_begin() */
+  int err;    /* errno for HASHPIPE_WRITE */
 };
 
 /* Starts the workers. *out is a new pipe; free with hashpipe_close(). */

@@ -48,8 +48,7 @@ struct evvec {
   size_t n, cap;
 };
 
-static int ev_push(struct evvec *ev, enum inbox_event_kind kind,
-                   const char *path, struct kerr *e)
+static int ev_push(struct evvec *ev, enum inbox_event_kind kind, const char *path, struct kerr *e)
 {
   if (ev->n == ev->cap) {
     size_t cap = ev->cap ? ev->cap * 2 : 4;
@@ -68,15 +67,13 @@ static int ev_push(struct evvec *ev, enum inbox_event_kind kind,
 
 static int cmp_mount(const void *a, const void *b)
 {
-  return strcmp(((const struct inbox_mount *)a)->path,
-                ((const struct inbox_mount *)b)->path);
+  return strcmp(((const struct inbox_mount *)a)->path, ((const struct inbox_mount *)b)->path);
 }
 
 /* Adds path with identity id to m; a path already there (a mount stacked
  * on the same point) takes the new id, since the later mount is on top.
  * Unsorted until mounts_finish(). */
-static int mounts_add(struct inbox_mounts *m, size_t *cap, const char *path,
-                      uint64_t id)
+static int mounts_add(struct inbox_mounts *m, size_t *cap, const char *path, uint64_t id)
 {
   for (size_t i = 0; i < m->n; i++)
     if (strcmp(m->v[i].path, path) == 0) {
@@ -125,8 +122,7 @@ static int under_root(const char *path, const char *root)
   size_t len = strlen(root);
   if (len == 1 && root[0] == '/')
     return path[0] == '/';
-  return strncmp(path, root, len) == 0 &&
-         (path[len] == '\0' || path[len] == '/');
+  return strncmp(path, root, len) == 0 && (path[len] == '\0' || path[len] == '/');
 }
 
 /* Decodes mountinfo's octal escapes (\040 space, \011 tab, \012 newline,
@@ -151,8 +147,7 @@ static int unescape(const char *s, size_t len, char *out, size_t cap)
 }
 
 /* Splits line (len bytes, no newline) at spaces into at most max fields. */
-static size_t split_fields(const char *line, size_t len, const char **f,
-                           size_t *flen, size_t max)
+static size_t split_fields(const char *line, size_t len, const char **f, size_t *flen, size_t max)
 {
   size_t n = 0, i = 0;
   while (i < len && n < max) {
@@ -170,8 +165,7 @@ static size_t split_fields(const char *line, size_t len, const char **f,
   return n;
 }
 
-int inbox_mountinfo_parse(const char *text, size_t len,
-                          const char *const *roots, size_t n_roots,
+int inbox_mountinfo_parse(const char *text, size_t len, const char *const *roots, size_t n_roots,
                           struct inbox_mounts *out, struct kerr *e)
 {
   memset(out, 0, sizeof *out);
@@ -211,7 +205,8 @@ int inbox_mountinfo_parse(const char *text, size_t len,
       if (under_root(mp, roots[r])) {
         if (mounts_add(out, &cap, mp, (uint64_t)id) != 0) {
           inbox_mounts_free(out);
-          return kerr_set(e, KERR_NOMEM, "out of memory reading the mount "
+          return kerr_set(e, KERR_NOMEM,
+                          "out of memory reading the mount "
                           "table");
         }
         break;
@@ -225,9 +220,8 @@ int inbox_mountinfo_parse(const char *text, size_t len,
 /* Appends to rm and add the removals and additions from before to after.
  * The same path with a new identity is a stick pulled out and another put
  * in while we were busy: removed, then added. */
-static int diff_into(const struct inbox_mounts *before,
-                     const struct inbox_mounts *after, struct evvec *rm,
-                     struct evvec *add, struct kerr *e)
+static int diff_into(const struct inbox_mounts *before, const struct inbox_mounts *after,
+                     struct evvec *rm, struct evvec *add, struct kerr *e)
 {
   size_t i = 0, j = 0;
   while (i < before->n || j < after->n) {
@@ -268,10 +262,8 @@ static int ev_concat(struct evvec *a, struct evvec *b, struct kerr *e)
   return 0;
 }
 
-int inbox_mounts_diff(const struct inbox_mounts *before,
-                      const struct inbox_mounts *after,
-                      struct inbox_event **events, size_t *n,
-                      struct kerr *e)
+int inbox_mounts_diff(const struct inbox_mounts *before, const struct inbox_mounts *after,
+                      struct inbox_event **events, size_t *n, struct kerr *e)
 {
   struct evvec rm = {0}, add = {0};
   *events = NULL;
@@ -298,11 +290,11 @@ struct folder_root {
 };
 
 struct inbox_watch {
-  char **roots;              /* mount roots, normalized */
+  char **roots; /* mount roots, normalized */
   size_t n_roots;
   struct folder_root folders[INBOX_MAX_ROOTS];
   size_t n_folders;
-  char *inbox;               /* NULL if none */
+  char *inbox; /* NULL if none */
   int inbox_wd;
   uint64_t inbox_fp;         /* fingerprint at the last report */
   int mi_fd;                 /* /proc/self/mountinfo, -1 if unavailable */
@@ -342,8 +334,10 @@ void inbox_watch_close(struct inbox_watch *w)
 static char *normalize(const char *path, struct kerr *e, const char *what)
 {
   if (!path || path[0] != '/') {
-    kerr_set(e, KERR_INVAL, "%s \"%s\" is not an absolute path — give the "
-             "full path, starting with /", what, path ? path : "");
+    kerr_set(e, KERR_INVAL,
+             "%s \"%s\" is not an absolute path — give the "
+             "full path, starting with /",
+             what, path ? path : "");
     return NULL;
   }
   size_t len = strlen(path);
@@ -361,14 +355,14 @@ static char *normalize(const char *path, struct kerr *e, const char *what)
 
 static uint32_t inbox_mask(void)
 {
-  return IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-         IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+  return IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF |
+      IN_ONLYDIR;
 }
 
 static uint32_t folder_mask(void)
 {
-  return IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM |
-         IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+  return IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF |
+      IN_ONLYDIR;
 }
 
 /* Starts the inotify watch on the inbox if possible and not yet done. */
@@ -380,19 +374,20 @@ static void watch_inbox(struct inbox_watch *w)
   if (w->inbox_wd < 0 && !w->warned_inbox) {
     w->warned_inbox = 1;
     log_warn("inbox %s cannot be watched yet (%s); looking at it every %d s "
-             "instead", w->inbox, strerror(errno), INBOX_RESCAN_MS / 1000);
+             "instead",
+             w->inbox, strerror(errno), INBOX_RESCAN_MS / 1000);
   }
 }
 
-int inbox_watch_open(const char *const *roots, size_t n_roots,
-                     const char *inbox_dir, struct inbox_watch **out,
-                     struct kerr *e)
+int inbox_watch_open(const char *const *roots, size_t n_roots, const char *inbox_dir,
+                     struct inbox_watch **out, struct kerr *e)
 {
   *out = NULL;
   if (n_roots > INBOX_MAX_ROOTS)
-    return kerr_set(e, KERR_INVAL, "%zu USB roots given; at most %d are "
-                    "supported — list fewer folders", n_roots,
-                    INBOX_MAX_ROOTS);
+    return kerr_set(e, KERR_INVAL,
+                    "%zu USB roots given; at most %d are "
+                    "supported — list fewer folders",
+                    n_roots, INBOX_MAX_ROOTS);
   struct inbox_watch *w = calloc(1, sizeof *w);
   if (!w)
     return kerr_set(e, KERR_NOMEM, "out of memory starting the USB watch");
@@ -414,7 +409,8 @@ int inbox_watch_open(const char *const *roots, size_t n_roots,
     }
     w->n_roots = i + 1;
     if (strcmp(w->roots[i], "/") == 0) {
-      rc = kerr_set(e, KERR_INVAL, "USB root \"/\" would make every mounted "
+      rc = kerr_set(e, KERR_INVAL,
+                    "USB root \"/\" would make every mounted "
                     "filesystem a stick — name the folder sticks are "
                     "mounted under, such as /media");
       goto fail;
@@ -439,12 +435,13 @@ int inbox_watch_open(const char *const *roots, size_t n_roots,
   w->in_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (w->in_fd < 0)
     log_warn("inotify is not available (%s): the inbox and test folders "
-             "are looked at every %d s instead", strerror(errno),
-             INBOX_RESCAN_MS / 1000);
+             "are looked at every %d s instead",
+             strerror(errno), INBOX_RESCAN_MS / 1000);
   w->ep_fd = epoll_create1(EPOLL_CLOEXEC);
   if (w->ep_fd < 0) {
     log_warn("epoll is not available (%s): USB sticks are looked for every "
-             "%d s instead", strerror(errno), INBOX_RESCAN_MS / 1000);
+             "%d s instead",
+             strerror(errno), INBOX_RESCAN_MS / 1000);
   } else {
     struct epoll_event ev = {.events = EPOLLPRI | EPOLLERR};
     if (w->mi_fd >= 0) {
@@ -453,8 +450,8 @@ int inbox_watch_open(const char *const *roots, size_t n_roots,
         w->mi_polled = 1;
       else /* still read at every rescan */
         log_warn("cannot watch %s (%s): USB sticks are looked for every "
-                 "%d s instead", MOUNTINFO_PATH, strerror(errno),
-                 INBOX_RESCAN_MS / 1000);
+                 "%d s instead",
+                 MOUNTINFO_PATH, strerror(errno), INBOX_RESCAN_MS / 1000);
     }
     if (w->in_fd >= 0) {
       ev.events = EPOLLIN;
@@ -463,7 +460,8 @@ int inbox_watch_open(const char *const *roots, size_t n_roots,
         w->in_polled = 1;
       } else {
         log_warn("cannot watch inotify (%s): the inbox is looked at every "
-                 "%d s instead", strerror(errno), INBOX_RESCAN_MS / 1000);
+                 "%d s instead",
+                 strerror(errno), INBOX_RESCAN_MS / 1000);
         close(w->in_fd);
         w->in_fd = -1;
       }
@@ -478,12 +476,10 @@ fail:
   return rc;
 }
 
-int inbox_watch_add_folder(struct inbox_watch *w, const char *dir,
-                           struct kerr *e)
+int inbox_watch_add_folder(struct inbox_watch *w, const char *dir, struct kerr *e)
 {
   if (w->n_folders == INBOX_MAX_ROOTS)
-    return kerr_set(e, KERR_INVAL, "too many USB folders; at most %d",
-                    INBOX_MAX_ROOTS);
+    return kerr_set(e, KERR_INVAL, "too many USB folders; at most %d", INBOX_MAX_ROOTS);
   char *path = normalize(dir, e, "USB folder");
   if (!path)
     return e ? e->code : KERR_INVAL;
@@ -493,7 +489,8 @@ int inbox_watch_add_folder(struct inbox_watch *w, const char *dir,
     free(path);
     return kerr_errno(e, err == ENOENT ? KERR_NOENT : KERR_IO, err,
                       "USB folder %s cannot be used — create it as a folder "
-                      "first", dir);
+                      "first",
+                      dir);
   }
   struct folder_root *f = &w->folders[w->n_folders++];
   memset(f, 0, sizeof *f);
@@ -503,7 +500,8 @@ int inbox_watch_add_folder(struct inbox_watch *w, const char *dir,
     f->wd = inotify_add_watch(w->in_fd, path, folder_mask());
     if (f->wd < 0)
       log_warn("USB folder %s cannot be watched (%s); looking at it every "
-               "%d s instead", path, strerror(errno), INBOX_RESCAN_MS / 1000);
+               "%d s instead",
+               path, strerror(errno), INBOX_RESCAN_MS / 1000);
   }
   return 0;
 }
@@ -534,8 +532,8 @@ static void unique_ids(struct inbox_mounts *m)
 {
   for (size_t i = 0; i < m->n; i++) {
     struct statx sx;
-    if (statx(AT_FDCWD, m->v[i].path, AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW,
-              STATX_MNT_ID_UNIQUE, &sx) == 0 &&
+    if (statx(AT_FDCWD, m->v[i].path, AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID_UNIQUE,
+              &sx) == 0 &&
         (sx.stx_mask & STATX_MNT_ID_UNIQUE))
       m->v[i].id = sx.stx_mnt_id;
   }
@@ -598,11 +596,9 @@ static int list_subfolders(const char *dir, struct inbox_mounts *out)
     if (de->d_name[0] == '.')
       continue;
     struct stat st;
-    if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-        !S_ISDIR(st.st_mode))
+    if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
       continue;
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >=
-        sizeof path)
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= sizeof path)
       continue;
     if ((rc = mounts_add(out, &cap, path, (uint64_t)st.st_ino)) != 0)
       break;
@@ -650,9 +646,8 @@ static uint64_t inbox_fingerprint(const char *dir)
       continue;
     uint64_t h = UINT64_C(14695981039346656037);
     h = fnv(h, de->d_name, strlen(de->d_name));
-    int64_t v[5] = {(int64_t)st.st_size, (int64_t)st.st_mtim.tv_sec,
-                    (int64_t)st.st_mtim.tv_nsec, (int64_t)st.st_ino,
-                    (int64_t)st.st_mode};
+    int64_t v[5] = {(int64_t)st.st_size, (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec,
+                    (int64_t)st.st_ino, (int64_t)st.st_mode};
     h = fnv(h, v, sizeof v);
     sum += h;
   }
@@ -662,8 +657,7 @@ static uint64_t inbox_fingerprint(const char *dir)
 
 static int cmp_event(const void *a, const void *b)
 {
-  return strcmp(((const struct inbox_event *)a)->path,
-                ((const struct inbox_event *)b)->path);
+  return strcmp(((const struct inbox_event *)a)->path, ((const struct inbox_event *)b)->path);
 }
 
 /* Empties the wake-up sources: the epoll ready list and the inotify queue
@@ -696,8 +690,8 @@ static void drain(struct inbox_watch *w)
   }
 }
 
-int inbox_watch_events(struct inbox_watch *w, struct inbox_event **events,
-                       size_t *n, struct kerr *e)
+int inbox_watch_events(struct inbox_watch *w, struct inbox_event **events, size_t *n,
+                       struct kerr *e)
 {
   *events = NULL;
   *n = 0;
@@ -711,8 +705,7 @@ int inbox_watch_events(struct inbox_watch *w, struct inbox_event **events,
     int r = read_mountinfo(w->mi_fd, &text, &len);
     struct inbox_mounts now = {0};
     if (r == 0)
-      r = inbox_mountinfo_parse(text, len, (const char *const *)w->roots,
-                                w->n_roots, &now, e);
+      r = inbox_mountinfo_parse(text, len, (const char *const *)w->roots, w->n_roots, &now, e);
     free(text);
     if (r == KERR_NOMEM) {
       rc = kerr_set(e, KERR_NOMEM, "out of memory reading the mount table");
@@ -720,8 +713,7 @@ int inbox_watch_events(struct inbox_watch *w, struct inbox_event **events,
     }
     if (r != 0) {
       if (!w->warned_mounts)
-        log_warn("could not read %s; USB sticks are unchanged for now",
-                 MOUNTINFO_PATH);
+        log_warn("could not read %s; USB sticks are unchanged for now", MOUNTINFO_PATH);
       w->warned_mounts = 1;
     } else {
       w->warned_mounts = 0;
@@ -845,8 +837,8 @@ struct scanner {
 };
 
 /* Looks at one name in the folder dfd ("" or "kiosk/" in prefix). */
-static int scan_name(struct scanner *sc, int dfd, const char *prefix,
-                     const char *name, struct kerr *e)
+static int scan_name(struct scanner *sc, int dfd, const char *prefix, const char *name,
+                     struct kerr *e)
 {
   enum inbox_kind kind;
   if (has_suffix(name, ".kpack"))
@@ -861,8 +853,8 @@ static int scan_name(struct scanner *sc, int dfd, const char *prefix,
   if (S_ISLNK(st.st_mode)) {
     if (++sc->out->n_links <= 3) { /* a hostile stick may hold thousands */
       char shown[INBOX_SHOWN_MAX];
-      log_info("%s: %s%s is a symbolic link and is not used", sc->shown_root,
-               prefix, esc_name(name, shown, sizeof shown));
+      log_info("%s: %s%s is a symbolic link and is not used", sc->shown_root, prefix,
+               esc_name(name, shown, sizeof shown));
     }
     return 0;
   }
@@ -887,8 +879,7 @@ static int scan_name(struct scanner *sc, int dfd, const char *prefix,
   memset(c, 0, sizeof *c);
   c->kind = kind;
   snprintf(c->rel, sizeof c->rel, "%s%s", prefix, name);
-  if ((size_t)snprintf(c->path, sizeof c->path, "%s/%s", sc->root, c->rel) >=
-      sizeof c->path)
+  if ((size_t)snprintf(c->path, sizeof c->path, "%s/%s", sc->root, c->rel) >= sizeof c->path)
     return 0; /* cannot be opened by path: skip */
   c->size = (uint64_t)st.st_size;
   if (!inbox_name_hint(name, c->id_hint, &c->version_hint)) {
@@ -906,15 +897,13 @@ static int scan_name(struct scanner *sc, int dfd, const char *prefix,
  * are looked for among every name the folder holds, up to
  * INBOX_MAX_DIR_ENTRIES, even after the candidate bound was reached. */
 static int scan_dir(struct scanner *sc, int dfd, const char *prefix,
-                    char (*kiosk_dirs)[INBOX_NAME_MAX], size_t *n_kiosk,
-                    struct kerr *e)
+                    char (*kiosk_dirs)[INBOX_NAME_MAX], size_t *n_kiosk, struct kerr *e)
 {
   DIR *d = fdopendir(dfd);
   if (!d) {
     int err = errno;
     close(dfd);
-    return kerr_errno(e, KERR_IO, err, "could not list %s/%s",
-                      sc->shown_root, prefix);
+    return kerr_errno(e, KERR_IO, err, "could not list %s/%s", sc->shown_root, prefix);
   }
   size_t seen = 0;
   int rc = 0, full = 0;
@@ -934,8 +923,7 @@ static int scan_dir(struct scanner *sc, int dfd, const char *prefix,
       if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
         if (S_ISLNK(st.st_mode)) {
           sc->out->n_links++;
-          log_info("%s: %s is a symbolic link and is not used",
-                   sc->shown_root, INBOX_KIOSK_FOLDER);
+          log_info("%s: %s is a symbolic link and is not used", sc->shown_root, INBOX_KIOSK_FOLDER);
         } else if (S_ISDIR(st.st_mode) && *n_kiosk < 4) {
           snprintf(kiosk_dirs[(*n_kiosk)++], INBOX_NAME_MAX, "%s", name);
         }
@@ -991,19 +979,18 @@ int inbox_scan(const char *root, struct inbox_scan *out, struct kerr *e)
     char shown[INBOX_SHOWN_MAX];
     return kerr_errno(e, err == ENOENT ? KERR_NOENT : KERR_IO, err,
                       "could not open the stick at %s — take it out and "
-                      "insert it again", esc_name(root, shown, sizeof shown));
+                      "insert it again",
+                      esc_name(root, shown, sizeof shown));
   }
   struct scanner sc = {.out = out, .root = root};
   esc_name(root, sc.shown_root, sizeof sc.shown_root);
   char kiosk_dirs[4][INBOX_NAME_MAX];
   size_t n_kiosk = 0;
   int topfd = dup(fd);
-  int rc = topfd < 0 ? kerr_errno(e, KERR_IO, errno, "could not list %s",
-                                  sc.shown_root)
+  int rc = topfd < 0 ? kerr_errno(e, KERR_IO, errno, "could not list %s", sc.shown_root)
                      : scan_dir(&sc, topfd, "", kiosk_dirs, &n_kiosk, e);
   for (size_t i = 0; i < n_kiosk && rc == 0; i++) {
-    int kfd = openat(fd, kiosk_dirs[i],
-                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int kfd = openat(fd, kiosk_dirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (kfd < 0)
       continue; /* replaced since we looked: ignore */
     char prefix[INBOX_NAME_MAX + 2];
@@ -1030,28 +1017,25 @@ int inbox_scan(const char *root, struct inbox_scan *out, struct kerr *e)
     if (p->kind != INBOX_PACK || strcmp(p->id_hint, c->id_hint) != 0)
       continue;
     /* p is the newest of this id, or itself a copy naming the newest. */
-    uint64_t newest = p->copy == INBOX_COPY_NEWEST ? p->version_hint
-                                                   : p->newest_hint;
+    uint64_t newest = p->copy == INBOX_COPY_NEWEST ? p->version_hint : p->newest_hint;
     c->newest_hint = newest;
-    c->copy = c->version_hint == p->version_hint ? INBOX_COPY_DUPLICATE
-                                                 : INBOX_COPY_OLDER;
+    c->copy = c->version_hint == p->version_hint ? INBOX_COPY_DUPLICATE : INBOX_COPY_OLDER;
   }
   if (out->truncated)
     log_warn("%s: more than %d candidate files or %d names in a folder; the "
-             "rest were not looked at", sc.shown_root, INBOX_MAX_CANDIDATES,
-             INBOX_MAX_DIR_ENTRIES);
+             "rest were not looked at",
+             sc.shown_root, INBOX_MAX_CANDIDATES, INBOX_MAX_DIR_ENTRIES);
   return 0;
 }
 
 /* Opens one folder below dirfd without following a symlink. */
 static int open_sub(int dirfd, const char *name)
 {
-  return openat(dirfd, name,
-                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-int inbox_open_candidate(const char *root, const struct inbox_candidate *c,
-                         int *fd, uint64_t *size, struct kerr *e)
+int inbox_open_candidate(const char *root, const struct inbox_candidate *c, int *fd, uint64_t *size,
+                         struct kerr *e)
 {
   *fd = -1;
   char shown[INBOX_SHOWN_MAX];
@@ -1078,39 +1062,44 @@ int inbox_open_candidate(const char *root, const struct inbox_candidate *c,
     if (dfd < 0)
       return kerr_errno(e, err == ENOENT ? KERR_NOENT : KERR_IO, err,
                         "%s: its folder has gone or is no longer a folder "
-                        "— skipped", shown);
+                        "— skipped",
+                        shown);
     base = slash + 1;
   }
   /* O_NONBLOCK: a FIFO or device put in place of the file since the scan
    * opens at once instead of waiting for a writer; it is then refused. */
-  int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-                                O_CLOEXEC);
+  int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   int err = errno;
   close(dfd);
   if (f < 0) {
     if (err == ELOOP)
-      return kerr_set(e, KERR_TYPE, "%s: is a symbolic link — skipped; "
-                      "copy the file itself onto the stick", shown);
+      return kerr_set(e, KERR_TYPE,
+                      "%s: is a symbolic link — skipped; "
+                      "copy the file itself onto the stick",
+                      shown);
     if (err == ENOENT)
-      return kerr_set(e, KERR_NOENT, "%s: has gone from the stick — "
-                      "skipped", shown);
-    return kerr_errno(e, KERR_IO, err, "%s: could not be opened — skipped; "
-                      "copy it onto the stick again", shown);
+      return kerr_set(e, KERR_NOENT,
+                      "%s: has gone from the stick — "
+                      "skipped",
+                      shown);
+    return kerr_errno(e, KERR_IO, err,
+                      "%s: could not be opened — skipped; "
+                      "copy it onto the stick again",
+                      shown);
   }
   struct stat st;
   if (fstat(f, &st) != 0) {
     err = errno;
     close(f);
-    return kerr_errno(e, KERR_IO, err, "%s: could not be read — skipped",
-                      shown);
+    return kerr_errno(e, KERR_IO, err, "%s: could not be read — skipped", shown);
   }
   if (!S_ISREG(st.st_mode)) {
     close(f);
     return kerr_set(e, KERR_TYPE, "%s: is %s, not a file — skipped", shown,
-                    S_ISDIR(st.st_mode)    ? "a folder"
-                    : S_ISFIFO(st.st_mode) ? "a named pipe"
-                    : S_ISSOCK(st.st_mode) ? "a socket"
-                                           : "a device");
+                    S_ISDIR(st.st_mode)        ? "a folder"
+                        : S_ISFIFO(st.st_mode) ? "a named pipe"
+                        : S_ISSOCK(st.st_mode) ? "a socket"
+                                               : "a device");
   }
   /* Reads from now on may block as reads of a file do. */
   int fl = fcntl(f, F_GETFL);

@@ -40,21 +40,21 @@
 
 #define INBOX_PATH_MAX 4096
 #define INBOX_NAME_MAX 256
-#define INBOX_MAX_ROOTS 16           /* mount roots plus folder roots */
-#define INBOX_MAX_STICKS 64          /* subfolders of one folder root */
+#define INBOX_MAX_ROOTS 16             /* mount roots plus folder roots */
+#define INBOX_MAX_STICKS 64            /* subfolders of one folder root */
 #define INBOX_MOUNTINFO_MAX (4u << 20) /* bytes of mountinfo read */
-#define INBOX_RESCAN_MS 2000         /* period when something is unwatched */
-#define INBOX_MAX_CANDIDATES 200     /* candidate files listed per folder */
-#define INBOX_MAX_DIR_ENTRIES 500000 /* names read per folder on a stick */
-#define INBOX_SHOWN_MAX 512          /* a name escaped for logs and screen */
-#define INBOX_KIOSK_FOLDER "kiosk"   /* the one subfolder that is scanned */
+#define INBOX_RESCAN_MS 2000           /* period when something is unwatched */
+#define INBOX_MAX_CANDIDATES 200       /* candidate files listed per folder */
+#define INBOX_MAX_DIR_ENTRIES 500000   /* names read per folder on a stick */
+#define INBOX_SHOWN_MAX 512            /* a name escaped for logs and screen */
+#define INBOX_KIOSK_FOLDER "kiosk"     /* the one subfolder that is scanned */
 
 struct inbox_watch;
 
 enum inbox_event_kind {
-  INBOX_STICK_ADDED = 1,  /* path: the stick's root folder */
-  INBOX_STICK_REMOVED,    /* path: the stick's root folder (gone) */
-  INBOX_CHANGED,          /* path: the inbox folder; scan it again */
+  INBOX_STICK_ADDED = 1, /* path: the stick's root folder */
+  INBOX_STICK_REMOVED,   /* path: the stick's root folder (gone) */
+  INBOX_CHANGED,         /* path: the inbox folder; scan it again */
 };
 
 struct inbox_event {
@@ -70,14 +70,12 @@ struct inbox_event {
  * kiosk was off is handled too. Missing mountinfo or inotify only warn.
  * KERR_INVAL for more than INBOX_MAX_ROOTS roots or a relative path. On
  * success *out is a new watcher; close with inbox_watch_close(). */
-int inbox_watch_open(const char *const *roots, size_t n_roots,
-                     const char *inbox_dir, struct inbox_watch **out,
-                     struct kerr *e);
+int inbox_watch_open(const char *const *roots, size_t n_roots, const char *inbox_dir,
+                     struct inbox_watch **out, struct kerr *e);
 
 /* Adds a folder root: each immediate subfolder of dir is a stick (see
  * above). dir must exist. Call before the first inbox_watch_events(). */
-int inbox_watch_add_folder(struct inbox_watch *w, const char *dir,
-                           struct kerr *e);
+int inbox_watch_add_folder(struct inbox_watch *w, const char *dir, struct kerr *e);
 
 /* An fd to poll() for POLLIN from the install thread; when it is readable,
  * call inbox_watch_events(). -1 if nothing could be watched (then rely on
@@ -95,8 +93,8 @@ int inbox_watch_rescan_ms(const struct inbox_watch *w);
  * *events is a new array of *n events (NULL when 0); free with free().
  * Returns 0, or KERR_NOMEM. A failure to read mountinfo or a folder root is
  * logged and treated as "no change". */
-int inbox_watch_events(struct inbox_watch *w, struct inbox_event **events,
-                       size_t *n, struct kerr *e);
+int inbox_watch_events(struct inbox_watch *w, struct inbox_event **events, size_t *n,
+                       struct kerr *e);
 
 /* Accepts NULL and half-built watchers. */
 void inbox_watch_close(struct inbox_watch *w);
@@ -125,8 +123,7 @@ struct inbox_mounts {
  * point mounted over twice is listed once, with the later (top) mount's id.
  * A root "/" is refused by the watcher but works here. Returns 0 or
  * KERR_NOMEM; free out with inbox_mounts_free(). */
-int inbox_mountinfo_parse(const char *text, size_t len,
-                          const char *const *roots, size_t n_roots,
+int inbox_mountinfo_parse(const char *text, size_t len, const char *const *roots, size_t n_roots,
                           struct inbox_mounts *out, struct kerr *e);
 
 /* The events that turn before into after: INBOX_STICK_REMOVED for each
@@ -134,10 +131,8 @@ int inbox_mountinfo_parse(const char *text, size_t len,
  * in path order; a path in both with a different id is both removed and
  * added. *events is a new array (NULL when *n is 0). 0 or
  * KERR_NOMEM. */
-int inbox_mounts_diff(const struct inbox_mounts *before,
-                      const struct inbox_mounts *after,
-                      struct inbox_event **events, size_t *n,
-                      struct kerr *e);
+int inbox_mounts_diff(const struct inbox_mounts *before, const struct inbox_mounts *after,
+                      struct inbox_event **events, size_t *n, struct kerr *e);
 
 /* Accepts NULL and an empty list; leaves it empty. */
 void inbox_mounts_free(struct inbox_mounts *m);
@@ -164,13 +159,13 @@ enum inbox_copy {
 struct inbox_candidate {
   enum inbox_kind kind;
   enum inbox_copy copy;
-  char path[INBOX_PATH_MAX];  /* root + "/" + rel, to open */
+  char path[INBOX_PATH_MAX]; /* root + "/" + rel, to open */
   char rel[INBOX_NAME_MAX + sizeof INBOX_KIOSK_FOLDER + 1];
-                              /* "bulletin-12.kpack", "kiosk/x-3.kpack" */
+  /* "bulletin-12.kpack", "kiosk/x-3.kpack" */
   char id_hint[MANIFEST_ID_MAX + 1];
   uint64_t version_hint;
-  uint64_t newest_hint;       /* for OLDER/DUPLICATE: the version that wins */
-  uint64_t size;              /* bytes, when scanned */
+  uint64_t newest_hint; /* for OLDER/DUPLICATE: the version that wins */
+  uint64_t size;        /* bytes, when scanned */
 };
 
 /* What a stick holds, in install order: keyring updates first (by name,
@@ -180,9 +175,9 @@ struct inbox_candidate {
 struct inbox_scan {
   struct inbox_candidate *items;
   size_t n;
-  size_t n_links;     /* candidate names that are symlinks: skipped */
-  size_t n_special;   /* candidate names that are not regular files */
-  int truncated;      /* more than INBOX_MAX_CANDIDATES (or entries): the
+  size_t n_links;   /* candidate names that are symlinks: skipped */
+  size_t n_special; /* candidate names that are not regular files */
+  int truncated;    /* more than INBOX_MAX_CANDIDATES (or entries): the
                          rest was not looked at */
 };
 
@@ -212,8 +207,8 @@ void inbox_scan_free(struct inbox_scan *s);
  * size. Returns 0, or KERR_NOENT (gone), KERR_TYPE (a symlink, FIFO,
  * device, folder) or KERR_IO, with a message that names c->rel escaped
  * and says it was skipped. */
-int inbox_open_candidate(const char *root, const struct inbox_candidate *c,
-                         int *fd, uint64_t *size, struct kerr *e);
+int inbox_open_candidate(const char *root, const struct inbox_candidate *c, int *fd, uint64_t *size,
+                         struct kerr *e);
 
 /* Splits a file name "<id>-<version>.<ext>" (ext any suffix after the last
  * ".") into its id (must pass manifest_id_ok) and version (digits, no

@@ -111,10 +111,9 @@
 #define BUF_BYTES (64u * 1024u)
 /* Tar bytes an update may take: both members, their headers and extension
  * records, and a chunk of read-ahead. */
-#define READ_BUDGET                                                          \
-  ((uint64_t)KEYRING_MAX_BYTES +                                             \
-   KEYRING_MAX_SIGS * (KEYRING_SIG_MAX_BYTES + 4u * 4096u) + 16u * 4096u +   \
-   2u * BUF_BYTES)
+#define READ_BUDGET                                                                                \
+  ((uint64_t)KEYRING_MAX_BYTES + KEYRING_MAX_SIGS * (KEYRING_SIG_MAX_BYTES + 4u * 4096u) +         \
+   16u * 4096u + 2u * BUF_BYTES)
 #define STATE_NAME "state.json"
 #define STATE_MAX_BYTES (KEYRING_MAX_BYTES * 2u)
 #define SHOWN_NAME_MAX 160
@@ -136,8 +135,7 @@ static void set_file_name(const char *path, char *out, size_t cap)
 
 void keyring_trusted_comment(uint64_t version, char *buf, size_t cap)
 {
-  snprintf(buf, cap, "kkeyring format=%d version=%" PRIu64, KEYRING_FORMAT,
-           version);
+  snprintf(buf, cap, "kkeyring format=%d version=%" PRIu64, KEYRING_FORMAT, version);
 }
 
 const char *keyring_status_name(enum keyring_status status)
@@ -161,8 +159,7 @@ struct text {
   int failed;
 };
 
-static void text_add(struct text *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void text_add(struct text *t, const char *fmt, ...)
 {
   if (t->failed)
@@ -170,8 +167,7 @@ static void text_add(struct text *t, const char *fmt, ...)
   for (;;) {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(t->s ? t->s + t->len : NULL,
-                      t->s ? t->cap - t->len : 0, fmt, ap);
+    int n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? t->cap - t->len : 0, fmt, ap);
     va_end(ap);
     if (n < 0) {
       t->failed = 1;
@@ -246,17 +242,15 @@ static void describe(const cJSON *v, char *buf, size_t cap)
     snprintf(buf, cap, "an object");
 }
 
-static int bad_field(struct kerr *e, const char *name, const char *field,
-                     const char *expect, const cJSON *found)
+static int bad_field(struct kerr *e, const char *name, const char *field, const char *expect,
+                     const cJSON *found)
 {
   char f[100];
   describe(found, f, sizeof f);
-  return kerr_set(e, KERR_MANIFEST, "%s: \"%s\" must be %s (found %s)", name,
-                  field, expect, f);
+  return kerr_set(e, KERR_MANIFEST, "%s: \"%s\" must be %s (found %s)", name, field, expect, f);
 }
 
-static int get_uint(const cJSON *v, uint64_t min, uint64_t max,
-                    uint64_t *out)
+static int get_uint(const cJSON *v, uint64_t min, uint64_t max, uint64_t *out)
 {
   if (!cJSON_IsNumber(v))
     return -1;
@@ -275,8 +269,7 @@ static int find_id(const uint64_t *ids, size_t n, uint64_t id)
   return 0;
 }
 
-static const struct sig_pubkey *find_key(const struct sig_pubkey *keys,
-                                         size_t n, uint64_t id)
+static const struct sig_pubkey *find_key(const struct sig_pubkey *keys, size_t n, uint64_t id)
 {
   for (size_t i = 0; i < n; i++)
     if (keys[i].key_id == id)
@@ -285,9 +278,8 @@ static const struct sig_pubkey *find_key(const struct sig_pubkey *keys,
 }
 
 /* A list of minisign public keys, field "add" or "roots", into *keys. */
-static int parse_keys(const cJSON *v, const char *name, const char *field,
-                      int max, struct sig_pubkey **keys, size_t *n_keys,
-                      struct kerr *e)
+static int parse_keys(const cJSON *v, const char *name, const char *field, int max,
+                      struct sig_pubkey **keys, size_t *n_keys, struct kerr *e)
 {
   if (!v)
     return 0;
@@ -295,8 +287,10 @@ static int parse_keys(const cJSON *v, const char *name, const char *field,
     return bad_field(e, name, field, "a list of minisign public keys", v);
   int n = cJSON_GetArraySize(v);
   if (n > max)
-    return kerr_set(e, KERR_LIMIT, "%s: \"%s\" lists %d keys; at most %d "
-                    "are allowed", name, field, n, max);
+    return kerr_set(e, KERR_LIMIT,
+                    "%s: \"%s\" lists %d keys; at most %d "
+                    "are allowed",
+                    name, field, n, max);
   *keys = calloc(n > 0 ? (size_t)n : 1, sizeof **keys);
   if (!*keys)
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", name);
@@ -305,36 +299,37 @@ static int parse_keys(const cJSON *v, const char *name, const char *field,
     struct sig_pubkey pk;
     struct kerr pe;
     if (!cJSON_IsString(c) ||
-        sig_pubkey_parse(c->valuestring, strlen(c->valuestring), "key", &pk,
-                         &pe) != 0 || strchr(c->valuestring, '\n')) {
+        sig_pubkey_parse(c->valuestring, strlen(c->valuestring), "key", &pk, &pe) != 0 ||
+        strchr(c->valuestring, '\n')) {
       char f[100];
       describe(c, f, sizeof f);
-      return kerr_set(e, KERR_MANIFEST, "%s: \"%s\" entry %zu must be a "
+      return kerr_set(e, KERR_MANIFEST,
+                      "%s: \"%s\" entry %zu must be a "
                       "minisign public key, the base64 line of a .pub file "
-                      "(found %s)", name, field, i + 1, f);
+                      "(found %s)",
+                      name, field, i + 1, f);
     }
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(pk.key_id, id);
     if (find_key(*keys, *n_keys, pk.key_id))
-      return kerr_set(e, KERR_MANIFEST, "%s: \"%s\" lists key %s twice",
-                      name, field, id);
+      return kerr_set(e, KERR_MANIFEST, "%s: \"%s\" lists key %s twice", name, field, id);
     (*keys)[(*n_keys)++] = pk;
   }
   return 0;
 }
 
-static int parse_revoke(const cJSON *v, const char *name,
-                        struct keyring_doc *d, struct kerr *e)
+static int parse_revoke(const cJSON *v, const char *name, struct keyring_doc *d, struct kerr *e)
 {
   if (!v)
     return 0;
   if (!cJSON_IsArray(v))
-    return bad_field(e, name, "revoke", "a list of key ids (16 hex digits)",
-                     v);
+    return bad_field(e, name, "revoke", "a list of key ids (16 hex digits)", v);
   int n = cJSON_GetArraySize(v);
   if (n > KEYRING_MAX_KEYS)
-    return kerr_set(e, KERR_LIMIT, "%s: \"revoke\" lists %d key ids; at "
-                    "most %d are allowed", name, n, KEYRING_MAX_KEYS);
+    return kerr_set(e, KERR_LIMIT,
+                    "%s: \"revoke\" lists %d key ids; at "
+                    "most %d are allowed",
+                    name, n, KEYRING_MAX_KEYS);
   d->revoke = calloc(n > 0 ? (size_t)n : 1, sizeof *d->revoke);
   if (!d->revoke)
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", name);
@@ -344,15 +339,16 @@ static int parse_revoke(const cJSON *v, const char *name,
     if (!cJSON_IsString(c) || sig_keyid_parse(c->valuestring, &id, NULL)) {
       char f[100];
       describe(c, f, sizeof f);
-      return kerr_set(e, KERR_MANIFEST, "%s: \"revoke\" entry %zu must be a "
+      return kerr_set(e, KERR_MANIFEST,
+                      "%s: \"revoke\" entry %zu must be a "
                       "key id of 16 hex digits like 180F395E82E0112A (found "
-                      "%s)", name, i + 1, f);
+                      "%s)",
+                      name, i + 1, f);
     }
     if (find_id(d->revoke, d->n_revoke, id)) {
       char hex[SIG_KEYID_BUFSZ];
       sig_keyid_format(id, hex);
-      return kerr_set(e, KERR_MANIFEST, "%s: \"revoke\" lists key %s twice",
-                      name, hex);
+      return kerr_set(e, KERR_MANIFEST, "%s: \"revoke\" lists key %s twice", name, hex);
     }
     d->revoke[d->n_revoke++] = id;
   }
@@ -362,47 +358,54 @@ static int parse_revoke(const cJSON *v, const char *name,
 static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
                       struct keyring_doc *d, struct kerr *e)
 {
-  static const char *const known[] = {
-    "format", "type", "version", "created", "update", "threshold", "roots",
-    "add", "revoke", "time_floor", NULL};
+  static const char *const known[] = {"format", "type",       "version", "created",
+                                      "update", "threshold",  "roots",   "add",
+                                      "revoke", "time_floor", NULL};
   const char *type = kind == DOC_STATE ? "keyring-state" : "keyring";
   if (!cJSON_IsObject(root))
-    return kerr_set(e, KERR_MANIFEST, "%s: must be a JSON object {...} at "
-                    "the top", name);
+    return kerr_set(e, KERR_MANIFEST,
+                    "%s: must be a JSON object {...} at "
+                    "the top",
+                    name);
   for (const cJSON *c = root->child; c; c = c->next) {
     int ok = 0;
     for (size_t i = 0; known[i] && !ok; i++)
       ok = strcmp(c->string, known[i]) == 0 &&
-           (kind == DOC_STATE || strcmp(c->string, "update") != 0) &&
-           (kind == DOC_UPDATE || strcmp(c->string, "time_floor") != 0);
+          (kind == DOC_STATE || strcmp(c->string, "update") != 0) &&
+          (kind == DOC_UPDATE || strcmp(c->string, "time_floor") != 0);
     char q[64];
     show_name(c->string, q, sizeof q);
     if (!ok)
-      return kerr_set(e, KERR_MANIFEST, "%s: has the field \"%s\", which "
+      return kerr_set(e, KERR_MANIFEST,
+                      "%s: has the field \"%s\", which "
                       "this kiosk does not know — it may need newer kiosk "
-                      "software", name, q);
+                      "software",
+                      name, q);
     for (const cJSON *o = root->child; o != c; o = o->next)
       if (strcmp(o->string, c->string) == 0)
-        return kerr_set(e, KERR_MANIFEST, "%s: has the field \"%s\" twice",
-                        name, q);
+        return kerr_set(e, KERR_MANIFEST, "%s: has the field \"%s\" twice", name, q);
   }
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "format");
   uint64_t f;
   if (get_uint(v, 0, 1000000, &f) != 0 || f == 0 || f > KEYRING_FORMAT) {
     char found[100];
     describe(v, found, sizeof found);
-    return kerr_set(e, KERR_FORMAT, "%s: \"format\" must be %d, the keyring "
-                    "format this kiosk reads (found %s)%s", name,
-                    KEYRING_FORMAT, found,
+    return kerr_set(e, KERR_FORMAT,
+                    "%s: \"format\" must be %d, the keyring "
+                    "format this kiosk reads (found %s)%s",
+                    name, KEYRING_FORMAT, found,
                     cJSON_IsNumber(v) && v->valuedouble > KEYRING_FORMAT
-                        ? "; this update needs newer kiosk software" : "");
+                        ? "; this update needs newer kiosk software"
+                        : "");
   }
   if (f == 1 && kind == DOC_UPDATE)
-    return kerr_set(e, KERR_FORMAT, "%s: is a format 1 keyring update, which "
+    return kerr_set(e, KERR_FORMAT,
+                    "%s: is a format 1 keyring update, which "
                     "any trusted key could sign — this kiosk accepts only "
                     "format 2 updates signed by its root keys; ask the "
                     "content team to rebuild it with the root key "
-                    "('kiosk-pack keyring build --key ROOT.key')", name);
+                    "('kiosk-pack keyring build --key ROOT.key')",
+                    name);
   d->format = (int)f;
   v = cJSON_GetObjectItemCaseSensitive(root, "type");
   if (!cJSON_IsString(v) || strcmp(v->valuestring, type) != 0) {
@@ -413,33 +416,41 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
   v = cJSON_GetObjectItemCaseSensitive(root, "version");
   /* A state that never saw an update has version 0. */
   if (get_uint(v, kind == DOC_STATE ? 0 : 1,
-               d->format == 1 ? (UINT64_C(1) << 53) : KEYRING_MAX_VERSION,
-               &d->version) != 0)
-    return bad_field(e, name, "version", "a whole number from 1 to "
-                     "9007199254740991 (2^53 - 1)", v);
+               d->format == 1 ? (UINT64_C(1) << 53) : KEYRING_MAX_VERSION, &d->version) != 0)
+    return bad_field(e, name, "version",
+                     "a whole number from 1 to "
+                     "9007199254740991 (2^53 - 1)",
+                     v);
   v = cJSON_GetObjectItemCaseSensitive(root, "created");
   if (!cJSON_IsString(v) || manifest_parse_time(v->valuestring, &d->created))
-    return bad_field(e, name, "created", "a date and time like "
-                     "\"2026-11-28T10:00:00Z\"", v);
+    return bad_field(e, name, "created",
+                     "a date and time like "
+                     "\"2026-11-28T10:00:00Z\"",
+                     v);
   if (kind == DOC_STATE) {
     v = cJSON_GetObjectItemCaseSensitive(root, "update");
     if (!cJSON_IsString(v) || strlen(v->valuestring) != HASH_HEX_LEN ||
-        sodium_hex2bin(d->hash, sizeof d->hash, v->valuestring, HASH_HEX_LEN,
-                       NULL, NULL, NULL) != 0)
+        sodium_hex2bin(d->hash, sizeof d->hash, v->valuestring, HASH_HEX_LEN, NULL, NULL, NULL) !=
+            0)
       return bad_field(e, name, "update", "a BLAKE2b-256 hash in hex", v);
   }
   v = cJSON_GetObjectItemCaseSensitive(root, "time_floor");
   if (v) {
     if (!cJSON_IsString(v) || manifest_parse_time(v->valuestring, &d->time_floor) ||
         d->time_floor <= 0)
-      return bad_field(e, name, "time_floor", "a date and time like "
-                       "\"2026-11-28T10:00:00Z\"", v);
+      return bad_field(e, name, "time_floor",
+                       "a date and time like "
+                       "\"2026-11-28T10:00:00Z\"",
+                       v);
     d->has_time_floor = 1;
   }
-  if (d->format == 1 && (cJSON_GetObjectItemCaseSensitive(root, "threshold") ||
-                         cJSON_GetObjectItemCaseSensitive(root, "roots")))
-    return kerr_set(e, KERR_MANIFEST, "%s: a format 1 keyring has no root "
-                    "keys or threshold", name);
+  if (d->format == 1 &&
+      (cJSON_GetObjectItemCaseSensitive(root, "threshold") ||
+       cJSON_GetObjectItemCaseSensitive(root, "roots")))
+    return kerr_set(e, KERR_MANIFEST,
+                    "%s: a format 1 keyring has no root "
+                    "keys or threshold",
+                    name);
   v = cJSON_GetObjectItemCaseSensitive(root, "threshold");
   uint64_t k = 0;
   if (v && get_uint(v, 1, KEYRING_MAX_ROOTS, &k) != 0)
@@ -447,69 +458,79 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
   d->threshold = (unsigned)k;
   v = cJSON_GetObjectItemCaseSensitive(root, "roots");
   d->has_roots = v != NULL;
-  int rc = parse_keys(v, name, "roots", KEYRING_MAX_ROOTS, &d->roots,
-                      &d->n_roots, e);
+  int rc = parse_keys(v, name, "roots", KEYRING_MAX_ROOTS, &d->roots, &d->n_roots, e);
   if (rc == 0 && d->has_roots && d->n_roots == 0)
-    rc = kerr_set(e, KERR_MANIFEST, "%s: \"roots\" is empty — a root set "
-                  "needs at least one key", name);
+    rc = kerr_set(e, KERR_MANIFEST,
+                  "%s: \"roots\" is empty — a root set "
+                  "needs at least one key",
+                  name);
   if (rc == 0 && d->has_roots && d->n_roots < (d->threshold ? d->threshold : 1))
-    rc = kerr_set(e, KERR_MANIFEST, "%s: \"threshold\" is %u, but \"roots\" "
-                  "lists only %zu key%s", name, d->threshold, d->n_roots,
-                  d->n_roots == 1 ? "" : "s");
+    rc = kerr_set(e, KERR_MANIFEST,
+                  "%s: \"threshold\" is %u, but \"roots\" "
+                  "lists only %zu key%s",
+                  name, d->threshold, d->n_roots, d->n_roots == 1 ? "" : "s");
   if (rc == 0)
-    rc = parse_keys(cJSON_GetObjectItemCaseSensitive(root, "add"), name,
-                    "add", KEYRING_MAX_KEYS, &d->add, &d->n_add, e);
+    rc = parse_keys(cJSON_GetObjectItemCaseSensitive(root, "add"), name, "add", KEYRING_MAX_KEYS,
+                    &d->add, &d->n_add, e);
   if (rc == 0)
-    rc = parse_revoke(cJSON_GetObjectItemCaseSensitive(root, "revoke"), name,
-                      d, e);
+    rc = parse_revoke(cJSON_GetObjectItemCaseSensitive(root, "revoke"), name, d, e);
   if (rc)
     return rc;
   for (size_t i = 0; i < d->n_add; i++) {
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(d->add[i].key_id, id);
     if (find_id(d->revoke, d->n_revoke, d->add[i].key_id))
-      return kerr_set(e, KERR_MANIFEST, "%s: key %s is both added and "
-                      "revoked", name, id);
+      return kerr_set(e, KERR_MANIFEST,
+                      "%s: key %s is both added and "
+                      "revoked",
+                      name, id);
     if (find_key(d->roots, d->n_roots, d->add[i].key_id))
-      return kerr_set(e, KERR_MANIFEST, "%s: key %s is both a root key and "
-                      "a signing key — a key is one or the other", name, id);
+      return kerr_set(e, KERR_MANIFEST,
+                      "%s: key %s is both a root key and "
+                      "a signing key — a key is one or the other",
+                      name, id);
   }
   for (size_t i = 0; i < d->n_roots; i++)
     if (find_id(d->revoke, d->n_revoke, d->roots[i].key_id)) {
       char id[SIG_KEYID_BUFSZ];
       sig_keyid_format(d->roots[i].key_id, id);
-      return kerr_set(e, KERR_MANIFEST, "%s: root key %s is also revoked",
-                      name, id);
+      return kerr_set(e, KERR_MANIFEST, "%s: root key %s is also revoked", name, id);
     }
   return 0;
 }
 
-static int doc_parse(const char *json, size_t len, enum doc_kind kind,
-                     const char *name, struct keyring_doc **out,
-                     struct kerr *e)
+static int doc_parse(const char *json, size_t len, enum doc_kind kind, const char *name,
+                     struct keyring_doc **out, struct kerr *e)
 {
   *out = NULL;
   size_t max = kind == DOC_STATE ? STATE_MAX_BYTES : KEYRING_MAX_BYTES;
   if (len > max)
-    return kerr_set(e, KERR_TOOBIG, "%s: is %zu bytes; at most %zu are "
-                    "allowed", name, len, max);
+    return kerr_set(e, KERR_TOOBIG,
+                    "%s: is %zu bytes; at most %zu are "
+                    "allowed",
+                    name, len, max);
   if (memchr(json, '\0', len))
-    return kerr_set(e, KERR_PARSE, "%s: contains a NUL byte; it must be "
-                    "JSON text", name);
+    return kerr_set(e, KERR_PARSE,
+                    "%s: contains a NUL byte; it must be "
+                    "JSON text",
+                    name);
   const char *end = NULL;
   cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
   if (!root) {
     const char *at = cJSON_GetErrorPtr();
-    size_t off = at && at >= json && at <= json + len ? (size_t)(at - json)
-                                                     : 0;
-    return kerr_set(e, KERR_PARSE, "%s: is not valid JSON (problem near "
-                    "byte %zu)", name, off);
+    size_t off = at && at >= json && at <= json + len ? (size_t)(at - json) : 0;
+    return kerr_set(e, KERR_PARSE,
+                    "%s: is not valid JSON (problem near "
+                    "byte %zu)",
+                    name, off);
   }
   for (const char *p = end; p && p < json + len; p++)
     if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') {
       cJSON_Delete(root);
-      return kerr_set(e, KERR_PARSE, "%s: has extra text after the JSON "
-                      "object", name);
+      return kerr_set(e, KERR_PARSE,
+                      "%s: has extra text after the JSON "
+                      "object",
+                      name);
     }
   struct keyring_doc *d = calloc(1, sizeof *d);
   if (!d) {
@@ -523,26 +544,24 @@ static int doc_parse(const char *json, size_t len, enum doc_kind kind,
     return rc;
   }
   if (kind == DOC_UPDATE)
-    crypto_generichash(d->hash, sizeof d->hash, (const unsigned char *)json,
-                       len, NULL, 0);
+    crypto_generichash(d->hash, sizeof d->hash, (const unsigned char *)json, len, NULL, 0);
   *out = d;
   return 0;
 }
 
-int keyring_doc_parse(const char *json, size_t len, const char *name,
-                      struct keyring_doc **out, struct kerr *e)
+int keyring_doc_parse(const char *json, size_t len, const char *name, struct keyring_doc **out,
+                      struct kerr *e)
 {
   if (sodium_init() < 0)
-    return kerr_set(e, KERR_IO, "the crypto library (libsodium) could not "
+    return kerr_set(e, KERR_IO,
+                    "the crypto library (libsodium) could not "
                     "start");
-  return doc_parse(json, len, DOC_UPDATE, name ? name : KEYRING_DOC_NAME,
-                   out, e);
+  return doc_parse(json, len, DOC_UPDATE, name ? name : KEYRING_DOC_NAME, out, e);
 }
 
 /* "  \"field\": [keys]" without a comma after it; -1 if a key cannot be
  * written. */
-static int keys_add(struct text *t, const char *field,
-                    const struct sig_pubkey *keys, size_t n)
+static int keys_add(struct text *t, const char *field, const struct sig_pubkey *keys, size_t n)
 {
   text_add(t, "  \"%s\": [", field);
   for (size_t i = 0; i < n; i++) {
@@ -557,13 +576,13 @@ static int keys_add(struct text *t, const char *field,
   return 0;
 }
 
-static int doc_format(const struct keyring_doc *d, enum doc_kind kind,
-                      char **out, struct kerr *e)
+static int doc_format(const struct keyring_doc *d, enum doc_kind kind, char **out, struct kerr *e)
 {
   *out = NULL;
   if (d->n_add > KEYRING_MAX_KEYS || d->n_revoke > KEYRING_MAX_KEYS ||
       d->n_roots > KEYRING_MAX_ROOTS)
-    return kerr_set(e, KERR_LIMIT, "a keyring may list at most %d keys to "
+    return kerr_set(e, KERR_LIMIT,
+                    "a keyring may list at most %d keys to "
                     "add and %d to revoke, and %d root keys",
                     KEYRING_MAX_KEYS, KEYRING_MAX_KEYS, KEYRING_MAX_ROOTS);
   struct text t = {0};
@@ -573,14 +592,16 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind,
   /* Four digits for the year, as RFC 3339 and the reader want: strftime's
    * %Y writes the year 52 as "52" (found by fuzz_keyring). */
   if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
-    return kerr_set(e, KERR_INVAL, "the creation time %" PRId64 " cannot be "
-                    "written as a date", d->created);
-  snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-           tm.tm_min, tm.tm_sec);
-  text_add(&t, "{\n  \"format\": %d,\n  \"type\": \"%s\",\n  \"version\": %"
-           PRIu64 ",\n  \"created\": \"%s\",\n", KEYRING_FORMAT,
-           kind == DOC_STATE ? "keyring-state" : "keyring", d->version, when);
+    return kerr_set(e, KERR_INVAL,
+                    "the creation time %" PRId64 " cannot be "
+                    "written as a date",
+                    d->created);
+  snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  text_add(&t,
+           "{\n  \"format\": %d,\n  \"type\": \"%s\",\n  \"version\": %" PRIu64
+           ",\n  \"created\": \"%s\",\n",
+           KEYRING_FORMAT, kind == DOC_STATE ? "keyring-state" : "keyring", d->version, when);
   if (kind == DOC_STATE) {
     char hex[HASH_HEX_LEN + 1];
     sodium_bin2hex(hex, sizeof hex, d->hash, sizeof d->hash);
@@ -590,19 +611,19 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind,
     char tf[32];
     time_t ft = (time_t)d->time_floor;
     struct tm ftm;
-    if (!gmtime_r(&ft, &ftm) ||
-        strftime(tf, sizeof tf, "%Y-%m-%dT%H:%M:%SZ", &ftm) == 0) {
+    if (!gmtime_r(&ft, &ftm) || strftime(tf, sizeof tf, "%Y-%m-%dT%H:%M:%SZ", &ftm) == 0) {
       free(t.s);
-      return kerr_set(e, KERR_INVAL, "the time floor %" PRId64 " cannot be "
-                      "written as a date", d->time_floor);
+      return kerr_set(e, KERR_INVAL,
+                      "the time floor %" PRId64 " cannot be "
+                      "written as a date",
+                      d->time_floor);
     }
     text_add(&t, "  \"time_floor\": \"%s\",\n", tf);
   }
   unsigned k = d->threshold ? d->threshold : 1;
   if (kind == DOC_STATE || d->threshold)
     text_add(&t, "  \"threshold\": %u,\n", k);
-  if (d->has_roots && (keys_add(&t, "roots", d->roots, d->n_roots) ||
-                       (text_add(&t, ",\n"), 0))) {
+  if (d->has_roots && (keys_add(&t, "roots", d->roots, d->n_roots) || (text_add(&t, ",\n"), 0))) {
     free(t.s);
     return kerr_set(e, KERR_INVAL, "a root key cannot be written");
   }
@@ -625,8 +646,7 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind,
   return 0;
 }
 
-int keyring_doc_format(const struct keyring_doc *d, char **out,
-                       struct kerr *e)
+int keyring_doc_format(const struct keyring_doc *d, char **out, struct kerr *e)
 {
   return doc_format(d, DOC_UPDATE, out, e);
 }
@@ -636,21 +656,21 @@ int keyring_doc_format(const struct keyring_doc *d, char **out,
 /* A keyring update, for core/sarchive's messages and limits: the reader
  * of signed archives packs use too. */
 static const struct sarchive_kind keyring_kind = {
-  .not_a = "not a keyring update",
-  .made_by = "a keyring update is the .kkeys file made by 'kiosk-pack "
-             "keyring build'; ask the content team for it",
-  .ask_for = "a keyring update is the .kkeys file made by 'kiosk-pack "
-             "keyring build'; ask the content team for it",
-  .made_by_short = "an update made by 'kiosk-pack keyring build'",
-  .noun = "update",
-  .doc_name = KEYRING_DOC_NAME,
-  .sig_name = KEYRING_SIG_NAME,
-  .bad_type = ", not a regular file — refused; get a fresh copy",
-  .too_big = "get a fresh copy",
-  .too_much = "a keyring update can",
-  .other_doc = "pack.json",
-  .other_is = "it is a content pack; install it as a pack",
-  .head_budget = READ_BUDGET,
+    .not_a = "not a keyring update",
+    .made_by = "a keyring update is the .kkeys file made by 'kiosk-pack "
+               "keyring build'; ask the content team for it",
+    .ask_for = "a keyring update is the .kkeys file made by 'kiosk-pack "
+               "keyring build'; ask the content team for it",
+    .made_by_short = "an update made by 'kiosk-pack keyring build'",
+    .noun = "update",
+    .doc_name = KEYRING_DOC_NAME,
+    .sig_name = KEYRING_SIG_NAME,
+    .bad_type = ", not a regular file — refused; get a fresh copy",
+    .too_big = "get a fresh copy",
+    .too_much = "a keyring update can",
+    .other_doc = "pack.json",
+    .other_is = "it is a content pack; install it as a pack",
+    .head_budget = READ_BUDGET,
 };
 
 /* The name of signature member i (0-based). */
@@ -691,8 +711,8 @@ static void head_free(struct head *h)
 /* Reads the whole update: the document, its signatures, then the end of
  * the archive, and parses the signatures (not yet verified). *out is set
  * even on failure when the file could be opened (free with head_free()). */
-static int head_read(const char *path, struct keyring_result *res,
-                     struct head **out, struct kerr *e)
+static int head_read(const char *path, struct keyring_result *res, struct head **out,
+                     struct kerr *e)
 {
   *out = NULL;
   struct sarchive *r = NULL;
@@ -705,11 +725,11 @@ static int head_read(const char *path, struct keyring_result *res,
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", res->file);
   }
   *out = h;
-  rc = sarchive_read_member(r, NULL, KEYRING_DOC_NAME, KEYRING_MAX_BYTES, 1,
-                            &h->doc, &h->doc_len, e);
+  rc = sarchive_read_member(r, NULL, KEYRING_DOC_NAME, KEYRING_MAX_BYTES, 1, &h->doc, &h->doc_len,
+                            e);
   if (rc == 0)
-    rc = sarchive_read_member(r, NULL, KEYRING_SIG_NAME, KEYRING_SIG_MAX_BYTES,
-                              0, &h->sig[0], &h->sig_len[0], e);
+    rc = sarchive_read_member(r, NULL, KEYRING_SIG_NAME, KEYRING_SIG_MAX_BYTES, 0, &h->sig[0],
+                              &h->sig_len[0], e);
   if (rc == 0)
     h->n_sigs = 1;
   while (rc == 0) {
@@ -727,23 +747,23 @@ static int head_read(const char *path, struct keyring_result *res,
     if (h->n_sigs == KEYRING_MAX_SIGS || !got || strcmp(got, want) != 0) {
       char shown[SARCHIVE_SHOWN_NAME_MAX];
       sarchive_show_name(got, shown, sizeof shown);
-      rc = kerr_set(e, KERR_MEMBER, "%s: holds \"%s\" after its signature%s; "
+      rc = kerr_set(e, KERR_MEMBER,
+                    "%s: holds \"%s\" after its signature%s; "
                     "a keyring update holds %s and its signature%s only "
-                    "(at most %d) — refused; get a fresh copy", r->file,
-                    shown, h->n_sigs == 1 ? "" : "s", KEYRING_DOC_NAME,
+                    "(at most %d) — refused; get a fresh copy",
+                    r->file, shown, h->n_sigs == 1 ? "" : "s", KEYRING_DOC_NAME,
                     h->n_sigs == 1 ? "" : "s", KEYRING_MAX_SIGS);
       break;
     }
-    rc = sarchive_read_member(r, ent, want, KEYRING_SIG_MAX_BYTES, 0,
-                              &h->sig[h->n_sigs], &h->sig_len[h->n_sigs], e);
+    rc = sarchive_read_member(r, ent, want, KEYRING_SIG_MAX_BYTES, 0, &h->sig[h->n_sigs],
+                              &h->sig_len[h->n_sigs], e);
     if (rc == 0)
       h->n_sigs++;
   }
   for (size_t i = 0; rc == 0 && i < h->n_sigs; i++) {
     char member[48];
     sig_member_name(i, member, sizeof member);
-    rc = sarchive_parse_sig(r, member, h->sig[i], h->sig_len[i],
-                            &h->parsed[i], e);
+    rc = sarchive_parse_sig(r, member, h->sig[i], h->sig_len[i], &h->parsed[i], e);
     if (i == 0 && h->parsed[0]) {
       res->has_key_id = 1;
       sig_keyid_format(sig_minisig_key_id(h->parsed[0]), res->key_id);
@@ -767,15 +787,14 @@ struct policy {
  * their number, or a negative KERR code. If doc is not NULL, the trusted
  * comment of each counted signature must be the one for doc. */
 static int count_signers(struct head *h, const struct sig_trust *trust,
-                         const struct keyring_doc *doc, uint64_t *signers,
-                         const char *file, struct kerr *e)
+                         const struct keyring_doc *doc, uint64_t *signers, const char *file,
+                         struct kerr *e)
 {
   size_t n = 0;
   for (size_t i = 0; i < h->n_sigs; i++) {
     struct kerr se;
     kerr_clear(&se);
-    int rc = sig_verify_parsed(trust, h->parsed[i], h->doc, h->doc_len, file,
-                               &h->verified, &se);
+    int rc = sig_verify_parsed(trust, h->parsed[i], h->doc, h->doc_len, file, &h->verified, &se);
     if (rc == KERR_UNTRUSTED || rc == KERR_REVOKED)
       continue;
     if (rc)
@@ -786,10 +805,12 @@ static int count_signers(struct head *h, const struct sig_trust *trust,
       if (strcmp(h->verified.trusted_comment, want) != 0) {
         char got[SHOWN_NAME_MAX];
         show_name(h->verified.trusted_comment, got, sizeof got);
-        return kerr_set(e, KERR_SIG, "%s: the signature is for \"%s\", but "
+        return kerr_set(e, KERR_SIG,
+                        "%s: the signature is for \"%s\", but "
                         "the update is \"%s\" — it was signed for something "
                         "else; ask the content team to rebuild it with "
-                        "'kiosk-pack keyring build'", file, got, want);
+                        "'kiosk-pack keyring build'",
+                        file, got, want);
       }
     }
     if (!find_id(signers, n, h->verified.key_id))
@@ -799,36 +820,42 @@ static int count_signers(struct head *h, const struct sig_trust *trust,
 }
 
 /* Why no signature counted, for people. */
-static int no_root_signature(const struct head *h, const struct policy *pol,
-                             const char *file, struct kerr *e)
+static int no_root_signature(const struct head *h, const struct policy *pol, const char *file,
+                             struct kerr *e)
 {
   uint64_t id = sig_minisig_key_id(h->parsed[0]);
   char hex[SIG_KEYID_BUFSZ];
   sig_keyid_format(id, hex);
   const struct keyring_doc *st = pol->st;
   if (st && find_id(st->revoke, st->n_revoke, id))
-    return kerr_set(e, KERR_REVOKED, "%s: signed by a revoked key (key %s) — "
+    return kerr_set(e, KERR_REVOKED,
+                    "%s: signed by a revoked key (key %s) — "
                     "ask the content team for an update signed with a "
-                    "current root key", file, hex);
+                    "current root key",
+                    file, hex);
   if (st && find_key(st->add, st->n_add, id))
-    return kerr_set(e, KERR_UNTRUSTED, "%s: signed by key %s, a signing key "
+    return kerr_set(e, KERR_UNTRUSTED,
+                    "%s: signed by key %s, a signing key "
                     "— signing keys sign packs only, and keyring updates "
                     "must be signed by a root key; refused (if that key was "
                     "stolen, revoke it with an update signed by the root "
-                    "key)", file, hex);
-  return kerr_set(e, KERR_UNTRUSTED, "%s: not signed by a root key (key %s) "
+                    "key)",
+                    file, hex);
+  return kerr_set(e, KERR_UNTRUSTED,
+                  "%s: not signed by a root key (key %s) "
                   "— ask the content team for an update signed with a "
-                  "current root key", file, hex);
+                  "current root key",
+                  file, hex);
 }
 
 /* Verifies the head against pol and parses the document it signs. */
-static int head_check(struct head *h, const struct policy *pol,
-                      struct keyring_result *res, struct keyring_doc **out,
-                      struct kerr *e)
+static int head_check(struct head *h, const struct policy *pol, struct keyring_result *res,
+                      struct keyring_doc **out, struct kerr *e)
 {
   *out = NULL;
   if (!pol->roots || sig_trust_count(pol->roots) == 0)
-    return kerr_set(e, KERR_UNTRUSTED, "%s: no root keys are set up, so no "
+    return kerr_set(e, KERR_UNTRUSTED,
+                    "%s: no root keys are set up, so no "
                     "keyring update can be accepted — copy the content "
                     "team's root .pub key into the trusted-keys folder",
                     res->file);
@@ -838,31 +865,35 @@ static int head_check(struct head *h, const struct policy *pol,
   if (n == 0)
     return no_root_signature(h, pol, res->file, e);
   if ((unsigned)n < pol->threshold)
-    return kerr_set(e, KERR_UNTRUSTED, "%s: signed by %d root key%s, but "
+    return kerr_set(e, KERR_UNTRUSTED,
+                    "%s: signed by %d root key%s, but "
                     "this kiosk needs %u — ask the content team to add "
-                    "signatures with 'kiosk-pack keyring sign'", res->file,
-                    n, n == 1 ? "" : "s", pol->threshold);
+                    "signatures with 'kiosk-pack keyring sign'",
+                    res->file, n, n == 1 ? "" : "s", pol->threshold);
   h->n_signers = (size_t)n;
   sig_keyid_format(h->signers[0], res->key_id);
   res->has_key_id = 1;
 
   struct kerr se;
   struct keyring_doc *d = NULL;
-  int rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d,
-                     &se);
+  int rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d, &se);
   if (rc)
-    return kerr_set(e, rc, "%s: %s — the update is signed but not valid; "
+    return kerr_set(e, rc,
+                    "%s: %s — the update is signed but not valid; "
                     "ask the content team to rebuild it with 'kiosk-pack "
-                    "keyring build'", res->file, se.msg);
+                    "keyring build'",
+                    res->file, se.msg);
   uint64_t again[KEYRING_MAX_SIGS];
   rc = count_signers(h, pol->roots, d, again, res->file, e);
   for (size_t i = 0; rc > 0 && i < h->n_signers; i++)
     if (find_id(d->revoke, d->n_revoke, h->signers[i])) {
       char hex[SIG_KEYID_BUFSZ];
       sig_keyid_format(h->signers[i], hex);
-      rc = kerr_set(e, KERR_REVOKED, "%s: signed by key %s, which this same "
+      rc = kerr_set(e, KERR_REVOKED,
+                    "%s: signed by key %s, which this same "
                     "update revokes — refused; ask the content team to sign "
-                    "it with a key that stays trusted", res->file, hex);
+                    "it with a key that stays trusted",
+                    res->file, hex);
     }
   if (rc > 0 && d->has_roots) {
     /* A rotation: the new set signs too (TUF's chained root metadata). */
@@ -872,21 +903,25 @@ static int head_check(struct head *h, const struct policy *pol,
       rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", res->file);
     for (size_t i = 0; rc > 0 && i < d->n_roots; i++)
       if (sig_trust_add(next, &d->roots[i], NULL) != 0)
-        rc = kerr_set(e, KERR_MANIFEST, "%s: the new root keys cannot be "
+        rc = kerr_set(e, KERR_MANIFEST,
+                      "%s: the new root keys cannot be "
                       "used — ask the content team to rebuild the update",
                       res->file);
     if (rc > 0 && k > d->n_roots)
-      rc = kerr_set(e, KERR_MANIFEST, "%s: needs %u root signatures, but "
+      rc = kerr_set(e, KERR_MANIFEST,
+                    "%s: needs %u root signatures, but "
                     "the new root set has only %zu key%s — refused; ask the "
-                    "content team to rebuild it", res->file, k, d->n_roots,
-                    d->n_roots == 1 ? "" : "s");
+                    "content team to rebuild it",
+                    res->file, k, d->n_roots, d->n_roots == 1 ? "" : "s");
     int m = rc > 0 ? count_signers(h, next, d, again, res->file, e) : rc;
     if (m >= 0 && (unsigned)m < k)
-      rc = kerr_set(e, KERR_UNTRUSTED, "%s: replaces the root keys, but is "
+      rc = kerr_set(e, KERR_UNTRUSTED,
+                    "%s: replaces the root keys, but is "
                     "signed by %d of the new root keys and %u are needed — "
                     "a new root set signs its first update too; ask the "
                     "content team to sign it with the new root keys as "
-                    "well", res->file, m, k);
+                    "well",
+                    res->file, m, k);
     else if (m < 0)
       rc = m;
     sig_trust_free(next);
@@ -916,15 +951,16 @@ static enum keyring_status status_of(int rc)
   case 0: return KEYRING_STATUS_VERIFIED;
   case KERR_OLDER: return KEYRING_STATUS_OLDER;
   case KERR_SAME: return KEYRING_STATUS_UP_TO_DATE;
-  case KERR_IO: case KERR_NOMEM: case KERR_NOENT: case KERR_STORE:
-    return KEYRING_STATUS_FAILED;
+  case KERR_IO:
+  case KERR_NOMEM:
+  case KERR_NOENT:
+  case KERR_STORE: return KEYRING_STATUS_FAILED;
   default: return KEYRING_STATUS_REFUSED;
   }
 }
 
 /* Records the outcome of a failed call in out. */
-static int result_fail(struct keyring_result *out, int rc,
-                       const struct kerr *e)
+static int result_fail(struct keyring_result *out, int rc, const struct kerr *e)
 {
   if (out->status == KEYRING_STATUS_NONE)
     out->status = status_of(rc);
@@ -932,9 +968,8 @@ static int result_fail(struct keyring_result *out, int rc,
   return rc;
 }
 
-int keyring_verify(const char *path, const struct sig_trust *trust,
-                   struct keyring_doc **doc, struct keyring_result *out,
-                   struct kerr *e)
+int keyring_verify(const char *path, const struct sig_trust *trust, struct keyring_doc **doc,
+                   struct keyring_result *out, struct kerr *e)
 {
   struct kerr local;
   if (!e)
@@ -944,9 +979,12 @@ int keyring_verify(const char *path, const struct sig_trust *trust,
     *doc = NULL;
   result_start(out, path);
   if (sodium_init() < 0)
-    return result_fail(out, kerr_set(e, KERR_IO, "%s: the crypto library "
-                                     "(libsodium) could not start",
-                                     out->file), e);
+    return result_fail(out,
+                       kerr_set(e, KERR_IO,
+                                "%s: the crypto library "
+                                "(libsodium) could not start",
+                                out->file),
+                       e);
   struct head *h = NULL;
   struct keyring_doc *d = NULL;
   struct policy pol = {trust, 1, NULL};
@@ -957,10 +995,10 @@ int keyring_verify(const char *path, const struct sig_trust *trust,
   if (rc)
     return result_fail(out, rc, e);
   out->status = KEYRING_STATUS_VERIFIED;
-  snprintf(out->msg, sizeof out->msg, "%s: verified — keyring version %"
-           PRIu64 ", signed by root key %s; adds %zu key%s, revokes %zu",
-           out->file, d->version, out->key_id, d->n_add,
-           d->n_add == 1 ? "" : "s", d->n_revoke);
+  snprintf(out->msg, sizeof out->msg,
+           "%s: verified — keyring version %" PRIu64
+           ", signed by root key %s; adds %zu key%s, revokes %zu",
+           out->file, d->version, out->key_id, d->n_add, d->n_add == 1 ? "" : "s", d->n_revoke);
   if (doc)
     *doc = d;
   else
@@ -968,8 +1006,7 @@ int keyring_verify(const char *path, const struct sig_trust *trust,
   return 0;
 }
 
-int keyring_read_members(const char *path, char **doc, char **sigs,
-                         size_t *n_sigs, struct kerr *e)
+int keyring_read_members(const char *path, char **doc, char **sigs, size_t *n_sigs, struct kerr *e)
 {
   *doc = NULL;
   *n_sigs = 0;
@@ -994,8 +1031,8 @@ int keyring_read_members(const char *path, char **doc, char **sigs,
   return rc;
 }
 
-int keyring_inspect(const char *path, struct keyring_doc **doc,
-                    struct keyring_result *out, struct kerr *e)
+int keyring_inspect(const char *path, struct keyring_doc **doc, struct keyring_result *out,
+                    struct kerr *e)
 {
   struct kerr local;
   if (!e)
@@ -1005,9 +1042,12 @@ int keyring_inspect(const char *path, struct keyring_doc **doc,
     *doc = NULL;
   result_start(out, path);
   if (sodium_init() < 0)
-    return result_fail(out, kerr_set(e, KERR_IO, "%s: the crypto library "
-                                     "(libsodium) could not start",
-                                     out->file), e);
+    return result_fail(out,
+                       kerr_set(e, KERR_IO,
+                                "%s: the crypto library "
+                                "(libsodium) could not start",
+                                out->file),
+                       e);
   struct head *h = NULL;
   struct kerr se;
   kerr_clear(&se);
@@ -1019,8 +1059,7 @@ int keyring_inspect(const char *path, struct keyring_doc **doc,
   }
   struct keyring_doc *d = NULL;
   struct kerr pe;
-  int rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d,
-                     &pe);
+  int rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d, &pe);
   head_free(h);
   if (rc) {
     kerr_set(e, rc, "%s: %s", out->file, pe.msg);
@@ -1032,9 +1071,10 @@ int keyring_inspect(const char *path, struct keyring_doc **doc,
   if (sig_rc)
     snprintf(out->msg, sizeof out->msg, "%s", se.msg);
   else
-    snprintf(out->msg, sizeof out->msg, "%s: not verified (claims keyring "
-             "version %" PRIu64 ", signed by key %s)", out->file, d->version,
-             out->key_id);
+    snprintf(out->msg, sizeof out->msg,
+             "%s: not verified (claims keyring "
+             "version %" PRIu64 ", signed by key %s)",
+             out->file, d->version, out->key_id);
   if (doc)
     *doc = d;
   else
@@ -1046,8 +1086,7 @@ int keyring_inspect(const char *path, struct keyring_doc **doc,
 
 /* Opens store_dir/keyring into *out. With create, makes both if missing;
  * without, a missing folder is 1 (no state). */
-static int open_keyring_dir(const char *store_dir, int create, int *out,
-                            struct kerr *e)
+static int open_keyring_dir(const char *store_dir, int create, int *out, struct kerr *e)
 {
   *out = -1;
   if (create) {
@@ -1061,8 +1100,10 @@ static int open_keyring_dir(const char *store_dir, int create, int *out,
   if (sfd < 0) {
     if (errno == ENOENT && !create)
       return 1;
-    return kerr_errno(e, KERR_STORE, errno, "could not open the store "
-                      "folder %s", store_dir);
+    return kerr_errno(e, KERR_STORE, errno,
+                      "could not open the store "
+                      "folder %s",
+                      store_dir);
   }
   struct kerr fe;
   int rc = fsutil_open_dir_at(sfd, KEYRING_DIR, create, 0755, out, &fe);
@@ -1070,49 +1111,49 @@ static int open_keyring_dir(const char *store_dir, int create, int *out,
   if (rc == KERR_NOENT && !create)
     return 1;
   if (rc)
-    return kerr_set(e, KERR_STORE, "%s/%s: %s", store_dir, KEYRING_DIR,
-                    fe.msg);
+    return kerr_set(e, KERR_STORE, "%s/%s: %s", store_dir, KEYRING_DIR, fe.msg);
   return 0;
 }
 
 /* Reads the state from the open keyring folder; an empty state when it has
  * none. */
-static int state_read_at(int kfd, const char *store_dir,
-                         struct keyring_doc **out, struct kerr *e)
+static int state_read_at(int kfd, const char *store_dir, struct keyring_doc **out, struct kerr *e)
 {
   *out = NULL;
   char *text = NULL;
   size_t len = 0;
   struct kerr fe;
-  int rc = kfd >= 0 ? fsutil_read_at(kfd, STATE_NAME, STATE_MAX_BYTES, &text,
-                                     &len, &fe)
-                    : KERR_NOENT;
+  int rc =
+      kfd >= 0 ? fsutil_read_at(kfd, STATE_NAME, STATE_MAX_BYTES, &text, &len, &fe) : KERR_NOENT;
   if (rc == KERR_NOENT) {
     *out = calloc(1, sizeof **out);
     return *out ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
   }
   if (rc)
-    return kerr_set(e, KERR_STORE, "%s/%s/%s could not be read (%s) — "
+    return kerr_set(e, KERR_STORE,
+                    "%s/%s/%s could not be read (%s) — "
                     "packs cannot be checked against revoked keys; ask "
-                    "support to repair the kiosk", store_dir, KEYRING_DIR,
-                    STATE_NAME, fe.msg);
+                    "support to repair the kiosk",
+                    store_dir, KEYRING_DIR, STATE_NAME, fe.msg);
   struct keyring_doc *d = NULL;
   rc = doc_parse(text, len, DOC_STATE, STATE_NAME, &d, &fe);
   free(text);
   if (rc)
-    return kerr_set(e, KERR_STORE, "%s/%s/%s is damaged (%s) — packs cannot "
+    return kerr_set(e, KERR_STORE,
+                    "%s/%s/%s is damaged (%s) — packs cannot "
                     "be checked against revoked keys; ask support to repair "
-                    "the kiosk", store_dir, KEYRING_DIR, STATE_NAME, fe.msg);
+                    "the kiosk",
+                    store_dir, KEYRING_DIR, STATE_NAME, fe.msg);
   *out = d;
   return 0;
 }
 
-int keyring_state(const char *store_dir, struct keyring_doc **out,
-                  struct kerr *e)
+int keyring_state(const char *store_dir, struct keyring_doc **out, struct kerr *e)
 {
   *out = NULL;
   if (sodium_init() < 0)
-    return kerr_set(e, KERR_IO, "the crypto library (libsodium) could not "
+    return kerr_set(e, KERR_IO,
+                    "the crypto library (libsodium) could not "
                     "start");
   int kfd = -1;
   int rc = open_keyring_dir(store_dir, 0, &kfd, e);
@@ -1131,8 +1172,8 @@ static unsigned state_threshold(const struct keyring_doc *st)
 }
 
 /* The signing set of a state (see keyring_load_trust()). */
-static int signing_build(const struct keyring_doc *st, const char *keys_dir,
-                         struct sig_trust **out, struct kerr *e)
+static int signing_build(const struct keyring_doc *st, const char *keys_dir, struct sig_trust **out,
+                         struct kerr *e)
 {
   *out = NULL;
   struct sig_trust *t = sig_trust_new();
@@ -1148,7 +1189,8 @@ static int signing_build(const struct keyring_doc *st, const char *keys_dir,
   }
   if (rc < 0)
     log_warn("trusted keys: %s; using the %zu key%s added by keyring "
-             "updates", ke.msg, st->n_add, st->n_add == 1 ? "" : "s");
+             "updates",
+             ke.msg, st->n_add, st->n_add == 1 ? "" : "s");
   for (size_t i = 0; i < st->n_add; i++) {
     rc = sig_trust_add(t, &st->add[i], &ke);
     if (rc == KERR_NOMEM) {
@@ -1157,7 +1199,8 @@ static int signing_build(const struct keyring_doc *st, const char *keys_dir,
     }
     if (rc)
       log_warn("keyring: key added by keyring version %" PRIu64 " skipped: "
-               "%s", st->version, ke.msg);
+               "%s",
+               st->version, ke.msg);
   }
   for (size_t i = 0; i < st->n_revoke; i++)
     if ((rc = sig_trust_revoke(t, st->revoke[i], &ke))) {
@@ -1167,15 +1210,18 @@ static int signing_build(const struct keyring_doc *st, const char *keys_dir,
   if (sig_trust_count(t) == 0) {
     sig_trust_free(t);
     if (!legacy)
-      return kerr_set(e, KERR_NOENT, "no signing key is left: keyring "
+      return kerr_set(e, KERR_NOENT,
+                      "no signing key is left: keyring "
                       "version %" PRIu64 " names none that is not revoked — "
                       "bring a keyring update from the content team that "
-                      "adds the current signing key", st->version);
-    return kerr_set(e, KERR_NOENT, "no trusted key is left: the keys in %s "
+                      "adds the current signing key",
+                      st->version);
+    return kerr_set(e, KERR_NOENT,
+                    "no trusted key is left: the keys in %s "
                     "were all revoked by keyring version %" PRIu64 " — copy "
                     "the content team's current .pub key into the "
-                    "trusted-keys folder", keys_dir ? keys_dir : "(none)",
-                    st->version);
+                    "trusted-keys folder",
+                    keys_dir ? keys_dir : "(none)", st->version);
   }
   *out = t;
   return 0;
@@ -1183,8 +1229,8 @@ static int signing_build(const struct keyring_doc *st, const char *keys_dir,
 
 /* The root set of a state: the set of the last rotation, else the keys in
  * keys_dir; minus revocations. */
-static int roots_build(const struct keyring_doc *st, const char *keys_dir,
-                       struct sig_trust **out, struct kerr *e)
+static int roots_build(const struct keyring_doc *st, const char *keys_dir, struct sig_trust **out,
+                       struct kerr *e)
 {
   *out = NULL;
   struct sig_trust *t = sig_trust_new();
@@ -1202,7 +1248,8 @@ static int roots_build(const struct keyring_doc *st, const char *keys_dir,
   for (size_t i = 0; i < st->n_revoke && rc >= 0; i++)
     rc = sig_trust_revoke(t, st->revoke[i], e);
   if (rc >= 0 && sig_trust_count(t) == 0)
-    rc = kerr_set(e, KERR_NOENT, "no root key is left: the root keys %s "
+    rc = kerr_set(e, KERR_NOENT,
+                  "no root key is left: the root keys %s "
                   "were all revoked — copy the content team's current root "
                   ".pub key into the trusted-keys folder",
                   st->has_roots ? "named by the keyring" : "in the folder");
@@ -1214,8 +1261,8 @@ static int roots_build(const struct keyring_doc *st, const char *keys_dir,
   return 0;
 }
 
-int keyring_load_trust(const char *store_dir, const char *keys_dir,
-                       struct sig_trust **out, struct kerr *e)
+int keyring_load_trust(const char *store_dir, const char *keys_dir, struct sig_trust **out,
+                       struct kerr *e)
 {
   *out = NULL;
   struct keyring_doc *st = NULL;
@@ -1236,9 +1283,8 @@ int keyring_load_trust(const char *store_dir, const char *keys_dir,
   return rc;
 }
 
-int keyring_load_roots(const char *store_dir, const char *keys_dir,
-                       struct sig_trust **out, unsigned *threshold,
-                       struct kerr *e)
+int keyring_load_roots(const char *store_dir, const char *keys_dir, struct sig_trust **out,
+                       unsigned *threshold, struct kerr *e)
 {
   *out = NULL;
   *threshold = 1;
@@ -1255,9 +1301,8 @@ int keyring_load_roots(const char *store_dir, const char *keys_dir,
 }
 
 /* The state after applying update d to st: new lists in *out. */
-static int state_apply(const struct keyring_doc *st,
-                       const struct keyring_doc *d, struct keyring_doc **out,
-                       const char *file, struct kerr *e)
+static int state_apply(const struct keyring_doc *st, const struct keyring_doc *d,
+                       struct keyring_doc **out, const char *file, struct kerr *e)
 {
   *out = NULL;
   struct keyring_doc *n = calloc(1, sizeof *n);
@@ -1283,9 +1328,11 @@ static int state_apply(const struct keyring_doc *st,
       n->add[n->n_add++] = d->add[i];
   if (n->n_add > KEYRING_MAX_KEYS || n->n_revoke > KEYRING_MAX_KEYS) {
     keyring_doc_free(n);
-    return kerr_set(e, KERR_LIMIT, "%s: this kiosk's keyring would then "
+    return kerr_set(e, KERR_LIMIT,
+                    "%s: this kiosk's keyring would then "
                     "hold more than %d added or revoked keys — refused; ask "
-                    "support", file, KEYRING_MAX_KEYS);
+                    "support",
+                    file, KEYRING_MAX_KEYS);
   }
   const struct keyring_doc *from = d->has_roots ? d : st;
   if (from->has_roots) {
@@ -1325,8 +1372,8 @@ static void remove_old_updates(int kfd, uint64_t keep)
   int removed = 0;
   struct dirent *de;
   while ((de = readdir(dir)) != NULL) {
-    if (strncmp(de->d_name, "update-", 7) != 0 ||
-        !strcmp(de->d_name, mine) || !strcmp(de->d_name, mine_sig))
+    if (strncmp(de->d_name, "update-", 7) != 0 || !strcmp(de->d_name, mine) ||
+        !strcmp(de->d_name, mine_sig))
       continue;
     if (unlinkat(kfd, de->d_name, 0) == 0)
       removed = 1;
@@ -1349,8 +1396,7 @@ static int state_commit(int kfd, const char *store_dir, const struct head *h,
   if (rc == 0)
     rc = fsutil_write_atomic_at(kfd, name, h->doc, h->doc_len, &fe);
   if (rc == 0)
-    rc = fsutil_write_atomic_at(kfd, sig_name, h->sig[0], h->sig_len[0],
-                                &fe);
+    rc = fsutil_write_atomic_at(kfd, sig_name, h->sig[0], h->sig_len[0], &fe);
   if (rc == 0) {
     fsutil_fault_point("keyring-before-state");
     rc = fsutil_write_atomic_at(kfd, STATE_NAME, text, strlen(text), &fe);
@@ -1359,8 +1405,8 @@ static int state_commit(int kfd, const char *store_dir, const struct head *h,
   if (rc) {
     unlinkat(kfd, name, 0);
     unlinkat(kfd, sig_name, 0);
-    return kerr_set(e, rc == KERR_NOMEM ? rc : KERR_STORE, "%s/%s: %s",
-                    store_dir, KEYRING_DIR, fe.msg);
+    return kerr_set(e, rc == KERR_NOMEM ? rc : KERR_STORE, "%s/%s: %s", store_dir, KEYRING_DIR,
+                    fe.msg);
   }
   fsutil_fault_point("keyring-after-state");
   remove_old_updates(kfd, n->version);
@@ -1369,55 +1415,63 @@ static int state_commit(int kfd, const char *store_dir, const struct head *h,
 
 /* Refuses added keys that were ever revoked or that clash with a trusted
  * key; trust is the set the update was verified with. */
-static int check_additions(const struct keyring_doc *st,
-                           const struct keyring_doc *d,
-                           struct sig_trust *trust,
-                           const struct sig_trust *roots, const char *file,
+static int check_additions(const struct keyring_doc *st, const struct keyring_doc *d,
+                           struct sig_trust *trust, const struct sig_trust *roots, const char *file,
                            struct kerr *e)
 {
   for (size_t i = 0; i < d->n_roots; i++) {
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(d->roots[i].key_id, id);
     if (find_id(st->revoke, st->n_revoke, d->roots[i].key_id))
-      return kerr_set(e, KERR_REVOKED, "%s: names root key %s, which was "
+      return kerr_set(e, KERR_REVOKED,
+                      "%s: names root key %s, which was "
                       "revoked — a revoked key can never be trusted again; "
-                      "ask the content team for an update without it", file,
-                      id);
+                      "ask the content team for an update without it",
+                      file, id);
     if (find_key(st->add, st->n_add, d->roots[i].key_id))
-      return kerr_set(e, KERR_INVAL, "%s: names key %s as a root key, but "
+      return kerr_set(e, KERR_INVAL,
+                      "%s: names key %s as a root key, but "
                       "it is a signing key — a key is one or the other; ask "
-                      "the content team to make a new root key", file, id);
+                      "the content team to make a new root key",
+                      file, id);
   }
   for (size_t i = 0; i < d->n_add; i++) {
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(d->add[i].key_id, id);
     if (sig_trust_contains(roots, d->add[i].key_id) && !d->has_roots)
-      return kerr_set(e, KERR_INVAL, "%s: adds key %s as a signing key, but "
+      return kerr_set(e, KERR_INVAL,
+                      "%s: adds key %s as a signing key, but "
                       "it is a root key — a key is one or the other; sign "
-                      "packs with a separate signing key", file, id);
+                      "packs with a separate signing key",
+                      file, id);
     if (find_id(st->revoke, st->n_revoke, d->add[i].key_id))
-      return kerr_set(e, KERR_REVOKED, "%s: adds key %s, which was revoked "
+      return kerr_set(e, KERR_REVOKED,
+                      "%s: adds key %s, which was revoked "
                       "— a revoked key can never be trusted again; ask the "
-                      "content team for an update without it", file, id);
+                      "content team for an update without it",
+                      file, id);
     struct kerr ae;
     int rc = sig_trust_add(trust, &d->add[i], &ae);
     if (rc == KERR_REVOKED)
-      return kerr_set(e, rc, "%s: adds key %s, which was revoked — a "
+      return kerr_set(e, rc,
+                      "%s: adds key %s, which was revoked — a "
                       "revoked key can never be trusted again; ask the "
-                      "content team for an update without it", file, id);
+                      "content team for an update without it",
+                      file, id);
     if (rc == KERR_INVAL)
-      return kerr_set(e, rc, "%s: adds key %s, but a different key with "
+      return kerr_set(e, rc,
+                      "%s: adds key %s, but a different key with "
                       "the same id is already trusted — refused; ask the "
-                      "content team to make a new key", file, id);
+                      "content team to make a new key",
+                      file, id);
     if (rc)
       return kerr_set(e, rc, "%s: %s", file, ae.msg);
   }
   return 0;
 }
 
-int keyring_install(const char *path, const char *store_dir,
-                    const char *keys_dir, struct keyring_result *out,
-                    struct kerr *e)
+int keyring_install(const char *path, const char *store_dir, const char *keys_dir,
+                    struct keyring_result *out, struct kerr *e)
 {
   struct kerr local;
   if (!e)
@@ -1429,8 +1483,10 @@ int keyring_install(const char *path, const char *store_dir,
   struct keyring_doc *st = NULL, *d = NULL, *n = NULL;
   struct sig_trust *trust = NULL, *roots = NULL, *after = NULL;
   if (sodium_init() < 0) {
-    rc = kerr_set(e, KERR_IO, "%s: the crypto library (libsodium) could not "
-                  "start", out->file);
+    rc = kerr_set(e, KERR_IO,
+                  "%s: the crypto library (libsodium) could not "
+                  "start",
+                  out->file);
     goto done;
   }
   if (!store_dir) {
@@ -1441,15 +1497,15 @@ int keyring_install(const char *path, const char *store_dir,
     kerr_prefix(e, "%s", out->file);
     goto done;
   }
-  lockfd = openat(kfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-                  0644);
+  lockfd = openat(kfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (lockfd < 0) {
-    rc = kerr_errno(e, KERR_STORE, errno, "%s: could not create %s/%s/lock",
-                    out->file, store_dir, KEYRING_DIR);
+    rc = kerr_errno(e, KERR_STORE, errno, "%s: could not create %s/%s/lock", out->file, store_dir,
+                    KEYRING_DIR);
     goto done;
   }
   if (flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
-    rc = kerr_set(e, KERR_STORE, "%s: another program is changing the "
+    rc = kerr_set(e, KERR_STORE,
+                  "%s: another program is changing the "
                   "keyring of %s right now — try again in a moment",
                   out->file, store_dir);
     goto done;
@@ -1468,37 +1524,39 @@ int keyring_install(const char *path, const char *store_dir,
   }
   /* The signing set, for spotting keys a root key may not take. */
   struct kerr se;
-  if (signing_build(st, keys_dir, &trust, &se) != 0 &&
-      !(trust = sig_trust_new())) {
+  if (signing_build(st, keys_dir, &trust, &se) != 0 && !(trust = sig_trust_new())) {
     rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", out->file);
     goto done;
   }
   struct policy pol = {roots, state_threshold(st), st};
-  if ((rc = head_read(path, out, &h, e)) ||
-      (rc = head_check(h, &pol, out, &d, e)))
+  if ((rc = head_read(path, out, &h, e)) || (rc = head_check(h, &pol, out, &d, e)))
     goto done;
 
   if (d->version < floor_version ||
-      (d->version == st->version &&
-       sodium_memcmp(d->hash, st->hash, sizeof d->hash) != 0)) {
+      (d->version == st->version && sodium_memcmp(d->hash, st->hash, sizeof d->hash) != 0)) {
     if (d->version == floor_version)
-      rc = kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " is not newer "
+      rc = kerr_set(e, KERR_OLDER,
+                    "%s: version %" PRIu64 " is not newer "
                     "than the installed keyring (version %" PRIu64 "), and "
                     "its contents differ — nothing changed; ask the content "
-                    "team to publish it as version %" PRIu64, out->file,
-                    d->version, st->version, d->version + 1);
+                    "team to publish it as version %" PRIu64,
+                    out->file, d->version, st->version, d->version + 1);
     else
-      rc = kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " is not newer "
+      rc = kerr_set(e, KERR_OLDER,
+                    "%s: version %" PRIu64 " is not newer "
                     "than the installed keyring (version %" PRIu64 ") — "
-                    "nothing changed", out->file, d->version, st->version);
+                    "nothing changed",
+                    out->file, d->version, st->version);
     goto done;
   }
   if (d->version == floor_version) {
     rc = KERR_SAME;
     out->status = KEYRING_STATUS_UP_TO_DATE;
     out->n_trusted = sig_trust_count(trust);
-    kerr_set(e, KERR_SAME, "%s: keyring version %" PRIu64 " is already "
-             "installed — nothing to do", out->file, d->version);
+    kerr_set(e, KERR_SAME,
+             "%s: keyring version %" PRIu64 " is already "
+             "installed — nothing to do",
+             out->file, d->version);
     goto done;
   }
   /* What really changes, for the message: an update may repeat earlier
@@ -1533,7 +1591,8 @@ int keyring_install(const char *path, const char *store_dir,
   }
   if (left < n->threshold) {
     free(fresh);
-    rc = kerr_set(e, KERR_MANIFEST, "%s: would leave %u root key%s, but "
+    rc = kerr_set(e, KERR_MANIFEST,
+                  "%s: would leave %u root key%s, but "
                   "updates need %u root signatures — no later update could "
                   "be accepted; refused, ask the content team to rebuild it",
                   out->file, left, left == 1 ? "" : "s", n->threshold);
@@ -1547,8 +1606,7 @@ int keyring_install(const char *path, const char *store_dir,
   out->status = KEYRING_STATUS_INSTALLED;
   out->has_time_floor = d->has_time_floor;
   out->time_floor = d->time_floor;
-  out->n_trusted = signing_build(n, keys_dir, &after, &se) == 0
-                       ? sig_trust_count(after) : 0;
+  out->n_trusted = signing_build(n, keys_dir, &after, &se) == 0 ? sig_trust_count(after) : 0;
 
   char added[160] = "", revoked[160] = "", what[400];
   ids_list(fresh, n_fresh_add, added, sizeof added);
@@ -1557,8 +1615,7 @@ int keyring_install(const char *path, const char *store_dir,
   const char *as = n_fresh_add == 1 ? "" : "s";
   const char *rs = n_fresh_rev == 1 ? "" : "s";
   if (n_fresh_add && n_fresh_rev)
-    snprintf(what, sizeof what, "added key%s %s; revoked key%s %s", as,
-             added, rs, revoked);
+    snprintf(what, sizeof what, "added key%s %s; revoked key%s %s", as, added, rs, revoked);
   else if (n_fresh_add)
     snprintf(what, sizeof what, "added key%s %s", as, added);
   else if (n_fresh_rev)
@@ -1569,8 +1626,8 @@ int keyring_install(const char *path, const char *store_dir,
   ids_list(h->signers, h->n_signers, signers, sizeof signers);
   if (d->has_roots) {
     size_t o = n_fresh_add || n_fresh_rev ? strlen(what) : 0;
-    snprintf(what + o, sizeof what - o, "%snew root set of %zu key%s",
-             o ? "; " : "", n->n_roots, n->n_roots == 1 ? "" : "s");
+    snprintf(what + o, sizeof what - o, "%snew root set of %zu key%s", o ? "; " : "", n->n_roots,
+             n->n_roots == 1 ? "" : "s");
   }
   if (d->has_time_floor) {
     size_t o = n_fresh_add || n_fresh_rev || d->has_roots ? strlen(what) : 0;
@@ -1579,13 +1636,13 @@ int keyring_install(const char *path, const char *store_dir,
     struct tm ftm;
     gmtime_r(&ft, &ftm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &ftm);
-    snprintf(what + o, sizeof what - o, "%stime floor reset to %s",
-             o ? "; " : "", when);
+    snprintf(what + o, sizeof what - o, "%stime floor reset to %s", o ? "; " : "", when);
   }
-  snprintf(out->msg, sizeof out->msg, "%s: installed keyring version %"
-           PRIu64 " (signed by root key%s %s): %s — %zu signing key%s now",
-           out->file, d->version, h->n_signers == 1 ? "" : "s", signers,
-           what, out->n_trusted, out->n_trusted == 1 ? "" : "s");
+  snprintf(out->msg, sizeof out->msg,
+           "%s: installed keyring version %" PRIu64
+           " (signed by root key%s %s): %s — %zu signing key%s now",
+           out->file, d->version, h->n_signers == 1 ? "" : "s", signers, what, out->n_trusted,
+           out->n_trusted == 1 ? "" : "s");
   rc = 0;
 
 done:

@@ -47,14 +47,15 @@
 #define KEYRING_MAX_SIGS 8
 #define KEYRING_MAX_ROOTS 16
 #define KEYRING_SUFFIX ".kkeys"
-#define KEYRING_MAX_BYTES (128u * 1024u)  /* keyring.json */
-#define KEYRING_SIG_MAX_BYTES 4096u       /* keyring.json.minisig */
-#define KEYRING_MAX_KEYS 1024             /* "add" and "revoke", each; also
+#define KEYRING_MAX_BYTES (128u * 1024u) /* keyring.json */
+#define KEYRING_SIG_MAX_BYTES 4096u      /* keyring.json.minisig */
+#define KEYRING_MAX_KEYS                                                                           \
+  1024 /* "add" and "revoke", each; also
                                              the persisted totals */
 /* Versions are whole numbers a JSON reader holds exactly: 2^53 and above
  * are refused (a double cannot tell 2^53 from 2^53 + 1). */
 #define KEYRING_MAX_VERSION ((UINT64_C(1) << 53) - 1)
-#define KEYRING_DIR "keyring"             /* under the store folder */
+#define KEYRING_DIR "keyring" /* under the store folder */
 /* Room for "kkeyring format=2 version=<version>" and its NUL. */
 #define KEYRING_COMMENT_BUFSZ 64
 #define KEYRING_FILE_NAME_MAX 256
@@ -63,22 +64,22 @@
  * version is the highest installed, 0 when none, and add / revoke are the
  * effective totals). Free with keyring_doc_free(). */
 struct keyring_doc {
-  int format;                /* 2; a state may still be 1 (before root keys) */
+  int format; /* 2; a state may still be 1 (before root keys) */
   uint64_t version;
-  int64_t created;           /* unix seconds, UTC */
-  unsigned threshold;        /* root signatures an update needs from now on;
+  int64_t created;          /* unix seconds, UTC */
+  unsigned threshold;       /* root signatures an update needs from now on;
                                 0 in an update: unchanged */
-  int has_roots;             /* an update: replaces the root set; a state:
+  int has_roots;            /* an update: replaces the root set; a state:
                                 the set was rotated away from the folder */
-  struct sig_pubkey *roots;  /* the new root set (has_roots) */
+  struct sig_pubkey *roots; /* the new root set (has_roots) */
   size_t n_roots;
-  struct sig_pubkey *add;    /* signing keys to trust, in the order given */
+  struct sig_pubkey *add; /* signing keys to trust, in the order given */
   size_t n_add;
-  uint64_t *revoke;          /* key ids never to trust again */
+  uint64_t *revoke; /* key ids never to trust again */
   size_t n_revoke;
-  int has_time_floor;        /* an update: a root-signed reset of the time */
-  int64_t time_floor;        /* floor to this (unix seconds, UTC) */
-  unsigned char hash[32];    /* BLAKE2b-256 of the exact keyring.json bytes
+  int has_time_floor;     /* an update: a root-signed reset of the time */
+  int64_t time_floor;     /* floor to this (unix seconds, UTC) */
+  unsigned char hash[32]; /* BLAKE2b-256 of the exact keyring.json bytes
                                 (for the state: of the last update) */
 };
 
@@ -90,14 +91,13 @@ void keyring_doc_free(struct keyring_doc *d);
  * keyring_doc_free()). KERR_PARSE (not JSON), KERR_MANIFEST (a field is
  * wrong, unknown or repeated; a key both added and revoked), KERR_FORMAT
  * ("format" is not 1), KERR_LIMIT, KERR_TOOBIG or KERR_NOMEM. */
-int keyring_doc_parse(const char *json, size_t len, const char *name,
-                      struct keyring_doc **out, struct kerr *e);
+int keyring_doc_parse(const char *json, size_t len, const char *name, struct keyring_doc **out,
+                      struct kerr *e);
 
 /* The keyring.json text for d (keys in the order given, ids in uppercase),
  * ending in a newline, as a new NUL-terminated string (free with free()).
  * d->created is written as RFC 3339 UTC. 0 or KERR_NOMEM / KERR_LIMIT. */
-int keyring_doc_format(const struct keyring_doc *d, char **out,
-                       struct kerr *e);
+int keyring_doc_format(const struct keyring_doc *d, char **out, struct kerr *e);
 
 /* "kkeyring format=2 version=<version>" into buf (KEYRING_COMMENT_BUFSZ
  * bytes): the trusted comment every signature must carry. */
@@ -118,17 +118,17 @@ enum keyring_status {
 struct keyring_result {
   enum keyring_status status;
   char file[KEYRING_FILE_NAME_MAX]; /* "keyring-3.kkeys" */
-  char msg[1024];      /* one sentence for people: the error, or what was
+  char msg[1024];                   /* one sentence for people: the error, or what was
                           done */
   int has_key_id;
   char key_id[SIG_KEYID_BUFSZ]; /* the key the signature names */
-  int signature_ok;    /* enough root signatures verified, comments agree */
-  size_t n_signatures; /* root signatures that verified */
-  uint64_t version;    /* of the update, once its signature verified */
-  uint64_t had_version; /* keyring_install: installed before, 0 if none */
-  size_t n_add, n_revoke; /* in the update */
-  size_t n_trusted;    /* keyring_install: keys trusted afterwards */
-  int has_time_floor;  /* keyring_install: the update, now installed, resets
+  int signature_ok;             /* enough root signatures verified, comments agree */
+  size_t n_signatures;          /* root signatures that verified */
+  uint64_t version;             /* of the update, once its signature verified */
+  uint64_t had_version;         /* keyring_install: installed before, 0 if none */
+  size_t n_add, n_revoke;       /* in the update */
+  size_t n_trusted;             /* keyring_install: keys trusted afterwards */
+  int has_time_floor;           /* keyring_install: the update, now installed, resets
                           the time floor (the caller applies it to the
                           store: store_reset_time_floor()) */
   int64_t time_floor;
@@ -144,23 +144,21 @@ const char *keyring_status_name(enum keyring_status status);
  * may be NULL) is the verified document (free with keyring_doc_free()) and
  * out->status is KEYRING_STATUS_VERIFIED; otherwise a negative KERR_* code
  * with e and out->msg saying why. */
-int keyring_verify(const char *path, const struct sig_trust *trust,
-                   struct keyring_doc **doc, struct keyring_result *out,
-                   struct kerr *e);
+int keyring_verify(const char *path, const struct sig_trust *trust, struct keyring_doc **doc,
+                   struct keyring_result *out, struct kerr *e);
 
 /* Reads the update at path WITHOUT trusting it: the key id the signature
  * names and the document it claims (the signature is not checked). For
  * showing what a file is. *doc as for keyring_verify(). */
-int keyring_inspect(const char *path, struct keyring_doc **doc,
-                    struct keyring_result *out, struct kerr *e);
+int keyring_inspect(const char *path, struct keyring_doc **doc, struct keyring_result *out,
+                    struct kerr *e);
 
 /* The members of the update at path as the kiosk reads them (their form
  * checked, nothing trusted): *doc, the exact keyring.json bytes, and
  * sigs[0..*n_sigs), the signature texts, as new NUL-terminated strings
  * (free each with free()); sigs has room for KEYRING_MAX_SIGS. For tools
  * that add a signature. */
-int keyring_read_members(const char *path, char **doc, char **sigs,
-                         size_t *n_sigs, struct kerr *e);
+int keyring_read_members(const char *path, char **doc, char **sigs, size_t *n_sigs, struct kerr *e);
 
 /* Installs the update at path into the store folder store_dir (created if
  * missing): verifies it with the root set of store_dir and keys_dir and
@@ -173,9 +171,8 @@ int keyring_read_members(const char *path, char **doc, char **sigs,
  * already was (nothing changed). Otherwise a negative KERR_* code, nothing
  * persisted has changed, and e and out->msg say why. Installs into one
  * store folder are serialised by a lock (KERR_STORE if held elsewhere). */
-int keyring_install(const char *path, const char *store_dir,
-                    const char *keys_dir, struct keyring_result *out,
-                    struct kerr *e);
+int keyring_install(const char *path, const char *store_dir, const char *keys_dir,
+                    struct keyring_result *out, struct kerr *e);
 
 /* Builds the set of keys that may sign packs: the signing keys named by
  * the installed keyring, minus every revoked key id, which stays
@@ -191,21 +188,19 @@ int keyring_install(const char *path, const char *store_dir,
  * unless updates added keys (then a warning is logged). KERR_NOENT when
  * no key is left. On success *out is a new set; free with
  * sig_trust_free(). */
-int keyring_load_trust(const char *store_dir, const char *keys_dir,
-                       struct sig_trust **out, struct kerr *e);
+int keyring_load_trust(const char *store_dir, const char *keys_dir, struct sig_trust **out,
+                       struct kerr *e);
 
 /* The root set keyring updates are checked with: keys_dir's keys, or the
  * set of the last rotation, minus revocations; *threshold the signatures
  * an update needs. Errors as keyring_load_trust(). *out is new; free with
  * sig_trust_free(). */
-int keyring_load_roots(const char *store_dir, const char *keys_dir,
-                       struct sig_trust **out, unsigned *threshold,
-                       struct kerr *e);
+int keyring_load_roots(const char *store_dir, const char *keys_dir, struct sig_trust **out,
+                       unsigned *threshold, struct kerr *e);
 
 /* The persisted state of store_dir as a document: version 0 and empty
  * lists when no update was ever installed. KERR_STORE when damaged. *out is
  * new; free with keyring_doc_free(). */
-int keyring_state(const char *store_dir, struct keyring_doc **out,
-                  struct kerr *e);
+int keyring_state(const char *store_dir, struct keyring_doc **out, struct kerr *e);
 
 #endif

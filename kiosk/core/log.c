@@ -23,13 +23,19 @@
 static enum log_level min_level = LOG_INFO;
 static FILE *log_file;
 static char *log_path;
-static long long log_bytes;  /* in the current file */
+static long long log_bytes; /* in the current file */
 static long long log_max = LOG_DEFAULT_MAX_BYTES;
 static int log_quiet;
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 
-void log_set_level(enum log_level level) { min_level = level; }
-void log_set_quiet(int quiet) { log_quiet = quiet; }
+void log_set_level(enum log_level level)
+{
+  min_level = level;
+}
+void log_set_quiet(int quiet)
+{
+  log_quiet = quiet;
+}
 
 /* With log_mu held. */
 static int open_locked(void)
@@ -145,8 +151,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
     long long len = (long long)(strlen(stamp) + strlen(line) + 8);
     if (log_max > 0 && log_bytes > 0 && log_bytes + len > log_max)
       rotate_locked();
-    if (log_file && fprintf(log_file, "%s %s %s\n", stamp, level_name(level),
-                            line) > 0)
+    if (log_file && fprintf(log_file, "%s %s %s\n", stamp, level_name(level), line) > 0)
       log_bytes += len;
   }
   pthread_mutex_unlock(&log_mu);

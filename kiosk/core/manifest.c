@@ -58,8 +58,7 @@ static uint32_t fold_cp(uint32_t c)
     return c + 0x50;
   if (c >= 0x410 && c <= 0x42F)
     return c + 0x20;
-  if ((c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) ||
-      (c >= 0x4D0 && c <= 0x52F))
+  if ((c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x52F))
     return c | 1;
   if (c >= 0x4C1 && c <= 0x4CE)
     return (c & 1) ? c + 1 : c;
@@ -153,19 +152,20 @@ int manifest_id_ok(const char *id)
     return 0;
   for (size_t i = 0; i < n; i++) {
     char c = id[i];
-    int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-             (c == '-' && i > 0);
+    int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
     if (!ok)
       return 0;
   }
   return 1;
 }
 
-static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
+static int is_lower(char c)
+{
+  return c >= 'a' && c <= 'z';
+}
 static int is_alnum(char c)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9');
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 int manifest_lang_ok(const char *lang)
@@ -197,8 +197,7 @@ int manifest_page_name_ok(const char *name)
     return 0;
   for (size_t i = 0; i < n; i++) {
     char c = name[i];
-    int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-             ((c == '-' || c == '_') && i > 0);
+    int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || ((c == '-' || c == '_') && i > 0);
     if (!ok)
       return 0;
   }
@@ -213,31 +212,30 @@ int manifest_path_ok(const char *path, struct kerr *e)
   if (n == 0)
     return kerr_set(e, KERR_PATH, "file name is empty");
   if (n > MANIFEST_PATH_MAX)
-    return kerr_set(e, KERR_PATH,
-                    "file name \"%s\" is too long (%zu bytes; at most %d)", q,
-                    n, MANIFEST_PATH_MAX);
+    return kerr_set(e, KERR_PATH, "file name \"%s\" is too long (%zu bytes; at most %d)", q, n,
+                    MANIFEST_PATH_MAX);
   if (!utf8_valid(path, n))
     return kerr_set(e, KERR_PATH, "file name \"%s\" is not valid UTF-8", q);
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)path[i];
     if (c < 0x20 || c == 0x7F)
-      return kerr_set(e, KERR_PATH,
-                      "file name \"%s\" contains a control character", q);
+      return kerr_set(e, KERR_PATH, "file name \"%s\" contains a control character", q);
     if (c == '\\')
       return kerr_set(e, KERR_PATH,
                       "file name \"%s\" contains a backslash; use \"/\" "
-                      "between folders", q);
+                      "between folders",
+                      q);
   }
   /* C1 control characters (U+0080..U+009F) are control characters too. */
   for (size_t i = 0; i + 1 < n; i++)
     if ((unsigned char)path[i] == 0xC2 && (unsigned char)path[i + 1] >= 0x80 &&
         (unsigned char)path[i + 1] <= 0x9F)
-      return kerr_set(e, KERR_PATH,
-                      "file name \"%s\" contains a control character", q);
+      return kerr_set(e, KERR_PATH, "file name \"%s\" contains a control character", q);
   if (path[0] == '/')
     return kerr_set(e, KERR_PATH,
                     "file name \"%s\" is absolute (starts with \"/\"); it "
-                    "must be relative, under pages/, media/ or fonts/", q);
+                    "must be relative, under pages/, media/ or fonts/",
+                    q);
   /* Walk the components. */
   size_t ncomp = 0;
   const char *p = path;
@@ -247,32 +245,32 @@ int manifest_path_ok(const char *path, struct kerr *e)
     if (len == 0)
       return kerr_set(e, KERR_PATH,
                       "file name \"%s\" has an empty folder name (\"//\" or "
-                      "a trailing \"/\")", q);
+                      "a trailing \"/\")",
+                      q);
     if (len == 1 && p[0] == '.')
-      return kerr_set(e, KERR_PATH,
-                      "file name \"%s\" contains a \".\" component", q);
+      return kerr_set(e, KERR_PATH, "file name \"%s\" contains a \".\" component", q);
     if (len == 2 && p[0] == '.' && p[1] == '.')
       return kerr_set(e, KERR_PATH,
                       "file name \"%s\" contains \"..\" (points outside the "
-                      "pack)", q);
+                      "pack)",
+                      q);
     if (len > MANIFEST_COMPONENT_MAX)
-      return kerr_set(e, KERR_PATH,
-                      "file name \"%s\" has a part longer than %d bytes", q,
+      return kerr_set(e, KERR_PATH, "file name \"%s\" has a part longer than %d bytes", q,
                       MANIFEST_COMPONENT_MAX);
-    if (ncomp == 0 && !((len == 5 && memcmp(p, "pages", 5) == 0) ||
-                        (len == 5 && memcmp(p, "media", 5) == 0) ||
-                        (len == 5 && memcmp(p, "fonts", 5) == 0)))
+    if (ncomp == 0 &&
+        !((len == 5 && memcmp(p, "pages", 5) == 0) || (len == 5 && memcmp(p, "media", 5) == 0) ||
+          (len == 5 && memcmp(p, "fonts", 5) == 0)))
       return kerr_set(e, KERR_PATH,
                       "file name \"%s\" is not under pages/, media/ or "
-                      "fonts/", q);
+                      "fonts/",
+                      q);
     ncomp++;
     if (!slash)
       break;
     p = slash + 1;
   }
   if (ncomp < 2)
-    return kerr_set(e, KERR_PATH,
-                    "file name \"%s\" names a folder, not a file inside it", q);
+    return kerr_set(e, KERR_PATH, "file name \"%s\" names a folder, not a file inside it", q);
   return 0;
 }
 
@@ -296,15 +294,12 @@ int manifest_parse_time(const char *s, int64_t *out)
   size_t n = strlen(s);
   if (n < 20)
     return KERR_PARSE;
-  if (digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) ||
-      s[7] != '-' || digits(s + 8, 2, &D) ||
-      (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) ||
-      s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
-      digits(s + 17, 2, &sec))
+  if (digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) || s[7] != '-' ||
+      digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) ||
+      s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &sec))
     return KERR_PARSE;
   static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || mi > 59 ||
-      sec > 60)
+  if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || mi > 59 || sec > 60)
     return KERR_PARSE;
   int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
   if (M == 2 && D == 29 && !leap)
@@ -364,8 +359,10 @@ static int check_dup_keys(const cJSON *obj, const char *ctx, struct kerr *e)
     if (strcmp(keys[i - 1], keys[i]) == 0) {
       char q[80];
       quote_for_msg(keys[i], q, sizeof q);
-      rc = kerr_set(e, KERR_MANIFEST, WHERE ": %s has the key \"%s\" twice; "
-                    "each key may appear only once", ctx, q);
+      rc = kerr_set(e, KERR_MANIFEST,
+                    WHERE ": %s has the key \"%s\" twice; "
+                          "each key may appear only once",
+                    ctx, q);
       break;
     }
   }
@@ -373,13 +370,11 @@ static int check_dup_keys(const cJSON *obj, const char *ctx, struct kerr *e)
   return rc;
 }
 
-static int bad_field(struct kerr *e, const char *field, const char *expect,
-                     const cJSON *found)
+static int bad_field(struct kerr *e, const char *field, const char *expect, const cJSON *found)
 {
   char f[100];
   describe(found, f, sizeof f);
-  return kerr_set(e, KERR_MANIFEST, WHERE ": \"%s\" must be %s (found %s)",
-                  field, expect, f);
+  return kerr_set(e, KERR_MANIFEST, WHERE ": \"%s\" must be %s (found %s)", field, expect, f);
 }
 
 /* A string that is valid UTF-8 without control characters (cJSON does not
@@ -411,8 +406,8 @@ static int get_uint(const cJSON *v, uint64_t lo, uint64_t hi, uint64_t *out)
   return 0;
 }
 
-static int get_time(const cJSON *root, const char *key, int required,
-                    int *has, int64_t *out, struct kerr *e)
+static int get_time(const cJSON *root, const char *key, int required, int *has, int64_t *out,
+                    struct kerr *e)
 {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
   if (has)
@@ -420,8 +415,10 @@ static int get_time(const cJSON *root, const char *key, int required,
   if (!v && !required)
     return 0;
   if (!cJSON_IsString(v) || manifest_parse_time(v->valuestring, out) != 0)
-    return bad_field(e, key, "a date and time like \"2020-07-10T00:00:00Z\" "
-                     "(RFC 3339, UTC \"Z\" or an offset like +05:00)", v);
+    return bad_field(e, key,
+                     "a date and time like \"2020-07-10T00:00:00Z\" "
+                     "(RFC 3339, UTC \"Z\" or an offset like +05:00)",
+                     v);
   if (has)
     *has = 1;
   return 0;
@@ -449,11 +446,13 @@ static int hexval(char c)
 static int check_raw(const char *json, size_t len, struct kerr *e)
 {
   if (memchr(json, '\0', len))
-    return kerr_set(e, KERR_PARSE, WHERE ": contains a NUL byte; it must be "
-                    "UTF-8 JSON text");
+    return kerr_set(e, KERR_PARSE,
+                    WHERE ": contains a NUL byte; it must be "
+                          "UTF-8 JSON text");
   if (!utf8_valid(json, len))
-    return kerr_set(e, KERR_PARSE, WHERE ": is not valid UTF-8 text; save it "
-                    "as UTF-8");
+    return kerr_set(e, KERR_PARSE,
+                    WHERE ": is not valid UTF-8 text; save it "
+                          "as UTF-8");
   int in_str = 0;
   for (size_t i = 0; i < len; i++) {
     char c = json[i];
@@ -465,10 +464,11 @@ static int check_raw(const char *json, size_t len, struct kerr *e)
     if (c == '"') {
       in_str = 0;
     } else if (c == '\\' && i + 1 < len) {
-      if (json[i + 1] == 'u' && i + 5 < len && json[i + 2] == '0' &&
-          json[i + 3] == '0' && json[i + 4] == '0' && json[i + 5] == '0')
-        return kerr_set(e, KERR_PARSE, WHERE ": contains the escape "
-                        "\\u0000 (a NUL character), which is not allowed");
+      if (json[i + 1] == 'u' && i + 5 < len && json[i + 2] == '0' && json[i + 3] == '0' &&
+          json[i + 4] == '0' && json[i + 5] == '0')
+        return kerr_set(e, KERR_PARSE,
+                        WHERE ": contains the escape "
+                              "\\u0000 (a NUL character), which is not allowed");
       i++; /* skip the escaped character */
     }
   }
@@ -483,10 +483,11 @@ static int parse_title(struct manifest *m, const cJSON *root, struct kerr *e)
   const char *expect = "a text, or an object of language to text like "
                        "{\"en\": \"Bulletin\"}";
   if (cJSON_IsString(v)) {
-    if (v->valuestring[0] == '\0' || strlen(v->valuestring) > 512 ||
-        !text_ok(v->valuestring))
-      return bad_field(e, "title", "a non-empty text of at most 512 bytes "
-                       "without control characters", v);
+    if (v->valuestring[0] == '\0' || strlen(v->valuestring) > 512 || !text_ok(v->valuestring))
+      return bad_field(e, "title",
+                       "a non-empty text of at most 512 bytes "
+                       "without control characters",
+                       v);
     m->titles = calloc(1, sizeof *m->titles);
     if (!m->titles)
       return kerr_set(e, KERR_NOMEM, WHERE ": out of memory");
@@ -512,16 +513,20 @@ static int parse_title(struct manifest *m, const cJSON *root, struct kerr *e)
     char q[80];
     quote_for_msg(c->string, q, sizeof q);
     if (!manifest_lang_ok(c->string))
-      return kerr_set(e, KERR_MANIFEST, WHERE ": \"title\" has the key "
-                      "\"%s\", which is not a language tag like \"en\" or "
-                      "\"pt-BR\"", q);
-    if (!cJSON_IsString(c) || c->valuestring[0] == '\0' ||
-        strlen(c->valuestring) > 512 || !text_ok(c->valuestring)) {
+      return kerr_set(e, KERR_MANIFEST,
+                      WHERE ": \"title\" has the key "
+                            "\"%s\", which is not a language tag like \"en\" or "
+                            "\"pt-BR\"",
+                      q);
+    if (!cJSON_IsString(c) || c->valuestring[0] == '\0' || strlen(c->valuestring) > 512 ||
+        !text_ok(c->valuestring)) {
       char f[100];
       describe(c, f, sizeof f);
-      return kerr_set(e, KERR_MANIFEST, WHERE ": \"title\".\"%s\" must be a "
-                      "non-empty text of at most 512 bytes without control "
-                      "characters (found %s)", q, f);
+      return kerr_set(e, KERR_MANIFEST,
+                      WHERE ": \"title\".\"%s\" must be a "
+                            "non-empty text of at most 512 bytes without control "
+                            "characters (found %s)",
+                      q, f);
     }
     struct manifest_title *t = &m->titles[m->n_titles++];
     t->lang = xstrdup(c->string);
@@ -532,8 +537,7 @@ static int parse_title(struct manifest *m, const cJSON *root, struct kerr *e)
   return 0;
 }
 
-static int parse_countries(struct manifest *m, const cJSON *root,
-                           struct kerr *e)
+static int parse_countries(struct manifest *m, const cJSON *root, struct kerr *e)
 {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "countries");
   const char *expect = "a list of two-letter country codes in capitals, "
@@ -550,35 +554,39 @@ static int parse_countries(struct manifest *m, const cJSON *root,
     return kerr_set(e, KERR_NOMEM, WHERE ": out of memory");
   for (const cJSON *c = v->child; c; c = c->next) {
     const char *s = cJSON_IsString(c) ? c->valuestring : NULL;
-    if (!s || strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' ||
-        s[1] > 'Z') {
+    if (!s || strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z') {
       char f[100];
       describe(c, f, sizeof f);
-      return kerr_set(e, KERR_MANIFEST, WHERE ": \"countries\" must list "
-                      "two-letter country codes in capitals like \"KZ\" "
-                      "(found %s)", f);
+      return kerr_set(e, KERR_MANIFEST,
+                      WHERE ": \"countries\" must list "
+                            "two-letter country codes in capitals like \"KZ\" "
+                            "(found %s)",
+                      f);
     }
     for (size_t i = 0; i < m->n_countries; i++)
       if (memcmp(m->countries[i], s, 2) == 0)
-        return kerr_set(e, KERR_MANIFEST, WHERE ": \"countries\" lists "
-                        "\"%s\" twice", s);
+        return kerr_set(e, KERR_MANIFEST,
+                        WHERE ": \"countries\" lists "
+                              "\"%s\" twice",
+                        s);
     memcpy(m->countries[m->n_countries++], s, 3);
   }
   return 0;
 }
 
 /* Reads a non-empty list of unique strings each accepted by ok(). */
-static int parse_names(const cJSON *root, const char *key, size_t max,
-                       int (*ok)(const char *), const char *expect,
-                       char ***out, size_t *nout, struct kerr *e)
+static int parse_names(const cJSON *root, const char *key, size_t max, int (*ok)(const char *),
+                       const char *expect, char ***out, size_t *nout, struct kerr *e)
 {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
   if (!cJSON_IsArray(v) || !v->child)
     return bad_field(e, key, expect, v);
   size_t n = (size_t)cJSON_GetArraySize(v);
   if (n > max)
-    return kerr_set(e, KERR_LIMIT, WHERE ": \"%s\" lists %zu entries; at "
-                    "most %zu are allowed", key, n, max);
+    return kerr_set(e, KERR_LIMIT,
+                    WHERE ": \"%s\" lists %zu entries; at "
+                          "most %zu are allowed",
+                    key, n, max);
   *out = calloc(n, sizeof **out);
   if (!*out)
     return kerr_set(e, KERR_NOMEM, WHERE ": out of memory");
@@ -586,8 +594,10 @@ static int parse_names(const cJSON *root, const char *key, size_t max,
     if (!cJSON_IsString(c) || !ok(c->valuestring)) {
       char f[100];
       describe(c, f, sizeof f);
-      return kerr_set(e, KERR_MANIFEST, WHERE ": \"%s\" must list %s "
-                      "(found %s)", key, expect, f);
+      return kerr_set(e, KERR_MANIFEST,
+                      WHERE ": \"%s\" must list %s "
+                            "(found %s)",
+                      key, expect, f);
     }
     char *s = xstrdup(c->valuestring);
     if (!s)
@@ -603,8 +613,7 @@ static int parse_names(const cJSON *root, const char *key, size_t max,
   int rc = 0;
   for (size_t i = 1; i < n; i++)
     if (strcmp(tmp[i - 1], tmp[i]) == 0) {
-      rc = kerr_set(e, KERR_MANIFEST, WHERE ": \"%s\" lists \"%s\" twice",
-                    key, tmp[i]);
+      rc = kerr_set(e, KERR_MANIFEST, WHERE ": \"%s\" lists \"%s\" twice", key, tmp[i]);
       break;
     }
   free(tmp);
@@ -638,19 +647,22 @@ static int parse_accent(struct manifest *m, const cJSON *root, struct kerr *e)
   return 0;
 }
 
-static int file_field_err(struct kerr *e, size_t idx, const char *path,
-                          const char *field, const char *expect,
-                          const cJSON *found)
+static int file_field_err(struct kerr *e, size_t idx, const char *path, const char *field,
+                          const char *expect, const cJSON *found)
 {
   char f[100], q[80];
   describe(found, f, sizeof f);
   if (path) {
     quote_for_msg(path, q, sizeof q);
-    return kerr_set(e, KERR_MANIFEST, WHERE ": \"files\" entry \"%s\": "
-                    "\"%s\" must be %s (found %s)", q, field, expect, f);
+    return kerr_set(e, KERR_MANIFEST,
+                    WHERE ": \"files\" entry \"%s\": "
+                          "\"%s\" must be %s (found %s)",
+                    q, field, expect, f);
   }
-  return kerr_set(e, KERR_MANIFEST, WHERE ": \"files\" entry %zu: \"%s\" "
-                  "must be %s (found %s)", idx + 1, field, expect, f);
+  return kerr_set(e, KERR_MANIFEST,
+                  WHERE ": \"files\" entry %zu: \"%s\" "
+                        "must be %s (found %s)",
+                  idx + 1, field, expect, f);
 }
 
 static int cmp_file_path(const void *a, const void *b)
@@ -677,8 +689,7 @@ static int check_file_dups(struct manifest_box *b, struct kerr *e)
     if (strcmp(b->sorted[i - 1]->path, b->sorted[i]->path) == 0) {
       char q[80];
       quote_for_msg(b->sorted[i]->path, q, sizeof q);
-      return kerr_set(e, KERR_PATH, WHERE ": \"files\" lists \"%s\" twice",
-                      q);
+      return kerr_set(e, KERR_PATH, WHERE ": \"files\" lists \"%s\" twice", q);
     }
   /* by_idx[i] is the folded path of files[i]; folded is the same strings
    * sorted, for duplicates and for lookups. */
@@ -709,17 +720,18 @@ static int check_file_dups(struct manifest_box *b, struct kerr *e)
         char qa[80], qb[80];
         quote_for_msg(a ? a : folded[i], qa, sizeof qa);
         quote_for_msg(bb ? bb : folded[i], qb, sizeof qb);
-        rc = kerr_set(e, KERR_PATH, WHERE ": \"files\" lists \"%s\" and "
-                      "\"%s\", which differ only in upper/lower case; "
-                      "rename one of them", qa, qb);
+        rc = kerr_set(e, KERR_PATH,
+                      WHERE ": \"files\" lists \"%s\" and "
+                            "\"%s\", which differ only in upper/lower case; "
+                            "rename one of them",
+                      qa, qb);
       }
   }
   /* A listed file cannot also be a folder of another listed file
    * ("media/a" and "media/a/x.png"), in any case. */
   for (size_t i = 0; i < n && rc == 0; i++) {
     const char *p = by_idx[i];
-    for (const char *slash = strchr(p, '/'); slash && rc == 0;
-         slash = strchr(slash + 1, '/')) {
+    for (const char *slash = strchr(p, '/'); slash && rc == 0; slash = strchr(slash + 1, '/')) {
       char prefix[2 * MANIFEST_PATH_MAX + 1];
       size_t len = (size_t)(slash - p);
       if (len >= sizeof prefix)
@@ -737,8 +749,10 @@ static int check_file_dups(struct manifest_box *b, struct kerr *e)
       char qa[80], qb[80];
       quote_for_msg(file, qa, sizeof qa);
       quote_for_msg(m->files[i].path, qb, sizeof qb);
-      rc = kerr_set(e, KERR_PATH, WHERE ": \"files\" lists \"%s\" as a "
-                    "file, but \"%s\" needs it to be a folder", qa, qb);
+      rc = kerr_set(e, KERR_PATH,
+                    WHERE ": \"files\" lists \"%s\" as a "
+                          "file, but \"%s\" needs it to be a folder",
+                    qa, qb);
     }
   }
   for (size_t i = 0; by_idx && i < n; i++)
@@ -748,20 +762,23 @@ static int check_file_dups(struct manifest_box *b, struct kerr *e)
   return rc;
 }
 
-static int parse_files(struct manifest_box *b, const cJSON *root, int flags,
-                       struct kerr *e)
+static int parse_files(struct manifest_box *b, const cJSON *root, int flags, struct kerr *e)
 {
   struct manifest *m = &b->m;
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "files");
   if (!v && (flags & MANIFEST_SOURCE))
     return 0;
   if (!cJSON_IsArray(v))
-    return bad_field(e, "files", "a list of {\"path\", \"size\", "
-                     "\"blake2b\"} entries, one per file in the pack", v);
+    return bad_field(e, "files",
+                     "a list of {\"path\", \"size\", "
+                     "\"blake2b\"} entries, one per file in the pack",
+                     v);
   size_t n = (size_t)cJSON_GetArraySize(v);
   if (n > MANIFEST_MAX_FILES)
-    return kerr_set(e, KERR_LIMIT, WHERE ": \"files\" lists %zu files; at "
-                    "most %d are allowed", n, MANIFEST_MAX_FILES);
+    return kerr_set(e, KERR_LIMIT,
+                    WHERE ": \"files\" lists %zu files; at "
+                          "most %d are allowed",
+                    n, MANIFEST_MAX_FILES);
   if (n == 0)
     return 0;
   m->files = calloc(n, sizeof *m->files);
@@ -772,9 +789,11 @@ static int parse_files(struct manifest_box *b, const cJSON *root, int flags,
     if (!cJSON_IsObject(c)) {
       char f[100];
       describe(c, f, sizeof f);
-      return kerr_set(e, KERR_MANIFEST, WHERE ": \"files\" entry %zu must "
-                      "be an object with \"path\", \"size\" and \"blake2b\" "
-                      "(found %s)", idx + 1, f);
+      return kerr_set(e, KERR_MANIFEST,
+                      WHERE ": \"files\" entry %zu must "
+                            "be an object with \"path\", \"size\" and \"blake2b\" "
+                            "(found %s)",
+                      idx + 1, f);
     }
     char ctx[64];
     snprintf(ctx, sizeof ctx, "\"files\" entry %zu", idx + 1);
@@ -783,8 +802,10 @@ static int parse_files(struct manifest_box *b, const cJSON *root, int flags,
       return rc;
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(c, "path");
     if (!cJSON_IsString(p))
-      return file_field_err(e, idx, NULL, "path", "a file name like "
-                            "\"pages/01-news.en.md\"", p);
+      return file_field_err(e, idx, NULL, "path",
+                            "a file name like "
+                            "\"pages/01-news.en.md\"",
+                            p);
     rc = manifest_path_ok(p->valuestring, e);
     if (rc) {
       kerr_prefix(e, WHERE ": \"files\" entry %zu", idx + 1);
@@ -797,12 +818,12 @@ static int parse_files(struct manifest_box *b, const cJSON *root, int flags,
     m->n_files++;
     const cJSON *sz = cJSON_GetObjectItemCaseSensitive(c, "size");
     if (get_uint(sz, 0, MANIFEST_MAX_TOTAL_BYTES, &f->size) != 0)
-      return file_field_err(e, idx, f->path, "size",
-                            "a whole number of bytes, 0 or more", sz);
+      return file_field_err(e, idx, f->path, "size", "a whole number of bytes, 0 or more", sz);
     m->total_bytes += f->size;
     if (m->total_bytes > MANIFEST_MAX_TOTAL_BYTES)
-      return kerr_set(e, KERR_LIMIT, WHERE ": \"files\" add up to more than "
-                      "4 GiB; make the pack smaller or split it");
+      return kerr_set(e, KERR_LIMIT,
+                      WHERE ": \"files\" add up to more than "
+                            "4 GiB; make the pack smaller or split it");
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(c, "blake2b");
     const char *hs = cJSON_IsString(h) ? h->valuestring : NULL;
     int hok = hs && strlen(hs) == 2 * MANIFEST_HASH_BYTES;
@@ -826,12 +847,13 @@ static int check_page_files(struct manifest *m, struct kerr *e)
   for (size_t p = 0; p < m->n_pages; p++)
     for (size_t l = 0; l < m->n_languages; l++) {
       char path[MANIFEST_PATH_MAX + 64];
-      snprintf(path, sizeof path, "pages/%s.%s.md", m->pages[p],
-               m->languages[l]);
+      snprintf(path, sizeof path, "pages/%s.%s.md", m->pages[p], m->languages[l]);
       if (!manifest_find_file(m, path))
-        return kerr_set(e, KERR_MANIFEST, WHERE ": page \"%s\" in language "
-                        "\"%s\" needs the file \"%s\", but \"files\" does "
-                        "not list it", m->pages[p], m->languages[l], path);
+        return kerr_set(e, KERR_MANIFEST,
+                        WHERE ": page \"%s\" in language "
+                              "\"%s\" needs the file \"%s\", but \"files\" does "
+                              "not list it",
+                        m->pages[p], m->languages[l], path);
     }
   return 0;
 }
@@ -839,14 +861,14 @@ static int check_page_files(struct manifest *m, struct kerr *e)
 /* Case-only duplicate page names would collide as files; names are already
  * lowercase-only, so exact duplicates (checked in parse_names) cover it. */
 
-static int parse_root(struct manifest_box *b, const cJSON *root, int flags,
-                      struct kerr *e)
+static int parse_root(struct manifest_box *b, const cJSON *root, int flags, struct kerr *e)
 {
   struct manifest *m = &b->m;
   int rc;
   if (!cJSON_IsObject(root))
-    return kerr_set(e, KERR_MANIFEST, WHERE ": must be a JSON object "
-                    "{...} at the top");
+    return kerr_set(e, KERR_MANIFEST,
+                    WHERE ": must be a JSON object "
+                          "{...} at the top");
   if ((rc = check_dup_keys(root, "the top level", e)))
     return rc;
 
@@ -856,38 +878,42 @@ static int parse_root(struct manifest_box *b, const cJSON *root, int flags,
     if (get_uint(v, 0, 1000000, &f) != 0 || f != MANIFEST_FORMAT) {
       char found[100];
       describe(v, found, sizeof found);
-      return kerr_set(e, KERR_FORMAT, WHERE ": \"format\" must be 1, the "
-                      "pack format this kiosk reads (found %s)%s", found,
+      return kerr_set(e, KERR_FORMAT,
+                      WHERE ": \"format\" must be 1, the "
+                            "pack format this kiosk reads (found %s)%s",
+                      found,
                       cJSON_IsNumber(v) && v->valuedouble > MANIFEST_FORMAT
-                          ? "; this pack needs newer kiosk software" : "");
+                          ? "; this pack needs newer kiosk software"
+                          : "");
     }
     m->format = (int)f;
   }
 
   v = cJSON_GetObjectItemCaseSensitive(root, "id");
   if (!cJSON_IsString(v) || !manifest_id_ok(v->valuestring))
-    return bad_field(e, "id", "1 to 64 lowercase letters, digits and "
+    return bad_field(e, "id",
+                     "1 to 64 lowercase letters, digits and "
                      "dashes, starting with a letter or digit, like "
-                     "\"bulletin-2020-07\"", v);
+                     "\"bulletin-2020-07\"",
+                     v);
   memcpy(m->id, v->valuestring, strlen(v->valuestring) + 1);
 
   v = cJSON_GetObjectItemCaseSensitive(root, "version");
   if (get_uint(v, 1, MANIFEST_MAX_VERSION, &m->version) != 0)
-    return bad_field(e, "version", "a whole number from 1 to 9007199254740991",
-                     v);
+    return bad_field(e, "version", "a whole number from 1 to 9007199254740991", v);
 
   if ((rc = parse_title(m, root, e)))
     return rc;
   if ((rc = get_time(root, "created", 1, NULL, &m->created, e)))
     return rc;
-  if ((rc = get_time(root, "valid_from", 0, &m->has_valid_from,
-                     &m->valid_from, e)))
+  if ((rc = get_time(root, "valid_from", 0, &m->has_valid_from, &m->valid_from, e)))
     return rc;
   if ((rc = get_time(root, "expires", 0, &m->has_expires, &m->expires, e)))
     return rc;
   if (m->has_valid_from && m->has_expires && m->expires <= m->valid_from)
-    return kerr_set(e, KERR_MANIFEST, WHERE ": \"expires\" must be later "
-                    "than \"valid_from\"");
+    return kerr_set(e, KERR_MANIFEST,
+                    WHERE ": \"expires\" must be later "
+                          "than \"valid_from\"");
   if ((rc = parse_countries(m, root, e)))
     return rc;
   if ((rc = parse_names(root, "languages", 100, manifest_lang_ok,
@@ -897,8 +923,7 @@ static int parse_root(struct manifest_box *b, const cJSON *root, int flags,
     return rc;
   if ((rc = parse_accent(m, root, e)))
     return rc;
-  if ((rc = parse_names(root, "pages", MANIFEST_MAX_PAGES,
-                        manifest_page_name_ok,
+  if ((rc = parse_names(root, "pages", MANIFEST_MAX_PAGES, manifest_page_name_ok,
                         "page names of lowercase letters, digits, \"-\" and "
                         "\"_\" like \"01-returning-home\", at least one",
                         &m->pages, &m->n_pages, e)))
@@ -910,13 +935,14 @@ static int parse_root(struct manifest_box *b, const cJSON *root, int flags,
   return 0;
 }
 
-int manifest_parse(const char *json, size_t len, int flags,
-                   struct manifest **out, struct kerr *e)
+int manifest_parse(const char *json, size_t len, int flags, struct manifest **out, struct kerr *e)
 {
   *out = NULL;
   if (len > MANIFEST_MAX_BYTES)
-    return kerr_set(e, KERR_TOOBIG, WHERE ": is %zu bytes; at most %u bytes "
-                    "(1 MiB) are allowed", len, MANIFEST_MAX_BYTES);
+    return kerr_set(e, KERR_TOOBIG,
+                    WHERE ": is %zu bytes; at most %u bytes "
+                          "(1 MiB) are allowed",
+                    len, MANIFEST_MAX_BYTES);
   int rc = check_raw(json, len, e);
   if (rc)
     return rc;
@@ -938,14 +964,15 @@ int manifest_parse(const char *json, size_t len, int flags,
   cJSON *root = cJSON_ParseWithLengthOpts(raw + skip, len - skip, &end, 0);
   if (!root) {
     const char *at = cJSON_GetErrorPtr();
-    size_t off = (at && at >= raw && at <= raw + len) ? (size_t)(at - raw)
-                                                       : len;
+    size_t off = (at && at >= raw && at <= raw + len) ? (size_t)(at - raw) : len;
     size_t line = 1;
     for (size_t i = 0; i < off; i++)
       line += raw[i] == '\n';
-    rc = kerr_set(e, KERR_PARSE, WHERE ": is not valid JSON (problem near "
-                  "line %zu, byte %zu); check for a missing comma, quote or "
-                  "bracket", line, off + 1);
+    rc = kerr_set(e, KERR_PARSE,
+                  WHERE ": is not valid JSON (problem near "
+                        "line %zu, byte %zu); check for a missing comma, quote or "
+                        "bracket",
+                  line, off + 1);
     manifest_free(&b->m);
     return rc;
   }
@@ -953,8 +980,9 @@ int manifest_parse(const char *json, size_t len, int flags,
     if (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r') {
       cJSON_Delete(root);
       manifest_free(&b->m);
-      return kerr_set(e, KERR_PARSE, WHERE ": has extra text after the "
-                      "closing \"}\"");
+      return kerr_set(e, KERR_PARSE,
+                      WHERE ": has extra text after the "
+                            "closing \"}\"");
     }
   rc = parse_root(b, root, flags, e);
   cJSON_Delete(root);
@@ -1005,8 +1033,7 @@ const char *manifest_title(const struct manifest *m, const char *lang)
   return m->titles[0].text;
 }
 
-const struct manifest_file *manifest_find_file(const struct manifest *m,
-                                               const char *path)
+const struct manifest_file *manifest_find_file(const struct manifest *m, const char *path)
 {
   const struct manifest_box *b = (const struct manifest_box *)m;
   if (!m || !b->sorted || !path)

@@ -19,17 +19,17 @@
 #include "core/err.h"
 
 #define MANIFEST_FORMAT 1
-#define MANIFEST_MAX_BYTES (1024u * 1024u)          /* pack.json itself */
+#define MANIFEST_MAX_BYTES (1024u * 1024u) /* pack.json itself */
 #define MANIFEST_MAX_FILES 10000
 #define MANIFEST_MAX_PAGES 500
 #define MANIFEST_MAX_TOTAL_BYTES (UINT64_C(4) << 30) /* sum of file sizes */
 /* Versions a JSON reader holds exactly: 2^53 and above are refused (a
  * double cannot tell 2^53 from 2^53 + 1). */
 #define MANIFEST_MAX_VERSION ((UINT64_C(1) << 53) - 1)
-#define MANIFEST_ID_MAX 64       /* bytes, without the NUL */
-#define MANIFEST_PATH_MAX 200    /* bytes, whole member path */
+#define MANIFEST_ID_MAX 64    /* bytes, without the NUL */
+#define MANIFEST_PATH_MAX 200 /* bytes, whole member path */
 #define MANIFEST_COMPONENT_MAX 255
-#define MANIFEST_HASH_BYTES 32   /* BLAKE2b-256 */
+#define MANIFEST_HASH_BYTES 32 /* BLAKE2b-256 */
 
 /* Flags for manifest_parse(). The default (0) is the strict signed-pack
  * mode: "format" must be 1, "files" is required, and every page file
@@ -45,35 +45,35 @@ struct manifest_title {
 };
 
 struct manifest_file {
-  char *path;                               /* passed manifest_path_ok() */
-  uint64_t size;                            /* exact size in bytes */
+  char *path;                                 /* passed manifest_path_ok() */
+  uint64_t size;                              /* exact size in bytes */
   unsigned char blake2b[MANIFEST_HASH_BYTES]; /* BLAKE2b-256 of the bytes */
 };
 
 struct manifest {
-  int format;            /* 1; 0 for a source manifest without "format" */
+  int format; /* 1; 0 for a source manifest without "format" */
   char id[MANIFEST_ID_MAX + 1];
-  uint64_t version;      /* 1 .. 2^53 - 1 */
+  uint64_t version; /* 1 .. 2^53 - 1 */
   struct manifest_title *titles;
-  size_t n_titles;       /* at least 1 */
-  int64_t created;       /* unix seconds, UTC */
+  size_t n_titles; /* at least 1 */
+  int64_t created; /* unix seconds, UTC */
   int has_valid_from;
   int64_t valid_from;
   int has_expires;
   int64_t expires;
-  char (*countries)[3];  /* ISO 3166-1 alpha-2, uppercase; NULL if absent */
-  size_t n_countries;    /* 0 means "every country" (field absent) */
+  char (*countries)[3]; /* ISO 3166-1 alpha-2, uppercase; NULL if absent */
+  size_t n_countries;   /* 0 means "every country" (field absent) */
   char **languages;
-  size_t n_languages;    /* at least 1 */
+  size_t n_languages; /* at least 1 */
   int has_accent;
-  uint32_t accent;       /* 0xRRGGBB */
-  char **pages;          /* page names, in the order given */
-  size_t n_pages;        /* 1 .. MANIFEST_MAX_PAGES */
+  uint32_t accent;             /* 0xRRGGBB */
+  char **pages;                /* page names, in the order given */
+  size_t n_pages;              /* 1 .. MANIFEST_MAX_PAGES */
   struct manifest_file *files; /* in the order given; empty in source mode */
   size_t n_files;
-  uint64_t total_bytes;  /* sum of files[].size */
-  const char *raw;       /* copy of the exact bytes parsed (NUL-terminated) */
-  size_t raw_len;        /* without the NUL */
+  uint64_t total_bytes; /* sum of files[].size */
+  const char *raw;      /* copy of the exact bytes parsed (NUL-terminated) */
+  size_t raw_len;       /* without the NUL */
 };
 
 /* Parses and validates len bytes of json (no NUL needed). flags is
@@ -87,8 +87,7 @@ struct manifest {
  * and *out is NULL. The caller prefixes which pack it was (kerr_prefix) and
  * adds what to do. Paths are also checked for exact and case-only
  * duplicates and for a file that another path needs as a folder. */
-int manifest_parse(const char *json, size_t len, int flags,
-                   struct manifest **out, struct kerr *e);
+int manifest_parse(const char *json, size_t len, int flags, struct manifest **out, struct kerr *e);
 
 /* Accepts NULL. */
 void manifest_free(struct manifest *m);
@@ -99,8 +98,7 @@ const char *manifest_title(const struct manifest *m, const char *lang);
 
 /* The listed file with exactly this path, or NULL. O(log n). Its index in
  * m->files is (f - m->files), handy for a "seen" bitmap. */
-const struct manifest_file *manifest_find_file(const struct manifest *m,
-                                               const char *path);
+const struct manifest_file *manifest_find_file(const struct manifest *m, const char *path);
 
 /* 0 if path is a safe member path: relative, under pages/, media/ or fonts/,
  * no "..", "." or empty components, no control characters or backslashes,

@@ -36,9 +36,8 @@
 #define ENTRY_OVERHEAD 4096u
 /* Tar bytes the head may take: pack.json, the signature, their headers,
  * and a chunk of read-ahead. */
-#define HEAD_BUDGET                                                          \
-  ((uint64_t)MANIFEST_MAX_BYTES + PACK_SIG_MAX_BYTES + 16u * ENTRY_OVERHEAD + \
-   2u * PACK_BUF_BYTES)
+#define HEAD_BUDGET                                                                                \
+  ((uint64_t)MANIFEST_MAX_BYTES + PACK_SIG_MAX_BYTES + 16u * ENTRY_OVERHEAD + 2u * PACK_BUF_BYTES)
 /* The end-of-archive blocks, record padding and read-ahead. */
 #define TAIL_SLACK (UINT64_C(1) << 20)
 #define PROGRESS_STEP (UINT64_C(1) << 20)
@@ -60,8 +59,7 @@ static void fmt_time(int64_t t, char *buf, size_t cap)
     snprintf(buf, cap, "%" PRId64 " (unix time)", t);
 }
 
-void pack_trusted_comment(const char *id, uint64_t version, char *buf,
-                          size_t cap)
+void pack_trusted_comment(const char *id, uint64_t version, char *buf, size_t cap)
 {
   snprintf(buf, cap, "kpack id=%s version=%" PRIu64, id, version);
 }
@@ -87,22 +85,22 @@ const char *pack_status_name(enum pack_status status)
 
 /* A pack, for core/sarchive's messages and limits. */
 static const struct sarchive_kind pack_kind = {
-  .not_a = "not a kiosk pack",
-  .made_by = "a pack is the .kpack file made by 'kiosk-pack build'; ask the "
-             "content team for it",
-  .ask_for = "ask the content team for the .kpack file made by 'kiosk-pack "
-             "build'",
-  .made_by_short = "a pack made by 'kiosk-pack build'",
-  .noun = "pack",
-  .doc_name = PACK_MANIFEST_NAME,
-  .sig_name = PACK_SIG_NAME,
-  .bad_type = "; a pack may hold regular files only — refused; ask the "
-              "content team to rebuild it with kiosk-pack build",
-  .too_big = "ask the content team to rebuild the pack",
-  .too_much = "its signed list allows",
-  .other_doc = NULL,
-  .other_is = NULL,
-  .head_budget = HEAD_BUDGET,
+    .not_a = "not a kiosk pack",
+    .made_by = "a pack is the .kpack file made by 'kiosk-pack build'; ask the "
+               "content team for it",
+    .ask_for = "ask the content team for the .kpack file made by 'kiosk-pack "
+               "build'",
+    .made_by_short = "a pack made by 'kiosk-pack build'",
+    .noun = "pack",
+    .doc_name = PACK_MANIFEST_NAME,
+    .sig_name = PACK_SIG_NAME,
+    .bad_type = "; a pack may hold regular files only — refused; ask the "
+                "content team to rebuild it with kiosk-pack build",
+    .too_big = "ask the content team to rebuild the pack",
+    .too_much = "its signed list allows",
+    .other_doc = NULL,
+    .other_is = NULL,
+    .head_budget = HEAD_BUDGET,
 };
 
 enum kind { KIND_FILE, KIND_DIR, KIND_OTHER };
@@ -113,17 +111,15 @@ static enum kind entry_kind(struct archive_entry *ent, const char **what)
   *what = sarchive_not_regular(ent);
   if (!*what)
     return KIND_FILE;
-  if (archive_entry_filetype(ent) == AE_IFDIR &&
-      !archive_entry_hardlink(ent) && archive_entry_sparse_count(ent) == 0)
+  if (archive_entry_filetype(ent) == AE_IFDIR && !archive_entry_hardlink(ent) &&
+      archive_entry_sparse_count(ent) == 0)
     return KIND_DIR;
   return KIND_OTHER;
 }
 
-static int refuse_type(struct sarchive *r, const char *shown, const char *what,
-                       struct kerr *e)
+static int refuse_type(struct sarchive *r, const char *shown, const char *what, struct kerr *e)
 {
-  return kerr_set(e, KERR_TYPE, "%s: %s is %s%s", r->file, shown, what,
-                  pack_kind.bad_type);
+  return kerr_set(e, KERR_TYPE, "%s: %s is %s%s", r->file, shown, what, pack_kind.bad_type);
 }
 
 /* ----------------------------------------------------------------- head */
@@ -142,11 +138,10 @@ static void head_free(struct head *h)
 }
 
 /* Verifies the manifest's bytes against the parsed signature with trust. */
-static int head_verify(struct sarchive *r, struct head *h,
-                       const struct sig_trust *trust, struct kerr *e)
+static int head_verify(struct sarchive *r, struct head *h, const struct sig_trust *trust,
+                       struct kerr *e)
 {
-  return sig_verify_parsed(trust, h->s.parsed, h->s.doc, h->s.doc_len, r->file,
-                           &h->verified, e);
+  return sig_verify_parsed(trust, h->s.parsed, h->s.doc, h->s.doc_len, r->file, &h->verified, e);
 }
 
 /* -------------------------------------------------------------- members */
@@ -161,8 +156,7 @@ struct member_list {
   const void *ctx;
 };
 
-static const struct manifest_file *find_in_manifest(const void *ctx,
-                                                    const char *path)
+static const struct manifest_file *find_in_manifest(const void *ctx, const char *path)
 {
   return manifest_find_file(ctx, path);
 }
@@ -173,8 +167,7 @@ struct progress_state {
   int any;
 };
 
-static void progress_report(struct progress_state *ps, uint64_t done,
-                            int force)
+static void progress_report(struct progress_state *ps, uint64_t done, int force)
 {
   if (!ps->p || !ps->p->fn)
     return;
@@ -188,8 +181,7 @@ static void progress_report(struct progress_state *ps, uint64_t done,
 }
 
 /* Whether name (without a trailing '/') is the folder of a listed file. */
-static int is_parent_folder(const struct member_list *list, const char *name,
-                            size_t len)
+static int is_parent_folder(const struct member_list *list, const char *name, size_t len)
 {
   if (len == 0)
     return 0;
@@ -205,9 +197,9 @@ static int is_parent_folder(const struct member_list *list, const char *name,
  * it was given a file, writes it — the same bytes. Returns 0 when the
  * member had exactly its declared size, 1 when a worker reported a
  * failure (the caller asks the pipe which), or a KERR code. */
-static int member_copy(struct sarchive *r, const struct manifest_file *f,
-                       const char *shown, struct hashpipe *hp, uint64_t *done_all,
-                       struct progress_state *ps, struct kerr *e)
+static int member_copy(struct sarchive *r, const struct manifest_file *f, const char *shown,
+                       struct hashpipe *hp, uint64_t *done_all, struct progress_state *ps,
+                       struct kerr *e)
 {
   uint64_t done = 0;
   for (int ended = 0; !ended;) {
@@ -232,19 +224,22 @@ static int member_copy(struct sarchive *r, const struct manifest_file *f,
       fill += (size_t)n;
     }
     if ((uint64_t)fill > left)
-      return kerr_set(e, KERR_MEMBER, "%s: %s has more bytes than the "
+      return kerr_set(e, KERR_MEMBER,
+                      "%s: %s has more bytes than the "
                       "signed list says (%" PRIu64 ") — the pack was changed "
-                      "after signing; get a fresh copy", r->file, shown,
-                      f->size);
+                      "after signing; get a fresh copy",
+                      r->file, shown, f->size);
     hashpipe_push(hp, fill);
     done += (uint64_t)fill;
     *done_all += (uint64_t)fill;
     progress_report(ps, *done_all, 0);
   }
   if (done < f->size)
-    return kerr_set(e, KERR_TRUNCATED, "%s: ends in the middle of %s (%"
-                    PRIu64 " of %" PRIu64 " bytes) — the copy is incomplete; "
-                    "copy the pack again", r->file, shown, done, f->size);
+    return kerr_set(e, KERR_TRUNCATED,
+                    "%s: ends in the middle of %s (%" PRIu64 " of %" PRIu64
+                    " bytes) — the copy is incomplete; "
+                    "copy the pack again",
+                    r->file, shown, done, f->size);
   hashpipe_end(hp);
   progress_report(ps, *done_all, 1);
   return 0;
@@ -257,18 +252,23 @@ static int pipe_failure(struct sarchive *r, const struct member_list *list,
   char shown[SHOWN_NAME_MAX];
   show_name(list->files[f->tag].path, shown, sizeof shown);
   if (f->fault == HASHPIPE_HASH)
-    return kerr_set(e, KERR_HASH, "%s: %s does not match the signed list "
+    return kerr_set(e, KERR_HASH,
+                    "%s: %s does not match the signed list "
                     "(its BLAKE2b-256 hash differs) — the pack was changed or "
-                    "damaged after signing; get a fresh copy", r->file,
-                    shown);
+                    "damaged after signing; get a fresh copy",
+                    r->file, shown);
   if (f->err == ENOSPC || f->err == EDQUOT)
-    return kerr_set(e, KERR_NOSPACE, "%s: the kiosk ran out of space while "
+    return kerr_set(e, KERR_NOSPACE,
+                    "%s: the kiosk ran out of space while "
                     "installing %s — nothing was changed; free some space or "
-                    "use a bigger SD card", r->file, shown);
+                    "use a bigger SD card",
+                    r->file, shown);
   if (f->err == ENOMEM)
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", r->file);
-  return kerr_errno(e, KERR_IO, f->err, "%s: could not write %s into the "
-                    "pack store", r->file, shown);
+  return kerr_errno(e, KERR_IO, f->err,
+                    "%s: could not write %s into the "
+                    "pack store",
+                    r->file, shown);
 }
 
 /* Checks every entry after the head against list, hashing each member
@@ -276,12 +276,12 @@ static int pipe_failure(struct sarchive *r, const struct member_list *list,
  * file must come exactly once; harmless folder entries are skipped (see
  * pack.h); anything else is refused. */
 static int members_stream(struct sarchive *r, const struct member_list *list,
-                          const struct pack_progress *progress,
-                          struct store_stage *stage, struct kerr *e)
+                          const struct pack_progress *progress, struct store_stage *stage,
+                          struct kerr *e)
 {
   int rc = 0;
   unsigned char *seen = calloc(list->n ? list->n : 1, 1);
-  char (*dirs)[MANIFEST_PATH_MAX + 1] = NULL;
+  char(*dirs)[MANIFEST_PATH_MAX + 1] = NULL;
   size_t n_dirs = 0, n_seen = 0;
   uint64_t done_all = 0;
   struct progress_state ps = {progress, list->total, 0, 0};
@@ -295,8 +295,8 @@ static int members_stream(struct sarchive *r, const struct member_list *list,
   }
 
   /* From now on the stream may hold the listed files and a little more. */
-  uint64_t allow = HEAD_BUDGET + TAIL_SLACK +
-                   (list->n + PACK_MAX_DIR_ENTRIES + 2) * (uint64_t)ENTRY_OVERHEAD;
+  uint64_t allow =
+      HEAD_BUDGET + TAIL_SLACK + (list->n + PACK_MAX_DIR_ENTRIES + 2) * (uint64_t)ENTRY_OVERHEAD;
   for (size_t i = 0; i < list->n; i++)
     allow += (list->files[i].size + 511) & ~(uint64_t)511;
   sarchive_set_budget(r, allow);
@@ -316,15 +316,18 @@ static int members_stream(struct sarchive *r, const struct member_list *list,
     char shown[SHOWN_NAME_MAX];
     show_name(path, shown, sizeof shown);
     if (r->entries > max_entries) {
-      rc = kerr_set(e, KERR_LIMIT, "%s: has more entries than the %zu its "
+      rc = kerr_set(e, KERR_LIMIT,
+                    "%s: has more entries than the %zu its "
                     "signed list allows — refused; get a fresh copy",
                     r->file, max_entries);
       goto out;
     }
     if (n_seen == list->n) {
-      rc = kerr_set(e, KERR_MEMBER, "%s: has an extra entry \"%s\" after all "
+      rc = kerr_set(e, KERR_MEMBER,
+                    "%s: has an extra entry \"%s\" after all "
                     "the files of its signed list — the pack was changed "
-                    "after signing; get a fresh copy", r->file, shown);
+                    "after signing; get a fresh copy",
+                    r->file, shown);
       goto out;
     }
     const char *what;
@@ -337,27 +340,30 @@ static int members_stream(struct sarchive *r, const struct member_list *list,
       size_t len = path ? strlen(path) : 0;
       if (len > 0 && path[len - 1] == '/')
         len--;
-      int ok = path && len <= MANIFEST_PATH_MAX &&
-               archive_entry_size(ent) == 0 &&
-               is_parent_folder(list, path, len);
+      int ok = path && len <= MANIFEST_PATH_MAX && archive_entry_size(ent) == 0 &&
+          is_parent_folder(list, path, len);
       for (size_t i = 0; ok && i < n_dirs; i++)
         if (strlen(dirs[i]) == len && memcmp(dirs[i], path, len) == 0) {
-          rc = kerr_set(e, KERR_MEMBER, "%s: has the folder entry \"%s\" "
+          rc = kerr_set(e, KERR_MEMBER,
+                        "%s: has the folder entry \"%s\" "
                         "twice — the pack is damaged; get a fresh copy",
                         r->file, shown);
           goto out;
         }
       if (!ok) {
-        rc = kerr_set(e, KERR_TYPE, "%s: has a folder entry \"%s\" that is "
+        rc = kerr_set(e, KERR_TYPE,
+                      "%s: has a folder entry \"%s\" that is "
                       "not the folder of any listed file — refused; ask the "
                       "content team to rebuild it with kiosk-pack build",
                       r->file, shown);
         goto out;
       }
       if (n_dirs == PACK_MAX_DIR_ENTRIES) {
-        rc = kerr_set(e, KERR_LIMIT, "%s: has more than %d folder entries — "
+        rc = kerr_set(e, KERR_LIMIT,
+                      "%s: has more than %d folder entries — "
                       "refused; ask the content team to rebuild it with "
-                      "kiosk-pack build", r->file, PACK_MAX_DIR_ENTRIES);
+                      "kiosk-pack build",
+                      r->file, PACK_MAX_DIR_ENTRIES);
         goto out;
       }
       if (!dirs && !(dirs = calloc(PACK_MAX_DIR_ENTRIES, sizeof *dirs))) {
@@ -373,32 +379,38 @@ static int members_stream(struct sarchive *r, const struct member_list *list,
     if (!f) {
       struct kerr pe;
       if (path && (!strcmp(path, PACK_MANIFEST_NAME) || !strcmp(path, PACK_SIG_NAME)))
-        rc = kerr_set(e, KERR_MEMBER, "%s: holds %s twice — the pack was "
-                      "changed after signing; get a fresh copy", r->file,
-                      shown);
+        rc = kerr_set(e, KERR_MEMBER,
+                      "%s: holds %s twice — the pack was "
+                      "changed after signing; get a fresh copy",
+                      r->file, shown);
       else if (!path || manifest_path_ok(path, &pe) != 0)
-        rc = kerr_set(e, KERR_PATH, "%s: holds a file with an unsafe name, "
-                      "\"%s\" — refused; get a fresh copy", r->file, shown);
+        rc = kerr_set(e, KERR_PATH,
+                      "%s: holds a file with an unsafe name, "
+                      "\"%s\" — refused; get a fresh copy",
+                      r->file, shown);
       else
-        rc = kerr_set(e, KERR_MEMBER, "%s: holds %s, which its signed list "
+        rc = kerr_set(e, KERR_MEMBER,
+                      "%s: holds %s, which its signed list "
                       "does not name — the pack was changed after signing; "
-                      "get a fresh copy", r->file, shown);
+                      "get a fresh copy",
+                      r->file, shown);
       goto out;
     }
     size_t idx = (size_t)(f - list->files);
     if (seen[idx]) {
-      rc = kerr_set(e, KERR_MEMBER, "%s: holds %s twice — the pack was "
-                    "changed after signing; get a fresh copy", r->file,
-                    shown);
+      rc = kerr_set(e, KERR_MEMBER,
+                    "%s: holds %s twice — the pack was "
+                    "changed after signing; get a fresh copy",
+                    r->file, shown);
       goto out;
     }
     la_int64_t hsize = archive_entry_size(ent);
-    if (!archive_entry_size_is_set(ent) || hsize < 0 ||
-        (uint64_t)hsize != f->size) {
-      rc = kerr_set(e, KERR_MEMBER, "%s: %s is %" PRId64 " bytes, but the "
+    if (!archive_entry_size_is_set(ent) || hsize < 0 || (uint64_t)hsize != f->size) {
+      rc = kerr_set(e, KERR_MEMBER,
+                    "%s: %s is %" PRId64 " bytes, but the "
                     "signed list says %" PRIu64 " — the pack was changed "
-                    "after signing; get a fresh copy", r->file, shown,
-                    (int64_t)hsize, f->size);
+                    "after signing; get a fresh copy",
+                    r->file, shown, (int64_t)hsize, f->size);
       goto out;
     }
     int fd = -1;
@@ -424,9 +436,11 @@ static int members_stream(struct sarchive *r, const struct member_list *list,
       if (!seen[i]) {
         char shown[SHOWN_NAME_MAX];
         show_name(list->files[i].path, shown, sizeof shown);
-        rc = kerr_set(e, KERR_MEMBER, "%s: %s is in the signed list but "
+        rc = kerr_set(e, KERR_MEMBER,
+                      "%s: %s is in the signed list but "
                       "missing from the pack — the pack is incomplete; get a "
-                      "fresh copy", r->file, shown);
+                      "fresh copy",
+                      r->file, shown);
         break;
       }
     goto out;
@@ -452,8 +466,7 @@ out:
 
 /* ------------------------------------------------------------ the pass */
 
-static void result_from_manifest(struct pack_result *out,
-                                 struct manifest *m)
+static void result_from_manifest(struct pack_result *out, struct manifest *m)
 {
   out->manifest = m;
   out->has_manifest = 1;
@@ -476,24 +489,27 @@ static void result_start(struct pack_result *out, const char *path)
 }
 
 /* Parses the verified manifest bytes and checks the trusted comment. */
-static int pack_manifest(struct sarchive *r, struct head *h,
-                         struct manifest **out, struct kerr *e)
+static int pack_manifest(struct sarchive *r, struct head *h, struct manifest **out, struct kerr *e)
 {
   struct kerr me;
   int rc = manifest_parse(h->s.doc, h->s.doc_len, MANIFEST_PACK, out, &me);
   if (rc)
-    return kerr_set(e, rc, "%s: %s — the pack is signed but its list is not "
+    return kerr_set(e, rc,
+                    "%s: %s — the pack is signed but its list is not "
                     "valid; ask the content team to rebuild it with "
-                    "kiosk-pack build", r->file, me.msg);
+                    "kiosk-pack build",
+                    r->file, me.msg);
   char want[PACK_COMMENT_BUFSZ];
   pack_trusted_comment((*out)->id, (*out)->version, want, sizeof want);
   if (strcmp(h->verified.trusted_comment, want) != 0) {
     char got[SHOWN_NAME_MAX];
     show_name(h->verified.trusted_comment, got, sizeof got);
-    return kerr_set(e, KERR_SIG, "%s: the signature is for \"%s\", but the "
+    return kerr_set(e, KERR_SIG,
+                    "%s: the signature is for \"%s\", but the "
                     "pack is \"%s\" — it was signed for another pack or "
                     "without kiosk-pack; ask the content team to rebuild it "
-                    "with kiosk-pack build", r->file, got, want);
+                    "with kiosk-pack build",
+                    r->file, got, want);
   }
   return 0;
 }
@@ -504,15 +520,16 @@ static enum pack_status status_of(int rc)
   case KERR_OLDER: return PACK_STATUS_OLDER;
   case KERR_EXPIRED: return PACK_STATUS_EXPIRED;
   case KERR_NOSPACE: return PACK_STATUS_NO_SPACE;
-  case KERR_IO: case KERR_NOMEM: case KERR_NOENT: case KERR_STORE:
-    return PACK_STATUS_FAILED;
+  case KERR_IO:
+  case KERR_NOMEM:
+  case KERR_NOENT:
+  case KERR_STORE: return PACK_STATUS_FAILED;
   default: return PACK_STATUS_REFUSED;
   }
 }
 
 /* The message for a version the store refused. */
-static int version_refused(struct sarchive *r, struct store *st,
-                           const struct manifest *m, int rc,
+static int version_refused(struct sarchive *r, struct store *st, const struct manifest *m, int rc,
                            struct pack_result *out, struct kerr *e)
 {
   struct store_pack_info info;
@@ -522,21 +539,26 @@ static int version_refused(struct sarchive *r, struct store *st,
   out->had_version = info.floor;
   if (rc == KERR_SAME) {
     out->status = PACK_STATUS_UP_TO_DATE;
-    return kerr_set(e, KERR_SAME, "%s: %s version %" PRIu64 " is already "
-                    "installed — nothing to do", r->file, m->id, m->version);
+    return kerr_set(e, KERR_SAME,
+                    "%s: %s version %" PRIu64 " is already "
+                    "installed — nothing to do",
+                    r->file, m->id, m->version);
   }
   if (info.floor > m->version) {
     if (info.current == info.floor)
-      return kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " is older than "
+      return kerr_set(e, KERR_OLDER,
+                      "%s: version %" PRIu64 " is older than "
                       "the installed version %" PRIu64 " — nothing changed",
                       r->file, m->version, info.floor);
-    return kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " is older than "
+    return kerr_set(e, KERR_OLDER,
+                    "%s: version %" PRIu64 " is older than "
                     "version %" PRIu64 ", which this kiosk already had — "
                     "nothing changed; older packs are refused so that "
-                    "outdated information cannot come back", r->file,
-                    m->version, info.floor);
+                    "outdated information cannot come back",
+                    r->file, m->version, info.floor);
   }
-  return kerr_set(e, KERR_OLDER, "%s: version %" PRIu64 " was already "
+  return kerr_set(e, KERR_OLDER,
+                  "%s: version %" PRIu64 " was already "
                   "installed with different contents — nothing changed; ask "
                   "the content team to publish it as version %" PRIu64,
                   r->file, m->version, m->version + 1);
@@ -544,10 +566,8 @@ static int version_refused(struct sarchive *r, struct store *st,
 
 /* One pass over the pack at path (or open on fd, when fd >= 0): verify
  * it, and install it when st is not NULL. */
-static int run(const char *path, int fd, struct store *st,
-               const struct sig_trust *trust,
-               const struct pack_progress *progress, struct pack_result *out,
-               struct kerr *e)
+static int run(const char *path, int fd, struct store *st, const struct sig_trust *trust,
+               const struct pack_progress *progress, struct pack_result *out, struct kerr *e)
 {
   struct sarchive *r = NULL;
   struct head *h = NULL;
@@ -556,18 +576,21 @@ static int run(const char *path, int fd, struct store *st,
   int rc;
 
   if (sodium_init() < 0) {
-    rc = kerr_set(e, KERR_IO, "%s: the crypto library (libsodium) could not "
-                  "start", out->file);
+    rc = kerr_set(e, KERR_IO,
+                  "%s: the crypto library (libsodium) could not "
+                  "start",
+                  out->file);
     goto done;
   }
   if (!trust || sig_trust_count(trust) == 0) {
-    rc = kerr_set(e, KERR_UNTRUSTED, "%s: no trusted keys are set up, so no "
+    rc = kerr_set(e, KERR_UNTRUSTED,
+                  "%s: no trusted keys are set up, so no "
                   "pack can be accepted — copy the content team's .pub key "
-                  "into the trusted-keys folder", out->file);
+                  "into the trusted-keys folder",
+                  out->file);
     goto done;
   }
-  if ((rc = sarchive_open(path, fd, &pack_kind, progress ? progress->cancel : NULL,
-                         &r, e)))
+  if ((rc = sarchive_open(path, fd, &pack_kind, progress ? progress->cancel : NULL, &r, e)))
     goto done;
   h = calloc(1, sizeof *h);
   if (!h) {
@@ -590,15 +613,15 @@ static int run(const char *path, int fd, struct store *st,
   out->signature_ok = 1;
 
   /* Expiry, judged against the store's time floor when there is one. */
-  int64_t now = st ? store_effective_now(st, (int64_t)time(NULL))
-                   : (int64_t)time(NULL);
+  int64_t now = st ? store_effective_now(st, (int64_t)time(NULL)) : (int64_t)time(NULL);
   if (m->has_expires && now >= m->expires) {
     char exp[48], nowt[48];
     fmt_time(m->expires, exp, sizeof exp);
     fmt_time(now, nowt, sizeof nowt);
-    rc = kerr_set(e, KERR_EXPIRED, "%s: expired on %s (the %s date is %s) — "
-                  "ask the content team for a current pack", r->file, exp,
-                  st ? "kiosk's" : "current", nowt);
+    rc = kerr_set(e, KERR_EXPIRED,
+                  "%s: expired on %s (the %s date is %s) — "
+                  "ask the content team for a current pack",
+                  r->file, exp, st ? "kiosk's" : "current", nowt);
     goto done;
   }
   out->not_yet_valid = m->has_valid_from && now < m->valid_from;
@@ -619,8 +642,7 @@ static int run(const char *path, int fd, struct store *st,
       out->had_version = info.floor;
   }
 
-  struct member_list list = {m->files, m->n_files, m->total_bytes,
-                             find_in_manifest, m};
+  struct member_list list = {m->files, m->n_files, m->total_bytes, find_in_manifest, m};
   if ((rc = members_stream(r, &list, progress, stage, e)))
     goto done;
   out->contents_ok = 1;
@@ -633,8 +655,7 @@ static int run(const char *path, int fd, struct store *st,
     snprintf(when, sizeof when, "; it will be shown from %s", vf);
   }
   if (stage) {
-    if ((rc = store_stage_put_meta(stage, h->s.doc, h->s.doc_len, h->s.sig,
-                                   h->s.sig_len, e))) {
+    if ((rc = store_stage_put_meta(stage, h->s.doc, h->s.doc_len, h->s.sig, h->s.sig_len, e))) {
       kerr_prefix(e, "%s", r->file);
       goto done;
     }
@@ -645,15 +666,16 @@ static int run(const char *path, int fd, struct store *st,
       goto done;
     }
     out->status = PACK_STATUS_INSTALLED;
-    snprintf(out->msg, sizeof out->msg, "%s: installed %s version %" PRIu64
-             " (\"%s\"), %zu files, %s%s", r->file, m->id, m->version,
-             out->title, m->n_files, size, when);
+    snprintf(out->msg, sizeof out->msg,
+             "%s: installed %s version %" PRIu64 " (\"%s\"), %zu files, %s%s", r->file, m->id,
+             m->version, out->title, m->n_files, size, when);
   } else {
     out->status = PACK_STATUS_VERIFIED;
-    snprintf(out->msg, sizeof out->msg, "%s: verified — %s version %" PRIu64
+    snprintf(out->msg, sizeof out->msg,
+             "%s: verified — %s version %" PRIu64
              " (\"%s\"), signed by trusted key %s; all %zu files (%s) match "
-             "the signed list%s", r->file, m->id, m->version, out->title,
-             out->key_id, m->n_files, size, when);
+             "the signed list%s",
+             r->file, m->id, m->version, out->title, out->key_id, m->n_files, size, when);
   }
   rc = 0;
 
@@ -680,8 +702,7 @@ done:
 }
 
 int pack_verify(const char *path, const struct sig_trust *trust,
-                const struct pack_progress *progress, struct pack_result *out,
-                struct kerr *e)
+                const struct pack_progress *progress, struct pack_result *out, struct kerr *e)
 {
   struct kerr local;
   if (!e)
@@ -691,10 +712,8 @@ int pack_verify(const char *path, const struct sig_trust *trust,
   return run(path, -1, NULL, trust, progress, out, e);
 }
 
-static int install(const char *path, int fd, struct store *st,
-                   const struct sig_trust *trust,
-                   const struct pack_progress *progress,
-                   struct pack_result *out, struct kerr *e)
+static int install(const char *path, int fd, struct store *st, const struct sig_trust *trust,
+                   const struct pack_progress *progress, struct pack_result *out, struct kerr *e)
 {
   struct kerr local;
   if (!e)
@@ -710,18 +729,14 @@ static int install(const char *path, int fd, struct store *st,
   return run(path, fd, st, trust, progress, out, e);
 }
 
-int pack_install(const char *path, struct store *st,
-                 const struct sig_trust *trust,
-                 const struct pack_progress *progress, struct pack_result *out,
-                 struct kerr *e)
+int pack_install(const char *path, struct store *st, const struct sig_trust *trust,
+                 const struct pack_progress *progress, struct pack_result *out, struct kerr *e)
 {
   return install(path, -1, st, trust, progress, out, e);
 }
 
-int pack_install_fd(int fd, const char *name, struct store *st,
-                    const struct sig_trust *trust,
-                    const struct pack_progress *progress,
-                    struct pack_result *out, struct kerr *e)
+int pack_install_fd(int fd, const char *name, struct store *st, const struct sig_trust *trust,
+                    const struct pack_progress *progress, struct pack_result *out, struct kerr *e)
 {
   if (fd < 0) { /* never fall back to opening the name */
     result_start(out, name);
@@ -733,8 +748,8 @@ int pack_install_fd(int fd, const char *name, struct store *st,
   return install(name, fd, st, trust, progress, out, e);
 }
 
-int pack_inspect(const char *path, const struct sig_trust *trust,
-                 struct pack_result *out, struct kerr *e)
+int pack_inspect(const char *path, const struct sig_trust *trust, struct pack_result *out,
+                 struct kerr *e)
 {
   struct kerr local;
   if (!e)
@@ -766,8 +781,10 @@ int pack_inspect(const char *path, const struct sig_trust *trust,
   struct kerr me;
   rc = manifest_parse(h->s.doc, h->s.doc_len, MANIFEST_PACK, &m, &me);
   if (rc) {
-    rc = kerr_set(e, rc, "%s: %s — ask the content team to rebuild the pack "
-                  "with kiosk-pack build", out->file, me.msg);
+    rc = kerr_set(e, rc,
+                  "%s: %s — ask the content team to rebuild the pack "
+                  "with kiosk-pack build",
+                  out->file, me.msg);
     goto fail;
   }
   result_from_manifest(out, m);
@@ -779,8 +796,10 @@ int pack_inspect(const char *path, const struct sig_trust *trust,
   if (sig_rc)
     snprintf(out->msg, sizeof out->msg, "%s", se.msg);
   else
-    snprintf(out->msg, sizeof out->msg, "%s: not verified (no trusted keys "
-             "given)", out->file);
+    snprintf(out->msg, sizeof out->msg,
+             "%s: not verified (no trusted keys "
+             "given)",
+             out->file);
   if (trust) {
     struct pack_result *v = malloc(sizeof *v);
     if (!v) {
@@ -820,9 +839,8 @@ void pack_result_free(struct pack_result *out)
   memset(out, 0, sizeof *out);
 }
 
-int pack_check_meta(void *ctx, const char *id, uint64_t version,
-                    const char *json, size_t json_len, const char *sig,
-                    size_t sig_len, struct kerr *e)
+int pack_check_meta(void *ctx, const char *id, uint64_t version, const char *json, size_t json_len,
+                    const char *sig, size_t sig_len, struct kerr *e)
 {
   const struct sig_trust *trust = ctx;
   char name[MANIFEST_ID_MAX + 40];
@@ -837,8 +855,10 @@ int pack_check_meta(void *ctx, const char *id, uint64_t version,
     if (strcmp(v->trusted_comment, want) != 0) {
       char got[SHOWN_NAME_MAX];
       show_name(v->trusted_comment, got, sizeof got);
-      rc = kerr_set(e, KERR_SIG, "%s: the signature is for \"%s\", not "
-                    "\"%s\"", name, got, want);
+      rc = kerr_set(e, KERR_SIG,
+                    "%s: the signature is for \"%s\", not "
+                    "\"%s\"",
+                    name, got, want);
     }
   }
   free(v);

@@ -59,27 +59,27 @@
  * "kpack id=<id> version=<version>" takes under 1.5 KiB, and verify must
  * not accept what install would then refuse. */
 #define PACK_SIG_MAX_BYTES STORE_MAX_SIG_BYTES
-#define PACK_BUF_BYTES (64u * 1024u)            /* the copy buffer */
+#define PACK_BUF_BYTES (64u * 1024u) /* the copy buffer */
 #define PACK_MAX_DIR_ENTRIES 256
 /* Room for "kpack id=<id> version=<version>" and its NUL. */
 #define PACK_COMMENT_BUFSZ (MANIFEST_ID_MAX + 48)
-#define PACK_FILE_NAME_MAX 256   /* the pack's file name as messages show it */
+#define PACK_FILE_NAME_MAX 256 /* the pack's file name as messages show it */
 #define PACK_TITLE_MAX 512
 
 /* The outcome of a call, for the screen and for exit codes. */
 enum pack_status {
-  PACK_STATUS_NONE = 0,    /* not decided: not checked, or not readable */
-  PACK_STATUS_VERIFIED,    /* whole and signed by a trusted key */
-  PACK_STATUS_INSTALLED,   /* installed now and current */
-  PACK_STATUS_UP_TO_DATE,  /* this exact version is already current:
+  PACK_STATUS_NONE = 0,   /* not decided: not checked, or not readable */
+  PACK_STATUS_VERIFIED,   /* whole and signed by a trusted key */
+  PACK_STATUS_INSTALLED,  /* installed now and current */
+  PACK_STATUS_UP_TO_DATE, /* this exact version is already current:
                               nothing changed, and that is fine */
-  PACK_STATUS_OLDER,       /* not newer than what this kiosk already had */
-  PACK_STATUS_EXPIRED,     /* past its "expires" */
-  PACK_STATUS_REFUSED,     /* failed a check: format, signature, contents,
+  PACK_STATUS_OLDER,      /* not newer than what this kiosk already had */
+  PACK_STATUS_EXPIRED,    /* past its "expires" */
+  PACK_STATUS_REFUSED,    /* failed a check: format, signature, contents,
                               limits */
-  PACK_STATUS_NO_SPACE,    /* the kiosk lacks room for it */
-  PACK_STATUS_FAILED,      /* could not read the file or write the store */
-  PACK_STATUS_CANCELLED,   /* stopped through the cancel flag */
+  PACK_STATUS_NO_SPACE,   /* the kiosk lacks room for it */
+  PACK_STATUS_FAILED,     /* could not read the file or write the store */
+  PACK_STATUS_CANCELLED,  /* stopped through the cancel flag */
 };
 
 /* Optional progress reporting and cancelling. fn (may be NULL) is called
@@ -101,13 +101,13 @@ struct pack_progress {
  * reports what the pack claims). Free with pack_result_free(). */
 struct pack_result {
   enum pack_status status;
-  char file[PACK_FILE_NAME_MAX];  /* "bulletin-2020-07-12.kpack" */
-  char msg[1024];    /* one sentence for people: the error, or what was done */
+  char file[PACK_FILE_NAME_MAX]; /* "bulletin-2020-07-12.kpack" */
+  char msg[1024];                /* one sentence for people: the error, or what was done */
 
   int has_key_id;
-  char key_id[SIG_KEYID_BUFSZ];   /* the key the signature names */
-  int signature_ok;  /* 1: verified with a trusted key, comment agrees */
-  int contents_ok;   /* 1: every member checked against the signed list */
+  char key_id[SIG_KEYID_BUFSZ]; /* the key the signature names */
+  int signature_ok;             /* 1: verified with a trusted key, comment agrees */
+  int contents_ok;              /* 1: every member checked against the signed list */
 
   int has_manifest;
   char id[MANIFEST_ID_MAX + 1];
@@ -117,8 +117,8 @@ struct pack_result {
   int has_valid_from, has_expires;
   int64_t valid_from, expires;
   size_t n_files;
-  uint64_t bytes;    /* sum of the listed files' sizes */
-  int not_yet_valid; /* valid_from is later than now: installed, but the
+  uint64_t bytes;       /* sum of the listed files' sizes */
+  int not_yet_valid;    /* valid_from is later than now: installed, but the
                         deck will not show it until then */
   uint64_t had_version; /* pack_install: the version this kiosk had before
                            (its anti-rollback floor), 0 if none */
@@ -136,8 +136,7 @@ struct pack_result {
  * PACK_STATUS_VERIFIED, or a negative KERR_* code with e and out->msg
  * saying why. out is overwritten: free an old result before reusing it. */
 int pack_verify(const char *path, const struct sig_trust *trust,
-                const struct pack_progress *progress, struct pack_result *out,
-                struct kerr *e);
+                const struct pack_progress *progress, struct pack_result *out, struct kerr *e);
 
 /* pack_verify() and, in the same pass, installs the pack into st (opened
  * read-write) and makes it current. Expiry is judged against
@@ -146,19 +145,15 @@ int pack_verify(const char *path, const struct sig_trust *trust,
  * when this exact version was already current (nothing changed). Otherwise
  * a negative KERR_* code (KERR_OLDER, KERR_EXPIRED, KERR_NOSPACE, ...),
  * nothing installed has changed, and e and out->msg say why. */
-int pack_install(const char *path, struct store *st,
-                 const struct sig_trust *trust,
-                 const struct pack_progress *progress, struct pack_result *out,
-                 struct kerr *e);
+int pack_install(const char *path, struct store *st, const struct sig_trust *trust,
+                 const struct pack_progress *progress, struct pack_result *out, struct kerr *e);
 
 /* pack_install() of the file open on fd (read from offset 0; the fd is
  * borrowed, its offset changes), for a file opened once by the caller so
  * that nothing is looked up by name again: name only labels messages
  * (its last "/" component is shown). */
-int pack_install_fd(int fd, const char *name, struct store *st,
-                    const struct sig_trust *trust,
-                    const struct pack_progress *progress,
-                    struct pack_result *out, struct kerr *e);
+int pack_install_fd(int fd, const char *name, struct store *st, const struct sig_trust *trust,
+                    const struct pack_progress *progress, struct pack_result *out, struct kerr *e);
 
 /* Reads pack.json and its signature WITHOUT trusting them: fills out with
  * the key id the signature names and what the manifest claims. When trust
@@ -168,8 +163,8 @@ int pack_install_fd(int fd, const char *name, struct store *st,
  * the head could be read and the manifest parsed, even if verification
  * failed; a negative KERR_* code when the file is not a readable pack (out
  * still holds what was found, such as the key id). */
-int pack_inspect(const char *path, const struct sig_trust *trust,
-                 struct pack_result *out, struct kerr *e);
+int pack_inspect(const char *path, const struct sig_trust *trust, struct pack_result *out,
+                 struct kerr *e);
 
 /* Frees what out owns (the manifest) and clears it. NULL is fine. */
 void pack_result_free(struct pack_result *out);
@@ -180,15 +175,13 @@ const char *pack_status_name(enum pack_status status);
 /* The trusted comment a pack's signature must carry,
  * "kpack id=<id> version=<version>", into buf (PACK_COMMENT_BUFSZ bytes).
  * The builder signs with it; the reader demands it. */
-void pack_trusted_comment(const char *id, uint64_t version, char *buf,
-                          size_t cap);
+void pack_trusted_comment(const char *id, uint64_t version, char *buf, size_t cap);
 
 /* A store_verify_fn (see store.h) that re-checks an installed pack's
  * signature at store_check() time: ctx is a const struct sig_trust *. The
  * signature must verify with a trusted key and carry the trusted comment of
  * this id and version. Use: store_set_verifier(st, pack_check_meta, trust). */
-int pack_check_meta(void *ctx, const char *id, uint64_t version,
-                    const char *json, size_t json_len, const char *sig,
-                    size_t sig_len, struct kerr *e);
+int pack_check_meta(void *ctx, const char *id, uint64_t version, const char *json, size_t json_len,
+                    const char *sig, size_t sig_len, struct kerr *e);
 
 #endif

@@ -61,17 +61,17 @@ static char *buf_take(struct buf *b)
 
 struct parser {
   struct page *page;
-  const char *src;     /* the Markdown after the front matter */
+  const char *src; /* the Markdown after the front matter */
   size_t src_len;
-  int line_offset;     /* lines taken by the front matter */
+  int line_offset; /* lines taken by the front matter */
   int oom;
 
   /* The block being built. */
   struct page_block cur;
-  int in_block;        /* collecting spans for cur */
-  struct buf text;     /* text of the span being built */
-  unsigned flags;      /* current span flags */
-  char *href;          /* current link target */
+  int in_block;    /* collecting spans for cur */
+  struct buf text; /* text of the span being built */
+  unsigned flags;  /* current span flags */
+  char *href;      /* current link target */
   int em_depth, strong_depth, link_depth;
 
   /* Images met inside the current paragraph. */
@@ -184,8 +184,8 @@ static void flush_span(struct parser *ps)
   /* Merge with the previous span when the style is the same. */
   if (b->n_spans > 0) {
     struct page_span *last = &b->spans[b->n_spans - 1];
-    int same_href = (!last->href && !ps->href) ||
-                    (last->href && ps->href && !strcmp(last->href, ps->href));
+    int same_href =
+        (!last->href && !ps->href) || (last->href && ps->href && !strcmp(last->href, ps->href));
     if (last->flags == ps->flags && same_href) {
       size_t ol = strlen(last->text);
       char *nt = realloc(last->text, ol + ps->text.len + 1);
@@ -415,9 +415,8 @@ static void end_code_block(struct parser *ps)
     }
     free(row_text);
     if (row.n_cells < kiosk_blocks[k].min_cells || row.n_cells > kiosk_blocks[k].max_cells)
-      add_problem(ps->page, line, "'%s' row has %zu part%s, expected %s",
-                  kiosk_blocks[k].name, row.n_cells, row.n_cells == 1 ? "" : "s",
-                  kiosk_blocks[k].form);
+      add_problem(ps->page, line, "'%s' row has %zu part%s, expected %s", kiosk_blocks[k].name,
+                  row.n_cells, row.n_cells == 1 ? "" : "s", kiosk_blocks[k].form);
     struct page_row *nr = realloc(b.rows, (b.n_rows + 1) * sizeof *nr);
     if (!nr) {
       for (size_t c = 0; c < row.n_cells; c++)
@@ -469,9 +468,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     ps->cur.number = d >= 0 ? ps->list_next[d]++ : 0;
     break;
   }
-  case MD_BLOCK_QUOTE:
-    ps->quote_depth++;
-    break;
+  case MD_BLOCK_QUOTE: ps->quote_depth++; break;
   case MD_BLOCK_HR: {
     struct page_block b;
     memset(&b, 0, sizeof b);
@@ -502,9 +499,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     ps->table.type = PAGE_TABLE;
     ps->in_table = 1;
     break;
-  case MD_BLOCK_THEAD:
-    ps->in_head = 1;
-    break;
+  case MD_BLOCK_THEAD: ps->in_head = 1; break;
   case MD_BLOCK_TR: {
     if (!ps->in_table)
       break;
@@ -526,8 +521,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     if (ps->cell.s)
       ps->cell.s[0] = '\0';
     break;
-  default:
-    break;
+  default: break;
   }
   return 0;
 }
@@ -557,19 +551,13 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     }
     break;
   case MD_BLOCK_UL:
-  case MD_BLOCK_OL:
-    ps->list_depth--;
-    break;
-  case MD_BLOCK_QUOTE:
-    ps->quote_depth--;
-    break;
+  case MD_BLOCK_OL: ps->list_depth--; break;
+  case MD_BLOCK_QUOTE: ps->quote_depth--; break;
   case MD_BLOCK_CODE:
     ps->in_code = 0;
     end_code_block(ps);
     break;
-  case MD_BLOCK_THEAD:
-    ps->in_head = 0;
-    break;
+  case MD_BLOCK_THEAD: ps->in_head = 0; break;
   case MD_BLOCK_TH:
   case MD_BLOCK_TD: {
     ps->in_cell = 0;
@@ -594,8 +582,7 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     else
       free_block(&ps->table);
     break;
-  default:
-    break;
+  default: break;
   }
   return 0;
 }
@@ -603,7 +590,7 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 static void update_flags(struct parser *ps)
 {
   ps->flags = (ps->strong_depth ? PAGE_SPAN_BOLD : 0) | (ps->em_depth ? PAGE_SPAN_ITALIC : 0) |
-              (ps->link_depth ? PAGE_SPAN_LINK : 0) | (ps->flags & PAGE_SPAN_CODE);
+      (ps->link_depth ? PAGE_SPAN_LINK : 0) | (ps->flags & PAGE_SPAN_CODE);
 }
 
 static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
@@ -630,8 +617,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
     ps->img_line = line_of(ps, d->src.text);
     break;
   }
-  default:
-    break;
+  default: break;
   }
   update_flags(ps);
   return 0;
@@ -682,8 +668,7 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
       ps->href = NULL;
     }
     break;
-  default:
-    break;
+  default: break;
   }
   update_flags(ps);
   return 0;
@@ -716,10 +701,18 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
     n = 3;
   } else if (type == MD_TEXT_ENTITY) {
     /* The few entities authors actually type; others are kept verbatim. */
-    static const struct { const char *name, *utf8; } ents[] = {
-        {"&nbsp;", "\xC2\xA0"}, {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"},
-        {"&quot;", "\""}, {"&mdash;", "\xE2\x80\x94"}, {"&ndash;", "\xE2\x80\x93"},
-        {"&laquo;", "\xC2\xAB"}, {"&raquo;", "\xC2\xBB"}, {"&shy;", ""}};
+    static const struct {
+      const char *name, *utf8;
+    } ents[] = {{"&nbsp;", "\xC2\xA0"},
+                {"&amp;", "&"},
+                {"&lt;", "<"},
+                {"&gt;", ">"},
+                {"&quot;", "\""},
+                {"&mdash;", "\xE2\x80\x94"},
+                {"&ndash;", "\xE2\x80\x93"},
+                {"&laquo;", "\xC2\xAB"},
+                {"&raquo;", "\xC2\xBB"},
+                {"&shy;", ""}};
     for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
       if (size == strlen(ents[i].name) && !memcmp(text, ents[i].name, size)) {
         s = ents[i].utf8;
@@ -776,7 +769,8 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
             if (*e == 's' && e[1] == '\0')
               e++;
             if (errno || e == val || *e || v < PAGE_DURATION_MIN_S || v > PAGE_DURATION_MAX_S)
-              add_problem(p, line, "duration '%s' must be seconds between %d and %d, e.g. 'duration: 20'",
+              add_problem(p, line,
+                          "duration '%s' must be seconds between %d and %d, e.g. 'duration: 20'",
                           val, PAGE_DURATION_MIN_S, PAGE_DURATION_MAX_S);
             else
               p->duration_s = (int)v;
@@ -788,8 +782,10 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
               if (!strcmp(val, names[i]))
                 found = i;
             if (found < 0)
-              add_problem(p, line, "layout '%s' is unknown — use auto, text, image-left, "
-                          "image-right or image-top", val);
+              add_problem(p, line,
+                          "layout '%s' is unknown — use auto, text, image-left, "
+                          "image-right or image-top",
+                          val);
             else
               p->layout = (enum page_layout)found;
           } else if (!strcmp(key, "image")) {
@@ -798,12 +794,15 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
             else if (!strcmp(val, "contain"))
               p->image_fit = PAGE_IMAGE_CONTAIN;
             else
-              add_problem(p, line, "image '%s' must be cover (fill the box, crop the edges) or "
-                          "contain (show the whole picture)", val);
+              add_problem(p, line,
+                          "image '%s' must be cover (fill the box, crop the edges) or "
+                          "contain (show the whole picture)",
+                          val);
           } else if (!strcmp(key, "from") || !strcmp(key, "until")) {
             int64_t t;
             if (manifest_parse_time(val, &t)) {
-              add_problem(p, line, "%s '%s' must be a date and time like 2026-12-01T00:00:00Z", key, val);
+              add_problem(p, line, "%s '%s' must be a date and time like 2026-12-01T00:00:00Z", key,
+                          val);
             } else if (key[0] == 'f') {
               p->has_from = 1;
               p->from = t;
@@ -815,7 +814,8 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
             struct schedule_window w;
             memset(&w, 0, sizeof w);
             if (schedule_parse_hours(val, &w))
-              add_problem(p, line, "hours '%s' must be HH:MM-HH:MM, e.g. 'hours: 08:00-18:00'", val);
+              add_problem(p, line, "hours '%s' must be HH:MM-HH:MM, e.g. 'hours: 08:00-18:00'",
+                          val);
             else {
               p->has_hours = 1;
               p->hours_start_min = w.hours_start_min;
@@ -844,8 +844,10 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
             else if (strcmp(val, "false") && strcmp(val, "no"))
               add_problem(p, line, "alert '%s' must be true or false", val);
           } else {
-            add_problem(p, line, "front matter key '%s' is unknown (known: duration, layout, "
-                        "image, alert, from, until, hours, days, countries)", key);
+            add_problem(p, line,
+                        "front matter key '%s' is unknown (known: duration, layout, "
+                        "image, alert, from, until, hours, days, countries)",
+                        key);
           }
         }
         free(key);
@@ -860,12 +862,12 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
   return 0;
 }
 
-int page_parse(const char *text, size_t len, const char *name, struct page **out,
-               struct kerr *e)
+int page_parse(const char *text, size_t len, const char *name, struct page **out, struct kerr *e)
 {
   *out = NULL;
   if (len > PAGE_MAX_BYTES)
-    return kerr_set(e, KERR_TOOBIG, "%s: page is %zu bytes, more than the %d allowed — split it into several pages",
+    return kerr_set(e, KERR_TOOBIG,
+                    "%s: page is %zu bytes, more than the %d allowed — split it into several pages",
                     name, len, PAGE_MAX_BYTES);
   struct page *p = calloc(1, sizeof *p);
   if (!p || !(p->name = strdup(name))) {
@@ -884,8 +886,8 @@ int page_parse(const char *text, size_t len, const char *name, struct page **out
 
   MD_PARSER parser;
   memset(&parser, 0, sizeof parser);
-  parser.flags = MD_FLAG_NOHTML | MD_FLAG_PERMISSIVEEMAILAUTOLINKS | MD_FLAG_STRIKETHROUGH |
-                 MD_FLAG_TABLES;
+  parser.flags =
+      MD_FLAG_NOHTML | MD_FLAG_PERMISSIVEEMAILAUTOLINKS | MD_FLAG_STRIKETHROUGH | MD_FLAG_TABLES;
   parser.enter_block = on_enter_block;
   parser.leave_block = on_leave_block;
   parser.enter_span = on_enter_span;
@@ -923,7 +925,8 @@ int page_load(const char *root, const char *relpath, struct page **out, struct k
   snprintf(path, sizeof path, "%s/%s", root, relpath);
   FILE *f = fopen(path, "rbe");
   if (!f)
-    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open page", path);
+    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open page",
+                      path);
   char *data = malloc(PAGE_MAX_BYTES + 1);
   if (!data) {
     fclose(f);
@@ -948,7 +951,8 @@ int page_peek(const char *root, const char *relpath, struct page **out, struct k
   snprintf(path, sizeof path, "%s/%s", root, relpath);
   FILE *f = fopen(path, "rbe");
   if (!f)
-    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open page", path);
+    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open page",
+                      path);
   char buf[4096];
   size_t n = fread(buf, 1, sizeof buf, f);
   fclose(f);

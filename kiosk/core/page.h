@@ -30,9 +30,9 @@ enum page_span_flags {
 };
 
 struct page_span {
-  char *text;   /* UTF-8; never NULL */
+  char *text; /* UTF-8; never NULL */
   unsigned flags;
-  char *href;   /* for PAGE_SPAN_LINK, else NULL */
+  char *href; /* for PAGE_SPAN_LINK, else NULL */
 };
 
 struct page_row {
@@ -42,21 +42,21 @@ struct page_row {
 
 struct page_block {
   enum page_block_type type;
-  int line;          /* 1-based line in the page file, 0 if unknown */
-  int level;         /* heading level, list depth */
-  int ordered;       /* list item of an ordered list */
-  int number;        /* its number */
+  int line;    /* 1-based line in the page file, 0 if unknown */
+  int level;   /* heading level, list depth */
+  int ordered; /* list item of an ordered list */
+  int number;  /* its number */
   struct page_span *spans;
   size_t n_spans;
-  char *src;         /* image: path relative to the pack root */
-  char *caption;     /* image: caption (the Markdown alt text) */
+  char *src;     /* image: path relative to the pack root */
+  char *caption; /* image: caption (the Markdown alt text) */
   struct page_row *rows;
   size_t n_rows;
 };
 
 enum page_layout {
-  PAGE_LAYOUT_AUTO = 0,  /* chosen from content and screen shape */
-  PAGE_LAYOUT_TEXT,      /* text only, images below the text */
+  PAGE_LAYOUT_AUTO = 0, /* chosen from content and screen shape */
+  PAGE_LAYOUT_TEXT,     /* text only, images below the text */
   PAGE_LAYOUT_IMAGE_LEFT,
   PAGE_LAYOUT_IMAGE_RIGHT,
   PAGE_LAYOUT_IMAGE_TOP,
@@ -77,19 +77,19 @@ struct page_problem {
 #define PAGE_DEFAULT_DURATION_S 15
 
 struct page {
-  char *name;        /* file name used in messages, e.g. pages/01-news.ru.md */
-  int duration_s;    /* seconds on screen; 0 = PAGE_DEFAULT_DURATION_S */
+  char *name;     /* file name used in messages, e.g. pages/01-news.ru.md */
+  int duration_s; /* seconds on screen; 0 = PAGE_DEFAULT_DURATION_S */
   enum page_layout layout;
   enum page_image_fit image_fit;
   int alert;
   /* When the page is shown (front matter from, until, hours, days) and
    * where (countries); all optional. */
   int has_from, has_until, has_hours;
-  long long from, until;         /* unix seconds */
+  long long from, until; /* unix seconds */
   int hours_start_min, hours_end_min;
-  unsigned days;                 /* schedule.h's SCHEDULE_MON... mask; 0 = every day */
-  char countries[16][3];         /* ISO 3166-1 alpha-2; none = every country */
-  size_t n_countries;         /* shown first and more often */
+  unsigned days;         /* schedule.h's SCHEDULE_MON... mask; 0 = every day */
+  char countries[16][3]; /* ISO 3166-1 alpha-2; none = every country */
+  size_t n_countries;    /* shown first and more often */
   struct page_block *blocks;
   size_t n_blocks;
   struct page_problem *problems;
@@ -105,8 +105,7 @@ struct page {
  * can fix (unknown block, bad front matter, ...) are recorded in
  * page->problems with their line and do not fail the parse; only a page too
  * big or out of memory fails. Returns a new page; free with page_free(). */
-int page_parse(const char *text, size_t len, const char *name, struct page **out,
-               struct kerr *e);
+int page_parse(const char *text, size_t len, const char *name, struct page **out, struct kerr *e);
 
 /* Reads and parses root/relpath. */
 int page_load(const char *root, const char *relpath, struct page **out, struct kerr *e);

@@ -34,10 +34,10 @@ struct playlog {
   pthread_mutex_t mu;
   char dir[1024];
   int dirfd;
-  int fd;             /* playlog.csv, O_APPEND */
-  uint64_t size;      /* bytes in playlog.csv as far as we know */
+  int fd;        /* playlog.csv, O_APPEND */
+  uint64_t size; /* bytes in playlog.csv as far as we know */
   uint64_t max_bytes;
-  int need_newline;   /* the file ends mid-line: start the next on a new one */
+  int need_newline; /* the file ends mid-line: start the next on a new one */
   int warned_rotate;
 };
 
@@ -45,27 +45,31 @@ static int code_for(int err)
 {
   return err == ENOSPC
 #ifdef EDQUOT
-                 || err == EDQUOT
+          || err == EDQUOT
 #endif
-             ? KERR_NOSPACE
-             : KERR_IO;
+      ? KERR_NOSPACE
+      : KERR_IO;
 }
 
 /* Opens dirfd/playlog.csv for appending and learns its size and whether it
  * ends mid-line. A new file gets the header. */
 static int open_current(struct playlog *p, struct kerr *e)
 {
-  p->fd = openat(p->dirfd, PLAYLOG_NAME,
-                 O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  p->fd =
+      openat(p->dirfd, PLAYLOG_NAME, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (p->fd < 0)
-    return kerr_errno(e, code_for(errno), errno, "%s/%s: could not open the "
-                      "play log", p->dir, PLAYLOG_NAME);
+    return kerr_errno(e, code_for(errno), errno,
+                      "%s/%s: could not open the "
+                      "play log",
+                      p->dir, PLAYLOG_NAME);
   struct stat st;
   if (fstat(p->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(p->fd);
     p->fd = -1;
-    return kerr_set(e, KERR_IO, "%s/%s: the play log is not a regular file "
-                    "— remove it", p->dir, PLAYLOG_NAME);
+    return kerr_set(e, KERR_IO,
+                    "%s/%s: the play log is not a regular file "
+                    "— remove it",
+                    p->dir, PLAYLOG_NAME);
   }
   p->size = (uint64_t)st.st_size;
   p->need_newline = 0;
@@ -81,14 +85,15 @@ static int open_current(struct playlog *p, struct kerr *e)
   p->size += done;
   if (err) {
     p->need_newline = done > 0;
-    return kerr_errno(e, code_for(err), err, "%s/%s: could not write the "
-                      "play log", p->dir, PLAYLOG_NAME);
+    return kerr_errno(e, code_for(err), err,
+                      "%s/%s: could not write the "
+                      "play log",
+                      p->dir, PLAYLOG_NAME);
   }
   return 0;
 }
 
-int playlog_open(const char *dir, unsigned max_kib, struct playlog **out,
-                 struct kerr *e)
+int playlog_open(const char *dir, unsigned max_kib, struct playlog **out, struct kerr *e)
 {
   *out = NULL;
   struct playlog *p = calloc(1, sizeof *p);
@@ -106,7 +111,8 @@ int playlog_open(const char *dir, unsigned max_kib, struct playlog **out,
   if (p->dirfd < 0) {
     int rc = kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno,
                         "%s: could not open the play log folder — check "
-                        "log_dir in the configuration", dir);
+                        "log_dir in the configuration",
+                        dir);
     playlog_close(p);
     return rc;
   }
@@ -127,8 +133,10 @@ static int rotate(struct playlog *p, struct kerr *e)
   if (fsync(p->fd) != 0 && errno != EINVAL)
     log_debug("play log: fsync before rotation failed: %s", strerror(errno));
   if (renameat(p->dirfd, PLAYLOG_NAME, p->dirfd, PLAYLOG_OLD_NAME) != 0)
-    return kerr_errno(e, code_for(errno), errno, "%s/%s: could not rotate "
-                      "the play log", p->dir, PLAYLOG_NAME);
+    return kerr_errno(e, code_for(errno), errno,
+                      "%s/%s: could not rotate "
+                      "the play log",
+                      p->dir, PLAYLOG_NAME);
   close(p->fd);
   p->fd = -1;
   int rc = open_current(p, e);
@@ -144,8 +152,7 @@ static void clean_field(const char *s, char *out, size_t cap)
   if (s) {
     for (; s[n] && n + 1 < cap; n++) {
       unsigned char c = (unsigned char)s[n];
-      out[n] = (c < 0x20 || c == 0x7f || c == ',' || c == '"') ? '_'
-                                                              : (char)c;
+      out[n] = (c < 0x20 || c == 0x7f || c == ',' || c == '"') ? '_' : (char)c;
     }
     if (s[n]) /* cut: do not leave half a UTF-8 sequence */
       while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80)
@@ -158,9 +165,8 @@ static void clean_field(const char *s, char *out, size_t cap)
   out[n] = '\0';
 }
 
-int playlog_append(struct playlog *p, int64_t time, const char *pack_id,
-                   uint64_t version, const char *page, const char *lang,
-                   uint64_t shown_ms, struct kerr *e)
+int playlog_append(struct playlog *p, int64_t time, const char *pack_id, uint64_t version,
+                   const char *page, const char *lang, uint64_t shown_ms, struct kerr *e)
 {
   char id[PLAYLOG_FIELD_MAX], pg[PLAYLOG_FIELD_MAX], lg[PLAYLOG_FIELD_MAX];
   clean_field(pack_id, id, sizeof id);
@@ -169,16 +175,14 @@ int playlog_append(struct playlog *p, int64_t time, const char *pack_id,
   char stamp[32];
   time_t t = (time_t)time;
   struct tm tm;
-  if (!gmtime_r(&t, &tm) ||
-      strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+  if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
     snprintf(stamp, sizeof stamp, "1970-01-01T00:00:00Z");
   if (shown_ms > UINT64_C(1) << 50)
     shown_ms = UINT64_C(1) << 50;
 
   char line[PLAYLOG_LINE_MAX + 1];
-  int n = snprintf(line, sizeof line, "\n%s,%s,%" PRIu64 ",%s,%s,%" PRIu64
-                   ".%" PRIu64 "\n", stamp, id, version, pg, lg,
-                   shown_ms / 1000, (shown_ms % 1000) / 100);
+  int n = snprintf(line, sizeof line, "\n%s,%s,%" PRIu64 ",%s,%s,%" PRIu64 ".%" PRIu64 "\n", stamp,
+                   id, version, pg, lg, shown_ms / 1000, (shown_ms % 1000) / 100);
   if (n < 0 || (size_t)n >= sizeof line)
     return kerr_set(e, KERR_INVAL, "play log line too long");
 
@@ -186,15 +190,15 @@ int playlog_append(struct playlog *p, int64_t time, const char *pack_id,
   int rc = 0;
   if (p->fd < 0 && (rc = open_current(p, e)) != 0)
     goto out;
-  if (p->size + (size_t)n > p->max_bytes &&
-      p->size > sizeof PLAYLOG_HEADER) {
+  if (p->size + (size_t)n > p->max_bytes && p->size > sizeof PLAYLOG_HEADER) {
     rc = rotate(p, e);
     if (rc && p->fd < 0)
       goto out;
     if (rc) {
       if (!p->warned_rotate)
         log_warn("%s — the play log grows past its limit until this is "
-                 "fixed", e ? e->msg : "could not rotate the play log");
+                 "fixed",
+                 e ? e->msg : "could not rotate the play log");
       p->warned_rotate = 1;
       rc = 0;
     }
@@ -206,8 +210,10 @@ int playlog_append(struct playlog *p, int64_t time, const char *pack_id,
   p->size += done;
   if (err) {
     p->need_newline = done > 0 || p->need_newline;
-    rc = kerr_errno(e, code_for(err), err, "%s/%s: could not add to the "
-                    "play log", p->dir, PLAYLOG_NAME);
+    rc = kerr_errno(e, code_for(err), err,
+                    "%s/%s: could not add to the "
+                    "play log",
+                    p->dir, PLAYLOG_NAME);
   } else {
     p->need_newline = 0;
   }
@@ -221,8 +227,7 @@ int playlog_sync(struct playlog *p, struct kerr *e)
   pthread_mutex_lock(&p->mu);
   int rc = 0;
   if (p->fd >= 0 && fsync(p->fd) != 0 && errno != EINVAL)
-    rc = kerr_errno(e, KERR_IO, errno, "%s/%s: could not flush the play log",
-                    p->dir, PLAYLOG_NAME);
+    rc = kerr_errno(e, KERR_IO, errno, "%s/%s: could not flush the play log", p->dir, PLAYLOG_NAME);
   pthread_mutex_unlock(&p->mu);
   return rc;
 }
@@ -261,16 +266,14 @@ static int digits(const char *s, size_t n, uint64_t *out)
 static int parse_stamp(const char *s, size_t n, int64_t *out)
 {
   uint64_t y, mo, d, h, mi, se;
-  if (n != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || s[19] != 'Z' || !digits(s, 4, &y) ||
-      !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
-      !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) ||
-      !digits(s + 17, 2, &se))
+  if (n != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+      s[19] != 'Z' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
+      !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &se))
     return 0;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
     return 0;
   *out = clock_days_from_civil((int64_t)y, (unsigned)mo, (unsigned)d) * 86400 +
-         (int64_t)(h * 3600 + mi * 60 + se);
+      (int64_t)(h * 3600 + mi * 60 + se);
   return 1;
 }
 
@@ -313,8 +316,8 @@ int playlog_parse_line(const char *line, size_t len, char *buf, size_t cap,
   memset(entry, 0, sizeof *entry);
   if (!parse_stamp(f[0], fl[0], &entry->time))
     return 0; /* also rejects the header */
-  if (!text_field_ok(f[1], fl[1]) || !text_field_ok(f[3], fl[3]) ||
-      !text_field_ok(f[4], fl[4]) || !digits(f[2], fl[2], &entry->version))
+  if (!text_field_ok(f[1], fl[1]) || !text_field_ok(f[3], fl[3]) || !text_field_ok(f[4], fl[4]) ||
+      !digits(f[2], fl[2], &entry->version))
     return 0;
   /* seconds: digits, optionally "." and digits */
   char *dot = memchr(f[5], '.', fl[5]);
@@ -347,8 +350,7 @@ int playlog_parse_line(const char *line, size_t len, char *buf, size_t cap,
 /* Reads up to limit bytes of fd line by line, calling fn for good lines.
  * The final bytes without a newline are a torn line: skipped. */
 static int read_lines(int fd, uint64_t limit, playlog_line_fn *fn, void *ctx,
-                      struct playlog_stats *st, const char *what,
-                      struct kerr *e)
+                      struct playlog_stats *st, const char *what, struct kerr *e)
 {
   char *buf = malloc(READ_BUF_BYTES);
   char line[PLAYLOG_LINE_MAX];
@@ -359,14 +361,12 @@ static int read_lines(int fd, uint64_t limit, playlog_line_fn *fn, void *ctx,
   int overlong = 0, rc = 0;
   uint64_t off = 0;
   while (off < limit) {
-    size_t want = limit - off < READ_BUF_BYTES ? (size_t)(limit - off)
-                                               : READ_BUF_BYTES;
+    size_t want = limit - off < READ_BUF_BYTES ? (size_t)(limit - off) : READ_BUF_BYTES;
     ssize_t r = pread(fd, buf, want, (off_t)off);
     if (r < 0 && errno == EINTR)
       continue;
     if (r < 0) {
-      rc = kerr_errno(e, KERR_IO, errno, "%s: could not read the play log",
-                      what);
+      rc = kerr_errno(e, KERR_IO, errno, "%s: could not read the play log", what);
       break;
     }
     if (r == 0)
@@ -382,12 +382,10 @@ static int read_lines(int fd, uint64_t limit, playlog_line_fn *fn, void *ctx,
         continue;
       }
       struct playlog_entry en;
-      if (!overlong && playlog_parse_line(line, ll, scratch, sizeof scratch,
-                                          &en)) {
+      if (!overlong && playlog_parse_line(line, ll, scratch, sizeof scratch, &en)) {
         st->lines++;
         rc = fn(ctx, &en);
-      } else if (!(ll == sizeof PLAYLOG_HEADER - 1 &&
-                   memcmp(line, PLAYLOG_HEADER, ll) == 0) &&
+      } else if (!(ll == sizeof PLAYLOG_HEADER - 1 && memcmp(line, PLAYLOG_HEADER, ll) == 0) &&
                  ll > 0) {
         st->skipped++;
       }
@@ -409,12 +407,11 @@ static int same_file(int fd, int dirfd, const char *name)
   int have = fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0;
   if (fd < 0)
     return !have;
-  return have && fstat(fd, &a) == 0 && a.st_ino == b.st_ino &&
-         a.st_dev == b.st_dev;
+  return have && fstat(fd, &a) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
-int playlog_read(const char *dir, playlog_line_fn *fn, void *ctx,
-                 struct playlog_stats *stats, struct kerr *e)
+int playlog_read(const char *dir, playlog_line_fn *fn, void *ctx, struct playlog_stats *stats,
+                 struct kerr *e)
 {
   struct playlog_stats local = {0};
   struct playlog_stats *st = stats ? stats : &local;
@@ -429,8 +426,7 @@ int playlog_read(const char *dir, playlog_line_fn *fn, void *ctx,
    * lost, so try again. */
   int fd_old = -1, fd_cur = -1;
   for (int attempt = 0; attempt < OPEN_RETRIES; attempt++) {
-    fd_old = openat(dirfd, PLAYLOG_OLD_NAME,
-                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    fd_old = openat(dirfd, PLAYLOG_OLD_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     fd_cur = openat(dirfd, PLAYLOG_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (same_file(fd_old, dirfd, PLAYLOG_OLD_NAME))
       break;
@@ -492,8 +488,7 @@ static int copy_line(void *ctx, const struct playlog_entry *en)
   return o->err ? 1 : 0;
 }
 
-int playlog_copy_fd(const char *dir, int fd, struct playlog_stats *stats,
-                    struct kerr *e)
+int playlog_copy_fd(const char *dir, int fd, struct playlog_stats *stats, struct kerr *e)
 {
   struct copy_out *o = malloc(sizeof *o);
   if (!o)
@@ -505,7 +500,8 @@ int playlog_copy_fd(const char *dir, int fd, struct playlog_stats *stats,
   int rc = playlog_read(dir, copy_line, o, stats, e);
   copy_flush(o);
   if (o->err)
-    rc = kerr_errno(e, code_for(o->err), o->err, "could not write the copy "
+    rc = kerr_errno(e, code_for(o->err), o->err,
+                    "could not write the copy "
                     "of the play log");
   else if (rc > 0)
     rc = 0;

@@ -34,8 +34,8 @@
 #define PLAYLOG_HEADER "time,pack_id,version,page,lang,seconds_shown"
 #define PLAYLOG_DEFAULT_KIB 1024
 #define PLAYLOG_MIN_KIB 4
-#define PLAYLOG_LINE_MAX 512   /* bytes of one line, newline included */
-#define PLAYLOG_FIELD_MAX 128  /* bytes of one text field */
+#define PLAYLOG_LINE_MAX 512  /* bytes of one line, newline included */
+#define PLAYLOG_FIELD_MAX 128 /* bytes of one text field */
 
 struct playlog;
 
@@ -44,8 +44,7 @@ struct playlog;
  * PLAYLOG_DEFAULT_KIB; less than PLAYLOG_MIN_KIB is raised to it). If the
  * file ends in a torn line, the next line starts after a newline. On
  * success *out is a new play log; close with playlog_close(). */
-int playlog_open(const char *dir, unsigned max_kib, struct playlog **out,
-                 struct kerr *e);
+int playlog_open(const char *dir, unsigned max_kib, struct playlog **out, struct kerr *e);
 
 /* One page shown. Appends a line (rotating first if needed). Text fields
  * are written as given except that commas, quotes, control characters and
@@ -53,9 +52,8 @@ int playlog_open(const char *dir, unsigned max_kib, struct playlog **out,
  * its six fields; an empty field is written as "-". Thread-safe. Returns 0
  * or KERR_IO / KERR_NOSPACE with e saying so (the play log is never worth
  * stopping the display for: log it and go on). */
-int playlog_append(struct playlog *p, int64_t time, const char *pack_id,
-                   uint64_t version, const char *page, const char *lang,
-                   uint64_t shown_ms, struct kerr *e);
+int playlog_append(struct playlog *p, int64_t time, const char *pack_id, uint64_t version,
+                   const char *page, const char *lang, uint64_t shown_ms, struct kerr *e);
 
 /* Flushes to disk (fsync): call at a clean shutdown, not per line. */
 int playlog_sync(struct playlog *p, struct kerr *e);
@@ -93,14 +91,13 @@ struct playlog_stats {
  * appends and rotates: both files are opened first (retrying if a rotation
  * happened in between) and read only up to their size at that moment.
  * stats may be NULL. Returns 0, fn's nonzero value, or KERR_IO. */
-int playlog_read(const char *dir, playlog_line_fn *fn, void *ctx,
-                 struct playlog_stats *stats, struct kerr *e);
+int playlog_read(const char *dir, playlog_line_fn *fn, void *ctx, struct playlog_stats *stats,
+                 struct kerr *e);
 
 /* Writes the header and every well-formed line (as playlog_read finds
  * them) to fd. stats may be NULL. Returns 0, KERR_IO, or KERR_NOSPACE when
  * fd's filesystem is full. */
-int playlog_copy_fd(const char *dir, int fd, struct playlog_stats *stats,
-                    struct kerr *e);
+int playlog_copy_fd(const char *dir, int fd, struct playlog_stats *stats, struct kerr *e);
 
 /* Parses one line (no newline) into entry, whose strings then point into
  * buf (cap bytes, at least len + 1). Returns 1 if the line is a well-formed

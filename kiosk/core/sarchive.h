@@ -44,28 +44,28 @@ struct archive_entry;
 
 /* What kind of signed archive a reader expects, for its messages. */
 struct sarchive_kind {
-  const char *not_a;     /* "not a kiosk pack" */
-  const char *made_by;   /* after "not a kiosk pack (what it is) — ": "a
+  const char *not_a;         /* "not a kiosk pack" */
+  const char *made_by;       /* after "not a kiosk pack (what it is) — ": "a
                             pack is the .kpack file made by 'kiosk-pack
                             build'; ask the content team for it" */
-  const char *ask_for;   /* after "(it starts with ...) — ": "ask the
+  const char *ask_for;       /* after "(it starts with ...) — ": "ask the
                             content team for the .kpack file made by
                             'kiosk-pack build'" */
   const char *made_by_short; /* "a pack made by 'kiosk-pack build'" */
-  const char *noun;      /* "pack": "copy the pack again" */
-  const char *doc_name;  /* "pack.json" */
-  const char *sig_name;  /* "pack.json.minisig" */
-  const char *bad_type;  /* after "pack.json is a symbolic link": "; a pack
+  const char *noun;          /* "pack": "copy the pack again" */
+  const char *doc_name;      /* "pack.json" */
+  const char *sig_name;      /* "pack.json.minisig" */
+  const char *bad_type;      /* after "pack.json is a symbolic link": "; a pack
                             may hold regular files only — refused; ..." */
-  const char *too_big;   /* after "at most N are allowed — refused; ": "ask
+  const char *too_big;       /* after "at most N are allowed — refused; ": "ask
                             the content team to rebuild the pack" */
-  const char *too_much;  /* after "holds more data than ": "its signed list
+  const char *too_much;      /* after "holds more data than ": "its signed list
                             allows" */
-  const char *other_doc; /* the document of another kind ("pack.json" for
+  const char *other_doc;     /* the document of another kind ("pack.json" for
                             a keyring update), or NULL */
-  const char *other_is;  /* then what such a file is: "it is a content
+  const char *other_is;      /* then what such a file is: "it is a content
                             pack; install it as a pack" */
-  uint64_t head_budget;  /* tar bytes the head may take */
+  uint64_t head_budget;      /* tar bytes the head may take */
 };
 
 /* An open signed archive. The fields are read by the member loops of
@@ -84,7 +84,7 @@ struct sarchive {
   int over_budget, outer_failed, cancelled;
   int outer_errno;
   char outer_err[256];
-  size_t entries; /* tar entries read so far */
+  size_t entries;           /* tar entries read so far */
   const atomic_int *cancel; /* set non-zero from another thread: stop */
   unsigned char buf[SARCHIVE_BUF_BYTES];
 };
@@ -103,15 +103,13 @@ void sarchive_show_name(const char *raw, char *out, size_t cap);
  * tar, plain or gzip/zstd-compressed, saying what it looks like. *out is a
  * new reader; close with sarchive_close(). */
 int sarchive_open(const char *path, int fd, const struct sarchive_kind *kind,
-                  const atomic_int *cancel, struct sarchive **out,
-                  struct kerr *e);
+                  const atomic_int *cancel, struct sarchive **out, struct kerr *e);
 
 /* Accepts NULL. */
 void sarchive_close(struct sarchive *a);
 
 /* The next entry: 0 and *ent, 1 at the end of the archive, or an error. */
-int sarchive_next(struct sarchive *a, struct archive_entry **ent,
-                  struct kerr *e);
+int sarchive_next(struct sarchive *a, struct archive_entry **ent, struct kerr *e);
 
 /* From now on the tar stream may hold budget bytes in all. */
 void sarchive_set_budget(struct sarchive *a, uint64_t budget);
@@ -127,17 +125,16 @@ const char *sarchive_not_regular(struct archive_entry *ent);
 
 /* Reads the data of the current entry, which must be exactly size bytes,
  * into buf; stops at the first byte beyond size. shown names the member. */
-int sarchive_read_exact(struct sarchive *a, const char *shown, char *buf,
-                        size_t size, struct kerr *e);
+int sarchive_read_exact(struct sarchive *a, const char *shown, char *buf, size_t size,
+                        struct kerr *e);
 
 /* Reads the member that must come next, named name, a regular file of at
  * most max bytes, into a new NUL-terminated buffer (*out, free()). first:
  * it is the document (a mismatch means "not this kind of file"); else it
  * is a signature after it. ent is its header when the caller already read
  * it, else NULL. */
-int sarchive_read_member(struct sarchive *a, struct archive_entry *ent,
-                         const char *name, size_t max, int first, char **out,
-                         size_t *len, struct kerr *e);
+int sarchive_read_member(struct sarchive *a, struct archive_entry *ent, const char *name,
+                         size_t max, int first, char **out, size_t *len, struct kerr *e);
 
 /* The signed head: the document and its first signature, as bytes, and
  * that signature parsed (not yet verified). */
@@ -152,16 +149,14 @@ struct sarchive_head {
 /* Reads the document (at most doc_max bytes) and its signature, which must
  * be the first two entries, and parses the signature. On failure h holds
  * what was read (free with sarchive_head_free()). */
-int sarchive_head_read(struct sarchive *a, size_t doc_max,
-                       struct sarchive_head *h, struct kerr *e);
+int sarchive_head_read(struct sarchive *a, size_t doc_max, struct sarchive_head *h, struct kerr *e);
 
 /* Frees what h holds and zeroes it. */
 void sarchive_head_free(struct sarchive_head *h);
 
 /* Parses a further signature member's text (named member) into *out, with
  * the message sarchive_head_read() gives for a damaged one. */
-int sarchive_parse_sig(struct sarchive *a, const char *member,
-                       const char *text, size_t len, struct sig_minisig **out,
-                       struct kerr *e);
+int sarchive_parse_sig(struct sarchive *a, const char *member, const char *text, size_t len,
+                       struct sig_minisig **out, struct kerr *e);
 
 #endif

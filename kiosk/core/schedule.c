@@ -21,7 +21,10 @@ static int64_t floor_div(int64_t a, int64_t b)
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-static int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
+static int64_t floor_mod(int64_t a, int64_t b)
+{
+  return a - floor_div(a, b) * b;
+}
 
 /* Local minute of the day (0..1439) and day number since 1970-01-01. */
 static void local_time(int64_t now, int tz_offset_s, int *minute, int64_t *day)
@@ -71,8 +74,8 @@ enum schedule_verdict schedule_check_pack(const struct manifest *m, const struct
   if (site->n_languages > 0) {
     int found = 0;
     for (size_t i = 0; i < site->n_languages && !found; i++)
-      found = lang_index((const char *const *)m->languages, m->n_languages,
-                         site->languages[i]) >= 0;
+      found =
+          lang_index((const char *const *)m->languages, m->n_languages, site->languages[i]) >= 0;
     if (!found)
       return SCHEDULE_OTHER_LANGUAGE;
   }
@@ -248,7 +251,7 @@ static int push(struct slots *s, struct schedule_slot slot)
 static int same_slot(const struct schedule_slot *a, const struct schedule_slot *b)
 {
   return a->page == b->page && a->n_langs == b->n_langs && a->lang[0] == b->lang[0] &&
-         a->lang[1] == b->lang[1];
+      a->lang[1] == b->lang[1];
 }
 
 static int duration(const struct schedule_page *p, const struct config *site)
@@ -262,8 +265,11 @@ static int duration(const struct schedule_page *p, const struct config *site)
 static struct schedule_slot make_slot(const struct schedule_page *pages, size_t i, int l0, int l1,
                                       const struct config *site)
 {
-  struct schedule_slot s = {.page = i, .lang = {l0, l1}, .n_langs = l1 >= 0 ? 2 : 1,
-                            .duration_s = duration(&pages[i], site), .alert = !!pages[i].alert};
+  struct schedule_slot s = {.page = i,
+                            .lang = {l0, l1},
+                            .n_langs = l1 >= 0 ? 2 : 1,
+                            .duration_s = duration(&pages[i], site),
+                            .alert = !!pages[i].alert};
   return s;
 }
 
@@ -359,8 +365,7 @@ int schedule_build(const struct schedule_page *pages, size_t n_pages, const stru
   for (size_t i = 0; i < plain.n; i++) {
     if (push(&cycle, plain.v[i]) < 0)
       goto oom;
-    if (alert_every <= 0 || alerts.n == 0 || (i + 1) % (size_t)alert_every != 0 ||
-        i + 1 == plain.n)
+    if (alert_every <= 0 || alerts.n == 0 || (i + 1) % (size_t)alert_every != 0 || i + 1 == plain.n)
       continue;
     /* Take the alerts in turn, skipping one identical to a neighbour (only
      * possible when the caller passed the same page twice). */

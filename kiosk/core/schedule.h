@@ -44,38 +44,43 @@ enum schedule_verdict {
  * site's timezone offset. */
 struct schedule_window {
   int has_from;
-  int64_t from;         /* shown from this instant on (inclusive) */
+  int64_t from; /* shown from this instant on (inclusive) */
   int has_until;
-  int64_t until;        /* shown before this instant (exclusive) */
+  int64_t until; /* shown before this instant (exclusive) */
   int has_hours;
-  int hours_start_min;  /* minutes after local midnight, 0..1439 */
-  int hours_end_min;    /* exclusive; less than start = crosses midnight */
-  unsigned days;        /* SCHEDULE_MON | ...; 0 = every day */
+  int hours_start_min; /* minutes after local midnight, 0..1439 */
+  int hours_end_min;   /* exclusive; less than start = crosses midnight */
+  unsigned days;       /* SCHEDULE_MON | ...; 0 = every day */
 };
 
 enum schedule_day {
-  SCHEDULE_MON = 1 << 0, SCHEDULE_TUE = 1 << 1, SCHEDULE_WED = 1 << 2, SCHEDULE_THU = 1 << 3,
-  SCHEDULE_FRI = 1 << 4, SCHEDULE_SAT = 1 << 5, SCHEDULE_SUN = 1 << 6,
+  SCHEDULE_MON = 1 << 0,
+  SCHEDULE_TUE = 1 << 1,
+  SCHEDULE_WED = 1 << 2,
+  SCHEDULE_THU = 1 << 3,
+  SCHEDULE_FRI = 1 << 4,
+  SCHEDULE_SAT = 1 << 5,
+  SCHEDULE_SUN = 1 << 6,
 };
 
 /* A page that passed the filters, as the sequence builder sees it. */
 struct schedule_page {
-  int pack;                      /* the caller's pack index, carried along */
-  int page;                      /* the page's index within its pack */
-  const char *const *languages;  /* languages the page exists in; borrowed */
+  int pack;                     /* the caller's pack index, carried along */
+  int page;                     /* the page's index within its pack */
+  const char *const *languages; /* languages the page exists in; borrowed */
   size_t n_languages;
-  int duration_s;                /* its own duration; 0 = the configured one */
-  int alert;                     /* shown first and more often */
+  int duration_s; /* its own duration; 0 = the configured one */
+  int alert;      /* shown first and more often */
 };
 
 /* One step of the rotation: a page in one language, or in two side by side.
  * lang[] index the page's own languages array; lang[1] is -1 unless
  * n_langs is 2. */
 struct schedule_slot {
-  size_t page;      /* index into the pages given to schedule_build() */
+  size_t page; /* index into the pages given to schedule_build() */
   int lang[2];
-  int n_langs;      /* 1, or 2 for side-by-side */
-  int duration_s;   /* already clamped to min_duration */
+  int n_langs;    /* 1, or 2 for side-by-side */
+  int duration_s; /* already clamped to min_duration */
   int alert;
 };
 

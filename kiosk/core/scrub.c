@@ -37,7 +37,7 @@ struct scrub {
   int stop, hold;
   unsigned long wakes;
   /* The pacing of the check in progress. */
-  uint64_t rate;     /* bytes per second, 0 = as fast as allowed */
+  uint64_t rate; /* bytes per second, 0 = as fast as allowed */
   uint64_t job_ms, job_bytes;
 };
 
@@ -83,8 +83,8 @@ static void lower_priority(void)
   pid_t tid = (pid_t)syscall(SYS_gettid);
   if (setpriority(PRIO_PROCESS, (id_t)tid, 19) != 0)
     log_info("store check: cannot lower its CPU priority: %s", strerror(errno));
-  if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, tid,
-              IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT) != 0)
+  if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, tid, IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT) !=
+      0)
     log_info("store check: cannot lower its disk priority: %s", strerror(errno));
 }
 
@@ -161,7 +161,8 @@ static void *run(void *arg)
       if (pick && wait_ms == 0) {
         /* Twice the rate that reads the whole store once a period. */
         uint64_t rate = sc->p.period_ms ? total * 2000u / sc->p.period_ms : 0;
-        wait_ms = check_one(sc, pick, rate > SCRUB_MIN_RATE_BYTES_S ? rate : SCRUB_MIN_RATE_BYTES_S);
+        wait_ms =
+            check_one(sc, pick, rate > SCRUB_MIN_RATE_BYTES_S ? rate : SCRUB_MIN_RATE_BYTES_S);
       }
     }
     free(vs);

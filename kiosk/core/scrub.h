@@ -25,8 +25,8 @@ struct scrub;
 #define SCRUB_MIN_RATE_BYTES_S (UINT64_C(1) << 20)
 
 struct scrub_params {
-  struct store *store;  /* shared; must outlive the scrub */
-  uint64_t period_ms;   /* each version is read in full at least this often */
+  struct store *store; /* shared; must outlive the scrub */
+  uint64_t period_ms;  /* each version is read in full at least this often */
   /* Called on the scrub thread when a pack fell back or has nothing left
    * to show (may be NULL). Must not block. */
   void (*changed)(void *ctx);

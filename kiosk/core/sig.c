@@ -193,19 +193,20 @@ static int b64_decode(const char *line, size_t n, unsigned char *out, size_t *ou
 
 /* Checks what all our text formats share: a size cap and no NUL bytes
  * (minisign stops at a NUL, so a NUL would make us read what it does not). */
-static int check_text(const char *text, size_t len, size_t max, const char *name,
-                      const char *what, int code, struct kerr *e)
+static int check_text(const char *text, size_t len, size_t max, const char *name, const char *what,
+                      int code, struct kerr *e)
 {
   if (len > max)
-    return kerr_set(e, code, "%s: %s is %zu bytes, more than the %zu it can have — is this the right file?",
+    return kerr_set(e, code,
+                    "%s: %s is %zu bytes, more than the %zu it can have — is this the right file?",
                     name, what, len, max);
   const char *nul = memchr(text, '\0', len);
   if (nul) {
     int line = 1;
     for (const char *p = text; p < nul; p++)
       line += *p == '\n';
-    return kerr_set(e, code, "%s: line %d: contains a NUL byte — this is not a minisign %s",
-                    name, line, what);
+    return kerr_set(e, code, "%s: line %d: contains a NUL byte — this is not a minisign %s", name,
+                    line, what);
   }
   return 0;
 }
@@ -218,18 +219,19 @@ static int pubkey_decode(const char *line, size_t n, int lineno, const char *nam
   unsigned char bin[B64_BIN_MAX];
   size_t bin_len = 0;
   if (b64_decode(line, n, bin, &bin_len) != 0)
-    return kerr_set(e, KERR_PARSE,
-                    "%s: line %d: public key is not valid base64 — was an actual minisign public key given?",
-                    name, lineno);
+    return kerr_set(
+        e, KERR_PARSE,
+        "%s: line %d: public key is not valid base64 — was an actual minisign public key given?",
+        name, lineno);
   if (bin_len != PUBKEY_STRUCT_BYTES)
-    return kerr_set(e, KERR_PARSE,
-                    "%s: line %d: public key is %zu bytes, expected %d (algorithm, key id, key) — was an actual minisign public key given?",
-                    name, lineno, bin_len, PUBKEY_STRUCT_BYTES);
+    return kerr_set(
+        e, KERR_PARSE,
+        "%s: line %d: public key is %zu bytes, expected %d (algorithm, key id, key) — was an actual minisign public key given?",
+        name, lineno, bin_len, PUBKEY_STRUCT_BYTES);
   if (memcmp(bin, "Ed", ALG_BYTES) != 0) {
     char alg[16];
     alg_printable(bin, alg);
-    return kerr_set(e, KERR_PARSE,
-                    "%s: line %d: unknown key algorithm \"%s\" (expected \"Ed\")",
+    return kerr_set(e, KERR_PARSE, "%s: line %d: unknown key algorithm \"%s\" (expected \"Ed\")",
                     name, lineno, alg);
   }
   out->key_id = le64_load(bin + ALG_BYTES);
@@ -237,24 +239,25 @@ static int pubkey_decode(const char *line, size_t n, int lineno, const char *nam
   return 0;
 }
 
-int sig_pubkey_parse(const char *text, size_t len, const char *name,
-                     struct sig_pubkey *out, struct kerr *e)
+int sig_pubkey_parse(const char *text, size_t len, const char *name, struct sig_pubkey *out,
+                     struct kerr *e)
 {
   name = name_or(name);
   int rc = check_text(text, len, SIG_PUBKEY_FILE_MAX, name, "public key", KERR_PARSE, e);
   if (rc)
     return rc;
-  struct lines ls = { text, len, 0, 0 };
+  struct lines ls = {text, len, 0, 0};
   const char *line;
   size_t n;
   if (!lines_next(&ls, &line, &n) || n == 0)
-    return kerr_set(e, KERR_PARSE,
-                    "%s: line 1: empty — expected a minisign public key (\"untrusted comment: ...\" then the key)",
-                    name);
+    return kerr_set(
+        e, KERR_PARSE,
+        "%s: line 1: empty — expected a minisign public key (\"untrusted comment: ...\" then the key)",
+        name);
   if (starts_with(line, n, UNTRUSTED_PREFIX)) {
     if (n > UNTRUSTED_LINE_MAX)
-      return kerr_set(e, KERR_PARSE, "%s: line 1: comment is longer than %d bytes",
-                      name, UNTRUSTED_LINE_MAX);
+      return kerr_set(e, KERR_PARSE, "%s: line 1: comment is longer than %d bytes", name,
+                      UNTRUSTED_LINE_MAX);
     if (!lines_next(&ls, &line, &n) || n == 0)
       return kerr_set(e, KERR_PARSE,
                       "%s: line 2: missing — expected the base64 public key after the comment line",
@@ -269,8 +272,8 @@ int sig_pubkey_parse(const char *text, size_t len, const char *name,
   if (rc)
     return rc;
   if (!lines_rest_blank(&ls))
-    return kerr_set(e, KERR_PARSE, "%s: line %d: unexpected text after the public key",
-                    name, ls.number);
+    return kerr_set(e, KERR_PARSE, "%s: line %d: unexpected text after the public key", name,
+                    ls.number);
   *out = pk;
   return 0;
 }
@@ -348,9 +351,10 @@ int sig_trust_add(struct sig_trust *t, const struct sig_pubkey *pk, struct kerr 
     /* Public keys: no secret to protect, but compare the whole key anyway. */
     if (sodium_memcmp(old->key, pk->key, SIG_PUBKEY_BYTES) == 0)
       return 0;
-    return kerr_set(e, KERR_INVAL,
-                    "key id %s is already trusted with a different key — two public keys claim the same id; remove the wrong one",
-                    id);
+    return kerr_set(
+        e, KERR_INVAL,
+        "key id %s is already trusted with a different key — two public keys claim the same id; remove the wrong one",
+        id);
   }
   if (t->nkeys == t->capkeys) {
     size_t cap = t->capkeys ? t->capkeys * 2 : 4;
@@ -453,9 +457,10 @@ int sig_trust_load_dir(struct sig_trust *t, const char *dir, struct kerr *e)
   if (rc)
     return rc;
   if (usable == 0)
-    return kerr_set(e, KERR_NOENT,
-                    "trusted-keys folder %s holds no usable public key (%d .pub file%s skipped) — copy the content team's .pub file into it",
-                    dir, skipped, skipped == 1 ? "" : "s");
+    return kerr_set(
+        e, KERR_NOENT,
+        "trusted-keys folder %s holds no usable public key (%d .pub file%s skipped) — copy the content team's .pub file into it",
+        dir, skipped, skipped == 1 ? "" : "s");
   return usable;
 }
 
@@ -473,8 +478,8 @@ int sig_trust_load(struct sig_trust *t, const char *path, struct kerr *e)
 
 /* ---- Signatures ------------------------------------------------------- */
 
-int sig_minisig_parse(const char *text, size_t len, const char *name,
-                      struct sig_minisig **out, struct kerr *e)
+int sig_minisig_parse(const char *text, size_t len, const char *name, struct sig_minisig **out,
+                      struct kerr *e)
 {
   *out = NULL;
   name = name_or(name);
@@ -482,30 +487,31 @@ int sig_minisig_parse(const char *text, size_t len, const char *name,
   if (rc)
     return rc;
 
-  struct lines ls = { text, len, 0, 0 };
+  struct lines ls = {text, len, 0, 0};
   const char *line;
   size_t n;
 
   /* Line 1: the untrusted comment, which nothing checks but minisign
    * requires to be there. */
   if (!lines_next(&ls, &line, &n))
-    return kerr_set(e, KERR_SIG,
-                    "%s: the signature file is empty — expected a minisign signature starting with \"" UNTRUSTED_PREFIX "\"",
-                    name);
+    return kerr_set(
+        e, KERR_SIG,
+        "%s: the signature file is empty — expected a minisign signature starting with \"" UNTRUSTED_PREFIX
+        "\"",
+        name);
   if (!starts_with(line, n, UNTRUSTED_PREFIX))
-    return kerr_set(e, KERR_SIG,
-                    "%s: line 1: expected \"" UNTRUSTED_PREFIX "...\" — is this a minisign signature?",
-                    name);
+    return kerr_set(
+        e, KERR_SIG,
+        "%s: line 1: expected \"" UNTRUSTED_PREFIX "...\" — is this a minisign signature?", name);
   if (n > UNTRUSTED_LINE_MAX)
-    return kerr_set(e, KERR_SIG, "%s: line 1: untrusted comment is longer than %d bytes",
-                    name, UNTRUSTED_LINE_MAX);
+    return kerr_set(e, KERR_SIG, "%s: line 1: untrusted comment is longer than %d bytes", name,
+                    UNTRUSTED_LINE_MAX);
   if (memchr(line, '\r', n))
     return kerr_set(e, KERR_SIG, "%s: line 1: carriage return inside the line", name);
 
   /* Line 2: algorithm, key id and signature. */
   if (!lines_next(&ls, &line, &n) || n == 0)
-    return kerr_set(e, KERR_SIG, "%s: line 2: missing — expected the base64 signature line",
-                    name);
+    return kerr_set(e, KERR_SIG, "%s: line 2: missing — expected the base64 signature line", name);
   unsigned char bin[B64_BIN_MAX];
   size_t bin_len = 0;
   if (b64_decode(line, n, bin, &bin_len) != 0)
@@ -513,24 +519,25 @@ int sig_minisig_parse(const char *text, size_t len, const char *name,
                     "%s: line 2: signature is not valid base64 — was an actual signature given?",
                     name);
   if (bin_len != SIG_STRUCT_BYTES)
-    return kerr_set(e, KERR_SIG,
-                    "%s: line 2: signature is %zu bytes, expected %d (algorithm, key id, signature)",
-                    name, bin_len, SIG_STRUCT_BYTES);
+    return kerr_set(
+        e, KERR_SIG,
+        "%s: line 2: signature is %zu bytes, expected %d (algorithm, key id, signature)", name,
+        bin_len, SIG_STRUCT_BYTES);
   if (memcmp(bin, "Ed", ALG_BYTES) == 0)
-    return kerr_set(e, KERR_SIG,
-                    "%s: legacy minisign signature (algorithm Ed) is refused — sign again with kiosk-pack or with minisign without -l (algorithm ED)",
-                    name);
+    return kerr_set(
+        e, KERR_SIG,
+        "%s: legacy minisign signature (algorithm Ed) is refused — sign again with kiosk-pack or with minisign without -l (algorithm ED)",
+        name);
   if (memcmp(bin, "ED", ALG_BYTES) != 0) {
     char alg[16];
     alg_printable(bin, alg);
-    return kerr_set(e, KERR_SIG,
-                    "%s: line 2: unknown signature algorithm \"%s\" (expected \"ED\")", name, alg);
+    return kerr_set(e, KERR_SIG, "%s: line 2: unknown signature algorithm \"%s\" (expected \"ED\")",
+                    name, alg);
   }
 
   /* Line 3: the trusted comment. */
   if (!lines_next(&ls, &line, &n) || n == 0)
-    return kerr_set(e, KERR_SIG, "%s: line 3: missing — expected \"" TRUSTED_PREFIX "...\"",
-                    name);
+    return kerr_set(e, KERR_SIG, "%s: line 3: missing — expected \"" TRUSTED_PREFIX "...\"", name);
   if (!starts_with(line, n, TRUSTED_PREFIX))
     return kerr_set(e, KERR_SIG, "%s: line 3: expected \"" TRUSTED_PREFIX "...\"", name);
   const char *comment = line + strlen(TRUSTED_PREFIX);
@@ -549,16 +556,16 @@ int sig_minisig_parse(const char *text, size_t len, const char *name,
   unsigned char global[B64_BIN_MAX];
   size_t global_len = 0;
   if (b64_decode(line, n, global, &global_len) != 0)
-    return kerr_set(e, KERR_SIG,
-                    "%s: line 4: global signature is not valid base64 — was an actual signature given?",
-                    name);
+    return kerr_set(
+        e, KERR_SIG,
+        "%s: line 4: global signature is not valid base64 — was an actual signature given?", name);
   if (global_len != crypto_sign_BYTES)
-    return kerr_set(e, KERR_SIG, "%s: line 4: global signature is %zu bytes, expected %d",
-                    name, global_len, crypto_sign_BYTES);
+    return kerr_set(e, KERR_SIG, "%s: line 4: global signature is %zu bytes, expected %d", name,
+                    global_len, crypto_sign_BYTES);
 
   if (!lines_rest_blank(&ls))
-    return kerr_set(e, KERR_SIG, "%s: line %d: unexpected text after the global signature",
-                    name, ls.number);
+    return kerr_set(e, KERR_SIG, "%s: line %d: unexpected text after the global signature", name,
+                    ls.number);
 
   struct sig_minisig *s = malloc(sizeof *s + crypto_sign_BYTES + comment_len + 1);
   if (!s)
@@ -585,8 +592,8 @@ uint64_t sig_minisig_key_id(const struct sig_minisig *s)
 
 /* The checks after hashing, shared by the one-shot and streaming forms. */
 static int verify_hash(const struct sig_trust *t, const struct sig_minisig *sig,
-                       const unsigned char hash[crypto_generichash_BYTES_MAX],
-                       const char *name, struct sig_verified *out, struct kerr *e)
+                       const unsigned char hash[crypto_generichash_BYTES_MAX], const char *name,
+                       struct sig_verified *out, struct kerr *e)
 {
   name = name_or(name);
   if (!crypto_ready())
@@ -594,24 +601,28 @@ static int verify_hash(const struct sig_trust *t, const struct sig_minisig *sig,
   char id[SIG_KEYID_BUFSZ];
   sig_keyid_format(sig->key_id, id);
   if (is_revoked(t, sig->key_id))
-    return kerr_set(e, KERR_REVOKED,
-                    "%s: signature is from a revoked key (key %s) — ask the content team for a pack signed with the current key",
-                    name, id);
+    return kerr_set(
+        e, KERR_REVOKED,
+        "%s: signature is from a revoked key (key %s) — ask the content team for a pack signed with the current key",
+        name, id);
   const struct sig_pubkey *pk = find_key(t, sig->key_id);
   if (!pk)
-    return kerr_set(e, KERR_UNTRUSTED,
-                    "%s: signature is not from a trusted key (key %s) — ask the content team for a pack signed with the current key",
-                    name, id);
-  if (crypto_sign_verify_detached(sig->signed_tail, hash, crypto_generichash_BYTES_MAX,
-                                  pk->key) != 0)
-    return kerr_set(e, KERR_BADSIG,
-                    "%s: signature does not match the signed data (key %s) — it was changed or damaged after signing; get a fresh copy",
-                    name, id);
+    return kerr_set(
+        e, KERR_UNTRUSTED,
+        "%s: signature is not from a trusted key (key %s) — ask the content team for a pack signed with the current key",
+        name, id);
+  if (crypto_sign_verify_detached(sig->signed_tail, hash, crypto_generichash_BYTES_MAX, pk->key) !=
+      0)
+    return kerr_set(
+        e, KERR_BADSIG,
+        "%s: signature does not match the signed data (key %s) — it was changed or damaged after signing; get a fresh copy",
+        name, id);
   if (crypto_sign_verify_detached(sig->global_sig, sig->signed_tail,
                                   crypto_sign_BYTES + sig->comment_len, pk->key) != 0)
-    return kerr_set(e, KERR_BADSIG,
-                    "%s: trusted comment does not match its signature (key %s) — the signature was changed after signing; get a fresh copy",
-                    name, id);
+    return kerr_set(
+        e, KERR_BADSIG,
+        "%s: trusted comment does not match its signature (key %s) — the signature was changed after signing; get a fresh copy",
+        name, id);
   if (out) {
     out->key_id = sig->key_id;
     memcpy(out->trusted_comment, sig->signed_tail + crypto_sign_BYTES, sig->comment_len);
@@ -620,9 +631,8 @@ static int verify_hash(const struct sig_trust *t, const struct sig_minisig *sig,
   return 0;
 }
 
-int sig_verify_parsed(const struct sig_trust *t, const struct sig_minisig *sig,
-                      const void *msg, size_t msg_len, const char *name,
-                      struct sig_verified *out, struct kerr *e)
+int sig_verify_parsed(const struct sig_trust *t, const struct sig_minisig *sig, const void *msg,
+                      size_t msg_len, const char *name, struct sig_verified *out, struct kerr *e)
 {
   unsigned char hash[crypto_generichash_BYTES_MAX];
   if (!crypto_ready())
@@ -632,9 +642,8 @@ int sig_verify_parsed(const struct sig_trust *t, const struct sig_minisig *sig,
   return verify_hash(t, sig, hash, name, out, e);
 }
 
-int sig_verify(const struct sig_trust *t, const void *msg, size_t msg_len,
-               const char *sig_text, size_t sig_len, const char *name,
-               struct sig_verified *out, struct kerr *e)
+int sig_verify(const struct sig_trust *t, const void *msg, size_t msg_len, const char *sig_text,
+               size_t sig_len, const char *name, struct sig_verified *out, struct kerr *e)
 {
   struct sig_minisig *sig = NULL;
   int rc = sig_minisig_parse(sig_text, sig_len, name, &sig, e);
@@ -669,13 +678,11 @@ void sig_stream_update(struct sig_stream *s, const void *data, size_t len)
     crypto_generichash_update(&s->hash, data, len);
 }
 
-int sig_stream_final(struct sig_stream *s, const struct sig_trust *t,
-                     const struct sig_minisig *sig, const char *name,
-                     struct sig_verified *out, struct kerr *e)
+int sig_stream_final(struct sig_stream *s, const struct sig_trust *t, const struct sig_minisig *sig,
+                     const char *name, struct sig_verified *out, struct kerr *e)
 {
   if (s->spent)
-    return kerr_set(e, KERR_INVAL, "%s: signature check was already finished",
-                    name_or(name));
+    return kerr_set(e, KERR_INVAL, "%s: signature check was already finished", name_or(name));
   s->spent = 1;
   unsigned char hash[crypto_generichash_BYTES_MAX];
   crypto_generichash_final(&s->hash, hash, sizeof hash);

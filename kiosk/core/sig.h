@@ -57,8 +57,8 @@ struct sig_pubkey {
  * ("untrusted comment: ..." then base64) or the bare base64 string that
  * `minisign -P` takes. Blank lines after the key are allowed, nothing else.
  * KERR_PARSE with the line and what was expected if malformed. */
-int sig_pubkey_parse(const char *text, size_t len, const char *name,
-                     struct sig_pubkey *out, struct kerr *e);
+int sig_pubkey_parse(const char *text, size_t len, const char *name, struct sig_pubkey *out,
+                     struct kerr *e);
 
 /* Reads and parses the .pub file at path (at most SIG_PUBKEY_FILE_MAX
  * bytes). KERR_NOENT / KERR_IO / KERR_TOOBIG / KERR_PARSE. */
@@ -83,8 +83,7 @@ void sig_trust_free(struct sig_trust *t);
 /* Trusts pk. Adding a key already in the set is a no-op. Refused:
  * a revoked key id (KERR_REVOKED), a key id already trusted with a
  * different key (KERR_INVAL). pk is copied. */
-int sig_trust_add(struct sig_trust *t, const struct sig_pubkey *pk,
-                  struct kerr *e);
+int sig_trust_add(struct sig_trust *t, const struct sig_pubkey *pk, struct kerr *e);
 
 /* Stops trusting key_id and remembers it as revoked: later sig_trust_add()
  * of that id is refused, and signatures by it fail with KERR_REVOKED.
@@ -128,8 +127,8 @@ struct sig_minisig;
  * KERR_SIG with the line number and what was expected; a legacy "Ed"
  * signature is KERR_SIG saying it is refused. On success *out is a new
  * signature; free with sig_minisig_free(). */
-int sig_minisig_parse(const char *text, size_t len, const char *name,
-                      struct sig_minisig **out, struct kerr *e);
+int sig_minisig_parse(const char *text, size_t len, const char *name, struct sig_minisig **out,
+                      struct kerr *e);
 
 /* Frees s; NULL is fine. */
 void sig_minisig_free(struct sig_minisig *s);
@@ -150,15 +149,13 @@ struct sig_verified {
  *   KERR_BADSIG    the signature does not match the message, or the global
  *                  signature does not match the trusted comment.
  * On success fills *out (may be NULL). */
-int sig_verify_parsed(const struct sig_trust *t, const struct sig_minisig *sig,
-                      const void *msg, size_t msg_len, const char *name,
-                      struct sig_verified *out, struct kerr *e);
+int sig_verify_parsed(const struct sig_trust *t, const struct sig_minisig *sig, const void *msg,
+                      size_t msg_len, const char *name, struct sig_verified *out, struct kerr *e);
 
 /* sig_minisig_parse() then sig_verify_parsed(): the one call most callers
  * need. */
-int sig_verify(const struct sig_trust *t, const void *msg, size_t msg_len,
-               const char *sig_text, size_t sig_len, const char *name,
-               struct sig_verified *out, struct kerr *e);
+int sig_verify(const struct sig_trust *t, const void *msg, size_t msg_len, const char *sig_text,
+               size_t sig_len, const char *name, struct sig_verified *out, struct kerr *e);
 
 /* ---- Streaming verification, for messages read in pieces -------------- */
 
@@ -176,9 +173,8 @@ void sig_stream_update(struct sig_stream *s, const void *data, size_t len);
 /* Ends the message and verifies it against sig exactly as
  * sig_verify_parsed() does. The stream is spent afterwards: a second final
  * is refused with KERR_INVAL. Free it with sig_stream_free(). */
-int sig_stream_final(struct sig_stream *s, const struct sig_trust *t,
-                     const struct sig_minisig *sig, const char *name,
-                     struct sig_verified *out, struct kerr *e);
+int sig_stream_final(struct sig_stream *s, const struct sig_trust *t, const struct sig_minisig *sig,
+                     const char *name, struct sig_verified *out, struct kerr *e);
 
 /* Frees s; NULL is fine. */
 void sig_stream_free(struct sig_stream *s);

@@ -104,7 +104,7 @@ struct store {
   pthread_mutex_t mu; /* guards ents, n, time floor */
   struct entry *ents; /* sorted by id */
   size_t n, cap;
-  struct timefloor tf;        /* the time floor and its anchor */
+  struct timefloor tf; /* the time floor and its anchor */
   int64_t time_floor_disk, anchor_disk;
   uint64_t reserve;
   pthread_mutex_t vmu; /* held while verify is called or changed */
@@ -139,8 +139,7 @@ static int hex_decode(const char *s, unsigned char *out, size_t n)
     return -1;
   for (size_t i = 0; i < 2 * n; i++) {
     char c = s[i];
-    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                                                   : -1;
+    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     if (v < 0)
       return -1;
     if (i % 2 == 0)
@@ -171,8 +170,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 static void manifest_hash(const struct manifest *m, unsigned char *out)
 {
-  crypto_generichash(out, MANIFEST_HASH_BYTES, (const unsigned char *)m->raw,
-                     m->raw_len, NULL, 0);
+  crypto_generichash(out, MANIFEST_HASH_BYTES, (const unsigned char *)m->raw, m->raw_len, NULL, 0);
 }
 
 static void copy_id(char *dst, const char *id)
@@ -245,11 +243,11 @@ static int format_state(const struct entry *en, char *buf, size_t cap)
   char hex[2 * MANIFEST_HASH_BYTES + 1] = "";
   if (en->has_floor_hash)
     hex_encode(en->floor_hash, MANIFEST_HASH_BYTES, hex);
-  int n = snprintf(buf, cap, STATE_MAGIC "\nid %s\ncurrent %" PRIu64
-                   "\nprevious %" PRIu64 "\nfloor %" PRIu64 "\n%s%s%s",
-                   en->id, en->current, en->previous, en->floor,
-                   en->has_floor_hash ? "floor-manifest " : "", hex,
-                   en->has_floor_hash ? "\n" : "");
+  int n = snprintf(
+      buf, cap,
+      STATE_MAGIC "\nid %s\ncurrent %" PRIu64 "\nprevious %" PRIu64 "\nfloor %" PRIu64 "\n%s%s%s",
+      en->id, en->current, en->previous, en->floor, en->has_floor_hash ? "floor-manifest " : "",
+      hex, en->has_floor_hash ? "\n" : "");
   return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
@@ -296,8 +294,7 @@ static int parse_state(const char *id, char *text, struct entry *en)
   return 0;
 }
 
-static int write_state(struct store *s, const struct entry *en,
-                       struct kerr *e)
+static int write_state(struct store *s, const struct entry *en, struct kerr *e)
 {
   char buf[512], name[MANIFEST_ID_MAX + 16];
   if (format_state(en, buf, sizeof buf) < 0)
@@ -330,8 +327,7 @@ static void recover_state(struct store *s, struct entry *en)
   uint64_t best = 0, second = 0;
   int fd;
   struct kerr e;
-  if (s->packsfd >= 0 &&
-      fsutil_open_dir_at(s->packsfd, en->id, 0, 0, &fd, &e) == 0) {
+  if (s->packsfd >= 0 && fsutil_open_dir_at(s->packsfd, en->id, 0, 0, &fd, &e) == 0) {
     DIR *d = fdopendir(fd);
     if (!d) {
       close(fd);
@@ -356,8 +352,8 @@ static void recover_state(struct store *s, struct entry *en)
   en->floor = best;
   en->has_floor_hash = 0;
   log_warn("store: the state file of pack %s was damaged; rebuilt it from "
-           "the installed folders (current version %" PRIu64 ", previous %"
-           PRIu64 ")", en->id, best, second);
+           "the installed folders (current version %" PRIu64 ", previous %" PRIu64 ")",
+           en->id, best, second);
   if (!s->readonly && write_state(s, en, &e) != 0)
     log_error("store: %s", e.msg);
 }
@@ -371,8 +367,10 @@ static int load_states(struct store *s, struct kerr *e)
   if (!d) {
     if (fd >= 0)
       close(fd);
-    return kerr_errno(e, KERR_STORE, errno, "%s/state: could not list the "
-                      "folder", s->dir);
+    return kerr_errno(e, KERR_STORE, errno,
+                      "%s/state: could not list the "
+                      "folder",
+                      s->dir);
   }
   rewinddir(d);
   int rc = 0;
@@ -387,8 +385,7 @@ static int load_states(struct store *s, struct kerr *e)
       continue;
     }
     char id[MANIFEST_ID_MAX + 8];
-    if (len < 7 || len - 6 > MANIFEST_ID_MAX ||
-        strcmp(nm + len - 6, ".state") != 0)
+    if (len < 7 || len - 6 > MANIFEST_ID_MAX || strcmp(nm + len - 6, ".state") != 0)
       continue;
     memcpy(id, nm, len - 6);
     id[len - 6] = '\0';
@@ -403,8 +400,7 @@ static int load_states(struct store *s, struct kerr *e)
     size_t tlen;
     struct kerr re;
     struct entry parsed;
-    if (fsutil_read_at(s->statefd, nm, STATE_MAX_BYTES, &text, &tlen, &re) ==
-            0 &&
+    if (fsutil_read_at(s->statefd, nm, STATE_MAX_BYTES, &text, &tlen, &re) == 0 &&
         strlen(text) == tlen && parse_state(id, text, &parsed) == 0) {
       *en = parsed;
     } else {
@@ -419,8 +415,7 @@ static int load_states(struct store *s, struct kerr *e)
 
 /* Deletes every version folder of en that is neither current nor previous.
  * Returns how many were removed. */
-static int prune_versions(struct store *s, const struct entry *en, int idfd,
-                          int with_faults)
+static int prune_versions(struct store *s, const struct entry *en, int idfd, int with_faults)
 {
   int fd = dup(idfd);
   DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -438,15 +433,13 @@ static int prune_versions(struct store *s, const struct entry *en, int idfd,
       if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
         continue;
       uint64_t v;
-      if (parse_u64(de->d_name, &v) == 0 && v != 0 &&
-          (v == en->current || v == en->previous))
+      if (parse_u64(de->d_name, &v) == 0 && v != 0 && (v == en->current || v == en->previous))
         continue;
       char name[NAME_MAX + 1];
       snprintf(name, sizeof name, "%s", de->d_name);
       struct kerr e;
       if (fsutil_remove_tree_at(idfd, name, &e) != 0) {
-        log_warn("store: could not delete %s/packs/%s/%s: %s", s->dir,
-                 en->id, name, e.msg);
+        log_warn("store: could not delete %s/packs/%s/%s: %s", s->dir, en->id, name, e.msg);
         continue;
       }
       removed++;
@@ -478,14 +471,14 @@ static void remove_orphans(struct store *s)
     while ((de = readdir(d)) != NULL) {
       if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
         continue;
-      const struct entry *en =
-          manifest_id_ok(de->d_name) ? find_entry(s, de->d_name) : NULL;
+      const struct entry *en = manifest_id_ok(de->d_name) ? find_entry(s, de->d_name) : NULL;
       char name[NAME_MAX + 1];
       snprintf(name, sizeof name, "%s", de->d_name);
       struct kerr e;
       if (!en) {
         log_info("store: removing %s/packs/%s, an install that was cut "
-                 "short", s->dir, name);
+                 "short",
+                 s->dir, name);
         if (fsutil_remove_tree_at(s->packsfd, name, &e) != 0) {
           log_warn("store: %s", e.msg);
           continue;
@@ -515,8 +508,7 @@ static int64_t created_of(struct store *s, const char *id, uint64_t v)
   int64_t t = 0;
   snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json", id, v);
   if (s->packsfd >= 0 &&
-      fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, &json, &len, &e) ==
-          0 &&
+      fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, &json, &len, &e) == 0 &&
       manifest_parse(json, len, MANIFEST_PACK, &m, &e) == 0)
     t = m->created;
   manifest_free(m);
@@ -542,7 +534,8 @@ static void load_time_floor(struct store *s)
         anchor = a;
     } else {
       log_warn("store: %s/time-floor is damaged; rebuilding it from the "
-               "installed packs", s->dir);
+               "installed packs",
+               s->dir);
     }
   }
   free(text);
@@ -550,7 +543,8 @@ static void load_time_floor(struct store *s)
   s->anchor_disk = anchor;
   if (timefloor_init(&s->tf, t, anchor) && have && t > s->tf.floor)
     log_warn("store: %s/time-floor was %lld, far ahead of anything signed; "
-             "it is %lld now", s->dir, (long long)t, (long long)s->tf.floor);
+             "it is %lld now",
+             s->dir, (long long)t, (long long)s->tf.floor);
   /* The installed packs' "created" times count too (a crash may have come
    * between a commit and its floor), as the rule believes them: a typo'd
    * future date does not. */
@@ -560,7 +554,8 @@ static void load_time_floor(struct store *s)
     for (int k = 0; k < 2; k++)
       if (vs[k] && timefloor_note_signed(&s->tf, created_of(s, en->id, vs[k]), 0) < 0)
         log_warn("store: %s version %" PRIu64 " says it was made far in the "
-                 "future; the time floor does not follow it", en->id, vs[k]);
+                 "future; the time floor does not follow it",
+                 en->id, vs[k]);
   }
 }
 
@@ -578,12 +573,12 @@ static int open_sub(struct store *s, const char *name, int *fd, struct kerr *e)
   return rc;
 }
 
-static int open_common(const char *dir, int readonly, struct store **out,
-                       struct kerr *e)
+static int open_common(const char *dir, int readonly, struct store **out, struct kerr *e)
 {
   *out = NULL;
   if (sodium_init() < 0)
-    return kerr_set(e, KERR_STORE, "could not start the crypto library "
+    return kerr_set(e, KERR_STORE,
+                    "could not start the crypto library "
                     "(libsodium)");
   struct store *s = calloc(1, sizeof *s);
   if (!s)
@@ -612,14 +607,14 @@ static int open_common(const char *dir, int readonly, struct store **out,
     goto fail;
   }
   if (!readonly) {
-    s->lockfd = openat(s->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW |
-                       O_CLOEXEC, 0644);
+    s->lockfd = openat(s->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (s->lockfd < 0) {
       rc = kerr_errno(e, KERR_STORE, errno, "could not create %s/lock", dir);
       goto fail;
     }
     if (flock(s->lockfd, LOCK_EX | LOCK_NB) != 0) {
-      rc = kerr_set(e, KERR_STORE, "the pack store %s is in use by another "
+      rc = kerr_set(e, KERR_STORE,
+                    "the pack store %s is in use by another "
                     "kiosk program; stop it first (systemctl stop kiosk)",
                     dir);
       goto fail;
@@ -631,8 +626,7 @@ static int open_common(const char *dir, int readonly, struct store **out,
     }
     unlinkat(s->dirfd, ".time-floor.tmp", 0);
   }
-  if ((rc = open_sub(s, "packs", &s->packsfd, e)) ||
-      (rc = open_sub(s, "state", &s->statefd, e)))
+  if ((rc = open_sub(s, "packs", &s->packsfd, e)) || (rc = open_sub(s, "state", &s->statefd, e)))
     goto fail;
   if (!readonly) {
     if ((rc = open_sub(s, "staging", &s->stagingfd, e)))
@@ -677,7 +671,10 @@ void store_close(struct store *s)
   free(s);
 }
 
-void store_set_reserve(struct store *s, uint64_t bytes) { s->reserve = bytes; }
+void store_set_reserve(struct store *s, uint64_t bytes)
+{
+  s->reserve = bytes;
+}
 
 void store_set_verifier(struct store *s, store_verify_fn *fn, void *ctx)
 {
@@ -723,8 +720,8 @@ static char *format_seal(int dfd, const struct manifest *m, int64_t checked)
   char hex[2 * MANIFEST_HASH_BYTES + 1];
   manifest_hash(m, h);
   hex_encode(h, sizeof h, hex);
-  len += (size_t)snprintf(buf, cap, SEAL_MAGIC "\nmanifest %s\nchecked %" PRId64 "\n", hex,
-                          checked);
+  len +=
+      (size_t)snprintf(buf, cap, SEAL_MAGIC "\nmanifest %s\nchecked %" PRId64 "\n", hex, checked);
   for (size_t i = 0; i < m->n_files; i++) {
     struct stat sb;
     if (stat_member(dfd, m->files[i].path, &sb) != 0) {
@@ -732,9 +729,8 @@ static char *format_seal(int dfd, const struct manifest *m, int64_t checked)
       return NULL;
     }
     len += (size_t)snprintf(buf + len, cap - len, "f %" PRIu64 " %lld.%09ld %lld.%09ld %s\n",
-                            (uint64_t)sb.st_size, (long long)sb.st_mtim.tv_sec,
-                            sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec,
-                            sb.st_ctim.tv_nsec, m->files[i].path);
+                            (uint64_t)sb.st_size, (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec,
+                            (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec, m->files[i].path);
     if (len >= cap) {
       free(buf);
       return NULL;
@@ -800,8 +796,7 @@ static int quick_files(int dfd, const struct manifest *m, int64_t *checked, stru
   size_t slen = 0;
   struct kerr se;
   size_t cap = 256 + m->n_files * (MANIFEST_PATH_MAX + 96);
-  int sealed = fsutil_read_at(dfd, SEAL_NAME, cap, &seal, &slen, &se) == 0 &&
-               strlen(seal) == slen;
+  int sealed = fsutil_read_at(dfd, SEAL_NAME, cap, &seal, &slen, &se) == 0 && strlen(seal) == slen;
   char *save = NULL, *line = sealed ? strtok_r(seal, "\n", &save) : NULL;
   if (!line || strcmp(line, SEAL_MAGIC) != 0)
     sealed = 0;
@@ -869,8 +864,7 @@ static int quick_files(int dfd, const struct manifest *m, int64_t *checked, stru
 /* ------------------------------------------------------------- staging */
 
 /* The version rule, with s->mu held. 0 if m may be installed. */
-static int check_version(struct store *s, const struct manifest *m,
-                         struct kerr *e)
+static int check_version(struct store *s, const struct manifest *m, struct kerr *e)
 {
   const struct entry *en = find_entry(s, m->id);
   if (!en || m->version > en->floor)
@@ -889,41 +883,47 @@ static int check_version(struct store *s, const struct manifest *m,
       char rel[MANIFEST_ID_MAX + 48], *json = NULL;
       size_t len = 0;
       struct kerr re;
-      snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json", m->id,
-               m->version);
+      snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json", m->id, m->version);
       same = en->current == m->version &&
-             fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, &json, &len,
-                            &re) == 0 &&
-             len == m->raw_len && memcmp(json, m->raw, len) == 0;
+          fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, &json, &len, &re) == 0 &&
+          len == m->raw_len && memcmp(json, m->raw, len) == 0;
       free(json);
     }
     if (same && en->current == m->version)
-      return kerr_set(e, KERR_SAME, "%s version %" PRIu64 " is already "
-                      "installed; nothing to do", m->id, m->version);
+      return kerr_set(e, KERR_SAME,
+                      "%s version %" PRIu64 " is already "
+                      "installed; nothing to do",
+                      m->id, m->version);
     if (same)
       return 0;
-    return kerr_set(e, KERR_OLDER, "%s version %" PRIu64 " was already "
+    return kerr_set(e, KERR_OLDER,
+                    "%s version %" PRIu64 " was already "
                     "installed with different contents; ask the content "
                     "team for a pack with a higher version number",
                     m->id, m->version);
   }
-  return kerr_set(e, KERR_OLDER, "%s version %" PRIu64 " is older than "
+  return kerr_set(e, KERR_OLDER,
+                  "%s version %" PRIu64 " is older than "
                   "version %" PRIu64 ", which this kiosk already had; older "
                   "packs are refused so that outdated information cannot "
                   "come back — ask the content team for a newer pack",
                   m->id, m->version, en->floor);
 }
 
-int store_stage_begin(struct store *s, const struct manifest *m,
-                      struct store_stage **out, struct kerr *e)
+int store_stage_begin(struct store *s, const struct manifest *m, struct store_stage **out,
+                      struct kerr *e)
 {
   *out = NULL;
   if (s->readonly)
-    return kerr_set(e, KERR_STORE, "the pack store %s was opened read-only; "
-                    "installing is not possible", s->dir);
+    return kerr_set(e, KERR_STORE,
+                    "the pack store %s was opened read-only; "
+                    "installing is not possible",
+                    s->dir);
   if (m->format != MANIFEST_FORMAT || !m->raw)
-    return kerr_set(e, KERR_INVAL, "%s: the manifest was not read as a "
-                    "signed pack", m->id);
+    return kerr_set(e, KERR_INVAL,
+                    "%s: the manifest was not read as a "
+                    "signed pack",
+                    m->id);
   pthread_mutex_lock(&s->mu);
   int rc = check_version(s, m, e);
   unsigned long seq = ++s->seq;
@@ -932,8 +932,7 @@ int store_stage_begin(struct store *s, const struct manifest *m,
     return rc;
 
   /* Room for the files, rounded up to filesystem blocks, and the reserve. */
-  uint64_t need = m->total_bytes + (uint64_t)m->n_files * 4096 +
-                  m->raw_len + 65536, avail;
+  uint64_t need = m->total_bytes + (uint64_t)m->n_files * 4096 + m->raw_len + 65536, avail;
   if ((rc = fsutil_free_bytes_fd(s->dirfd, &avail, e))) {
     kerr_prefix(e, "pack store %s", s->dir);
     return rc;
@@ -942,10 +941,12 @@ int store_stage_begin(struct store *s, const struct manifest *m,
     char a[32], n[32];
     units_bytes(need, n, sizeof n);
     units_bytes(avail > s->reserve ? avail - s->reserve : 0, a, sizeof a);
-    return kerr_set(e, KERR_NOSPACE, "not enough free space on the kiosk to "
+    return kerr_set(e, KERR_NOSPACE,
+                    "not enough free space on the kiosk to "
                     "install %s version %" PRIu64 ": it needs %s and %s can "
                     "be used — ask the content team for a smaller pack or "
-                    "fit a bigger SD card", m->id, m->version, n, a);
+                    "fit a bigger SD card",
+                    m->id, m->version, n, a);
   }
 
   struct store_stage *st = calloc(1, sizeof *st);
@@ -954,8 +955,7 @@ int store_stage_begin(struct store *s, const struct manifest *m,
   st->s = s;
   st->m = m;
   st->fd = -1;
-  snprintf(st->name, sizeof st->name, "%s-%" PRIu64 "-%lu", m->id,
-           m->version, seq);
+  snprintf(st->name, sizeof st->name, "%s-%" PRIu64 "-%lu", m->id, m->version, seq);
   if ((rc = fsutil_remove_tree_at(s->stagingfd, st->name, e)) ||
       (rc = fsutil_open_dir_at(s->stagingfd, st->name, 1, 0755, &st->fd, e))) {
     kerr_prefix(e, "%s/staging", s->dir);
@@ -967,8 +967,7 @@ int store_stage_begin(struct store *s, const struct manifest *m,
   return 0;
 }
 
-int store_stage_create(struct store_stage *st, const char *relpath, int *fd,
-                       struct kerr *e)
+int store_stage_create(struct store_stage *st, const char *relpath, int *fd, struct kerr *e)
 {
   *fd = -1;
   int rc = manifest_path_ok(relpath, e);
@@ -977,8 +976,10 @@ int store_stage_create(struct store_stage *st, const char *relpath, int *fd,
     return rc;
   }
   if (!manifest_find_file(st->m, relpath))
-    return kerr_set(e, KERR_MEMBER, "%s: the file \"%s\" is not listed in "
-                    "pack.json", st->m->id, relpath);
+    return kerr_set(e, KERR_MEMBER,
+                    "%s: the file \"%s\" is not listed in "
+                    "pack.json",
+                    st->m->id, relpath);
   rc = fsutil_create_at(st->fd, relpath, 0644, fd, e);
   if (rc)
     kerr_prefix(e, "%s/staging/%s", st->s->dir, st->name);
@@ -987,8 +988,8 @@ int store_stage_create(struct store_stage *st, const char *relpath, int *fd,
   return rc;
 }
 
-static int put_file(struct store_stage *st, const char *name,
-                    const char *data, size_t len, struct kerr *e)
+static int put_file(struct store_stage *st, const char *name, const char *data, size_t len,
+                    struct kerr *e)
 {
   int fd;
   int rc = fsutil_create_at(st->fd, name, 0644, &fd, e);
@@ -1005,28 +1006,29 @@ static int put_file(struct store_stage *st, const char *name,
       int err = errno;
       close(fd);
       return kerr_errno(e, err == ENOSPC ? KERR_NOSPACE : KERR_IO, err,
-                        "%s/staging/%s/%s: could not write", st->s->dir,
-                        st->name, name);
+                        "%s/staging/%s/%s: could not write", st->s->dir, st->name, name);
     }
     off += (size_t)w;
   }
   if (close(fd) != 0)
-    return kerr_errno(e, KERR_IO, errno, "%s/staging/%s/%s: could not write",
-                      st->s->dir, st->name, name);
+    return kerr_errno(e, KERR_IO, errno, "%s/staging/%s/%s: could not write", st->s->dir, st->name,
+                      name);
   return 0;
 }
 
-int store_stage_put_meta(struct store_stage *st, const char *json,
-                         size_t json_len, const char *sig, size_t sig_len,
-                         struct kerr *e)
+int store_stage_put_meta(struct store_stage *st, const char *json, size_t json_len, const char *sig,
+                         size_t sig_len, struct kerr *e)
 {
   if (json_len != st->m->raw_len || memcmp(json, st->m->raw, json_len) != 0)
-    return kerr_set(e, KERR_INVAL, "%s: pack.json given to the store differs "
-                    "from the one that was checked", st->m->id);
+    return kerr_set(e, KERR_INVAL,
+                    "%s: pack.json given to the store differs "
+                    "from the one that was checked",
+                    st->m->id);
   if (sig_len > STORE_MAX_SIG_BYTES)
-    return kerr_set(e, KERR_SIG, "%s: pack.json.minisig is %zu bytes; at "
-                    "most %d are allowed", st->m->id, sig_len,
-                    STORE_MAX_SIG_BYTES);
+    return kerr_set(e, KERR_SIG,
+                    "%s: pack.json.minisig is %zu bytes; at "
+                    "most %d are allowed",
+                    st->m->id, sig_len, STORE_MAX_SIG_BYTES);
   int rc = put_file(st, "pack.json", json, json_len, e);
   if (rc == 0)
     rc = put_file(st, "pack.json.minisig", sig, sig_len, e);
@@ -1052,17 +1054,19 @@ static int check_staged_sizes(struct store_stage *st, struct kerr *e)
     struct stat sb;
     int ok = fsutil_open_dir_at(st->fd, dir, 0, 0, &dfd, NULL) == 0;
     if (ok) {
-      ok = fstatat(dfd, slash + 1, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-           S_ISREG(sb.st_mode);
+      ok = fstatat(dfd, slash + 1, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode);
       close(dfd);
     }
     if (!ok)
-      return kerr_set(e, KERR_MEMBER, "%s: the file \"%s\" listed in "
-                      "pack.json was not found in the pack", m->id, f->path);
+      return kerr_set(e, KERR_MEMBER,
+                      "%s: the file \"%s\" listed in "
+                      "pack.json was not found in the pack",
+                      m->id, f->path);
     if ((uint64_t)sb.st_size != f->size)
-      return kerr_set(e, KERR_MEMBER, "%s: the file \"%s\" has %lld bytes "
-                      "but pack.json says %" PRIu64, m->id, f->path,
-                      (long long)sb.st_size, f->size);
+      return kerr_set(e, KERR_MEMBER,
+                      "%s: the file \"%s\" has %lld bytes "
+                      "but pack.json says %" PRIu64,
+                      m->id, f->path, (long long)sb.st_size, f->size);
   }
   return 0;
 }
@@ -1076,7 +1080,8 @@ void store_stage_abort(struct store_stage *st)
   struct kerr e;
   if (fsutil_remove_tree_at(st->s->stagingfd, st->name, &e) != 0)
     log_warn("store: could not remove %s/staging/%s (it will be removed at "
-             "the next start): %s", st->s->dir, st->name, e.msg);
+             "the next start): %s",
+             st->s->dir, st->name, e.msg);
   free(st);
 }
 
@@ -1089,8 +1094,10 @@ int store_stage_commit(struct store_stage *st, struct kerr *e)
   int rc, idfd = -1, renamed = 0, locked = 0;
 
   if (!st->meta_done) {
-    rc = kerr_set(e, KERR_INVAL, "%s: pack.json was not staged before the "
-                  "commit", m->id);
+    rc = kerr_set(e, KERR_INVAL,
+                  "%s: pack.json was not staged before the "
+                  "commit",
+                  m->id);
     goto fail;
   }
   if ((rc = check_staged_sizes(st, e)) || (rc = stage_seal(st->fd, m, e)))
@@ -1124,8 +1131,10 @@ int store_stage_commit(struct store_stage *st, struct kerr *e)
   /* A folder of this version that no state names is a half-finished or
    * damaged install of it: clear it out of the way. */
   if (next.current == m->version || next.previous == m->version) {
-    rc = kerr_set(e, KERR_STORE, "%s/packs/%s/%s is in use; cannot replace "
-                  "it", s->dir, m->id, vname);
+    rc = kerr_set(e, KERR_STORE,
+                  "%s/packs/%s/%s is in use; cannot replace "
+                  "it",
+                  s->dir, m->id, vname);
     goto fail;
   }
   if ((rc = fsutil_remove_tree_at(idfd, vname, e))) {
@@ -1134,14 +1143,15 @@ int store_stage_commit(struct store_stage *st, struct kerr *e)
   }
   fsutil_fault_point("commit-before-rename");
   if (renameat(s->stagingfd, st->name, idfd, vname) != 0) {
-    rc = kerr_errno(e, KERR_IO, errno, "%s: could not move the staged pack "
-                    "into %s/packs/%s/%s", m->id, s->dir, m->id, vname);
+    rc = kerr_errno(e, KERR_IO, errno,
+                    "%s: could not move the staged pack "
+                    "into %s/packs/%s/%s",
+                    m->id, s->dir, m->id, vname);
     goto fail;
   }
   renamed = 1;
   fsutil_fault_point("commit-renamed");
-  if ((rc = fsutil_fsync_fd(idfd, m->id, e)) ||
-      (rc = fsutil_fsync_fd(s->stagingfd, "staging", e)))
+  if ((rc = fsutil_fsync_fd(idfd, m->id, e)) || (rc = fsutil_fsync_fd(s->stagingfd, "staging", e)))
     goto fail;
   fsutil_fault_point("commit-dirs-synced");
 
@@ -1168,13 +1178,15 @@ int store_stage_commit(struct store_stage *st, struct kerr *e)
     *en = next;
   else
     log_error("store: out of memory noting that %s version %s is installed; "
-              "it will show after a restart", m->id, vname);
+              "it will show after a restart",
+              m->id, vname);
   uint64_t prev = next.previous;
 
   /* Everything below is tidying: the install has happened. */
   if (timefloor_note_signed(&s->tf, m->created, (int64_t)time(NULL)) < 0)
     log_warn("store: %s version %s says it was made far in the future; the "
-             "time floor does not follow it", m->id, vname);
+             "time floor does not follow it",
+             m->id, vname);
   struct kerr te;
   if (write_time_floor(s, &s->tf, &te) != 0)
     log_warn("store: could not save the time floor: %s", te.msg);
@@ -1189,7 +1201,8 @@ int store_stage_commit(struct store_stage *st, struct kerr *e)
   free(st);
   if (prev)
     log_info("store: installed %s version %s; version %" PRIu64 " is kept "
-             "as the fallback", m->id, vname, prev);
+             "as the fallback",
+             m->id, vname, prev);
   else
     log_info("store: installed %s version %s", m->id, vname);
   return 0;
@@ -1225,15 +1238,13 @@ static int check_file(int dfd, const struct manifest_file *f, unsigned char *buf
   dir[dl] = '\0';
   int sub, fd = -1;
   if (fsutil_open_dir_at(dfd, dir, 0, 0, &sub, NULL) == 0) {
-    fd = openat(sub, slash ? slash + 1 : f->path,
-                O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    fd = openat(sub, slash ? slash + 1 : f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     close(sub);
   }
   if (fd < 0)
     return kerr_set(e, KERR_CORRUPT, "\"%s\" is missing", f->path);
   struct stat sb;
-  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-      (uint64_t)sb.st_size != f->size) {
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size != f->size) {
     close(fd);
     return kerr_set(e, KERR_CORRUPT, "\"%s\" has the wrong size", f->path);
   }
@@ -1248,8 +1259,7 @@ static int check_file(int dfd, const struct manifest_file *f, unsigned char *buf
     if (r < 0) {
       int err = errno;
       close(fd);
-      return kerr_errno(e, KERR_CORRUPT, err, "\"%s\" cannot be read",
-                        f->path);
+      return kerr_errno(e, KERR_CORRUPT, err, "\"%s\" cannot be read", f->path);
     }
     if (r == 0)
       break;
@@ -1267,44 +1277,44 @@ static int check_file(int dfd, const struct manifest_file *f, unsigned char *buf
   unsigned char h[MANIFEST_HASH_BYTES];
   crypto_generichash_final(&hs, h, sizeof h);
   if (total != f->size || memcmp(h, f->blake2b, sizeof h) != 0)
-    return kerr_set(e, KERR_CORRUPT, "\"%s\" does not match its manifest "
-                    "(damaged on the SD card?)", f->path);
+    return kerr_set(e, KERR_CORRUPT,
+                    "\"%s\" does not match its manifest "
+                    "(damaged on the SD card?)",
+                    f->path);
   return 0;
 }
 
 /* Opens version v of id: its folder (*dfd), pack.json parsed into *m,
  * which must name this id and version, and its signature re-verified when
  * a verifier is set. 0, or KERR_CORRUPT with e saying what is wrong. */
-static int open_version(struct store *s, const char *id, uint64_t v, int *dfd,
-                        struct manifest **m, struct kerr *e)
+static int open_version(struct store *s, const char *id, uint64_t v, int *dfd, struct manifest **m,
+                        struct kerr *e)
 {
   char rel[MANIFEST_ID_MAX + 32];
   snprintf(rel, sizeof rel, "%s/%" PRIu64, id, v);
   *m = NULL;
   *dfd = -1;
-  if (s->packsfd < 0 ||
-      fsutil_open_dir_at(s->packsfd, rel, 0, 0, dfd, NULL) != 0)
+  if (s->packsfd < 0 || fsutil_open_dir_at(s->packsfd, rel, 0, 0, dfd, NULL) != 0)
     return kerr_set(e, KERR_CORRUPT, "%s/packs/%s is missing", s->dir, rel);
   char *json = NULL, *sig = NULL;
   size_t jlen = 0, slen = 0;
   struct kerr me;
   int rc = 0;
-  if (fsutil_read_at(*dfd, "pack.json", MANIFEST_MAX_BYTES, &json, &jlen,
-                     &me) != 0 ||
+  if (fsutil_read_at(*dfd, "pack.json", MANIFEST_MAX_BYTES, &json, &jlen, &me) != 0 ||
       manifest_parse(json, jlen, MANIFEST_PACK, m, &me) != 0) {
-    rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s/pack.json is damaged (%s)",
-                  s->dir, rel, me.msg);
+    rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s/pack.json is damaged (%s)", s->dir, rel, me.msg);
   } else if (strcmp((*m)->id, id) != 0 || (*m)->version != v) {
-    rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s/pack.json names %s version %"
-                  PRIu64 " instead", s->dir, rel, (*m)->id, (*m)->version);
+    rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s/pack.json names %s version %" PRIu64 " instead",
+                  s->dir, rel, (*m)->id, (*m)->version);
   } else {
     pthread_mutex_lock(&s->vmu);
     if (s->verify &&
-        (fsutil_read_at(*dfd, "pack.json.minisig", STORE_MAX_SIG_BYTES, &sig,
-                        &slen, &me) != 0 ||
+        (fsutil_read_at(*dfd, "pack.json.minisig", STORE_MAX_SIG_BYTES, &sig, &slen, &me) != 0 ||
          s->verify(s->verify_ctx, id, v, json, jlen, sig, slen, &me) != 0))
-      rc = kerr_set(e, KERR_CORRUPT, "%s/packs/%s: the signature no longer "
-                    "checks out (%s)", s->dir, rel, me.msg);
+      rc = kerr_set(e, KERR_CORRUPT,
+                    "%s/packs/%s: the signature no longer "
+                    "checks out (%s)",
+                    s->dir, rel, me.msg);
     pthread_mutex_unlock(&s->vmu);
   }
   free(json);
@@ -1336,8 +1346,8 @@ static void note_checked(struct store *s, const char *id, uint64_t v, uint64_t b
 
 /* Checks version v of id fully. 0 if sound (its seal is written again),
  * 1 if pace stopped it, else KERR_CORRUPT with e naming the file. */
-static int check_version_files(struct store *s, const char *id, uint64_t v,
-                               store_pace_fn *pace, void *pace_ctx, struct kerr *e)
+static int check_version_files(struct store *s, const char *id, uint64_t v, store_pace_fn *pace,
+                               void *pace_ctx, struct kerr *e)
 {
   int dfd, rc;
   struct manifest *m;
@@ -1390,8 +1400,8 @@ static int quick_version(struct store *s, const char *id, uint64_t v, struct ker
 
 /* Sets the state of id to (current, previous) if it is still (was_cur,
  * was_prev); writes it unless read-only. */
-static void fall_back(struct store *s, const char *id, uint64_t was_cur,
-                      uint64_t cur, uint64_t prev)
+static void fall_back(struct store *s, const char *id, uint64_t was_cur, uint64_t cur,
+                      uint64_t prev)
 {
   pthread_mutex_lock(&s->mu);
   struct entry *en = find_entry(s, id);
@@ -1412,8 +1422,8 @@ static void fall_back(struct store *s, const char *id, uint64_t was_cur,
  * to prev if it passes the same kind of check. pace NULL and quick set: the
  * quick check. */
 static int damaged_current(struct store *s, const char *id, uint64_t cur, uint64_t prev,
-                           const struct kerr *ce, int quick, store_pace_fn *pace,
-                           void *pace_ctx, struct kerr *e)
+                           const struct kerr *ce, int quick, store_pace_fn *pace, void *pace_ctx,
+                           struct kerr *e)
 {
   log_warn("store: %s version %" PRIu64 " is damaged: %s", id, cur, ce->msg);
   if (prev) {
@@ -1426,22 +1436,27 @@ static int damaged_current(struct store *s, const char *id, uint64_t cur, uint64
       fall_back(s, id, cur, prev, 0);
       log_warn("store: %s: showing the previous version %" PRIu64 " instead "
                "of version %" PRIu64 "; install version %" PRIu64 " again "
-               "from a stick to repair it", id, prev, cur, cur);
-      return kerr_set(e, KERR_CORRUPT, "%s version %" PRIu64 " is damaged "
+               "from a stick to repair it",
+               id, prev, cur, cur);
+      return kerr_set(e, KERR_CORRUPT,
+                      "%s version %" PRIu64 " is damaged "
                       "(%s); showing version %" PRIu64 " instead — install "
-                      "the pack again from a stick to repair it", id, cur,
-                      ce->msg, prev);
+                      "the pack again from a stick to repair it",
+                      id, cur, ce->msg, prev);
     }
     log_warn("store: %s: the previous version %" PRIu64 " is damaged too: "
-             "%s", id, prev, pe.msg);
+             "%s",
+             id, prev, pe.msg);
   }
   fall_back(s, id, cur, 0, 0);
   log_warn("store: %s: nothing from this pack will be shown until it is "
-           "installed again", id);
-  return kerr_set(e, KERR_NOENT, "%s version %" PRIu64 " is damaged (%s) and "
+           "installed again",
+           id);
+  return kerr_set(e, KERR_NOENT,
+                  "%s version %" PRIu64 " is damaged (%s) and "
                   "no earlier version is available; nothing from this pack "
-                  "will be shown — install it again from a stick", id, cur,
-                  ce->msg);
+                  "will be shown — install it again from a stick",
+                  id, cur, ce->msg);
 }
 
 /* The current and previous versions of id, or KERR_NOENT with e saying
@@ -1458,7 +1473,8 @@ static int versions_of(struct store *s, const char *id, uint64_t *cur, uint64_t 
   if (!known)
     return kerr_set(e, KERR_NOENT, "no pack %s is installed", id);
   if (*cur == 0)
-    return kerr_set(e, KERR_NOENT, "pack %s has nothing to show: it was "
+    return kerr_set(e, KERR_NOENT,
+                    "pack %s has nothing to show: it was "
                     "found damaged earlier — install it again from a stick",
                     id);
   return 0;
@@ -1489,7 +1505,8 @@ int store_check_quick(struct store *s, const char *id, struct kerr *e)
     struct kerr pe;
     if (prev && quick_version(s, id, prev, &pe) < 0) {
       log_warn("store: %s: the previous version %" PRIu64 " is damaged (%s); it is no "
-               "longer kept as the fallback", id, prev, pe.msg);
+               "longer kept as the fallback",
+               id, prev, pe.msg);
       fall_back(s, id, cur, cur, 0);
     }
     return 0;
@@ -1497,8 +1514,8 @@ int store_check_quick(struct store *s, const char *id, struct kerr *e)
   return damaged_current(s, id, cur, prev, &ce, 1, NULL, NULL, e);
 }
 
-int store_check_version(struct store *s, const char *id, uint64_t v,
-                        store_pace_fn *pace, void *pace_ctx, struct kerr *e)
+int store_check_version(struct store *s, const char *id, uint64_t v, store_pace_fn *pace,
+                        void *pace_ctx, struct kerr *e)
 {
   uint64_t cur, prev;
   int rc = versions_of(s, id, &cur, &prev, e);
@@ -1513,10 +1530,11 @@ int store_check_version(struct store *s, const char *id, uint64_t v,
   if (v == cur)
     return damaged_current(s, id, cur, prev, &ce, 0, pace, pace_ctx, e);
   log_warn("store: %s: the previous version %" PRIu64 " is damaged (%s); it is no longer "
-           "kept as the fallback", id, v, ce.msg);
+           "kept as the fallback",
+           id, v, ce.msg);
   fall_back(s, id, cur, cur, 0);
-  return kerr_set(e, KERR_CORRUPT, "%s: the previous version %" PRIu64 " is damaged (%s)",
-                  id, v, ce.msg);
+  return kerr_set(e, KERR_CORRUPT, "%s: the previous version %" PRIu64 " is damaged (%s)", id, v,
+                  ce.msg);
 }
 
 /* Runs check on every known id; each problem is logged. Returns how many
@@ -1541,9 +1559,15 @@ static int check_every(struct store *s, int (*check)(struct store *, const char 
   return (int)showing;
 }
 
-int store_check_all(struct store *s) { return check_every(s, store_check); }
+int store_check_all(struct store *s)
+{
+  return check_every(s, store_check);
+}
 
-int store_check_quick_all(struct store *s) { return check_every(s, store_check_quick); }
+int store_check_quick_all(struct store *s)
+{
+  return check_every(s, store_check_quick);
+}
 
 int store_versions(struct store *s, struct store_version **out, size_t *n, struct kerr *e)
 {
@@ -1590,8 +1614,7 @@ void store_mark_recheck_all(struct store *s)
 
 /* ------------------------------------------------------------- queries */
 
-int store_list(struct store *s, struct store_pack_info **out, size_t *n,
-               struct kerr *e)
+int store_list(struct store *s, struct store_pack_info **out, size_t *n, struct kerr *e)
 {
   *out = NULL;
   *n = 0;
@@ -1613,8 +1636,7 @@ int store_list(struct store *s, struct store_pack_info **out, size_t *n,
   return 0;
 }
 
-int store_info(struct store *s, const char *id, struct store_pack_info *out,
-               struct kerr *e)
+int store_info(struct store *s, const char *id, struct store_pack_info *out, struct kerr *e)
 {
   pthread_mutex_lock(&s->mu);
   const struct entry *en = find_entry(s, id);
@@ -1631,21 +1653,18 @@ int store_info(struct store *s, const char *id, struct store_pack_info *out,
 }
 
 /* The current version of id, or KERR_NOENT. */
-static int current_of(struct store *s, const char *id, uint64_t *v,
-                      struct kerr *e)
+static int current_of(struct store *s, const char *id, uint64_t *v, struct kerr *e)
 {
   pthread_mutex_lock(&s->mu);
   const struct entry *en = find_entry(s, id);
   *v = en ? en->current : 0;
   pthread_mutex_unlock(&s->mu);
   if (*v == 0)
-    return kerr_set(e, KERR_NOENT, "pack %s has nothing installed to show",
-                    id);
+    return kerr_set(e, KERR_NOENT, "pack %s has nothing installed to show", id);
   return 0;
 }
 
-int store_current_dir(struct store *s, const char *id, char *buf, size_t cap,
-                      struct kerr *e)
+int store_current_dir(struct store *s, const char *id, char *buf, size_t cap, struct kerr *e)
 {
   uint64_t v;
   int rc = current_of(s, id, &v, e);
@@ -1653,14 +1672,15 @@ int store_current_dir(struct store *s, const char *id, char *buf, size_t cap,
     return rc;
   int n = snprintf(buf, cap, "%s/packs/%s/%" PRIu64, s->dir, id, v);
   if (n < 0 || (size_t)n >= cap)
-    return kerr_set(e, KERR_INVAL, "the folder name of pack %s is too long "
-                    "for the buffer", id);
+    return kerr_set(e, KERR_INVAL,
+                    "the folder name of pack %s is too long "
+                    "for the buffer",
+                    id);
   return 0;
 }
 
-int store_read_meta(struct store *s, const char *id, uint64_t version,
-                    char **json, size_t *json_len, char **sig,
-                    size_t *sig_len, struct kerr *e)
+int store_read_meta(struct store *s, const char *id, uint64_t version, char **json,
+                    size_t *json_len, char **sig, size_t *sig_len, struct kerr *e)
 {
   *json = *sig = NULL;
   *json_len = *sig_len = 0;
@@ -1673,12 +1693,10 @@ int store_read_meta(struct store *s, const char *id, uint64_t version,
   snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json", id, version);
   if (s->packsfd < 0)
     return kerr_set(e, KERR_NOENT, "the pack store %s is empty", s->dir);
-  if ((rc = fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, json,
-                           json_len, e)))
+  if ((rc = fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, json, json_len, e)))
     goto fail;
   snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json.minisig", id, version);
-  if ((rc = fsutil_read_at(s->packsfd, rel, STORE_MAX_SIG_BYTES, sig,
-                           sig_len, e)))
+  if ((rc = fsutil_read_at(s->packsfd, rel, STORE_MAX_SIG_BYTES, sig, sig_len, e)))
     goto fail;
   return 0;
 fail:
@@ -1689,8 +1707,7 @@ fail:
   return rc;
 }
 
-int store_current_manifest(struct store *s, const char *id,
-                           struct manifest **out, struct kerr *e)
+int store_current_manifest(struct store *s, const char *id, struct manifest **out, struct kerr *e)
 {
   *out = NULL;
   uint64_t v;
@@ -1700,8 +1717,7 @@ int store_current_manifest(struct store *s, const char *id,
   char rel[MANIFEST_ID_MAX + 48], *json = NULL;
   size_t len;
   snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json", id, v);
-  if ((rc = fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, &json, &len,
-                           e)) ||
+  if ((rc = fsutil_read_at(s->packsfd, rel, MANIFEST_MAX_BYTES, &json, &len, e)) ||
       (rc = manifest_parse(json, len, MANIFEST_PACK, out, e)))
     kerr_prefix(e, "%s/packs/%s", s->dir, rel);
   free(json);

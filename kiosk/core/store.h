@@ -70,9 +70,8 @@ void store_set_reserve(struct store *s, uint64_t bytes);
  * it is checked (quick or full): called with the exact bytes of pack.json and
  * pack.json.minisig of the version being checked. Return 0 if valid, else a
  * KERR code with e filled; a failure counts as corruption of that version. */
-typedef int store_verify_fn(void *ctx, const char *id, uint64_t version,
-                            const char *json, size_t json_len,
-                            const char *sig, size_t sig_len, struct kerr *e);
+typedef int store_verify_fn(void *ctx, const char *id, uint64_t version, const char *json,
+                            size_t json_len, const char *sig, size_t sig_len, struct kerr *e);
 void store_set_verifier(struct store *s, store_verify_fn *fn, void *ctx);
 /* Once store_set_verifier() returns, no check uses the old fn and ctx any
  * more (a check in another thread holds them under a lock): the old ctx
@@ -88,20 +87,18 @@ void store_set_verifier(struct store *s, store_verify_fn *fn, void *ctx);
  * reserve. (Re-installing the highest version with a byte-identical manifest
  * is allowed when it is not current, to repair a pack that was found
  * corrupt.) On success *out is a new stage. */
-int store_stage_begin(struct store *s, const struct manifest *m,
-                      struct store_stage **out, struct kerr *e);
+int store_stage_begin(struct store *s, const struct manifest *m, struct store_stage **out,
+                      struct kerr *e);
 
 /* Creates the member file relpath (which must pass manifest_path_ok() and be
  * listed in the manifest) in the staging folder, new and never through a
  * symlink; *fd is open for writing, the caller writes and closes it. */
-int store_stage_create(struct store_stage *st, const char *relpath, int *fd,
-                       struct kerr *e);
+int store_stage_create(struct store_stage *st, const char *relpath, int *fd, struct kerr *e);
 
 /* Writes pack.json and pack.json.minisig into the stage. json must be the
  * exact bytes the stage's manifest was parsed from (KERR_INVAL otherwise). */
-int store_stage_put_meta(struct store_stage *st, const char *json,
-                         size_t json_len, const char *sig, size_t sig_len,
-                         struct kerr *e);
+int store_stage_put_meta(struct store_stage *st, const char *json, size_t json_len, const char *sig,
+                         size_t sig_len, struct kerr *e);
 
 /* Checks every listed file is present with its declared size, fsyncs every
  * file and folder, renames the stage into place and atomically makes it
@@ -164,16 +161,15 @@ int store_check_quick_all(struct store *s);
 struct store_version {
   char id[MANIFEST_ID_MAX + 1];
   uint64_t version;
-  int is_current;     /* else the previous version (the fallback) */
-  uint64_t bytes;     /* its files' sizes added up (0 if not yet known) */
-  int64_t checked;    /* unix time of its last full check, 0 if unknown */
-  int recheck;        /* marked to re-check as soon as possible */
+  int is_current;  /* else the previous version (the fallback) */
+  uint64_t bytes;  /* its files' sizes added up (0 if not yet known) */
+  int64_t checked; /* unix time of its last full check, 0 if unknown */
+  int recheck;     /* marked to re-check as soon as possible */
 };
 
 /* A new array of the current and previous versions of every id; free with
  * free(). */
-int store_versions(struct store *s, struct store_version **out, size_t *n,
-                   struct kerr *e);
+int store_versions(struct store *s, struct store_version **out, size_t *n, struct kerr *e);
 
 /* Marks every installed version to re-check (after a keyring update). */
 void store_mark_recheck_all(struct store *s);
@@ -186,36 +182,31 @@ void store_mark_recheck_all(struct store *s);
  * previous version: it is no longer kept as the fallback, KERR_CORRUPT.
  * Each finding is logged. Returns 1 when pace stopped the check (nothing
  * changed), and KERR_INVAL when v is no longer current or previous. */
-int store_check_version(struct store *s, const char *id, uint64_t v,
-                        store_pace_fn *pace, void *pace_ctx, struct kerr *e);
+int store_check_version(struct store *s, const char *id, uint64_t v, store_pace_fn *pace,
+                        void *pace_ctx, struct kerr *e);
 
 /* --- queries ----------------------------------------------------------- */
 
 /* A new array of every known pack id (sorted by id), including ids with
  * nothing to show (current == 0); free with free(). */
-int store_list(struct store *s, struct store_pack_info **out, size_t *n,
-               struct kerr *e);
+int store_list(struct store *s, struct store_pack_info **out, size_t *n, struct kerr *e);
 
 /* Info on one id; KERR_NOENT if the store has never seen it. */
-int store_info(struct store *s, const char *id, struct store_pack_info *out,
-               struct kerr *e);
+int store_info(struct store *s, const char *id, struct store_pack_info *out, struct kerr *e);
 
 /* The folder of the current version of id, "<dir>/packs/<id>/<version>",
  * into buf. KERR_NOENT if id has nothing to show. */
-int store_current_dir(struct store *s, const char *id, char *buf, size_t cap,
-                      struct kerr *e);
+int store_current_dir(struct store *s, const char *id, char *buf, size_t cap, struct kerr *e);
 
 /* The parsed manifest of the current version of id; free with
  * manifest_free(). KERR_NOENT if id has nothing to show. */
-int store_current_manifest(struct store *s, const char *id,
-                           struct manifest **out, struct kerr *e);
+int store_current_manifest(struct store *s, const char *id, struct manifest **out, struct kerr *e);
 
 /* The exact bytes of pack.json and pack.json.minisig of version of id
  * (0 means the current one), for re-verifying the signature. Both are new
  * NUL-terminated buffers; free with free(). */
-int store_read_meta(struct store *s, const char *id, uint64_t version,
-                    char **json, size_t *json_len, char **sig,
-                    size_t *sig_len, struct kerr *e);
+int store_read_meta(struct store *s, const char *id, uint64_t version, char **json,
+                    size_t *json_len, char **sig, size_t *sig_len, struct kerr *e);
 
 /* --- time without a clock ---------------------------------------------- */
 

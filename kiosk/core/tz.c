@@ -20,9 +20,8 @@ static int name_ok(const char *name)
     return 0;
   for (const char *p = name; *p; p++) {
     char ch = *p;
-    int ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-             (ch >= '0' && ch <= '9') || ch == '_' || ch == '+' || ch == '-' ||
-             (ch == '/' && p[1] != '/');
+    int ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+        ch == '_' || ch == '+' || ch == '-' || (ch == '/' && p[1] != '/');
     if (!ok)
       return 0;
   }
@@ -46,19 +45,22 @@ int tz_check(const char *dir, const char *name, char *why, size_t whysz)
   }
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
-    snprintf(why, whysz, "is not a time zone of %s (%s) — write a name from there, like "
-             "Asia/Almaty, or install the package tzdata", dir,
-             errno == ENOENT ? "no such zone" : strerror(errno));
+    snprintf(why, whysz,
+             "is not a time zone of %s (%s) — write a name from there, like "
+             "Asia/Almaty, or install the package tzdata",
+             dir, errno == ENOENT ? "no such zone" : strerror(errno));
     return -1;
   }
   struct stat sb;
   char magic[4] = {0};
   int ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && read(fd, magic, 4) == 4 &&
-           memcmp(magic, "TZif", 4) == 0;
+      memcmp(magic, "TZif", 4) == 0;
   close(fd);
   if (!ok) {
-    snprintf(why, whysz, "names a file of %s that is not a time zone — write a zone like "
-             "Asia/Almaty", dir);
+    snprintf(why, whysz,
+             "names a file of %s that is not a time zone — write a zone like "
+             "Asia/Almaty",
+             dir);
     return -1;
   }
   return 0;

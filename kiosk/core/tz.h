@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TZ_NAME_MAX 63       /* bytes of a zone name such as "Asia/Almaty" */
+#define TZ_NAME_MAX 63 /* bytes of a zone name such as "Asia/Almaty" */
 #define TZ_ZONEINFO_DIR "/usr/share/zoneinfo"
 
 /* Checks that name is a zone of the zoneinfo folder dir (NULL: the

@@ -67,11 +67,10 @@ int band_paint(struct fonts *f, SDL_Surface *page, const struct band_input *in)
   int num_top = label_top + label_px * 12 / 10;
 
   /* Clock and position at the end side. */
-  int clock_w = in->clock ? put(f, boxes, &n, CAP, in->clock, num_px, PAGE_SPAN_BOLD, 0, 0, 0,
-                                C_TEXT, 1)
-                          : 0;
-  int pos_w = in->position ? put(f, boxes, &n, CAP, in->position, side_px, 0, 0, 0, 0, C_LABEL, 1)
-                           : 0;
+  int clock_w =
+      in->clock ? put(f, boxes, &n, CAP, in->clock, num_px, PAGE_SPAN_BOLD, 0, 0, 0, C_TEXT, 1) : 0;
+  int pos_w =
+      in->position ? put(f, boxes, &n, CAP, in->position, side_px, 0, 0, 0, 0, C_LABEL, 1) : 0;
   int end_w = (clock_w > pos_w ? clock_w : pos_w);
   int end_x = rtl ? margin : w - margin - end_w;
   end_x += in->shift_x;

@@ -11,17 +11,17 @@
 #include "render/fonts.h"
 
 struct band_hotline {
-  const char *label;   /* e.g. "Hotline · Kazakhstan", in the language on screen */
-  const char *number;  /* e.g. "11616" */
+  const char *label;  /* e.g. "Hotline · Kazakhstan", in the language on screen */
+  const char *number; /* e.g. "11616" */
 };
 
 struct band_input {
   const struct band_hotline *hotlines;
   size_t n_hotlines;
-  const char *clock;     /* "14:05", or NULL when the clock is not trusted */
-  const char *position;  /* "3 / 8", "3 / 8 · 1/2" */
-  const char *lang;      /* language on screen (right-to-left mirrors the band) */
-  int shift_x;           /* burn-in shift of the band's content, pixels */
+  const char *clock;    /* "14:05", or NULL when the clock is not trusted */
+  const char *position; /* "3 / 8", "3 / 8 · 1/2" */
+  const char *lang;     /* language on screen (right-to-left mirrors the band) */
+  int shift_x;          /* burn-in shift of the band's content, pixels */
 };
 
 /* Paints the band into the bottom layout_band_height() pixels of page.

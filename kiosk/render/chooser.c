@@ -52,7 +52,8 @@ size_t chooser_paint(struct fonts *f, SDL_Surface *page, const char *const *lang
   int px = bh * 36 / 100;
   int widest = 0; /* at 100 px */
   for (size_t i = 0; i < n; i++) {
-    struct text_style st = {100, PAGE_SPAN_BOLD, TEXT_ALIGN_START, 1.0f, layout_lang_rtl(langs[i]), 0};
+    struct text_style st = {100, PAGE_SPAN_BOLD, TEXT_ALIGN_START, 1.0f, layout_lang_rtl(langs[i]),
+                            0};
     struct text_block tb;
     if (text_layout_plain(f, chooser_endonym(langs[i]), &st, 1 << 20, &tb, NULL) == 0) {
       if (tb.width > widest)
@@ -84,7 +85,8 @@ size_t chooser_paint(struct fonts *f, SDL_Surface *page, const char *const *lang
     memset(b, 0, sizeof *b);
     b->kind = BOX_FILL;
     b->r = r;
-    b->color = (int)i == selected ? (SDL_Color){0xFF, 0xFF, 0xFF, 0xFF} : (SDL_Color){0x1C, 0x4A, 0x78, 0xFF};
+    b->color = (int)i == selected ? (SDL_Color){0xFF, 0xFF, 0xFF, 0xFF}
+                                  : (SDL_Color){0x1C, 0x4A, 0x78, 0xFF};
     b->block = -1;
     /* The label, centred. */
     int rtl = layout_lang_rtl(langs[i]);
@@ -99,7 +101,8 @@ size_t chooser_paint(struct fonts *f, SDL_Surface *page, const char *const *lang
         t->kind = BOX_TEXT;
         t->r = (SDL_Rect){r.x + bh / 8 + run->x, top + run->y, run->w, run->h};
         t->baseline = top + run->baseline;
-        t->color = (int)i == selected ? (SDL_Color){0x0B, 0x2A, 0x4A, 0xFF} : (SDL_Color){0xFF, 0xFF, 0xFF, 0xFF};
+        t->color = (int)i == selected ? (SDL_Color){0x0B, 0x2A, 0x4A, 0xFF}
+                                      : (SDL_Color){0xFF, 0xFF, 0xFF, 0xFF};
         t->fam = run->fam;
         t->style = run->style;
         t->px = px;

@@ -29,10 +29,12 @@ static const struct family families[] = {
     {"Noto Sans",
      {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
       "NotoSans-BoldItalic.ttf"},
-     NULL, 100},
+     NULL,
+     100},
     {"Noto Sans Arabic",
      {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", NULL, NULL},
-     "Arab", 72},
+     "Arab",
+     72},
 };
 #define N_FAMILIES ((int)(sizeof families / sizeof families[0]))
 
@@ -139,7 +141,10 @@ void fonts_close(struct fonts *f)
   free(f);
 }
 
-const char *fonts_dir(const struct fonts *f) { return f->dir; }
+const char *fonts_dir(const struct fonts *f)
+{
+  return f->dir;
+}
 
 int fonts_add_file(struct fonts *f, const char *path, struct kerr *e)
 {
@@ -190,7 +195,8 @@ TTF_Font *fonts_face(struct fonts *f, int fam, enum fonts_style style, int px)
   TTF_Font *font = open_face(f, fam, (int)style, px);
   if (!font) {
     log_warn("font %s at %d px could not be opened: %s",
-             fam < N_FAMILIES ? families[fam].name : f->extra[fam - N_FAMILIES], px, TTF_GetError());
+             fam < N_FAMILIES ? families[fam].name : f->extra[fam - N_FAMILIES], px,
+             TTF_GetError());
     return f->probe[fam];
   }
   struct cached *slot;
@@ -211,8 +217,7 @@ TTF_Font *fonts_face(struct fonts *f, int fam, enum fonts_style style, int px)
   return font;
 }
 
-TTF_Font *fonts_get(struct fonts *f, enum fonts_style style, int px, uint32_t cp,
-                    int *covered)
+TTF_Font *fonts_get(struct fonts *f, enum fonts_style style, int px, uint32_t cp, int *covered)
 {
   int fam = fonts_family_for(f, cp);
   if (covered)

@@ -23,8 +23,7 @@ void fonts_close(struct fonts *f);
  * primary family first and then each fallback family. Falls back to the
  * primary family when nothing covers cp (*covered is then 0). The font is
  * owned by the set; it stays valid until fonts_close(). */
-TTF_Font *fonts_get(struct fonts *f, enum fonts_style style, int px, uint32_t cp,
-                    int *covered);
+TTF_Font *fonts_get(struct fonts *f, enum fonts_style style, int px, uint32_t cp, int *covered);
 
 /* Index of the family that covers cp (0 = primary), or -1 if none does. */
 int fonts_family_for(struct fonts *f, uint32_t cp);

@@ -71,15 +71,15 @@ static SDL_Surface *halve(SDL_Surface *src)
     Uint8 *d = (Uint8 *)dst->pixels + (size_t)y * (size_t)dst->pitch;
     for (int x = 0; x < w; x++) {
       for (int c = 0; c < 4; c++)
-        d[4 * x + c] = (Uint8)((r0[8 * x + c] + r0[8 * x + 4 + c] + r1[8 * x + c] +
-                                r1[8 * x + 4 + c] + 2) / 4);
+        d[4 * x + c] =
+            (Uint8)((r0[8 * x + c] + r0[8 * x + 4 + c] + r1[8 * x + c] + r1[8 * x + 4 + c] + 2) /
+                    4);
     }
   }
   return dst;
 }
 
-int images_load_scaled(const char *path, int w, int h, int cover, SDL_Surface **out,
-                       struct kerr *e)
+int images_load_scaled(const char *path, int w, int h, int cover, SDL_Surface **out, struct kerr *e)
 {
   *out = NULL;
   if (w <= 0 || h <= 0)
@@ -96,20 +96,25 @@ int images_load_scaled(const char *path, int w, int h, int cover, SDL_Surface **
   if (cover) {
     srect.w = (int)(w / s + 0.5);
     srect.h = (int)(h / s + 0.5);
-    if (srect.w > cached->w) srect.w = cached->w;
-    if (srect.h > cached->h) srect.h = cached->h;
+    if (srect.w > cached->w)
+      srect.w = cached->w;
+    if (srect.h > cached->h)
+      srect.h = cached->h;
     srect.x = (cached->w - srect.w) / 2;
     srect.y = (cached->h - srect.h) / 2;
   } else {
     drect.w = (int)(cached->w * s + 0.5);
     drect.h = (int)(cached->h * s + 0.5);
-    if (drect.w < 1) drect.w = 1;
-    if (drect.h < 1) drect.h = 1;
+    if (drect.w < 1)
+      drect.w = 1;
+    if (drect.h < 1)
+      drect.h = 1;
     drect.x = (w - drect.w) / 2;
     drect.y = (h - drect.h) / 2;
   }
   /* Crop first, then halve while more than twice too big. */
-  SDL_Surface *work = SDL_CreateRGBSurfaceWithFormat(0, srect.w, srect.h, 32, SDL_PIXELFORMAT_ARGB8888);
+  SDL_Surface *work =
+      SDL_CreateRGBSurfaceWithFormat(0, srect.w, srect.h, 32, SDL_PIXELFORMAT_ARGB8888);
   if (!work)
     return kerr_set(e, KERR_NOMEM, "%s: out of memory scaling image", path);
   SDL_SetSurfaceBlendMode(cached, SDL_BLENDMODE_NONE);

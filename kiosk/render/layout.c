@@ -124,18 +124,18 @@ static void boxes_clear(struct boxes *b)
 struct item {
   struct boxes bx;
   int h;
-  int gap;        /* space above, dropped at the top of a part */
-  int keep_next;  /* do not end a part after this item */
-  int header;     /* repeated at the top of continuation parts */
+  int gap;       /* space above, dropped at the top of a part */
+  int keep_next; /* do not end a part after this item */
+  int header;    /* repeated at the top of continuation parts */
 };
 
 struct items {
   struct item *v;
   size_t n, cap;
   int oom;
-  int missing;    /* code points no font covers */
-  int overflow;   /* a word had to be cut */
-  char number[16];  /* the first list number wider than its column, "" if none */
+  int missing;     /* code points no font covers */
+  int overflow;    /* a word had to be cut */
+  char number[16]; /* the first list number wider than its column, "" if none */
 };
 
 static struct item *items_add(struct items *it, int gap)
@@ -254,11 +254,11 @@ static struct text_style style(int px, unsigned flags, enum text_align align)
 struct ctx {
   struct fonts *f;
   const struct layout_input *in;
-  int body;           /* body px */
-  int col_w;          /* width of the text column */
+  int body;  /* body px */
+  int col_w; /* width of the text column */
   int landscape;
   SDL_Color accent;
-  int rtl;            /* the page's language is written right to left */
+  int rtl; /* the page's language is written right to left */
 };
 
 /* A text style in the page's direction. */
@@ -301,10 +301,17 @@ static const struct {
   const char *names[8]; /* en ru kk ky tg uz tk fa */
 } channels[] = {
     {"phone", {"phone", "телефон", "телефон", "телефон", "телефон", "telefon", "telefon", "تلفن"}},
-    {"mobile", {"mobile", "мобильный", "ұялы телефон", "мобилдик", "мобилӣ", "mobil", "mobil", "موبایل"}},
-    {"whatsapp", {"WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "واتس‌اپ"}},
-    {"instagram", {"Instagram", "Instagram", "Instagram", "Instagram", "Instagram", "Instagram", "Instagram", "اینستاگرام"}},
-    {"telegram", {"Telegram", "Telegram", "Telegram", "Telegram", "Telegram", "Telegram", "Telegram", "تلگرام"}},
+    {"mobile",
+     {"mobile", "мобильный", "ұялы телефон", "мобилдик", "мобилӣ", "mobil", "mobil", "موبایل"}},
+    {"whatsapp",
+     {"WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp",
+      "واتس‌اپ"}},
+    {"instagram",
+     {"Instagram", "Instagram", "Instagram", "Instagram", "Instagram", "Instagram", "Instagram",
+      "اینستاگرام"}},
+    {"telegram",
+     {"Telegram", "Telegram", "Telegram", "Telegram", "Telegram", "Telegram", "Telegram",
+      "تلگرام"}},
 };
 static const char *const channel_langs[8] = {"en", "ru", "kk", "ky", "tg", "uz", "tk", "fa"};
 
@@ -358,9 +365,9 @@ static int build_stats(struct ctx *c, struct items *it, const struct page_block 
       size_t card_i = item->bx.n - 1;
       struct text_style ns = sty(c, num_px, PAGE_SPAN_BOLD, TEXT_ALIGN_CENTER);
       struct text_style ls = sty(c, c->body * 9 / 10, 0, TEXT_ALIGN_CENTER);
-      int h1 = put_text(c->f, it, &item->bx, row->n_cells > 0 ? row->cells[0] : "", &ns,
-                        mx(c, x + pad, cell_w - 2 * pad), pad, cell_w - 2 * pad, c->accent, bi,
-                        NULL, e);
+      int h1 =
+          put_text(c->f, it, &item->bx, row->n_cells > 0 ? row->cells[0] : "", &ns,
+                   mx(c, x + pad, cell_w - 2 * pad), pad, cell_w - 2 * pad, c->accent, bi, NULL, e);
       if (h1 < 0)
         return KERR_NOMEM;
       int h2 = put_text(c->f, it, &item->bx, row->n_cells > 1 ? row->cells[1] : "", &ls,
@@ -393,7 +400,8 @@ static int build_hotlines(struct ctx *c, struct items *it, const struct page_blo
   int gutter = c->body * 2 / 3;
   int widest = 0; /* at 100 px */
   for (int r = 0; r < n; r++) {
-    int w = text_width(c->f, b->rows[r].n_cells > 1 ? b->rows[r].cells[1] : "", 100, PAGE_SPAN_BOLD);
+    int w =
+        text_width(c->f, b->rows[r].n_cells > 1 ? b->rows[r].cells[1] : "", 100, PAGE_SPAN_BOLD);
     if (w > widest)
       widest = w;
   }
@@ -466,13 +474,11 @@ static int build_contacts(struct ctx *c, struct items *it, const struct page_blo
     int cw = 0;
     int label_w = c->col_w * 2 / 5;
     int h1 = put_text(c->f, it, &item->bx, country, &cs, mx(c, 0, label_w - c->body / 2), 0,
-                      label_w - c->body / 2, C_TEXT, bi,
-                      &cw, e);
+                      label_w - c->body / 2, C_TEXT, bi, &cw, e);
     if (h1 < 0)
       return KERR_NOMEM;
     int h2 = put_text(c->f, it, &item->bx, mail, &ms, mx(c, label_w, c->col_w - label_w), 0,
-                      c->col_w - label_w, c->accent,
-                      bi, NULL, e);
+                      c->col_w - label_w, c->accent, bi, NULL, e);
     if (h2 < 0)
       return KERR_NOMEM;
     item->h = h1 > h2 ? h1 : h2;
@@ -499,10 +505,9 @@ static int build_qr(struct ctx *c, struct items *it, const struct page_block *b,
     q->color = C_TEXT;
     struct text_style ls = sty(c, c->body, 0, TEXT_ALIGN_START);
     const char *label = row->n_cells > 1 ? row->cells[1] : row->n_cells > 0 ? row->cells[0] : "";
-    int h = put_text(c->f, it, &item->bx, label, &ls,
-                     mx(c, side + c->body, c->col_w - side - c->body), side / 2 - c->body,
-                     c->col_w - side - c->body,
-                     C_TEXT, bi, NULL, e);
+    int h =
+        put_text(c->f, it, &item->bx, label, &ls, mx(c, side + c->body, c->col_w - side - c->body),
+                 side / 2 - c->body, c->col_w - side - c->body, C_TEXT, bi, NULL, e);
     if (h < 0)
       return KERR_NOMEM;
     item->h = side;
@@ -528,8 +533,9 @@ static int build_table(struct ctx *c, struct items *it, const struct page_block 
   int natural[12] = {0};
   for (size_t r = 0; r < b->n_rows; r++)
     for (size_t k = 0; k < b->rows[r].n_cells && k < ncols; k++) {
-      int w = text_width(c->f, b->rows[r].cells[k], c->body,
-                         (int)r < b->level ? PAGE_SPAN_BOLD : 0) + 2 * pad;
+      int w =
+          text_width(c->f, b->rows[r].cells[k], c->body, (int)r < b->level ? PAGE_SPAN_BOLD : 0) +
+          2 * pad;
       if (w > natural[k])
         natural[k] = w;
     }
@@ -588,8 +594,9 @@ static int build_table(struct ctx *c, struct items *it, const struct page_block 
 /* Whether href is something a phone can open from a QR code. */
 static int scannable(const char *href)
 {
-  return href && (!strncmp(href, "https://", 8) || !strncmp(href, "http://", 7) ||
-                  !strncmp(href, "mailto:", 7) || !strncmp(href, "tel:", 4));
+  return href &&
+      (!strncmp(href, "https://", 8) || !strncmp(href, "http://", 7) ||
+       !strncmp(href, "mailto:", 7) || !strncmp(href, "tel:", 4));
 }
 
 /* Nobody can click a wall: each link of a block is shown again after it as
@@ -621,10 +628,14 @@ static int add_link_codes(struct ctx *c, struct items *it, const struct page_blo
     q->text = strdup(href);
     q->color = C_TEXT;
     const char *shown = href;
-    if (!strncmp(shown, "https://", 8)) shown += 8;
-    else if (!strncmp(shown, "http://", 7)) shown += 7;
-    else if (!strncmp(shown, "mailto:", 7)) shown += 7;
-    else if (!strncmp(shown, "tel:", 4)) shown += 4;
+    if (!strncmp(shown, "https://", 8))
+      shown += 8;
+    else if (!strncmp(shown, "http://", 7))
+      shown += 7;
+    else if (!strncmp(shown, "mailto:", 7))
+      shown += 7;
+    else if (!strncmp(shown, "tel:", 4))
+      shown += 4;
     struct text_style ls = sty(c, c->body, 0, TEXT_ALIGN_START);
     ls.rtl = 0; /* an address reads left to right */
     if (c->rtl)
@@ -707,8 +718,8 @@ static int build_image(struct ctx *c, struct items *it, const struct page_block 
   if (image_size(c->in, b->src, &iw, &ih) != 0) {
     /* Missing or broken image: say so in its place, readably. */
     (void)e;
-    int h = put_text(c->f, it, &item->bx, b->caption && *b->caption ? b->caption : b->src, &cs,
-                     0, 0, w, C_MUTED, bi, NULL, e);
+    int h = put_text(c->f, it, &item->bx, b->caption && *b->caption ? b->caption : b->src, &cs, 0,
+                     0, w, C_MUTED, bi, NULL, e);
     item->h = h > 0 ? h : 0;
     return 1; /* reported by the caller */
   }
@@ -793,13 +804,14 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
     case PAGE_PARAGRAPH:
     case PAGE_QUOTE: {
       head_done = 1;
-      struct text_style st = sty_auto(c, c->body, b->type == PAGE_QUOTE ? PAGE_SPAN_ITALIC : 0, TEXT_ALIGN_START);
+      struct text_style st =
+          sty_auto(c, c->body, b->type == PAGE_QUOTE ? PAGE_SPAN_ITALIC : 0, TEXT_ALIGN_START);
       int brtl = text_base_rtl(b->spans, b->n_spans, c->rtl);
       int indent = b->type == PAGE_QUOTE ? c->body : 0;
       size_t first = it->n;
       rc = add_text(c->f, it, b->spans, b->n_spans, &st, mxd(c, brtl, indent, c->col_w - indent),
-                    c->col_w - indent,
-                    b->type == PAGE_QUOTE ? C_MUTED : C_TEXT, it->n ? c->body * 3 / 5 : 0, bi, 0, e);
+                    c->col_w - indent, b->type == PAGE_QUOTE ? C_MUTED : C_TEXT,
+                    it->n ? c->body * 3 / 5 : 0, bi, 0, e);
       if (!rc && b->type == PAGE_QUOTE)
         for (size_t k = first; k < it->n; k++) {
           struct box *bar = boxes_add(&it->v[k].bx, BOX_FILL, bi);
@@ -843,13 +855,13 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
                     mxd(c, brtl, indent + hang, c->col_w - indent - hang), c->col_w - indent - hang,
                     C_TEXT, it->n ? (prev_list ? c->body * 2 / 5 : c->body * 3 / 5) : 0, bi, 0, e);
       if (!rc && it->n > first) {
-        struct text_style ms = sty(c, c->body, PAGE_SPAN_BOLD,
-                                   b->ordered ? TEXT_ALIGN_END : TEXT_ALIGN_START);
+        struct text_style ms =
+            sty(c, c->body, PAGE_SPAN_BOLD, b->ordered ? TEXT_ALIGN_END : TEXT_ALIGN_START);
         ms.rtl = brtl;
         int mw = 0;
         int overflow = it->overflow;
-        put_text(c->f, it, &it->v[first].bx, marker, &ms, mxd(c, brtl, indent, num_col), 0,
-                 num_col, c->accent, bi, &mw, e);
+        put_text(c->f, it, &it->v[first].bx, marker, &ms, mxd(c, brtl, indent, num_col), 0, num_col,
+                 c->accent, bi, &mw, e);
         if (b->ordered && (mw > num_col || (it->overflow && !overflow)) && !it->number[0])
           snprintf(it->number, sizeof it->number, "%s", marker);
       }
@@ -863,11 +875,26 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
       if (rc > 0)
         rc = 0;
       break;
-    case PAGE_STATS: head_done = 1; rc = build_stats(c, it, b, bi, e); break;
-    case PAGE_HOTLINES: head_done = 1; rc = build_hotlines(c, it, b, bi, e); break;
-    case PAGE_CONTACTS: head_done = 1; rc = build_contacts(c, it, b, bi, e); break;
-    case PAGE_QR: head_done = 1; rc = build_qr(c, it, b, bi, e); break;
-    case PAGE_TABLE: head_done = 1; rc = build_table(c, it, b, bi, e); break;
+    case PAGE_STATS:
+      head_done = 1;
+      rc = build_stats(c, it, b, bi, e);
+      break;
+    case PAGE_HOTLINES:
+      head_done = 1;
+      rc = build_hotlines(c, it, b, bi, e);
+      break;
+    case PAGE_CONTACTS:
+      head_done = 1;
+      rc = build_contacts(c, it, b, bi, e);
+      break;
+    case PAGE_QR:
+      head_done = 1;
+      rc = build_qr(c, it, b, bi, e);
+      break;
+    case PAGE_TABLE:
+      head_done = 1;
+      rc = build_table(c, it, b, bi, e);
+      break;
     case PAGE_RULE: {
       head_done = 1;
       struct item *item = items_add(it, c->body / 2);
@@ -882,7 +909,8 @@ static int build_items(struct ctx *c, struct items *it, int side_image, int stac
       break;
     }
     }
-    if (rc >= 0 && (b->type == PAGE_PARAGRAPH || b->type == PAGE_LIST_ITEM || b->type == PAGE_QUOTE))
+    if (rc >= 0 &&
+        (b->type == PAGE_PARAGRAPH || b->type == PAGE_LIST_ITEM || b->type == PAGE_QUOTE))
       rc = add_link_codes(c, it, b, bi, e);
     if (rc < 0)
       return rc;
@@ -939,8 +967,7 @@ static int fill_parts(const struct items *it, int cap, int header_h, size_t *sta
  * out. Fills starts[] and returns the part count; *forced tells whether
  * a part had to end after an item meant to stay with the next one (a
  * heading, the first line of a paragraph). */
-static int paginate(const struct items *it, int avail_h, size_t *starts, int max_parts,
-                    int *forced)
+static int paginate(const struct items *it, int avail_h, size_t *starts, int max_parts, int *forced)
 {
   *forced = 0;
   int header_h = 0;
@@ -1007,7 +1034,8 @@ static void scale_gaps(struct items *it, int pct)
     it->v[i].gap = it->v[i].gap * pct / 100;
 }
 
-static void add_problem(struct layout *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_problem(struct layout *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void add_problem(struct layout *l, const char *fmt, ...)
 {
   struct layout_problem *np = realloc(l->problems, (l->n_problems + 1) * sizeof *np);
@@ -1056,10 +1084,10 @@ static void place_item(struct boxes *dst, struct item *src, int dx, int dy, int 
  * beside it (when the page is wide enough and asks for one). */
 struct frame {
   int content_x, content_y, content_w, content_h;
-  int foot_h;  /* the band along the bottom */
-  int gutter;  /* between the text and a side picture */
-  int img;     /* the block of the page's first picture, or -1 */
-  int side;    /* that picture stands beside the text (first part only) */
+  int foot_h; /* the band along the bottom */
+  int gutter; /* between the text and a side picture */
+  int img;    /* the block of the page's first picture, or -1 */
+  int side;   /* that picture stands beside the text (first part only) */
   int image_left;
   int side_w;
   int text_x;
@@ -1089,7 +1117,7 @@ static void frame_init(struct frame *fr, const struct ctx *c, const struct layou
   fr->gutter = margin;
   fr->img = find_image(p);
   fr->side = fr->img >= 0 && c->landscape && p->layout != PAGE_LAYOUT_TEXT &&
-             p->layout != PAGE_LAYOUT_IMAGE_TOP;
+      p->layout != PAGE_LAYOUT_IMAGE_TOP;
   /* image-left means the start side: the right in a right-to-left page. */
   fr->image_left = fr->side && ((p->layout == PAGE_LAYOUT_IMAGE_LEFT) != c->rtl);
   fr->side_w = fr->side ? (fr->content_w - fr->gutter) * 42 / 100 : 0;
@@ -1308,8 +1336,8 @@ int layout_page(struct fonts *f, const struct layout_input *in, int part, struct
   l->w = in->w;
   l->h = in->h;
   l->min_px = layout_min_body_px(in->w, in->h);
-  struct ctx c = {f, in, 0, 0, in->w * 4 >= in->h * 5, readable_accent(in->accent),
-                  layout_lang_rtl(in->lang)};
+  struct ctx c = {
+      f, in, 0, 0, in->w * 4 >= in->h * 5, readable_accent(in->accent), layout_lang_rtl(in->lang)};
   struct frame fr;
   frame_init(&fr, &c, in);
   struct items it = {0};

@@ -17,14 +17,14 @@ struct box {
   enum box_kind kind;
   SDL_Rect r;
   SDL_Color color;
-  int block;          /* index of the page block it belongs to; -1 for chrome */
-  int fam, style;     /* BOX_TEXT: font family index and enum fonts_style */
-  char *text;         /* BOX_TEXT: UTF-8; BOX_QR: the encoded data; owned */
-  char *path;         /* BOX_IMAGE: file path; owned */
-  int cover;          /* BOX_IMAGE: crop to fill (else fit inside) */
-  int px;             /* BOX_TEXT: font size, for the readability check */
-  int rtl;            /* BOX_TEXT: shaped right to left */
-  int baseline;       /* BOX_TEXT: y of the baseline (r is the line box) */
+  int block;      /* index of the page block it belongs to; -1 for chrome */
+  int fam, style; /* BOX_TEXT: font family index and enum fonts_style */
+  char *text;     /* BOX_TEXT: UTF-8; BOX_QR: the encoded data; owned */
+  char *path;     /* BOX_IMAGE: file path; owned */
+  int cover;      /* BOX_IMAGE: crop to fill (else fit inside) */
+  int px;         /* BOX_TEXT: font size, for the readability check */
+  int rtl;        /* BOX_TEXT: shaped right to left */
+  int baseline;   /* BOX_TEXT: y of the baseline (r is the line box) */
 };
 
 /* A problem found while laying out (for --strict and lint). */
@@ -39,19 +39,19 @@ typedef int (*layout_image_size_fn)(const char *root, const char *src, int *w, i
 
 struct layout_input {
   const struct page *page;
-  const char *root;          /* pack folder: image paths are relative to it */
-  int w, h;                  /* screen size in pixels */
-  SDL_Color accent;          /* headings and numbers; {0} for the default */
-  const char *lang;          /* language of the page, for built-in words */
+  const char *root;                /* pack folder: image paths are relative to it */
+  int w, h;                        /* screen size in pixels */
+  SDL_Color accent;                /* headings and numbers; {0} for the default */
+  const char *lang;                /* language of the page, for built-in words */
   layout_image_size_fn image_size; /* NULL: every picture counts as missing */
 };
 
 struct layout {
-  struct fonts *fonts;       /* the set the text boxes' fonts come from */
+  struct fonts *fonts; /* the set the text boxes' fonts come from */
   int w, h;
-  int part, n_parts;         /* continuation parts: 0-based part shown here */
-  int body_px;               /* the body size chosen */
-  int min_px;                /* the readable minimum for this screen */
+  int part, n_parts; /* continuation parts: 0-based part shown here */
+  int body_px;       /* the body size chosen */
+  int min_px;        /* the readable minimum for this screen */
   struct box *boxes;
   size_t n_boxes;
   struct layout_problem *problems;

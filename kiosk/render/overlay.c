@@ -46,7 +46,8 @@ void overlay_paint(struct fonts *f, SDL_Surface *page, const char *const *lines,
       b->kind = BOX_TEXT;
       b->r = (SDL_Rect){run->x, y + run->y, run->w, run->h};
       b->baseline = y + run->baseline;
-      b->color = i >= strong ? (SDL_Color){0xFF, 0xFF, 0xFF, 0xFF} : (SDL_Color){0xA9, 0xBB, 0xCE, 0xFF};
+      b->color =
+          i >= strong ? (SDL_Color){0xFF, 0xFF, 0xFF, 0xFF} : (SDL_Color){0xA9, 0xBB, 0xCE, 0xFF};
       b->fam = run->fam;
       b->style = run->style;
       b->px = px;

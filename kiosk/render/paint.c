@@ -11,7 +11,10 @@
 #include "core/log.h"
 #include "render/images.h"
 
-static Uint32 map(SDL_Surface *s, SDL_Color c) { return SDL_MapRGB(s->format, c.r, c.g, c.b); }
+static Uint32 map(SDL_Surface *s, SDL_Color c)
+{
+  return SDL_MapRGB(s->format, c.r, c.g, c.b);
+}
 
 static int paint_qr(SDL_Surface *dst, const struct box *b)
 {
@@ -45,9 +48,7 @@ int paint_boxes(struct fonts *f, SDL_Surface *s, const struct box *boxes, size_t
   for (size_t i = 0; i < n; i++) {
     const struct box *b = &boxes[i];
     switch (b->kind) {
-    case BOX_FILL:
-      SDL_FillRect(s, &b->r, map(s, b->color));
-      break;
+    case BOX_FILL: SDL_FillRect(s, &b->r, map(s, b->color)); break;
     case BOX_TEXT: {
       TTF_Font *font = fonts_face(f, b->fam, (enum fonts_style)b->style, b->px);
       TTF_SetFontDirection(font, b->rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);

@@ -32,7 +32,7 @@ struct player {
   int clock_untrusted;
   const struct config_hotline *fallback;
   size_t n_fallback;
-  char notice[1536]; /* for staff on the built-in page, or empty */
+  char notice[1536];                    /* for staff on the built-in page, or empty */
   char scanned[PLAYER_MAX_PACKS][1024]; /* pack folders whose fonts were added */
   int n_scanned;
 };
@@ -70,8 +70,8 @@ void player_set_fallback_hotlines(struct player *p, const struct config_hotline 
 static const char *country_name(const char *code)
 {
   static const char *const names[][2] = {
-      {"KZ", "Kazakhstan"}, {"KG", "Kyrgyzstan"}, {"TJ", "Tajikistan"}, {"TM", "Turkmenistan"},
-      {"UZ", "Uzbekistan"}, {"AF", "Afghanistan"}, {"RU", "Russia"}, {"TR", "Türkiye"}};
+      {"KZ", "Kazakhstan"}, {"KG", "Kyrgyzstan"},  {"TJ", "Tajikistan"}, {"TM", "Turkmenistan"},
+      {"UZ", "Uzbekistan"}, {"AF", "Afghanistan"}, {"RU", "Russia"},     {"TR", "Türkiye"}};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (!strcmp(code, names[i][0]))
       return names[i][1];
@@ -84,7 +84,10 @@ void player_set_site(struct player *p, const char *country, int offset_s)
   p->offset_s = offset_s;
 }
 
-void player_set_clock_trusted(struct player *p, int trusted) { p->clock_untrusted = !trusted; }
+void player_set_clock_trusted(struct player *p, int trusted)
+{
+  p->clock_untrusted = !trusted;
+}
 
 void player_refresh_band(struct player *p, struct slide *s, int shift_x)
 {
@@ -146,9 +149,15 @@ struct player *player_new(const struct deck *d, struct fonts *f)
   return p;
 }
 
-void player_free(struct player *p) { free(p); }
+void player_free(struct player *p)
+{
+  free(p);
+}
 
-int player_problems(const struct player *p) { return p->problems; }
+int player_problems(const struct player *p)
+{
+  return p->problems;
+}
 
 void slide_clear(struct slide *s)
 {
@@ -198,8 +207,7 @@ static int render_page(struct player *p, size_t entry, int part, int w, int h, s
   if (en) {
     add_pack_fonts(p, en->root);
     rc = page_load(en->root, en->page, &pg, e);
-  }
-  else {
+  } else {
     /* The built-in page: the configured hotlines, and a note for staff. */
     char md[8192];
     size_t o;
@@ -230,9 +238,10 @@ static int render_page(struct player *p, size_t entry, int part, int w, int h, s
   }
   SDL_Color accent = {0, 0, 0, 0};
   if (en && en->has_accent)
-    accent = (SDL_Color){(Uint8)(en->accent >> 16), (Uint8)(en->accent >> 8), (Uint8)en->accent, 255};
-  struct layout_input in = {pg, en ? en->root : ".", w, h, accent, en ? en->lang : "en",
-                            images_size_at};
+    accent =
+        (SDL_Color){(Uint8)(en->accent >> 16), (Uint8)(en->accent >> 8), (Uint8)en->accent, 255};
+  struct layout_input in = {
+      pg, en ? en->root : ".", w, h, accent, en ? en->lang : "en", images_size_at};
   struct layout *l = NULL;
   rc = layout_page(p->fonts, &in, part, &l, e);
   if (rc) {
@@ -254,8 +263,8 @@ static int render_page(struct player *p, size_t entry, int part, int w, int h, s
   layout_free(l);
   page_free(pg);
   if (!rc && failed) {
-    log_warn("%s/%s: %d part%s of the page could not be drawn", en ? en->root : "", en ? en->page : "",
-             failed, failed == 1 ? "" : "s");
+    log_warn("%s/%s: %d part%s of the page could not be drawn", en ? en->root : "",
+             en ? en->page : "", failed, failed == 1 ? "" : "s");
     p->problems += failed;
   }
   return rc;
@@ -297,7 +306,8 @@ int player_render_pair(struct player *p, size_t entry, size_t entry2, int part, 
   SDL_BlitSurface(a.surf, NULL, out->surf, &ra);
   SDL_BlitSurface(b.surf, NULL, out->surf, &rb);
   int s = w < h ? w : h;
-  SDL_Rect rule = {half - s / 400 - 1, s * 45 / 1000, s / 200 + 2, h - layout_band_height(w, h) - s * 9 / 100};
+  SDL_Rect rule = {half - s / 400 - 1, s * 45 / 1000, s / 200 + 2,
+                   h - layout_band_height(w, h) - s * 9 / 100};
   SDL_FillRect(out->surf, &rule, SDL_MapRGB(out->surf->format, 0xC9, 0xD6, 0xE3));
   out->entry = entry;
   out->part = a.part > b.part ? a.part : b.part;

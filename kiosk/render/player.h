@@ -10,11 +10,11 @@
 #include "render/fonts.h"
 
 struct slide {
-  size_t entry;       /* deck entry; (size_t)-1 for the built-in page */
+  size_t entry; /* deck entry; (size_t)-1 for the built-in page */
   int part, n_parts;
   int duration_ms;
-  int problems;       /* layout and page problems met */
-  SDL_Surface *surf;  /* owned; free with slide_clear() */
+  int problems;      /* layout and page problems met */
+  SDL_Surface *surf; /* owned; free with slide_clear() */
 };
 
 struct player;

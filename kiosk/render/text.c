@@ -23,7 +23,7 @@
 #include <string.h>
 
 struct piece {
-  const char *s;   /* into the span text */
+  const char *s; /* into the span text */
   size_t n;
   unsigned flags;
   int fam;
@@ -31,19 +31,25 @@ struct piece {
   int space_level;  /* the bidi level of that space */
   int word_start;   /* first piece of a word */
   int w;
-  int level;        /* bidi embedding level; odd = right to left */
+  int level; /* bidi embedding level; odd = right to left */
 };
 
-static int is_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'; }
+static int is_space(uint32_t cp)
+{
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
+}
 
-static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+static int is_digit(uint32_t cp)
+{
+  return cp >= '0' && cp <= '9';
+}
 
 /* A space between two digits groups a number ("+992 900 800 800",
  * "560 000"): it never breaks a line. */
 static int is_group_space(const char *s, size_t len, size_t i)
 {
   return s[i] == ' ' && i > 0 && i + 1 < len && is_digit((unsigned char)s[i - 1]) &&
-         is_digit((unsigned char)s[i + 1]);
+      is_digit((unsigned char)s[i + 1]);
 }
 
 /* Characters that take the font of their neighbours rather than forcing a
@@ -60,12 +66,13 @@ static int is_neutral(uint32_t cp)
 static int is_format(uint32_t cp)
 {
   return cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF ||
-         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+      (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 static enum fonts_style style_of(unsigned flags)
 {
-  int s = ((flags & PAGE_SPAN_BOLD) ? FONTS_BOLD : 0) | ((flags & PAGE_SPAN_ITALIC) ? FONTS_ITALIC : 0);
+  int s =
+      ((flags & PAGE_SPAN_BOLD) ? FONTS_BOLD : 0) | ((flags & PAGE_SPAN_ITALIC) ? FONTS_ITALIC : 0);
   return (enum fonts_style)s;
 }
 
@@ -112,7 +119,8 @@ static int add_piece(struct builder *b, const char *s, size_t n, unsigned flags,
     b->pieces = np;
     b->cap = cap;
   }
-  b->pieces[b->n++] = (struct piece){s, n, flags, fam, space_before, b->space_level, word_start, 0, level};
+  b->pieces[b->n++] =
+      (struct piece){s, n, flags, fam, space_before, b->space_level, word_start, 0, level};
   return 0;
 }
 
@@ -178,8 +186,8 @@ static int split_span(struct fonts *f, struct builder *b, const char *s, unsigne
   return 0;
 }
 
-static int push_run(struct text_block *out, size_t *cap, const char *s, size_t n,
-                    TTF_Font *font, int fam, unsigned flags, int x, int w, int rtl)
+static int push_run(struct text_block *out, size_t *cap, const char *s, size_t n, TTF_Font *font,
+                    int fam, unsigned flags, int x, int w, int rtl)
 {
   if (out->n_runs == *cap) {
     size_t nc = *cap ? *cap * 2 : 32;
@@ -194,8 +202,8 @@ static int push_run(struct text_block *out, size_t *cap, const char *s, size_t n
     return -1;
   memcpy(t, s, n);
   t[n] = '\0';
-  out->runs[out->n_runs++] =
-      (struct text_run){t, font, fam, (int)style_of(flags), x, 0, w, TTF_FontHeight(font), flags, rtl, 0};
+  out->runs[out->n_runs++] = (struct text_run){
+      t, font, fam, (int)style_of(flags), x, 0, w, TTF_FontHeight(font), flags, rtl, 0};
   return 0;
 }
 
@@ -215,8 +223,8 @@ void text_block_free(struct text_block *b)
  * it (between a Dari word and a Latin phrase, say), not where it was in
  * the text. */
 struct token {
-  size_t piece;  /* the piece, or the piece the space precedes */
-  int space;     /* 1 for a space */
+  size_t piece; /* the piece, or the piece the space precedes */
+  int space;    /* 1 for a space */
   int level;
 };
 
@@ -298,7 +306,8 @@ static int emit_line(struct fonts *f, const struct text_style *st, struct builde
       if (k >= n || order[k].space)
         break;
       const struct piece *q = &b->pieces[order[k].piece];
-      if (order[k].piece != want || q->fam != p->fam || q->flags != p->flags || q->level != p->level)
+      if (order[k].piece != want || q->fam != p->fam || q->flags != p->flags ||
+          q->level != p->level)
         break;
       /* A space inside the run must be the one between these two pieces. */
       if (k > j && !b->pieces[rtl ? end_piece : want].space_before)
@@ -359,7 +368,9 @@ static int emit_line(struct fonts *f, const struct text_style *st, struct builde
     align = TEXT_ALIGN_END;
   else if (b->base_rtl && align == TEXT_ALIGN_END)
     align = TEXT_ALIGN_START;
-  int shift = align == TEXT_ALIGN_CENTER ? (max_w - x) / 2 : align == TEXT_ALIGN_END ? max_w - x : 0;
+  int shift = align == TEXT_ALIGN_CENTER ? (max_w - x) / 2
+      : align == TEXT_ALIGN_END          ? max_w - x
+                                         : 0;
   if (shift < 0)
     shift = 0;
   for (size_t r = run0; r < out->n_runs; r++) {
@@ -546,8 +557,7 @@ static int compute_levels(const struct page_span *spans, size_t n_spans,
     if (any_rtl || *base_rtl) {
       fribidi_get_bracket_types(text, (FriBidiStrIndex)n, types, brackets);
       FriBidiParType base = *base_rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
-      if (fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &base,
-                                              levels)) {
+      if (fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &base, levels)) {
         *out = levels;
         levels = NULL;
       } else {
@@ -563,8 +573,7 @@ static int compute_levels(const struct page_span *spans, size_t n_spans,
 }
 
 int text_layout(struct fonts *f, const struct page_span *spans, size_t n_spans,
-                const struct text_style *st, int max_w, struct text_block *out,
-                struct kerr *e)
+                const struct text_style *st, int max_w, struct text_block *out, struct kerr *e)
 {
   memset(out, 0, sizeof *out);
   struct builder b = {0};
@@ -608,7 +617,8 @@ int text_layout(struct fonts *f, const struct page_span *spans, size_t n_spans,
     }
     int space_w = 0;
     if (k > line_start && b.pieces[k].space_before) {
-      TTF_Font *font = fonts_face(f, b.pieces[k].fam, style_of(b.pieces[k].flags | st->flags), st->px);
+      TTF_Font *font =
+          fonts_face(f, b.pieces[k].fam, style_of(b.pieces[k].flags | st->flags), st->px);
       set_dir(font, 0);
       measure(font, " ", 1, &space_w);
     }
@@ -667,8 +677,8 @@ int text_layout(struct fonts *f, const struct page_span *spans, size_t n_spans,
   return 0;
 }
 
-int text_layout_plain(struct fonts *f, const char *s, const struct text_style *style,
-                      int max_w, struct text_block *out, struct kerr *e)
+int text_layout_plain(struct fonts *f, const char *s, const struct text_style *style, int max_w,
+                      struct text_block *out, struct kerr *e)
 {
   struct page_span span = {(char *)s, 0, NULL};
   return text_layout(f, &span, 1, style, max_w, out, e);

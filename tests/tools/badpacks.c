@@ -82,11 +82,11 @@ struct ent {
   int type;                  /* AE_IFREG, AE_IFLNK, ... */
   const unsigned char *data; /* regular files */
   size_t len;
-  int64_t hdr_size;          /* -1: len */
-  uint64_t zeros;            /* > 0: the data is this many zero bytes */
-  const char *link;          /* symlink target or hard link */
-  int sparse;                /* write as a sparse file */
-  size_t bloat;              /* > 0: a pax xattr record of this many zeros */
+  int64_t hdr_size; /* -1: len */
+  uint64_t zeros;   /* > 0: the data is this many zero bytes */
+  const char *link; /* symlink target or hard link */
+  int sparse;       /* write as a sparse file */
+  size_t bloat;     /* > 0: a pax xattr record of this many zeros */
 };
 
 /* One file the signed list names. */
@@ -100,24 +100,24 @@ struct spec {
   char file[128];
   uint64_t version;
   const char *id;
-  const char *extra;         /* more manifest fields, ending in "," */
+  const char *extra; /* more manifest fields, ending in "," */
   struct listed *listed;
   size_t n_listed;
   struct ent *ents;
   size_t n_ents;
   enum compress compress;
-  int pax;                   /* pax headers (long names) instead of ustar */
+  int pax; /* pax headers (long names) instead of ustar */
   /* The head. */
-  char *manifest;            /* NULL: made from listed */
-  char *sig;                 /* NULL: signed with key */
+  char *manifest; /* NULL: made from listed */
+  char *sig;      /* NULL: signed with key */
   size_t sig_len;
-  const char *comment;       /* NULL: the right one */
+  const char *comment;              /* NULL: the right one */
   const struct keys_secret *signer; /* NULL: key */
-  int no_sig;                /* leave the signature member out */
-  int files_first;           /* put the members before pack.json */
-  int dup_manifest;          /* pack.json again after the signature */
-  int no_members;            /* the head only */
-  uint64_t manifest_zeros;   /* > 0: pack.json's header claims this much */
+  int no_sig;                       /* leave the signature member out */
+  int files_first;                  /* put the members before pack.json */
+  int dup_manifest;                 /* pack.json again after the signature */
+  int no_members;                   /* the head only */
+  uint64_t manifest_zeros;          /* > 0: pack.json's header claims this much */
 };
 
 static void hash_of(const void *data, size_t len, unsigned char out[32])
@@ -125,8 +125,7 @@ static void hash_of(const void *data, size_t len, unsigned char out[32])
   crypto_generichash(out, 32, data, len, NULL, 0);
 }
 
-static void list_file(struct spec *s, const char *path, const void *data,
-                      size_t len)
+static void list_file(struct spec *s, const char *path, const void *data, size_t len)
 {
   if (s->n_listed == MAX_LISTED)
     die("too many listed files");
@@ -136,8 +135,7 @@ static void list_file(struct spec *s, const char *path, const void *data,
   hash_of(data, len, l->hash);
 }
 
-static struct ent *add_ent(struct spec *s, const char *name, int type,
-                           const void *data, size_t len)
+static struct ent *add_ent(struct spec *s, const char *name, int type, const void *data, size_t len)
 {
   if (s->n_ents == MAX_ENTS)
     die("too many entries");
@@ -154,8 +152,8 @@ static struct ent *add_ent(struct spec *s, const char *name, int type,
 /* Like add_ent(), but the new entry goes before the last listed file, so
  * that the reader meets it while it still expects listed files (after them
  * every entry is refused as "extra" before anything else is looked at). */
-static struct ent *insert_ent(struct spec *s, const char *name, int type,
-                              const void *data, size_t len)
+static struct ent *insert_ent(struct spec *s, const char *name, int type, const void *data,
+                              size_t len)
 {
   if (s->n_ents == MAX_ENTS || s->n_ents == 0)
     die("cannot insert an entry");
@@ -205,15 +203,13 @@ struct str {
   size_t len, cap;
 };
 
-static void str_add(struct str *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void str_add(struct str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void str_add(struct str *b, const char *fmt, ...)
 {
   for (;;) {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0,
-                      fmt, ap);
+    int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
     va_end(ap);
     if (n < 0)
       die("vsnprintf");
@@ -246,7 +242,8 @@ static void str_json(struct str *b, const char *s)
 static char *make_manifest(const struct spec *s)
 {
   struct str b = {0};
-  str_add(&b, "{\"format\":1,\"id\":\"%s\",\"version\":%" PRIu64 ","
+  str_add(&b,
+          "{\"format\":1,\"id\":\"%s\",\"version\":%" PRIu64 ","
           "\"title\":{\"en\":\"Bad pack test\"},"
           "\"created\":\"2020-07-10T00:00:00Z\",%s"
           "\"languages\":[\"en\"],\"pages\":[\"p1\"],\"files\":[",
@@ -256,8 +253,7 @@ static char *make_manifest(const struct spec *s)
     sodium_bin2hex(hex, sizeof hex, s->listed[i].hash, 32);
     str_add(&b, "%s{\"path\":", i ? "," : "");
     str_json(&b, s->listed[i].path);
-    str_add(&b, ",\"size\":%" PRIu64 ",\"blake2b\":\"%s\"}",
-            s->listed[i].size, hex);
+    str_add(&b, ",\"size\":%" PRIu64 ",\"blake2b\":\"%s\"}", s->listed[i].size, hex);
   }
   str_add(&b, "]}\n");
   return b.s;
@@ -268,9 +264,8 @@ static void sign_manifest(struct spec *s)
   char comment[PACK_COMMENT_BUFSZ];
   pack_trusted_comment(s->id, s->version, comment, sizeof comment);
   struct kerr e;
-  if (keys_sign(s->signer ? s->signer : key, s->manifest,
-                strlen(s->manifest), s->comment ? s->comment : comment,
-                &s->sig, &s->sig_len, &e) != 0)
+  if (keys_sign(s->signer ? s->signer : key, s->manifest, strlen(s->manifest),
+                s->comment ? s->comment : comment, &s->sig, &s->sig_len, &e) != 0)
     die("signing: %s", e.msg);
 }
 
@@ -296,8 +291,8 @@ static struct archive *tar_open(const char *path, enum compress c, int pax)
   struct archive *a = archive_write_new();
   if (!a)
     die("out of memory");
-  ar_check(a, pax ? archive_write_set_format_pax_restricted(a)
-                  : archive_write_set_format_ustar(a), "format");
+  ar_check(a, pax ? archive_write_set_format_pax_restricted(a) : archive_write_set_format_ustar(a),
+           "format");
   switch (c) {
   case C_NONE: ar_check(a, archive_write_add_filter_none(a), "none"); break;
   case C_GZIP: ar_check(a, archive_write_add_filter_gzip(a), "gzip"); break;
@@ -319,8 +314,7 @@ static void write_zeros(struct archive *a, uint64_t n)
   }
 }
 
-static void tar_mem(struct archive *a, const char *name, const void *data,
-                    size_t len)
+static void tar_mem(struct archive *a, const char *name, const void *data, size_t len)
 {
   struct archive_entry *e = archive_entry_new();
   archive_entry_copy_pathname(e, name);
@@ -341,11 +335,9 @@ static void tar_ent(struct archive *a, const struct ent *x)
   archive_entry_set_mtime(e, 1594339200, 0);
   archive_entry_set_filetype(e, (unsigned)x->type);
   archive_entry_set_perm(e, x->type == AE_IFDIR ? 0755 : 0644);
-  uint64_t size = x->zeros ? x->zeros
-                  : x->hdr_size >= 0 ? (uint64_t)x->hdr_size : x->len;
+  uint64_t size = x->zeros ? x->zeros : x->hdr_size >= 0 ? (uint64_t)x->hdr_size : x->len;
   if (x->type == AE_IFREG || x->link)
-    archive_entry_set_size(e, (la_int64_t)(x->link && x->type == AE_IFREG
-                                               ? 0 : size));
+    archive_entry_set_size(e, (la_int64_t)(x->link && x->type == AE_IFREG ? 0 : size));
   if (x->type == AE_IFLNK)
     archive_entry_copy_symlink(e, x->link);
   else if (x->link)
@@ -377,8 +369,7 @@ static void tar_ent(struct archive *a, const struct ent *x)
         archive_write_data(a, x->data + x->len - 1000, 1000) != 1000)
       die("%s: %s", x->name, archive_error_string(a));
   } else if (x->len) {
-    size_t n = x->hdr_size >= 0 && (size_t)x->hdr_size < x->len
-                   ? (size_t)x->hdr_size : x->len;
+    size_t n = x->hdr_size >= 0 && (size_t)x->hdr_size < x->len ? (size_t)x->hdr_size : x->len;
     if (archive_write_data(a, x->data, n) != (la_ssize_t)n)
       die("%s: %s", x->name, archive_error_string(a));
   }
@@ -401,8 +392,7 @@ static void spec_write(struct spec *s)
     for (size_t i = 0; i < s->n_ents; i++)
       tar_ent(a, &s->ents[i]);
   if (s->manifest_zeros) {
-    struct ent big = {.type = AE_IFREG, .zeros = s->manifest_zeros,
-                      .hdr_size = -1};
+    struct ent big = {.type = AE_IFREG, .zeros = s->manifest_zeros, .hdr_size = -1};
     snprintf(big.name, sizeof big.name, "%s", PACK_MANIFEST_NAME);
     tar_ent(a, &big);
   } else {
@@ -467,8 +457,8 @@ static void legacy_sign(struct spec *s)
   unsigned char sig[2 + 8 + crypto_sign_BYTES];
   memcpy(sig, "Ed", 2);
   memcpy(sig + 2, raw_keyid, 8);
-  crypto_sign_detached(sig + 10, NULL, (const unsigned char *)s->manifest,
-                       strlen(s->manifest), raw_sk);
+  crypto_sign_detached(sig + 10, NULL, (const unsigned char *)s->manifest, strlen(s->manifest),
+                       raw_sk);
   char comment[PACK_COMMENT_BUFSZ];
   pack_trusted_comment(s->id, s->version, comment, sizeof comment);
   size_t clen = strlen(comment);
@@ -476,17 +466,15 @@ static void legacy_sign(struct spec *s)
   memcpy(global_msg, sig + 10, crypto_sign_BYTES);
   memcpy(global_msg + crypto_sign_BYTES, comment, clen);
   unsigned char global[crypto_sign_BYTES];
-  crypto_sign_detached(global, NULL, global_msg, crypto_sign_BYTES + clen,
-                       raw_sk);
+  crypto_sign_detached(global, NULL, global_msg, crypto_sign_BYTES + clen, raw_sk);
   free(global_msg);
   char b1[200], b2[200], text[1024];
-  sodium_bin2base64(b1, sizeof b1, sig, sizeof sig,
-                    sodium_base64_VARIANT_ORIGINAL);
-  sodium_bin2base64(b2, sizeof b2, global, sizeof global,
-                    sodium_base64_VARIANT_ORIGINAL);
-  snprintf(text, sizeof text, "untrusted comment: signature from minisign "
-           "secret key (legacy)\n%s\ntrusted comment: %s\n%s\n", b1, comment,
-           b2);
+  sodium_bin2base64(b1, sizeof b1, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(b2, sizeof b2, global, sizeof global, sodium_base64_VARIANT_ORIGINAL);
+  snprintf(text, sizeof text,
+           "untrusted comment: signature from minisign "
+           "secret key (legacy)\n%s\ntrusted comment: %s\n%s\n",
+           b1, comment, b2);
   set_sig(s, text);
 }
 
@@ -507,12 +495,11 @@ static void load_raw_secret(const char *path)
   unsigned char bin[200];
   size_t len = 0;
   if (sodium_base642bin(bin, sizeof bin, b64, strlen(b64), NULL, &len, NULL,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 || len != 158 ||
-      memcmp(bin, "Ed", 2) != 0)
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      len != 158 || memcmp(bin, "Ed", 2) != 0)
     die("%s: not a minisign secret key", path);
   if (bin[2] != 0 || bin[3] != 0)
-    die("%s: the key must be unencrypted (kiosk-pack keygen --unencrypted)",
-        path);
+    die("%s: the key must be unencrypted (kiosk-pack keygen --unencrypted)", path);
   memcpy(raw_keyid, bin + 54, 8);
   memcpy(raw_sk, bin + 62, sizeof raw_sk);
   sodium_memzero(bin, sizeof bin);
@@ -531,11 +518,9 @@ static void other_format(const char *file, int format)
   ar_check(a, archive_write_add_filter_none(a), "filter");
   /* Stored, not compressed: the files need no compression library. */
   if (format == ARCHIVE_FORMAT_ZIP)
-    ar_check(a, archive_write_set_format_option(a, "zip", "compression",
-                                                "store"), "zip option");
+    ar_check(a, archive_write_set_format_option(a, "zip", "compression", "store"), "zip option");
   if (format == ARCHIVE_FORMAT_7ZIP)
-    ar_check(a, archive_write_set_format_option(a, "7zip", "compression",
-                                                "store"), "7zip option");
+    ar_check(a, archive_write_set_format_option(a, "7zip", "compression", "store"), "7zip option");
   ar_check(a, archive_write_open_filename(a, path), path);
   tar_mem(a, PACK_MANIFEST_NAME, s.manifest, strlen(s.manifest));
   tar_mem(a, PACK_SIG_NAME, s.sig, s.sig_len);
@@ -587,9 +572,19 @@ static void good(const char *file, uint64_t version)
 #define CASE(name) static void case_##name(struct spec *s)
 
 /* -- the signature and the head -- */
-CASE(sig_missing) { s->no_sig = 1; }
-CASE(sig_only_manifest) { s->no_sig = 1; s->no_members = 1; }
-CASE(sig_empty) { set_sig(s, ""); }
+CASE(sig_missing)
+{
+  s->no_sig = 1;
+}
+CASE(sig_only_manifest)
+{
+  s->no_sig = 1;
+  s->no_members = 1;
+}
+CASE(sig_empty)
+{
+  set_sig(s, "");
+}
 CASE(sig_bad_base64)
 {
   char l[4][1024], t[5200];
@@ -617,14 +612,25 @@ CASE(sig_extra_line)
 {
   char l[4][1024], t[5200];
   sig_lines(s, l);
-  snprintf(t, sizeof t, "%s\n%s\n%s\n%s\n%s\n", l[0], l[1], l[2], l[3],
-           l[3]);
+  snprintf(t, sizeof t, "%s\n%s\n%s\n%s\n%s\n", l[0], l[1], l[2], l[3], l[3]);
   set_sig(s, t);
 }
-CASE(sig_untrusted) { s->signer = other_key; }
-CASE(sig_legacy_ed) { legacy_sign(s); }
-CASE(comment_wrong_id) { s->comment = "kpack id=other-pack version=3"; }
-CASE(comment_wrong_version) { s->comment = "kpack id=" PACK_ID " version=4"; }
+CASE(sig_untrusted)
+{
+  s->signer = other_key;
+}
+CASE(sig_legacy_ed)
+{
+  legacy_sign(s);
+}
+CASE(comment_wrong_id)
+{
+  s->comment = "kpack id=other-pack version=3";
+}
+CASE(comment_wrong_version)
+{
+  s->comment = "kpack id=" PACK_ID " version=4";
+}
 CASE(comment_tampered)
 {
   char l[4][1024], t[5200];
@@ -642,7 +648,10 @@ CASE(manifest_tampered)
     die("manifest_tampered: size not found");
   p[strlen("\"size\":300")] = '1';
 }
-CASE(manifest_not_first) { s->files_first = 1; }
+CASE(manifest_not_first)
+{
+  s->files_first = 1;
+}
 
 /* -- members against the signed list -- */
 CASE(member_not_listed)
@@ -666,7 +675,10 @@ CASE(member_duplicate)
   s->ents[2] = page;
   s->n_ents = 3;
 }
-CASE(manifest_duplicate) { s->dup_manifest = 1; }
+CASE(manifest_duplicate)
+{
+  s->dup_manifest = 1;
+}
 CASE(size_bigger)
 {
   /* Listed as 3000 bytes; the member holds those and one more. */
@@ -689,12 +701,30 @@ static void unsafe(struct spec *s, const char *name)
 {
   insert_ent(s, name, AE_IFREG, pic2, 100);
 }
-CASE(path_absolute) { unsafe(s, "/etc/kiosk-evil.sh"); }
-CASE(path_dotdot) { unsafe(s, "media/../../evil.sh"); }
-CASE(path_dot) { unsafe(s, "media/./pic.bin"); }
-CASE(path_empty_component) { unsafe(s, "media//pic.bin"); }
-CASE(path_control_char) { unsafe(s, "media/pic\x01.bin"); }
-CASE(path_backslash) { unsafe(s, "media\\..\\evil.sh"); }
+CASE(path_absolute)
+{
+  unsafe(s, "/etc/kiosk-evil.sh");
+}
+CASE(path_dotdot)
+{
+  unsafe(s, "media/../../evil.sh");
+}
+CASE(path_dot)
+{
+  unsafe(s, "media/./pic.bin");
+}
+CASE(path_empty_component)
+{
+  unsafe(s, "media//pic.bin");
+}
+CASE(path_control_char)
+{
+  unsafe(s, "media/pic\x01.bin");
+}
+CASE(path_backslash)
+{
+  unsafe(s, "media\\..\\evil.sh");
+}
 CASE(path_too_long)
 {
   char name[300];
@@ -723,17 +753,35 @@ static void retype(struct spec *s, int type, const char *link)
   e->type = type;
   e->link = link;
 }
-CASE(type_symlink) { retype(s, AE_IFLNK, "/etc/passwd"); }
-CASE(type_hardlink) { retype(s, AE_IFREG, "pages/p1.en.md"); }
-CASE(type_chardev) { retype(s, AE_IFCHR, NULL); }
-CASE(type_blockdev) { retype(s, AE_IFBLK, NULL); }
-CASE(type_fifo) { retype(s, AE_IFIFO, NULL); }
+CASE(type_symlink)
+{
+  retype(s, AE_IFLNK, "/etc/passwd");
+}
+CASE(type_hardlink)
+{
+  retype(s, AE_IFREG, "pages/p1.en.md");
+}
+CASE(type_chardev)
+{
+  retype(s, AE_IFCHR, NULL);
+}
+CASE(type_blockdev)
+{
+  retype(s, AE_IFBLK, NULL);
+}
+CASE(type_fifo)
+{
+  retype(s, AE_IFIFO, NULL);
+}
 CASE(type_sparse)
 {
   s->pax = 1;
   find_ent(s, "media/pic.bin")->sparse = 1;
 }
-CASE(type_stray_folder) { insert_ent(s, "fonts/", AE_IFDIR, NULL, 0); }
+CASE(type_stray_folder)
+{
+  insert_ent(s, "fonts/", AE_IFDIR, NULL, 0);
+}
 
 /* -- limits -- */
 CASE(limit_folder_entries)
@@ -793,25 +841,40 @@ CASE(nospace)
 }
 
 /* -- versions and dates -- */
-CASE(version_older) { s->version = 1; }
+CASE(version_older)
+{
+  s->version = 1;
+}
 CASE(version_equal_different)
 {
   s->version = 2;
   find_ent(s, "media/pic.bin")->data = pic2;
   hash_of(pic2, sizeof pic2, find_listed(s, "media/pic.bin")->hash);
 }
-CASE(expired) { s->extra = "\"expires\":\"2021-01-01T00:00:00Z\","; }
+CASE(expired)
+{
+  s->extra = "\"expires\":\"2021-01-01T00:00:00Z\",";
+}
 
 /* -- damaged files and bombs -- */
-CASE(truncated_plain) { s->compress = C_NONE; }
-CASE(truncated_gzip) { (void)s; }
+CASE(truncated_plain)
+{
+  s->compress = C_NONE;
+}
+CASE(truncated_gzip)
+{
+  (void)s;
+}
 CASE(bomb_member)
 {
   /* Listed as 3000 bytes; the header says 256 MiB of zeros, which gzip
    * packs into a few hundred KB. */
   find_ent(s, "media/pic.bin")->zeros = BOMB_BYTES;
 }
-CASE(bomb_manifest) { s->manifest_zeros = BOMB_BYTES; }
+CASE(bomb_manifest)
+{
+  s->manifest_zeros = BOMB_BYTES;
+}
 CASE(bomb_headers)
 {
   /* Every listed file is right, but each carries a pax extended header
@@ -831,66 +894,72 @@ CASE(bomb_headers)
 }
 
 /* -- not a tar -- */
-CASE(format_xz_tar) { s->compress = C_XZ; }
+CASE(format_xz_tar)
+{
+  s->compress = C_XZ;
+}
 
 struct case_def {
   const char *file;
   void (*make)(struct spec *s);
 };
 
-#define C(name, file) {file, case_##name}
+#define C(name, file)                                                                              \
+  {                                                                                                \
+    file, case_##name                                                                              \
+  }
 static const struct case_def cases[] = {
-  C(sig_missing, "sig-missing.kpack"),
-  C(sig_only_manifest, "sig-only-manifest.kpack"),
-  C(sig_empty, "sig-empty.kpack"),
-  C(sig_bad_base64, "sig-bad-base64.kpack"),
-  C(sig_truncated, "sig-truncated.kpack"),
-  C(sig_short_line, "sig-short-line.kpack"),
-  C(sig_extra_line, "sig-extra-line.kpack"),
-  C(sig_untrusted, "sig-untrusted.kpack"),
-  C(sig_legacy_ed, "sig-legacy-ed.kpack"),
-  C(comment_wrong_id, "comment-wrong-id.kpack"),
-  C(comment_wrong_version, "comment-wrong-version.kpack"),
-  C(comment_tampered, "comment-tampered.kpack"),
-  C(manifest_tampered, "manifest-tampered.kpack"),
-  C(manifest_not_first, "manifest-not-first.kpack"),
-  C(member_not_listed, "member-not-listed.kpack"),
-  C(member_extra_after, "member-extra-after.kpack"),
-  C(member_missing, "member-missing.kpack"),
-  C(member_duplicate, "member-duplicate.kpack"),
-  C(manifest_duplicate, "manifest-duplicate.kpack"),
-  C(size_bigger, "size-bigger.kpack"),
-  C(size_smaller, "size-smaller.kpack"),
-  C(hash_mismatch, "hash-mismatch.kpack"),
-  C(path_absolute, "path-absolute.kpack"),
-  C(path_dotdot, "path-dotdot.kpack"),
-  C(path_dot, "path-dot.kpack"),
-  C(path_empty_component, "path-empty-component.kpack"),
-  C(path_control_char, "path-control-char.kpack"),
-  C(path_backslash, "path-backslash.kpack"),
-  C(path_too_long, "path-too-long.kpack"),
-  C(path_case_duplicate, "path-case-duplicate.kpack"),
-  C(path_case_variant, "path-case-variant.kpack"),
-  C(type_symlink, "type-symlink.kpack"),
-  C(type_hardlink, "type-hardlink.kpack"),
-  C(type_chardev, "type-chardev.kpack"),
-  C(type_blockdev, "type-blockdev.kpack"),
-  C(type_fifo, "type-fifo.kpack"),
-  C(type_sparse, "type-sparse.kpack"),
-  C(type_stray_folder, "type-stray-folder.kpack"),
-  C(limit_folder_entries, "limit-folder-entries.kpack"),
-  C(limit_files, "limit-files.kpack"),
-  C(limit_bytes, "limit-bytes.kpack"),
-  C(nospace, "nospace.kpack"),
-  C(version_older, "version-older.kpack"),
-  C(version_equal_different, "version-equal-different.kpack"),
-  C(expired, "expired.kpack"),
-  C(truncated_plain, "truncated-plain.kpack"),
-  C(truncated_gzip, "truncated-gzip.kpack"),
-  C(bomb_member, "bomb-member.kpack"),
-  C(bomb_manifest, "bomb-manifest.kpack"),
-  C(bomb_headers, "bomb-headers.kpack"),
-  C(format_xz_tar, "format-xz-tar.kpack"),
+    C(sig_missing, "sig-missing.kpack"),
+    C(sig_only_manifest, "sig-only-manifest.kpack"),
+    C(sig_empty, "sig-empty.kpack"),
+    C(sig_bad_base64, "sig-bad-base64.kpack"),
+    C(sig_truncated, "sig-truncated.kpack"),
+    C(sig_short_line, "sig-short-line.kpack"),
+    C(sig_extra_line, "sig-extra-line.kpack"),
+    C(sig_untrusted, "sig-untrusted.kpack"),
+    C(sig_legacy_ed, "sig-legacy-ed.kpack"),
+    C(comment_wrong_id, "comment-wrong-id.kpack"),
+    C(comment_wrong_version, "comment-wrong-version.kpack"),
+    C(comment_tampered, "comment-tampered.kpack"),
+    C(manifest_tampered, "manifest-tampered.kpack"),
+    C(manifest_not_first, "manifest-not-first.kpack"),
+    C(member_not_listed, "member-not-listed.kpack"),
+    C(member_extra_after, "member-extra-after.kpack"),
+    C(member_missing, "member-missing.kpack"),
+    C(member_duplicate, "member-duplicate.kpack"),
+    C(manifest_duplicate, "manifest-duplicate.kpack"),
+    C(size_bigger, "size-bigger.kpack"),
+    C(size_smaller, "size-smaller.kpack"),
+    C(hash_mismatch, "hash-mismatch.kpack"),
+    C(path_absolute, "path-absolute.kpack"),
+    C(path_dotdot, "path-dotdot.kpack"),
+    C(path_dot, "path-dot.kpack"),
+    C(path_empty_component, "path-empty-component.kpack"),
+    C(path_control_char, "path-control-char.kpack"),
+    C(path_backslash, "path-backslash.kpack"),
+    C(path_too_long, "path-too-long.kpack"),
+    C(path_case_duplicate, "path-case-duplicate.kpack"),
+    C(path_case_variant, "path-case-variant.kpack"),
+    C(type_symlink, "type-symlink.kpack"),
+    C(type_hardlink, "type-hardlink.kpack"),
+    C(type_chardev, "type-chardev.kpack"),
+    C(type_blockdev, "type-blockdev.kpack"),
+    C(type_fifo, "type-fifo.kpack"),
+    C(type_sparse, "type-sparse.kpack"),
+    C(type_stray_folder, "type-stray-folder.kpack"),
+    C(limit_folder_entries, "limit-folder-entries.kpack"),
+    C(limit_files, "limit-files.kpack"),
+    C(limit_bytes, "limit-bytes.kpack"),
+    C(nospace, "nospace.kpack"),
+    C(version_older, "version-older.kpack"),
+    C(version_equal_different, "version-equal-different.kpack"),
+    C(expired, "expired.kpack"),
+    C(truncated_plain, "truncated-plain.kpack"),
+    C(truncated_gzip, "truncated-gzip.kpack"),
+    C(bomb_member, "bomb-member.kpack"),
+    C(bomb_manifest, "bomb-manifest.kpack"),
+    C(bomb_headers, "bomb-headers.kpack"),
+    C(format_xz_tar, "format-xz-tar.kpack"),
 };
 #undef C
 
@@ -907,8 +976,7 @@ static int make_all(const char *dir, const char *key_path)
   path_of("other", other, sizeof other);
   char other_path[PATH_MAX + 8];
   snprintf(other_path, sizeof other_path, "%s.key", other);
-  if (access(other_path, F_OK) != 0 &&
-      keys_generate(other, NULL, NULL, NULL, &e) != 0)
+  if (access(other_path, F_OK) != 0 && keys_generate(other, NULL, NULL, NULL, &e) != 0)
     die("%s", e.msg);
   if (keys_secret_load(other_path, NULL, &other_key, &e) != 0)
     die("%s", e.msg);
@@ -935,8 +1003,7 @@ static int make_all(const char *dir, const char *key_path)
     spec_free(&s);
   }
   /* Cut in the middle of media/pic.bin. */
-  cut("truncated-plain.kpack",
-      offset_of("truncated-plain.kpack", pic, 64) + PIC_SIZE / 2);
+  cut("truncated-plain.kpack", offset_of("truncated-plain.kpack", pic, 64) + PIC_SIZE / 2);
   char path[PATH_MAX];
   path_of("truncated-gzip.kpack", path, sizeof path);
   struct stat sb;
@@ -981,8 +1048,7 @@ static int install_reserve(char **argv)
   store_set_reserve(st, reserve);
   struct pack_result res;
   pack_install(argv[1], st, t, NULL, &res, NULL);
-  int ok = res.status == PACK_STATUS_INSTALLED ||
-           res.status == PACK_STATUS_UP_TO_DATE;
+  int ok = res.status == PACK_STATUS_INSTALLED || res.status == PACK_STATUS_UP_TO_DATE;
   fprintf(ok ? stdout : stderr, "%s\n", res.msg);
   int status = ok ? 0 : res.status == PACK_STATUS_FAILED ? 2 : 1;
   pack_result_free(&res);
@@ -1010,8 +1076,7 @@ static int measure(const char *file, char **cmd)
     if (errno != EINTR)
       die("wait: %s", strerror(errno));
   clock_gettime(CLOCK_MONOTONIC, &t1);
-  long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 +
-            (t1.tv_nsec - t0.tv_nsec) / 1000000;
+  long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
   FILE *f = fopen(file, "w");
   if (!f)
     die("%s: %s", file, strerror(errno));
@@ -1031,7 +1096,8 @@ int main(int argc, char **argv)
   if (argc == 6 && !strcmp(argv[1], "--install-reserve"))
     return install_reserve(argv + 2);
   if (argc != 3) {
-    fprintf(stderr, "usage: badpacks OUTDIR KEY.key\n"
+    fprintf(stderr,
+            "usage: badpacks OUTDIR KEY.key\n"
             "       badpacks --install-reserve BYTES PACK STORE TRUSTED\n"
             "       badpacks --measure FILE COMMAND [ARGS...]\n");
     return 2;

@@ -52,16 +52,14 @@ static void on_added(const char *path, int scan, const char *site)
     } else {
       for (size_t i = 0; i < s.n; i++)
         printf("  candidate %s %s %s\n", s.items[i].rel,
-               s.items[i].kind == INBOX_PACK ? "pack" : "keyring",
-               copy_name(s.items[i].copy));
+               s.items[i].kind == INBOX_PACK ? "pack" : "keyring", copy_name(s.items[i].copy));
       if (s.n_links || s.n_special)
         printf("  skipped links=%zu special=%zu\n", s.n_links, s.n_special);
       inbox_scan_free(&s);
     }
   }
   if (site) {
-    struct fieldlog_info info = {.software_version = KIOSK_VERSION,
-                                 .clock_now = time(NULL)};
+    struct fieldlog_info info = {.software_version = KIOSK_VERSION, .clock_now = time(NULL)};
     struct fieldlog_result r;
     struct kerr e;
     int rc = fieldlog_write(path, site, &info, &r, &e);
@@ -131,9 +129,9 @@ int main(int argc, char **argv)
       break;
     }
     for (size_t i = 0; i < n; i++) {
-      const char *kind = ev[i].kind == INBOX_STICK_ADDED     ? "added"
-                         : ev[i].kind == INBOX_STICK_REMOVED ? "removed"
-                                                             : "changed";
+      const char *kind = ev[i].kind == INBOX_STICK_ADDED ? "added"
+          : ev[i].kind == INBOX_STICK_REMOVED            ? "removed"
+                                                         : "changed";
       printf("%s %s\n", kind, ev[i].path);
       if (ev[i].kind == INBOX_STICK_ADDED)
         on_added(ev[i].path, scan, site);
@@ -143,8 +141,8 @@ int main(int argc, char **argv)
     if (!first)
       seen += (long)n;
     if (first) {
-      printf("ready fd=%s rescan=%d\n", inbox_watch_fd(w) >= 0 ? "poll" :
-             "none", inbox_watch_rescan_ms(w));
+      printf("ready fd=%s rescan=%d\n", inbox_watch_fd(w) >= 0 ? "poll" : "none",
+             inbox_watch_rescan_ms(w));
       fflush(stdout);
       first = 0;
     }
@@ -171,7 +169,8 @@ int main(int argc, char **argv)
   return status;
 
 usage:
-  fprintf(stderr, "usage: inboxwatch [--root DIR]... [--folder DIR]... "
+  fprintf(stderr,
+          "usage: inboxwatch [--root DIR]... [--folder DIR]... "
           "[--inbox DIR] [--scan] [--fieldlog SITE] [--exit-after N] "
           "[--timeout-ms MS]\n");
   return 2;

@@ -12,12 +12,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#define KTEST_MAIN(tests)                                                   \
-  int main(int argc, char **argv)                                           \
-  {                                                                         \
-    if (argc > 1)                                                           \
-      cmocka_set_test_filter(argv[1]);                                      \
-    return cmocka_run_group_tests(tests, NULL, NULL);                       \
+#define KTEST_MAIN(tests)                                                                          \
+  int main(int argc, char **argv)                                                                  \
+  {                                                                                                \
+    if (argc > 1)                                                                                  \
+      cmocka_set_test_filter(argv[1]);                                                             \
+    return cmocka_run_group_tests(tests, NULL, NULL);                                              \
   }
 
 #endif

@@ -29,7 +29,7 @@ static void test_days_from_civil_matches_timegm(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_days_from_civil_matches_timegm),
+    cmocka_unit_test(test_days_from_civil_matches_timegm),
 };
 
 KTEST_MAIN(tests)

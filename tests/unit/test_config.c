@@ -75,34 +75,33 @@ static void test_defaults(void **state)
 static void test_every_key_parsed(void **state)
 {
   (void)state;
-  const char *text =
-      "[site]\n"
-      "id = kz-khorgos-1\n"
-      "name = Хоргос — пограничный пункт\n"
-      "country = KZ\n"
-      "languages = ru, kk,en\n"
-      "timezone_offset = +06:00\n"
-      "[display]\n"
-      "rotation = side-by-side\n"
-      "page_duration = 20\n"
-      "min_duration = 5\n"
-      "transition = slide\n"
-      "transition_ms = 250\n"
-      "idle_return = 90\n"
-      "night_start = 23:30\n"
-      "night_end = 5:15\n"
-      "night_mode = dim\n"
-      "burn_in_shift = 0\n"
-      "[paths]\n"
-      "store = /srv/kiosk/store/\n"
-      "store_check_days = 30\n"
-      "trusted_keys = /srv/kiosk/keys\n"
-      "inbox = /srv/kiosk/inbox\n"
-      "usb_roots = /media/usb, /mnt\n"
-      "log_dir = /srv/kiosk/log\n"
-      "play_log_max_kb = 4096\n"
-      "[hotlines]\n"
-      "KZ = 11616 | phone\n";
+  const char *text = "[site]\n"
+                     "id = kz-khorgos-1\n"
+                     "name = Хоргос — пограничный пункт\n"
+                     "country = KZ\n"
+                     "languages = ru, kk,en\n"
+                     "timezone_offset = +06:00\n"
+                     "[display]\n"
+                     "rotation = side-by-side\n"
+                     "page_duration = 20\n"
+                     "min_duration = 5\n"
+                     "transition = slide\n"
+                     "transition_ms = 250\n"
+                     "idle_return = 90\n"
+                     "night_start = 23:30\n"
+                     "night_end = 5:15\n"
+                     "night_mode = dim\n"
+                     "burn_in_shift = 0\n"
+                     "[paths]\n"
+                     "store = /srv/kiosk/store/\n"
+                     "store_check_days = 30\n"
+                     "trusted_keys = /srv/kiosk/keys\n"
+                     "inbox = /srv/kiosk/inbox\n"
+                     "usb_roots = /media/usb, /mnt\n"
+                     "log_dir = /srv/kiosk/log\n"
+                     "play_log_max_kb = 4096\n"
+                     "[hotlines]\n"
+                     "KZ = 11616 | phone\n";
   struct config c;
   struct config_problem *p;
   size_t n = load(text, &c, &p);
@@ -143,21 +142,20 @@ static void test_every_key_parsed(void **state)
 static void test_forgiving_forms(void **state)
 {
   (void)state;
-  const char *text =
-      "\xef\xbb\xbf# a comment\r\n"
-      "[ SITE ]\r\n"
-      "  Country = kz\r\n"
-      "\tlanguages = RU,kk,pt-BR,\r\n"
-      "timezone_offset = UTC+5:30 ; India\r\n"
-      "name = \"Post 3\"\r\n"
-      "[display]\n"
-      "rotation = One_Language\n"
-      "page_duration = 20s\n"
-      "transition_ms = 300 ms\n"
-      "burn_in_shift = 2px\n"
-      "[paths]\n"
-      "play_log_max_kb = 512KB\n"
-      "usb_roots =\n";
+  const char *text = "\xef\xbb\xbf# a comment\r\n"
+                     "[ SITE ]\r\n"
+                     "  Country = kz\r\n"
+                     "\tlanguages = RU,kk,pt-BR,\r\n"
+                     "timezone_offset = UTC+5:30 ; India\r\n"
+                     "name = \"Post 3\"\r\n"
+                     "[display]\n"
+                     "rotation = One_Language\n"
+                     "page_duration = 20s\n"
+                     "transition_ms = 300 ms\n"
+                     "burn_in_shift = 2px\n"
+                     "[paths]\n"
+                     "play_log_max_kb = 512KB\n"
+                     "usb_roots =\n";
   struct config c;
   struct config_problem *p;
   size_t n = load(text, &c, &p);
@@ -176,9 +174,12 @@ static void test_forgiving_forms(void **state)
   assert_int_equal(c.play_log_max_kb, 512);
   assert_int_equal(c.n_usb_roots, 0);
 
-  static const struct { const char *text; int off_s; } tz[] = {
-      {"+06:00", 21600}, {"-03:30", -12600}, {"+6", 21600}, {"+0545", 20700},
-      {"Z", 0}, {"UTC", 0}, {"0", 0}, {"-12:00", -43200}, {"+14:00", 50400},
+  static const struct {
+    const char *text;
+    int off_s;
+  } tz[] = {
+      {"+06:00", 21600}, {"-03:30", -12600}, {"+6", 21600},      {"+0545", 20700},  {"Z", 0},
+      {"UTC", 0},        {"0", 0},           {"-12:00", -43200}, {"+14:00", 50400},
   };
   for (size_t i = 0; i < sizeof tz / sizeof tz[0]; i++) {
     char buf[100];
@@ -199,14 +200,13 @@ static void test_timezone_from_zoneinfo(void **state)
   struct config_problem *p;
   assert_int_equal(load("[site]\ntimezone = Asia/Almaty\n", &c, &p), 0);
   assert_string_equal(c.timezone, "Asia/Almaty");
-  assert_int_equal(config_tz_offset(&c, 1685577600), 6 * 3600);  /* 2023-06-01 */
-  assert_int_equal(config_tz_offset(&c, 1717200000), 5 * 3600);  /* 2024-06-01 */
+  assert_int_equal(config_tz_offset(&c, 1685577600), 6 * 3600); /* 2023-06-01 */
+  assert_int_equal(config_tz_offset(&c, 1717200000), 5 * 3600); /* 2024-06-01 */
 
   /* A zone with summer time: Berlin is +01:00 in January, +02:00 in June. */
-  assert_int_equal(load("[site]\ntimezone = Europe/Berlin\ntimezone_offset = +06:00\n", &c,
-                        &p), 0);
-  assert_int_equal(config_tz_offset(&c, 1704067200), 3600);      /* 2024-01-01 */
-  assert_int_equal(config_tz_offset(&c, 1717200000), 2 * 3600);  /* 2024-06-01 */
+  assert_int_equal(load("[site]\ntimezone = Europe/Berlin\ntimezone_offset = +06:00\n", &c, &p), 0);
+  assert_int_equal(config_tz_offset(&c, 1704067200), 3600);     /* 2024-01-01 */
+  assert_int_equal(config_tz_offset(&c, 1717200000), 2 * 3600); /* 2024-06-01 */
 
   /* Only the old key: its fixed offset, whatever the date. */
   assert_int_equal(load("[site]\ntimezone_offset = +06:00\n", &c, &p), 0);
@@ -226,9 +226,10 @@ static void test_bad_value_message(void **state)
   struct kerr e;
   assert_int_equal(config_load_string(text, "/etc/kiosk/kiosk.conf", &c, &p, &n, &e), 0);
   assert_int_equal(n, 1);
-  assert_string_equal(p[0].msg, "/etc/kiosk/kiosk.conf:12: rotation = \"sometimes\" is not one "
-                                "of each-language, one-language, side-by-side — using "
-                                "each-language");
+  assert_string_equal(p[0].msg,
+                      "/etc/kiosk/kiosk.conf:12: rotation = \"sometimes\" is not one "
+                      "of each-language, one-language, side-by-side — using "
+                      "each-language");
   assert_int_equal(p[0].line, 12);
   assert_int_equal(p[0].level, LOG_WARN);
   assert_string_equal(p[0].key, "display.rotation");
@@ -242,35 +243,44 @@ static void test_bad_value_message(void **state)
 static void test_bad_values_keep_defaults(void **state)
 {
   (void)state;
-  static const struct { const char *section, *line, *says; } bad[] = {
+  static const struct {
+    const char *section, *line, *says;
+  } bad[] = {
       {"site", "id = kiosk one", "id = \"kiosk one\" is not a site id"},
       {"site", "id =", "— using kiosk"},
       {"site", "name = bad\x01name", "control characters"},
       {"site", "name = \xff\xfe", "not UTF-8"},
-      {"site", "country = KAZ", "not a two-letter country code like KZ (or empty for every "
-                                "country) — using no country (packs for every country are "
-                                "shown)"},
-      {"site", "country = KZ # Kazakhstan", "(a # starts a comment only at the start of a "
-                                            "line)"},
+      {"site", "country = KAZ",
+       "not a two-letter country code like KZ (or empty for every "
+       "country) — using no country (packs for every country are "
+       "shown)"},
+      {"site", "country = KZ # Kazakhstan",
+       "(a # starts a comment only at the start of a "
+       "line)"},
       {"site", "languages = ru,русский", "has \"русский\", which is not a language tag"},
       {"site", "languages = a,b,c,d,e,f,g,h,i", "has \"a\""},
       {"site", "languages = aa,bb,cc,dd,ee,ff,gg,hh,ii", "lists more than 8 languages"},
-      {"site", "timezone_offset = Asia/Almaty", "is not an offset from UTC like +06:00 or "
-                                                "-03:30 (a zone name such as Asia/Almaty goes "
-                                                "in timezone =) — using +00:00"},
-      {"site", "timezone = Asia/Almatty", "is not a time zone of /usr/share/zoneinfo (no such "
-                                          "zone) — write a name from there, like Asia/Almaty"},
+      {"site", "timezone_offset = Asia/Almaty",
+       "is not an offset from UTC like +06:00 or "
+       "-03:30 (a zone name such as Asia/Almaty goes "
+       "in timezone =) — using +00:00"},
+      {"site", "timezone = Asia/Almatty",
+       "is not a time zone of /usr/share/zoneinfo (no such "
+       "zone) — write a name from there, like Asia/Almaty"},
       {"site", "timezone = ../../etc/passwd", "is not a time-zone name like Asia/Almaty"},
       {"site", "timezone = +06:00", "is not a time-zone name like Asia/Almaty"},
       {"site", "timezone = zone.tab", "is not a time-zone name like Asia/Almaty"},
-      {"site", "timezone = Asia", "names a file of /usr/share/zoneinfo that is not a time "
-                                  "zone"},
+      {"site", "timezone = Asia",
+       "names a file of /usr/share/zoneinfo that is not a time "
+       "zone"},
       {"site", "timezone_offset = +15:00", "is outside -12:00 to +14:00"},
       {"site", "timezone_offset = +06:75", "is not an offset"},
-      {"display", "rotation = sometimes", "is not one of each-language, one-language, "
-                                          "side-by-side — using each-language"},
-      {"display", "page_duration = fast", "page_duration = \"fast\" is not a whole number of "
-                                          "seconds from 3 to 600 — using 15"},
+      {"display", "rotation = sometimes",
+       "is not one of each-language, one-language, "
+       "side-by-side — using each-language"},
+      {"display", "page_duration = fast",
+       "page_duration = \"fast\" is not a whole number of "
+       "seconds from 3 to 600 — using 15"},
       {"display", "page_duration = 2", "from 3 to 600"},
       {"display", "page_duration = 601", "from 3 to 600"},
       {"display", "page_duration = 15 min", "— using 15"},
@@ -280,18 +290,21 @@ static void test_bad_values_keep_defaults(void **state)
       {"display", "transition = wipe", "is not one of crossfade, slide, none — using crossfade"},
       {"display", "transition_ms = 6000", "milliseconds from 0 to 5000 — using 600"},
       {"display", "idle_return = 1", "seconds from 5 to 3600 — using 60"},
-      {"display", "night_start = 10pm", "is not a time of day like 22:00 (or empty for no night "
-                                        "window) — using 22:00"},
+      {"display", "night_start = 10pm",
+       "is not a time of day like 22:00 (or empty for no night "
+       "window) — using 22:00"},
       {"display", "night_end = 24:00", "— using 06:00"},
       {"display", "night_mode = on", "is not one of off, dim — using off"},
       {"display", "burn_in_shift = 100", "pixels from 0 to 50 — using 4"},
-      {"paths", "store = var/lib/kiosk", "is not an absolute path starting with / — using "
-                                         "/var/lib/kiosk/store"},
+      {"paths", "store = var/lib/kiosk",
+       "is not an absolute path starting with / — using "
+       "/var/lib/kiosk/store"},
       {"paths", "trusted_keys =", "— using /etc/kiosk/keys"},
       {"paths", "inbox = ./inbox", "— using /var/lib/kiosk/inbox"},
       {"paths", "log_dir = logs", "— using /var/log/kiosk"},
-      {"paths", "usb_roots = /media, usb", "has \"usb\", which is not an absolute path "
-                                           "starting with / — using /media,/run/media,/mnt"},
+      {"paths", "usb_roots = /media, usb",
+       "has \"usb\", which is not an absolute path "
+       "starting with / — using /media,/run/media,/mnt"},
       {"paths", "usb_roots = /a,/b,/c,/d,/e,/f,/g,/h,/i", "lists more than 8 folders"},
       {"paths", "play_log_max_kb = 1", "kilobytes from 16 to 1048576 — using 1024"},
   };
@@ -327,8 +340,9 @@ static void test_bad_value_keeps_earlier_line(void **state)
   size_t n = load("[display]\nrotation = one-language\nrotation = sometimes\n", &c, &p);
   assert_int_equal(n, 2);
   assert_int_equal(c.rotation, CONFIG_ROTATION_ONE_LANGUAGE);
-  assert_string_equal(p[0].msg, "kiosk.conf:3: rotation is set twice, on lines 2 and 3 — line "
-                                "3 counts");
+  assert_string_equal(p[0].msg,
+                      "kiosk.conf:3: rotation is set twice, on lines 2 and 3 — line "
+                      "3 counts");
   assert_non_null(strstr(p[1].msg, "— using one-language"));
   free(p);
 
@@ -346,8 +360,9 @@ static void test_unknown_key_suggestion(void **state)
   config_defaults(&d);
   size_t n = load("[display]\nrotaton = side-by-side\n", &c, &p);
   assert_int_equal(n, 1);
-  assert_string_equal(p[0].msg, "kiosk.conf:2: unknown key 'rotaton' in [display] — did you "
-                                "mean 'rotation'?");
+  assert_string_equal(p[0].msg,
+                      "kiosk.conf:2: unknown key 'rotaton' in [display] — did you "
+                      "mean 'rotation'?");
   assert_memory_equal(&c, &d, sizeof c);
   free(p);
 
@@ -360,36 +375,41 @@ static void test_unknown_key_suggestion(void **state)
   /* A key in the wrong section says where it belongs. */
   n = load("[display]\nstore = /srv/store\n", &c, &p);
   assert_int_equal(n, 1);
-  assert_string_equal(p[0].msg, "kiosk.conf:2: unknown key 'store' in [display] — 'store' "
-                                "belongs in [paths]");
+  assert_string_equal(p[0].msg,
+                      "kiosk.conf:2: unknown key 'store' in [display] — 'store' "
+                      "belongs in [paths]");
   free(p);
 
   /* Nothing close: the keys of the section are listed. */
   n = load("[site]\ncolour = red\n", &c, &p);
   assert_int_equal(n, 1);
-  assert_string_equal(p[0].msg, "kiosk.conf:2: unknown key 'colour' in [site] — the keys there "
-                                "are id, name, country, languages, timezone_offset, timezone");
+  assert_string_equal(p[0].msg,
+                      "kiosk.conf:2: unknown key 'colour' in [site] — the keys there "
+                      "are id, name, country, languages, timezone_offset, timezone");
   free(p);
 
   /* Unknown section: one problem at the header, its keys are ignored. */
   n = load("[dispaly]\nrotation = slide\ntransition = none\n", &c, &p);
   assert_int_equal(n, 1);
-  assert_string_equal(p[0].msg, "kiosk.conf:1: unknown section [dispaly] — did you mean "
-                                "[display]? The keys under it are ignored");
+  assert_string_equal(p[0].msg,
+                      "kiosk.conf:1: unknown section [dispaly] — did you mean "
+                      "[display]? The keys under it are ignored");
   assert_memory_equal(&c, &d, sizeof c);
   free(p);
 
   n = load("[network]\nip = 10.0.0.1\n", &c, &p);
   assert_int_equal(n, 1);
-  assert_non_null(strstr(p[0].msg, "unknown section [network] — the sections are [site], "
-                                   "[display], [paths] and [hotlines]"));
+  assert_non_null(strstr(p[0].msg,
+                         "unknown section [network] — the sections are [site], "
+                         "[display], [paths] and [hotlines]"));
   free(p);
 
   /* A key above every section. */
   n = load("rotation = slide\n[display]\n", &c, &p);
   assert_int_equal(n, 1);
-  assert_non_null(strstr(p[0].msg, "kiosk.conf:1: 'rotation' is above every [section] header "
-                                   "— it belongs under [display]"));
+  assert_non_null(strstr(p[0].msg,
+                         "kiosk.conf:1: 'rotation' is above every [section] header "
+                         "— it belongs under [display]"));
   assert_memory_equal(&c, &d, sizeof c);
   free(p);
 }
@@ -404,15 +424,18 @@ static void test_lines_that_are_not_settings(void **state)
   memcpy(longline, "name = ", 7);
   longline[sizeof longline - 1] = '\0';
   char text[600];
-  snprintf(text, sizeof text, "[site]\nhello world\n%s\n[display\ntransition = slide\n= 3\n[]\n"
-           "id = lost\n", longline);
+  snprintf(text, sizeof text,
+           "[site]\nhello world\n%s\n[display\ntransition = slide\n= 3\n[]\n"
+           "id = lost\n",
+           longline);
   size_t n = load(text, &c, &p);
   print_problems(p, n);
   assert_int_equal(n, 5);
   assert_non_null(strstr(p[0].msg, "kiosk.conf:2: 'hello world' is not a 'key = value' line"));
   assert_non_null(strstr(p[1].msg, "kiosk.conf:3: this line is longer than"));
-  assert_non_null(strstr(p[2].msg, "kiosk.conf:4: the section header '[display' has no closing "
-                                   "']' — read as [display]"));
+  assert_non_null(strstr(p[2].msg,
+                         "kiosk.conf:4: the section header '[display' has no closing "
+                         "']' — read as [display]"));
   assert_non_null(strstr(p[3].msg, "kiosk.conf:6: this line has no key before '='"));
   assert_non_null(strstr(p[4].msg, "kiosk.conf:7: the section header '[]' has no name"));
   assert_int_equal(c.transition, CONFIG_TRANSITION_SLIDE);
@@ -430,14 +453,16 @@ static void test_night_window_checks(void **state)
   assert_int_equal(n, 1);
   assert_int_equal(c.night_start_min, -1);
   assert_int_equal(c.night_end_min, -1);
-  assert_non_null(strstr(p[0].msg, "kiosk.conf:4: night_mode = dim but there is no night "
-                                   "window"));
+  assert_non_null(strstr(p[0].msg,
+                         "kiosk.conf:4: night_mode = dim but there is no night "
+                         "window"));
   free(p);
 
   n = load("[display]\nnight_start =\n", &c, &p);
   assert_int_equal(n, 1);
-  assert_non_null(strstr(p[0].msg, "kiosk.conf:2: only one of night_start and night_end is "
-                                   "set"));
+  assert_non_null(strstr(p[0].msg,
+                         "kiosk.conf:2: only one of night_start and night_end is "
+                         "set"));
   assert_int_equal(c.night_start_min, -1);
   assert_int_equal(c.night_end_min, -1);
   free(p);
@@ -461,8 +486,9 @@ static void test_languages_listed_twice(void **state)
   size_t n = load("[site]\nlanguages = ru,kk,RU,en\n", &c, &p);
   assert_int_equal(n, 1);
   assert_int_equal(p[0].level, LOG_INFO);
-  assert_string_equal(p[0].msg, "kiosk.conf:2: languages lists ru twice — it is shown once, in "
-                                "its first place");
+  assert_string_equal(p[0].msg,
+                      "kiosk.conf:2: languages lists ru twice — it is shown once, in "
+                      "its first place");
   assert_int_equal(c.n_languages, 3);
   assert_string_equal(c.languages[2], "en");
   free(p);
@@ -498,15 +524,19 @@ static void test_hotlines(void **state)
   assert_string_equal(c.hotlines[3].channel, "Telegram");
   assert_string_equal(c.hotlines[4].number, "102");
   assert_int_equal(n, 4);
-  assert_non_null(strstr(p[0].msg, "kiosk.conf:6: 'Kazakhstan' in [hotlines] is not a two-letter "
-                                   "country code"));
-  assert_string_equal(p[1].msg, "kiosk.conf:7: hotline TJ = \"none | phone\" has no number — "
-                                "write e.g. TJ = 11616 | phone; this line is ignored");
-  assert_non_null(strstr(p[2].msg, "kiosk.conf:8: hotline TM = \"1 | a | b\" has more than one "
-                                   "'|'"));
+  assert_non_null(strstr(p[0].msg,
+                         "kiosk.conf:6: 'Kazakhstan' in [hotlines] is not a two-letter "
+                         "country code"));
+  assert_string_equal(p[1].msg,
+                      "kiosk.conf:7: hotline TJ = \"none | phone\" has no number — "
+                      "write e.g. TJ = 11616 | phone; this line is ignored");
+  assert_non_null(strstr(p[2].msg,
+                         "kiosk.conf:8: hotline TM = \"1 | a | b\" has more than one "
+                         "'|'"));
   assert_int_equal(p[3].level, LOG_INFO);
-  assert_non_null(strstr(p[3].msg, "kiosk.conf:9: hotline KZ is also on line 2 — both numbers "
-                                   "are shown"));
+  assert_non_null(strstr(p[3].msg,
+                         "kiosk.conf:9: hotline KZ is also on line 2 — both numbers "
+                         "are shown"));
   free(p);
 
   /* More than fit: the extra ones are reported, the kiosk goes on. */
@@ -539,8 +569,9 @@ static void test_missing_default_file(void **state)
   assert_int_equal(n, 1);
   assert_int_equal(p[0].level, LOG_INFO);
   assert_int_equal(p[0].line, 0);
-  assert_non_null(strstr(p[0].msg, "/etc/kiosk/kiosk.conf: no configuration file — using the "
-                                   "built-in defaults"));
+  assert_non_null(strstr(p[0].msg,
+                         "/etc/kiosk/kiosk.conf: no configuration file — using the "
+                         "built-in defaults"));
   config_defaults(&d);
   assert_memory_equal(&c, &d, sizeof c);
   free(p);
@@ -556,9 +587,10 @@ static void test_missing_explicit_file(void **state)
   c.page_duration_s = 1;
   assert_int_equal(config_load_file("/nonexistent/kiosk.conf", &c, &p, &n, &e), KERR_NOENT);
   assert_int_equal(e.code, KERR_NOENT);
-  assert_string_equal(e.msg, "/nonexistent/kiosk.conf: configuration file not found — check the "
-                             "path given with --config, or leave --config out to use "
-                             "/etc/kiosk/kiosk.conf");
+  assert_string_equal(e.msg,
+                      "/nonexistent/kiosk.conf: configuration file not found — check the "
+                      "path given with --config, or leave --config out to use "
+                      "/etc/kiosk/kiosk.conf");
   assert_null(p);
   assert_int_equal(n, 0);
   config_defaults(&d);
@@ -612,14 +644,35 @@ static void test_example_file(void **state)
   size_t len = fread(body, 1, sizeof body - 1, f);
   fclose(f);
   body[len] = '\0';
-  static const char *const keys[] = {
-      "[site]", "\nid = ", "\nname =", "\ncountry =", "\nlanguages =", "\ntimezone_offset = ",
-      "\ntimezone =",
-      "[display]", "\nrotation = ", "\npage_duration = ", "\nmin_duration = ",
-      "\ntransition = ", "\ntransition_ms = ", "\nidle_return = ", "\nnight_start = ",
-      "\nnight_end = ", "\nnight_mode = ", "\nburn_in_shift = ", "[paths]", "\nstore = ", "\nstore_check_days = ",
-      "\ntrusted_keys = ", "\ninbox = ", "\nusb_roots = ", "\nlog_dir = ",
-      "\nplay_log_max_kb = ", "[hotlines]", "\n# KZ = ", "\n# KZ.2 = "};
+  static const char *const keys[] = {"[site]",
+                                     "\nid = ",
+                                     "\nname =",
+                                     "\ncountry =",
+                                     "\nlanguages =",
+                                     "\ntimezone_offset = ",
+                                     "\ntimezone =",
+                                     "[display]",
+                                     "\nrotation = ",
+                                     "\npage_duration = ",
+                                     "\nmin_duration = ",
+                                     "\ntransition = ",
+                                     "\ntransition_ms = ",
+                                     "\nidle_return = ",
+                                     "\nnight_start = ",
+                                     "\nnight_end = ",
+                                     "\nnight_mode = ",
+                                     "\nburn_in_shift = ",
+                                     "[paths]",
+                                     "\nstore = ",
+                                     "\nstore_check_days = ",
+                                     "\ntrusted_keys = ",
+                                     "\ninbox = ",
+                                     "\nusb_roots = ",
+                                     "\nlog_dir = ",
+                                     "\nplay_log_max_kb = ",
+                                     "[hotlines]",
+                                     "\n# KZ = ",
+                                     "\n# KZ.2 = "};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
     if (!strstr(body, keys[i])) {
       fprintf(stderr, "the example does not have '%s'\n", keys[i] + (keys[i][0] == '\n'));

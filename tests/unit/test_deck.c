@@ -39,15 +39,18 @@ static void write_file(const char *name, const char *text)
 static void test_each_page_in_each_language(void **state)
 {
   (void)state;
-  write_file("pack.json", "{\"id\":\"b\",\"version\":3,\"title\":{\"en\":\"Bulletin\",\"ru\":\"Бюллетень\"},"
-                          "\"created\":\"2020-07-10T00:00:00Z\",\"languages\":[\"ru\",\"en\"],"
-                          "\"pages\":[\"01-a\",\"02-b\"]}");
+  write_file("pack.json",
+             "{\"id\":\"b\",\"version\":3,\"title\":{\"en\":\"Bulletin\",\"ru\":\"Бюллетень\"},"
+             "\"created\":\"2020-07-10T00:00:00Z\",\"languages\":[\"ru\",\"en\"],"
+             "\"pages\":[\"01-a\",\"02-b\"]}");
   struct deck *d = deck_new();
   struct kerr e;
   assert_int_equal(deck_add_dir(d, dir, &e), 0);
   assert_int_equal(deck_count(d), 4);
-  const char *want[4][2] = {{"pages/01-a.ru.md", "Бюллетень"}, {"pages/01-a.en.md", "Bulletin"},
-                            {"pages/02-b.ru.md", "Бюллетень"}, {"pages/02-b.en.md", "Bulletin"}};
+  const char *want[4][2] = {{"pages/01-a.ru.md", "Бюллетень"},
+                            {"pages/01-a.en.md", "Bulletin"},
+                            {"pages/02-b.ru.md", "Бюллетень"},
+                            {"pages/02-b.en.md", "Bulletin"}};
   for (size_t i = 0; i < 4; i++) {
     const struct deck_entry *en = deck_get(d, i);
     assert_string_equal(en->page, want[i][0]);
@@ -63,8 +66,9 @@ static void test_each_page_in_each_language(void **state)
 static void test_two_packs_side_by_side(void **state)
 {
   (void)state;
-  write_file("pack.json", "{\"id\":\"b\",\"version\":1,\"title\":\"One\",\"created\":\"2020-07-10T00:00:00Z\","
-                          "\"languages\":[\"en\"],\"pages\":[\"p\"]}");
+  write_file("pack.json",
+             "{\"id\":\"b\",\"version\":1,\"title\":\"One\",\"created\":\"2020-07-10T00:00:00Z\","
+             "\"languages\":[\"en\"],\"pages\":[\"p\"]}");
   struct deck *d = deck_new();
   struct kerr e;
   assert_int_equal(deck_add_dir(d, dir, &e), 0);
@@ -82,7 +86,8 @@ static void test_missing_pack_json(void **state)
   struct kerr e;
   assert_int_equal(deck_add_dir(d, dir, &e), KERR_NOENT);
   char want[512];
-  snprintf(want, sizeof want, "%s/pack.json: cannot open the pack description: No such file or directory", dir);
+  snprintf(want, sizeof want,
+           "%s/pack.json: cannot open the pack description: No such file or directory", dir);
   assert_string_equal(e.msg, want);
   assert_int_equal(deck_count(d), 0);
   deck_free(d);

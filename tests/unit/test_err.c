@@ -55,9 +55,9 @@ static void test_message_is_truncated_not_overflowed(void **state)
 
 int main(int argc, char **argv);
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_names_and_sentences),
-  cmocka_unit_test(test_set_returns_code_and_formats),
-  cmocka_unit_test(test_errno_and_prefix),
-  cmocka_unit_test(test_message_is_truncated_not_overflowed),
+    cmocka_unit_test(test_names_and_sentences),
+    cmocka_unit_test(test_set_returns_code_and_formats),
+    cmocka_unit_test(test_errno_and_prefix),
+    cmocka_unit_test(test_message_is_truncated_not_overflowed),
 };
 KTEST_MAIN(tests)

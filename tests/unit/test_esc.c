@@ -39,21 +39,27 @@ static void test_controls_escaped(void **state)
 static void test_bad_utf8_escaped(void **state)
 {
   (void)state;
-  assert_string_equal(esc("a\xff" "b"), "a\\xFFb");
-  assert_string_equal(esc("\xc0\xaf"), "\\xC0\\xAF");          /* overlong "/" */
-  assert_string_equal(esc("\xed\xa0\x80"), "\\xED\\xA0\\x80");  /* a surrogate */
+  assert_string_equal(esc("a\xff"
+                          "b"),
+                      "a\\xFFb");
+  assert_string_equal(esc("\xc0\xaf"), "\\xC0\\xAF");                   /* overlong "/" */
+  assert_string_equal(esc("\xed\xa0\x80"), "\\xED\\xA0\\x80");          /* a surrogate */
   assert_string_equal(esc("\xf4\x90\x80\x80"), "\\xF4\\x90\\x80\\x80"); /* > U+10FFFF */
-  assert_string_equal(esc("\xd0"), "\\xD0");                    /* cut short */
-  assert_string_equal(esc("\x80x"), "\\x80x");                  /* stray */
+  assert_string_equal(esc("\xd0"), "\\xD0");                            /* cut short */
+  assert_string_equal(esc("\x80x"), "\\x80x");                          /* stray */
 }
 
 static void test_bidi_and_separators_escaped(void **state)
 {
   (void)state;
   /* U+202E RIGHT-TO-LEFT OVERRIDE: "kcap.exe" would read as "exe.pack". */
-  assert_string_equal(esc("news\xe2\x80\xae" "kcap.kpack"), "news\\u{202E}kcap.kpack");
+  assert_string_equal(esc("news\xe2\x80\xae"
+                          "kcap.kpack"),
+                      "news\\u{202E}kcap.kpack");
   assert_string_equal(esc("\xe2\x81\xa6x\xe2\x81\xa9"), "\\u{2066}x\\u{2069}");
-  assert_string_equal(esc("a\xe2\x80\xa8" "b"), "a\\u{2028}b");
+  assert_string_equal(esc("a\xe2\x80\xa8"
+                          "b"),
+                      "a\\u{2028}b");
   assert_string_equal(esc("\xc2\x85"), "\\u{0085}");
   assert_string_equal(esc("\xd8\x9c"), "\\u{061C}");
 }
@@ -80,12 +86,12 @@ static void test_line_keeps_backslashes(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_plain_names_unchanged),
-  cmocka_unit_test(test_controls_escaped),
-  cmocka_unit_test(test_bad_utf8_escaped),
-  cmocka_unit_test(test_bidi_and_separators_escaped),
-  cmocka_unit_test(test_cut_never_splits),
-  cmocka_unit_test(test_line_keeps_backslashes),
+    cmocka_unit_test(test_plain_names_unchanged),
+    cmocka_unit_test(test_controls_escaped),
+    cmocka_unit_test(test_bad_utf8_escaped),
+    cmocka_unit_test(test_bidi_and_separators_escaped),
+    cmocka_unit_test(test_cut_never_splits),
+    cmocka_unit_test(test_line_keeps_backslashes),
 };
 
 KTEST_MAIN(tests)

@@ -98,8 +98,7 @@ static void list_tree(int at, const char *prefix, struct listing *l)
       continue;
     snprintf(path, sizeof path, "%s%s", prefix, de->d_name);
     struct stat st;
-    assert_int_equal(fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW),
-                     0);
+    assert_int_equal(fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW), 0);
     if (S_ISDIR(st.st_mode)) {
       snprintf(line, sizeof line, "%s/|dir", path);
       list_add(l, line);
@@ -111,16 +110,14 @@ static void list_tree(int at, const char *prefix, struct listing *l)
       close(sub);
     } else if (S_ISLNK(st.st_mode)) {
       char target[256] = {0};
-      assert_true(readlinkat(dirfd(d), de->d_name, target,
-                             sizeof target - 1) > 0);
+      assert_true(readlinkat(dirfd(d), de->d_name, target, sizeof target - 1) > 0);
       snprintf(line, sizeof line, "%s|link|%s", path, target);
       list_add(l, line);
     } else {
       int f = openat(dirfd(d), de->d_name, O_RDONLY);
       assert_true(f >= 0);
-      snprintf(line, sizeof line, "%s|file|%lld|%016" PRIx64 "|%lld.%09ld",
-               path, (long long)st.st_size, hash_fd(f),
-               (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+      snprintf(line, sizeof line, "%s|file|%lld|%016" PRIx64 "|%lld.%09ld", path,
+               (long long)st.st_size, hash_fd(f), (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
       close(f);
       list_add(l, line);
     }
@@ -170,8 +167,7 @@ static int has_line(const char *text, const char *line)
 }
 
 /* The names (first field) of lines in after that are not in before. */
-static void added_names(const char *before, const char *after, char *out,
-                        size_t cap)
+static void added_names(const char *before, const char *after, char *out, size_t cap)
 {
   out[0] = '\0';
   char *copy = strdup(after);
@@ -203,7 +199,7 @@ static size_t lost_lines(const char *before, const char *after)
 /* --- the kiosk side ----------------------------------------------------- */
 
 struct kiosk {
-  struct ktmp dir;      /* log dir, play log, store */
+  struct ktmp dir; /* log dir, play log, store */
   char log_path[128];
   struct fieldlog_pack packs[3];
   struct fieldlog_info info;
@@ -217,9 +213,9 @@ static void kiosk_make(struct kiosk *k, int play_lines, size_t log_lines)
   struct kerr e;
   assert_int_equal(playlog_open(k->dir.path, 4096, &p, &e), 0);
   for (int i = 0; i < play_lines; i++)
-    assert_int_equal(playlog_append(p, NOW + i * 15, "bulletin-2020-07", 12,
-                                    "hotlines", i % 2 ? "ky" : "ru", 15000,
-                                    &e), 0);
+    assert_int_equal(playlog_append(p, NOW + i * 15, "bulletin-2020-07", 12, "hotlines",
+                                    i % 2 ? "ky" : "ru", 15000, &e),
+                     0);
   playlog_close(p);
   /* A power cut left half a line. */
   int fd = openat(k->dir.fd, PLAYLOG_NAME, O_WRONLY | O_APPEND);
@@ -231,10 +227,9 @@ static void kiosk_make(struct kiosk *k, int play_lines, size_t log_lines)
   FILE *f = fopen(k->log_path, "w");
   assert_non_null(f);
   for (size_t i = 0; i < log_lines; i++) {
-    const char *level = i % 50 == 7 ? "error" : i % 50 == 9 ? "warn " :
-                                                              "info ";
-    fprintf(f, "2020-07-10 08:%02zu:%02zu %s line %06zu of the kiosk log\n",
-            i / 60 % 60, i % 60, level, i);
+    const char *level = i % 50 == 7 ? "error" : i % 50 == 9 ? "warn " : "info ";
+    fprintf(f, "2020-07-10 08:%02zu:%02zu %s line %06zu of the kiosk log\n", i / 60 % 60, i % 60,
+            level, i);
   }
   fclose(f);
 
@@ -259,7 +254,10 @@ static void kiosk_make(struct kiosk *k, int play_lines, size_t log_lines)
   k->info.clock_now = NOW + 100;
 }
 
-static void kiosk_drop(struct kiosk *k) { ktmp_drop(&k->dir); }
+static void kiosk_drop(struct kiosk *k)
+{
+  ktmp_drop(&k->dir);
+}
 
 /* A stick that already holds things that are not ours to touch. */
 static void stick_fill(int fd)
@@ -302,17 +300,18 @@ static void test_writes_expected_files(void **state)
   char added[1024];
   added_names(before, after, added, sizeof added);
   /* Exactly our three files are new; the folder line is unchanged. */
-  assert_string_equal(added, FIELDLOG_DIR "/" SITE "/kiosk.log "
-                      FIELDLOG_DIR "/" SITE "/playlog.csv "
-                      FIELDLOG_DIR "/" SITE "/status.txt ");
+  assert_string_equal(added,
+                      FIELDLOG_DIR "/" SITE "/kiosk.log " FIELDLOG_DIR "/" SITE
+                                   "/playlog.csv " FIELDLOG_DIR "/" SITE "/status.txt ");
   assert_int_equal(lost_lines(before, after), 0);
 
   int sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
   assert_true(sfd >= 0);
   char *play = slurp(sfd, "playlog.csv");
   assert_memory_equal(play, PLAYLOG_HEADER "\n", sizeof PLAYLOG_HEADER);
-  assert_non_null(strstr(play, "\n2020-07-10T08:30:00Z,bulletin-2020-07,12,"
-                          "hotlines,ru,15.0\n"));
+  assert_non_null(strstr(play,
+                         "\n2020-07-10T08:30:00Z,bulletin-2020-07,12,"
+                         "hotlines,ru,15.0\n"));
   assert_null(strstr(play, "bullet\n")); /* the torn line is dropped */
   free(play);
   char *log = slurp(sfd, "kiosk.log");
@@ -326,9 +325,9 @@ static void test_writes_expected_files(void **state)
   assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e), 0);
   char *again = listing(stick.fd);
   added_names(before, again, added, sizeof added);
-  assert_string_equal(added, FIELDLOG_DIR "/" SITE "/kiosk.log "
-                      FIELDLOG_DIR "/" SITE "/playlog.csv "
-                      FIELDLOG_DIR "/" SITE "/status.txt ");
+  assert_string_equal(added,
+                      FIELDLOG_DIR "/" SITE "/kiosk.log " FIELDLOG_DIR "/" SITE
+                                   "/playlog.csv " FIELDLOG_DIR "/" SITE "/status.txt ");
   free(before);
   free(after);
   free(again);
@@ -351,10 +350,10 @@ static void test_fresh_stick(void **state)
   char added[1024];
   added_names(before, after, added, sizeof added);
   /* Sorted as listing lines: "x/|dir" comes after "x/y|file". */
-  assert_string_equal(added, FIELDLOG_DIR "/" SITE "/kiosk.log "
-                      FIELDLOG_DIR "/" SITE "/playlog.csv "
-                      FIELDLOG_DIR "/" SITE "/status.txt "
-                      FIELDLOG_DIR "/" SITE "/ " FIELDLOG_DIR "/ ");
+  assert_string_equal(added,
+                      FIELDLOG_DIR "/" SITE "/kiosk.log " FIELDLOG_DIR "/" SITE
+                                   "/playlog.csv " FIELDLOG_DIR "/" SITE "/status.txt " FIELDLOG_DIR
+                                   "/" SITE "/ " FIELDLOG_DIR "/ ");
   int sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
   char *play = slurp(sfd, "playlog.csv");
   assert_string_equal(play, PLAYLOG_HEADER "\n");
@@ -388,15 +387,18 @@ static void test_status_contents(void **state)
   assert_non_null(strstr(s, "Software:    kiosk 0.1.0\nFormat:      1\n"));
   assert_null(strstr(s, "Country:")); /* none configured */
   assert_non_null(strstr(s, "Uptime:      3 days 4 h 12 min\n"));
-  assert_non_null(strstr(s, "Clock:       clock is behind the last known "
+  assert_non_null(strstr(s,
+                         "Clock:       clock is behind the last known "
                          "time by 3 days — set the clock\n"));
   assert_non_null(strstr(s, "last known time 2020-07-10 08:30:00 UTC"));
   assert_non_null(strstr(s, "Free space:  "));
   assert_non_null(strstr(s, " on the pack store ("));
   assert_non_null(strstr(s, "Installed packs: 3\n"));
-  assert_non_null(strstr(s, "  bulletin-2020-07: version 12 (previous 11) "
+  assert_non_null(strstr(s,
+                         "  bulletin-2020-07: version 12 (previous 11) "
                          "\"July bulletin\"\n"));
-  assert_non_null(strstr(s, "  hotlines-central-asia: version 1 "
+  assert_non_null(strstr(s,
+                         "  hotlines-central-asia: version 1 "
                          "\"Горячие линии\"\n"));
   free(s);
   close(sfd);
@@ -408,11 +410,13 @@ static void test_status_contents(void **state)
   sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
   s = slurp(sfd, "status.txt");
   assert_non_null(strstr(s, "\nCountry:     KG\nSoftware:"));
-  assert_non_null(strstr(s, "  hotlines-central-asia: version 1 "
+  assert_non_null(strstr(s,
+                         "  hotlines-central-asia: version 1 "
                          "\"Горячие линии\" (expires 2020-08-09 08:30:00 "
                          "UTC)\n"));
   assert_non_null(strstr(s, "  safe-migration: nothing to show"));
-  assert_non_null(strstr(s, "Play log: 10 lines in playlog.csv (1 damaged "
+  assert_non_null(strstr(s,
+                         "Play log: 10 lines in playlog.csv (1 damaged "
                          "line left out)\n"));
   /* The last 3 problems, oldest first: lines 107 (error), 109 (warn) and
    * 59 (warn) are the last three of 7, 9, 57, 59, 107, 109. */
@@ -442,13 +446,16 @@ static void test_clock_text(void **state)
   fieldlog_clock_text(NOW - 30, NOW, buf, sizeof buf);
   assert_string_equal(buf, "clock OK"); /* within a minute */
   fieldlog_clock_text(NOW - 3 * 86400, NOW, buf, sizeof buf);
-  assert_string_equal(buf, "clock is behind the last known time by 3 days "
+  assert_string_equal(buf,
+                      "clock is behind the last known time by 3 days "
                       "— set the clock");
   fieldlog_clock_text(NOW - 3600, NOW, buf, sizeof buf);
-  assert_string_equal(buf, "clock is behind the last known time by 1 hour "
+  assert_string_equal(buf,
+                      "clock is behind the last known time by 1 hour "
                       "— set the clock");
   fieldlog_clock_text(NOW - 600, NOW, buf, sizeof buf);
-  assert_string_equal(buf, "clock is behind the last known time by 10 "
+  assert_string_equal(buf,
+                      "clock is behind the last known time by 10 "
                       "minutes — set the clock");
   /* Booted at 1970 with no real-time clock. */
   fieldlog_clock_text(0, NOW, buf, sizeof buf);
@@ -483,8 +490,7 @@ static void test_log_tail_bounded(void **state)
   /* Default bound: 256 KiB. */
   k.info.log_max_bytes = 0;
   assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), 0);
-  log = slurp(sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE,
-                           O_RDONLY | O_DIRECTORY), "kiosk.log");
+  log = slurp(sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY), "kiosk.log");
   assert_true(strlen(log) <= FIELDLOG_DEFAULT_LOG_BYTES);
   assert_true(strlen(log) > FIELDLOG_DEFAULT_LOG_BYTES - 200);
   free(log);
@@ -504,8 +510,7 @@ static void test_refuses_links_and_bad_site(void **state)
   assert_int_equal(symlinkat(outside.path, stick.fd, FIELDLOG_DIR), 0);
   char *before = listing(outside.fd);
   struct kerr e;
-  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e),
-                   KERR_PATH);
+  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), KERR_PATH);
   assert_non_null(strstr(e.msg, "kiosk-logs on the stick is not a folder"));
   char *after = listing(outside.fd);
   assert_string_equal(before, after);
@@ -514,16 +519,11 @@ static void test_refuses_links_and_bad_site(void **state)
 
   assert_int_equal(unlinkat(stick.fd, FIELDLOG_DIR, 0), 0);
   assert_int_equal(mkdirat(stick.fd, FIELDLOG_DIR, 0755), 0);
-  assert_int_equal(symlinkat(outside.path, stick.fd, FIELDLOG_DIR "/" SITE),
-                   0);
-  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e),
-                   KERR_PATH);
-  assert_int_equal(fieldlog_write(stick.path, "../escape", &k.info, NULL, &e),
-                   KERR_INVAL);
-  assert_int_equal(fieldlog_write(stick.path, ".hidden", &k.info, NULL, &e),
-                   KERR_INVAL);
-  assert_int_equal(fieldlog_write(stick.path, "", &k.info, NULL, &e),
-                   KERR_INVAL);
+  assert_int_equal(symlinkat(outside.path, stick.fd, FIELDLOG_DIR "/" SITE), 0);
+  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), KERR_PATH);
+  assert_int_equal(fieldlog_write(stick.path, "../escape", &k.info, NULL, &e), KERR_INVAL);
+  assert_int_equal(fieldlog_write(stick.path, ".hidden", &k.info, NULL, &e), KERR_INVAL);
+  assert_int_equal(fieldlog_write(stick.path, "", &k.info, NULL, &e), KERR_INVAL);
   ktmp_drop(&stick);
   ktmp_drop(&outside);
   kiosk_drop(&k);
@@ -544,8 +544,7 @@ static int private_mounts(const char **why)
     else if (unshare(CLONE_NEWNS) != 0)
       snprintf(reason, sizeof reason, "unshare: %s", strerror(errno));
     else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
-      snprintf(reason, sizeof reason, "making mounts private: %s",
-               strerror(errno));
+      snprintf(reason, sizeof reason, "making mounts private: %s", strerror(errno));
     else
       state = 1;
   }
@@ -555,7 +554,7 @@ static int private_mounts(const char **why)
 
 struct hook_plan {
   enum fieldlog_op op;
-  int nth;   /* fail the nth such step (1-based) */
+  int nth; /* fail the nth such step (1-based) */
   int err;
   int seen;
 };
@@ -592,13 +591,12 @@ static void test_read_only_stick(void **state)
     int fd = open(stick.path, O_RDONLY | O_DIRECTORY);
     stick_fill(fd);
     close(fd);
-    assert_int_equal(mount(NULL, stick.path, NULL, MS_REMOUNT | MS_RDONLY,
-                           NULL), 0);
+    assert_int_equal(mount(NULL, stick.path, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
     fd = open(stick.path, O_RDONLY | O_DIRECTORY);
     char *before = listing(fd);
-    assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e),
-                     KERR_IO);
-    assert_non_null(strstr(e.msg, "the stick is read-only — logs were not "
+    assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e), KERR_IO);
+    assert_non_null(strstr(e.msg,
+                           "the stick is read-only — logs were not "
                            "copied"));
     assert_string_equal(r.msg, e.msg);
     assert_int_equal(r.files, 0);
@@ -619,14 +617,11 @@ static void test_read_only_stick(void **state)
   char *before = listing(stick.fd);
   struct hook_plan plan = {.op = FIELDLOG_OP_MKDIR, .nth = 1, .err = EROFS};
   fieldlog_set_io_hook(plan_hook, &plan);
-  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e),
-                   KERR_IO);
+  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e), KERR_IO);
   assert_non_null(strstr(e.msg, "the stick is read-only"));
   expect_untouched(stick.fd, before);
-  plan = (struct hook_plan){.op = FIELDLOG_OP_CHECK_RO, .nth = 1,
-                            .err = EROFS};
-  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e),
-                   KERR_IO);
+  plan = (struct hook_plan){.op = FIELDLOG_OP_CHECK_RO, .nth = 1, .err = EROFS};
+  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e), KERR_IO);
   assert_non_null(strstr(e.msg, "the stick is read-only"));
   expect_untouched(stick.fd, before);
   fieldlog_set_io_hook(NULL, NULL);
@@ -655,7 +650,8 @@ static void test_full_stick(void **state)
     char *before = listing(fd);
     int rc = fieldlog_write(stick.path, SITE, &k.info, &r, &e);
     assert_int_equal(rc, KERR_NOSPACE);
-    assert_non_null(strstr(e.msg, "the stick is full — logs were not "
+    assert_non_null(strstr(e.msg,
+                           "the stick is full — logs were not "
                            "copied"));
     expect_untouched(fd, before); /* no temporaries, old logs whole */
     free(before);
@@ -663,8 +659,7 @@ static void test_full_stick(void **state)
     /* Folders it made are taken away again. */
     assert_int_equal(fsutil_remove_tree_at(fd, FIELDLOG_DIR, &e), 0);
     before = listing(fd);
-    assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e),
-                     KERR_NOSPACE);
+    assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e), KERR_NOSPACE);
     expect_untouched(fd, before);
     free(before);
     close(fd);
@@ -681,23 +676,19 @@ static void test_full_stick(void **state)
   static const struct {
     enum fieldlog_op op;
     int nth;
-  } steps[] = {{FIELDLOG_OP_CREATE, 1}, {FIELDLOG_OP_CREATE, 3},
-               {FIELDLOG_OP_WRITE, 1},  {FIELDLOG_OP_WRITE, 3},
-               {FIELDLOG_OP_FSYNC, 2},  {FIELDLOG_OP_RENAME, 1}};
+  } steps[] = {{FIELDLOG_OP_CREATE, 1}, {FIELDLOG_OP_CREATE, 3}, {FIELDLOG_OP_WRITE, 1},
+               {FIELDLOG_OP_WRITE, 3},  {FIELDLOG_OP_FSYNC, 2},  {FIELDLOG_OP_RENAME, 1}};
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-    struct hook_plan plan = {.op = steps[i].op, .nth = steps[i].nth,
-                             .err = ENOSPC};
+    struct hook_plan plan = {.op = steps[i].op, .nth = steps[i].nth, .err = ENOSPC};
     fieldlog_set_io_hook(plan_hook, &plan);
-    assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e),
-                     KERR_NOSPACE);
+    assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e), KERR_NOSPACE);
     assert_non_null(strstr(r.msg, "the stick is full"));
     expect_untouched(stick.fd, before);
   }
   /* Another error says what failed. */
   struct hook_plan plan = {.op = FIELDLOG_OP_WRITE, .nth = 1, .err = EIO};
   fieldlog_set_io_hook(plan_hook, &plan);
-  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e),
-                   KERR_IO);
+  assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, &r, &e), KERR_IO);
   assert_non_null(strstr(e.msg, "could not write playlog.csv on the stick"));
   expect_untouched(stick.fd, before);
   fieldlog_set_io_hook(NULL, NULL);
@@ -709,8 +700,7 @@ static void test_full_stick(void **state)
 
 /* --- packs from the store ----------------------------------------------- */
 
-static void install(struct store *s, const char *id, uint64_t v,
-                    const char *title)
+static void install(struct store *s, const char *id, uint64_t v, const char *title)
 {
   static const char page[] = "# page\n";
   char json[1024];
@@ -735,8 +725,7 @@ static void install(struct store *s, const char *id, uint64_t v,
   assert_int_equal(store_stage_create(st, "pages/p1.en.md", &fd, &e), 0);
   assert_int_equal(write(fd, page, 7), 7);
   close(fd);
-  assert_int_equal(store_stage_put_meta(st, json, strlen(json), "sig", 3, &e),
-                   0);
+  assert_int_equal(store_stage_put_meta(st, json, strlen(json), "sig", 3, &e), 0);
   assert_int_equal(store_stage_commit(st, &e), 0);
   manifest_free(m);
 }
@@ -770,15 +759,11 @@ static void test_packs_from_store(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_writes_expected_files),
-  cmocka_unit_test(test_fresh_stick),
-  cmocka_unit_test(test_status_contents),
-  cmocka_unit_test(test_clock_text),
-  cmocka_unit_test(test_log_tail_bounded),
-  cmocka_unit_test(test_refuses_links_and_bad_site),
-  cmocka_unit_test(test_read_only_stick),
-  cmocka_unit_test(test_full_stick),
-  cmocka_unit_test(test_packs_from_store),
+    cmocka_unit_test(test_writes_expected_files), cmocka_unit_test(test_fresh_stick),
+    cmocka_unit_test(test_status_contents),       cmocka_unit_test(test_clock_text),
+    cmocka_unit_test(test_log_tail_bounded),      cmocka_unit_test(test_refuses_links_and_bad_site),
+    cmocka_unit_test(test_read_only_stick),       cmocka_unit_test(test_full_stick),
+    cmocka_unit_test(test_packs_from_store),
 };
 
 KTEST_MAIN(tests)

@@ -45,8 +45,7 @@ static void test_create_makes_folders(void **state)
   assert_true(S_ISREG(st.st_mode));
   assert_int_equal(st.st_size, 2);
   /* O_EXCL: the same name again is refused, the file is untouched. */
-  assert_int_equal(fsutil_create_at(t.fd, "media/a/b/c.png", 0644, &fd, &e),
-                   KERR_PATH);
+  assert_int_equal(fsutil_create_at(t.fd, "media/a/b/c.png", 0644, &fd, &e), KERR_PATH);
   assert_non_null(strstr(e.msg, "already exists"));
   assert_int_equal(fd, -1);
   assert_int_equal(fstatat(t.fd, "media/a/b/c.png", &st, 0), 0);
@@ -63,8 +62,7 @@ static void test_create_refuses_symlinked_folder(void **state)
   assert_int_equal(symlinkat(out.path, t.fd, "media"), 0);
   struct kerr e;
   int fd;
-  assert_int_equal(fsutil_create_at(t.fd, "media/x.png", 0644, &fd, &e),
-                   KERR_PATH);
+  assert_int_equal(fsutil_create_at(t.fd, "media/x.png", 0644, &fd, &e), KERR_PATH);
   assert_non_null(strstr(e.msg, "is a link or a file, not a folder"));
   assert_false(exists(out.fd, "x.png"));
   ktmp_drop(&t);
@@ -96,18 +94,15 @@ static void test_open_dir_refuses_dotdot(void **state)
   ktmp_make(&t, "fsutil");
   struct kerr e;
   int fd;
-  assert_int_equal(fsutil_open_dir_at(t.fd, "a/../../b", 1, 0755, &fd, &e),
-                   KERR_PATH);
-  assert_int_equal(fsutil_create_at(t.fd, "../escape", 0644, &fd, &e),
-                   KERR_PATH);
+  assert_int_equal(fsutil_open_dir_at(t.fd, "a/../../b", 1, 0755, &fd, &e), KERR_PATH);
+  assert_int_equal(fsutil_create_at(t.fd, "../escape", 0644, &fd, &e), KERR_PATH);
   assert_int_equal(fsutil_open_dir_at(t.fd, "/tmp", 0, 0, &fd, &e), KERR_PATH);
   assert_int_equal(fsutil_create_at(t.fd, "/tmp/x", 0644, &fd, &e), KERR_PATH);
   assert_int_equal(fsutil_create_at(t.fd, "/x", 0644, &fd, &e), KERR_PATH);
   assert_false(exists(t.fd, "x"));
   assert_int_equal(fsutil_open_dir_at(t.fd, "", 0, 0, &fd, &e), 0);
   close(fd);
-  assert_int_equal(fsutil_open_dir_at(t.fd, "missing", 0, 0, &fd, &e),
-                   KERR_NOENT);
+  assert_int_equal(fsutil_open_dir_at(t.fd, "missing", 0, 0, &fd, &e), KERR_NOENT);
   assert_int_equal(fsutil_mkdirs_at(t.fd, "x/y/z", 0755, &e), 0);
   assert_int_equal(fsutil_mkdirs_at(t.fd, "x/y/z", 0755, &e), 0);
   assert_true(exists(t.fd, "x/y/z"));
@@ -191,8 +186,7 @@ static void test_read_limits(void **state)
   ktmp_path(&out, "secret", target, sizeof target);
   assert_int_equal(symlinkat(target, t.fd, "link"), 0);
   assert_int_equal(fsutil_read_at(t.fd, "link", 10, &buf, &len, &e), KERR_PATH);
-  assert_int_equal(fsutil_read_at(t.fd, "none", 10, &buf, &len, &e),
-                   KERR_NOENT);
+  assert_int_equal(fsutil_read_at(t.fd, "none", 10, &buf, &len, &e), KERR_NOENT);
   ktmp_drop(&t);
   ktmp_drop(&out);
 }
@@ -312,19 +306,19 @@ static void test_fault_point_kills(void **state)
 
 int main(int argc, char **argv);
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_create_makes_folders),
-  cmocka_unit_test(test_create_refuses_symlinked_folder),
-  cmocka_unit_test(test_create_refuses_symlinked_file),
-  cmocka_unit_test(test_open_dir_refuses_dotdot),
-  cmocka_unit_test(test_write_atomic),
-  cmocka_unit_test(test_mkdir_p),
-  cmocka_unit_test(test_write_all_reports_short_writes),
-  cmocka_unit_test(test_read_limits),
-  cmocka_unit_test(test_remove_tree_keeps_link_targets),
-  cmocka_unit_test(test_fsync_tree),
-  cmocka_unit_test(test_free_bytes),
-  cmocka_unit_test(test_fault_points_count),
-  cmocka_unit_test(test_fault_point_kills),
+    cmocka_unit_test(test_create_makes_folders),
+    cmocka_unit_test(test_create_refuses_symlinked_folder),
+    cmocka_unit_test(test_create_refuses_symlinked_file),
+    cmocka_unit_test(test_open_dir_refuses_dotdot),
+    cmocka_unit_test(test_write_atomic),
+    cmocka_unit_test(test_mkdir_p),
+    cmocka_unit_test(test_write_all_reports_short_writes),
+    cmocka_unit_test(test_read_limits),
+    cmocka_unit_test(test_remove_tree_keeps_link_targets),
+    cmocka_unit_test(test_fsync_tree),
+    cmocka_unit_test(test_free_bytes),
+    cmocka_unit_test(test_fault_points_count),
+    cmocka_unit_test(test_fault_point_kills),
 };
 
 KTEST_MAIN(tests)

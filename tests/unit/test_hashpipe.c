@@ -20,9 +20,15 @@
 
 /* Member i: (i + 1) * 100003 bytes of a pattern that depends on i, so a
  * chunk written to the wrong file or out of order shows. */
-static size_t member_size(int i) { return (size_t)(i + 1) * 100003u; }
+static size_t member_size(int i)
+{
+  return (size_t)(i + 1) * 100003u;
+}
 
-static unsigned char member_byte(int i, size_t k) { return (unsigned char)(k * 31u + (size_t)i * 7u + k / 251u); }
+static unsigned char member_byte(int i, size_t k)
+{
+  return (unsigned char)(k * 31u + (size_t)i * 7u + k / 251u);
+}
 
 static void member_hash(int i, unsigned char *h)
 {

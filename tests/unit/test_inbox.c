@@ -33,7 +33,10 @@ static void tmp_make_in(struct tmp *t, const char *base)
   assert_true(t->fd >= 0);
 }
 
-static void tmp_make(struct tmp *t) { tmp_make_in(t, "/tmp"); }
+static void tmp_make(struct tmp *t)
+{
+  tmp_make_in(t, "/tmp");
+}
 
 static void tmp_drop(struct tmp *t)
 {
@@ -114,17 +117,26 @@ static void test_scan_twenty_packs(void **state)
   struct tmp t;
   tmp_make(&t);
   assert_int_equal(mkdirat(t.fd, "kiosk", 0755), 0);
-  static const char *const names[20] = {
-      "bulletin-2020-07-3.kpack",  "bulletin-2020-07-12.kpack",
-      "bulletin-2020-07-9.kpack",  "kiosk/bulletin-2020-07-11.kpack",
-      "bulletin-2020-07-1.kpack",  "hotlines-central-asia-2.kpack",
-      "hotlines-central-asia-10.kpack", "kiosk/hotlines-central-asia-7.kpack",
-      "hotlines-central-asia-1.kpack", "safe-migration-5.kpack",
-      "kiosk/safe-migration-5.kpack", "safe-migration-4.kpack",
-      "safe-migration-6.kpack",    "safe-migration-2.kpack",
-      "alerts-100.kpack",          "alerts-99.kpack",
-      "kiosk/alerts-101.kpack",    "alerts-1.kpack",
-      "kiosk/alerts-50.kpack",     "alerts-98.kpack"};
+  static const char *const names[20] = {"bulletin-2020-07-3.kpack",
+                                        "bulletin-2020-07-12.kpack",
+                                        "bulletin-2020-07-9.kpack",
+                                        "kiosk/bulletin-2020-07-11.kpack",
+                                        "bulletin-2020-07-1.kpack",
+                                        "hotlines-central-asia-2.kpack",
+                                        "hotlines-central-asia-10.kpack",
+                                        "kiosk/hotlines-central-asia-7.kpack",
+                                        "hotlines-central-asia-1.kpack",
+                                        "safe-migration-5.kpack",
+                                        "kiosk/safe-migration-5.kpack",
+                                        "safe-migration-4.kpack",
+                                        "safe-migration-6.kpack",
+                                        "safe-migration-2.kpack",
+                                        "alerts-100.kpack",
+                                        "alerts-99.kpack",
+                                        "kiosk/alerts-101.kpack",
+                                        "alerts-1.kpack",
+                                        "kiosk/alerts-50.kpack",
+                                        "alerts-98.kpack"};
   for (int i = 0; i < 20; i++)
     put(t.fd, names[i], "pack");
   struct inbox_scan s;
@@ -305,8 +317,8 @@ static void test_scan_hundred_thousand_files(void **state)
   struct tmp t;
   /* In memory where there is a tmpfs: 100,000 files on disk take long. */
   struct stat shm;
-  tmp_make_in(&t, stat("/dev/shm", &shm) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm"
-                                                                             : "/tmp");
+  tmp_make_in(&t,
+              stat("/dev/shm", &shm) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
   char name[64];
   for (int i = 0; i < 50000; i++) {
     snprintf(name, sizeof name, "photo-%06d.jpg", i);
@@ -434,7 +446,7 @@ static const char fixture_after[] =
     "43 22 0:51 / /mnt rw shared:33 - autofs systemd-1 rw,fd=40\n"
     "45 43 8:65 / /mnt rw,relatime shared:34 - vfat /dev/sde1 rw\n"
     "46 22 8:81 / /media/usb1 rw master:2 - vfat /dev/sdf1 rw\n"
-    "47 46 8:82 / /media/usb1 rw master:2 - vfat /dev/sdf2 rw\n" /* stacked */
+    "47 46 8:82 / /media/usb1 rw master:2 - vfat /dev/sdf2 rw\n"        /* stacked */
     "48 22 8:97 / /media/a/b/c/deep rw shared:35 - ntfs3 /dev/sdg1 rw"; /* no
                                                               final newline */
 
@@ -445,30 +457,28 @@ static void test_mountinfo_parse(void **state)
   (void)state;
   struct inbox_mounts m;
   struct kerr e;
-  assert_int_equal(inbox_mountinfo_parse(fixture_before,
-                                         sizeof fixture_before - 1,
-                                         fixture_roots, 3, &m, &e), 0);
+  assert_int_equal(
+      inbox_mountinfo_parse(fixture_before, sizeof fixture_before - 1, fixture_roots, 3, &m, &e),
+      0);
   assert_int_equal(m.n, 2);
   assert_string_equal(m.v[0].path, "/media/usb0");
   assert_string_equal(m.v[1].path, "/run/media/anna/MY STICK");
   inbox_mounts_free(&m);
 
-  assert_int_equal(inbox_mountinfo_parse(fixture_after,
-                                         sizeof fixture_after - 1,
-                                         fixture_roots, 3, &m, &e), 0);
+  assert_int_equal(
+      inbox_mountinfo_parse(fixture_after, sizeof fixture_after - 1, fixture_roots, 3, &m, &e), 0);
   assert_int_equal(m.n, 4);
   assert_string_equal(m.v[0].path, "/media/a/b/c/deep");
   assert_string_equal(m.v[1].path, "/media/usb1");
-  assert_int_equal(m.v[1].id, 47); /* the top one of two */
+  assert_int_equal(m.v[1].id, 47);          /* the top one of two */
   assert_string_equal(m.v[2].path, "/mnt"); /* a root may itself be one */
   assert_int_equal(m.v[2].id, 45);
   assert_string_equal(m.v[3].path, "/run/media/anna/MY STICK");
   inbox_mounts_free(&m);
 
   /* No roots: nothing is a stick. Empty text: nothing either. */
-  assert_int_equal(inbox_mountinfo_parse(fixture_after,
-                                         sizeof fixture_after - 1, NULL, 0,
-                                         &m, &e), 0);
+  assert_int_equal(inbox_mountinfo_parse(fixture_after, sizeof fixture_after - 1, NULL, 0, &m, &e),
+                   0);
   assert_int_equal(m.n, 0);
   inbox_mounts_free(&m);
   assert_int_equal(inbox_mountinfo_parse("", 0, fixture_roots, 3, &m, &e), 0);
@@ -481,12 +491,11 @@ static void test_mountinfo_diff(void **state)
   (void)state;
   struct inbox_mounts a, b;
   struct kerr e;
-  assert_int_equal(inbox_mountinfo_parse(fixture_before,
-                                         sizeof fixture_before - 1,
-                                         fixture_roots, 3, &a, &e), 0);
-  assert_int_equal(inbox_mountinfo_parse(fixture_after,
-                                         sizeof fixture_after - 1,
-                                         fixture_roots, 3, &b, &e), 0);
+  assert_int_equal(
+      inbox_mountinfo_parse(fixture_before, sizeof fixture_before - 1, fixture_roots, 3, &a, &e),
+      0);
+  assert_int_equal(
+      inbox_mountinfo_parse(fixture_after, sizeof fixture_after - 1, fixture_roots, 3, &b, &e), 0);
   struct inbox_event *ev;
   size_t n;
   assert_int_equal(inbox_mounts_diff(&a, &b, &ev, &n, &e), 0);
@@ -511,10 +520,9 @@ static void test_mountinfo_diff(void **state)
       "52 22 8:33 / /media/usb0 rw,relatime shared:30 - vfat /dev/sdc1 rw\n";
   inbox_mounts_free(&a);
   inbox_mounts_free(&b);
-  assert_int_equal(inbox_mountinfo_parse(swapped, sizeof swapped - 1,
-                                         fixture_roots, 3, &a, &e), 0);
-  assert_int_equal(inbox_mountinfo_parse(swapped2, sizeof swapped2 - 1,
-                                         fixture_roots, 3, &b, &e), 0);
+  assert_int_equal(inbox_mountinfo_parse(swapped, sizeof swapped - 1, fixture_roots, 3, &a, &e), 0);
+  assert_int_equal(inbox_mountinfo_parse(swapped2, sizeof swapped2 - 1, fixture_roots, 3, &b, &e),
+                   0);
   assert_int_equal(inbox_mounts_diff(&a, &b, &ev, &n, &e), 0);
   assert_int_equal(n, 2);
   assert_int_equal(ev[0].kind, INBOX_STICK_REMOVED);
@@ -578,8 +586,10 @@ static void test_watch_folder_root(void **state)
   assert_int_equal(inbox_watch_open(NULL, 0, inbox, &w, &e), 0);
   assert_int_equal(inbox_watch_add_folder(w, usb, &e), 0);
   int have_fd = inbox_watch_fd(w) >= 0;
-  printf("watcher: %s\n", have_fd ? "inotify (poll fd)" : "rescanning "
-         "(no inotify)");
+  printf("watcher: %s\n",
+         have_fd ? "inotify (poll fd)"
+                 : "rescanning "
+                   "(no inotify)");
   if (have_fd)
     assert_int_equal(inbox_watch_rescan_ms(w), -1);
 
@@ -692,12 +702,12 @@ static void test_watch_real_mount(void **state)
   const char *why = NULL;
   if (geteuid() != 0)
     why = "not running as root";
-  else if (unshare(CLONE_NEWNS) != 0 ||
-           mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+  else if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
     why = strerror(errno);
   if (why) {
     printf("real mount: SKIPPED (no private mount namespace: %s); the "
-           "mountinfo parser is covered by fixtures\n", why);
+           "mountinfo parser is covered by fixtures\n",
+           why);
     tmp_drop(&t);
     return;
   }
@@ -757,23 +767,23 @@ static void test_watch_real_mount(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_name_hint),
-  cmocka_unit_test(test_scan_one_pack),
-  cmocka_unit_test(test_scan_twenty_packs),
-  cmocka_unit_test(test_scan_only_junk),
-  cmocka_unit_test(test_scan_kiosk_subfolder),
-  cmocka_unit_test(test_scan_symlink_refused),
-  cmocka_unit_test(test_scan_count_bound),
-  cmocka_unit_test(test_scan_missing_root),
-  cmocka_unit_test(test_scan_kiosk_behind_junk),
-  cmocka_unit_test(test_scan_hundred_thousand_files),
-  cmocka_unit_test(test_open_candidate),
-  cmocka_unit_test(test_mountinfo_parse),
-  cmocka_unit_test(test_mountinfo_diff),
-  cmocka_unit_test(test_watch_refuses_bad_roots),
-  cmocka_unit_test(test_watch_folder_root),
-  cmocka_unit_test(test_watch_inbox_appears_later),
-  cmocka_unit_test(test_watch_real_mount),
+    cmocka_unit_test(test_name_hint),
+    cmocka_unit_test(test_scan_one_pack),
+    cmocka_unit_test(test_scan_twenty_packs),
+    cmocka_unit_test(test_scan_only_junk),
+    cmocka_unit_test(test_scan_kiosk_subfolder),
+    cmocka_unit_test(test_scan_symlink_refused),
+    cmocka_unit_test(test_scan_count_bound),
+    cmocka_unit_test(test_scan_missing_root),
+    cmocka_unit_test(test_scan_kiosk_behind_junk),
+    cmocka_unit_test(test_scan_hundred_thousand_files),
+    cmocka_unit_test(test_open_candidate),
+    cmocka_unit_test(test_mountinfo_parse),
+    cmocka_unit_test(test_mountinfo_diff),
+    cmocka_unit_test(test_watch_refuses_bad_roots),
+    cmocka_unit_test(test_watch_folder_root),
+    cmocka_unit_test(test_watch_inbox_appears_later),
+    cmocka_unit_test(test_watch_real_mount),
 };
 
 KTEST_MAIN(tests)

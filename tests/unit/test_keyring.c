@@ -40,17 +40,15 @@
 
 struct fixture {
   char dir[64];
-  char keys[128];    /* the trusted-keys folder: old.pub only */
+  char keys[128]; /* the trusted-keys folder: old.pub only */
   char store[128];
   char old_key[256], new_key[256], stranger_key[256];
   char new_pub[256], stranger_pub[256];
   struct sig_pubkey old_pk, new_pk, stranger_pk;
-  char old_id[SIG_KEYID_BUFSZ], new_id[SIG_KEYID_BUFSZ],
-      stranger_id[SIG_KEYID_BUFSZ];
+  char old_id[SIG_KEYID_BUFSZ], new_id[SIG_KEYID_BUFSZ], stranger_id[SIG_KEYID_BUFSZ];
 };
 
-static int rm_one(const char *path, const struct stat *sb, int flag,
-                  struct FTW *ftw)
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
   (void)sb;
   (void)flag;
@@ -58,8 +56,8 @@ static int rm_one(const char *path, const struct stat *sb, int flag,
   return remove(path);
 }
 
-static void make_key(const char *dir, const char *name, char *key,
-                     size_t cap, struct sig_pubkey *pk, char *id)
+static void make_key(const char *dir, const char *name, char *key, size_t cap,
+                     struct sig_pubkey *pk, char *id)
 {
   char base[200];
   snprintf(base, sizeof base, "%s/%s", dir, name);
@@ -80,15 +78,12 @@ static void fx_open(struct fixture *fx)
   snprintf(fx->store, sizeof fx->store, "%s/store", fx->dir);
   assert_int_equal(mkdir(fx->keys, 0755), 0);
   /* old lives in the trusted-keys folder, the others beside it. */
-  make_key(fx->keys, "old", fx->old_key, sizeof fx->old_key, &fx->old_pk,
-           fx->old_id);
-  make_key(fx->dir, "new", fx->new_key, sizeof fx->new_key, &fx->new_pk,
-           fx->new_id);
-  make_key(fx->dir, "stranger", fx->stranger_key, sizeof fx->stranger_key,
-           &fx->stranger_pk, fx->stranger_id);
+  make_key(fx->keys, "old", fx->old_key, sizeof fx->old_key, &fx->old_pk, fx->old_id);
+  make_key(fx->dir, "new", fx->new_key, sizeof fx->new_key, &fx->new_pk, fx->new_id);
+  make_key(fx->dir, "stranger", fx->stranger_key, sizeof fx->stranger_key, &fx->stranger_pk,
+           fx->stranger_id);
   snprintf(fx->new_pub, sizeof fx->new_pub, "%s/new.pub", fx->dir);
-  snprintf(fx->stranger_pub, sizeof fx->stranger_pub, "%s/stranger.pub",
-           fx->dir);
+  snprintf(fx->stranger_pub, sizeof fx->stranger_pub, "%s/stranger.pub", fx->dir);
   /* The secret key must not sit in the trusted-keys folder. */
   char moved[200];
   snprintf(moved, sizeof moved, "%s/old.key", fx->dir);
@@ -136,9 +131,8 @@ static void assert_msg(const char *got, const char *want)
 }
 
 /* Builds keyring-<version>.kkeys in the fixture folder. */
-static void build_update(struct fixture *fx, uint64_t version,
-                         const char *key, const char *add, const char *revoke,
-                         const char *base, char *out, size_t cap)
+static void build_update(struct fixture *fx, uint64_t version, const char *key, const char *add,
+                         const char *revoke, const char *base, char *out, size_t cap)
 {
   const char *adds[1] = {add}, *revokes[1] = {revoke};
   struct cmd_keyring_build_opts o;
@@ -161,8 +155,7 @@ static void build_update(struct fixture *fx, uint64_t version,
   assert_int_equal(rc, 0);
 }
 
-static int install(struct fixture *fx, const char *path,
-                   struct keyring_result *res)
+static int install(struct fixture *fx, const char *path, struct keyring_result *res)
 {
   struct kerr e;
   kerr_clear(&e);
@@ -230,8 +223,8 @@ static struct sig_trust *effective(struct fixture *fx)
 }
 
 /* Writes a keyring tar by hand: members (name, bytes) in order. */
-static void write_kkeys(const char *path, const char *const *names,
-                        const char *const *data, size_t n)
+static void write_kkeys(const char *path, const char *const *names, const char *const *data,
+                        size_t n)
 {
   struct archive *a = archive_write_new();
   assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
@@ -244,8 +237,7 @@ static void write_kkeys(const char *path, const char *const *names,
     archive_entry_set_perm(ent, 0644);
     archive_entry_set_size(ent, (la_int64_t)strlen(data[i]));
     assert_int_equal(archive_write_header(a, ent), ARCHIVE_OK);
-    assert_int_equal(archive_write_data(a, data[i], strlen(data[i])),
-                     (la_ssize_t)strlen(data[i]));
+    assert_int_equal(archive_write_data(a, data[i], strlen(data[i])), (la_ssize_t)strlen(data[i]));
     archive_entry_free(ent);
   }
   assert_int_equal(archive_write_close(a), ARCHIVE_OK);
@@ -260,17 +252,15 @@ static char *sign(const char *key, const char *json, const char *comment)
   assert_int_equal(keys_secret_load(key, NULL, &sk, &e), 0);
   char *sig = NULL;
   size_t len = 0;
-  assert_int_equal(keys_sign(sk, json, strlen(json), comment, &sig, &len, &e),
-                   0);
+  assert_int_equal(keys_sign(sk, json, strlen(json), comment, &sig, &len, &e), 0);
   keys_secret_free(sk);
   return sig;
 }
 
 /* A forged update: json signed by key with comment (NULL: the right one
  * for version), written to dir/name. */
-static void forge(struct fixture *fx, const char *name, const char *json,
-                  uint64_t version, const char *key, const char *comment,
-                  char *out, size_t cap)
+static void forge(struct fixture *fx, const char *name, const char *json, uint64_t version,
+                  const char *key, const char *comment, char *out, size_t cap)
 {
   char want[KEYRING_COMMENT_BUFSZ];
   keyring_trusted_comment(version, want, sizeof want);
@@ -283,8 +273,8 @@ static void forge(struct fixture *fx, const char *name, const char *json,
 }
 
 /* The keyring.json text for the given lists. */
-static char *doc_json(uint64_t version, const struct sig_pubkey *add,
-                      size_t n_add, const uint64_t *revoke, size_t n_revoke)
+static char *doc_json(uint64_t version, const struct sig_pubkey *add, size_t n_add,
+                      const uint64_t *revoke, size_t n_revoke)
 {
   struct keyring_doc d;
   memset(&d, 0, sizeof d);
@@ -329,8 +319,7 @@ static void test_doc_format_four_digit_year(void **state)
 }
 
 /* A pack source with one page; version picks the text. */
-static void make_pack(struct fixture *fx, const char *key, uint64_t version,
-                      char *out, size_t cap)
+static void make_pack(struct fixture *fx, const char *key, uint64_t version, char *out, size_t cap)
 {
   char src[PATH_MAX], path[PATH_MAX + 32];
   snprintf(src, sizeof src, "%s/src-%" PRIu64, fx->dir, version);
@@ -361,8 +350,7 @@ static void make_pack(struct fixture *fx, const char *key, uint64_t version,
 
 /* Installs a pack into the fixture's store with the effective trust set,
  * as the kiosk must. */
-static int install_pack(struct fixture *fx, const char *path,
-                        struct pack_result *res)
+static int install_pack(struct fixture *fx, const char *path, struct pack_result *res)
 {
   struct sig_trust *t = effective(fx);
   struct store *st = NULL;
@@ -407,77 +395,88 @@ static void test_doc_refused(void **state)
     int code;
     const char *msg;
   } cases[] = {
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
-     "\"2026-01-01T00:00:00Z\",\"expires\":\"2027-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, "keyring.json: has the field \"expires\", which this "
-     "kiosk does not know — it may need newer kiosk software"},
-    {"{\"format\":3,\"type\":\"keyring\",\"version\":1,\"created\":"
-     "\"2026-01-01T00:00:00Z\"}",
-     KERR_FORMAT, "keyring.json: \"format\" must be 2, the keyring format "
-     "this kiosk reads (found 3); this update needs newer kiosk software"},
-    {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"created\":"
-     "\"2026-01-01T00:00:00Z\"}",
-     KERR_FORMAT, "keyring.json: is a format 1 keyring update, which any "
-     "trusted key could sign — this kiosk accepts only format 2 updates "
-     "signed by its root keys; ask the content team to rebuild it with the "
-     "root key ('kiosk-pack keyring build --key ROOT.key')"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":9007199254740992,"
-     "\"created\":\"2026-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, "keyring.json: \"version\" must be a whole number from "
-     "1 to 9007199254740991 (2^53 - 1) (found 9007199254740992)"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":9007199254740993,"
-     "\"created\":\"2026-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, NULL},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1e300,"
-     "\"created\":\"2026-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, NULL},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"threshold\":0,"
-     "\"created\":\"2026-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, "keyring.json: \"threshold\" must be a whole number from "
-     "1 to 16 (found 0)"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"roots\":[],"
-     "\"created\":\"2026-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, "keyring.json: \"roots\" is empty — a root set needs at "
-     "least one key"},
-    {"{\"format\":2,\"type\":\"pack\",\"version\":1,\"created\":"
-     "\"2026-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, "keyring.json: \"type\" must be \"keyring\" (found "
-     "\"pack\")"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1.5,\"created\":"
-     "\"2026-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, "keyring.json: \"version\" must be a whole number from "
-     "1 to 9007199254740991 (2^53 - 1) (found 1.5)"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"version\":2,"
-     "\"created\":\"2026-01-01T00:00:00Z\"}",
-     KERR_MANIFEST, "keyring.json: has the field \"version\" twice"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
-     "\"yesterday\"}",
-     KERR_MANIFEST, "keyring.json: \"created\" must be a date and time like "
-     "\"2026-11-28T10:00:00Z\" (found \"yesterday\")"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
-     "\"2026-01-01T00:00:00Z\",\"revoke\":[\"12345\"]}",
-     KERR_MANIFEST, "keyring.json: \"revoke\" entry 1 must be a key id of 16 "
-     "hex digits like 180F395E82E0112A (found \"12345\")"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
-     "\"2026-01-01T00:00:00Z\",\"revoke\":[\"00000000000000AA\","
-     "\"00000000000000aa\"]}",
-     KERR_MANIFEST, "keyring.json: \"revoke\" lists key 00000000000000AA "
-     "twice"},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
-     "\"2026-01-01T00:00:00Z\",\"add\":[\"not a key\"]}",
-     KERR_MANIFEST, "keyring.json: \"add\" entry 1 must be a minisign public "
-     "key, the base64 line of a .pub file (found \"not a key\")"},
-    {"{\"format\":2,", KERR_PARSE, NULL},
-    {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
-     "\"2026-01-01T00:00:00Z\"} trailing", KERR_PARSE,
-     "keyring.json: has extra text after the JSON object"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
+       "\"2026-01-01T00:00:00Z\",\"expires\":\"2027-01-01T00:00:00Z\"}",
+       KERR_MANIFEST,
+       "keyring.json: has the field \"expires\", which this "
+       "kiosk does not know — it may need newer kiosk software"},
+      {"{\"format\":3,\"type\":\"keyring\",\"version\":1,\"created\":"
+       "\"2026-01-01T00:00:00Z\"}",
+       KERR_FORMAT,
+       "keyring.json: \"format\" must be 2, the keyring format "
+       "this kiosk reads (found 3); this update needs newer kiosk software"},
+      {"{\"format\":1,\"type\":\"keyring\",\"version\":1,\"created\":"
+       "\"2026-01-01T00:00:00Z\"}",
+       KERR_FORMAT,
+       "keyring.json: is a format 1 keyring update, which any "
+       "trusted key could sign — this kiosk accepts only format 2 updates "
+       "signed by its root keys; ask the content team to rebuild it with the "
+       "root key ('kiosk-pack keyring build --key ROOT.key')"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":9007199254740992,"
+       "\"created\":\"2026-01-01T00:00:00Z\"}",
+       KERR_MANIFEST,
+       "keyring.json: \"version\" must be a whole number from "
+       "1 to 9007199254740991 (2^53 - 1) (found 9007199254740992)"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":9007199254740993,"
+       "\"created\":\"2026-01-01T00:00:00Z\"}",
+       KERR_MANIFEST, NULL},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1e300,"
+       "\"created\":\"2026-01-01T00:00:00Z\"}",
+       KERR_MANIFEST, NULL},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"threshold\":0,"
+       "\"created\":\"2026-01-01T00:00:00Z\"}",
+       KERR_MANIFEST,
+       "keyring.json: \"threshold\" must be a whole number from "
+       "1 to 16 (found 0)"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"roots\":[],"
+       "\"created\":\"2026-01-01T00:00:00Z\"}",
+       KERR_MANIFEST,
+       "keyring.json: \"roots\" is empty — a root set needs at "
+       "least one key"},
+      {"{\"format\":2,\"type\":\"pack\",\"version\":1,\"created\":"
+       "\"2026-01-01T00:00:00Z\"}",
+       KERR_MANIFEST,
+       "keyring.json: \"type\" must be \"keyring\" (found "
+       "\"pack\")"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1.5,\"created\":"
+       "\"2026-01-01T00:00:00Z\"}",
+       KERR_MANIFEST,
+       "keyring.json: \"version\" must be a whole number from "
+       "1 to 9007199254740991 (2^53 - 1) (found 1.5)"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"version\":2,"
+       "\"created\":\"2026-01-01T00:00:00Z\"}",
+       KERR_MANIFEST, "keyring.json: has the field \"version\" twice"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
+       "\"yesterday\"}",
+       KERR_MANIFEST,
+       "keyring.json: \"created\" must be a date and time like "
+       "\"2026-11-28T10:00:00Z\" (found \"yesterday\")"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
+       "\"2026-01-01T00:00:00Z\",\"revoke\":[\"12345\"]}",
+       KERR_MANIFEST,
+       "keyring.json: \"revoke\" entry 1 must be a key id of 16 "
+       "hex digits like 180F395E82E0112A (found \"12345\")"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
+       "\"2026-01-01T00:00:00Z\",\"revoke\":[\"00000000000000AA\","
+       "\"00000000000000aa\"]}",
+       KERR_MANIFEST,
+       "keyring.json: \"revoke\" lists key 00000000000000AA "
+       "twice"},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
+       "\"2026-01-01T00:00:00Z\",\"add\":[\"not a key\"]}",
+       KERR_MANIFEST,
+       "keyring.json: \"add\" entry 1 must be a minisign public "
+       "key, the base64 line of a .pub file (found \"not a key\")"},
+      {"{\"format\":2,", KERR_PARSE, NULL},
+      {"{\"format\":2,\"type\":\"keyring\",\"version\":1,\"created\":"
+       "\"2026-01-01T00:00:00Z\"} trailing",
+       KERR_PARSE, "keyring.json: has extra text after the JSON object"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct keyring_doc *d = NULL;
     struct kerr e;
     kerr_clear(&e);
-    int rc = keyring_doc_parse(cases[i].json, strlen(cases[i].json), NULL,
-                               &d, &e);
+    int rc = keyring_doc_parse(cases[i].json, strlen(cases[i].json), NULL, &d, &e);
     if (rc != cases[i].code)
       fprintf(stderr, "case %zu: %d %s\n", i, rc, e.msg);
     assert_int_equal(rc, cases[i].code);
@@ -491,11 +490,12 @@ static void test_doc_refused(void **state)
   char *json = doc_json(1, &fx.new_pk, 1, &fx.new_pk.key_id, 1);
   struct keyring_doc *d = NULL;
   struct kerr e;
-  assert_int_equal(keyring_doc_parse(json, strlen(json), NULL, &d, &e),
-                   KERR_MANIFEST);
+  assert_int_equal(keyring_doc_parse(json, strlen(json), NULL, &d, &e), KERR_MANIFEST);
   char want[160];
-  snprintf(want, sizeof want, "keyring.json: key %s is both added and "
-           "revoked", fx.new_id);
+  snprintf(want, sizeof want,
+           "keyring.json: key %s is both added and "
+           "revoked",
+           fx.new_id);
   assert_msg(e.msg, want);
   free(json);
   fx_close(&fx);
@@ -541,7 +541,8 @@ static void test_rotation(void **state)
   assert_int_equal(kr.version, 1);
   assert_int_equal(kr.n_trusted, 1);
   char want[400];
-  snprintf(want, sizeof want, "keyring-1.kkeys: installed keyring version 1 "
+  snprintf(want, sizeof want,
+           "keyring-1.kkeys: installed keyring version 1 "
            "(signed by root key %s): added key %s — 1 signing key now",
            fx.old_id, fx.new_id);
   assert_msg(kr.msg, want);
@@ -568,7 +569,8 @@ static void test_rotation(void **state)
   char *before = state_bytes(&fx, &l1);
   assert_int_equal(install(&fx, up, &kr), 0);
   assert_int_equal(kr.status, KEYRING_STATUS_UP_TO_DATE);
-  assert_msg(kr.msg, "keyring-1.kkeys: keyring version 1 is already "
+  assert_msg(kr.msg,
+             "keyring-1.kkeys: keyring version 1 is already "
              "installed — nothing to do");
   char *after = state_bytes(&fx, &l2);
   assert_int_equal(l1, l2);
@@ -595,14 +597,15 @@ static void test_revocation(void **state)
   assert_int_equal(install_pack(&fx, pack, &res), 0);
   pack_result_free(&res);
 
-  build_update(&fx, 2, fx.old_key, fx.stranger_pub, fx.new_id, up1, up2,
-               sizeof up2);
+  build_update(&fx, 2, fx.old_key, fx.stranger_pub, fx.new_id, up1, up2, sizeof up2);
   struct keyring_result kr;
   assert_int_equal(install(&fx, up2, &kr), 0);
   char want[400];
-  snprintf(want, sizeof want, "keyring-2.kkeys: installed keyring version 2 "
+  snprintf(want, sizeof want,
+           "keyring-2.kkeys: installed keyring version 2 "
            "(signed by root key %s): added key %s; revoked key %s — 1 "
-           "signing key now", fx.old_id, fx.stranger_id, fx.new_id);
+           "signing key now",
+           fx.old_id, fx.stranger_id, fx.new_id);
   assert_msg(kr.msg, want);
 
   struct sig_trust *t = effective(&fx);
@@ -616,16 +619,20 @@ static void test_revocation(void **state)
   /* A newer pack signed by the revoked key is refused. */
   make_pack(&fx, fx.new_key, 5, pack5, sizeof pack5);
   assert_int_equal(install_pack(&fx, pack5, &res), KERR_REVOKED);
-  snprintf(want, sizeof want, "rotation-5.kpack: signature is from a revoked "
+  snprintf(want, sizeof want,
+           "rotation-5.kpack: signature is from a revoked "
            "key (key %s) — ask the content team for a pack signed with the "
-           "current key", fx.new_id);
+           "current key",
+           fx.new_id);
   assert_msg(res.msg, want);
   pack_result_free(&res);
   /* An update signed by the revoked key is refused, whatever it says. */
   build_update(&fx, 3, fx.new_key, NULL, NULL, NULL, up3, sizeof up3);
-  snprintf(want, sizeof want, "keyring-3.kkeys: signed by a revoked key "
+  snprintf(want, sizeof want,
+           "keyring-3.kkeys: signed by a revoked key "
            "(key %s) — ask the content team for an update signed with a "
-           "current root key", fx.new_id);
+           "current root key",
+           fx.new_id);
   install_refused(&fx, up3, KERR_REVOKED, KEYRING_STATUS_REFUSED, want);
 
   /* And the revoked key can never be added back, even by the root key. */
@@ -634,9 +641,11 @@ static void test_revocation(void **state)
   char *json = doc_json(4, &back, 1, NULL, 0);
   forge(&fx, "keyring-4.kkeys", json, 4, fx.old_key, NULL, up4, sizeof up4);
   free(json);
-  snprintf(want, sizeof want, "keyring-4.kkeys: adds key %s, which was "
+  snprintf(want, sizeof want,
+           "keyring-4.kkeys: adds key %s, which was "
            "revoked — a revoked key can never be trusted again; ask the "
-           "content team for an update without it", fx.new_id);
+           "content team for an update without it",
+           fx.new_id);
   install_refused(&fx, up4, KERR_REVOKED, KEYRING_STATUS_REFUSED, want);
   /* The builder refuses it too, with --base carrying the revocation. */
   const char *adds[1] = {fx.new_pub};
@@ -667,10 +676,11 @@ static void test_stolen_signing_key(void **state)
   build_update(&fx, 1, fx.old_key, fx.new_pub, NULL, NULL, up1, sizeof up1);
   install_ok(&fx, up1);
 
-  build_update(&fx, KEYRING_MAX_VERSION, fx.new_key, fx.stranger_pub,
-               fx.old_id, NULL, attack, sizeof attack);
+  build_update(&fx, KEYRING_MAX_VERSION, fx.new_key, fx.stranger_pub, fx.old_id, NULL, attack,
+               sizeof attack);
   char want[600];
-  snprintf(want, sizeof want, "keyring-%" PRIu64 ".kkeys: signed by key %s, "
+  snprintf(want, sizeof want,
+           "keyring-%" PRIu64 ".kkeys: signed by key %s, "
            "a signing key — signing keys sign packs only, and keyring "
            "updates must be signed by a root key; refused (if that key was "
            "stolen, revoke it with an update signed by the root key)",
@@ -685,11 +695,9 @@ static void test_stolen_signing_key(void **state)
   /* The owner: the root key revokes new and names a fresh signing key. */
   char fresh_key[256], fresh_pub[256], fresh_id[SIG_KEYID_BUFSZ];
   struct sig_pubkey fresh_pk;
-  make_key(fx.dir, "fresh", fresh_key, sizeof fresh_key, &fresh_pk,
-           fresh_id);
+  make_key(fx.dir, "fresh", fresh_key, sizeof fresh_key, &fresh_pk, fresh_id);
   snprintf(fresh_pub, sizeof fresh_pub, "%s/fresh.pub", fx.dir);
-  build_update(&fx, 2, fx.old_key, fresh_pub, fx.new_id, NULL, up2,
-               sizeof up2);
+  build_update(&fx, 2, fx.old_key, fresh_pub, fx.new_id, NULL, up2, sizeof up2);
   install_ok(&fx, up2);
   make_pack(&fx, fresh_key, 10, pack, sizeof pack);
   assert_int_equal(install_pack(&fx, pack, &res), 0);
@@ -723,8 +731,7 @@ static void test_threshold_and_root_rotation(void **state)
   struct kerr e;
   assert_int_equal(cmd_keyring_build(&o, up1, sizeof up1, &e), 0);
   install_ok(&fx, up1);
-  build_update(&fx, 2, fx.old_key, fx.stranger_pub, NULL, NULL, up2,
-               sizeof up2);
+  build_update(&fx, 2, fx.old_key, fx.stranger_pub, NULL, NULL, up2, sizeof up2);
   install_refused(&fx, up2, KERR_UNTRUSTED, KEYRING_STATUS_REFUSED,
                   "keyring-2.kkeys: signed by 1 root key, but this kiosk "
                   "needs 2 — ask the content team to add signatures with "
@@ -754,8 +761,7 @@ static void test_threshold_and_root_rotation(void **state)
   install_ok(&fx, up3);
   unsigned k = 0;
   struct sig_trust *roots_now = NULL;
-  assert_int_equal(keyring_load_roots(fx.store, fx.keys, &roots_now, &k, &e),
-                   0);
+  assert_int_equal(keyring_load_roots(fx.store, fx.keys, &roots_now, &k, &e), 0);
   assert_int_equal(k, 1);
   assert_int_equal(sig_trust_count(roots_now), 1);
   assert_true(sig_trust_contains(roots_now, r3_pk.key_id));
@@ -765,9 +771,11 @@ static void test_threshold_and_root_rotation(void **state)
   char up4[PATH_MAX];
   build_update(&fx, 4, fx.old_key, NULL, NULL, NULL, up4, sizeof up4);
   char want[300];
-  snprintf(want, sizeof want, "keyring-4.kkeys: not signed by a root key "
+  snprintf(want, sizeof want,
+           "keyring-4.kkeys: not signed by a root key "
            "(key %s) — ask the content team for an update signed with a "
-           "current root key", fx.old_id);
+           "current root key",
+           fx.old_id);
   install_refused(&fx, up4, KERR_UNTRUSTED, KEYRING_STATUS_REFUSED, want);
   build_update(&fx, 4, r3_key, NULL, NULL, NULL, up4, sizeof up4);
   install_ok(&fx, up4);
@@ -787,10 +795,11 @@ static void test_format1_state_migrates(void **state)
   assert_int_equal(mkdir(fx.store, 0755), 0);
   assert_int_equal(mkdir(path, 0755), 0);
   char json[600];
-  snprintf(json, sizeof json, "{\"format\":1,\"type\":\"keyring-state\","
+  snprintf(json, sizeof json,
+           "{\"format\":1,\"type\":\"keyring-state\","
            "\"version\":9007199254740992,\"created\":\"2026-01-01T00:00:00Z\","
-           "\"update\":\"%064d\",\"add\":[],\"revoke\":[\"%s\"]}\n", 0,
-           fx.stranger_id);
+           "\"update\":\"%064d\",\"add\":[],\"revoke\":[\"%s\"]}\n",
+           0, fx.stranger_id);
   snprintf(path, sizeof path, "%s/keyring/state.json", fx.store);
   write_file(path, json, strlen(json));
   struct sig_trust *t = effective(&fx); /* as before: the folder's key */
@@ -819,9 +828,11 @@ static void test_self_revocation_refused(void **state)
   forge(&fx, "keyring-1.kkeys", json, 1, fx.old_key, NULL, up, sizeof up);
   free(json);
   char want[300];
-  snprintf(want, sizeof want, "keyring-1.kkeys: signed by key %s, which this "
+  snprintf(want, sizeof want,
+           "keyring-1.kkeys: signed by key %s, which this "
            "same update revokes — refused; ask the content team to sign it "
-           "with a key that stays trusted", fx.old_id);
+           "with a key that stays trusted",
+           fx.old_id);
   install_refused(&fx, up, KERR_REVOKED, KEYRING_STATUS_REFUSED, want);
 
   const char *revokes[1] = {fx.old_id};
@@ -847,8 +858,7 @@ static void test_rollback_refused(void **state)
   fx_open(&fx);
   char up1[PATH_MAX], up2[PATH_MAX];
   build_update(&fx, 1, fx.old_key, fx.new_pub, NULL, NULL, up1, sizeof up1);
-  build_update(&fx, 2, fx.old_key, fx.stranger_pub, NULL, up1, up2,
-               sizeof up2);
+  build_update(&fx, 2, fx.old_key, fx.stranger_pub, NULL, up1, up2, sizeof up2);
   install_ok(&fx, up2);
   install_refused(&fx, up1, KERR_OLDER, KEYRING_STATUS_OLDER,
                   "keyring-1.kkeys: version 1 is not newer than the "
@@ -857,8 +867,7 @@ static void test_rollback_refused(void **state)
   /* The same version with other contents is refused too. */
   char other[PATH_MAX];
   char *json = doc_json(2, NULL, 0, NULL, 0);
-  forge(&fx, "keyring-2-other.kkeys", json, 2, fx.old_key, NULL, other,
-        sizeof other);
+  forge(&fx, "keyring-2-other.kkeys", json, 2, fx.old_key, NULL, other, sizeof other);
   free(json);
   install_refused(&fx, other, KERR_OLDER, KEYRING_STATUS_OLDER,
                   "keyring-2-other.kkeys: version 2 is not newer than the "
@@ -877,8 +886,7 @@ static void test_persistence(void **state)
   fx_open(&fx);
   char up1[PATH_MAX], up2[PATH_MAX];
   build_update(&fx, 1, fx.old_key, fx.new_pub, NULL, NULL, up1, sizeof up1);
-  build_update(&fx, 2, fx.old_key, fx.stranger_pub, fx.new_id, up1, up2,
-               sizeof up2);
+  build_update(&fx, 2, fx.old_key, fx.stranger_pub, fx.new_id, up1, up2, sizeof up2);
   install_ok(&fx, up1);
   install_ok(&fx, up2);
   /* The updates' files are gone from the stick; nothing depends on them. */
@@ -925,7 +933,8 @@ static void test_persistence(void **state)
   assert_int_equal(keyring_load_trust(fx.store, fx.keys, &t, &e), KERR_STORE);
   assert_null(t);
   assert_non_null(strstr(e.msg, "/keyring/state.json is damaged ("));
-  assert_non_null(strstr(e.msg, ") — packs cannot be checked against revoked "
+  assert_non_null(strstr(e.msg,
+                         ") — packs cannot be checked against revoked "
                          "keys; ask support to repair the kiosk"));
   fx_close(&fx);
 }
@@ -952,9 +961,11 @@ static void test_tampered_and_malformed_refused(void **state)
   const char *names[3] = {KEYRING_DOC_NAME, KEYRING_SIG_NAME, "extra.txt"};
   const char *data[3] = {tampered, sig, "hello"};
   write_kkeys(path, names, data, 2);
-  snprintf(want, sizeof want, "keyring-tampered.kkeys: signature does not "
+  snprintf(want, sizeof want,
+           "keyring-tampered.kkeys: signature does not "
            "match the signed data (key %s) — it was changed or damaged after "
-           "signing; get a fresh copy", fx.old_id);
+           "signing; get a fresh copy",
+           fx.old_id);
   install_refused(&fx, path, KERR_BADSIG, KEYRING_STATUS_REFUSED, want);
   free(tampered);
 
@@ -989,16 +1000,18 @@ static void test_tampered_and_malformed_refused(void **state)
   char *ssig = sign(fx.stranger_key, json, comment);
   data[1] = ssig;
   write_kkeys(path, names, data, 2);
-  snprintf(want, sizeof want, "keyring-stranger.kkeys: not signed by a "
+  snprintf(want, sizeof want,
+           "keyring-stranger.kkeys: not signed by a "
            "root key (key %s) — ask the content team for an update signed "
-           "with a current root key", fx.stranger_id);
+           "with a current root key",
+           fx.stranger_id);
   install_refused(&fx, path, KERR_UNTRUSTED, KEYRING_STATUS_REFUSED, want);
   free(ssig);
 
   /* A trusted comment for another version (or for a pack). */
   char other[PATH_MAX];
-  forge(&fx, "keyring-comment.kkeys", json, 1, fx.old_key,
-        "kpack id=keys version=1", other, sizeof other);
+  forge(&fx, "keyring-comment.kkeys", json, 1, fx.old_key, "kpack id=keys version=1", other,
+        sizeof other);
   install_refused(&fx, other, KERR_SIG, KEYRING_STATUS_REFUSED,
                   "keyring-comment.kkeys: the signature is for \"kpack "
                   "id=keys version=1\", but the update is \"kkeyring "
@@ -1008,8 +1021,7 @@ static void test_tampered_and_malformed_refused(void **state)
 
   /* Signed, but not a valid document. */
   const char *bad = "{\"format\":2,\"type\":\"keyring\",\"version\":1}\n";
-  forge(&fx, "keyring-nodate.kkeys", bad, 1, fx.old_key, NULL, other,
-        sizeof other);
+  forge(&fx, "keyring-nodate.kkeys", bad, 1, fx.old_key, NULL, other, sizeof other);
   install_refused(&fx, other, KERR_MANIFEST, KEYRING_STATUS_REFUSED,
                   "keyring-nodate.kkeys: keyring.json: \"created\" must be a "
                   "date and time like \"2026-11-28T10:00:00Z\" (found "
@@ -1073,8 +1085,7 @@ static void test_oversized_refused_early(void **state)
   archive_entry_free(ent);
   static char zeros[1 << 16];
   for (size_t done = 0; done < big; done += sizeof zeros)
-    assert_int_equal(archive_write_data(a, zeros, sizeof zeros),
-                     (la_ssize_t)sizeof zeros);
+    assert_int_equal(archive_write_data(a, zeros, sizeof zeros), (la_ssize_t)sizeof zeros);
   assert_int_equal(archive_write_close(a), ARCHIVE_OK);
   archive_write_free(a);
 
@@ -1084,8 +1095,7 @@ static void test_oversized_refused_early(void **state)
                   "keyring-bomb.kkeys: keyring.json is 67108864 bytes; at "
                   "most 131072 are allowed — refused; get a fresh copy");
   clock_gettime(CLOCK_MONOTONIC, &t1);
-  double s = (double)(t1.tv_sec - t0.tv_sec) +
-             (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   assert_true(s < 2.0); /* inflating 64 MiB would take longer */
   fx_close(&fx);
 }
@@ -1097,8 +1107,7 @@ static void test_verify_and_inspect(void **state)
   struct fixture fx;
   fx_open(&fx);
   char up[PATH_MAX];
-  build_update(&fx, 3, fx.old_key, fx.new_pub, fx.stranger_id, NULL, up,
-               sizeof up);
+  build_update(&fx, 3, fx.old_key, fx.new_pub, fx.stranger_id, NULL, up, sizeof up);
   struct sig_trust *t = effective(&fx);
   struct keyring_doc *d = NULL;
   struct keyring_result res;
@@ -1120,21 +1129,21 @@ static void test_verify_and_inspect(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_doc_format_four_digit_year),
-  cmocka_unit_test(test_doc_roundtrip),
-  cmocka_unit_test(test_doc_refused),
-  cmocka_unit_test(test_no_update_means_folder_only),
-  cmocka_unit_test(test_rotation),
-  cmocka_unit_test(test_revocation),
-  cmocka_unit_test(test_stolen_signing_key),
-  cmocka_unit_test(test_threshold_and_root_rotation),
-  cmocka_unit_test(test_format1_state_migrates),
-  cmocka_unit_test(test_self_revocation_refused),
-  cmocka_unit_test(test_rollback_refused),
-  cmocka_unit_test(test_persistence),
-  cmocka_unit_test(test_tampered_and_malformed_refused),
-  cmocka_unit_test(test_oversized_refused_early),
-  cmocka_unit_test(test_verify_and_inspect),
+    cmocka_unit_test(test_doc_format_four_digit_year),
+    cmocka_unit_test(test_doc_roundtrip),
+    cmocka_unit_test(test_doc_refused),
+    cmocka_unit_test(test_no_update_means_folder_only),
+    cmocka_unit_test(test_rotation),
+    cmocka_unit_test(test_revocation),
+    cmocka_unit_test(test_stolen_signing_key),
+    cmocka_unit_test(test_threshold_and_root_rotation),
+    cmocka_unit_test(test_format1_state_migrates),
+    cmocka_unit_test(test_self_revocation_refused),
+    cmocka_unit_test(test_rollback_refused),
+    cmocka_unit_test(test_persistence),
+    cmocka_unit_test(test_tampered_and_malformed_refused),
+    cmocka_unit_test(test_oversized_refused_early),
+    cmocka_unit_test(test_verify_and_inspect),
 };
 
 KTEST_MAIN(tests)

@@ -48,8 +48,13 @@ static struct page *parse(const char *md)
 
 static struct layout *lay(const struct page *p, int w, int h, int part)
 {
-  struct layout_input in = {p, KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07", w, h,
-                            {0, 0, 0, 0}, "en", images_size_at};
+  struct layout_input in = {p,
+                            KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07",
+                            w,
+                            h,
+                            {0, 0, 0, 0},
+                            "en",
+                            images_size_at};
   struct layout *l;
   struct kerr e;
   assert_int_equal(layout_page(fonts, &in, part, &l, &e), 0);
@@ -105,7 +110,8 @@ static void test_long_page_shrinks_then_continues(void **state)
   (void)state;
   char md[20000] = "# A long page\n\n";
   for (int i = 0; i < 40; i++)
-    strcat(md, "- Migrants can ask questions and get advice from the hotline at any time of day.\n");
+    strcat(md,
+           "- Migrants can ask questions and get advice from the hotline at any time of day.\n");
   struct page *p = parse(md);
   struct layout *l = lay(p, 1280, 720, 0);
   assert_true(l->n_parts >= 2);
@@ -250,8 +256,9 @@ static void test_uncovered_character_reported(void **state)
 static void test_link_gets_qr_code(void **state)
 {
   (void)state;
-  struct page *p = parse("# Source\n\nSee [the figures](https://caa-network.org/archives/19520) and "
-                         "[again](https://caa-network.org/archives/19520).\n");
+  struct page *p =
+      parse("# Source\n\nSee [the figures](https://caa-network.org/archives/19520) and "
+            "[again](https://caa-network.org/archives/19520).\n");
   struct layout *l = lay(p, 1920, 1080, 0);
   int qr = 0, label = 0;
   for (size_t k = 0; k < l->n_boxes; k++) {
@@ -316,15 +323,21 @@ static void test_rtl_page_mirrors(void **state)
   page_free(p);
 }
 
-
 /* "پاسپورت همیشه نزد خودتان بماند." and "هرگز پاسپورت خود را گرو ندهید." */
-#define DARI_1 "\xD9\xBE\xD8\xA7\xD8\xB3\xD9\xBE\xD9\x88\xD8\xB1\xD8\xAA \xD9\x87\xD9\x85\xDB\x8C\xD8\xB4\xD9\x87 \xD9\x86\xD8\xB2\xD8\xAF \xD8\xAE\xD9\x88\xD8\xAF\xD8\xAA\xD8\xA7\xD9\x86 \xD8\xA8\xD9\x85\xD8\xA7\xD9\x86\xD8\xAF."
-#define DARI_2 "\xD9\x87\xD8\xB1\xDA\xAF\xD8\xB2 \xD9\xBE\xD8\xA7\xD8\xB3\xD9\xBE\xD9\x88\xD8\xB1\xD8\xAA \xD8\xAE\xD9\x88\xD8\xAF \xD8\xB1\xD8\xA7 \xDA\xAF\xD8\xB1\xD9\x88 \xD9\x86\xD8\xAF\xD9\x87\xDB\x8C\xD8\xAF."
+#define DARI_1                                                                                     \
+  "\xD9\xBE\xD8\xA7\xD8\xB3\xD9\xBE\xD9\x88\xD8\xB1\xD8\xAA \xD9\x87\xD9\x85\xDB\x8C\xD8\xB4\xD9\x87 \xD9\x86\xD8\xB2\xD8\xAF \xD8\xAE\xD9\x88\xD8\xAF\xD8\xAA\xD8\xA7\xD9\x86 \xD8\xA8\xD9\x85\xD8\xA7\xD9\x86\xD8\xAF."
+#define DARI_2                                                                                     \
+  "\xD9\x87\xD8\xB1\xDA\xAF\xD8\xB2 \xD9\xBE\xD8\xA7\xD8\xB3\xD9\xBE\xD9\x88\xD8\xB1\xD8\xAA \xD8\xAE\xD9\x88\xD8\xAF \xD8\xB1\xD8\xA7 \xDA\xAF\xD8\xB1\xD9\x88 \xD9\x86\xD8\xAF\xD9\x87\xDB\x8C\xD8\xAF."
 
 static struct layout *lay_lang(const struct page *p, int w, int h, int part, const char *lang)
 {
-  struct layout_input in = {p, KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07", w, h,
-                            {0, 0, 0, 0}, lang, images_size_at};
+  struct layout_input in = {p,
+                            KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07",
+                            w,
+                            h,
+                            {0, 0, 0, 0},
+                            lang,
+                            images_size_at};
   struct layout *l;
   struct kerr e;
   assert_int_equal(layout_page(fonts, &in, part, &l, &e), 0);
@@ -533,7 +546,8 @@ static void test_number_too_wide_reported(void **state)
   struct layout *l = lay(p, 800, 480, 0);
   int found = 0;
   for (size_t k = 0; k < l->n_problems; k++)
-    if (strstr(l->problems[k].msg, "pages/t.en.md: list number '123456789.' does not fit its column"))
+    if (strstr(l->problems[k].msg,
+               "pages/t.en.md: list number '123456789.' does not fit its column"))
       found = 1;
   for (size_t k = 0; !found && k < l->n_problems; k++)
     print_message("problem: %s\n", l->problems[k].msg);
@@ -612,10 +626,11 @@ static void test_heading_stays_with_next_block(void **state)
   char md[8192] = "# Before you leave\n\n";
   for (int n = 1; n <= 6; n++) {
     char para[400];
-    snprintf(para, sizeof para,
-             "## Step %d\n\nCheck the job offer: is the employer real? Ask people who have worked "
-             "there. Tell your family where you are going: the city, the address, the employer.\n\n",
-             n);
+    snprintf(
+        para, sizeof para,
+        "## Step %d\n\nCheck the job offer: is the employer real? Ask people who have worked "
+        "there. Tell your family where you are going: the city, the address, the employer.\n\n",
+        n);
     strcat(md, para);
   }
   struct page *p = parse(md);

@@ -181,7 +181,8 @@ static void test_text_in_another_script(void **state)
   make_source(NULL);
   /* Dari: "Before you leave" and "Leave copies of your passport and
    * contract with your family." */
-  put("pages/p.ru.md", "---\nduration: 10\n---\n# \xD9\xBE\xDB\x8C\xD8\xB4 \xD8\xA7\xD8\xB2 "
+  put("pages/p.ru.md",
+      "---\nduration: 10\n---\n# \xD9\xBE\xDB\x8C\xD8\xB4 \xD8\xA7\xD8\xB2 "
       "\xD8\xB3\xD9\x81\xD8\xB1\n\n\xDA\xA9\xD8\xA7\xD9\xBE\xDB\x8C \xD9\xBE\xD8\xA7\xD8\xB3"
       "\xD9\xBE\xD9\x88\xD8\xB1\xD8\xAA \xD9\x88 \xD9\x82\xD8\xB1\xD8\xA7\xD8\xB1\xD8\xAF\xD8"
       "\xA7\xD8\xAF \xD8\xB1\xD8\xA7 \xD9\x86\xD8\xB2\xD8\xAF \xD8\xAE\xD8\xA7\xD9\x86\xD9\x88"
@@ -194,7 +195,8 @@ static void test_text_in_another_script(void **state)
   assert_int_equal(r.v[0].severity, LINT_WARNING);
   assert_non_null(strstr(r.v[0].file, "/pages/p.ru.md"));
   assert_int_equal(r.v[0].line, 4);
-  assert_string_equal(r.v[0].msg, "the text is mostly in Arabic letters, but its language \"ru\" "
+  assert_string_equal(r.v[0].msg,
+                      "the text is mostly in Arabic letters, but its language \"ru\" "
                       "is written in Cyrillic \xE2\x80\x94 is this text in the wrong file? Put "
                       "the \"ru\" text here");
   lint_report_free(&r);
@@ -204,12 +206,14 @@ static void test_text_in_another_script(void **state)
   assert_int_equal(lint_source(dir, NULL, &r, &e), 0);
   assert_int_equal(r.n, 1);
   assert_int_equal(r.v[0].line, 4);
-  assert_string_equal(r.v[0].msg, "the text is mostly in Latin letters, but its language \"ru\" "
+  assert_string_equal(r.v[0].msg,
+                      "the text is mostly in Latin letters, but its language \"ru\" "
                       "is written in Cyrillic \xE2\x80\x94 is this the \"en\" text in the wrong "
                       "file? Put the \"ru\" text here, and the \"en\" text in pages/p.en.md");
   lint_report_free(&r);
   /* Russian quoting an English sentence, with a link: no warning. */
-  put("pages/p.ru.md", "---\nduration: 12\n---\n# \xD0\x94\xD0\xBE\xD0\xBA\xD1\x83\xD0\xBC\xD0"
+  put("pages/p.ru.md",
+      "---\nduration: 12\n---\n# \xD0\x94\xD0\xBE\xD0\xBA\xD1\x83\xD0\xBC\xD0"
       "\xB5\xD0\xBD\xD1\x82\xD1\x8B\n\n\xD0\x9E\xD1\x81\xD1\x82\xD0\xB0\xD0\xB2\xD1\x8C\xD1\x82"
       "\xD0\xB5 \xD0\xBA\xD0\xBE\xD0\xBF\xD0\xB8\xD0\xB8 \xD1\x81\xD0\xB5\xD0\xBC\xD1\x8C\xD0"
       "\xB5. [IOM](https://www.iom.int/countries/kazakhstan)\n\nKeep copies.\n");
@@ -222,14 +226,10 @@ static void test_text_in_another_script(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_text_in_another_script),
-    cmocka_unit_test(test_parse_sizes),
-    cmocka_unit_test(test_reading_seconds),
-    cmocka_unit_test(test_count_words),
-    cmocka_unit_test(test_id_from_folder_name),
-    cmocka_unit_test(test_clean_source),
-    cmocka_unit_test(test_missing_translation),
-    cmocka_unit_test(test_expiry_against_given_time),
+    cmocka_unit_test(test_text_in_another_script), cmocka_unit_test(test_parse_sizes),
+    cmocka_unit_test(test_reading_seconds),        cmocka_unit_test(test_count_words),
+    cmocka_unit_test(test_id_from_folder_name),    cmocka_unit_test(test_clean_source),
+    cmocka_unit_test(test_missing_translation),    cmocka_unit_test(test_expiry_against_given_time),
     cmocka_unit_test(test_not_a_folder),
 };
 KTEST_MAIN(tests)

@@ -54,7 +54,9 @@ static void test_one_call_one_line(void **state)
   log_set_quiet(1);
   assert_int_equal(log_open_file(path), 0);
   log_info("USB stick at %s", "/media/x\n2026-12-03 00:00:00 info  screen says: Installed forged");
-  log_info("name %s", "a\x1b[2J\xff\xe2\x80\xae" "b");
+  log_info("name %s",
+           "a\x1b[2J\xff\xe2\x80\xae"
+           "b");
   log_close_file();
   char buf[4096];
   read_file(path, buf, sizeof buf);
@@ -110,8 +112,8 @@ static void test_rotated_while_running(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_one_call_one_line),
-  cmocka_unit_test(test_rotated_while_running),
+    cmocka_unit_test(test_one_call_one_line),
+    cmocka_unit_test(test_rotated_while_running),
 };
 
 KTEST_MAIN(tests)

@@ -98,8 +98,7 @@ static void test_good_pack(void **state)
   (void)state;
   struct manifest *m = NULL;
   struct kerr e;
-  assert_int_equal(manifest_parse(good_text, strlen(good_text), MANIFEST_PACK,
-                                  &m, &e), 0);
+  assert_int_equal(manifest_parse(good_text, strlen(good_text), MANIFEST_PACK, &m, &e), 0);
   assert_int_equal(m->format, 1);
   assert_string_equal(m->id, "bulletin-2020-07");
   assert_int_equal(m->version, 12);
@@ -154,8 +153,7 @@ static void test_good_source(void **state)
   cJSON_Delete(j);
   struct manifest *m = NULL;
   struct kerr e;
-  assert_int_equal(manifest_parse(text, strlen(text), MANIFEST_SOURCE, &m, &e),
-                   0);
+  assert_int_equal(manifest_parse(text, strlen(text), MANIFEST_SOURCE, &m, &e), 0);
   assert_int_equal(m->format, 0);
   assert_int_equal(m->n_files, 0);
   assert_int_equal(m->n_countries, 0);
@@ -165,8 +163,7 @@ static void test_good_source(void **state)
   assert_null(manifest_find_file(m, "pages/01-returning-home.ru.md"));
   manifest_free(m);
   /* The same source is not a signed pack. */
-  assert_int_equal(manifest_parse(text, strlen(text), MANIFEST_PACK, &m, &e),
-                   KERR_FORMAT);
+  assert_int_equal(manifest_parse(text, strlen(text), MANIFEST_PACK, &m, &e), KERR_FORMAT);
   expect_msg(&e, "\"format\" must be 1");
   cJSON_free(text);
 }
@@ -219,8 +216,7 @@ static void test_not_json(void **state)
 {
   (void)state;
   struct kerr e;
-  assert_int_equal(parse_text("{\"id\": \"x\",\n \"version\" 1}", 0, &e),
-                   KERR_PARSE);
+  assert_int_equal(parse_text("{\"id\": \"x\",\n \"version\" 1}", 0, &e), KERR_PARSE);
   expect_msg(&e, "pack.json: is not valid JSON (problem near line 2");
   assert_int_equal(parse_text("", 0, &e), KERR_PARSE);
   assert_int_equal(parse_text("[1, 2]", 0, &e), KERR_MANIFEST);
@@ -259,8 +255,7 @@ static void test_nul_and_bad_utf8(void **state)
   (void)state;
   struct manifest *m = NULL;
   struct kerr e;
-  assert_int_equal(manifest_parse("{\"id\":\"a\0b\"}", 12, 0, &m, &e),
-                   KERR_PARSE);
+  assert_int_equal(manifest_parse("{\"id\":\"a\0b\"}", 12, 0, &m, &e), KERR_PARSE);
   expect_msg(&e, "NUL byte");
   assert_int_equal(parse_text("{\"id\": \"a\\u0000b\"}", 0, &e), KERR_PARSE);
   expect_msg(&e, "\\u0000");
@@ -292,7 +287,8 @@ static void test_bad_format(void **state)
   cJSON *j = good_json();
   cJSON_DeleteItemFromObject(j, "format");
   assert_int_equal(parse_json(j, 0, &e), KERR_FORMAT);
-  expect_msg(&e, "\"format\" must be 1, the pack format this kiosk reads "
+  expect_msg(&e,
+             "\"format\" must be 1, the pack format this kiosk reads "
              "(found nothing)");
   j = good_json();
   set(j, "format", cJSON_CreateNumber(2));
@@ -306,8 +302,12 @@ static void test_bad_format(void **state)
 static void test_bad_id(void **state)
 {
   (void)state;
-  static const char *bad[] = {"Bulletin", "-bulletin", "", "bul letin",
-                              "bul_letin", "bulletin/../x",
+  static const char *bad[] = {"Bulletin",
+                              "-bulletin",
+                              "",
+                              "bul letin",
+                              "bul_letin",
+                              "bulletin/../x",
                               "a234567890123456789012345678901234567890123456789012345678901234x"};
   struct kerr e;
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -322,8 +322,7 @@ static void test_bad_id(void **state)
   expect_msg(&e, "(found nothing)");
   assert_true(manifest_id_ok("a"));
   assert_true(manifest_id_ok("0-a-"));
-  assert_true(manifest_id_ok(
-      "a23456789012345678901234567890123456789012345678901234567890123x"));
+  assert_true(manifest_id_ok("a23456789012345678901234567890123456789012345678901234567890123x"));
 }
 
 static void test_bad_version(void **state)
@@ -333,14 +332,16 @@ static void test_bad_version(void **state)
   cJSON *j = good_json();
   set(j, "version", cJSON_CreateString("12"));
   assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
-  assert_string_equal(e.msg, "pack.json: \"version\" must be a whole number "
+  assert_string_equal(e.msg,
+                      "pack.json: \"version\" must be a whole number "
                       "from 1 to 9007199254740991 (found \"12\")");
   double bad[] = {0, -1, 1.5, 1e300};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     j = good_json();
     set(j, "version", cJSON_CreateNumber(bad[i]));
     assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
-    expect_msg(&e, "\"version\" must be a whole number from 1 to "
+    expect_msg(&e,
+               "\"version\" must be a whole number from 1 to "
                "9007199254740991");
   }
   /* Around 2^53, as text: cJSON's printer would round these. */
@@ -348,11 +349,11 @@ static void test_bad_version(void **state)
     const char *text;
     int rc;
   } edge[] = {
-    {"9007199254740991", 0},
-    {"9007199254740992", KERR_MANIFEST},
-    {"9007199254740993", KERR_MANIFEST},
-    {"18446744073709551617", KERR_MANIFEST},
-    {"1.0000000001", KERR_MANIFEST},
+      {"9007199254740991", 0},
+      {"9007199254740992", KERR_MANIFEST},
+      {"9007199254740993", KERR_MANIFEST},
+      {"18446744073709551617", KERR_MANIFEST},
+      {"1.0000000001", KERR_MANIFEST},
   };
   for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
     j = good_json();
@@ -362,8 +363,7 @@ static void test_bad_version(void **state)
     char *at = strstr(text, "424242");
     assert_non_null(at);
     char buf[4096];
-    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - text), text,
-             edge[i].text, at + 6);
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - text), text, edge[i].text, at + 6);
     cJSON_free(text);
     struct manifest *m = NULL;
     kerr_clear(&e);
@@ -391,7 +391,8 @@ static void test_bad_title(void **state)
   cJSON_AddStringToObject(t, "English", "x");
   set(j, "title", t);
   assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
-  expect_msg(&e, "\"title\" has the key \"English\", which is not a "
+  expect_msg(&e,
+             "\"title\" has the key \"English\", which is not a "
              "language tag");
 
   j = good_json();
@@ -422,7 +423,8 @@ static void test_bad_created(void **state)
   cJSON *j = good_json();
   cJSON_DeleteItemFromObject(j, "created");
   assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
-  expect_msg(&e, "pack.json: \"created\" must be a date and time like "
+  expect_msg(&e,
+             "pack.json: \"created\" must be a date and time like "
              "\"2020-07-10T00:00:00Z\"");
   expect_msg(&e, "(found nothing)");
   j = good_json();
@@ -456,8 +458,7 @@ static void test_bad_countries(void **state)
 {
   (void)state;
   struct kerr e;
-  const char *bad[][2] = {{"kz", NULL}, {"KAZ", NULL}, {"K1", NULL},
-                          {"KZ", "KZ"}};
+  const char *bad[][2] = {{"kz", NULL}, {"KAZ", NULL}, {"K1", NULL}, {"KZ", "KZ"}};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     cJSON *j = good_json();
     cJSON *a = cJSON_CreateArray();
@@ -484,8 +485,7 @@ static void test_bad_languages(void **state)
   set(j, "languages", cJSON_CreateArray());
   assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
   expect_msg(&e, "\"languages\" must be language tags");
-  static const char *bad[] = {"EN", "e", "english", "en_US", "en-", "en-x",
-                              "en-abcdefghi"};
+  static const char *bad[] = {"EN", "e", "english", "en_US", "en-", "en-x", "en-abcdefghi"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     j = good_json();
     cJSON *a = cJSON_CreateArray();
@@ -495,8 +495,7 @@ static void test_bad_languages(void **state)
     expect_msg(&e, "\"languages\" must list language tags");
   }
   j = good_json();
-  cJSON_AddItemToArray(cJSON_GetObjectItem(j, "languages"),
-                       cJSON_CreateString("ru"));
+  cJSON_AddItemToArray(cJSON_GetObjectItem(j, "languages"), cJSON_CreateString("ru"));
   assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
   expect_msg(&e, "\"languages\" lists \"ru\" twice");
   assert_true(manifest_lang_ok("pt-BR"));
@@ -508,8 +507,7 @@ static void test_bad_accent(void **state)
 {
   (void)state;
   struct kerr e;
-  static const char *bad[] = {"0a6ebd", "#0a6eb", "#0a6ebdd", "#0g6ebd",
-                              "blue"};
+  static const char *bad[] = {"0a6ebd", "#0a6eb", "#0a6ebdd", "#0g6ebd", "blue"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     cJSON *j = good_json();
     set(j, "accent", cJSON_CreateString(bad[i]));
@@ -545,8 +543,7 @@ static void test_bad_pages(void **state)
     expect_msg(&e, "\"pages\" must list page names");
   }
   j = good_json();
-  cJSON_AddItemToArray(cJSON_GetObjectItem(j, "pages"),
-                       cJSON_CreateString("01-returning-home"));
+  cJSON_AddItemToArray(cJSON_GetObjectItem(j, "pages"), cJSON_CreateString("01-returning-home"));
   assert_int_equal(parse_json(j, MANIFEST_SOURCE, &e), KERR_MANIFEST);
   expect_msg(&e, "twice");
 }
@@ -572,11 +569,11 @@ static void test_missing_page_file(void **state)
   (void)state;
   struct kerr e;
   cJSON *j = good_json();
-  cJSON_AddItemToArray(cJSON_GetObjectItem(j, "pages"),
-                       cJSON_CreateString("02-covid"));
+  cJSON_AddItemToArray(cJSON_GetObjectItem(j, "pages"), cJSON_CreateString("02-covid"));
   add_file(j, "pages/02-covid.ru.md", 1, H64);
   assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
-  assert_string_equal(e.msg, "pack.json: page \"02-covid\" in language "
+  assert_string_equal(e.msg,
+                      "pack.json: page \"02-covid\" in language "
                       "\"en\" needs the file \"pages/02-covid.en.md\", but "
                       "\"files\" does not list it");
 }
@@ -600,7 +597,8 @@ static void test_bad_file_size(void **state)
     cJSON *j = good_json();
     add_file(j, "media/x.png", bad[i], H64);
     assert_int_equal(parse_json(j, 0, &e), KERR_MANIFEST);
-    expect_msg(&e, "\"files\" entry \"media/x.png\": \"size\" must be a "
+    expect_msg(&e,
+               "\"files\" entry \"media/x.png\": \"size\" must be a "
                "whole number of bytes");
   }
   cJSON *j = good_json();
@@ -613,11 +611,10 @@ static void test_bad_file_hash(void **state)
 {
   (void)state;
   struct kerr e;
-  static const char *bad[] = {
-      "324DCF027DD4A30A932C441F365A25E86B173DEFA4B8E58948253471B81B72CF",
-      "324dcf027dd4a30a932c441f365a25e86b173defa4b8e58948253471b81b72",
-      "324dcf027dd4a30a932c441f365a25e86b173defa4b8e58948253471b81b72cf00",
-      "g24dcf027dd4a30a932c441f365a25e86b173defa4b8e58948253471b81b72cf"};
+  static const char *bad[] = {"324DCF027DD4A30A932C441F365A25E86B173DEFA4B8E58948253471B81B72CF",
+                              "324dcf027dd4a30a932c441f365a25e86b173defa4b8e58948253471b81b72",
+                              "324dcf027dd4a30a932c441f365a25e86b173defa4b8e58948253471b81b72cf00",
+                              "g24dcf027dd4a30a932c441f365a25e86b173defa4b8e58948253471b81b72cf"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     cJSON *j = good_json();
     add_file(j, "media/x.png", 1, bad[i]);
@@ -671,9 +668,9 @@ static void expect_path_bad(const char *path, const char *why)
 static void test_path_good(void **state)
 {
   (void)state;
-  static const char *good[] = {"pages/a.md", "media/sub/dir/x.png",
-                               "fonts/NotoSans.ttf", "media/\xd0\xba.png",
-                               "media/..x", "media/x..", "media/.hidden"};
+  static const char *good[] = {"pages/a.md",         "media/sub/dir/x.png", "fonts/NotoSans.ttf",
+                               "media/\xd0\xba.png", "media/..x",           "media/x..",
+                               "media/.hidden"};
   for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
     struct kerr e;
     assert_int_equal(manifest_path_ok(good[i], &e), 0);
@@ -772,7 +769,8 @@ static void test_path_exact_duplicate(void **state)
   cJSON *j = good_json();
   add_file(j, "media/map.png", 1, H64);
   assert_int_equal(parse_json(j, 0, &e), KERR_PATH);
-  assert_string_equal(e.msg, "pack.json: \"files\" lists \"media/map.png\" "
+  assert_string_equal(e.msg,
+                      "pack.json: \"files\" lists \"media/map.png\" "
                       "twice");
 }
 
@@ -810,7 +808,8 @@ static void test_path_file_and_folder(void **state)
   cJSON *j = good_json();
   add_file(j, "media/map.png/inner.png", 1, H64);
   assert_int_equal(parse_json(j, 0, &e), KERR_PATH);
-  assert_string_equal(e.msg, "pack.json: \"files\" lists \"media/map.png\" "
+  assert_string_equal(e.msg,
+                      "pack.json: \"files\" lists \"media/map.png\" "
                       "as a file, but \"media/map.png/inner.png\" needs it "
                       "to be a folder");
   j = good_json();
@@ -821,46 +820,46 @@ static void test_path_file_and_folder(void **state)
 
 int main(int argc, char **argv);
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_good_pack),
-  cmocka_unit_test(test_good_source),
-  cmocka_unit_test(test_bom_and_unknown_keys_accepted),
-  cmocka_unit_test(test_time_parse),
-  cmocka_unit_test(test_not_json),
-  cmocka_unit_test(test_trailing_text),
-  cmocka_unit_test(test_too_big),
-  cmocka_unit_test(test_nul_and_bad_utf8),
-  cmocka_unit_test(test_duplicate_key),
-  cmocka_unit_test(test_bad_format),
-  cmocka_unit_test(test_bad_id),
-  cmocka_unit_test(test_bad_version),
-  cmocka_unit_test(test_bad_title),
-  cmocka_unit_test(test_bad_created),
-  cmocka_unit_test(test_bad_validity),
-  cmocka_unit_test(test_bad_countries),
-  cmocka_unit_test(test_bad_languages),
-  cmocka_unit_test(test_bad_accent),
-  cmocka_unit_test(test_bad_pages),
-  cmocka_unit_test(test_too_many_pages),
-  cmocka_unit_test(test_missing_page_file),
-  cmocka_unit_test(test_files_required),
-  cmocka_unit_test(test_bad_file_size),
-  cmocka_unit_test(test_bad_file_hash),
-  cmocka_unit_test(test_too_many_files),
-  cmocka_unit_test(test_too_many_bytes),
-  cmocka_unit_test(test_path_good),
-  cmocka_unit_test(test_path_absolute),
-  cmocka_unit_test(test_path_dotdot),
-  cmocka_unit_test(test_path_dot),
-  cmocka_unit_test(test_path_empty_component),
-  cmocka_unit_test(test_path_control_char),
-  cmocka_unit_test(test_path_backslash),
-  cmocka_unit_test(test_path_too_long),
-  cmocka_unit_test(test_path_outside_roots),
-  cmocka_unit_test(test_path_folder_only),
-  cmocka_unit_test(test_path_bad_utf8),
-  cmocka_unit_test(test_path_exact_duplicate),
-  cmocka_unit_test(test_path_case_duplicate),
-  cmocka_unit_test(test_path_file_and_folder),
+    cmocka_unit_test(test_good_pack),
+    cmocka_unit_test(test_good_source),
+    cmocka_unit_test(test_bom_and_unknown_keys_accepted),
+    cmocka_unit_test(test_time_parse),
+    cmocka_unit_test(test_not_json),
+    cmocka_unit_test(test_trailing_text),
+    cmocka_unit_test(test_too_big),
+    cmocka_unit_test(test_nul_and_bad_utf8),
+    cmocka_unit_test(test_duplicate_key),
+    cmocka_unit_test(test_bad_format),
+    cmocka_unit_test(test_bad_id),
+    cmocka_unit_test(test_bad_version),
+    cmocka_unit_test(test_bad_title),
+    cmocka_unit_test(test_bad_created),
+    cmocka_unit_test(test_bad_validity),
+    cmocka_unit_test(test_bad_countries),
+    cmocka_unit_test(test_bad_languages),
+    cmocka_unit_test(test_bad_accent),
+    cmocka_unit_test(test_bad_pages),
+    cmocka_unit_test(test_too_many_pages),
+    cmocka_unit_test(test_missing_page_file),
+    cmocka_unit_test(test_files_required),
+    cmocka_unit_test(test_bad_file_size),
+    cmocka_unit_test(test_bad_file_hash),
+    cmocka_unit_test(test_too_many_files),
+    cmocka_unit_test(test_too_many_bytes),
+    cmocka_unit_test(test_path_good),
+    cmocka_unit_test(test_path_absolute),
+    cmocka_unit_test(test_path_dotdot),
+    cmocka_unit_test(test_path_dot),
+    cmocka_unit_test(test_path_empty_component),
+    cmocka_unit_test(test_path_control_char),
+    cmocka_unit_test(test_path_backslash),
+    cmocka_unit_test(test_path_too_long),
+    cmocka_unit_test(test_path_outside_roots),
+    cmocka_unit_test(test_path_folder_only),
+    cmocka_unit_test(test_path_bad_utf8),
+    cmocka_unit_test(test_path_exact_duplicate),
+    cmocka_unit_test(test_path_case_duplicate),
+    cmocka_unit_test(test_path_file_and_folder),
 };
 
 KTEST_MAIN(tests)

@@ -5,10 +5,10 @@
 
 #include "app/opts.h"
 
-#define PARSE(o, e, ...)                                                    \
-  ({                                                                        \
-    char *argv_[] = {"kiosk", __VA_ARGS__, NULL};                           \
-    opts_parse(o, (int)(sizeof argv_ / sizeof argv_[0]) - 1, argv_, e);     \
+#define PARSE(o, e, ...)                                                                           \
+  ({                                                                                               \
+    char *argv_[] = {"kiosk", __VA_ARGS__, NULL};                                                  \
+    opts_parse(o, (int)(sizeof argv_ / sizeof argv_[0]) - 1, argv_, e);                            \
   })
 
 static void test_default_is_fullscreen(void **state)

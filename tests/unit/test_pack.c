@@ -41,15 +41,14 @@
 /* ------------------------------------------------------------ helpers */
 
 struct fixture {
-  char dir[64];          /* the temporary folder for everything */
-  char key[96];          /* dir/k.key */
-  char store[96];        /* dir/store */
+  char dir[64];   /* the temporary folder for everything */
+  char key[96];   /* dir/k.key */
+  char store[96]; /* dir/store */
   struct sig_trust *trust;
   uint64_t key_id;
 };
 
-static int rm_one(const char *path, const struct stat *sb, int flag,
-                  struct FTW *ftw)
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
   (void)sb;
   (void)flag;
@@ -124,9 +123,8 @@ static void fill(unsigned char *p, size_t n, unsigned seed)
  * and one media file of media_size bytes. extra is added to pack.json
  * (e.g. "\"expires\": \"2021-01-01T00:00:00Z\","), may be "". Returns the
  * folder in buf. */
-static void make_source(struct fixture *fx, const char *id, uint64_t version,
-                        size_t media_size, const char *extra, char *buf,
-                        size_t cap)
+static void make_source(struct fixture *fx, const char *id, uint64_t version, size_t media_size,
+                        const char *extra, char *buf, size_t cap)
 {
   snprintf(buf, cap, "%s/src-%s-%" PRIu64, fx->dir, id, version);
   assert_int_equal(mkdir(buf, 0755), 0);
@@ -144,8 +142,10 @@ static void make_source(struct fixture *fx, const char *id, uint64_t version,
   snprintf(path, sizeof path, "%s/media", buf);
   assert_int_equal(mkdir(path, 0755), 0);
   char page[256];
-  snprintf(page, sizeof page, "# Page one, version %" PRIu64 "\n\n"
-           "The picture file is in media/.\n", version);
+  snprintf(page, sizeof page,
+           "# Page one, version %" PRIu64 "\n\n"
+           "The picture file is in media/.\n",
+           version);
   snprintf(path, sizeof path, "%s/pages/p1.en.md", buf);
   write_file(path, page, strlen(page));
   snprintf(page, sizeof page, "# Page two, version %" PRIu64 "\n", version);
@@ -177,15 +177,15 @@ static void build(struct fixture *fx, const char *src, const char *name,
 }
 
 /* A source and its pack in one go. */
-static void make_pack(struct fixture *fx, const char *id, uint64_t version,
-                      size_t media_size, const char *extra,
-                      enum cmd_build_compress compress, char *out, size_t cap)
+static void make_pack(struct fixture *fx, const char *id, uint64_t version, size_t media_size,
+                      const char *extra, enum cmd_build_compress compress, char *out, size_t cap)
 {
   char src[PATH_MAX], name[128];
   make_source(fx, id, version, media_size, extra, src, sizeof src);
   snprintf(name, sizeof name, "%s-%" PRIu64 "%s.kpack", id, version,
-           compress == CMD_BUILD_ZSTD ? "-zstd"
-           : compress == CMD_BUILD_NONE ? "-plain" : "");
+           compress == CMD_BUILD_ZSTD       ? "-zstd"
+               : compress == CMD_BUILD_NONE ? "-plain"
+                                            : "");
   build(fx, src, name, compress, out, cap);
 }
 
@@ -198,8 +198,7 @@ static struct store *open_store(struct fixture *fx)
 }
 
 /* Installs path; returns the code and leaves the result in *res. */
-static int install(struct fixture *fx, const char *path,
-                   struct pack_result *res, struct kerr *e)
+static int install(struct fixture *fx, const char *path, struct pack_result *res, struct kerr *e)
 {
   struct store *st = open_store(fx);
   int rc = pack_install(path, st, fx->trust, NULL, res, e);
@@ -232,8 +231,8 @@ static int count_entries(const char *dir)
 }
 
 /* After a refused install: nothing staged, only the old versions kept. */
-static void assert_store_unchanged(struct fixture *fx, const char *id,
-                                   uint64_t current, int n_versions)
+static void assert_store_unchanged(struct fixture *fx, const char *id, uint64_t current,
+                                   int n_versions)
 {
   assert_int_equal(current_version(fx, id), current);
   char path[PATH_MAX + 64];
@@ -257,10 +256,10 @@ struct member {
   char *name;
   unsigned char *data;
   size_t len;
-  int type;           /* AE_IFREG, AE_IFLNK, AE_IFDIR, ... */
+  int type;            /* AE_IFREG, AE_IFLNK, AE_IFDIR, ... */
   la_int64_t hdr_size; /* -1: len */
-  const char *link;   /* symlink or hard link target */
-  size_t xattr_bytes; /* > 0: a pax xattr record of that size (bloat) */
+  const char *link;    /* symlink or hard link target */
+  size_t xattr_bytes;  /* > 0: a pax xattr record of that size (bloat) */
 };
 
 struct members {
@@ -317,8 +316,8 @@ static void remove_member(struct members *ms, size_t i)
   ms->n--;
 }
 
-static void insert_member(struct members *ms, size_t at, const char *name,
-                          int type, const void *data, size_t len)
+static void insert_member(struct members *ms, size_t at, const char *name, int type,
+                          const void *data, size_t len)
 {
   assert_true(ms->n < 64);
   memmove(&ms->v[at + 1], &ms->v[at], (ms->n - at) * sizeof ms->v[0]);
@@ -335,8 +334,8 @@ static void insert_member(struct members *ms, size_t at, const char *name,
 }
 
 /* Writes the members as a pax tar (uncompressed) to dir/name. */
-static void write_members(struct fixture *fx, const struct members *ms,
-                          const char *name, char *out, size_t cap)
+static void write_members(struct fixture *fx, const struct members *ms, const char *name, char *out,
+                          size_t cap)
 {
   snprintf(out, cap, "%s/%s", fx->dir, name);
   struct archive *a = archive_write_new();
@@ -355,10 +354,8 @@ static void write_members(struct fixture *fx, const struct members *ms,
       archive_entry_set_filetype(ent, (unsigned)m->type);
       if (m->type == AE_IFLNK)
         archive_entry_copy_symlink(ent, m->link);
-      archive_entry_set_size(ent, m->type == AE_IFREG
-                                      ? (m->hdr_size >= 0 ? m->hdr_size
-                                                          : (la_int64_t)m->len)
-                                      : 0);
+      archive_entry_set_size(
+          ent, m->type == AE_IFREG ? (m->hdr_size >= 0 ? m->hdr_size : (la_int64_t)m->len) : 0);
     }
     archive_entry_set_perm(ent, m->type == AE_IFDIR ? 0755 : 0644);
     if (m->xattr_bytes) {
@@ -369,8 +366,7 @@ static void write_members(struct fixture *fx, const struct members *ms,
     }
     assert_true(archive_write_header(a, ent) >= ARCHIVE_WARN);
     if (m->type == AE_IFREG && !m->link && m->len) {
-      size_t n = m->hdr_size >= 0 && (size_t)m->hdr_size < m->len
-                     ? (size_t)m->hdr_size : m->len;
+      size_t n = m->hdr_size >= 0 && (size_t)m->hdr_size < m->len ? (size_t)m->hdr_size : m->len;
       assert_int_equal(archive_write_data(a, m->data, n), (la_ssize_t)n);
     }
     archive_entry_free(ent);
@@ -380,8 +376,7 @@ static void write_members(struct fixture *fx, const struct members *ms,
 }
 
 /* A good uncompressed pack of id version v, read back as members. */
-static void good_members(struct fixture *fx, const char *id, uint64_t v,
-                         struct members *ms)
+static void good_members(struct fixture *fx, const char *id, uint64_t v, struct members *ms)
 {
   char path[PATH_MAX];
   make_pack(fx, id, v, MEDIA_DEFAULT, "", CMD_BUILD_NONE, path, sizeof path);
@@ -390,16 +385,14 @@ static void good_members(struct fixture *fx, const char *id, uint64_t v,
 }
 
 /* Replaces pack.json with json, signed by the fixture's key with comment. */
-static void resign(struct fixture *fx, struct members *ms, const char *json,
-                   const char *comment)
+static void resign(struct fixture *fx, struct members *ms, const char *json, const char *comment)
 {
   struct keys_secret *sk;
   struct kerr e;
   assert_int_equal(keys_secret_load(fx->key, NULL, &sk, &e), 0);
   char *sig;
   size_t sig_len;
-  assert_int_equal(keys_sign(sk, json, strlen(json), comment, &sig, &sig_len,
-                             &e), 0);
+  assert_int_equal(keys_sign(sk, json, strlen(json), comment, &sig, &sig_len, &e), 0);
   keys_secret_free(sk);
   int j = find_member(ms, "pack.json"), s = find_member(ms, "pack.json.minisig");
   free(ms->v[j].data);
@@ -413,8 +406,7 @@ static void resign(struct fixture *fx, struct members *ms, const char *json,
 /* Verifies and installs a forged pack over an installed version 1; both
  * must be refused with code and a message holding want; the store must
  * not change. */
-static void expect_refused(struct fixture *fx, const char *path, int code,
-                           const char *want)
+static void expect_refused(struct fixture *fx, const char *path, int code, const char *want)
 {
   struct pack_result res;
   struct kerr e;
@@ -439,8 +431,7 @@ static void expect_refused(struct fixture *fx, const char *path, int code,
 static void install_v1(struct fixture *fx)
 {
   char path[PATH_MAX];
-  make_pack(fx, "news", 1, MEDIA_DEFAULT, "", CMD_BUILD_GZIP, path,
-            sizeof path);
+  make_pack(fx, "news", 1, MEDIA_DEFAULT, "", CMD_BUILD_GZIP, path, sizeof path);
   struct pack_result res;
   struct kerr e;
   assert_int_equal(install(fx, path, &res, &e), 0);
@@ -563,7 +554,8 @@ static void test_versions(void **state)
 
   assert_int_equal(install(&fx, p1, &res, &e), KERR_OLDER);
   assert_int_equal(res.status, PACK_STATUS_OLDER);
-  assert_string_equal(e.msg, "news-1.kpack: version 1 is older than the "
+  assert_string_equal(e.msg,
+                      "news-1.kpack: version 1 is older than the "
                       "installed version 2 — nothing changed");
   assert_string_equal(res.msg, e.msg);
   assert_int_equal(res.had_version, 2);
@@ -572,7 +564,8 @@ static void test_versions(void **state)
 
   assert_int_equal(install(&fx, p2, &res, &e), 0);
   assert_int_equal(res.status, PACK_STATUS_UP_TO_DATE);
-  assert_string_equal(res.msg, "news-2.kpack: news version 2 is already "
+  assert_string_equal(res.msg,
+                      "news-2.kpack: news version 2 is already "
                       "installed — nothing to do");
   pack_result_free(&res);
 
@@ -594,7 +587,8 @@ static void test_versions(void **state)
   snprintf(src, sizeof src, "%s/src-news-3", fx.dir);
   build(&fx, src, "news-3-other.kpack", CMD_BUILD_GZIP, other, sizeof other);
   assert_int_equal(install(&fx, other, &res, &e), KERR_OLDER);
-  assert_contains(e.msg, "news-3-other.kpack: version 3 was already "
+  assert_contains(e.msg,
+                  "news-3-other.kpack: version 3 was already "
                   "installed with different contents — nothing changed");
   pack_result_free(&res);
   fx_close(&fx);
@@ -611,7 +605,8 @@ static void test_tampered_member_refused(void **state)
   ms.v[find_member(&ms, "media/pic.bin")].data[100] ^= 1;
   char path[PATH_MAX];
   write_members(&fx, &ms, "news-2-hash.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_HASH, "news-2-hash.kpack: media/pic.bin "
+  expect_refused(&fx, path, KERR_HASH,
+                 "news-2-hash.kpack: media/pic.bin "
                  "does not match the signed list (its BLAKE2b-256 hash "
                  "differs) — the pack was changed or damaged after signing; "
                  "get a fresh copy");
@@ -632,9 +627,11 @@ static void test_size_mismatch_refused(void **state)
   m->len *= 2;
   char path[PATH_MAX], want[256];
   write_members(&fx, &ms, "news-2-size.kpack", path, sizeof path);
-  snprintf(want, sizeof want, "news-2-size.kpack: media/pic.bin is %d "
+  snprintf(want, sizeof want,
+           "news-2-size.kpack: media/pic.bin is %d "
            "bytes, but the signed list says %d — the pack was changed after "
-           "signing; get a fresh copy", 2 * MEDIA_DEFAULT, MEDIA_DEFAULT);
+           "signing; get a fresh copy",
+           2 * MEDIA_DEFAULT, MEDIA_DEFAULT);
   expect_refused(&fx, path, KERR_MEMBER, want);
   free_members(&ms);
   fx_close(&fx);
@@ -652,7 +649,8 @@ static void test_missing_extra_duplicate_refused(void **state)
   good_members(&fx, "news", 2, &ms);
   remove_member(&ms, (size_t)find_member(&ms, "pages/p2.en.md"));
   write_members(&fx, &ms, "missing.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_MEMBER, "missing.kpack: pages/p2.en.md is "
+  expect_refused(&fx, path, KERR_MEMBER,
+                 "missing.kpack: pages/p2.en.md is "
                  "in the signed list but missing from the pack — the pack "
                  "is incomplete; get a fresh copy");
   free_members(&ms);
@@ -660,7 +658,8 @@ static void test_missing_extra_duplicate_refused(void **state)
   good_members(&fx, "news", 3, &ms);
   insert_member(&ms, 3, "media/extra.bin", AE_IFREG, "abc", 3);
   write_members(&fx, &ms, "extra.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_MEMBER, "extra.kpack: holds media/extra.bin, "
+  expect_refused(&fx, path, KERR_MEMBER,
+                 "extra.kpack: holds media/extra.bin, "
                  "which its signed list does not name — the pack was changed "
                  "after signing; get a fresh copy");
   free_members(&ms);
@@ -669,7 +668,8 @@ static void test_missing_extra_duplicate_refused(void **state)
   int i = find_member(&ms, "pages/p1.en.md");
   insert_member(&ms, 2, "pages/p1.en.md", AE_IFREG, ms.v[i].data, ms.v[i].len);
   write_members(&fx, &ms, "dup.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_MEMBER, "dup.kpack: holds pages/p1.en.md "
+  expect_refused(&fx, path, KERR_MEMBER,
+                 "dup.kpack: holds pages/p1.en.md "
                  "twice — the pack was changed after signing; get a fresh "
                  "copy");
   free_members(&ms);
@@ -690,7 +690,8 @@ static void test_entry_types_refused(void **state)
   ms.v[i].type = AE_IFLNK;
   ms.v[i].link = "/etc/passwd";
   write_members(&fx, &ms, "symlink.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_TYPE, "symlink.kpack: media/pic.bin is a "
+  expect_refused(&fx, path, KERR_TYPE,
+                 "symlink.kpack: media/pic.bin is a "
                  "symbolic link; a pack may hold regular files only");
   free_members(&ms);
 
@@ -698,7 +699,8 @@ static void test_entry_types_refused(void **state)
   i = find_member(&ms, "pages/p2.en.md");
   ms.v[i].link = "pages/p1.en.md";
   write_members(&fx, &ms, "hardlink.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_TYPE, "hardlink.kpack: pages/p2.en.md is a "
+  expect_refused(&fx, path, KERR_TYPE,
+                 "hardlink.kpack: pages/p2.en.md is a "
                  "hard link");
   free_members(&ms);
 
@@ -712,7 +714,8 @@ static void test_entry_types_refused(void **state)
   good_members(&fx, "news", 5, &ms);
   insert_member(&ms, 2, "../escape", AE_IFREG, "x", 1);
   write_members(&fx, &ms, "dotdot.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_PATH, "dotdot.kpack: holds a file with an "
+  expect_refused(&fx, path, KERR_PATH,
+                 "dotdot.kpack: holds a file with an "
                  "unsafe name, \"../escape\"");
   free_members(&ms);
   fx_close(&fx);
@@ -743,7 +746,8 @@ static void test_folder_entries(void **state)
   insert_member(&ms, 2, "media/sub/", AE_IFDIR, NULL, 0);
   write_members(&fx, &ms, "baddir.kpack", path, sizeof path);
   assert_int_equal(pack_verify(path, fx.trust, NULL, &res, &e), KERR_TYPE);
-  assert_contains(e.msg, "baddir.kpack: has a folder entry \"media/sub/\" "
+  assert_contains(e.msg,
+                  "baddir.kpack: has a folder entry \"media/sub/\" "
                   "that is not the folder of any listed file");
   pack_result_free(&res);
   free_members(&ms);
@@ -768,8 +772,10 @@ static void test_head_refused(void **state)
   write_members(&fx, &ms, "manifest.kpack", path, sizeof path);
   char kid[SIG_KEYID_BUFSZ], want[512];
   sig_keyid_format(fx.key_id, kid);
-  snprintf(want, sizeof want, "manifest.kpack: signature does not match the "
-           "signed data (key %s)", kid);
+  snprintf(want, sizeof want,
+           "manifest.kpack: signature does not match the "
+           "signed data (key %s)",
+           kid);
   expect_refused(&fx, path, KERR_BADSIG, want);
   free_members(&ms);
 
@@ -780,7 +786,8 @@ static void test_head_refused(void **state)
   resign(&fx, &ms, json, "kpack id=news version=2");
   free(json);
   write_members(&fx, &ms, "comment.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_SIG, "comment.kpack: the signature is for "
+  expect_refused(&fx, path, KERR_SIG,
+                 "comment.kpack: the signature is for "
                  "\"kpack id=news version=2\", but the pack is \"kpack "
                  "id=news version=3\"");
   free_members(&ms);
@@ -789,7 +796,8 @@ static void test_head_refused(void **state)
   good_members(&fx, "news", 4, &ms);
   remove_member(&ms, 1);
   write_members(&fx, &ms, "nosig.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_SIG, "nosig.kpack: the second entry is "
+  expect_refused(&fx, path, KERR_SIG,
+                 "nosig.kpack: the second entry is "
                  "\"media/pic.bin\" instead of the signature "
                  "pack.json.minisig");
   free_members(&ms);
@@ -797,7 +805,8 @@ static void test_head_refused(void **state)
   /* Not a tar at all. */
   snprintf(path, sizeof path, "%s/zip.kpack", fx.dir);
   write_file(path, "PK\x03\x04 and more bytes of a zip file", 30);
-  expect_refused(&fx, path, KERR_FORMAT, "zip.kpack: not a kiosk pack (it "
+  expect_refused(&fx, path, KERR_FORMAT,
+                 "zip.kpack: not a kiosk pack (it "
                  "looks like a zip file)");
   fx_close(&fx);
 }
@@ -819,9 +828,11 @@ static void test_untrusted_key(void **state)
   assert_int_equal(pack_verify(path, t, NULL, &res, &e), KERR_UNTRUSTED);
   char kid[SIG_KEYID_BUFSZ], want[512];
   sig_keyid_format(fx.key_id, kid);
-  snprintf(want, sizeof want, "news-1.kpack: signature is not from a trusted "
+  snprintf(want, sizeof want,
+           "news-1.kpack: signature is not from a trusted "
            "key (key %s) — ask the content team for a pack signed with the "
-           "current key", kid);
+           "current key",
+           kid);
   assert_string_equal(e.msg, want);
   assert_int_equal(res.status, PACK_STATUS_REFUSED);
   assert_int_equal(res.has_key_id, 1);
@@ -842,10 +853,9 @@ static void test_expiry(void **state)
   struct fixture fx;
   fx_open(&fx);
   char old[PATH_MAX], later[PATH_MAX];
-  make_pack(&fx, "old", 1, 1000, "\"expires\": \"2021-01-01T00:00:00Z\",",
-            CMD_BUILD_GZIP, old, sizeof old);
-  make_pack(&fx, "later", 1, 1000,
-            "\"valid_from\": \"2099-01-01T00:00:00Z\",", CMD_BUILD_GZIP,
+  make_pack(&fx, "old", 1, 1000, "\"expires\": \"2021-01-01T00:00:00Z\",", CMD_BUILD_GZIP, old,
+            sizeof old);
+  make_pack(&fx, "later", 1, 1000, "\"valid_from\": \"2099-01-01T00:00:00Z\",", CMD_BUILD_GZIP,
             later, sizeof later);
   struct pack_result res;
   struct kerr e;
@@ -949,7 +959,8 @@ static void test_stream_budget(void **state)
   for (size_t i = 2; i < ms.n; i++)
     ms.v[i].xattr_bytes = 400 * 1024;
   write_members(&fx, &ms, "bloat.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_LIMIT, "bloat.kpack: holds more data than "
+  expect_refused(&fx, path, KERR_LIMIT,
+                 "bloat.kpack: holds more data than "
                  "its signed list allows");
   free_members(&ms);
 
@@ -958,7 +969,8 @@ static void test_stream_budget(void **state)
   ms.v[0].xattr_bytes = 400 * 1024;
   ms.v[1].xattr_bytes = 400 * 1024;
   write_members(&fx, &ms, "bloat-head.kpack", path, sizeof path);
-  expect_refused(&fx, path, KERR_LIMIT, "bloat-head.kpack: holds more data "
+  expect_refused(&fx, path, KERR_LIMIT,
+                 "bloat-head.kpack: holds more data "
                  "than its signed list allows");
   free_members(&ms);
   fx_close(&fx);
@@ -1017,12 +1029,14 @@ static void test_check_meta(void **state)
   good_members(&fx, "news", 2, &ms);
   const struct member *j = &ms.v[0], *s = &ms.v[1];
   struct kerr e;
-  assert_int_equal(pack_check_meta(fx.trust, "news", 2, (char *)j->data,
-                                   j->len, (char *)s->data, s->len, &e), 0);
-  assert_int_equal(pack_check_meta(fx.trust, "news", 3, (char *)j->data,
-                                   j->len, (char *)s->data, s->len, &e),
-                   KERR_SIG);
-  assert_contains(e.msg, "news version 3: the signature is for \"kpack "
+  assert_int_equal(
+      pack_check_meta(fx.trust, "news", 2, (char *)j->data, j->len, (char *)s->data, s->len, &e),
+      0);
+  assert_int_equal(
+      pack_check_meta(fx.trust, "news", 3, (char *)j->data, j->len, (char *)s->data, s->len, &e),
+      KERR_SIG);
+  assert_contains(e.msg,
+                  "news version 3: the signature is for \"kpack "
                   "id=news version=2\"");
   free_members(&ms);
   fx_close(&fx);
@@ -1040,14 +1054,16 @@ static void test_build_refuses_bad_source(void **state)
   assert_int_equal(symlink("/etc/passwd", path), 0);
   struct cmd_build_opts o = {src, fx.key, fx.dir, CMD_BUILD_GZIP, NULL, 1, 0, 0};
   assert_int_equal(cmd_build_pack(&o, out, sizeof out, &e), KERR_TYPE);
-  assert_contains(e.msg, "/media/link.jpg is a symbolic link; a pack holds "
+  assert_contains(e.msg,
+                  "/media/link.jpg is a symbolic link; a pack holds "
                   "regular files only");
   unlink(path);
 
   snprintf(path, sizeof path, "%s/pages/p2.en.md", src);
   unlink(path);
   assert_int_equal(cmd_build_pack(&o, out, sizeof out, &e), KERR_MANIFEST);
-  assert_contains(e.msg, "/pages/p2.en.md is missing — every page of "
+  assert_contains(e.msg,
+                  "/pages/p2.en.md is missing — every page of "
                   "pack.json needs a file in every language (en)");
   /* Nothing was written. */
   snprintf(path, sizeof path, "%s/news-1.kpack", fx.dir);
@@ -1057,25 +1073,25 @@ static void test_build_refuses_bad_source(void **state)
 
 int main(int argc, char **argv);
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_roundtrip_gzip),
-  cmocka_unit_test(test_roundtrip_zstd),
-  cmocka_unit_test(test_roundtrip_uncompressed),
-  cmocka_unit_test(test_build_is_deterministic),
-  cmocka_unit_test(test_versions),
-  cmocka_unit_test(test_tampered_member_refused),
-  cmocka_unit_test(test_size_mismatch_refused),
-  cmocka_unit_test(test_missing_extra_duplicate_refused),
-  cmocka_unit_test(test_entry_types_refused),
-  cmocka_unit_test(test_folder_entries),
-  cmocka_unit_test(test_head_refused),
-  cmocka_unit_test(test_untrusted_key),
-  cmocka_unit_test(test_expiry),
-  cmocka_unit_test(test_progress_called),
-  cmocka_unit_test(test_cancel),
-  cmocka_unit_test(test_stream_budget),
-  cmocka_unit_test(test_inspect),
-  cmocka_unit_test(test_check_meta),
-  cmocka_unit_test(test_build_refuses_bad_source),
+    cmocka_unit_test(test_roundtrip_gzip),
+    cmocka_unit_test(test_roundtrip_zstd),
+    cmocka_unit_test(test_roundtrip_uncompressed),
+    cmocka_unit_test(test_build_is_deterministic),
+    cmocka_unit_test(test_versions),
+    cmocka_unit_test(test_tampered_member_refused),
+    cmocka_unit_test(test_size_mismatch_refused),
+    cmocka_unit_test(test_missing_extra_duplicate_refused),
+    cmocka_unit_test(test_entry_types_refused),
+    cmocka_unit_test(test_folder_entries),
+    cmocka_unit_test(test_head_refused),
+    cmocka_unit_test(test_untrusted_key),
+    cmocka_unit_test(test_expiry),
+    cmocka_unit_test(test_progress_called),
+    cmocka_unit_test(test_cancel),
+    cmocka_unit_test(test_stream_budget),
+    cmocka_unit_test(test_inspect),
+    cmocka_unit_test(test_check_meta),
+    cmocka_unit_test(test_build_refuses_bad_source),
 };
 
 KTEST_MAIN(tests)

@@ -145,9 +145,10 @@ static void test_unknown_block_kept_readable(void **state)
   struct page *p = parse("# T\n\n```weather\nsunny\n```\n");
   assert_int_equal(p->n_problems, 1);
   assert_int_equal(p->problems[0].line, 3);
-  assert_string_equal(p->problems[0].msg,
-                      "unknown block 'weather' — use one of stats, hotlines, contacts, qr (its text "
-                      "is shown as a plain paragraph)");
+  assert_string_equal(
+      p->problems[0].msg,
+      "unknown block 'weather' — use one of stats, hotlines, contacts, qr (its text "
+      "is shown as a plain paragraph)");
   assert_int_equal(p->n_blocks, 2);
   assert_int_equal(p->blocks[1].type, PAGE_PARAGRAPH);
   assert_text(&p->blocks[1], "sunny");
@@ -236,13 +237,15 @@ static void test_load_missing_file(void **state)
   struct page *p;
   struct kerr e;
   assert_int_equal(page_load("/nonexistent", "pages/a.en.md", &p, &e), KERR_NOENT);
-  assert_string_equal(e.msg, "/nonexistent/pages/a.en.md: cannot open page: No such file or directory");
+  assert_string_equal(e.msg,
+                      "/nonexistent/pages/a.en.md: cannot open page: No such file or directory");
 }
 
 static void test_table_rows_and_header(void **state)
 {
   (void)state;
-  struct page *p = parse("| Country | Cases |\n|---|---|\n| Kazakhstan | **1** |\n| Tajikistan | 5 |\n");
+  struct page *p =
+      parse("| Country | Cases |\n|---|---|\n| Kazakhstan | **1** |\n| Tajikistan | 5 |\n");
   assert_int_equal(p->n_blocks, 1);
   const struct page_block *b = &p->blocks[0];
   assert_int_equal(b->type, PAGE_TABLE);

@@ -10,7 +10,8 @@
 #include "render/images.h"
 #include "render/paint.h"
 
-#define SAMPLE_IMAGE KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07/media/returning-home.jpg"
+#define SAMPLE_IMAGE                                                                               \
+  KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07/media/returning-home.jpg"
 
 static int setup(void **state)
 {
@@ -42,8 +43,10 @@ static void test_fill_boxes_in_order(void **state)
   (void)state;
   struct box boxes[2];
   memset(boxes, 0, sizeof boxes);
-  boxes[0] = (struct box){.kind = BOX_FILL, .r = {0, 0, 100, 50}, .color = {255, 255, 255, 255}, .block = -1};
-  boxes[1] = (struct box){.kind = BOX_FILL, .r = {10, 10, 20, 20}, .color = {0x0B, 0x2A, 0x4A, 255}, .block = 0};
+  boxes[0] = (struct box){
+      .kind = BOX_FILL, .r = {0, 0, 100, 50}, .color = {255, 255, 255, 255}, .block = -1};
+  boxes[1] = (struct box){
+      .kind = BOX_FILL, .r = {10, 10, 20, 20}, .color = {0x0B, 0x2A, 0x4A, 255}, .block = 0};
   struct layout l = {.w = 100, .h = 50, .boxes = boxes, .n_boxes = 2};
   SDL_Surface *s;
   int failed;
@@ -64,8 +67,10 @@ static void test_missing_image_counted_rest_drawn(void **state)
   (void)state;
   struct box boxes[2];
   memset(boxes, 0, sizeof boxes);
-  boxes[0] = (struct box){.kind = BOX_FILL, .r = {0, 0, 64, 64}, .color = {200, 0, 0, 255}, .block = -1};
-  boxes[1] = (struct box){.kind = BOX_IMAGE, .r = {0, 0, 32, 32}, .path = "/nonexistent.jpg", .block = 0};
+  boxes[0] =
+      (struct box){.kind = BOX_FILL, .r = {0, 0, 64, 64}, .color = {200, 0, 0, 255}, .block = -1};
+  boxes[1] =
+      (struct box){.kind = BOX_IMAGE, .r = {0, 0, 32, 32}, .path = "/nonexistent.jpg", .block = 0};
   struct layout l = {.w = 64, .h = 64, .boxes = boxes, .n_boxes = 2};
   SDL_Surface *s;
   int failed;
@@ -117,9 +122,13 @@ static void test_qr_drawn_with_quiet_zone(void **state)
   (void)state;
   struct box boxes[2];
   memset(boxes, 0, sizeof boxes);
-  boxes[0] = (struct box){.kind = BOX_FILL, .r = {0, 0, 300, 300}, .color = {128, 128, 128, 255}, .block = -1};
-  boxes[1] = (struct box){.kind = BOX_QR, .r = {0, 0, 300, 300}, .color = {0, 0, 0, 255},
-                          .text = "https://caa-network.org/archives/19520", .block = 0};
+  boxes[0] = (struct box){
+      .kind = BOX_FILL, .r = {0, 0, 300, 300}, .color = {128, 128, 128, 255}, .block = -1};
+  boxes[1] = (struct box){.kind = BOX_QR,
+                          .r = {0, 0, 300, 300},
+                          .color = {0, 0, 0, 255},
+                          .text = "https://caa-network.org/archives/19520",
+                          .block = 0};
   struct layout l = {.w = 300, .h = 300, .boxes = boxes, .n_boxes = 2};
   SDL_Surface *s;
   int failed;

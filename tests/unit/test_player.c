@@ -86,7 +86,8 @@ static void test_unreadable_page_is_an_error_not_a_crash(void **state)
   snprintf(path, sizeof path, "%s/pack.json", dir);
   FILE *f = fopen(path, "w");
   fputs("{\"id\":\"x\",\"version\":1,\"title\":\"X\",\"created\":\"2020-07-10T00:00:00Z\","
-        "\"languages\":[\"en\"],\"pages\":[\"gone\"]}", f);
+        "\"languages\":[\"en\"],\"pages\":[\"gone\"]}",
+        f);
   fclose(f);
   struct deck *d = deck_new();
   struct kerr e;
@@ -105,7 +106,7 @@ static void test_unreadable_page_is_an_error_not_a_crash(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_builtin_page_when_nothing_installed),
     cmocka_unit_test(test_sample_pages_render_with_their_duration),
-      cmocka_unit_test(test_unreadable_page_is_an_error_not_a_crash),
+    cmocka_unit_test(test_unreadable_page_is_an_error_not_a_crash),
 };
 
 int main(int argc, char **argv)

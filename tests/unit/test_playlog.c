@@ -23,8 +23,7 @@ static char *slurp(int dirfd, const char *name, size_t *len)
   return buf;
 }
 
-static void append_raw(int dirfd, const char *name, const char *bytes,
-                       size_t len)
+static void append_raw(int dirfd, const char *name, const char *bytes, size_t len)
 {
   int fd = openat(dirfd, name, O_WRONLY | O_APPEND | O_CREAT, 0644);
   assert_true(fd >= 0);
@@ -47,8 +46,7 @@ static int collect(void *ctx, const struct playlog_entry *en)
   if (s->n == 0)
     s->first_time = en->time;
   if (s->n < 64) {
-    snprintf(s->lines[s->n], sizeof s->lines[s->n], "%.*s",
-             (int)en->line_len, en->line);
+    snprintf(s->lines[s->n], sizeof s->lines[s->n], "%.*s", (int)en->line_len, en->line);
     s->versions[s->n] = en->version;
   }
   s->last_ms = en->shown_ms;
@@ -72,19 +70,18 @@ static void test_append_and_read(void **state)
   struct kerr e;
   assert_int_equal(playlog_open(t.path, 0, &p, &e), 0);
   /* 2020-07-10T08:30:00Z */
-  assert_int_equal(playlog_append(p, 1594369800, "bulletin-2020-07", 12,
-                                  "hotlines", "ky", 15000, &e), 0);
-  assert_int_equal(playlog_append(p, 1594369815, "safe-migration", 3,
-                                  "intro", "ru", 7450, &e), 0);
+  assert_int_equal(
+      playlog_append(p, 1594369800, "bulletin-2020-07", 12, "hotlines", "ky", 15000, &e), 0);
+  assert_int_equal(playlog_append(p, 1594369815, "safe-migration", 3, "intro", "ru", 7450, &e), 0);
   playlog_close(p);
 
   size_t len;
   char *text = slurp(t.fd, PLAYLOG_NAME, &len);
   assert_string_equal(text,
                       PLAYLOG_HEADER "\n"
-                      "2020-07-10T08:30:00Z,bulletin-2020-07,12,hotlines,ky,"
-                      "15.0\n"
-                      "2020-07-10T08:30:15Z,safe-migration,3,intro,ru,7.4\n");
+                                     "2020-07-10T08:30:00Z,bulletin-2020-07,12,hotlines,ky,"
+                                     "15.0\n"
+                                     "2020-07-10T08:30:15Z,safe-migration,3,intro,ru,7.4\n");
   free(text);
 
   struct seen s = {0};
@@ -99,8 +96,7 @@ static void test_append_and_read(void **state)
 
   /* Reopening appends; the header is not repeated. */
   assert_int_equal(playlog_open(t.path, 0, &p, &e), 0);
-  assert_int_equal(playlog_append(p, 1594369822, "safe-migration", 3,
-                                  "intro", "en", 1000, &e), 0);
+  assert_int_equal(playlog_append(p, 1594369822, "safe-migration", 3, "intro", "en", 1000, &e), 0);
   playlog_close(p);
   text = slurp(t.fd, PLAYLOG_NAME, &len);
   assert_null(strstr(strstr(text, "\n"), PLAYLOG_HEADER));
@@ -116,8 +112,7 @@ static void test_fields_made_safe(void **state)
   struct playlog *p;
   struct kerr e;
   assert_int_equal(playlog_open(t.path, 0, &p, &e), 0);
-  assert_int_equal(playlog_append(p, 0, "a,b", 1, "line\nbreak", "",
-                                  0, &e), 0);
+  assert_int_equal(playlog_append(p, 0, "a,b", 1, "line\nbreak", "", 0, &e), 0);
   char longer[400];
   memset(longer, 'x', sizeof longer - 1);
   longer[sizeof longer - 1] = '\0';
@@ -129,8 +124,7 @@ static void test_fields_made_safe(void **state)
   struct playlog_stats st;
   assert_int_equal(playlog_read(t.path, collect, &s, &st, &e), 0);
   assert_int_equal(s.n, 2);
-  assert_string_equal(s.lines[0],
-                      "1970-01-01T00:00:00Z,a_b,1,line_break,-,0.0");
+  assert_string_equal(s.lines[0], "1970-01-01T00:00:00Z,a_b,1,line_break,-,0.0");
   assert_non_null(strstr(s.lines[1], ",p_q,2,xxx"));
   assert_null(strchr(s.lines[1], (char)0xD0)); /* no half character */
   assert_int_equal(st.skipped, 0);
@@ -148,9 +142,9 @@ static void test_rotate(void **state)
   /* Each line is 56 bytes; 4 KiB holds about 72. Write 400. */
   const int total = 400;
   for (int i = 0; i < total; i++)
-    assert_int_equal(playlog_append(p, 1600000000 + i, "bulletin-2020-07",
-                                    (uint64_t)i, "hotlines", "ky", 15000,
-                                    &e), 0);
+    assert_int_equal(playlog_append(p, 1600000000 + i, "bulletin-2020-07", (uint64_t)i, "hotlines",
+                                    "ky", 15000, &e),
+                     0);
   playlog_close(p);
   struct stat a, b;
   assert_int_equal(fstatat(t.fd, PLAYLOG_NAME, &a, 0), 0);
@@ -198,8 +192,7 @@ static void test_torn_line(void **state)
   struct playlog *p;
   struct kerr e;
   assert_int_equal(playlog_open(t.path, 0, &p, &e), 0);
-  assert_int_equal(playlog_append(p, 1594369800, "a", 1, "p", "en", 1000,
-                                  &e), 0);
+  assert_int_equal(playlog_append(p, 1594369800, "a", 1, "p", "en", 1000, &e), 0);
   playlog_close(p);
   static const char torn[] = "2020-07-10T08:30:01Z,a,1,p,e";
   append_raw(t.fd, PLAYLOG_NAME, torn, sizeof torn - 1);
@@ -211,8 +204,7 @@ static void test_torn_line(void **state)
   assert_int_equal(st.skipped, 1);
 
   assert_int_equal(playlog_open(t.path, 0, &p, &e), 0);
-  assert_int_equal(playlog_append(p, 1594369900, "b", 2, "q", "ky", 2000,
-                                  &e), 0);
+  assert_int_equal(playlog_append(p, 1594369900, "b", 2, "q", "ky", 2000, &e), 0);
   playlog_close(p);
   memset(&s, 0, sizeof s);
   assert_int_equal(playlog_read(t.path, collect, &s, &st, &e), 0);
@@ -229,23 +221,24 @@ static void test_malformed_lines_skipped(void **state)
   ktmp_make(&t, "playlog");
   static const char text[] =
       PLAYLOG_HEADER "\n"
-      "2020-07-10T08:30:00Z,a,1,p,en,1.0\n"           /* good */
-      "2020-07-10T08:30:00Z,a,1,p,en\n"               /* 5 fields */
-      "2020-07-10T08:30:00Z,a,1,p,en,1.0,extra\n"     /* 7 fields */
-      "2020-07-10 08:30:00,a,1,p,en,1.0\n"            /* bad time */
-      "2020-13-10T08:30:00Z,a,1,p,en,1.0\n"           /* month 13 */
-      "2020-07-10T08:30:00Z,a,v1,p,en,1.0\n"          /* bad version */
-      "2020-07-10T08:30:00Z,a,1,p,en,1.x\n"           /* bad seconds */
-      "2020-07-10T08:30:00Z,,1,p,en,1.0\n"            /* empty id */
-      "\n"                                            /* empty line */
-      "2020-07-10T08:30:02Z,b,2,p,ky,3\n";            /* good */
+                     "2020-07-10T08:30:00Z,a,1,p,en,1.0\n"       /* good */
+                     "2020-07-10T08:30:00Z,a,1,p,en\n"           /* 5 fields */
+                     "2020-07-10T08:30:00Z,a,1,p,en,1.0,extra\n" /* 7 fields */
+                     "2020-07-10 08:30:00,a,1,p,en,1.0\n"        /* bad time */
+                     "2020-13-10T08:30:00Z,a,1,p,en,1.0\n"       /* month 13 */
+                     "2020-07-10T08:30:00Z,a,v1,p,en,1.0\n"      /* bad version */
+                     "2020-07-10T08:30:00Z,a,1,p,en,1.x\n"       /* bad seconds */
+                     "2020-07-10T08:30:00Z,,1,p,en,1.0\n"        /* empty id */
+                     "\n"                                        /* empty line */
+                     "2020-07-10T08:30:02Z,b,2,p,ky,3\n";        /* good */
   append_raw(t.fd, PLAYLOG_NAME, text, sizeof text - 1);
   /* What some filesystems show after a power cut: zeros, then the next
    * writer's line. */
   static const char zeros[] = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
                               "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\n";
   append_raw(t.fd, PLAYLOG_NAME, zeros, sizeof zeros - 1);
-  static const char glued[] = "\0\0\0\0" "2020-07-10T08:30:03Z,c,3,p,ky,3\n";
+  static const char glued[] = "\0\0\0\0"
+                              "2020-07-10T08:30:03Z,c,3,p,ky,3\n";
   append_raw(t.fd, PLAYLOG_NAME, glued, sizeof glued - 1);
   char big[PLAYLOG_LINE_MAX * 3];
   memset(big, 'y', sizeof big);
@@ -274,8 +267,7 @@ static void test_copy_fd(void **state)
   struct kerr e;
   assert_int_equal(playlog_open(t.path, PLAYLOG_MIN_KIB, &p, &e), 0);
   for (int i = 0; i < 100; i++)
-    assert_int_equal(playlog_append(p, 1600000000 + i, "x", 1, "p", "en",
-                                    1000, &e), 0);
+    assert_int_equal(playlog_append(p, 1600000000 + i, "x", 1, "p", "en", 1000, &e), 0);
   playlog_close(p);
   append_raw(t.fd, PLAYLOG_NAME, "2020-07", 7); /* torn */
   int fd = openat(out.fd, "copy.csv", O_WRONLY | O_CREAT | O_EXCL, 0644);
@@ -311,8 +303,7 @@ static void test_read_missing(void **state)
   struct kerr e;
   assert_int_equal(playlog_read(t.path, collect, &s, &st, &e), 0);
   assert_int_equal(s.n, 0);
-  assert_int_equal(playlog_read("/nonexistent/logs", collect, &s, &st, &e),
-                   KERR_NOENT);
+  assert_int_equal(playlog_read("/nonexistent/logs", collect, &s, &st, &e), KERR_NOENT);
   struct playlog *p;
   assert_int_equal(playlog_open("/nonexistent/logs", 0, &p, &e), KERR_NOENT);
   assert_null(p);
@@ -321,13 +312,13 @@ static void test_read_missing(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_append_and_read),
-  cmocka_unit_test(test_fields_made_safe),
-  cmocka_unit_test(test_rotate),
-  cmocka_unit_test(test_torn_line),
-  cmocka_unit_test(test_malformed_lines_skipped),
-  cmocka_unit_test(test_copy_fd),
-  cmocka_unit_test(test_read_missing),
+    cmocka_unit_test(test_append_and_read),
+    cmocka_unit_test(test_fields_made_safe),
+    cmocka_unit_test(test_rotate),
+    cmocka_unit_test(test_torn_line),
+    cmocka_unit_test(test_malformed_lines_skipped),
+    cmocka_unit_test(test_copy_fd),
+    cmocka_unit_test(test_read_missing),
 };
 
 KTEST_MAIN(tests)

@@ -170,13 +170,13 @@ static void test_first_slot_of_an_installed_pack(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_next_walks_parts_then_slots_and_wraps),
-  cmocka_unit_test(test_prev_walks_parts_then_slots_and_wraps),
-  cmocka_unit_test(test_chosen_language_is_followed_both_ways),
-  cmocka_unit_test(test_empty_rotation_stays_put),
-  cmocka_unit_test(test_languages_in_order_of_first_appearance),
-  cmocka_unit_test(test_slot_duration_overrides_the_page),
-  cmocka_unit_test(test_first_slot_of_an_installed_pack),
+    cmocka_unit_test(test_next_walks_parts_then_slots_and_wraps),
+    cmocka_unit_test(test_prev_walks_parts_then_slots_and_wraps),
+    cmocka_unit_test(test_chosen_language_is_followed_both_ways),
+    cmocka_unit_test(test_empty_rotation_stays_put),
+    cmocka_unit_test(test_languages_in_order_of_first_appearance),
+    cmocka_unit_test(test_slot_duration_overrides_the_page),
+    cmocka_unit_test(test_first_slot_of_an_installed_pack),
 };
 
 KTEST_MAIN(tests)

@@ -13,8 +13,7 @@
 /* Unix seconds of a UTC date and time. */
 static int64_t utc(int y, int mo, int d, int h, int mi)
 {
-  struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-                  .tm_min = mi};
+  struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi};
   return (int64_t)timegm(&tm);
 }
 
@@ -286,8 +285,9 @@ static void test_parse_hours_and_days(void **state)
   assert_true(w.has_hours);
   assert_int_equal(w.hours_start_min, 23 * 60 + 30);
   assert_int_equal(w.hours_end_min, 5 * 60 + 15);
-  static const char *const bad_hours[] = {"", "22:00", "22:00-", "24:00-01:00", "22:60-01:00",
-                                          "22:00-22:00", "22:00-02:00x", "10-12", "a-b"};
+  static const char *const bad_hours[] = {
+      "",      "22:00", "22:00-", "24:00-01:00", "22:60-01:00", "22:00-22:00", "22:00-02:00x",
+      "10-12", "a-b"};
   for (size_t i = 0; i < sizeof bad_hours / sizeof bad_hours[0]; i++) {
     struct schedule_window v = {0};
     assert_int_equal(schedule_parse_hours(bad_hours[i], &v), KERR_PARSE);
@@ -364,9 +364,11 @@ static const char *const L_KK_UZ[] = {"kk", "uz"};
 static const char *const L_UZ[] = {"uz"};
 static const char *const L_RU[] = {"ru"};
 
-#define PAGE(i, langs, dur, al)                                                          \
-  {.pack = 0, .page = (i), .languages = (langs), .n_languages = sizeof(langs) / sizeof(langs)[0], \
-   .duration_s = (dur), .alert = (al)}
+#define PAGE(i, langs, dur, al)                                                                    \
+  {                                                                                                \
+    .pack = 0, .page = (i), .languages = (langs), .n_languages = sizeof(langs) / sizeof(langs)[0], \
+    .duration_s = (dur), .alert = (al)                                                             \
+  }
 
 /* Builds the cycle and writes it as "P.ru P.kk Q.ru+en", page i named by
  * names[i]; alert slots are marked with '!'. Returns a static buffer. */
@@ -468,8 +470,7 @@ static void test_alerts_first_and_repeated(void **state)
                       "!A.ru !A.en 1.ru 2.ru !A.ru 3.ru 4.ru !A.en 5.ru");
   assert_string_equal(cycle(pages, 6, names, &c, 0), "!A.ru !A.en 1.ru 2.ru 3.ru 4.ru 5.ru");
   /* The alert page may be anywhere in the pack; it still comes first. */
-  struct schedule_page moved[3] = {PAGE(0, L_RU, 0, 0), PAGE(1, L_RU, 0, 0),
-                                   PAGE(2, L_RU, 0, 1)};
+  struct schedule_page moved[3] = {PAGE(0, L_RU, 0, 0), PAGE(1, L_RU, 0, 0), PAGE(2, L_RU, 0, 1)};
   assert_string_equal(cycle(moved, 3, "12A", &c, 1), "!A.ru 1.ru !A.ru 2.ru");
   /* Only alerts. */
   assert_string_equal(cycle(pages, 1, names, &c, 4), "!A.ru !A.en");
@@ -498,8 +499,8 @@ static void test_alerts_never_back_to_back(void **state)
             size_t k = (i * 7 + (size_t)mode) % 3; /* a mix of language sets */
             int alert = a < n_alert && (i % 2 == 1 || n - i <= n_alert - a);
             a += (size_t)alert;
-            pages[i] = (struct schedule_page){.page = (int)i, .languages = langsets[k],
-                                              .n_languages = nlangs[k], .alert = alert};
+            pages[i] = (struct schedule_page){
+                .page = (int)i, .languages = langsets[k], .n_languages = nlangs[k], .alert = alert};
           }
           size_t want_plain = 0, want_alert = 0;
           for (size_t i = 0; i < n; i++) {
@@ -517,7 +518,7 @@ static void test_alerts_never_back_to_back(void **state)
           for (size_t i = lead; i < ns; i++) {
             if (s[i].alert) {
               assert_int_equal(run, (size_t)every); /* so never with every == 0 */
-              assert_true(i + 1 < ns);             /* never the last */
+              assert_true(i + 1 < ns);              /* never the last */
               run = 0;
             } else {
               plain_seen++;

@@ -24,36 +24,36 @@
 
 #include <sodium.h>
 
-#define MS_PUB                                                                \
-  "untrusted comment: minisign public key 89FBD13A05C6A269\n"                 \
+#define MS_PUB                                                                                     \
+  "untrusted comment: minisign public key 89FBD13A05C6A269\n"                                      \
   "RWRposYFOtH7iV3FBLeJGheo3cmhkfLOkdj4dVIPTZUIS96K3hNcZMDn\n"
 #define MS_PUB_BARE "RWRposYFOtH7iV3FBLeJGheo3cmhkfLOkdj4dVIPTZUIS96K3hNcZMDn"
 #define MS_KEYID 0x89FBD13A05C6A269ULL
-#define MS_KEY_UNENCRYPTED                                                    \
-  "untrusted comment: minisign encrypted secret key\n"                        \
-  "RWQAAEIyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAaa" \
-  "LGBTrR+4kTxFhHXx4+S6EAdkxabVWgDTMKu4m3HcI1DttYRjU/WF3FBLeJGheo3cmhkfLOkdj" \
+#define MS_KEY_UNENCRYPTED                                                                         \
+  "untrusted comment: minisign encrypted secret key\n"                                             \
+  "RWQAAEIyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAaa"                     \
+  "LGBTrR+4kTxFhHXx4+S6EAdkxabVWgDTMKu4m3HcI1DttYRjU/WF3FBLeJGheo3cmhkfLOkdj"                      \
   "4dVIPTZUIS96K3hNcZMDnAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
 #define MS_MSG "hello\n"
 #define MS_L1 "untrusted comment: signature from minisign secret key"
-#define MS_L2                                                                 \
-  "RURposYFOtH7iZKOl9RBz79ehqtfrX3fx5DkQYu/83CdV0pIggVOix5R3J24KtojzGqpU7o23" \
+#define MS_L2                                                                                      \
+  "RURposYFOtH7iZKOl9RBz79ehqtfrX3fx5DkQYu/83CdV0pIggVOix5R3J24KtojzGqpU7o23"                      \
   "oZC6dby2y836JGJt876VK8UMgE="
 #define MS_L3 "trusted comment: kpack id=x version=1"
-#define MS_L4                                                                 \
-  "1n1TxWPkwmrBMoHwzjShIaD98B61wThbiFapbNwHqnqzV/PRn24sE+A1WoCzEnqbBo7JpRALvr" \
+#define MS_L4                                                                                      \
+  "1n1TxWPkwmrBMoHwzjShIaD98B61wThbiFapbNwHqnqzV/PRn24sE+A1WoCzEnqbBo7JpRALvr"                     \
   "imQS30F0tkBw=="
 #define MS_SIG MS_L1 "\n" MS_L2 "\n" MS_L3 "\n" MS_L4 "\n"
-#define MS_LEGACY_SIG                                                         \
-  "untrusted comment: signature from minisign secret key\n"                   \
-  "RWRposYFOtH7ifCS65YYeCJX6vNxwMhmdCXfR3W9a0yc2zRRvgCGDKCVoeRJiHppD7+RfSUNP9u" \
-  "GuBG+nBEYX97pnfdwYH99QgA=\n"                                               \
-  "trusted comment: timestamp:1795832066\tfile:m.txt\n"                        \
-  "d9dfOG3Br/7r/fbBgSviyJToSSS1uS8QrMNcdX+Fz6jzZnYJeXPxqF+bBijRj44ZDUzrPrHs+r1" \
+#define MS_LEGACY_SIG                                                                              \
+  "untrusted comment: signature from minisign secret key\n"                                        \
+  "RWRposYFOtH7ifCS65YYeCJX6vNxwMhmdCXfR3W9a0yc2zRRvgCGDKCVoeRJiHppD7+RfSUNP9u"                    \
+  "GuBG+nBEYX97pnfdwYH99QgA=\n"                                                                    \
+  "trusted comment: timestamp:1795832066\tfile:m.txt\n"                                            \
+  "d9dfOG3Br/7r/fbBgSviyJToSSS1uS8QrMNcdX+Fz6jzZnYJeXPxqF+bBijRj44ZDUzrPrHs+r1"                    \
   "lkpGESJK1CA==\n"
 
 /* Cheap scrypt for test keys; minisign reads the cost from the file. */
-static const struct keys_kdf_limits fast_kdf = { 524288, 16777216 };
+static const struct keys_kdf_limits fast_kdf = {524288, 16777216};
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -107,7 +107,8 @@ static void ms_sig_bytes(unsigned char out[74])
 {
   size_t n = 0;
   assert_int_equal(sodium_base642bin(out, 74, MS_L2, strlen(MS_L2), NULL, &n, NULL,
-                                     sodium_base64_VARIANT_ORIGINAL), 0);
+                                     sodium_base64_VARIANT_ORIGINAL),
+                   0);
   assert_int_equal(n, 74);
 }
 
@@ -241,9 +242,12 @@ static void test_pubkey_bad_base64(void **state)
   (void)state;
   struct sig_pubkey pk;
   struct kerr e;
-  const char *t = "untrusted comment: x\nRWRposYFOtH7iV3FBLeJGheo3cmhkfLOkdj4dVIPTZUIS96K3hNcZM*n\n";
+  const char *t =
+      "untrusted comment: x\nRWRposYFOtH7iV3FBLeJGheo3cmhkfLOkdj4dVIPTZUIS96K3hNcZM*n\n";
   assert_int_equal(sig_pubkey_parse(t, strlen(t), "k.pub", &pk, &e), KERR_PARSE);
-  assert_string_equal(e.msg, "k.pub: line 2: public key is not valid base64 — was an actual minisign public key given?");
+  assert_string_equal(
+      e.msg,
+      "k.pub: line 2: public key is not valid base64 — was an actual minisign public key given?");
   /* Missing padding is not base64 either. */
   const char *t2 = "RWRposYFOtH7iV3FBLeJGheo3cmhkfLOkdj4dVIPTZUIS96K3hNcZMA";
   assert_int_equal(sig_pubkey_parse(t2, strlen(t2), "k.pub", &pk, &e), KERR_PARSE);
@@ -258,7 +262,9 @@ static void test_pubkey_wrong_length(void **state)
   struct sig_pubkey pk;
   struct kerr e;
   assert_int_equal(sig_pubkey_parse(text, strlen(text), "k.pub", &pk, &e), KERR_PARSE);
-  assert_string_equal(e.msg, "k.pub: line 2: public key is 45 bytes, expected 42 (algorithm, key id, key) — was an actual minisign public key given?");
+  assert_string_equal(
+      e.msg,
+      "k.pub: line 2: public key is 45 bytes, expected 42 (algorithm, key id, key) — was an actual minisign public key given?");
 }
 
 static void test_pubkey_unknown_algorithm(void **state)
@@ -283,14 +289,17 @@ static void test_pubkey_malformed_lines(void **state)
   assert_string_equal(e.msg, "k.pub: line 3: unexpected text after the public key");
   t = "untrusted comment: x\n";
   assert_int_equal(sig_pubkey_parse(t, strlen(t), "k.pub", &pk, &e), KERR_PARSE);
-  assert_string_equal(e.msg, "k.pub: line 2: missing — expected the base64 public key after the comment line");
+  assert_string_equal(
+      e.msg, "k.pub: line 2: missing — expected the base64 public key after the comment line");
   t = "comment: x\n" MS_PUB_BARE "\n";
   assert_int_equal(sig_pubkey_parse(t, strlen(t), "k.pub", &pk, &e), KERR_PARSE);
-  assert_string_equal(e.msg, "k.pub: line 1: expected \"untrusted comment: ...\" or a bare base64 public key");
+  assert_string_equal(
+      e.msg, "k.pub: line 1: expected \"untrusted comment: ...\" or a bare base64 public key");
   assert_int_equal(sig_pubkey_parse("", 0, "k.pub", &pk, &e), KERR_PARSE);
   const char nul[] = "untrusted comment: x\0y\n" MS_PUB_BARE "\n";
   assert_int_equal(sig_pubkey_parse(nul, sizeof nul - 1, "k.pub", &pk, &e), KERR_PARSE);
-  assert_string_equal(e.msg, "k.pub: line 1: contains a NUL byte — this is not a minisign public key");
+  assert_string_equal(e.msg,
+                      "k.pub: line 1: contains a NUL byte — this is not a minisign public key");
 }
 
 /* ---- signatures: each malformation class ------------------------------ */
@@ -309,13 +318,18 @@ static void test_minisig_bad_base64(void **state)
 {
   (void)state;
   struct kerr e;
-  const char *t = MS_L1 "\nRURposYFOtH7iZKOl9RBz79ehqtfrX3fx5DkQYu/83CdV0pIggVOix5R3J24KtojzGqpU7o23"
-                  "oZC6dby2y836JGJt876VK8UMg$=\n" MS_L3 "\n" MS_L4 "\n";
+  const char *t =
+      MS_L1 "\nRURposYFOtH7iZKOl9RBz79ehqtfrX3fx5DkQYu/83CdV0pIggVOix5R3J24KtojzGqpU7o23"
+            "oZC6dby2y836JGJt876VK8UMg$=\n" MS_L3 "\n" MS_L4 "\n";
   assert_int_equal(parse_sig(t, &e), KERR_SIG);
-  assert_string_equal(e.msg, "m.txt.minisig: line 2: signature is not valid base64 — was an actual signature given?");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: line 2: signature is not valid base64 — was an actual signature given?");
   t = MS_L1 "\n" MS_L2 "\n" MS_L3 "\n1n1TxWPkwmrBMoHwzjShIaD98B61wThbiF!\n";
   assert_int_equal(parse_sig(t, &e), KERR_SIG);
-  assert_string_equal(e.msg, "m.txt.minisig: line 4: global signature is not valid base64 — was an actual signature given?");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: line 4: global signature is not valid base64 — was an actual signature given?");
 }
 
 static void test_minisig_wrong_length(void **state)
@@ -327,8 +341,10 @@ static void test_minisig_wrong_length(void **state)
   struct kerr e;
   snprintf(t, sizeof t, MS_L1 "\n%s\n" MS_L3 "\n" MS_L4 "\n", b64(bin, 73));
   assert_int_equal(parse_sig(t, &e), KERR_SIG);
-  assert_string_equal(e.msg, "m.txt.minisig: line 2: signature is 73 bytes, expected 74 (algorithm, key id, signature)");
-  unsigned char g[65] = { 0 };
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: line 2: signature is 73 bytes, expected 74 (algorithm, key id, signature)");
+  unsigned char g[65] = {0};
   snprintf(t, sizeof t, MS_L1 "\n" MS_L2 "\n" MS_L3 "\n%s\n", b64(g, sizeof g));
   assert_int_equal(parse_sig(t, &e), KERR_SIG);
   assert_string_equal(e.msg, "m.txt.minisig: line 4: global signature is 65 bytes, expected 64");
@@ -345,7 +361,8 @@ static void test_minisig_unknown_algorithm(void **state)
   struct kerr e;
   snprintf(t, sizeof t, MS_L1 "\n%s\n" MS_L3 "\n" MS_L4 "\n", b64(bin, sizeof bin));
   assert_int_equal(parse_sig(t, &e), KERR_SIG);
-  assert_string_equal(e.msg, "m.txt.minisig: line 2: unknown signature algorithm \"X\\x01\" (expected \"ED\")");
+  assert_string_equal(
+      e.msg, "m.txt.minisig: line 2: unknown signature algorithm \"X\\x01\" (expected \"ED\")");
 }
 
 static void test_minisig_legacy_refused(void **state)
@@ -356,7 +373,9 @@ static void test_minisig_legacy_refused(void **state)
   struct kerr e;
   /* A real `minisign -S -l` signature of MS_MSG by the trusted key. */
   assert_int_equal(verify_text(t, MS_MSG, MS_LEGACY_SIG, &v, &e), KERR_SIG);
-  assert_string_equal(e.msg, "m.txt.minisig: legacy minisign signature (algorithm Ed) is refused — sign again with kiosk-pack or with minisign without -l (algorithm ED)");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: legacy minisign signature (algorithm Ed) is refused — sign again with kiosk-pack or with minisign without -l (algorithm ED)");
   sig_trust_free(t);
 }
 
@@ -365,9 +384,13 @@ static void test_minisig_missing_untrusted_comment(void **state)
   (void)state;
   struct kerr e;
   assert_int_equal(parse_sig(MS_L2 "\n" MS_L3 "\n" MS_L4 "\n", &e), KERR_SIG);
-  assert_string_equal(e.msg, "m.txt.minisig: line 1: expected \"untrusted comment: ...\" — is this a minisign signature?");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: line 1: expected \"untrusted comment: ...\" — is this a minisign signature?");
   assert_int_equal(parse_sig("", &e), KERR_SIG);
-  assert_string_equal(e.msg, "m.txt.minisig: the signature file is empty — expected a minisign signature starting with \"untrusted comment: \"");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: the signature file is empty — expected a minisign signature starting with \"untrusted comment: \"");
 }
 
 static void test_minisig_missing_trusted_comment(void **state)
@@ -387,7 +410,8 @@ static void test_minisig_missing_global_signature(void **state)
   (void)state;
   struct kerr e;
   assert_int_equal(parse_sig(MS_L1 "\n" MS_L2 "\n" MS_L3 "\n", &e), KERR_SIG);
-  assert_string_equal(e.msg, "m.txt.minisig: line 4: missing — expected the base64 global signature");
+  assert_string_equal(e.msg,
+                      "m.txt.minisig: line 4: missing — expected the base64 global signature");
   assert_int_equal(parse_sig(MS_L1 "\n" MS_L2 "\n" MS_L3, &e), KERR_SIG);
 }
 
@@ -395,15 +419,17 @@ static void test_minisig_trailing_text_and_bytes(void **state)
 {
   (void)state;
   struct kerr e;
-  assert_int_equal(parse_sig(MS_SIG "\n\n", &e), 0);             /* blank lines ok */
+  assert_int_equal(parse_sig(MS_SIG "\n\n", &e), 0);                          /* blank lines ok */
   assert_int_equal(parse_sig(MS_L1 "\n" MS_L2 "\n" MS_L3 "\n" MS_L4, &e), 0); /* no final newline */
   assert_int_equal(parse_sig(MS_SIG "\nmore\n", &e), KERR_SIG);
   assert_string_equal(e.msg, "m.txt.minisig: line 6: unexpected text after the global signature");
   const char nul[] = MS_L1 "\n" MS_L2 "\ntrusted comment: a\0b\n" MS_L4 "\n";
   struct sig_minisig *s = NULL;
   assert_int_equal(sig_minisig_parse(nul, sizeof nul - 1, "x.minisig", &s, &e), KERR_SIG);
-  assert_string_equal(e.msg, "x.minisig: line 3: contains a NUL byte — this is not a minisign signature");
-  assert_int_equal(parse_sig(MS_L1 "\n" MS_L2 "\ntrusted comment: a\rb\n" MS_L4 "\n", &e), KERR_SIG);
+  assert_string_equal(e.msg,
+                      "x.minisig: line 3: contains a NUL byte — this is not a minisign signature");
+  assert_int_equal(parse_sig(MS_L1 "\n" MS_L2 "\ntrusted comment: a\rb\n" MS_L4 "\n", &e),
+                   KERR_SIG);
   assert_string_equal(e.msg, "m.txt.minisig: line 3: carriage return inside the trusted comment");
 }
 
@@ -437,7 +463,9 @@ static void test_minisig_size_limits(void **state)
   c[SIG_TRUSTED_COMMENT_MAX + 1] = '\0';
   snprintf(t, cap, MS_L1 "\n" MS_L2 "\ntrusted comment: %s\n" MS_L4 "\n", c);
   assert_int_equal(parse_sig(t, &e), KERR_SIG);
-  assert_string_equal(e.msg, "m.txt.minisig: line 3: trusted comment is 8174 bytes, more than the 8173 minisign accepts");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: line 3: trusted comment is 8174 bytes, more than the 8173 minisign accepts");
   /* A whole file over the cap, and an over-long untrusted comment. */
   char *big = malloc(SIG_MINISIG_FILE_MAX + 2);
   assert_non_null(big);
@@ -475,7 +503,9 @@ static void test_verify_tampered_message(void **state)
   struct sig_verified v;
   struct kerr e;
   assert_int_equal(verify_text(t, "hello!", MS_SIG, &v, &e), KERR_BADSIG);
-  assert_string_equal(e.msg, "m.txt.minisig: signature does not match the signed data (key 89FBD13A05C6A269) — it was changed or damaged after signing; get a fresh copy");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: signature does not match the signed data (key 89FBD13A05C6A269) — it was changed or damaged after signing; get a fresh copy");
   assert_int_equal(verify_text(t, "", MS_SIG, &v, &e), KERR_BADSIG);
   sig_trust_free(t);
 }
@@ -488,7 +518,9 @@ static void test_verify_tampered_trusted_comment(void **state)
   struct kerr e;
   const char *sig = MS_L1 "\n" MS_L2 "\ntrusted comment: kpack id=x version=9\n" MS_L4 "\n";
   assert_int_equal(verify_text(t, MS_MSG, sig, &v, &e), KERR_BADSIG);
-  assert_string_equal(e.msg, "m.txt.minisig: trusted comment does not match its signature (key 89FBD13A05C6A269) — the signature was changed after signing; get a fresh copy");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: trusted comment does not match its signature (key 89FBD13A05C6A269) — the signature was changed after signing; get a fresh copy");
   /* The untrusted comment is not covered: changing it changes nothing. */
   const char *sig2 = "untrusted comment: anything\n" MS_L2 "\n" MS_L3 "\n" MS_L4 "\n";
   assert_int_equal(verify_text(t, MS_MSG, sig2, &v, &e), 0);
@@ -502,7 +534,9 @@ static void test_verify_untrusted_key(void **state)
   struct sig_verified v;
   struct kerr e;
   assert_int_equal(verify_text(t, MS_MSG, MS_SIG, &v, &e), KERR_UNTRUSTED);
-  assert_string_equal(e.msg, "m.txt.minisig: signature is not from a trusted key (key 89FBD13A05C6A269) — ask the content team for a pack signed with the current key");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: signature is not from a trusted key (key 89FBD13A05C6A269) — ask the content team for a pack signed with the current key");
   sig_trust_free(t);
 }
 
@@ -517,7 +551,9 @@ static void test_verify_revoked_key(void **state)
   assert_false(sig_trust_contains(t, MS_KEYID));
   assert_int_equal(sig_trust_count(t), 0);
   assert_int_equal(verify_text(t, MS_MSG, MS_SIG, &v, &e), KERR_REVOKED);
-  assert_string_equal(e.msg, "m.txt.minisig: signature is from a revoked key (key 89FBD13A05C6A269) — ask the content team for a pack signed with the current key");
+  assert_string_equal(
+      e.msg,
+      "m.txt.minisig: signature is from a revoked key (key 89FBD13A05C6A269) — ask the content team for a pack signed with the current key");
   /* Once revoked, it cannot come back. */
   struct sig_pubkey pk;
   assert_int_equal(sig_pubkey_parse(MS_PUB, strlen(MS_PUB), "t.pub", &pk, &e), 0);
@@ -628,9 +664,10 @@ static void test_trust_dir_without_keys(void **state)
   assert_int_equal(sig_trust_load_dir(t, tmpdir, &e), KERR_NOENT);
   log_set_quiet(0);
   char want[256];
-  snprintf(want, sizeof want,
-           "trusted-keys folder %s holds no usable public key (1 .pub file skipped) — copy the content team's .pub file into it",
-           tmpdir);
+  snprintf(
+      want, sizeof want,
+      "trusted-keys folder %s holds no usable public key (1 .pub file skipped) — copy the content team's .pub file into it",
+      tmpdir);
   assert_string_equal(e.msg, want);
   assert_int_equal(sig_trust_load_dir(t, tmp_path("missing"), &e), KERR_NOENT);
   sig_trust_free(t);
@@ -668,7 +705,8 @@ static void test_sign_verify_roundtrip(void **state)
   char *text = NULL;
   size_t len = 0;
   struct kerr e;
-  assert_int_equal(keys_sign(sk, msg, strlen(msg), "kpack id=bulletin version=7", &text, &len, &e), 0);
+  assert_int_equal(keys_sign(sk, msg, strlen(msg), "kpack id=bulletin version=7", &text, &len, &e),
+                   0);
   assert_int_equal(strlen(text), len);
   char id[SIG_KEYID_BUFSZ];
   sig_keyid_format(pub.key_id, id);
@@ -733,7 +771,8 @@ static void test_unencrypted_key_file(void **state)
   unsigned char bin[160];
   size_t n = 0;
   assert_int_equal(sodium_base642bin(bin, sizeof bin, line, strcspn(line, "\n"), NULL, &n, NULL,
-                                     sodium_base64_VARIANT_ORIGINAL), 0);
+                                     sodium_base64_VARIANT_ORIGINAL),
+                   0);
   assert_int_equal(n, 158);
   assert_memory_equal(bin, "Ed\0\0B2", 6); /* no KDF, BLAKE2b checksum */
   static const unsigned char zero[48];
@@ -756,7 +795,8 @@ static void test_minisign_unencrypted_key_loads(void **state)
   assert_true(keys_secret_key_id(sk) == MS_KEYID);
   char *text = NULL;
   size_t len = 0;
-  assert_int_equal(keys_sign(sk, MS_MSG, strlen(MS_MSG), "kpack id=x version=1", &text, &len, &e), 0);
+  assert_int_equal(keys_sign(sk, MS_MSG, strlen(MS_MSG), "kpack id=x version=1", &text, &len, &e),
+                   0);
   /* Ed25519 is deterministic: same key, message and comment as minisign
    * used give the very same signature lines. */
   assert_contains(text, "\n" MS_L2 "\n" MS_L3 "\n" MS_L4 "\n");
@@ -847,7 +887,9 @@ static void test_no_passphrase_source(void **state)
   char buf[KEYS_PASSPHRASE_MAX + 1];
   struct kerr e;
   assert_int_equal(keys_passphrase_read("x.key", 1, buf, sizeof buf, &e), KERR_USAGE);
-  assert_string_equal(e.msg, "KIOSK_PACK_PASSPHRASE is empty — set a passphrase, or use --unencrypted for a key without one");
+  assert_string_equal(
+      e.msg,
+      "KIOSK_PACK_PASSPHRASE is empty — set a passphrase, or use --unencrypted for a key without one");
   setenv(KEYS_PASSPHRASE_ENV, "pw", 1);
   assert_int_equal(keys_passphrase_read("x.key", 1, buf, sizeof buf, &e), 0);
   assert_string_equal(buf, "pw");
@@ -857,42 +899,42 @@ static void test_no_passphrase_source(void **state)
 
 int main(int argc, char **argv);
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_keyid_format_and_parse),
-  cmocka_unit_test(test_pubkey_file_form),
-  cmocka_unit_test(test_pubkey_bare_base64),
-  cmocka_unit_test(test_pubkey_bad_base64),
-  cmocka_unit_test(test_pubkey_wrong_length),
-  cmocka_unit_test(test_pubkey_unknown_algorithm),
-  cmocka_unit_test(test_pubkey_malformed_lines),
-  cmocka_unit_test(test_minisig_parses_minisign_output),
-  cmocka_unit_test(test_minisig_bad_base64),
-  cmocka_unit_test(test_minisig_wrong_length),
-  cmocka_unit_test(test_minisig_unknown_algorithm),
-  cmocka_unit_test(test_minisig_legacy_refused),
-  cmocka_unit_test(test_minisig_missing_untrusted_comment),
-  cmocka_unit_test(test_minisig_missing_trusted_comment),
-  cmocka_unit_test(test_minisig_missing_global_signature),
-  cmocka_unit_test(test_minisig_trailing_text_and_bytes),
-  cmocka_unit_test(test_minisig_crlf_accepted),
-  cmocka_unit_test(test_minisig_size_limits),
-  cmocka_unit_test(test_verify_minisign_signature),
-  cmocka_unit_test(test_verify_tampered_message),
-  cmocka_unit_test(test_verify_tampered_trusted_comment),
-  cmocka_unit_test(test_verify_untrusted_key),
-  cmocka_unit_test(test_verify_revoked_key),
-  cmocka_unit_test(test_trust_conflicting_key_id),
-  cmocka_unit_test(test_stream_equals_oneshot),
-  cmocka_unit_test_setup_teardown(test_trust_dir_skips_bad_file, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_trust_dir_without_keys, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_trust_named_bad_file_is_error, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_sign_verify_roundtrip, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_sign_refuses_bad_comment, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_unencrypted_key_file, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_minisign_unencrypted_key_loads, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_encrypted_key_roundtrip, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_wrong_passphrase, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_damaged_secret_key, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_keygen_refuses_overwrite, setup_tmp, teardown_tmp),
-  cmocka_unit_test_setup_teardown(test_no_passphrase_source, setup_tmp, teardown_tmp),
+    cmocka_unit_test(test_keyid_format_and_parse),
+    cmocka_unit_test(test_pubkey_file_form),
+    cmocka_unit_test(test_pubkey_bare_base64),
+    cmocka_unit_test(test_pubkey_bad_base64),
+    cmocka_unit_test(test_pubkey_wrong_length),
+    cmocka_unit_test(test_pubkey_unknown_algorithm),
+    cmocka_unit_test(test_pubkey_malformed_lines),
+    cmocka_unit_test(test_minisig_parses_minisign_output),
+    cmocka_unit_test(test_minisig_bad_base64),
+    cmocka_unit_test(test_minisig_wrong_length),
+    cmocka_unit_test(test_minisig_unknown_algorithm),
+    cmocka_unit_test(test_minisig_legacy_refused),
+    cmocka_unit_test(test_minisig_missing_untrusted_comment),
+    cmocka_unit_test(test_minisig_missing_trusted_comment),
+    cmocka_unit_test(test_minisig_missing_global_signature),
+    cmocka_unit_test(test_minisig_trailing_text_and_bytes),
+    cmocka_unit_test(test_minisig_crlf_accepted),
+    cmocka_unit_test(test_minisig_size_limits),
+    cmocka_unit_test(test_verify_minisign_signature),
+    cmocka_unit_test(test_verify_tampered_message),
+    cmocka_unit_test(test_verify_tampered_trusted_comment),
+    cmocka_unit_test(test_verify_untrusted_key),
+    cmocka_unit_test(test_verify_revoked_key),
+    cmocka_unit_test(test_trust_conflicting_key_id),
+    cmocka_unit_test(test_stream_equals_oneshot),
+    cmocka_unit_test_setup_teardown(test_trust_dir_skips_bad_file, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_trust_dir_without_keys, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_trust_named_bad_file_is_error, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_sign_verify_roundtrip, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_sign_refuses_bad_comment, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_unencrypted_key_file, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_minisign_unencrypted_key_loads, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_encrypted_key_roundtrip, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_wrong_passphrase, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_damaged_secret_key, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_keygen_refuses_overwrite, setup_tmp, teardown_tmp),
+    cmocka_unit_test_setup_teardown(test_no_passphrase_source, setup_tmp, teardown_tmp),
 };
 KTEST_MAIN(tests)

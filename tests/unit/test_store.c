@@ -44,8 +44,7 @@ struct testpack {
 static void hash_hex(const char *data, char *hex)
 {
   unsigned char h[32];
-  crypto_generichash(h, sizeof h, (const unsigned char *)data, strlen(data),
-                     NULL, 0);
+  crypto_generichash(h, sizeof h, (const unsigned char *)data, strlen(data), NULL, 0);
   sodium_bin2hex(hex, 65, h, sizeof h);
 }
 
@@ -60,16 +59,17 @@ static void add_file(cJSON *files, const char *path, const char *data)
   cJSON_AddItemToArray(files, f);
 }
 
-static int64_t created_of(uint64_t v) { return BASE_TIME + (int64_t)v * 86400; }
+static int64_t created_of(uint64_t v)
+{
+  return BASE_TIME + (int64_t)v * 86400;
+}
 
 /* Builds pack id version v. Returns 0 or a KERR code (no asserts, so it
  * can run in a forked child). */
-static int pack_build(struct testpack *p, const char *id, uint64_t v,
-                      const char *flavour)
+static int pack_build(struct testpack *p, const char *id, uint64_t v, const char *flavour)
 {
   memset(p, 0, sizeof *p);
-  snprintf(p->page, sizeof p->page, "# %s version %" PRIu64 " %s\n", id, v,
-           flavour);
+  snprintf(p->page, sizeof p->page, "# %s version %" PRIu64 " %s\n", id, v, flavour);
   snprintf(p->img, sizeof p->img, "PNG %s %" PRIu64 " %s", id, v, flavour);
   cJSON *j = cJSON_CreateObject();
   cJSON_AddNumberToObject(j, "format", 1);
@@ -101,8 +101,7 @@ static void pack_free(struct testpack *p)
   p->json = NULL;
 }
 
-static int write_member(struct store_stage *st, const char *path,
-                        const char *data, struct kerr *e)
+static int write_member(struct store_stage *st, const char *path, const char *data, struct kerr *e)
 {
   int fd;
   int rc = store_stage_create(st, path, &fd, e);
@@ -115,8 +114,7 @@ static int write_member(struct store_stage *st, const char *path,
 }
 
 /* Stages and commits p the way the pack reader will. */
-static int pack_install(struct store *s, const struct testpack *p,
-                        struct kerr *e)
+static int pack_install(struct store *s, const struct testpack *p, struct kerr *e)
 {
   struct store_stage *st;
   int rc = store_stage_begin(s, p->m, &st, e);
@@ -125,8 +123,7 @@ static int pack_install(struct store *s, const struct testpack *p,
   const char sig[] = "untrusted comment: test\nRWQ...\n";
   if ((rc = write_member(st, "pages/p1.en.md", p->page, e)) ||
       (rc = write_member(st, "media/img/pic.png", p->img, e)) ||
-      (rc = store_stage_put_meta(st, p->json, strlen(p->json), sig,
-                                 strlen(sig), e))) {
+      (rc = store_stage_put_meta(st, p->json, strlen(p->json), sig, strlen(sig), e))) {
     store_stage_abort(st);
     return rc;
   }
@@ -134,8 +131,7 @@ static int pack_install(struct store *s, const struct testpack *p,
 }
 
 /* Builds and installs; asserts the build worked, returns install's code. */
-static int install(struct store *s, const char *id, uint64_t v,
-                   const char *flavour, struct kerr *e)
+static int install(struct store *s, const char *id, uint64_t v, const char *flavour, struct kerr *e)
 {
   struct testpack p;
   assert_int_equal(pack_build(&p, id, v, flavour), 0);
@@ -210,8 +206,7 @@ static void spit_rel(const struct tdir *t, const char *rel, const char *text)
 }
 
 /* The current page of id says it is version v (with flavour). */
-static void expect_current_page(struct store *s, const char *id, uint64_t v,
-                                const char *flavour)
+static void expect_current_page(struct store *s, const char *id, uint64_t v, const char *flavour)
 {
   char dir[512], path[600], want[160];
   struct kerr e;
@@ -224,8 +219,8 @@ static void expect_current_page(struct store *s, const char *id, uint64_t v,
   free(got);
 }
 
-static void expect_info(struct store *s, const char *id, uint64_t cur,
-                        uint64_t prev, uint64_t floor)
+static void expect_info(struct store *s, const char *id, uint64_t cur, uint64_t prev,
+                        uint64_t floor)
 {
   struct store_pack_info in;
   struct kerr e;
@@ -314,7 +309,8 @@ static void test_stage_and_commit(void **state)
 
   char *state_text = slurp_rel(&t, "state/bulletin.state");
   assert_non_null(state_text);
-  assert_non_null(strstr(state_text, "kiosk-store-state 1\nid bulletin\n"
+  assert_non_null(strstr(state_text,
+                         "kiosk-store-state 1\nid bulletin\n"
                          "current 1\nprevious 0\nfloor 1\nfloor-manifest "));
   free(state_text);
 
@@ -324,8 +320,7 @@ static void test_stage_and_commit(void **state)
   assert_string_equal(m->id, "bulletin");
   char *json, *sig;
   size_t jl, sl;
-  assert_int_equal(store_read_meta(s, "bulletin", 0, &json, &jl, &sig, &sl,
-                                   &e), 0);
+  assert_int_equal(store_read_meta(s, "bulletin", 0, &json, &jl, &sig, &sl, &e), 0);
   assert_int_equal(jl, m->raw_len);
   assert_memory_equal(json, m->raw, jl);
   assert_string_equal(sig, "untrusted comment: test\nRWQ...\n");
@@ -353,7 +348,8 @@ static void test_older_refused(void **state)
   struct kerr e;
   assert_int_equal(install(s, "bulletin", 5, "a", &e), 0);
   assert_int_equal(install(s, "bulletin", 4, "a", &e), KERR_OLDER);
-  assert_string_equal(e.msg, "bulletin version 4 is older than version 5, "
+  assert_string_equal(e.msg,
+                      "bulletin version 4 is older than version 5, "
                       "which this kiosk already had; older packs are "
                       "refused so that outdated information cannot come "
                       "back \xe2\x80\x94 ask the content team for a newer "
@@ -374,7 +370,8 @@ static void test_same_is_already_installed(void **state)
   struct kerr e;
   assert_int_equal(install(s, "bulletin", 3, "a", &e), 0);
   assert_int_equal(install(s, "bulletin", 3, "a", &e), KERR_SAME);
-  assert_string_equal(e.msg, "bulletin version 3 is already installed; "
+  assert_string_equal(e.msg,
+                      "bulletin version 3 is already installed; "
                       "nothing to do");
   /* Same number, different contents: a mistake, refused. */
   assert_int_equal(install(s, "bulletin", 3, "b", &e), KERR_OLDER);
@@ -449,11 +446,9 @@ static void test_leftovers_removed_at_open(void **state)
   /* What a crash can leave behind. */
   int tfd = open(t.path, O_RDONLY | O_DIRECTORY);
   assert_true(tfd >= 0);
-  assert_int_equal(fsutil_mkdirs_at(tfd, "staging/bulletin-2-1/pages", 0755,
-                                    &e), 0);
+  assert_int_equal(fsutil_mkdirs_at(tfd, "staging/bulletin-2-1/pages", 0755, &e), 0);
   spit_rel(&t, "staging/bulletin-2-1/pages/p1.en.md", "half");
-  assert_int_equal(fsutil_mkdirs_at(tfd, "packs/bulletin/2/pages", 0755, &e),
-                   0);
+  assert_int_equal(fsutil_mkdirs_at(tfd, "packs/bulletin/2/pages", 0755, &e), 0);
   assert_int_equal(fsutil_mkdirs_at(tfd, "packs/neverdone/1", 0755, &e), 0);
   close(tfd);
   spit_rel(&t, "state/.bulletin.state.tmp", "torn");
@@ -499,7 +494,8 @@ static void test_corrupt_falls_back_to_previous(void **state)
   assert_non_null(log);
   assert_non_null(strstr(log, "warn"));
   assert_non_null(strstr(log, "bulletin version 2 is damaged"));
-  assert_non_null(strstr(log, "media/img/pic.png\" does not match its "
+  assert_non_null(strstr(log,
+                         "media/img/pic.png\" does not match its "
                          "manifest"));
   assert_non_null(strstr(log, "showing the previous version 1"));
   free(log);
@@ -532,8 +528,7 @@ static void test_corrupt_without_previous(void **state)
   assert_non_null(strstr(e.msg, "nothing from this pack will be shown"));
   expect_info(s, "bulletin", 0, 0, 1);
   char dir[256];
-  assert_int_equal(store_current_dir(s, "bulletin", dir, sizeof dir, &e),
-                   KERR_NOENT);
+  assert_int_equal(store_current_dir(s, "bulletin", dir, sizeof dir, &e), KERR_NOENT);
   store_close(s);
   s = open_ok(&t);
   expect_info(s, "bulletin", 0, 0, 1);
@@ -665,7 +660,8 @@ static void test_no_space(void **state)
   struct kerr e;
   store_set_reserve(s, UINT64_MAX / 2);
   assert_int_equal(install(s, "bulletin", 1, "a", &e), KERR_NOSPACE);
-  assert_non_null(strstr(e.msg, "not enough free space on the kiosk to "
+  assert_non_null(strstr(e.msg,
+                         "not enough free space on the kiosk to "
                          "install bulletin version 1"));
   assert_int_equal(count_entries(&t, "staging"), 0);
   assert_int_equal(store_check(s, "bulletin", &e), KERR_NOENT);
@@ -688,13 +684,11 @@ static void test_stage_refuses_bad_members(void **state)
   assert_int_equal(store_stage_begin(s, p.m, &st, &e), 0);
   int fd;
   assert_int_equal(store_stage_create(st, "../../evil", &fd, &e), KERR_PATH);
-  assert_int_equal(store_stage_create(st, "media/extra.png", &fd, &e),
-                   KERR_MEMBER);
+  assert_int_equal(store_stage_create(st, "media/extra.png", &fd, &e), KERR_MEMBER);
   assert_non_null(strstr(e.msg, "is not listed in pack.json"));
   assert_int_equal(store_stage_create(st, "pages/p1.en.md", &fd, &e), 0);
   close(fd);
-  assert_int_equal(store_stage_create(st, "pages/p1.en.md", &fd, &e),
-                   KERR_PATH);
+  assert_int_equal(store_stage_create(st, "pages/p1.en.md", &fd, &e), KERR_PATH);
   assert_int_equal(store_stage_put_meta(st, "{}", 2, "s", 1, &e), KERR_INVAL);
   assert_int_equal(count_entries(&t, "staging"), 1);
   store_stage_abort(st);
@@ -718,17 +712,16 @@ static void test_commit_checks_sizes(void **state)
   /* One member missing. */
   assert_int_equal(store_stage_begin(s, p.m, &st, &e), 0);
   assert_int_equal(write_member(st, "pages/p1.en.md", p.page, &e), 0);
-  assert_int_equal(store_stage_put_meta(st, p.json, strlen(p.json), "s", 1,
-                                        &e), 0);
+  assert_int_equal(store_stage_put_meta(st, p.json, strlen(p.json), "s", 1, &e), 0);
   assert_int_equal(store_stage_commit(st, &e), KERR_MEMBER);
-  assert_non_null(strstr(e.msg, "\"media/img/pic.png\" listed in pack.json "
+  assert_non_null(strstr(e.msg,
+                         "\"media/img/pic.png\" listed in pack.json "
                          "was not found"));
   /* One member short. */
   assert_int_equal(store_stage_begin(s, p.m, &st, &e), 0);
   assert_int_equal(write_member(st, "pages/p1.en.md", p.page, &e), 0);
   assert_int_equal(write_member(st, "media/img/pic.png", "PNG", &e), 0);
-  assert_int_equal(store_stage_put_meta(st, p.json, strlen(p.json), "s", 1,
-                                        &e), 0);
+  assert_int_equal(store_stage_put_meta(st, p.json, strlen(p.json), "s", 1, &e), 0);
   assert_int_equal(store_stage_commit(st, &e), KERR_MEMBER);
   assert_non_null(strstr(e.msg, "has 3 bytes but pack.json says"));
   /* No meta. */
@@ -736,8 +729,7 @@ static void test_commit_checks_sizes(void **state)
   assert_int_equal(store_stage_commit(st, &e), KERR_INVAL);
   assert_int_equal(count_entries(&t, "staging"), 0);
   assert_int_equal(count_entries(&t, "packs"), 0);
-  assert_int_equal(store_info(s, "bulletin", &(struct store_pack_info){0}, &e),
-                   KERR_NOENT);
+  assert_int_equal(store_info(s, "bulletin", &(struct store_pack_info){0}, &e), KERR_NOENT);
   pack_free(&p);
   store_close(s);
   tdir_drop(&t);
@@ -772,9 +764,8 @@ static void test_lock_and_readonly(void **state)
   tdir_drop(&t);
 }
 
-static int refuse_v2(void *ctx, const char *id, uint64_t version,
-                     const char *json, size_t json_len, const char *sig,
-                     size_t sig_len, struct kerr *e)
+static int refuse_v2(void *ctx, const char *id, uint64_t version, const char *json, size_t json_len,
+                     const char *sig, size_t sig_len, struct kerr *e)
 {
   int *calls = ctx;
   (*calls)++;
@@ -801,7 +792,8 @@ static void test_verifier_hook(void **state)
   store_set_verifier(s, refuse_v2, &calls);
   assert_int_equal(store_check(s, "bulletin", &e), KERR_CORRUPT);
   assert_int_equal(calls, 2);
-  assert_non_null(strstr(e.msg, "signature no longer checks out (key 1234 "
+  assert_non_null(strstr(e.msg,
+                         "signature no longer checks out (key 1234 "
                          "is no longer trusted)"));
   expect_info(s, "bulletin", 1, 0, 2);
   store_close(s);
@@ -885,8 +877,8 @@ static pid_t spawn(const char *dir, uint64_t v, long at, int report_fd)
 }
 
 /* After a crash: exactly old or new is current, whole and consistent. */
-static void check_after_crash(const char *dir, uint64_t old_v, uint64_t old_prev,
-                              uint64_t new_v, long at, const char *point)
+static void check_after_crash(const char *dir, uint64_t old_v, uint64_t old_prev, uint64_t new_v,
+                              long at, const char *point)
 {
   struct store *s = NULL;
   struct kerr e;
@@ -894,8 +886,7 @@ static void check_after_crash(const char *dir, uint64_t old_v, uint64_t old_prev
   struct store_pack_info in;
   assert_int_equal(store_info(s, "bulletin", &in, &e), 0);
   if (in.current != old_v && in.current != new_v) {
-    print_error("killed at point %ld (%s): current is %" PRIu64 "\n", at,
-                point, in.current);
+    print_error("killed at point %ld (%s): current is %" PRIu64 "\n", at, point, in.current);
     fail();
   }
   /* The anti-rollback floor agrees with what is current. */
@@ -939,8 +930,7 @@ static void crash_scenario(const uint64_t *base, size_t nbase, uint64_t new_v)
   assert_int_equal(read(pfd[0], &n, sizeof n), (ssize_t)sizeof n);
   char(*names)[64] = calloc((size_t)n + 1, sizeof *names);
   for (long i = 0; i < n; i++) {
-    assert_int_equal(read(pfd[0], names[i], sizeof names[i]),
-                     (ssize_t)sizeof names[i]);
+    assert_int_equal(read(pfd[0], names[i], sizeof names[i]), (ssize_t)sizeof names[i]);
     print_message("fault point %ld: %s\n", i + 1, names[i]);
   }
   close(pfd[0]);
@@ -958,8 +948,7 @@ static void crash_scenario(const uint64_t *base, size_t nbase, uint64_t new_v)
     pid = spawn(dir, new_v, at, -1);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
-      print_error("fault point %ld (%s) did not kill the child\n", at,
-                  names[at - 1]);
+      print_error("fault point %ld (%s) did not kill the child\n", at, names[at - 1]);
       fail();
     }
     check_after_crash(dir, old_v, old_prev, new_v, at, names[at - 1]);
@@ -1179,9 +1168,10 @@ static void test_scrub_finds_quiet_rot(void **state)
   size_t len = 0;
   for (char *l = strtok(seal, "\n"); l; l = strtok(NULL, "\n")) {
     if (strstr(l, " pages/p1.en.md") && !strncmp(l, "f ", 2))
-      len += (size_t)snprintf(out + len, sizeof out - len, "f %lld %lld.%09ld %lld.%09ld pages/p1.en.md\n",
-                              (long long)sb.st_size, (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec,
-                              (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec);
+      len += (size_t)snprintf(out + len, sizeof out - len,
+                              "f %lld %lld.%09ld %lld.%09ld pages/p1.en.md\n",
+                              (long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+                              sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec);
     else
       len += (size_t)snprintf(out + len, sizeof out - len, "%s\n", l);
   }
@@ -1215,31 +1205,31 @@ static void test_scrub_finds_quiet_rot(void **state)
 
 int main(int argc, char **argv);
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_fresh_store),
-  cmocka_unit_test(test_stage_and_commit),
-  cmocka_unit_test(test_older_refused),
-  cmocka_unit_test(test_same_is_already_installed),
-  cmocka_unit_test(test_previous_kept_older_pruned),
-  cmocka_unit_test(test_floor_survives_deleted_pack),
-  cmocka_unit_test(test_leftovers_removed_at_open),
-  cmocka_unit_test(test_corrupt_falls_back_to_previous),
-  cmocka_unit_test(test_corrupt_without_previous),
-  cmocka_unit_test(test_missing_file_falls_back),
-  cmocka_unit_test(test_two_ids_side_by_side),
-  cmocka_unit_test(test_time_floor_rules),
-  cmocka_unit_test(test_no_space),
-  cmocka_unit_test(test_stage_refuses_bad_members),
-  cmocka_unit_test(test_commit_checks_sizes),
-  cmocka_unit_test(test_lock_and_readonly),
-  cmocka_unit_test(test_verifier_hook),
-  cmocka_unit_test(test_damaged_state_rebuilt),
-  cmocka_unit_test(test_crash_at_every_fault_point),
-  cmocka_unit_test(test_crash_at_every_fault_point_with_prune),
-  cmocka_unit_test(test_seal_quick_check),
-  cmocka_unit_test(test_quick_check_wrong_size_falls_back),
-  cmocka_unit_test(test_unsealed_version_sealed_by_full_check),
-  cmocka_unit_test(test_damaged_previous_dropped_and_pace_stops),
-  cmocka_unit_test(test_scrub_finds_quiet_rot),
+    cmocka_unit_test(test_fresh_store),
+    cmocka_unit_test(test_stage_and_commit),
+    cmocka_unit_test(test_older_refused),
+    cmocka_unit_test(test_same_is_already_installed),
+    cmocka_unit_test(test_previous_kept_older_pruned),
+    cmocka_unit_test(test_floor_survives_deleted_pack),
+    cmocka_unit_test(test_leftovers_removed_at_open),
+    cmocka_unit_test(test_corrupt_falls_back_to_previous),
+    cmocka_unit_test(test_corrupt_without_previous),
+    cmocka_unit_test(test_missing_file_falls_back),
+    cmocka_unit_test(test_two_ids_side_by_side),
+    cmocka_unit_test(test_time_floor_rules),
+    cmocka_unit_test(test_no_space),
+    cmocka_unit_test(test_stage_refuses_bad_members),
+    cmocka_unit_test(test_commit_checks_sizes),
+    cmocka_unit_test(test_lock_and_readonly),
+    cmocka_unit_test(test_verifier_hook),
+    cmocka_unit_test(test_damaged_state_rebuilt),
+    cmocka_unit_test(test_crash_at_every_fault_point),
+    cmocka_unit_test(test_crash_at_every_fault_point_with_prune),
+    cmocka_unit_test(test_seal_quick_check),
+    cmocka_unit_test(test_quick_check_wrong_size_falls_back),
+    cmocka_unit_test(test_unsealed_version_sealed_by_full_check),
+    cmocka_unit_test(test_damaged_previous_dropped_and_pace_stops),
+    cmocka_unit_test(test_scrub_finds_quiet_rot),
 };
 
 KTEST_MAIN(tests)

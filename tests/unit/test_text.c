@@ -77,10 +77,18 @@ static void test_no_break_space_joins(void **state)
 {
   (void)state;
   /* "+992 900 800 800" written with no-break spaces stays on one line. */
-  struct text_block tb = lay("Call +992\xC2\xA0" "900\xC2\xA0" "800\xC2\xA0" "800 now", 40, 380);
+  struct text_block tb = lay("Call +992\xC2\xA0"
+                             "900\xC2\xA0"
+                             "800\xC2\xA0"
+                             "800 now",
+                             40, 380);
   int found = 0;
   for (size_t r = 0; r < tb.n_runs; r++)
-    if (strstr(tb.runs[r].text, "+992\xC2\xA0" "900\xC2\xA0" "800\xC2\xA0" "800"))
+    if (strstr(tb.runs[r].text,
+               "+992\xC2\xA0"
+               "900\xC2\xA0"
+               "800\xC2\xA0"
+               "800"))
       found = 1;
   assert_true(found);
   text_block_free(&tb);
@@ -100,12 +108,12 @@ static void test_central_asian_letters_covered(void **state)
 {
   (void)state;
   const char *samples[] = {
-      "Қазақстан: ә ғ қ ң ө ұ ү һ і",      /* Kazakh */
-      "Кыргызстан: ң ө ү",                  /* Kyrgyz */
-      "Тоҷикистон: ғ ӣ қ ӯ ҳ ҷ",            /* Tajik */
-      "Oʻzbekiston: oʻ gʻ sh ch",           /* Uzbek Latin */
-      "Türkmenistan: ň ö ş ü ý ž ä ç",      /* Turkmen */
-      "افغانستان: پ چ ژ گ ی ۱۲۳",           /* Dari */
+      "Қазақстан: ә ғ қ ң ө ұ ү һ і",  /* Kazakh */
+      "Кыргызстан: ң ө ү",             /* Kyrgyz */
+      "Тоҷикистон: ғ ӣ қ ӯ ҳ ҷ",       /* Tajik */
+      "Oʻzbekiston: oʻ gʻ sh ch",      /* Uzbek Latin */
+      "Türkmenistan: ň ö ş ü ý ž ä ç", /* Turkmen */
+      "افغانستان: پ چ ژ گ ی ۱۲۳",      /* Dari */
   };
   for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
     struct text_block tb = lay(samples[i], 40, 2000);
@@ -154,8 +162,8 @@ static void test_rtl_reorders_runs_and_keeps_numbers(void **state)
   struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1, 0};
   struct text_block tb;
   struct kerr e;
-  const char *w1 = "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85";   /* salam */
-  const char *w3 = "\xD8\xAF\xD9\x86\xDB\x8C\xD8\xA7";   /* donya */
+  const char *w1 = "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85"; /* salam */
+  const char *w3 = "\xD8\xAF\xD9\x86\xDB\x8C\xD8\xA7"; /* donya */
   char text[128];
   snprintf(text, sizeof text, "%s 11616 %s", w1, w3);
   assert_int_equal(text_layout_plain(fonts, text, &st, 1000, &tb, &e), 0);
@@ -208,8 +216,9 @@ static void test_phone_number_kept_whole(void **state)
   text_block_free(&tb);
   struct text_style st = {40, 0, TEXT_ALIGN_START, 1.25f, 1, 0};
   struct kerr e;
-  assert_int_equal(text_layout_plain(fonts, "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85 +992 900 800 800", &st,
-                                     1000, &tb, &e), 0);
+  assert_int_equal(text_layout_plain(fonts, "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85 +992 900 800 800",
+                                     &st, 1000, &tb, &e),
+                   0);
   assert_int_equal(tb.n_runs, 2);
   assert_string_equal(tb.runs[0].text, "+992 900 800 800");
   assert_false(tb.runs[0].rtl);

@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 #define DAY (INT64_C(86400))
-#define Y1970 (INT64_C(86400))         /* 1970-01-02 */
-#define Y2000 (INT64_C(946684800))     /* 2000-01-01 */
-#define Y2099 (INT64_C(4070908800))    /* 2099-01-01 */
+#define Y1970 (INT64_C(86400))      /* 1970-01-02 */
+#define Y2000 (INT64_C(946684800))  /* 2000-01-01 */
+#define Y2099 (INT64_C(4070908800)) /* 2099-01-01 */
 
 static void fresh(struct timefloor *t)
 {
@@ -94,9 +94,9 @@ static void test_init_and_reset(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_clock_back_and_forth),
-  cmocka_unit_test(test_future_signed_time),
-  cmocka_unit_test(test_init_and_reset),
+    cmocka_unit_test(test_clock_back_and_forth),
+    cmocka_unit_test(test_future_signed_time),
+    cmocka_unit_test(test_init_and_reset),
 };
 
 KTEST_MAIN(tests)

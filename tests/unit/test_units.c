@@ -49,10 +49,10 @@ static void test_largest_fits_the_bound(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_small_sizes_in_bytes),
-  cmocka_unit_test(test_kib_rounded_up),
-  cmocka_unit_test(test_binary_units_with_one_decimal),
-  cmocka_unit_test(test_largest_fits_the_bound),
+    cmocka_unit_test(test_small_sizes_in_bytes),
+    cmocka_unit_test(test_kib_rounded_up),
+    cmocka_unit_test(test_binary_units_with_one_decimal),
+    cmocka_unit_test(test_largest_fits_the_bound),
 };
 
 KTEST_MAIN(tests)

@@ -72,10 +72,10 @@ static void test_valid_and_encode_round_trip(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-  cmocka_unit_test(test_decode_well_formed),
-  cmocka_unit_test(test_decode_refuses_malformed),
-  cmocka_unit_test(test_next_goes_on_with_replacement),
-  cmocka_unit_test(test_valid_and_encode_round_trip),
+    cmocka_unit_test(test_decode_well_formed),
+    cmocka_unit_test(test_decode_refuses_malformed),
+    cmocka_unit_test(test_next_goes_on_with_replacement),
+    cmocka_unit_test(test_valid_and_encode_round_trip),
 };
 
 KTEST_MAIN(tests)

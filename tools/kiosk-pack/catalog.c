@@ -75,7 +75,9 @@ static char *make_comment(const char *page, const struct seg_unit *u, const char
   case SEG_LIST_ITEM:
   case SEG_QUOTE:
     snprintf(what, sizeof what, "%s of page %s%s%s%s.",
-             u->kind == SEG_PARAGRAPH ? "Paragraph" : u->kind == SEG_LIST_ITEM ? "List item" : "Quote",
+             u->kind == SEG_PARAGRAPH       ? "Paragraph"
+                 : u->kind == SEG_LIST_ITEM ? "List item"
+                                            : "Quote",
              page, *under ? ", under «" : "", under, *under ? "»" : "");
     break;
   case SEG_TABLE_CELL:
@@ -86,8 +88,8 @@ static char *make_comment(const char *page, const struct seg_unit *u, const char
     snprintf(what, sizeof what, "Caption of the picture %s on page %s.", u->note, page);
     break;
   case SEG_STATS_LABEL:
-    snprintf(what, sizeof what, "Label under the big number %s on page %s; the number stays as it is.",
-             u->note, page);
+    snprintf(what, sizeof what,
+             "Label under the big number %s on page %s; the number stays as it is.", u->note, page);
     break;
   case SEG_HOTLINE:
     snprintf(what, sizeof what, "Country of the hotline %s on page %s; the number stays as it is.",
@@ -103,7 +105,8 @@ static char *make_comment(const char *page, const struct seg_unit *u, const char
   }
   char marks[200] = "";
   if (strpbrk(msgid, "*_`["))
-    snprintf(marks, sizeof marks, "\nKeep the Markdown marks around the same words: **bold**, "
+    snprintf(marks, sizeof marks,
+             "\nKeep the Markdown marks around the same words: **bold**, "
              "*italic*, [text](link).");
   char line[100] = "";
   if (seg_kind_one_line(u->kind))
@@ -170,7 +173,8 @@ int catalog_open(const char *src, struct catalog **out, struct kerr *e)
     snprintf(cp->rel, sizeof cp->rel, "pages/%s.%s.md", c->m->pages[p], c->source);
     if ((rc = fsutil_read_at(dirfd, cp->rel, PAGE_MAX_BYTES, &cp->text, &cp->len, e))) {
       if (rc == KERR_NOENT)
-        rc = kerr_set(e, KERR_NOENT, "%s/%s: not found — pages are translated from the "
+        rc = kerr_set(e, KERR_NOENT,
+                      "%s/%s: not found — pages are translated from the "
                       "first language of pack.json (%s), so every page needs this file",
                       c->src, cp->rel, c->source);
       else
@@ -239,9 +243,9 @@ static void po_xerror(int severity, po_message_t message, const char *filename, 
     kerr_set(po_err, KERR_PARSE, "%s: %s", filename ? filename : "PO file", msg);
 }
 
-static void po_xerror2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1,
-                       int ml1, const char *t1, po_message_t m2, const char *f2, size_t l2,
-                       size_t c2, int ml2, const char *t2)
+static void po_xerror2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int ml1,
+                       const char *t1, po_message_t m2, const char *f2, size_t l2, size_t c2,
+                       int ml2, const char *t2)
 {
   (void)m2, (void)f2, (void)l2, (void)c2, (void)ml2, (void)t2;
   po_xerror(severity, m1, f1, l1, c1, ml1, t1);

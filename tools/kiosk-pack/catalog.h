@@ -24,24 +24,24 @@ struct manifest;
 #define CATALOG_PO_DIR "po"
 
 struct catalog_page {
-  char rel[300];         /* pages/<page>.<source>.md */
-  char *text;            /* the page, as read */
+  char rel[300]; /* pages/<page>.<source>.md */
+  char *text;    /* the page, as read */
   size_t len;
-  struct seg_page seg;   /* its texts */
+  struct seg_page seg; /* its texts */
 };
 
 struct catalog_entry {
-  char ctxt[120];        /* "<page>/<n>" */
-  size_t page;           /* index in m->pages */
-  size_t unit;           /* index in pages[page].seg */
-  char *msgid;           /* the source text */
-  char *comment;         /* for the translator: what and where it is */
+  char ctxt[120]; /* "<page>/<n>" */
+  size_t page;    /* index in m->pages */
+  size_t unit;    /* index in pages[page].seg */
+  char *msgid;    /* the source text */
+  char *comment;  /* for the translator: what and where it is */
 };
 
 struct catalog {
-  char *src;             /* the source folder */
+  char *src; /* the source folder */
   struct manifest *m;
-  const char *source;    /* the source language: m->languages[0] */
+  const char *source;         /* the source language: m->languages[0] */
   struct catalog_page *pages; /* m->n_pages, in pack order */
   struct catalog_entry *v;
   size_t n;
@@ -62,12 +62,12 @@ int catalog_has_lang(const struct catalog *c, const char *lang);
 /* ------------------------------------------------------------ PO files */
 
 struct catalog_msg {
-  char *ctxt;            /* NULL when the entry has none */
+  char *ctxt; /* NULL when the entry has none */
   char *msgid;
-  char *msgstr;          /* "" when untranslated */
-  char *prev_msgid;      /* "#| msgid": what it translated before; or NULL */
+  char *msgstr;     /* "" when untranslated */
+  char *prev_msgid; /* "#| msgid": what it translated before; or NULL */
   int fuzzy;
-  int line;              /* of its msgctxt (or msgid) in the file */
+  int line; /* of its msgctxt (or msgid) in the file */
 };
 
 struct catalog_po {
@@ -89,9 +89,9 @@ const struct catalog_msg *catalog_po_find(const struct catalog_po *p, const char
 /* The state of one text in one language. */
 enum catalog_state {
   CATALOG_OK = 0,
-  CATALOG_FUZZY,         /* the translator marked it for review */
-  CATALOG_STALE,         /* the source text changed since it was translated */
-  CATALOG_MISSING,       /* no translation */
+  CATALOG_FUZZY,   /* the translator marked it for review */
+  CATALOG_STALE,   /* the source text changed since it was translated */
+  CATALOG_MISSING, /* no translation */
 };
 
 /* Reads the record SRC/po/<lang>.po. Returns 0 with *out NULL when there
@@ -113,9 +113,9 @@ int catalog_page_ready(const struct catalog *c, size_t p, const struct catalog_p
 
 struct catalog_lang_review {
   const char *lang;
-  int has_record;            /* SRC/po/<lang>.po exists */
+  int has_record; /* SRC/po/<lang>.po exists */
   size_t n_fuzzy, n_stale, n_missing;
-  unsigned char *fallback;   /* per page, shown in the source language:
+  unsigned char *fallback; /* per page, shown in the source language:
                                 1 a text is missing, 2 one is fuzzy or out
                                 of date; 0 = shown as translated */
   size_t n_fallback;

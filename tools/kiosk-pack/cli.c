@@ -13,31 +13,32 @@
 int cli_exit_code(int rc)
 {
   switch (rc) {
-  case 0:
-    return CLI_OK;
-  case KERR_USAGE: case KERR_IO: case KERR_NOMEM: case KERR_NOENT:
-  case KERR_STORE: case KERR_CONFIG: case KERR_PASSPHRASE:
-    return CLI_ERROR;
-  default:
-    return CLI_REFUSED;
+  case 0: return CLI_OK;
+  case KERR_USAGE:
+  case KERR_IO:
+  case KERR_NOMEM:
+  case KERR_NOENT:
+  case KERR_STORE:
+  case KERR_CONFIG:
+  case KERR_PASSPHRASE: return CLI_ERROR;
+  default: return CLI_REFUSED;
   }
 }
 
 int cli_exit_status(enum pack_status status)
 {
   switch (status) {
-  case PACK_STATUS_VERIFIED: case PACK_STATUS_INSTALLED:
-  case PACK_STATUS_UP_TO_DATE:
-    return CLI_OK;
-  case PACK_STATUS_NONE: case PACK_STATUS_FAILED: case PACK_STATUS_CANCELLED:
-    return CLI_ERROR;
-  default:
-    return CLI_REFUSED;
+  case PACK_STATUS_VERIFIED:
+  case PACK_STATUS_INSTALLED:
+  case PACK_STATUS_UP_TO_DATE: return CLI_OK;
+  case PACK_STATUS_NONE:
+  case PACK_STATUS_FAILED:
+  case PACK_STATUS_CANCELLED: return CLI_ERROR;
+  default: return CLI_REFUSED;
   }
 }
 
-int cli_load_trust(const char *cmd, const char *store_dir, const char *path,
-                   struct sig_trust **out)
+int cli_load_trust(const char *cmd, const char *store_dir, const char *path, struct sig_trust **out)
 {
   /* The keys in path, plus those keyring updates installed in the store
    * added, minus every key they revoked. */
@@ -58,8 +59,7 @@ static int64_t now_ms(void)
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void cli_progress_init(struct cli_progress *cp, const char *label,
-                       const char *file)
+void cli_progress_init(struct cli_progress *cp, const char *label, const char *file)
 {
   memset(cp, 0, sizeof *cp);
   cp->label = label;
@@ -80,8 +80,7 @@ void cli_progress_fn(void *ctx, uint64_t done, uint64_t total)
   char how[128];
   eta_format(&cp->eta, done, total, (uint64_t)t, 1, how, sizeof how);
   unsigned pct = total ? (unsigned)(done * 100 / total) : 100;
-  fprintf(stderr, "\r%s %s: %3u%% (%s)\033[K", cp->label,
-          cli_basename(cp->file), pct, how);
+  fprintf(stderr, "\r%s %s: %3u%% (%s)\033[K", cp->label, cli_basename(cp->file), pct, how);
   fflush(stderr);
   cp->shown = 1;
 }

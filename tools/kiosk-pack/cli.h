@@ -34,15 +34,14 @@ int cli_load_trust(const char *cmd, const char *store_dir, const char *path,
  * stderr is a terminal. Use cli_progress_fn as a pack_progress.fn with a
  * struct cli_progress as its ctx, and cli_progress_done() at the end. */
 struct cli_progress {
-  const char *label;   /* "Verifying" */
-  const char *file;    /* the pack's name */
+  const char *label; /* "Verifying" */
+  const char *file;  /* the pack's name */
   int tty;
   int shown;
   int64_t last_ms;
-  struct eta eta;      /* rate and time left, for big packs */
+  struct eta eta; /* rate and time left, for big packs */
 };
-void cli_progress_init(struct cli_progress *cp, const char *label,
-                       const char *file);
+void cli_progress_init(struct cli_progress *cp, const char *label, const char *file);
 void cli_progress_fn(void *ctx, uint64_t done, uint64_t total);
 void cli_progress_done(struct cli_progress *cp);
 

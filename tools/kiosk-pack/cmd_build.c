@@ -42,7 +42,7 @@
 
 struct srcfile {
   char *path;
-  char *from;     /* the file read for it, when not path itself: a page
+  char *from; /* the file read for it, when not path itself: a page
                      shown in the source language (see translations()) */
   uint64_t size;
   unsigned char hash[MANIFEST_HASH_BYTES];
@@ -56,8 +56,7 @@ struct build {
   unsigned char buf[BUF_BYTES];
 };
 
-static void warn(const struct build *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void warn(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(const struct build *b, const char *fmt, ...)
 {
   if (b->o->quiet)
@@ -86,7 +85,8 @@ static void build_free(struct build *b)
 static int add_file(struct build *b, const char *path, struct kerr *e)
 {
   if (b->n == MANIFEST_MAX_FILES)
-    return kerr_set(e, KERR_LIMIT, "%s: has more than %d files under pages/, "
+    return kerr_set(e, KERR_LIMIT,
+                    "%s: has more than %d files under pages/, "
                     "media/ and fonts/ — split it into several packs",
                     b->o->src, MANIFEST_MAX_FILES);
   if (b->n == b->cap) {
@@ -107,21 +107,18 @@ static int add_file(struct build *b, const char *path, struct kerr *e)
 }
 
 /* Lists the regular files under dirfd (which is rel inside the source). */
-static int scan_dir(struct build *b, int dirfd, const char *rel, int depth,
-                    struct kerr *e)
+static int scan_dir(struct build *b, int dirfd, const char *rel, int depth, struct kerr *e)
 {
   const char *src = b->o->src;
   if (depth > MAX_DEPTH)
-    return kerr_set(e, KERR_PATH, "%s/%s: folders are nested too deeply",
-                    src, rel);
+    return kerr_set(e, KERR_PATH, "%s/%s: folders are nested too deeply", src, rel);
   int fd = dup(dirfd);
   DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
   if (!d) {
     int err = errno;
     if (fd >= 0)
       close(fd);
-    return kerr_errno(e, KERR_IO, err, "%s/%s: cannot list the folder", src,
-                      rel);
+    return kerr_errno(e, KERR_IO, err, "%s/%s: cannot list the folder", src, rel);
   }
   int rc = 0;
   struct dirent *de;
@@ -131,15 +128,12 @@ static int scan_dir(struct build *b, int dirfd, const char *rel, int depth,
     if (!strcmp(name, ".") || !strcmp(name, ".."))
       continue;
     char path[PATH_MAX];
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", rel, name) >=
-        sizeof path) {
-      rc = kerr_set(e, KERR_PATH, "%s/%s/...: a file name is too long", src,
-                    rel);
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", rel, name) >= sizeof path) {
+      rc = kerr_set(e, KERR_PATH, "%s/%s/...: a file name is too long", src, rel);
       break;
     }
     if (name[0] == '.') {
-      warn(b, "%s/%s is a hidden file; it is left out of the pack", src,
-           path);
+      warn(b, "%s/%s is a hidden file; it is left out of the pack", src, path);
       continue;
     }
     struct stat sb;
@@ -148,15 +142,14 @@ static int scan_dir(struct build *b, int dirfd, const char *rel, int depth,
       break;
     }
     if (S_ISLNK(sb.st_mode)) {
-      rc = kerr_set(e, KERR_TYPE, "%s/%s is a symbolic link; a pack holds "
-                    "regular files only — put the file itself there", src,
-                    path);
+      rc = kerr_set(e, KERR_TYPE,
+                    "%s/%s is a symbolic link; a pack holds "
+                    "regular files only — put the file itself there",
+                    src, path);
     } else if (S_ISDIR(sb.st_mode)) {
-      int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                        O_CLOEXEC);
+      int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (sub < 0) {
-        rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot open the folder",
-                        src, path);
+        rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot open the folder", src, path);
       } else {
         rc = scan_dir(b, sub, path, depth + 1, e);
         close(sub);
@@ -164,20 +157,20 @@ static int scan_dir(struct build *b, int dirfd, const char *rel, int depth,
     } else if (S_ISREG(sb.st_mode)) {
       struct kerr pe;
       if (manifest_path_ok(path, &pe) != 0)
-        rc = kerr_set(e, KERR_PATH, "%s/%s: %s — rename it", src, path,
-                      pe.msg);
+        rc = kerr_set(e, KERR_PATH, "%s/%s: %s — rename it", src, path, pe.msg);
       else
         rc = add_file(b, path, e);
     } else {
-      rc = kerr_set(e, KERR_TYPE, "%s/%s is not a regular file (a device, "
+      rc = kerr_set(e, KERR_TYPE,
+                    "%s/%s is not a regular file (a device, "
                     "FIFO or socket); a pack holds regular files only — "
-                    "remove it", src, path);
+                    "remove it",
+                    src, path);
     }
     errno = 0;
   }
   if (rc == 0 && errno != 0)
-    rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot list the folder", src,
-                    rel);
+    rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot list the folder", src, rel);
   closedir(d);
   return rc;
 }
@@ -192,18 +185,16 @@ static int scan_source(struct build *b, struct kerr *e)
     if (fstatat(b->srcfd, tops[i], &sb, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT)
         continue;
-      return kerr_errno(e, KERR_IO, errno, "%s/%s: cannot read", src,
-                        tops[i]);
+      return kerr_errno(e, KERR_IO, errno, "%s/%s: cannot read", src, tops[i]);
     }
     if (!S_ISDIR(sb.st_mode))
       return kerr_set(e, KERR_TYPE, "%s/%s must be a folder%s", src, tops[i],
                       S_ISLNK(sb.st_mode) ? " (it is a symbolic link; put "
-                      "the folder itself there)" : "");
-    int fd = openat(b->srcfd, tops[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                           O_CLOEXEC);
+                                            "the folder itself there)"
+                                          : "");
+    int fd = openat(b->srcfd, tops[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-      return kerr_errno(e, KERR_IO, errno, "%s/%s: cannot open the folder",
-                        src, tops[i]);
+      return kerr_errno(e, KERR_IO, errno, "%s/%s: cannot open the folder", src, tops[i]);
     int rc = scan_dir(b, fd, tops[i], 1, e);
     close(fd);
     if (rc)
@@ -220,12 +211,14 @@ static int scan_source(struct build *b, struct kerr *e)
   struct dirent *de;
   while ((de = readdir(d)) != NULL) {
     const char *n = de->d_name;
-    if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "pack.json") ||
-        !strcmp(n, "pages") || !strcmp(n, "media") || !strcmp(n, "fonts") ||
+    if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "pack.json") || !strcmp(n, "pages") ||
+        !strcmp(n, "media") || !strcmp(n, "fonts") ||
         !strcmp(n, CATALOG_PO_DIR)) /* translators' files: read, not packed */
       continue;
-    warn(b, "%s/%s is left out of the pack (only pack.json, pages/, media/ "
-         "and fonts/ go in)", src, n);
+    warn(b,
+         "%s/%s is left out of the pack (only pack.json, pages/, media/ "
+         "and fonts/ go in)",
+         src, n);
   }
   closedir(d);
   return 0;
@@ -233,8 +226,7 @@ static int scan_source(struct build *b, struct kerr *e)
 
 static int cmp_srcfile(const void *a, const void *b)
 {
-  return strcmp(((const struct srcfile *)a)->path,
-                ((const struct srcfile *)b)->path);
+  return strcmp(((const struct srcfile *)a)->path, ((const struct srcfile *)b)->path);
 }
 
 static struct srcfile *find_src(struct build *b, const char *path)
@@ -245,8 +237,7 @@ static struct srcfile *find_src(struct build *b, const char *path)
 
 /* Opens the source file path (relative to the source folder) for reading,
  * never through a symlink. */
-static int open_src(struct build *b, const char *path, int *fd,
-                    struct kerr *e)
+static int open_src(struct build *b, const char *path, int *fd, struct kerr *e)
 {
   char dir[MANIFEST_PATH_MAX + 1];
   const char *slash = strrchr(path, '/');
@@ -263,22 +254,23 @@ static int open_src(struct build *b, const char *path, int *fd,
   int err = errno;
   close(dfd);
   if (*fd < 0)
-    return kerr_errno(e, KERR_IO, err, "%s/%s: cannot open", b->o->src,
-                      path);
+    return kerr_errno(e, KERR_IO, err, "%s/%s: cannot open", b->o->src, path);
   struct stat sb;
   if (fstat(*fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
     close(*fd);
     *fd = -1;
-    return kerr_set(e, KERR_TYPE, "%s/%s is no longer a regular file — "
-                    "build again", b->o->src, path);
+    return kerr_set(e, KERR_TYPE,
+                    "%s/%s is no longer a regular file — "
+                    "build again",
+                    b->o->src, path);
   }
   return 0;
 }
 
 /* Streams a source file through BLAKE2b-256 and, when a is not NULL, into
  * the archive's current entry. */
-static int stream_file(struct build *b, const char *path, struct swriter *a,
-                       uint64_t *size, unsigned char *hash, struct kerr *e)
+static int stream_file(struct build *b, const char *path, struct swriter *a, uint64_t *size,
+                       unsigned char *hash, struct kerr *e)
 {
   int fd;
   int rc = open_src(b, path, &fd, e);
@@ -292,8 +284,7 @@ static int stream_file(struct build *b, const char *path, struct swriter *a,
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot read", b->o->src,
-                      path);
+      rc = kerr_errno(e, KERR_IO, errno, "%s/%s: cannot read", b->o->src, path);
       break;
     }
     if (n == 0)
@@ -301,7 +292,8 @@ static int stream_file(struct build *b, const char *path, struct swriter *a,
     crypto_generichash_update(&hs, b->buf, (size_t)n);
     if (a) {
       if (total + (uint64_t)n > *size) {
-        rc = kerr_set(e, KERR_IO, "%s/%s grew while the pack was being "
+        rc = kerr_set(e, KERR_IO,
+                      "%s/%s grew while the pack was being "
                       "built — wait until it is complete, then build again",
                       b->o->src, path);
         break;
@@ -318,7 +310,8 @@ static int stream_file(struct build *b, const char *path, struct swriter *a,
   crypto_generichash_final(&hs, h, sizeof h);
   if (a) {
     if (total != *size || memcmp(h, hash, sizeof h) != 0)
-      return kerr_set(e, KERR_IO, "%s/%s changed while the pack was being "
+      return kerr_set(e, KERR_IO,
+                      "%s/%s changed while the pack was being "
                       "built — wait until it is complete, then build again",
                       b->o->src, path);
     return 0;
@@ -332,22 +325,20 @@ static int stream_file(struct build *b, const char *path, struct swriter *a,
 
 /* Every page in every language needs its file; other .md files under
  * pages/ are never shown (warned). */
-static int check_pages(struct build *b, const struct manifest *m,
-                       struct kerr *e)
+static int check_pages(struct build *b, const struct manifest *m, struct kerr *e)
 {
   for (size_t p = 0; p < m->n_pages; p++)
     for (size_t l = 0; l < m->n_languages; l++) {
       char path[MANIFEST_PATH_MAX + 64];
-      snprintf(path, sizeof path, "pages/%s.%s.md", m->pages[p],
-               m->languages[l]);
+      snprintf(path, sizeof path, "pages/%s.%s.md", m->pages[p], m->languages[l]);
       if (!find_src(b, path)) {
         char langs[256] = "";
         for (size_t i = 0; i < m->n_languages; i++) {
           size_t n = strlen(langs);
-          snprintf(langs + n, sizeof langs - n, "%s%s", i ? ", " : "",
-                   m->languages[i]);
+          snprintf(langs + n, sizeof langs - n, "%s%s", i ? ", " : "", m->languages[i]);
         }
-        return kerr_set(e, KERR_MANIFEST, "%s/%s is missing — every page "
+        return kerr_set(e, KERR_MANIFEST,
+                        "%s/%s is missing — every page "
                         "of pack.json needs a file in every language (%s)",
                         b->o->src, path, langs);
       }
@@ -355,20 +346,21 @@ static int check_pages(struct build *b, const struct manifest *m,
   for (size_t i = 0; i < b->n; i++) {
     const char *path = b->files[i].path;
     size_t n = strlen(path);
-    if (strncmp(path, "pages/", 6) != 0 || strchr(path + 6, '/') ||
-        n < 9 || strcmp(path + n - 3, ".md") != 0)
+    if (strncmp(path, "pages/", 6) != 0 || strchr(path + 6, '/') || n < 9 ||
+        strcmp(path + n - 3, ".md") != 0)
       continue;
     int used = 0;
     for (size_t p = 0; p < m->n_pages && !used; p++)
       for (size_t l = 0; l < m->n_languages && !used; l++) {
         char want[MANIFEST_PATH_MAX + 64];
-        snprintf(want, sizeof want, "pages/%s.%s.md", m->pages[p],
-                 m->languages[l]);
+        snprintf(want, sizeof want, "pages/%s.%s.md", m->pages[p], m->languages[l]);
         used = !strcmp(want, path);
       }
     if (!used)
-      warn(b, "%s/%s is not a page of pack.json (see \"pages\" and "
-           "\"languages\") — it is packed but never shown", b->o->src, path);
+      warn(b,
+           "%s/%s is not a page of pack.json (see \"pages\" and "
+           "\"languages\") — it is packed but never shown",
+           b->o->src, path);
   }
   return 0;
 }
@@ -385,10 +377,8 @@ static void check_media_used(struct build *b, const struct manifest *m)
     for (size_t l = 0; l < m->n_languages; l++) {
       char path[MANIFEST_PATH_MAX + 64];
       size_t len;
-      snprintf(path, sizeof path, "pages/%s.%s.md", m->pages[p],
-               m->languages[l]);
-      if (fsutil_read_at(b->srcfd, path, PAGE_TEXT_MAX, &texts[k], &len,
-                         NULL) != 0)
+      snprintf(path, sizeof path, "pages/%s.%s.md", m->pages[p], m->languages[l]);
+      if (fsutil_read_at(b->srcfd, path, PAGE_TEXT_MAX, &texts[k], &len, NULL) != 0)
         texts[k] = NULL;
       k++;
     }
@@ -400,8 +390,10 @@ static void check_media_used(struct build *b, const struct manifest *m)
     for (size_t t = 0; t < n_texts && !used; t++)
       used = texts[t] && strstr(texts[t], path) != NULL;
     if (!used)
-      warn(b, "%s/%s is not used by any page — it is packed anyway; remove "
-           "it to keep the pack small", b->o->src, path);
+      warn(b,
+           "%s/%s is not used by any page — it is packed anyway; remove "
+           "it to keep the pack small",
+           b->o->src, path);
   }
   for (size_t t = 0; t < n_texts; t++)
     free(texts[t]);
@@ -438,8 +430,10 @@ static int translations(struct build *b, cJSON *src, struct kerr *e)
       free(f->from);
       if (!(f->from = strdup(from)))
         rc = kerr_set(e, KERR_NOMEM, "out of memory");
-      warn(b, "%s/%s: shown in %s — its %s translation is %s (kiosk-pack lint lists the "
-           "texts)%s", b->o->src, path, r->c->source, lr->lang,
+      warn(b,
+           "%s/%s: shown in %s — its %s translation is %s (kiosk-pack lint lists the "
+           "texts)%s",
+           b->o->src, path, r->c->source, lr->lang,
            lr->fallback[p] == 1 ? "not complete" : "fuzzy or out of date",
            lr->fallback[p] == 1 ? "" : "; build --allow-fuzzy to ship it anyway");
     }
@@ -447,9 +441,10 @@ static int translations(struct build *b, cJSON *src, struct kerr *e)
     cJSON *nr = cJSON_GetObjectItemCaseSensitive(src, "needs_review");
     if (waiting) {
       char why[300];
-      snprintf(why, sizeof why, "%zu of %zu texts wait for a translator (%zu fuzzy, %zu out "
-               "of date, %zu not translated) in " CATALOG_PO_DIR "/%s.po", waiting, r->c->n,
-               lr->n_fuzzy, lr->n_stale, lr->n_missing, lr->lang);
+      snprintf(why, sizeof why,
+               "%zu of %zu texts wait for a translator (%zu fuzzy, %zu out "
+               "of date, %zu not translated) in " CATALOG_PO_DIR "/%s.po",
+               waiting, r->c->n, lr->n_fuzzy, lr->n_stale, lr->n_missing, lr->lang);
       if (!nr || !cJSON_IsObject(nr)) {
         cJSON_DeleteItemFromObjectCaseSensitive(src, "needs_review");
         nr = cJSON_AddObjectToObject(src, "needs_review");
@@ -475,12 +470,11 @@ static int translations(struct build *b, cJSON *src, struct kerr *e)
 
 /* The built manifest: the source's fields in a fixed order, "format": 1
  * first and "files" last. Returns a new string ending in "\n". */
-static int make_manifest(struct build *b, const cJSON *src, char **out,
-                         struct kerr *e)
+static int make_manifest(struct build *b, const cJSON *src, char **out, struct kerr *e)
 {
   static const char *const order[] = {
-    "id", "version", "title", "created", "valid_from", "expires",
-    "countries", "languages", "accent", "pages",
+      "id",      "version",   "title",     "created", "valid_from",
+      "expires", "countries", "languages", "accent",  "pages",
   };
   const size_t n_order = sizeof order / sizeof order[0];
   *out = NULL;
@@ -520,8 +514,7 @@ static int make_manifest(struct build *b, const cJSON *src, char **out,
       extra[j - 1] = t;
     }
   for (size_t i = 0; i < k; i++) {
-    cJSON *c = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(src, extra[i]),
-                               1);
+    cJSON *c = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(src, extra[i]), 1);
     if (!c || !cJSON_AddItemToObject(root, extra[i], c)) {
       cJSON_Delete(c);
       free(extra);
@@ -567,8 +560,8 @@ nomem:
 
 /* Writes the tar into fd (core/sarchive's form, through swriter):
  * pack.json, its signature, then every file. */
-static int write_tar(struct build *b, int fd, const char *json,
-                     const char *sig, int64_t mtime, struct kerr *e)
+static int write_tar(struct build *b, int fd, const char *json, const char *sig, int64_t mtime,
+                     struct kerr *e)
 {
   int ustar = 1;
   for (size_t i = 0; i < b->n; i++)
@@ -590,9 +583,8 @@ static int write_tar(struct build *b, int fd, const char *json,
 
 /* The output file: o->out, or <id>-<version>.kpack in o->out (a folder) or
  * in the current folder. */
-static int out_path_for(const struct cmd_build_opts *o,
-                        const struct manifest *m, char *buf, size_t cap,
-                        struct kerr *e)
+static int out_path_for(const struct cmd_build_opts *o, const struct manifest *m, char *buf,
+                        size_t cap, struct kerr *e)
 {
   char name[MANIFEST_ID_MAX + 40];
   snprintf(name, sizeof name, "%s-%" PRIu64 ".kpack", m->id, m->version);
@@ -611,9 +603,8 @@ static int out_path_for(const struct cmd_build_opts *o,
 
 /* Writes the pack to path atomically: a temporary file beside it, fsync,
  * rename, fsync of the folder. */
-static int write_pack_file(struct build *b, const char *path,
-                           const char *json, const char *sig, int64_t mtime,
-                           struct kerr *e)
+static int write_pack_file(struct build *b, const char *path, const char *json, const char *sig,
+                           int64_t mtime, struct kerr *e)
 {
   size_t n = strlen(path);
   char *tmp = malloc(n + 32);
@@ -635,8 +626,7 @@ static int write_pack_file(struct build *b, const char *path,
   int rc = 0;
   int fd = mkstemp(tmp);
   if (fd < 0) {
-    rc = kerr_errno(e, KERR_IO, errno, "%s: cannot create a file beside it",
-                    path);
+    rc = kerr_errno(e, KERR_IO, errno, "%s: cannot create a file beside it", path);
     goto out;
   }
   (void)fchmod(fd, 0644);
@@ -646,8 +636,7 @@ static int write_pack_file(struct build *b, const char *path,
   if (close(fd) != 0 && rc == 0)
     rc = kerr_errno(e, KERR_IO, errno, "%s: cannot write (close)", path);
   if (rc == 0 && rename(tmp, path) != 0)
-    rc = kerr_errno(e, KERR_IO, errno, "%s: cannot put the file in place",
-                    path);
+    rc = kerr_errno(e, KERR_IO, errno, "%s: cannot put the file in place", path);
   if (rc) {
     unlink(tmp);
     goto out;
@@ -661,8 +650,7 @@ out:
 
 /* ---------------------------------------------------------------- build */
 
-int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
-                   struct kerr *e)
+int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap, struct kerr *e)
 {
   struct build *b = calloc(1, sizeof *b);
   if (!b)
@@ -680,24 +668,28 @@ int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
     out_path[0] = '\0';
 
   if (sodium_init() < 0) {
-    rc = kerr_set(e, KERR_IO, "the crypto library (libsodium) could not "
+    rc = kerr_set(e, KERR_IO,
+                  "the crypto library (libsodium) could not "
                   "start");
     goto out;
   }
   b->srcfd = open(o->src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (b->srcfd < 0) {
     rc = errno == ENOENT || errno == ENOTDIR
-             ? kerr_set(e, KERR_NOENT, "%s: no such folder — give the folder "
-                        "that holds pack.json, pages/ and media/", o->src)
-             : kerr_errno(e, KERR_IO, errno, "%s: cannot open", o->src);
+        ? kerr_set(e, KERR_NOENT,
+                   "%s: no such folder — give the folder "
+                   "that holds pack.json, pages/ and media/",
+                   o->src)
+        : kerr_errno(e, KERR_IO, errno, "%s: cannot open", o->src);
     goto out;
   }
-  rc = fsutil_read_at(b->srcfd, "pack.json", MANIFEST_MAX_BYTES, &src_json,
-                      &src_len, e);
+  rc = fsutil_read_at(b->srcfd, "pack.json", MANIFEST_MAX_BYTES, &src_json, &src_len, e);
   if (rc) {
     if (rc == KERR_NOENT)
-      rc = kerr_set(e, KERR_NOENT, "%s/pack.json: not found — a pack source "
-                    "folder needs pack.json", o->src);
+      rc = kerr_set(e, KERR_NOENT,
+                    "%s/pack.json: not found — a pack source "
+                    "folder needs pack.json",
+                    o->src);
     else
       kerr_prefix(e, "%s", o->src);
     goto out;
@@ -708,14 +700,15 @@ int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
   }
   src = cJSON_ParseWithLength(src_json, src_len);
   if (!src) {
-    rc = kerr_set(e, KERR_NOMEM, "out of memory reading %s/pack.json",
-                  o->src);
+    rc = kerr_set(e, KERR_NOMEM, "out of memory reading %s/pack.json", o->src);
     goto out;
   }
   if (cJSON_GetObjectItemCaseSensitive(src, "files")) {
-    rc = kerr_set(e, KERR_MANIFEST, "%s/pack.json: has a \"files\" list — "
+    rc = kerr_set(e, KERR_MANIFEST,
+                  "%s/pack.json: has a \"files\" list — "
                   "remove it; kiosk-pack build writes the list of files "
-                  "itself", o->src);
+                  "itself",
+                  o->src);
     goto out;
   }
 
@@ -745,8 +738,7 @@ int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
     goto out;
   struct kerr me;
   if ((rc = manifest_parse(json, strlen(json), MANIFEST_PACK, &pm, &me))) {
-    rc = kerr_set(e, rc, "%s: the pack's manifest would not be valid: %s",
-                  o->src, me.msg);
+    rc = kerr_set(e, rc, "%s: the pack's manifest would not be valid: %s", o->src, me.msg);
     goto out;
   }
   char comment[PACK_COMMENT_BUFSZ];
@@ -779,8 +771,10 @@ int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
   /* An expired pack is well built; the kiosk will refuse it, and the
    * command says so. */
   if (vrc != 0 && vrc != KERR_EXPIRED)
-    rc = kerr_set(e, KERR_IO, "the pack just written does not verify (%s) — "
-                  "this is a bug in kiosk-pack; please report it", ve.msg);
+    rc = kerr_set(e, KERR_IO,
+                  "the pack just written does not verify (%s) — "
+                  "this is a bug in kiosk-pack; please report it",
+                  ve.msg);
   else if (vrc == KERR_EXPIRED)
     warn(b, "%s", ve.msg);
   pack_result_free(res);
@@ -831,8 +825,7 @@ int cmd_build(int argc, char **argv)
   o.compress = CMD_BUILD_GZIP;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if ((!strcmp(a, "--key") || !strcmp(a, "--out") ||
-         !strcmp(a, "--compress")) && i + 1 < argc) {
+    if ((!strcmp(a, "--key") || !strcmp(a, "--out") || !strcmp(a, "--compress")) && i + 1 < argc) {
       const char *v = argv[++i];
       if (!strcmp(a, "--key")) {
         o.key = v;
@@ -845,8 +838,10 @@ int cmd_build(int argc, char **argv)
       } else if (!strcmp(v, "none")) {
         o.compress = CMD_BUILD_NONE;
       } else {
-        fprintf(stderr, "kiosk-pack build: --compress takes none, gzip or "
-                "zstd (not '%s')\n", v);
+        fprintf(stderr,
+                "kiosk-pack build: --compress takes none, gzip or "
+                "zstd (not '%s')\n",
+                v);
         return CLI_ERROR;
       }
     } else if (!strcmp(a, "--allow-fuzzy")) {
@@ -855,21 +850,24 @@ int cmd_build(int argc, char **argv)
       build_usage(stdout);
       return CLI_OK;
     } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack build: unknown option or missing value: "
-              "'%s'\n", a);
+      fprintf(stderr,
+              "kiosk-pack build: unknown option or missing value: "
+              "'%s'\n",
+              a);
       build_usage(stderr);
       return CLI_ERROR;
     } else if (!o.src) {
       o.src = a;
     } else {
-      fprintf(stderr, "kiosk-pack build: one SRCDIR only ('%s' and '%s' "
-              "given)\n", o.src, a);
+      fprintf(stderr,
+              "kiosk-pack build: one SRCDIR only ('%s' and '%s' "
+              "given)\n",
+              o.src, a);
       return CLI_ERROR;
     }
   }
   if (!o.src || !o.key) {
-    fprintf(stderr, "kiosk-pack build: %s is missing\n",
-            !o.src ? "SRCDIR" : "--key NAME.key");
+    fprintf(stderr, "kiosk-pack build: %s is missing\n", !o.src ? "SRCDIR" : "--key NAME.key");
     build_usage(stderr);
     return CLI_ERROR;
   }
@@ -887,9 +885,11 @@ int cmd_build(int argc, char **argv)
     char size[32];
     cli_fmt_bytes(res->bytes, size, sizeof size);
     printf("Wrote %s: %s version %" PRIu64 ", %zu files (%s), %s, signed with "
-           "key %s\n", path, res->id, res->version, res->n_files, size,
-           o.compress == CMD_BUILD_GZIP ? "gzip"
-           : o.compress == CMD_BUILD_ZSTD ? "zstd" : "uncompressed",
+           "key %s\n",
+           path, res->id, res->version, res->n_files, size,
+           o.compress == CMD_BUILD_GZIP       ? "gzip"
+               : o.compress == CMD_BUILD_ZSTD ? "zstd"
+                                              : "uncompressed",
            res->key_id);
   } else {
     printf("Wrote %s\n", path);

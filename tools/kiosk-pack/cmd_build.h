@@ -15,9 +15,9 @@ enum cmd_build_compress {
 };
 
 struct cmd_build_opts {
-  const char *src;        /* the source folder (pack.json, pages/, ...) */
-  const char *key;        /* the secret key file, NAME.key */
-  const char *out;        /* a file, or a folder to put <id>-<version>.kpack
+  const char *src; /* the source folder (pack.json, pages/, ...) */
+  const char *key; /* the secret key file, NAME.key */
+  const char *out; /* a file, or a folder to put <id>-<version>.kpack
                              in; NULL: <id>-<version>.kpack in the current
                              folder */
   enum cmd_build_compress compress;
@@ -41,8 +41,7 @@ struct cmd_build_opts {
  * with the key's public half. The path written goes into out_path (cap
  * bytes). Returns 0 or a KERR code with e naming the file and what to do;
  * on failure nothing is left behind. */
-int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap,
-                   struct kerr *e);
+int cmd_build_pack(const struct cmd_build_opts *o, char *out_path, size_t cap, struct kerr *e);
 
 /* Runs the command; argv[0] is "build". Returns the exit status: 0 ok,
  * 1 the source folder is not a valid pack, 2 usage or system error. */

@@ -85,9 +85,8 @@ static const char lua_filter[] =
     "  return t\n"
     "end\n";
 
-static int run_pandoc(const char *file, const char *fmt, const char *media_dir,
-                      const char *filter, const char *out_md, const char *err_file,
-                      struct kerr *e)
+static int run_pandoc(const char *file, const char *fmt, const char *media_dir, const char *filter,
+                      const char *out_md, const char *err_file, struct kerr *e)
 {
   char extract[4700], lua[4700], res[4200];
   snprintf(extract, sizeof extract, "--extract-media=%s", media_dir);
@@ -98,8 +97,9 @@ static int run_pandoc(const char *file, const char *fmt, const char *media_dir,
   else
     snprintf(res, sizeof res, "--resource-path=.");
   snprintf(lua, sizeof lua, "--lua-filter=%s", filter);
-  char *argv[] = {"pandoc", "--from", (char *)fmt, "--to", "gfm-raw_html", "--wrap=none",
-                  extract, lua, res, "--output", (char *)out_md, (char *)file, NULL};
+  char *argv[] = {"pandoc",       "--from",     (char *)fmt, "--to", "gfm-raw_html",
+                  "--wrap=none",  extract,      lua,         res,    "--output",
+                  (char *)out_md, (char *)file, NULL};
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 2, err_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -108,8 +108,10 @@ static int run_pandoc(const char *file, const char *fmt, const char *media_dir,
   int rc = posix_spawnp(&pid, "pandoc", &fa, NULL, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc)
-    return kerr_set(e, KERR_IO, "cannot run pandoc (%s) — install it (Debian: apt-get install "
-                    "pandoc; tools/deps does)", strerror(rc));
+    return kerr_set(e, KERR_IO,
+                    "cannot run pandoc (%s) — install it (Debian: apt-get install "
+                    "pandoc; tools/deps does)",
+                    strerror(rc));
   int st;
   while (waitpid(pid, &st, 0) < 0)
     if (errno != EINTR)
@@ -123,19 +125,21 @@ static int run_pandoc(const char *file, const char *fmt, const char *media_dir,
       fclose(f);
     }
     line[strcspn(line, "\n")] = '\0';
-    return kerr_set(e, KERR_PARSE, "%s: pandoc could not read it as %s (%s) — open it in the "
+    return kerr_set(e, KERR_PARSE,
+                    "%s: pandoc could not read it as %s (%s) — open it in the "
                     "word processor, save it again as .docx or .odt, and import that; nothing "
-                    "was written", file, fmt, *line ? line : "no reason given");
+                    "was written",
+                    file, fmt, *line ? line : "no reason given");
   }
   return 0;
 }
 
 /* Latin letters for the Cyrillic alphabet, for page names only. */
 static const char *const cyr[64] = {
-    "a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-    "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
-    "a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-    "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
+    "a", "b", "v", "g", "d", "e",  "zh", "z",  "i",  "y",    "k", "l", "m", "n", "o",  "p",
+    "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "",  "y", "",  "e", "yu", "ya",
+    "a", "b", "v", "g", "d", "e",  "zh", "z",  "i",  "y",    "k", "l", "m", "n", "o",  "p",
+    "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "",  "y", "",  "e", "yu", "ya",
 };
 
 /* A page name from a heading: "01-vozvrashchenie-domoy" (Cyrillic is
@@ -152,7 +156,9 @@ static void page_name(size_t index, const char *heading, size_t n, char *out, si
     if (u >= 0xD0 && u <= 0xD1 && i + 1 < n) {
       unsigned cp = (unsigned)((u & 0x1F) << 6 | ((unsigned char)heading[i + 1] & 0x3F));
       i++;
-      const char *lat = cp >= 0x410 && cp < 0x450 ? cyr[cp - 0x410] : cp == 0x401 || cp == 0x451 ? "e" : NULL;
+      const char *lat = cp >= 0x410 && cp < 0x450 ? cyr[cp - 0x410]
+          : cp == 0x401 || cp == 0x451            ? "e"
+                                                  : NULL;
       if (!lat) {
         dash = 1;
         continue;
@@ -240,15 +246,15 @@ static int flatten_media(const char *stage, struct kerr *e)
 
 /* ------------------------------------------------------------- cutting */
 
-#define WORD_BUDGET 80      /* words a page part holds before it is cut */
+#define WORD_BUDGET 80 /* words a page part holds before it is cut */
 #define DURATION_MIN_S 15
 #define DURATION_MAX_S 120
 
 struct block {
   const char *s;
   size_t n;
-  int heading;     /* level, 0 if not a heading */
-  int picture;     /* a picture alone in its paragraph */
+  int heading; /* level, 0 if not a heading */
+  int picture; /* a picture alone in its paragraph */
   size_t words;
   int item;        /* a list item (a list is cut into its items, so a
                       long list can go on on the next page) */
@@ -335,8 +341,8 @@ static struct block *split_blocks(const char *s, size_t n, size_t *count)
     b->heading = heading_level(b->s, b->n);
     if (b->heading && memchr(b->s, '\n', b->n))
       b->heading = 0;
-    b->picture = b->n > 4 && !strncmp(b->s, "![", 2) && b->s[b->n - 1] == ')' &&
-                 !memchr(b->s, '\n', b->n);
+    b->picture =
+        b->n > 4 && !strncmp(b->s, "![", 2) && b->s[b->n - 1] == ')' && !memchr(b->s, '\n', b->n);
     b->words = b->picture ? 0 : count_words(b->s + b->heading, b->n - (size_t)b->heading);
     if (list_marker(b->s, b->n)) {
       /* One block per item: a line with a marker and its indented lines. */
@@ -416,10 +422,10 @@ static void put(struct out *o, const char *s, size_t n)
  * for text before the first) and the blocks up to the next one. */
 struct section {
   const struct block *head;
-  size_t from, to;       /* its blocks, in the document's block array */
+  size_t from, to; /* its blocks, in the document's block array */
   size_t words;
-  int parts;             /* pages it is cut into */
-  char base[80];         /* its page name, without the number */
+  int parts;     /* pages it is cut into */
+  char base[80]; /* its page name, without the number */
 };
 
 /* Moves each picture to media/<section>-<n>.<ext> once, and gives its
@@ -520,8 +526,8 @@ static int write_page(const struct block *head, const struct block *body, size_t
 /* Writes every section as its pages, each cut into sec->parts parts of
  * about equal words at block boundaries. */
 static int write_sections(const struct block *v, struct section *sec, size_t n_sec,
-                          char (*paths)[320], const char *lang, int pagesfd,
-                          char (*names)[80], size_t *n_pages, struct kerr *e)
+                          char (*paths)[320], const char *lang, int pagesfd, char (*names)[80],
+                          size_t *n_pages, struct kerr *e)
 {
   *n_pages = 0;
   for (size_t si = 0; si < n_sec; si++) {
@@ -577,9 +583,9 @@ static int parts_in(const char *msg)
  * repeated. Then lint lays the pages out at every screen size, as it
  * would for the author, and a page it finds too long for one screen is
  * cut into as many pages as it said. */
-static int cut_pages(const char *md, size_t len, const char *lang, const char *stage,
-                     int stagefd, int pagesfd, char (*names)[80], size_t *n_pages, char *title,
-                     size_t title_cap, struct kerr *e)
+static int cut_pages(const char *md, size_t len, const char *lang, const char *stage, int stagefd,
+                     int pagesfd, char (*names)[80], size_t *n_pages, char *title, size_t title_cap,
+                     struct kerr *e)
 {
   size_t nb;
   struct block *v = split_blocks(md, len, &nb);
@@ -587,7 +593,7 @@ static int cut_pages(const char *md, size_t len, const char *lang, const char *s
     return kerr_set(e, KERR_NOMEM, "out of memory");
   struct block *kept = calloc(nb ? nb : 1, sizeof *kept);
   struct section *sec = calloc(nb + 1, sizeof *sec);
-  char (*paths)[320] = calloc(nb ? nb : 1, sizeof *paths);
+  char(*paths)[320] = calloc(nb ? nb : 1, sizeof *paths);
   int rc = 0;
   if (!kept || !sec || !paths) {
     rc = kerr_set(e, KERR_NOMEM, "out of memory");
@@ -622,8 +628,8 @@ static int cut_pages(const char *md, size_t len, const char *lang, const char *s
     }
     /* A table's caption that the document also has as a paragraph right
      * before the table (DOCX does this) is kept once. */
-    if (nk >= 2 && kept[nk - 1].s[0] == '|' && !b->heading && !b->item &&
-        kept[nk - 2].n == b->n && !memcmp(kept[nk - 2].s, b->s, b->n))
+    if (nk >= 2 && kept[nk - 1].s[0] == '|' && !b->heading && !b->item && kept[nk - 2].n == b->n &&
+        !memcmp(kept[nk - 2].s, b->s, b->n))
       continue;
     if (nk && kept[nk - 1].picture && !b->picture && !b->heading) {
       struct block *pic = &kept[nk - 1];
@@ -654,8 +660,7 @@ static int cut_pages(const char *md, size_t len, const char *lang, const char *s
     x->parts = (int)((x->words + WORD_BUDGET - 1) / WORD_BUDGET);
     if (x->parts < 1)
       x->parts = 1;
-    page_name(0, x->head ? x->head->s : "", x->head ? x->head->n : 0, x->base,
-              sizeof x->base);
+    page_name(0, x->head ? x->head->s : "", x->head ? x->head->n : 0, x->base, sizeof x->base);
   }
   if ((rc = rename_pictures(kept, sec, n_sec, stagefd, paths, e)))
     goto out;
@@ -664,9 +669,11 @@ static int cut_pages(const char *md, size_t len, const char *lang, const char *s
       goto out;
     /* A pack.json for lint, rewritten at the end. */
     char json[1024 + MAX_PAGES * 96];
-    size_t o = (size_t)snprintf(json, 1024, "{\"id\": \"import\", \"version\": 1, \"title\": "
+    size_t o = (size_t)snprintf(json, 1024,
+                                "{\"id\": \"import\", \"version\": 1, \"title\": "
                                 "\"import\", \"created\": \"2020-01-01T00:00:00Z\", "
-                                "\"languages\": [\"%s\"], \"pages\": [", lang);
+                                "\"languages\": [\"%s\"], \"pages\": [",
+                                lang);
     for (size_t p = 0; p < *n_pages; p++)
       o += (size_t)snprintf(json + o, sizeof json - o, "%s\"%s\"", p ? ", " : "", names[p]);
     o += (size_t)snprintf(json + o, sizeof json - o, "]}\n");
@@ -718,21 +725,24 @@ out:
   return rc;
 }
 
-int cmd_import_file(const char *file, const char *lang, const char *src, FILE *msgs,
-                    struct kerr *e)
+int cmd_import_file(const char *file, const char *lang, const char *src, FILE *msgs, struct kerr *e)
 {
   const char *fmt = format_of(file);
   if (!fmt)
-    return kerr_set(e, KERR_USAGE, "%s: not a .docx, .odt, .html or .md file — save the document "
-                    "in one of these formats first", file);
+    return kerr_set(e, KERR_USAGE,
+                    "%s: not a .docx, .odt, .html or .md file — save the document "
+                    "in one of these formats first",
+                    file);
   if (!manifest_lang_ok(lang))
     return kerr_set(e, KERR_USAGE, "--lang %s: not a language code like ru or en", lang);
   struct stat sb;
   if (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode))
     return kerr_set(e, KERR_NOENT, "%s: not found", file);
   if (lstat(src, &sb) == 0)
-    return kerr_set(e, KERR_USAGE, "%s already exists — import into a new folder (the pack "
-                    "source is made there)", src);
+    return kerr_set(e, KERR_USAGE,
+                    "%s already exists — import into a new folder (the pack "
+                    "source is made there)",
+                    src);
   char id[MANIFEST_ID_MAX + 1];
   {
     const char *base = strrchr(src, '/');
@@ -753,8 +763,10 @@ int cmd_import_file(const char *file, const char *lang, const char *src, FILE *m
     }
     id[k] = '\0';
     if (!k)
-      return kerr_set(e, KERR_USAGE, "%s: the pack's id is made from the folder's name, and this "
-                      "one has no letters or digits — use a name like bulletin-2026-12", src);
+      return kerr_set(e, KERR_USAGE,
+                      "%s: the pack's id is made from the folder's name, and this "
+                      "one has no letters or digits — use a name like bulletin-2026-12",
+                      src);
   }
   char stage[4200], md_path[4400], err_path[4400], media[4400];
   snprintf(stage, sizeof stage, "%s.importing", src);
@@ -766,7 +778,7 @@ int cmd_import_file(const char *file, const char *lang, const char *src, FILE *m
   snprintf(err_path, sizeof err_path, "%s/.pandoc.err", stage);
   snprintf(media, sizeof media, "%s/media", stage);
   char *md = NULL, *fixed = NULL, *json = NULL;
-  char (*names)[80] = calloc(MAX_PAGES, sizeof *names);
+  char(*names)[80] = calloc(MAX_PAGES, sizeof *names);
   size_t n_pages = 0, len = 0, flen = 0;
   int rc, stagefd = -1, pagesfd = -1;
   char title[300] = "";
@@ -870,7 +882,8 @@ int cmd_import_file(const char *file, const char *lang, const char *src, FILE *m
     goto fail;
   }
   if (msgs)
-    fprintf(msgs, "Made %s from %s: %zu pages in %s, pictures in media/, pack.json.\n"
+    fprintf(msgs,
+            "Made %s from %s: %zu pages in %s, pictures in media/, pack.json.\n"
             "Check it: kiosk-pack lint %s, and kiosk-pack preview %s --out %s-preview\n",
             src, file, n_pages, lang, src, src, src);
   free(md);
@@ -929,7 +942,9 @@ int cmd_import(int argc, char **argv)
   }
   if (!file || !lang || !into) {
     fprintf(stderr, "kiosk-pack import: %s is missing\n",
-            !file ? "FILE" : !lang ? "--lang LL" : "--into SRCDIR");
+            !file       ? "FILE"
+                : !lang ? "--lang LL"
+                        : "--into SRCDIR");
     import_usage(stderr);
     return CLI_ERROR;
   }

@@ -36,9 +36,11 @@ static void print_result(const struct pack_result *r, int checked)
   char t[48], size[32];
   printf("%-23s%s\n", "Pack file:", r->file);
   if (ok && r->contents_ok)
-    printf("%-23s%s\n", "Verified:", "yes — signed by a trusted key; every file matches the signed list");
+    printf("%-23s%s\n",
+           "Verified:", "yes — signed by a trusted key; every file matches the signed list");
   else if (!checked)
-    printf("%-23s%s\n", "Verified:", "NOT CHECKED (no --trusted given): everything below is only what the pack claims");
+    printf("%-23s%s\n", "Verified:",
+           "NOT CHECKED (no --trusted given): everything below is only what the pack claims");
   else
     printf("%-23sNO — %s\n", "Verified:", r->msg);
   label("Signing key", ok);

@@ -51,7 +51,9 @@ int cmd_install(int argc, char **argv)
   }
   if (!pack || !trusted || !dir) {
     fprintf(stderr, "kiosk-pack install: %s is missing\n",
-            !pack ? "PACK" : !dir ? "--store DIR" : "--trusted PATH (a .pub file or a folder of them)");
+            !pack      ? "PACK"
+                : !dir ? "--store DIR"
+                       : "--trusted PATH (a .pub file or a folder of them)");
     install_usage(stderr);
     return CLI_ERROR;
   }

@@ -62,9 +62,10 @@ int cmd_keygen(int argc, char **argv)
     return 2;
   }
   if (ends_with(name, ".key") || ends_with(name, ".pub") || ends_with(name, "/")) {
-    fprintf(stderr,
-            "kiosk-pack keygen: give NAME without .key or .pub (for example 'kiosk-pack keygen content-team-2026'); "
-            "NAME.key and NAME.pub are written\n");
+    fprintf(
+        stderr,
+        "kiosk-pack keygen: give NAME without .key or .pub (for example 'kiosk-pack keygen content-team-2026'); "
+        "NAME.key and NAME.pub are written\n");
     return 2;
   }
   if (sodium_init() < 0) {
@@ -123,12 +124,13 @@ int cmd_keygen(int argc, char **argv)
            "--key %s'.\n",
            id, key_path, pub_path, key_path);
   else
-    printf("Wrote a new signing key pair (key %s):\n"
-           "  %s  the secret key: keep it secret and keep a backup; whoever holds it can sign packs\n"
-           "  %s  the public key: copy it into the trusted-keys folder of every kiosk\n"
-           "  (kiosks with a keyring take it only once a root-signed keyring update names it:\n"
-           "  'kiosk-pack keyring build --add %s --key ROOT.key')\n",
-           id, key_path, pub_path, pub_path);
+    printf(
+        "Wrote a new signing key pair (key %s):\n"
+        "  %s  the secret key: keep it secret and keep a backup; whoever holds it can sign packs\n"
+        "  %s  the public key: copy it into the trusted-keys folder of every kiosk\n"
+        "  (kiosks with a keyring take it only once a root-signed keyring update names it:\n"
+        "  'kiosk-pack keyring build --add %s --key ROOT.key')\n",
+        id, key_path, pub_path, pub_path);
   if (unencrypted)
     printf("%s has no passphrase: keep it on an offline, encrypted disk.\n", key_path);
   status = 0;

@@ -64,8 +64,8 @@ static int has_key(const struct sig_pubkey *keys, size_t n, uint64_t id)
 
 /* The document for o: the base's lists (minus what o revokes), then o's
  * own additions and revocations. */
-static int make_doc(const struct cmd_keyring_build_opts *o,
-                    struct keyring_doc **out, struct kerr *e)
+static int make_doc(const struct cmd_keyring_build_opts *o, struct keyring_doc **out,
+                    struct kerr *e)
 {
   *out = NULL;
   struct keyring_doc *base = NULL;
@@ -81,7 +81,8 @@ static int make_doc(const struct cmd_keyring_build_opts *o,
       return rc;
     }
     if (o->version <= base->version) {
-      rc = kerr_set(e, KERR_USAGE, "--version %" PRIu64 " must be newer "
+      rc = kerr_set(e, KERR_USAGE,
+                    "--version %" PRIu64 " must be newer "
                     "than the base update %s (version %" PRIu64 ")",
                     o->version, o->base, base->version);
       keyring_doc_free(base);
@@ -124,9 +125,11 @@ static int make_doc(const struct cmd_keyring_build_opts *o,
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(pk.key_id, id);
     if (has_id(d->revoke, d->n_revoke, pk.key_id))
-      rc = kerr_set(e, KERR_REVOKED, "%s: key %s is %s — a revoked key can "
+      rc = kerr_set(e, KERR_REVOKED,
+                    "%s: key %s is %s — a revoked key can "
                     "never be trusted again; make a new key with 'kiosk-pack "
-                    "keygen'", o->add[i], id,
+                    "keygen'",
+                    o->add[i], id,
                     base && has_id(base->revoke, base->n_revoke, pk.key_id)
                         ? "revoked by the base update"
                         : "also given to --revoke");
@@ -146,30 +149,34 @@ static int make_doc(const struct cmd_keyring_build_opts *o,
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(pk.key_id, id);
     if (has_id(d->revoke, d->n_revoke, pk.key_id))
-      rc = kerr_set(e, KERR_REVOKED, "%s: root key %s is revoked — make a "
-                    "new root key with 'kiosk-pack keygen'", o->roots[i], id);
+      rc = kerr_set(e, KERR_REVOKED,
+                    "%s: root key %s is revoked — make a "
+                    "new root key with 'kiosk-pack keygen'",
+                    o->roots[i], id);
     else if (has_key(d->add, d->n_add, pk.key_id))
-      rc = kerr_set(e, KERR_USAGE, "%s: key %s is given both as a root key "
+      rc = kerr_set(e, KERR_USAGE,
+                    "%s: key %s is given both as a root key "
                     "and as a signing key — a key is one or the other",
                     o->roots[i], id);
     else if (!has_key(d->roots, d->n_roots, pk.key_id))
       d->roots[d->n_roots++] = pk;
   }
   if (rc == 0 && o->threshold > KEYRING_MAX_ROOTS)
-    rc = kerr_set(e, KERR_USAGE, "--threshold must be from 1 to %d",
-                  KEYRING_MAX_ROOTS);
+    rc = kerr_set(e, KERR_USAGE, "--threshold must be from 1 to %d", KEYRING_MAX_ROOTS);
   if (rc == 0 && d->has_roots && o->threshold > d->n_roots)
-    rc = kerr_set(e, KERR_USAGE, "--threshold %u is more than the %zu root "
-                  "key%s given with --root", o->threshold, d->n_roots,
-                  d->n_roots == 1 ? "" : "s");
+    rc = kerr_set(e, KERR_USAGE,
+                  "--threshold %u is more than the %zu root "
+                  "key%s given with --root",
+                  o->threshold, d->n_roots, d->n_roots == 1 ? "" : "s");
   d->threshold = o->threshold;
   d->has_time_floor = o->time_floor > 0;
   d->time_floor = o->time_floor;
   keyring_doc_free(base);
-  if (rc == 0 && (d->n_add > KEYRING_MAX_KEYS ||
-                  d->n_revoke > KEYRING_MAX_KEYS))
-    rc = kerr_set(e, KERR_LIMIT, "an update may add at most %d keys and "
-                  "revoke at most %d", KEYRING_MAX_KEYS, KEYRING_MAX_KEYS);
+  if (rc == 0 && (d->n_add > KEYRING_MAX_KEYS || d->n_revoke > KEYRING_MAX_KEYS))
+    rc = kerr_set(e, KERR_LIMIT,
+                  "an update may add at most %d keys and "
+                  "revoke at most %d",
+                  KEYRING_MAX_KEYS, KEYRING_MAX_KEYS);
   if (rc) {
     keyring_doc_free(d);
     return rc;
@@ -180,8 +187,8 @@ static int make_doc(const struct cmd_keyring_build_opts *o,
 
 /* The output file: o->out, or keyring-<version>.kkeys in o->out (a folder)
  * or in the current folder. */
-static int out_path_for(const struct cmd_keyring_build_opts *o, char *buf,
-                        size_t cap, struct kerr *e)
+static int out_path_for(const struct cmd_keyring_build_opts *o, char *buf, size_t cap,
+                        struct kerr *e)
 {
   char name[64];
   snprintf(name, sizeof name, "keyring-%" PRIu64 KEYRING_SUFFIX, o->version);
@@ -200,9 +207,8 @@ static int out_path_for(const struct cmd_keyring_build_opts *o, char *buf,
 
 /* The update as a tar in memory (core/sarchive's form, through swriter):
  * *out (free()) of *len bytes. */
-static int make_tar(const char *json, char *const *sigs, size_t n_sigs,
-                    int64_t mtime, enum cmd_build_compress compress,
-                    char **out, size_t *len, struct kerr *e)
+static int make_tar(const char *json, char *const *sigs, size_t n_sigs, int64_t mtime,
+                    enum cmd_build_compress compress, char **out, size_t *len, struct kerr *e)
 {
   size_t cap = 2 * strlen(json) + 64 * 1024;
   for (size_t i = 0; i < n_sigs; i++)
@@ -217,18 +223,15 @@ static int make_tar(const char *json, char *const *sigs, size_t n_sigs,
     if (i == 0)
       snprintf(names[i], sizeof names[i], "%s", KEYRING_SIG_NAME);
     else
-      snprintf(names[i], sizeof names[i], "%s.%zu.minisig", KEYRING_DOC_NAME,
-               i + 1);
+      snprintf(names[i], sizeof names[i], "%s.%zu.minisig", KEYRING_DOC_NAME, i + 1);
     name_of[i] = names[i];
     sig_of[i] = sigs[i];
   }
   size_t used = 0;
   struct swriter *w = NULL;
-  int rc = swriter_open_memory(buf, cap, &used, compress, 1, "update", mtime,
-                               &w, e);
+  int rc = swriter_open_memory(buf, cap, &used, compress, 1, "update", mtime, &w, e);
   if (rc == 0)
-    rc = swriter_close(w, swriter_head(w, KEYRING_DOC_NAME, json, name_of,
-                                       sig_of, n_sigs, e), e);
+    rc = swriter_close(w, swriter_head(w, KEYRING_DOC_NAME, json, name_of, sig_of, n_sigs, e), e);
   if (rc) {
     free(buf);
     return rc;
@@ -240,8 +243,7 @@ static int make_tar(const char *json, char *const *sigs, size_t n_sigs,
 
 /* Reads it back as a kiosk would, with the public halves of sks as the
  * root set. */
-static int read_back(const char *path, struct keys_secret *const *sks,
-                     size_t n, struct kerr *e)
+static int read_back(const char *path, struct keys_secret *const *sks, size_t n, struct kerr *e)
 {
   struct sig_trust *trust = sig_trust_new();
   struct keyring_result *res = malloc(sizeof *res);
@@ -254,8 +256,10 @@ static int read_back(const char *path, struct keys_secret *const *sks,
   struct kerr ve;
   kerr_clear(&ve);
   if (rc == 0 && keyring_verify(path, trust, NULL, res, &ve) != 0)
-    rc = kerr_set(e, KERR_IO, "the update just written does not verify (%s) "
-                  "— this is a bug in kiosk-pack; please report it", ve.msg);
+    rc = kerr_set(e, KERR_IO,
+                  "the update just written does not verify (%s) "
+                  "— this is a bug in kiosk-pack; please report it",
+                  ve.msg);
   else if (rc)
     rc = kerr_set(e, KERR_NOMEM, "out of memory checking the update");
   sig_trust_free(trust);
@@ -263,8 +267,8 @@ static int read_back(const char *path, struct keys_secret *const *sks,
   return rc;
 }
 
-int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
-                      size_t cap, struct kerr *e)
+int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path, size_t cap,
+                      struct kerr *e)
 {
   struct keyring_doc *d = NULL;
   struct keys_secret *sks[KEYRING_MAX_SIGS] = {0};
@@ -276,13 +280,16 @@ int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
   if (out_path && cap)
     out_path[0] = '\0';
   if (sodium_init() < 0) {
-    rc = kerr_set(e, KERR_IO, "the crypto library (libsodium) could not "
+    rc = kerr_set(e, KERR_IO,
+                  "the crypto library (libsodium) could not "
                   "start");
     goto out;
   }
   if (o->version < 1 || o->version > KEYRING_MAX_VERSION) {
-    rc = kerr_set(e, KERR_USAGE, "--version must be a whole number from 1 "
-                  "to %" PRIu64, KEYRING_MAX_VERSION);
+    rc = kerr_set(e, KERR_USAGE,
+                  "--version must be a whole number from 1 "
+                  "to %" PRIu64,
+                  KEYRING_MAX_VERSION);
     goto out;
   }
   if (!o->key) {
@@ -290,8 +297,7 @@ int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
     goto out;
   }
   if (1 + o->n_more_keys > KEYRING_MAX_SIGS) {
-    rc = kerr_set(e, KERR_USAGE, "at most %d --key options",
-                  KEYRING_MAX_SIGS);
+    rc = kerr_set(e, KERR_USAGE, "at most %d --key options", KEYRING_MAX_SIGS);
     goto out;
   }
   if ((rc = make_doc(o, &d, e)))
@@ -305,21 +311,24 @@ int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
     sig_keyid_format(signer, signer_id);
     for (size_t j = 0; j + 1 < n_keys; j++)
       if (keys_secret_key_id(sks[j]) == signer) {
-        rc = kerr_set(e, KERR_USAGE, "%s: key %s is given twice with --key",
-                      kp, signer_id);
+        rc = kerr_set(e, KERR_USAGE, "%s: key %s is given twice with --key", kp, signer_id);
         goto out;
       }
     if (has_id(d->revoke, d->n_revoke, signer)) {
-      rc = kerr_set(e, KERR_REVOKED, "%s: this update revokes key %s, the "
+      rc = kerr_set(e, KERR_REVOKED,
+                    "%s: this update revokes key %s, the "
                     "key it would be signed with — kiosks refuse that; sign "
-                    "it with a key that stays trusted", kp, signer_id);
+                    "it with a key that stays trusted",
+                    kp, signer_id);
       goto out;
     }
     if (has_key(d->add, d->n_add, signer)) {
-      rc = kerr_set(e, KERR_USAGE, "%s: key %s signs this update, so it is a "
+      rc = kerr_set(e, KERR_USAGE,
+                    "%s: key %s signs this update, so it is a "
                     "root key, and it is also given to --add — root keys "
                     "sign keyring updates only; make a separate signing key "
-                    "for packs with 'kiosk-pack keygen'", kp, signer_id);
+                    "for packs with 'kiosk-pack keygen'",
+                    kp, signer_id);
       goto out;
     }
   }
@@ -329,9 +338,11 @@ int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
     for (size_t i = 0; i < n_keys; i++)
       have += has_key(d->roots, d->n_roots, keys_secret_key_id(sks[i]));
     if (have < need) {
-      rc = kerr_set(e, KERR_USAGE, "a new root set must sign the update "
+      rc = kerr_set(e, KERR_USAGE,
+                    "a new root set must sign the update "
                     "that names it: give %u of the new root keys with --key "
-                    "(besides the current ones); %u given", need, have);
+                    "(besides the current ones); %u given",
+                    need, have);
       goto out;
     }
   }
@@ -341,12 +352,10 @@ int cmd_keyring_build(const struct cmd_keyring_build_opts *o, char *out_path,
   keyring_trusted_comment(d->version, comment, sizeof comment);
   for (size_t i = 0; i < n_keys; i++) {
     size_t sig_len = 0;
-    if ((rc = keys_sign(sks[i], json, strlen(json), comment, &sigs[i],
-                        &sig_len, e)))
+    if ((rc = keys_sign(sks[i], json, strlen(json), comment, &sigs[i], &sig_len, e)))
       goto out;
   }
-  if ((rc = make_tar(json, sigs, n_keys, d->created, o->compress, &tar,
-                     &tar_len, e)))
+  if ((rc = make_tar(json, sigs, n_keys, d->created, o->compress, &tar, &tar_len, e)))
     goto out;
   char path[PATH_MAX];
   if ((rc = out_path_for(o, path, sizeof path, e)) ||
@@ -385,8 +394,7 @@ static enum cmd_build_compress compression_of(const char *path)
   return CMD_BUILD_NONE;
 }
 
-int cmd_keyring_sign(const char *path, const char *key_path,
-                     const char *passphrase, struct kerr *e)
+int cmd_keyring_sign(const char *path, const char *key_path, const char *passphrase, struct kerr *e)
 {
   char *json = NULL, *sigs[KEYRING_MAX_SIGS + 1] = {0}, *tar = NULL;
   size_t n_sigs = 0, tar_len = 0;
@@ -397,7 +405,8 @@ int cmd_keyring_sign(const char *path, const char *key_path,
   struct keyring_result *res = calloc(1, sizeof *res);
   int rc = res ? 0 : kerr_set(e, KERR_NOMEM, "out of memory");
   if (rc == 0 && sodium_init() < 0)
-    rc = kerr_set(e, KERR_IO, "the crypto library (libsodium) could not "
+    rc = kerr_set(e, KERR_IO,
+                  "the crypto library (libsodium) could not "
                   "start");
   /* What the kiosks will read: the update must be whole first. */
   if (rc == 0 && (rc = keyring_inspect(path, &d, res, e)) == 0)
@@ -414,8 +423,8 @@ int cmd_keyring_sign(const char *path, const char *key_path,
     sig_keyid_format(id, hex);
     for (size_t i = 0; i < n_sigs; i++) {
       struct sig_minisig *m = NULL;
-      if (sig_minisig_parse(sigs[i], strlen(sigs[i]), "signature", &m,
-                            NULL) == 0 && sig_minisig_key_id(m) == id) {
+      if (sig_minisig_parse(sigs[i], strlen(sigs[i]), "signature", &m, NULL) == 0 &&
+          sig_minisig_key_id(m) == id) {
         sig_minisig_free(m);
         rc = 1;
         break;
@@ -423,10 +432,13 @@ int cmd_keyring_sign(const char *path, const char *key_path,
       sig_minisig_free(m);
     }
     if (rc == 0 && n_sigs >= KEYRING_MAX_SIGS)
-      rc = kerr_set(e, KERR_LIMIT, "%s: already carries %d signatures, the "
-                    "most an update may have", path, KEYRING_MAX_SIGS);
+      rc = kerr_set(e, KERR_LIMIT,
+                    "%s: already carries %d signatures, the "
+                    "most an update may have",
+                    path, KEYRING_MAX_SIGS);
     if (rc == 0 && d && find_revoked(d, id))
-      rc = kerr_set(e, KERR_REVOKED, "%s: this update revokes key %s, the "
+      rc = kerr_set(e, KERR_REVOKED,
+                    "%s: this update revokes key %s, the "
                     "key it would be signed with — kiosks refuse that",
                     key_path, hex);
   }
@@ -518,41 +530,46 @@ static int run_build(int argc, char **argv)
   int have_version = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    int takes = !strcmp(a, "--version") || !strcmp(a, "--add") ||
-                !strcmp(a, "--revoke") || !strcmp(a, "--key") ||
-                !strcmp(a, "--out") || !strcmp(a, "--base") ||
-                !strcmp(a, "--root") || !strcmp(a, "--threshold") ||
-                !strcmp(a, "--time-floor");
+    int takes = !strcmp(a, "--version") || !strcmp(a, "--add") || !strcmp(a, "--revoke") ||
+        !strcmp(a, "--key") || !strcmp(a, "--out") || !strcmp(a, "--base") ||
+        !strcmp(a, "--root") || !strcmp(a, "--threshold") || !strcmp(a, "--time-floor");
     if (takes && i + 1 < argc) {
       const char *v = argv[++i];
       if (!strcmp(a, "--time-floor")) {
         if (!strcmp(v, "now")) {
           o.time_floor = (int64_t)time(NULL);
         } else if (manifest_parse_time(v, &o.time_floor) || o.time_floor <= 0) {
-          fprintf(stderr, "kiosk-pack keyring build: --time-floor takes 'now' or "
-                  "a date and time like 2026-11-28T10:00:00Z (not '%s')\n", v);
+          fprintf(stderr,
+                  "kiosk-pack keyring build: --time-floor takes 'now' or "
+                  "a date and time like 2026-11-28T10:00:00Z (not '%s')\n",
+                  v);
           return CLI_ERROR;
         }
       } else if (!strcmp(a, "--threshold")) {
         uint64_t k = 0;
         if (parse_version(v, &k) != 0 || k < 1 || k > KEYRING_MAX_ROOTS) {
-          fprintf(stderr, "kiosk-pack keyring build: --threshold takes a "
-                  "whole number from 1 to %d (not '%s')\n", KEYRING_MAX_ROOTS,
-                  v);
+          fprintf(stderr,
+                  "kiosk-pack keyring build: --threshold takes a "
+                  "whole number from 1 to %d (not '%s')\n",
+                  KEYRING_MAX_ROOTS, v);
           return CLI_ERROR;
         }
         o.threshold = (unsigned)k;
       } else if (!strcmp(a, "--root")) {
         if (o.n_roots == KEYRING_MAX_ROOTS) {
-          fprintf(stderr, "kiosk-pack keyring build: at most %d --root "
-                  "options\n", KEYRING_MAX_ROOTS);
+          fprintf(stderr,
+                  "kiosk-pack keyring build: at most %d --root "
+                  "options\n",
+                  KEYRING_MAX_ROOTS);
           return CLI_ERROR;
         }
         roots[o.n_roots++] = v;
       } else if (!strcmp(a, "--version")) {
         if (parse_version(v, &o.version) != 0) {
-          fprintf(stderr, "kiosk-pack keyring build: --version takes a whole "
-                  "number of 1 or more (not '%s')\n", v);
+          fprintf(stderr,
+                  "kiosk-pack keyring build: --version takes a whole "
+                  "number of 1 or more (not '%s')\n",
+                  v);
           return CLI_ERROR;
         }
         have_version = 1;
@@ -560,15 +577,16 @@ static int run_build(int argc, char **argv)
         int is_add = !strcmp(a, "--add");
         size_t *n = is_add ? &o.n_add : &o.n_revoke;
         if (*n == MAX_ARGS) {
-          fprintf(stderr, "kiosk-pack keyring build: at most %d %s options\n",
-                  MAX_ARGS, a);
+          fprintf(stderr, "kiosk-pack keyring build: at most %d %s options\n", MAX_ARGS, a);
           return CLI_ERROR;
         }
         (is_add ? add : revoke)[(*n)++] = v;
       } else if (!strcmp(a, "--key")) {
         if (n_keys == KEYRING_MAX_SIGS) {
-          fprintf(stderr, "kiosk-pack keyring build: at most %d --key "
-                  "options\n", KEYRING_MAX_SIGS);
+          fprintf(stderr,
+                  "kiosk-pack keyring build: at most %d --key "
+                  "options\n",
+                  KEYRING_MAX_SIGS);
           return CLI_ERROR;
         }
         keys[n_keys++] = v;
@@ -581,8 +599,10 @@ static int run_build(int argc, char **argv)
       keyring_usage(stdout);
       return CLI_OK;
     } else {
-      fprintf(stderr, "kiosk-pack keyring build: unknown option or missing "
-              "value: '%s'\n", a);
+      fprintf(stderr,
+              "kiosk-pack keyring build: unknown option or missing "
+              "value: '%s'\n",
+              a);
       keyring_usage(stderr);
       return CLI_ERROR;
     }
@@ -594,8 +614,10 @@ static int run_build(int argc, char **argv)
     return CLI_ERROR;
   }
   if (o.threshold && o.n_roots == 0 && n_keys < o.threshold)
-    fprintf(stderr, "kiosk-pack keyring build: note: later updates will need "
-            "%u root signatures\n", o.threshold);
+    fprintf(stderr,
+            "kiosk-pack keyring build: note: later updates will need "
+            "%u root signatures\n",
+            o.threshold);
   o.key = keys[0];
   o.more_keys = keys + 1;
   o.n_more_keys = n_keys - 1;
@@ -619,11 +641,10 @@ static int run_build(int argc, char **argv)
     else
       snprintf(by, sizeof by, "%zu root keys", n_keys);
     printf("Wrote %s: keyring version %" PRIu64 ", signed with %s; adds "
-           "%zu key%s, revokes %zu", path, d->version, by, d->n_add,
-           d->n_add == 1 ? "" : "s", d->n_revoke);
+           "%zu key%s, revokes %zu",
+           path, d->version, by, d->n_add, d->n_add == 1 ? "" : "s", d->n_revoke);
     if (d->has_roots)
-      printf("; new root set of %zu key%s", d->n_roots,
-             d->n_roots == 1 ? "" : "s");
+      printf("; new root set of %zu key%s", d->n_roots, d->n_roots == 1 ? "" : "s");
     if (d->threshold)
       printf("; updates need %u root signature%s from now on", d->threshold,
              d->threshold == 1 ? "" : "s");
@@ -638,9 +659,8 @@ static int run_build(int argc, char **argv)
 
 /* Parses "FILE --store DIR --trusted PATH"-style arguments. file, store
  * and trusted may be NULL when the subcommand does not take them. */
-static int parse_common(const char *sub, int argc, char **argv,
-                        const char **file, const char **store,
-                        const char **trusted)
+static int parse_common(const char *sub, int argc, char **argv, const char **file,
+                        const char **store, const char **trusted)
 {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -652,15 +672,16 @@ static int parse_common(const char *sub, int argc, char **argv,
       keyring_usage(stdout);
       return -1;
     } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack keyring %s: unknown option or missing "
-              "value: '%s'\n", sub, a);
+      fprintf(stderr,
+              "kiosk-pack keyring %s: unknown option or missing "
+              "value: '%s'\n",
+              sub, a);
       keyring_usage(stderr);
       return CLI_ERROR;
     } else if (file && !*file) {
       *file = a;
     } else {
-      fprintf(stderr, "kiosk-pack keyring %s: unexpected argument '%s'\n",
-              sub, a);
+      fprintf(stderr, "kiosk-pack keyring %s: unexpected argument '%s'\n", sub, a);
       return CLI_ERROR;
     }
   }
@@ -675,9 +696,10 @@ static int run_install(int argc, char **argv)
     return status < 0 ? CLI_OK : status;
   if (!file || !store || !trusted) {
     fprintf(stderr, "kiosk-pack keyring install: %s is missing\n",
-            !file ? "FILE" : !store ? "--store DIR"
-                                    : "--trusted PATH (a .pub file or a "
-                                      "folder of them)");
+            !file        ? "FILE"
+                : !store ? "--store DIR"
+                         : "--trusted PATH (a .pub file or a "
+                           "folder of them)");
     keyring_usage(stderr);
     return CLI_ERROR;
   }
@@ -692,20 +714,16 @@ static int run_install(int argc, char **argv)
     /* The root-signed reset of the time floor, as a kiosk applies it. */
     struct store *st = NULL;
     struct kerr te;
-    if (store_open(store, &st, &te) != 0 ||
-        store_reset_time_floor(st, res->time_floor, &te) != 0)
+    if (store_open(store, &st, &te) != 0 || store_reset_time_floor(st, res->time_floor, &te) != 0)
       fprintf(stderr, "kiosk-pack keyring install: %s\n", te.msg);
     store_close(st);
   }
   switch (res->status) {
-  case KEYRING_STATUS_INSTALLED: case KEYRING_STATUS_UP_TO_DATE:
-    status = CLI_OK;
-    break;
-  case KEYRING_STATUS_NONE: case KEYRING_STATUS_FAILED:
-    status = CLI_ERROR;
-    break;
-  default:
-    status = CLI_REFUSED;
+  case KEYRING_STATUS_INSTALLED:
+  case KEYRING_STATUS_UP_TO_DATE: status = CLI_OK; break;
+  case KEYRING_STATUS_NONE:
+  case KEYRING_STATUS_FAILED: status = CLI_ERROR; break;
+  default: status = CLI_REFUSED;
   }
   fprintf(status == CLI_OK ? stdout : stderr, "%s\n", res->msg);
   free(res);
@@ -719,15 +737,14 @@ static void print_trusted(const char *path, const struct sig_trust *trust,
                           const struct keyring_doc *st)
 {
   int legacy = st->format != KEYRING_FORMAT;
-  printf("Root keys: %zu (keyring updates need %u signature%s)\n",
-         sig_trust_count(roots), threshold, threshold == 1 ? "" : "s");
+  printf("Root keys: %zu (keyring updates need %u signature%s)\n", sig_trust_count(roots),
+         threshold, threshold == 1 ? "" : "s");
   if (st->has_roots) {
     for (size_t i = 0; i < st->n_roots; i++) {
       char id[SIG_KEYID_BUFSZ];
       sig_keyid_format(st->roots[i].key_id, id);
       printf("  %s  %s (named by the keyring)\n", id,
-             sig_trust_contains(roots, st->roots[i].key_id) ? "root"
-                                                             : "REVOKED");
+             sig_trust_contains(roots, st->roots[i].key_id) ? "root" : "REVOKED");
     }
   } else {
     struct stat sb;
@@ -758,9 +775,9 @@ static void print_trusted(const char *path, const struct sig_trust *trust,
       sig_keyid_format(pk.key_id, id);
       printf("  %s  %s (%s)\n", id,
              !sig_trust_contains(roots, pk.key_id) ? "REVOKED"
-             : legacy ? "root, also signs packs until the first format 2 "
-                        "keyring"
-                      : "root",
+                 : legacy ? "root, also signs packs until the first format 2 "
+                            "keyring"
+                          : "root",
              cli_basename(file));
     }
     for (int i = 0; i < n; i++)
@@ -772,8 +789,7 @@ static void print_trusted(const char *path, const struct sig_trust *trust,
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(st->add[i].key_id, id);
     printf("  %s  %s (added by keyring update)\n", id,
-           trust && sig_trust_contains(trust, st->add[i].key_id)
-               ? "signing key" : "REVOKED");
+           trust && sig_trust_contains(trust, st->add[i].key_id) ? "signing key" : "REVOKED");
   }
 }
 
@@ -801,8 +817,7 @@ static int run_status(int argc, char **argv)
   } else {
     char when[48];
     cli_fmt_time(st->created, when, sizeof when);
-    printf("Keyring of %s: version %" PRIu64 " (made %s)\n", store,
-           st->version, when);
+    printf("Keyring of %s: version %" PRIu64 " (made %s)\n", store, st->version, when);
     printf("Signing keys added by updates: %zu\n", st->n_add);
     for (size_t i = 0; i < st->n_add; i++) {
       char id[SIG_KEYID_BUFSZ];
@@ -849,15 +864,13 @@ static int run_sign(int argc, char **argv)
     } else if (argv[i][0] != '-' && !file) {
       file = argv[i];
     } else {
-      fprintf(stderr, "kiosk-pack keyring sign: unexpected argument '%s'\n",
-              argv[i]);
+      fprintf(stderr, "kiosk-pack keyring sign: unexpected argument '%s'\n", argv[i]);
       keyring_usage(stderr);
       return CLI_ERROR;
     }
   }
   if (!file || !key) {
-    fprintf(stderr, "kiosk-pack keyring sign: %s is missing\n",
-            !file ? "FILE" : "--key ROOT.key");
+    fprintf(stderr, "kiosk-pack keyring sign: %s is missing\n", !file ? "FILE" : "--key ROOT.key");
     keyring_usage(stderr);
     return CLI_ERROR;
   }
@@ -871,8 +884,7 @@ static int run_sign(int argc, char **argv)
   struct keyring_result *res = calloc(1, sizeof *res);
   struct keyring_doc *d = NULL;
   if (res && keyring_inspect(file, &d, res, NULL) == 0)
-    printf("Signed %s (keyring version %" PRIu64 ") with %s\n", file,
-           d->version, key);
+    printf("Signed %s (keyring version %" PRIu64 ") with %s\n", file, d->version, key);
   keyring_doc_free(d);
   free(res);
   return CLI_OK;
@@ -904,8 +916,8 @@ static int run_inspect(int argc, char **argv)
   char when[48];
   cli_fmt_time(d->created, when, sizeof when);
   printf("%s\n", res->msg);
-  printf("Version: %" PRIu64 "\nMade: %s\nSigned by key: %s\n", d->version,
-         when, res->has_key_id ? res->key_id : "(unreadable signature)");
+  printf("Version: %" PRIu64 "\nMade: %s\nSigned by key: %s\n", d->version, when,
+         res->has_key_id ? res->key_id : "(unreadable signature)");
   printf("Adds: %zu key%s\n", d->n_add, d->n_add == 1 ? "" : "s");
   for (size_t i = 0; i < d->n_add; i++) {
     char id[SIG_KEYID_BUFSZ];
@@ -944,7 +956,9 @@ int cmd_keyring(int argc, char **argv)
     return run_status(argc - 1, argv + 1);
   if (!strcmp(sub, "inspect"))
     return run_inspect(argc - 1, argv + 1);
-  fprintf(stderr, "kiosk-pack keyring: unknown subcommand '%s' — it is one "
-          "of build, sign, install, status, inspect\n", sub);
+  fprintf(stderr,
+          "kiosk-pack keyring: unknown subcommand '%s' — it is one "
+          "of build, sign, install, status, inspect\n",
+          sub);
   return CLI_ERROR;
 }

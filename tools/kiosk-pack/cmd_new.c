@@ -346,20 +346,20 @@ static void label(struct fonts *f, SDL_Surface *s, const char *text, int px, int
  * marked EXAMPLE so nobody mistakes it for content. */
 static int write_picture(struct fonts *f, const char *path)
 {
-  SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, PICTURE_W, PICTURE_H, 32,
-                                                  SDL_PIXELFORMAT_XRGB8888);
+  SDL_Surface *s =
+      SDL_CreateRGBSurfaceWithFormat(0, PICTURE_W, PICTURE_H, 32, SDL_PIXELFORMAT_XRGB8888);
   if (!s)
     return -1;
-  fill(s, 0, 0, PICTURE_W, PICTURE_H, 0xCFE3F2);           /* sky */
-  disc(s, 790, 330, 56, 0xF4C542);                         /* sun */
-  for (int i = 0; i < 3; i++)                              /* hills */
+  fill(s, 0, 0, PICTURE_W, PICTURE_H, 0xCFE3F2); /* sky */
+  disc(s, 790, 330, 56, 0xF4C542);               /* sun */
+  for (int i = 0; i < 3; i++)                    /* hills */
     disc(s, 160 + i * 330, PICTURE_H + 120, 330 - i * 40, i == 1 ? 0x5E9A5A : 0x7DB36F);
-  fill(s, 0, PICTURE_H - 90, PICTURE_W, 90, 0x4F7F4B);     /* field */
-  fill(s, 430, PICTURE_H - 200, 100, 110, 0xF5EFE6);       /* a house */
+  fill(s, 0, PICTURE_H - 90, PICTURE_W, 90, 0x4F7F4B); /* field */
+  fill(s, 430, PICTURE_H - 200, 100, 110, 0xF5EFE6);   /* a house */
   fill(s, 465, PICTURE_H - 150, 30, 60, 0x8A5A3C);
-  for (int i = 0; i < 60; i++)                             /* its roof */
+  for (int i = 0; i < 60; i++) /* its roof */
     fill(s, 420 + i, PICTURE_H - 200 - i, 120 - 2 * i, 1, 0xB5553F);
-  fill(s, 0, 50, PICTURE_W, 170, 0xFFFFFF);                /* the banner */
+  fill(s, 0, 50, PICTURE_W, 170, 0xFFFFFF); /* the banner */
   label(f, s, "EXAMPLE PICTURE", 84, FONTS_BOLD, 62, (SDL_Color){0xB0, 0x1E, 0x1E, 0xFF});
   label(f, s, "replace media/example-picture.png with your own", 30, FONTS_REGULAR, 170,
         (SDL_Color){0x33, 0x33, 0x33, 0xFF});
@@ -405,8 +405,9 @@ static int copy_tree(int prevfd, int outfd, const char *prev, const char *dir, c
   struct kerr e;
   int sub;
   if (fsutil_open_dir_at(prevfd, rel, 0, 0, &sub, &e) != 0)
-    return e.code == KERR_NOENT ? 0 : (fprintf(stderr, "kiosk-pack new: %s/%s: %s\n", prev, rel,
-                                               e.msg), -1);
+    return e.code == KERR_NOENT
+        ? 0
+        : (fprintf(stderr, "kiosk-pack new: %s/%s: %s\n", prev, rel, e.msg), -1);
   DIR *d = fdopendir(sub);
   if (!d) {
     close(sub);
@@ -457,8 +458,10 @@ static int write_next_manifest(int prevfd, int dirfd, const char *prev, const ch
   struct kerr e;
   struct manifest *m = NULL;
   if (fsutil_read_at(prevfd, "pack.json", MANIFEST_MAX_BYTES, &json, &len, &e) != 0) {
-    fprintf(stderr, "kiosk-pack new: %s/pack.json: %s — --from takes last month's pack source "
-            "folder\n", prev, e.msg);
+    fprintf(stderr,
+            "kiosk-pack new: %s/pack.json: %s — --from takes last month's pack source "
+            "folder\n",
+            prev, e.msg);
     return -1;
   }
   if (manifest_parse(json, len, MANIFEST_SOURCE, &m, &e) != 0) {
@@ -502,8 +505,10 @@ static int new_from(int dirfd, const char *dir, const char *prev)
 {
   int prevfd = open(prev, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (prevfd < 0) {
-    fprintf(stderr, "kiosk-pack new: %s: cannot open the folder: %s — --from takes last "
-            "month's pack source folder\n", prev, strerror(errno));
+    fprintf(stderr,
+            "kiosk-pack new: %s: cannot open the folder: %s — --from takes last "
+            "month's pack source folder\n",
+            prev, strerror(errno));
     return -1;
   }
   unsigned long long version = 0;
@@ -563,14 +568,18 @@ int cmd_new(int argc, char **argv)
   }
   char id[MANIFEST_ID_MAX + 1];
   if (cmd_new_id_from_name(dir, id, sizeof id) != 0) {
-    fprintf(stderr, "kiosk-pack new: %s: the pack's id is made from the folder's name, and "
-            "this one has no letters or digits — use a name like bulletin-2026-12\n", dir);
+    fprintf(stderr,
+            "kiosk-pack new: %s: the pack's id is made from the folder's name, and "
+            "this one has no letters or digits — use a name like bulletin-2026-12\n",
+            dir);
     return CLI_ERROR;
   }
   int existed;
   if (dir_unused(dir, &existed) != 0) {
-    fprintf(stderr, "kiosk-pack new: %s already exists and is not empty — give a new folder "
-            "name\n", dir);
+    fprintf(stderr,
+            "kiosk-pack new: %s already exists and is not empty — give a new folder "
+            "name\n",
+            dir);
     return CLI_ERROR;
   }
   if (!existed && mkdir(dir, 0755) != 0) {

@@ -55,7 +55,7 @@ struct lang_page {
   char *text;
   size_t len;
   struct seg_page seg;
-  int aligned;          /* same blocks as the source page */
+  int aligned; /* same blocks as the source page */
 };
 
 static void lang_page_free(struct lang_page *lp)
@@ -65,8 +65,8 @@ static void lang_page_free(struct lang_page *lp)
   memset(lp, 0, sizeof *lp);
 }
 
-static int lang_page_read(const struct catalog *c, size_t p, const char *lang,
-                          struct lang_page *lp, struct kerr *e)
+static int lang_page_read(const struct catalog *c, size_t p, const char *lang, struct lang_page *lp,
+                          struct kerr *e)
 {
   memset(lp, 0, sizeof *lp);
   char path[4400];
@@ -103,13 +103,13 @@ static void w_xerror2(int severity, po_message_t m1, const char *f1, size_t l1, 
 /* One language's column of the catalog: msgstr, fuzzy and previous msgid
  * for every entry. */
 struct column {
-  char **msgstr;        /* NULL: untranslated; owned */
+  char **msgstr; /* NULL: untranslated; owned */
   int *fuzzy;
   const char **prev;
 };
 
-static int write_po(const struct catalog *c, const char *lang, const struct column *col,
-                    int out_fd, const char *out_dir, const char *name, struct kerr *e)
+static int write_po(const struct catalog *c, const char *lang, const struct column *col, int out_fd,
+                    const char *out_dir, const char *name, struct kerr *e)
 {
   po_file_t f = po_file_create();
   po_message_iterator_t it = po_message_iterator(f, NULL);
@@ -134,9 +134,10 @@ static int write_po(const struct catalog *c, const char *lang, const struct colu
   po_message_set_msgid(h, "");
   po_message_set_msgstr(h, header);
   po_message_set_extracted_comments(
-      h, lang ? "Texts of the pack's pages. Translate each text as it is; numbers, phone\n"
-                "numbers and addresses are not here: they stay as they are."
-              : "Template: every text of the pack's pages, in the source language.");
+      h,
+      lang ? "Texts of the pack's pages. Translate each text as it is; numbers, phone\n"
+             "numbers and addresses are not here: they stay as they are."
+           : "Template: every text of the pack's pages, in the source language.");
   po_message_insert(it, h);
   for (size_t i = 0; i < c->n; i++) {
     const struct catalog_entry *en = &c->v[i];
@@ -207,7 +208,8 @@ static int export_lang(const struct catalog *c, const char *lang, int out_fd, co
     if ((rc = lang_page_read(c, p, lang, &lps[p], e)))
       goto out;
     if (lps[p].exists && !lps[p].aligned)
-      say(msgs, "warning: %s/pages/%s.%s.md does not have the same blocks as %s (%zu texts "
+      say(msgs,
+          "warning: %s/pages/%s.%s.md does not have the same blocks as %s (%zu texts "
           "against %zu), so its texts cannot be matched: they are left out of %s.po — make "
           "the page follow the %s page, or have it translated again",
           c->src, c->m->pages[p], lang, c->pages[p].rel, lps[p].seg.n, c->pages[p].seg.n, lang,
@@ -305,8 +307,10 @@ int cmd_po_export(const char *src, const char *out_dir, FILE *msgs, struct kerr 
   if (fstat(fd, &a) == 0 && stat(rec_dir, &b) == 0 && a.st_dev == b.st_dev &&
       a.st_ino == b.st_ino) {
     close(fd);
-    rc = kerr_set(e, KERR_USAGE, "%s is the pack's own record of the translations — export "
-                  "into another folder, for example %s-po", out_dir, c->src);
+    rc = kerr_set(e, KERR_USAGE,
+                  "%s is the pack's own record of the translations — export "
+                  "into another folder, for example %s-po",
+                  out_dir, c->src);
     catalog_free(c);
     return rc;
   }
@@ -327,10 +331,10 @@ int cmd_po_export(const char *src, const char *out_dir, FILE *msgs, struct kerr 
 
 struct incoming {
   struct catalog_po *po;
-  char *bytes;                 /* the file as it came, for the record */
+  char *bytes; /* the file as it came, for the record */
   size_t len;
-  size_t lang;                 /* index in m->languages */
-  char **pages;                /* new text per page, NULL: unchanged */
+  size_t lang;  /* index in m->languages */
+  char **pages; /* new text per page, NULL: unchanged */
   size_t *page_len;
   size_t n_written, n_same, n_untranslated, n_fuzzy, n_unknown;
 };
@@ -381,16 +385,18 @@ static int check_translation(const struct catalog_entry *en, const struct seg_un
       char num[64];
       snprintf(num, sizeof num, "%.*s", (int)len, en->msgid + st);
       if (!strstr(m->msgstr, num))
-        return kerr_set(e, KERR_PARSE, "%s:%d: the translation of %s leaves out or changes the "
+        return kerr_set(e, KERR_PARSE,
+                        "%s:%d: the translation of %s leaves out or changes the "
                         "phone number «%.*s» of the source text — phone numbers stay exactly as "
-                        "they are; correct it in the PO file and import again", po->path,
-                        m->line, en->ctxt, (int)len, en->msgid + st);
+                        "they are; correct it in the PO file and import again",
+                        po->path, m->line, en->ctxt, (int)len, en->msgid + st);
     }
     return 0;
   }
-  return kerr_set(e, KERR_PARSE, "%s:%d: the translation of %s (%s) %s — correct it in the PO "
-                  "file and import again", po->path, m->line, en->ctxt, seg_kind_name(u->kind),
-                  why);
+  return kerr_set(e, KERR_PARSE,
+                  "%s:%d: the translation of %s (%s) %s — correct it in the PO "
+                  "file and import again",
+                  po->path, m->line, en->ctxt, seg_kind_name(u->kind), why);
 }
 
 static int prepare_lang(const struct catalog *c, struct incoming *in, struct kerr *e)
@@ -469,7 +475,7 @@ static int prepare_lang(const struct catalog *c, struct incoming *in, struct ker
           if (ok && repl[k]) {
             const struct seg_unit *u = &check.v[k];
             ok = u->end - u->start == strlen(repl[k]) &&
-                 !memcmp(out + u->start, repl[k], u->end - u->start);
+                !memcmp(out + u->start, repl[k], u->end - u->start);
           }
           if (!ok) {
             const struct catalog_msg *m = msgs[k];
@@ -477,11 +483,13 @@ static int prepare_lang(const struct catalog *c, struct incoming *in, struct ker
             /* Name the first translation that moved things, if any. */
             while (!m && bad < sp->seg.n)
               m = msgs[bad++];
-            rc = kerr_set(e, KERR_PARSE, "%s:%d: the translation of %s would change the blocks "
+            rc = kerr_set(e, KERR_PARSE,
+                          "%s:%d: the translation of %s would change the blocks "
                           "of pages/%s.%s.md (a line starting with '#', '-', '>', '|' or a "
                           "number and a dot starts a new block) — reword it so that it is "
-                          "plain text and import again", in->po->path, m ? m->line : 0,
-                          m ? m->ctxt : c->v[first + k].ctxt, c->m->pages[p], lang);
+                          "plain text and import again",
+                          in->po->path, m ? m->line : 0, m ? m->ctxt : c->v[first + k].ctxt,
+                          c->m->pages[p], lang);
           }
         }
         seg_page_free(&check);
@@ -517,9 +525,11 @@ static int list_po(const char *dir, char ***out, size_t *n, struct kerr *e)
   DIR *d = opendir(dir);
   if (!d)
     return errno == ENOENT || errno == ENOTDIR
-               ? kerr_set(e, KERR_NOENT, "%s: no such folder — give the folder that holds "
-                          "the translated .po files", dir)
-               : kerr_errno(e, KERR_IO, errno, "%s: cannot read the folder", dir);
+        ? kerr_set(e, KERR_NOENT,
+                   "%s: no such folder — give the folder that holds "
+                   "the translated .po files",
+                   dir)
+        : kerr_errno(e, KERR_IO, errno, "%s: cannot read the folder", dir);
   size_t cap = 0;
   struct dirent *de;
   int rc = 0;
@@ -567,8 +577,8 @@ static void lang_list(const struct catalog *c, char *buf, size_t cap)
   }
 }
 
-static int write_lang(const struct catalog *c, const struct incoming *in, int pages_fd,
-                      int po_fd, struct kerr *e)
+static int write_lang(const struct catalog *c, const struct incoming *in, int pages_fd, int po_fd,
+                      struct kerr *e)
 {
   const char *lang = c->m->languages[in->lang];
   for (size_t p = 0; p < c->m->n_pages; p++) {
@@ -603,8 +613,10 @@ int cmd_po_import(const char *dir, const char *src, FILE *msgs, struct kerr *e)
   if ((rc = list_po(dir, &files, &n_files, e)))
     goto out;
   if (n_files == 0) {
-    rc = kerr_set(e, KERR_NOENT, "%s: no .po files — give the folder with the translated "
-                  "<language>.po files (kiosk-pack po export wrote them)", dir);
+    rc = kerr_set(e, KERR_NOENT,
+                  "%s: no .po files — give the folder with the translated "
+                  "<language>.po files (kiosk-pack po export wrote them)",
+                  dir);
     goto out;
   }
   in = calloc(n_files, sizeof *in);
@@ -625,22 +637,26 @@ int cmd_po_import(const char *dir, const char *src, FILE *msgs, struct kerr *e)
     while (l < c->m->n_languages && strcmp(c->m->languages[l], lang))
       l++;
     if (l == c->m->n_languages) {
-      rc = kerr_set(e, KERR_PARSE, "%s: is a translation into \"%s\", which the pack does not "
+      rc = kerr_set(e, KERR_PARSE,
+                    "%s: is a translation into \"%s\", which the pack does not "
                     "have (its languages: %s) — add \"%s\" to \"languages\" in %s/pack.json "
-                    "first, or leave this file out; nothing was written", files[f], lang, langs,
-                    lang, c->src);
+                    "first, or leave this file out; nothing was written",
+                    files[f], lang, langs, lang, c->src);
       goto out;
     }
     if (l == 0) {
-      rc = kerr_set(e, KERR_PARSE, "%s: is in \"%s\", the language the pages are translated "
-                    "from — edit the %s pages themselves; nothing was written", files[f], lang,
-                    lang);
+      rc = kerr_set(e, KERR_PARSE,
+                    "%s: is in \"%s\", the language the pages are translated "
+                    "from — edit the %s pages themselves; nothing was written",
+                    files[f], lang, lang);
       goto out;
     }
     for (size_t g = 0; g < f; g++)
       if (in[g].lang == l) {
-        rc = kerr_set(e, KERR_PARSE, "%s and %s are both translations into \"%s\" — keep "
-                      "one of them; nothing was written", files[g], files[f], lang);
+        rc = kerr_set(e, KERR_PARSE,
+                      "%s and %s are both translations into \"%s\" — keep "
+                      "one of them; nothing was written",
+                      files[g], files[f], lang);
         goto out;
       }
     in[f].lang = l;
@@ -665,8 +681,10 @@ int cmd_po_import(const char *dir, const char *src, FILE *msgs, struct kerr *e)
     if ((rc = write_lang(c, &in[f], pages_fd, po_fd, e)))
       goto out;
     struct incoming *x = &in[f];
-    say(msgs, "%s: %zu page%s written, %zu unchanged; %zu of %zu texts translated, %zu fuzzy or "
-        "out of date%s", x->po->path, x->n_written, x->n_written == 1 ? "" : "s", x->n_same,
+    say(msgs,
+        "%s: %zu page%s written, %zu unchanged; %zu of %zu texts translated, %zu fuzzy or "
+        "out of date%s",
+        x->po->path, x->n_written, x->n_written == 1 ? "" : "s", x->n_same,
         c->n - x->n_untranslated, c->n, x->n_fuzzy,
         x->n_unknown ? " (some entries match no text of the pack any more; not used)" : "");
   }
@@ -743,7 +761,9 @@ int cmd_po(int argc, char **argv)
   }
   if (!pos || !val) {
     fprintf(stderr, "kiosk-pack po %s: %s is missing\n", sub,
-            !pos ? (exp ? "SRCDIR" : "DIR") : exp ? "--out DIR" : "--into SRCDIR");
+            !pos      ? (exp ? "SRCDIR" : "DIR")
+                : exp ? "--out DIR"
+                      : "--into SRCDIR");
     po_usage(stderr);
     return CLI_ERROR;
   }

@@ -104,16 +104,18 @@ static int check_langs(const struct deck *d, char **langs, size_t n)
       if (!deck_has_lang(d, k, l) && hl + strlen(l) + 3 < sizeof have)
         snprintf(have + hl, sizeof have - hl, "%s%s", hl ? ", " : "", l);
     }
-    fprintf(stderr, "kiosk-pack preview: --lang %s: the pack has no such language "
-            "(it has %s)\n", langs[i], have);
+    fprintf(stderr,
+            "kiosk-pack preview: --lang %s: the pack has no such language "
+            "(it has %s)\n",
+            langs[i], have);
     return CLI_ERROR;
   }
   return CLI_OK;
 }
 
 /* Verifies and installs PACK into a store under tmp; adds it to d. */
-static int open_pack(const char *pack, const char *trusted, const char *tmp,
-                     struct deck *d, struct store **st, char *title, size_t cap)
+static int open_pack(const char *pack, const char *trusted, const char *tmp, struct deck *d,
+                     struct store **st, char *title, size_t cap)
 {
   struct sig_trust *trust;
   int status = cli_load_trust("preview", NULL, trusted, &trust);
@@ -152,8 +154,7 @@ static int open_pack(const char *pack, const char *trusted, const char *tmp,
   struct manifest *m = NULL;
   char root[PATH_MAX];
   if (store_current_dir(*st, res->id, root, sizeof root, &e) != 0 ||
-      store_current_manifest(*st, res->id, &m, &e) != 0 ||
-      deck_add_manifest(d, root, m, &e) != 0) {
+      store_current_manifest(*st, res->id, &m, &e) != 0 || deck_add_manifest(d, root, m, &e) != 0) {
     fprintf(stderr, "kiosk-pack preview: %s\n", e.msg);
     status = CLI_ERROR;
   }
@@ -169,8 +170,7 @@ static int open_source(const char *src, struct deck *d, char *title, size_t cap)
   struct kerr e;
   kerr_clear(&e);
   if (deck_add_dir(d, src, &e) != 0) {
-    fprintf(stderr, "kiosk-pack preview: %s — run 'kiosk-pack lint %s' for details\n", e.msg,
-            src);
+    fprintf(stderr, "kiosk-pack preview: %s — run 'kiosk-pack lint %s' for details\n", e.msg, src);
     return e.code == KERR_NOENT || e.code == KERR_IO || e.code == KERR_NOMEM ? CLI_ERROR
                                                                              : CLI_REFUSED;
   }
@@ -197,7 +197,8 @@ int cmd_preview(int argc, char **argv)
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if ((!strcmp(a, "--out") || !strcmp(a, "--size") || !strcmp(a, "--lang") ||
-         !strcmp(a, "--trusted")) && i + 1 < argc) {
+         !strcmp(a, "--trusted")) &&
+        i + 1 < argc) {
       const char *v = argv[++i];
       if (!strcmp(a, "--out"))
         out = v;
@@ -217,8 +218,7 @@ int cmd_preview(int argc, char **argv)
     } else if (!in) {
       in = a;
     } else {
-      fprintf(stderr, "kiosk-pack preview: one SRCDIR or PACK only ('%s' and '%s' given)\n", in,
-              a);
+      fprintf(stderr, "kiosk-pack preview: one SRCDIR or PACK only ('%s' and '%s' given)\n", in, a);
       return CLI_ERROR;
     }
   }
@@ -230,14 +230,18 @@ int cmd_preview(int argc, char **argv)
   }
   struct stat sb;
   if (stat(in, &sb) != 0) {
-    fprintf(stderr, "kiosk-pack preview: %s: no such folder or file — give a pack source "
-            "folder (with pack.json) or a .kpack file\n", in);
+    fprintf(stderr,
+            "kiosk-pack preview: %s: no such folder or file — give a pack source "
+            "folder (with pack.json) or a .kpack file\n",
+            in);
     return CLI_ERROR;
   }
   int is_pack = !S_ISDIR(sb.st_mode);
   if (is_pack && !trusted) {
-    fprintf(stderr, "kiosk-pack preview: %s is a built pack; --trusted PATH (the public key, "
-            "a .pub file or a folder of them) is needed to verify it before it is drawn\n", in);
+    fprintf(stderr,
+            "kiosk-pack preview: %s is a built pack; --trusted PATH (the public key, "
+            "a .pub file or a folder of them) is needed to verify it before it is drawn\n",
+            in);
     return CLI_ERROR;
   }
 
@@ -319,13 +323,14 @@ int cmd_preview(int argc, char **argv)
     printf("Wrote %zu picture%s and %zu contact sheet%s to %s\n", res.pictures,
            res.pictures == 1 ? "" : "s", res.sheets, res.sheets == 1 ? "" : "s", out);
   if (res.problems)
-    fprintf(stderr, "kiosk-pack preview: %zu picture%s show%s something the kiosk would "
+    fprintf(stderr,
+            "kiosk-pack preview: %zu picture%s show%s something the kiosk would "
             "complain about (framed in red on the contact sheets) — run 'kiosk-pack lint' "
-            "on the source for the details\n", res.problems, res.problems == 1 ? "" : "s",
-            res.problems == 1 ? "s" : "");
+            "on the source for the details\n",
+            res.problems, res.problems == 1 ? "" : "s", res.problems == 1 ? "s" : "");
   if (res.failed) {
-    fprintf(stderr, "kiosk-pack preview: %zu page%s could not be drawn (see above)\n",
-            res.failed, res.failed == 1 ? "" : "s");
+    fprintf(stderr, "kiosk-pack preview: %zu page%s could not be drawn (see above)\n", res.failed,
+            res.failed == 1 ? "" : "s");
     status = CLI_REFUSED;
   }
 
@@ -340,8 +345,8 @@ out:
   if (tmp[0]) {
     struct kerr re;
     if (fsutil_remove_tree_at(AT_FDCWD, tmp, &re) != 0)
-      fprintf(stderr, "kiosk-pack preview: could not remove the temporary folder %s: %s\n",
-              tmp, re.msg);
+      fprintf(stderr, "kiosk-pack preview: could not remove the temporary folder %s: %s\n", tmp,
+              re.msg);
   }
   free(sizes);
   free_list(o.langs, o.n_langs);

@@ -70,14 +70,18 @@ int cmd_report(int argc, char **argv)
       packs[n_packs++] = argv[++i];
     } else if (!strcmp(a, "--now") && has) {
       if (manifest_parse_time(argv[++i], &now) != 0) {
-        fprintf(stderr, "kiosk-pack report: --now '%s': give a time such as "
-                "2026-12-01T00:00:00Z\n", argv[i]);
+        fprintf(stderr,
+                "kiosk-pack report: --now '%s': give a time such as "
+                "2026-12-01T00:00:00Z\n",
+                argv[i]);
         status = CLI_ERROR;
         goto done;
       }
     } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack report: unknown option or missing value: "
-              "'%s'\n", a);
+      fprintf(stderr,
+              "kiosk-pack report: unknown option or missing value: "
+              "'%s'\n",
+              a);
       report_usage(stderr);
       status = CLI_ERROR;
       goto done;
@@ -86,9 +90,9 @@ int cmd_report(int argc, char **argv)
     }
   }
   if (!out || n_logs == 0) {
-    fprintf(stderr, "kiosk-pack report: %s\n", !out
-            ? "--out report.html is missing"
-            : "no LOGS given: the folders of the sticks or kiosk-logs to read");
+    fprintf(stderr, "kiosk-pack report: %s\n",
+            !out ? "--out report.html is missing"
+                 : "no LOGS given: the folders of the sticks or kiosk-logs to read");
     report_usage(stderr);
     status = CLI_ERROR;
     goto done;
@@ -103,7 +107,8 @@ int cmd_report(int argc, char **argv)
   if (!oom)
     oom = report_finish(r) != 0;
   if (oom) {
-    fprintf(stderr, "kiosk-pack report: out of memory — give fewer folders "
+    fprintf(stderr,
+            "kiosk-pack report: out of memory — give fewer folders "
             "at a time\n");
     status = CLI_ERROR;
     goto done;
@@ -114,13 +119,17 @@ int cmd_report(int argc, char **argv)
       fprintf(stderr, "%s:%" PRIu64 ": %s: %s\n", is->file, is->line,
               is->level ? "warning" : "note", is->msg);
     else
-      fprintf(stderr, "%s: %s: %s\n", is->file,
-              is->level ? "warning" : "note", is->msg);
+      fprintf(stderr, "%s: %s: %s\n", is->file, is->level ? "warning" : "note", is->msg);
   }
   if (r->issues_dropped)
-    fprintf(stderr, "kiosk-pack report: and %" PRIu64 " more problems in the "
-            "input\n", r->issues_dropped);
-  struct { const char *what, *path; int (*fn)(const struct report *, const char *); } w[] = {
+    fprintf(stderr,
+            "kiosk-pack report: and %" PRIu64 " more problems in the "
+            "input\n",
+            r->issues_dropped);
+  struct {
+    const char *what, *path;
+    int (*fn)(const struct report *, const char *);
+  } w[] = {
       {"HTML", out, report_write_html},
       {"JSON", json, report_write_json},
       {"CSV", csv, report_write_csv},
@@ -130,8 +139,10 @@ int cmd_report(int argc, char **argv)
       continue;
     int err = w[i].fn(r, w[i].path);
     if (err) {
-      fprintf(stderr, "kiosk-pack report: could not write the %s report %s: "
-              "%s\n", w[i].what, w[i].path, strerror(err));
+      fprintf(stderr,
+              "kiosk-pack report: could not write the %s report %s: "
+              "%s\n",
+              w[i].what, w[i].path, strerror(err));
       status = CLI_ERROR;
     }
   }
@@ -143,10 +154,9 @@ int cmd_report(int argc, char **argv)
     for (size_t i = 0; i < r->n_issues; i++)
       warnings += r->issues[i].level == REPORT_WARNING;
     printf("%s: %zu site%s, %zu folder%s read, %" PRIu64 " plays; %zu "
-           "problem%s in the input%s\n", out, r->n_sites,
-           r->n_sites == 1 ? "" : "s", r->n_folders,
-           r->n_folders == 1 ? "" : "s", plays, warnings,
-           warnings == 1 ? "" : "s", warnings ? " (listed in the report)" : "");
+           "problem%s in the input%s\n",
+           out, r->n_sites, r->n_sites == 1 ? "" : "s", r->n_folders, r->n_folders == 1 ? "" : "s",
+           plays, warnings, warnings == 1 ? "" : "s", warnings ? " (listed in the report)" : "");
   }
 done:
   report_free(r);

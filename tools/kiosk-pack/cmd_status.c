@@ -25,11 +25,11 @@
 /* What status found out about one pack id. */
 struct row {
   struct store_pack_info info;
-  struct manifest *m;  /* the current version's manifest, or NULL */
-  int check;           /* store_check()'s or store_check_quick()'s code */
-  char problem[1024];  /* its message, when not 0 */
-  int changed;         /* quick check: a file changed since its last full check */
-  int64_t checked;     /* the last full check (0: unknown) */
+  struct manifest *m; /* the current version's manifest, or NULL */
+  int check;          /* store_check()'s or store_check_quick()'s code */
+  char problem[1024]; /* its message, when not 0 */
+  int changed;        /* quick check: a file changed since its last full check */
+  int64_t checked;    /* the last full check (0: unknown) */
 };
 
 static void status_usage(FILE *out)
@@ -48,8 +48,10 @@ static void status_usage(FILE *out)
 
 static const char *check_word(const struct row *r)
 {
-  return r->check == KERR_CORRUPT ? "damaged" : r->check ? "nothing to show"
-         : r->changed ? "changed" : "ok";
+  return r->check == KERR_CORRUPT ? "damaged"
+      : r->check                  ? "nothing to show"
+      : r->changed                ? "changed"
+                                  : "ok";
 }
 
 static cJSON *time_or_null(int has, int64_t t)
@@ -66,8 +68,8 @@ static cJSON *num_or_null(uint64_t v)
   return v ? cJSON_CreateNumber((double)v) : cJSON_CreateNull();
 }
 
-static int print_json(const char *dir, int64_t floor, int64_t now,
-                      int sig_checked, int full, const struct row *rows, size_t n)
+static int print_json(const char *dir, int64_t floor, int64_t now, int sig_checked, int full,
+                      const struct row *rows, size_t n)
 {
   cJSON *root = cJSON_CreateObject();
   cJSON *packs = cJSON_CreateArray();
@@ -118,8 +120,8 @@ static int print_json(const char *dir, int64_t floor, int64_t now,
   return 0;
 }
 
-static void print_text(const char *dir, int64_t floor, int64_t now,
-                       int sig_checked, int full, const struct row *rows, size_t n)
+static void print_text(const char *dir, int64_t floor, int64_t now, int sig_checked, int full,
+                       const struct row *rows, size_t n)
 {
   char t[48];
   cli_fmt_time(floor, t, sizeof t);
@@ -158,14 +160,15 @@ static void print_text(const char *dir, int64_t floor, int64_t now,
       }
       printf("  files:     %zu (%s)\n", m->n_files, size);
     }
-    const char *sig = sig_checked ? " and the signature is valid"
-                                  : " (signature not checked: no --trusted)";
+    const char *sig =
+        sig_checked ? " and the signature is valid" : " (signature not checked: no --trusted)";
     if (r->check == 0 && full) {
       printf("  check:     ok — every file matches its signed list%s\n", sig);
     } else if (r->check == 0 && !r->changed) {
       cli_fmt_time(r->checked, t, sizeof t);
       printf("  check:     ok — every file is as it was when last read in full (%s)%s;\n"
-             "             --check reads them all again\n", t, sig);
+             "             --check reads them all again\n",
+             t, sig);
     } else if (r->check == 0) {
       printf("  check:     CHANGED — a file was changed since it was last read in full "
              "(or never was); run with --check to read every byte\n");

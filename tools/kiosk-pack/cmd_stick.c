@@ -56,15 +56,15 @@ struct given {
   char *path;
   char id[MANIFEST_ID_MAX + 1];
   uint64_t version;
-  uint64_t bytes;       /* of the .kpack file */
+  uint64_t bytes; /* of the .kpack file */
   char title_en[PACK_TITLE_MAX + 1];
   char title_ru[PACK_TITLE_MAX + 1];
   int has_expires;
   int64_t expires;
   int64_t valid_from;
   int has_valid_from;
-  int chosen;           /* the newest of its id */
-  int identical;        /* already on the stick with the same bytes */
+  int chosen;                      /* the newest of its id */
+  int identical;                   /* already on the stick with the same bytes */
   char name[MANIFEST_ID_MAX + 32]; /* "<id>-<version>.kpack" */
 };
 
@@ -102,8 +102,10 @@ static int has_suffix(const char *s, const char *suf)
 static int add_given(struct stick *s, const char *path)
 {
   if (s->n == STICK_MAX_FILES) {
-    fprintf(stderr, "kiosk-pack stick: more than %d packs given — prepare "
-            "several sticks\n", STICK_MAX_FILES);
+    fprintf(stderr,
+            "kiosk-pack stick: more than %d packs given — prepare "
+            "several sticks\n",
+            STICK_MAX_FILES);
     return CLI_ERROR;
   }
   struct given *g = &s->g[s->n];
@@ -188,15 +190,19 @@ static int read_heads(struct stick *s)
     kerr_clear(&e);
     struct stat st;
     if (stat(g->path, &st) != 0 || !S_ISREG(st.st_mode)) {
-      fprintf(stderr, "kiosk-pack stick: %s: not a readable file — check the "
-              "path\n", g->path);
+      fprintf(stderr,
+              "kiosk-pack stick: %s: not a readable file — check the "
+              "path\n",
+              g->path);
       free(r);
       return CLI_ERROR;
     }
     g->bytes = (uint64_t)st.st_size;
     if (pack_inspect(g->path, NULL, r, &e) != 0 || !r->has_manifest) {
-      fprintf(stderr, "kiosk-pack stick: %s — not copied; nothing was written "
-              "to the stick\n", r->msg[0] ? r->msg : e.msg);
+      fprintf(stderr,
+              "kiosk-pack stick: %s — not copied; nothing was written "
+              "to the stick\n",
+              r->msg[0] ? r->msg : e.msg);
       pack_result_free(r);
       free(r);
       return CLI_REFUSED;
@@ -210,8 +216,7 @@ static int read_heads(struct stick *s)
     g->expires = r->expires;
     g->has_valid_from = r->has_valid_from;
     g->valid_from = r->valid_from;
-    snprintf(g->name, sizeof g->name, "%s-%" PRIu64 ".kpack", g->id,
-             g->version);
+    snprintf(g->name, sizeof g->name, "%s-%" PRIu64 ".kpack", g->id, g->version);
     pack_result_free(r);
     free(r);
   }
@@ -222,8 +227,7 @@ static int read_heads(struct stick *s)
     for (size_t j = 0; j < s->n && best; j++) {
       if (j == i || strcmp(s->g[i].id, s->g[j].id) != 0)
         continue;
-      if (s->g[j].version > s->g[i].version ||
-          (s->g[j].version == s->g[i].version && j < i))
+      if (s->g[j].version > s->g[i].version || (s->g[j].version == s->g[i].version && j < i))
         best = 0;
     }
     s->g[i].chosen = best;
@@ -241,9 +245,11 @@ static int check_chosen(struct stick *s, const struct sig_trust *trust)
     if (g->has_expires && g->expires <= s->now) {
       char t[64];
       cli_fmt_time(g->expires, t, sizeof t);
-      fprintf(stderr, "kiosk-pack stick: %s: expired on %s — a kiosk would "
+      fprintf(stderr,
+              "kiosk-pack stick: %s: expired on %s — a kiosk would "
               "refuse it; build a new version. Nothing was written to the "
-              "stick\n", cli_basename(g->path), t);
+              "stick\n",
+              cli_basename(g->path), t);
       return CLI_REFUSED;
     }
     if (!trust)
@@ -260,8 +266,10 @@ static int check_chosen(struct stick *s, const struct sig_trust *trust)
     cli_progress_done(&cp);
     int status = cli_exit_status(r->status);
     if (status != CLI_OK)
-      fprintf(stderr, "kiosk-pack stick: %s — not copied; nothing was "
-              "written to the stick\n", r->msg);
+      fprintf(stderr,
+              "kiosk-pack stick: %s — not copied; nothing was "
+              "written to the stick\n",
+              r->msg);
     pack_result_free(r);
     free(r);
     if (status != CLI_OK)
@@ -275,11 +283,12 @@ static int check_chosen(struct stick *s, const struct sig_trust *trust)
     int rc = trust ? keyring_verify(s->keyring, trust, &doc, &kr, &e)
                    : keyring_inspect(s->keyring, &doc, &kr, &e);
     if (rc != 0 || !doc) {
-      fprintf(stderr, "kiosk-pack stick: %s — not copied; nothing was "
-              "written to the stick\n", kr.msg[0] ? kr.msg : e.msg);
+      fprintf(stderr,
+              "kiosk-pack stick: %s — not copied; nothing was "
+              "written to the stick\n",
+              kr.msg[0] ? kr.msg : e.msg);
       keyring_doc_free(doc);
-      return rc == KERR_IO || rc == KERR_NOMEM || rc == KERR_NOENT
-                 ? CLI_ERROR : CLI_REFUSED;
+      return rc == KERR_IO || rc == KERR_NOMEM || rc == KERR_NOENT ? CLI_ERROR : CLI_REFUSED;
     }
     s->keyring_version = doc->version;
     keyring_doc_free(doc);
@@ -325,8 +334,7 @@ static const char *stick_why(int err)
 }
 
 /* Hash of the source file at path. 0 or an errno. */
-static int hash_path(const char *path, unsigned char out[32], uint64_t *len,
-                     char *buf)
+static int hash_path(const char *path, unsigned char out[32], uint64_t *len, char *buf)
 {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -340,16 +348,15 @@ static int hash_path(const char *path, unsigned char out[32], uint64_t *len,
 }
 
 /* 1 when kdir/name is a regular file with exactly the hash want. */
-static int same_on_stick(int kdir, const char *name,
-                         const unsigned char want[32], char *buf)
+static int same_on_stick(int kdir, const char *name, const unsigned char want[32], char *buf)
 {
   int fd = openat(kdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return 0;
   struct stat st;
   unsigned char h[32];
-  int same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-             hash_fd(fd, h, NULL, buf) == 0 && memcmp(h, want, 32) == 0;
+  int same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && hash_fd(fd, h, NULL, buf) == 0 &&
+      memcmp(h, want, 32) == 0;
   close(fd);
   return same;
 }
@@ -364,8 +371,7 @@ static int copy_one(int kdir, const char *src, const char *name, char *buf)
   uint64_t want_len = 0, got_len = 0;
   int err = hash_path(src, want, &want_len, buf);
   if (err) {
-    fprintf(stderr, "kiosk-pack stick: %s: could not read it: %s\n", src,
-            strerror(err));
+    fprintf(stderr, "kiosk-pack stick: %s: could not read it: %s\n", src, strerror(err));
     return CLI_ERROR;
   }
   int in = open(src, O_RDONLY | O_CLOEXEC);
@@ -374,13 +380,14 @@ static int copy_one(int kdir, const char *src, const char *name, char *buf)
     return CLI_ERROR;
   }
   (void)unlinkat(kdir, tmp, 0); /* ours, left by an interrupted run */
-  int out = openat(kdir, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
-                   O_CLOEXEC, 0644);
+  int out = openat(kdir, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (out < 0) {
     err = errno;
     close(in);
-    fprintf(stderr, "kiosk-pack stick: could not write kiosk/%s on the "
-            "stick: %s\n", name, stick_why(err));
+    fprintf(stderr,
+            "kiosk-pack stick: could not write kiosk/%s on the "
+            "stick: %s\n",
+            name, stick_why(err));
     return CLI_ERROR;
   }
   err = 0;
@@ -413,9 +420,11 @@ static int copy_one(int kdir, const char *src, const char *name, char *buf)
     err = hash_fd(out, got, &got_len, buf);
   close(out);
   if (!err && (got_len != want_len || memcmp(got, want, 32) != 0)) {
-    fprintf(stderr, "kiosk-pack stick: kiosk/%s: the copy on the stick does "
+    fprintf(stderr,
+            "kiosk-pack stick: kiosk/%s: the copy on the stick does "
             "not read back the same as %s — the stick may be failing; use "
-            "another stick\n", name, src);
+            "another stick\n",
+            name, src);
     (void)unlinkat(kdir, tmp, 0);
     return CLI_ERROR;
   }
@@ -425,8 +434,10 @@ static int copy_one(int kdir, const char *src, const char *name, char *buf)
     err = errno;
   if (err) {
     (void)unlinkat(kdir, tmp, 0);
-    fprintf(stderr, "kiosk-pack stick: could not write kiosk/%s on the "
-            "stick: %s\n", name, stick_why(err));
+    fprintf(stderr,
+            "kiosk-pack stick: could not write kiosk/%s on the "
+            "stick: %s\n",
+            name, stick_why(err));
     return CLI_ERROR;
   }
   return CLI_OK;
@@ -440,8 +451,7 @@ struct text {
   int oom;
 };
 
-static void put(struct text *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void put(struct text *t, const char *fmt, ...)
 {
@@ -450,8 +460,7 @@ static void put(struct text *t, const char *fmt, ...)
   for (;;) {
     va_list ap;
     va_start(ap, fmt);
-    int k = vsnprintf(t->p ? t->p + t->n : NULL, t->p ? t->cap - t->n : 0,
-                      fmt, ap);
+    int k = vsnprintf(t->p ? t->p + t->n : NULL, t->p ? t->cap - t->n : 0, fmt, ap);
     va_end(ap);
     if (k < 0) {
       t->oom = 1;
@@ -491,8 +500,7 @@ static void clean(const char *s, char *out, size_t cap)
   out[n] = '\0';
 }
 
-static void readme_text(const struct stick *s, const char *where,
-                        struct text *t)
+static void readme_text(const struct stick *s, const char *where, struct text *t)
 {
   char now[64], d[32], title[PACK_TITLE_MAX + 1], size[32];
   cli_fmt_time(s->now, now, sizeof now);
@@ -511,8 +519,7 @@ static void readme_text(const struct stick *s, const char *where,
       continue;
     clean(g->title_ru, title, sizeof title);
     cli_fmt_bytes(g->bytes, size, sizeof size);
-    put(t, "  %s — «%s», версия %" PRIu64 ", %s", g->name, title, g->version,
-        size);
+    put(t, "  %s — «%s», версия %" PRIu64 ", %s", g->name, title, g->version, size);
     if (g->has_expires) {
       day(g->expires, d, sizeof d);
       put(t, ", действует до %s", d);
@@ -524,17 +531,19 @@ static void readme_text(const struct stick *s, const char *where,
     put(t, "\r\n");
   }
   if (s->keyring)
-    put(t, "  %s — обновление ключей подписи, версия %" PRIu64 "\r\n",
-        s->keyring_name, s->keyring_version);
-  put(t, "\r\n"
+    put(t, "  %s — обновление ключей подписи, версия %" PRIu64 "\r\n", s->keyring_name,
+        s->keyring_version);
+  put(t,
+      "\r\n"
       "1. Вставьте флешку в киоск. Нажимать ничего не нужно.\r\n"
       "2. На экране появится «Флешка: найдено пакетов: %zu», затем для каждого\r\n"
       "   пакета «Установлено: <название>, версия N» или «<название>: уже\r\n"
-      "   установлено, ничего не изменено».\r\n", n_packs);
+      "   установлено, ничего не изменено».\r\n",
+      n_packs);
   if (s->keyring)
-    put(t, "   Сначала: «Ключи подписи обновлены (версия %" PRIu64 ")».\r\n",
-        s->keyring_version);
-  put(t, "3. Дождитесь надписи «Журналы записаны на флешку. Флешку можно\r\n"
+    put(t, "   Сначала: «Ключи подписи обновлены (версия %" PRIu64 ")».\r\n", s->keyring_version);
+  put(t,
+      "3. Дождитесь надписи «Журналы записаны на флешку. Флешку можно\r\n"
       "   вынимать». Только тогда выньте флешку.\r\n"
       "4. «Флешку вынули слишком рано» — вставьте её снова.\r\n"
       "   «Отклонено: ...» — пакет не установлен: сфотографируйте экран и\r\n"
@@ -551,8 +560,7 @@ static void readme_text(const struct stick *s, const char *where,
       continue;
     clean(g->title_en, title, sizeof title);
     cli_fmt_bytes(g->bytes, size, sizeof size);
-    put(t, "  %s — \"%s\", version %" PRIu64 ", %s", g->name, title,
-        g->version, size);
+    put(t, "  %s — \"%s\", version %" PRIu64 ", %s", g->name, title, g->version, size);
     if (g->has_expires) {
       day(g->expires, d, sizeof d);
       put(t, ", valid until %s", d);
@@ -564,17 +572,19 @@ static void readme_text(const struct stick *s, const char *where,
     put(t, "\r\n");
   }
   if (s->keyring)
-    put(t, "  %s — signing key update, version %" PRIu64 "\r\n",
-        s->keyring_name, s->keyring_version);
-  put(t, "\r\n"
+    put(t, "  %s — signing key update, version %" PRIu64 "\r\n", s->keyring_name,
+        s->keyring_version);
+  put(t,
+      "\r\n"
       "1. Put the stick into the kiosk. Nothing needs to be pressed.\r\n"
       "2. The screen says \"USB stick: found %zu pack%s\", then for each pack\r\n"
       "   \"Installed <title>, version N\" or \"<title>: already up to date\".\r\n",
       n_packs, n_packs == 1 ? "" : "s");
   if (s->keyring)
-    put(t, "   First: \"Signing keys updated (keyring version %" PRIu64
-        ")\".\r\n", s->keyring_version);
-  put(t, "3. Wait for \"Logs copied to the stick. You can remove the stick\".\r\n"
+    put(t, "   First: \"Signing keys updated (keyring version %" PRIu64 ")\".\r\n",
+        s->keyring_version);
+  put(t,
+      "3. Wait for \"Logs copied to the stick. You can remove the stick\".\r\n"
       "   Only then pull the stick out.\r\n"
       "4. \"Stick removed too early\" — put it in again.\r\n"
       "   \"Refused: ...\" — the pack was not installed: take a photo of the\r\n"
@@ -586,8 +596,7 @@ static void readme_text(const struct stick *s, const char *where,
 
 /* Writes README.txt at the top of the stick, or in kiosk/ when the top
  * already has one that is not ours. Sets *where_out. */
-static int write_readme(const struct stick *s, int root, int kdir,
-                        const char **where_out)
+static int write_readme(const struct stick *s, int root, int kdir, const char **where_out)
 {
   int target = root;
   const char *where = "README.txt";
@@ -596,8 +605,8 @@ static int write_readme(const struct stick *s, int root, int kdir,
   struct kerr e;
   kerr_clear(&e);
   int rc = fsutil_read_at(root, README_NAME, README_MAX, &old, &old_len, &e);
-  if (rc == 0 && (old_len < strlen(README_MARK) ||
-                  memcmp(old, README_MARK, strlen(README_MARK)) != 0)) {
+  if (rc == 0 &&
+      (old_len < strlen(README_MARK) || memcmp(old, README_MARK, strlen(README_MARK)) != 0)) {
     target = kdir;
     where = "kiosk/README.txt";
   } else if (rc != 0 && rc != KERR_NOENT) {
@@ -616,8 +625,7 @@ static int write_readme(const struct stick *s, int root, int kdir,
   rc = fsutil_write_atomic_at(target, README_NAME, t.p, t.n, &e);
   free(t.p);
   if (rc != 0) {
-    fprintf(stderr, "kiosk-pack stick: could not write %s on the stick: %s\n",
-            where, e.msg);
+    fprintf(stderr, "kiosk-pack stick: could not write %s on the stick: %s\n", where, e.msg);
     return CLI_ERROR;
   }
   *where_out = where;
@@ -646,12 +654,15 @@ static void note_others(const struct stick *s)
       ours = strcmp(rel, c->rel) == 0;
       newer = !ours && c->version_hint > g->version;
       if (newer)
-        fprintf(stderr, "kiosk-pack stick: note: the stick already holds %s, "
-                "newer than %s — the kiosk will install that one\n", c->rel,
-                g->name);
+        fprintf(stderr,
+                "kiosk-pack stick: note: the stick already holds %s, "
+                "newer than %s — the kiosk will install that one\n",
+                c->rel, g->name);
       else if (!ours)
-        fprintf(stderr, "kiosk-pack stick: note: %s stays on the stick (an "
-                "older copy: the kiosk skips it)\n", c->rel);
+        fprintf(stderr,
+                "kiosk-pack stick: note: %s stays on the stick (an "
+                "older copy: the kiosk skips it)\n",
+                c->rel);
       break;
     }
   }
@@ -678,16 +689,17 @@ int cmd_stick(int argc, char **argv)
       goto out;
     } else if (!strcmp(a, "--packs")) {
       in_packs = saw_packs = 1;
-    } else if ((!strcmp(a, "--keyring") || !strcmp(a, "--trusted")) &&
-               i + 1 < argc) {
+    } else if ((!strcmp(a, "--keyring") || !strcmp(a, "--trusted")) && i + 1 < argc) {
       in_packs = 0;
       if (!strcmp(a, "--keyring"))
         s.keyring = argv[++i];
       else
         trusted = argv[++i];
     } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack stick: unknown option or missing value: "
-              "'%s'\n", a);
+      fprintf(stderr,
+              "kiosk-pack stick: unknown option or missing value: "
+              "'%s'\n",
+              a);
       stick_usage(stderr);
       status = CLI_ERROR;
     } else if (in_packs) {
@@ -699,8 +711,10 @@ int cmd_stick(int argc, char **argv)
     } else if (!s.dir) {
       s.dir = a;
     } else {
-      fprintf(stderr, "kiosk-pack stick: one DIR only ('%s' and '%s' given); "
-              "packs follow --packs\n", s.dir, a);
+      fprintf(stderr,
+              "kiosk-pack stick: one DIR only ('%s' and '%s' given); "
+              "packs follow --packs\n",
+              s.dir, a);
       status = CLI_ERROR;
     }
   }
@@ -716,16 +730,19 @@ int cmd_stick(int argc, char **argv)
   }
   if (s.keyring) {
     if (!has_suffix(s.keyring, KEYRING_SUFFIX)) {
-      fprintf(stderr, "kiosk-pack stick: %s: a keyring update ends in %s — "
-              "give the file 'kiosk-pack keyring build' wrote\n", s.keyring,
-              KEYRING_SUFFIX);
+      fprintf(stderr,
+              "kiosk-pack stick: %s: a keyring update ends in %s — "
+              "give the file 'kiosk-pack keyring build' wrote\n",
+              s.keyring, KEYRING_SUFFIX);
       status = CLI_ERROR;
       goto out;
     }
     clean(cli_basename(s.keyring), s.keyring_name, sizeof s.keyring_name);
     if (strchr(s.keyring_name, '/') || s.keyring_name[0] == '.') {
-      fprintf(stderr, "kiosk-pack stick: %s: rename the keyring update so "
-              "its name does not start with '.'\n", s.keyring);
+      fprintf(stderr,
+              "kiosk-pack stick: %s: rename the keyring update so "
+              "its name does not start with '.'\n",
+              s.keyring);
       status = CLI_ERROR;
       goto out;
     }
@@ -739,30 +756,34 @@ int cmd_stick(int argc, char **argv)
   }
   if (trusted && (status = cli_load_trust("stick", NULL, trusted, &trust)))
     goto out;
-  if ((status = read_heads(&s)) != CLI_OK ||
-      (status = check_chosen(&s, trust)) != CLI_OK)
+  if ((status = read_heads(&s)) != CLI_OK || (status = check_chosen(&s, trust)) != CLI_OK)
     goto out;
 
   /* The stick: its root must be a folder we can write. */
   int root = open(s.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) {
-    fprintf(stderr, "kiosk-pack stick: %s: %s — give the folder where the "
-            "stick is mounted\n", s.dir, strerror(errno));
+    fprintf(stderr,
+            "kiosk-pack stick: %s: %s — give the folder where the "
+            "stick is mounted\n",
+            s.dir, strerror(errno));
     status = CLI_ERROR;
     goto out;
   }
   if (mkdirat(root, INBOX_KIOSK_FOLDER, 0755) != 0 && errno != EEXIST) {
-    fprintf(stderr, "kiosk-pack stick: could not make the folder kiosk/ on "
-            "the stick: %s\n", stick_why(errno));
+    fprintf(stderr,
+            "kiosk-pack stick: could not make the folder kiosk/ on "
+            "the stick: %s\n",
+            stick_why(errno));
     close(root);
     status = CLI_ERROR;
     goto out;
   }
-  int kdir = openat(root, INBOX_KIOSK_FOLDER,
-                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int kdir = openat(root, INBOX_KIOSK_FOLDER, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (kdir < 0) {
-    fprintf(stderr, "kiosk-pack stick: kiosk/ on the stick is not a folder "
-            "(%s) — move it away first\n", strerror(errno));
+    fprintf(stderr,
+            "kiosk-pack stick: kiosk/ on the stick is not a folder "
+            "(%s) — move it away first\n",
+            strerror(errno));
     close(root);
     status = CLI_ERROR;
     goto out;
@@ -789,14 +810,15 @@ int cmd_stick(int argc, char **argv)
       need += s.keyring_bytes;
   }
   struct statvfs vfs;
-  if (fstatvfs(kdir, &vfs) == 0 &&
-      (uint64_t)vfs.f_bavail * vfs.f_frsize < need) {
+  if (fstatvfs(kdir, &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < need) {
     char have[32], want[32];
     cli_fmt_bytes((uint64_t)vfs.f_bavail * vfs.f_frsize, have, sizeof have);
     cli_fmt_bytes(need, want, sizeof want);
-    fprintf(stderr, "kiosk-pack stick: the stick has %s free, the packs need "
+    fprintf(stderr,
+            "kiosk-pack stick: the stick has %s free, the packs need "
             "%s — use a larger stick or make room on it. Nothing was "
-            "written\n", have, want);
+            "written\n",
+            have, want);
     status = CLI_ERROR;
   }
 
@@ -804,16 +826,16 @@ int cmd_stick(int argc, char **argv)
     if (!s.keyring_identical)
       status = copy_one(kdir, s.keyring, s.keyring_name, buf);
     if (status == CLI_OK)
-      printf("kiosk/%s: signing key update, version %" PRIu64 " — %s\n",
-             s.keyring_name, s.keyring_version,
-             s.keyring_identical ? "already on the stick, read back"
-                                 : "written and read back");
+      printf("kiosk/%s: signing key update, version %" PRIu64 " — %s\n", s.keyring_name,
+             s.keyring_version,
+             s.keyring_identical ? "already on the stick, read back" : "written and read back");
   }
   for (size_t i = 0; i < s.n && status == CLI_OK; i++) {
     struct given *g = &s.g[i];
     if (!g->chosen) {
       printf("%s: version %" PRIu64 " of %s — not copied, a newer one is "
-             "given\n", cli_basename(g->path), g->version, g->id);
+             "given\n",
+             cli_basename(g->path), g->version, g->id);
       continue;
     }
     if (!g->identical)
@@ -821,8 +843,7 @@ int cmd_stick(int argc, char **argv)
     if (status == CLI_OK && trust) {
       /* The copy as a kiosk will read it. */
       char path[4096];
-      snprintf(path, sizeof path, "%s/%s/%s", s.dir, INBOX_KIOSK_FOLDER,
-               g->name);
+      snprintf(path, sizeof path, "%s/%s/%s", s.dir, INBOX_KIOSK_FOLDER, g->name);
       struct pack_result *r = calloc(1, sizeof *r);
       if (!r) {
         status = CLI_ERROR;
@@ -830,8 +851,10 @@ int cmd_stick(int argc, char **argv)
       }
       pack_verify(path, trust, NULL, r, NULL);
       if (cli_exit_status(r->status) != CLI_OK) {
-        fprintf(stderr, "kiosk-pack stick: the copy on the stick does not "
-                "verify: %s — use another stick\n", r->msg);
+        fprintf(stderr,
+                "kiosk-pack stick: the copy on the stick does not "
+                "verify: %s — use another stick\n",
+                r->msg);
         status = CLI_ERROR;
       }
       pack_result_free(r);
@@ -841,10 +864,8 @@ int cmd_stick(int argc, char **argv)
       char size[32], title[PACK_TITLE_MAX + 1];
       cli_fmt_bytes(g->bytes, size, sizeof size);
       clean(g->title_en, title, sizeof title);
-      printf("kiosk/%s: \"%s\", version %" PRIu64 ", %s — %s%s\n", g->name,
-             title, g->version, size,
-             g->identical ? "already on the stick, read back"
-                          : "written and read back",
+      printf("kiosk/%s: \"%s\", version %" PRIu64 ", %s — %s%s\n", g->name, title, g->version, size,
+             g->identical ? "already on the stick, read back" : "written and read back",
              trust ? ", verified" : "");
     }
   }
@@ -854,8 +875,10 @@ int cmd_stick(int argc, char **argv)
   if (status == CLI_OK) {
     note_others(&s);
     printf("%s: what the technician does, in Russian and English\n", where);
-    printf("The stick is ready%s.\n", trust ? "" : " (packs not verified: "
-           "give --trusted PATH to check them as a kiosk would)");
+    printf("The stick is ready%s.\n",
+           trust ? ""
+                 : " (packs not verified: "
+                   "give --trusted PATH to check them as a kiosk would)");
   }
   close(kdir);
   close(root);

@@ -104,8 +104,8 @@ static int fsync_parent(const char *path)
   return rc;
 }
 
-int keys_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-                      int exclusive, struct kerr *e)
+int keys_write_atomic(const char *path, const void *data, size_t len, unsigned mode, int exclusive,
+                      struct kerr *e)
 {
   size_t tlen = strlen(path) + sizeof ".tmp-XXXXXX";
   char *tmp = malloc(tlen);
@@ -192,8 +192,7 @@ static int read_secret_file(const char *path, char **out, size_t *out_len, struc
       break;
     len += (size_t)r;
     if (len > SECRET_FILE_MAX) {
-      rc = kerr_set(e, KERR_PARSE,
-                    "%s: is more than %d bytes — this is not a minisign secret key",
+      rc = kerr_set(e, KERR_PARSE, "%s: is more than %d bytes — this is not a minisign secret key",
                     path, SECRET_FILE_MAX);
       break;
     }
@@ -215,7 +214,7 @@ static int read_secret_file(const char *path, char **out, size_t *out_len, struc
 static volatile sig_atomic_t tty_restore_fd = -1;
 static struct termios tty_saved;
 static struct sigaction old_actions[4];
-static const int restore_signals[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static const int restore_signals[4] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 static void restore_tty_and_reraise(int signo)
 {
@@ -228,8 +227,8 @@ static void restore_tty_and_reraise(int signo)
 }
 
 /* Prints prompt on tty and reads one line with echo off into buf. */
-static int tty_read_line(int tty, const char *prompt, const char *key_path, char *buf,
-                         size_t bufsz, struct kerr *e)
+static int tty_read_line(int tty, const char *prompt, const char *key_path, char *buf, size_t bufsz,
+                         struct kerr *e)
 {
   struct termios noecho;
   int have_termios = tcgetattr(tty, &tty_saved) == 0;
@@ -284,8 +283,7 @@ static int tty_read_line(int tty, const char *prompt, const char *key_path, char
   return rc;
 }
 
-int keys_passphrase_read(const char *key_path, int confirm, char *buf, size_t bufsz,
-                         struct kerr *e)
+int keys_passphrase_read(const char *key_path, int confirm, char *buf, size_t bufsz, struct kerr *e)
 {
   if (bufsz < KEYS_PASSPHRASE_MAX + 1)
     return kerr_set(e, KERR_INVAL, "passphrase buffer too small");
@@ -306,9 +304,10 @@ int keys_passphrase_read(const char *key_path, int confirm, char *buf, size_t bu
 
   int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (tty < 0)
-    return kerr_set(e, KERR_USAGE,
-                    "no passphrase for %s: %s is not set and there is no terminal to ask on — set %s",
-                    key_path, KEYS_PASSPHRASE_ENV, KEYS_PASSPHRASE_ENV);
+    return kerr_set(
+        e, KERR_USAGE,
+        "no passphrase for %s: %s is not set and there is no terminal to ask on — set %s", key_path,
+        KEYS_PASSPHRASE_ENV, KEYS_PASSPHRASE_ENV);
   char prompt[512];
   snprintf(prompt, sizeof prompt, "Passphrase for %s: ", key_path);
   int rc = tty_read_line(tty, prompt, key_path, buf, bufsz, e);
@@ -352,27 +351,26 @@ static void secret_checksum(const unsigned char *skbuf, unsigned char chk[CHK_BY
 
 /* XORs the key id, secret key and checksum with scrypt(passphrase) using
  * the salt and limits already in skbuf. */
-static int apply_kdf(unsigned char *skbuf, const char *passphrase, const char *path,
-                     struct kerr *e)
+static int apply_kdf(unsigned char *skbuf, const char *passphrase, const char *path, struct kerr *e)
 {
   uint64_t ops = le64_load(skbuf + OFF_OPSLIMIT);
   uint64_t mem = le64_load(skbuf + OFF_MEMLIMIT);
   if (mem > KDF_MEMLIMIT_CAP || mem > SIZE_MAX ||
       ops > crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MAX)
-    return kerr_set(e, KERR_PARSE,
-                    "%s: asks for %llu MiB of memory to derive its key, more than the %llu allowed — the key file is damaged",
-                    path, (unsigned long long)(mem >> 20),
-                    (unsigned long long)(KDF_MEMLIMIT_CAP >> 20));
+    return kerr_set(
+        e, KERR_PARSE,
+        "%s: asks for %llu MiB of memory to derive its key, more than the %llu allowed — the key file is damaged",
+        path, (unsigned long long)(mem >> 20), (unsigned long long)(KDF_MEMLIMIT_CAP >> 20));
   unsigned char *stream = sodium_malloc(KEYNUM_SK_BYTES);
   if (!stream)
     return kerr_set(e, KERR_NOMEM, "%s: out of memory", path);
-  if (crypto_pwhash_scryptsalsa208sha256(stream, KEYNUM_SK_BYTES, passphrase,
-                                         strlen(passphrase), skbuf + OFF_SALT, ops,
-                                         (size_t)mem) != 0) {
+  if (crypto_pwhash_scryptsalsa208sha256(stream, KEYNUM_SK_BYTES, passphrase, strlen(passphrase),
+                                         skbuf + OFF_SALT, ops, (size_t)mem) != 0) {
     sodium_free(stream);
-    return kerr_set(e, KERR_NOMEM,
-                    "%s: could not derive the key from the passphrase — it needs %llu MiB of memory",
-                    path, (unsigned long long)(mem >> 20));
+    return kerr_set(
+        e, KERR_NOMEM,
+        "%s: could not derive the key from the passphrase — it needs %llu MiB of memory", path,
+        (unsigned long long)(mem >> 20));
   }
   for (size_t i = 0; i < KEYNUM_SK_BYTES; i++)
     skbuf[OFF_KEYNUM_SK + i] ^= stream[i];
@@ -389,9 +387,8 @@ static char *join_ext(const char *name, const char *ext)
   return p;
 }
 
-int keys_generate(const char *name, const char *passphrase,
-                  const struct keys_kdf_limits *limits, struct sig_pubkey *pub_out,
-                  struct kerr *e)
+int keys_generate(const char *name, const char *passphrase, const struct keys_kdf_limits *limits,
+                  struct sig_pubkey *pub_out, struct kerr *e)
 {
   int rc = crypto_ready(e);
   if (rc)
@@ -410,9 +407,10 @@ int keys_generate(const char *name, const char *passphrase,
   }
   struct stat st;
   if (lstat(key_path, &st) == 0 || lstat(pub_path, &st) == 0) {
-    rc = kerr_set(e, KERR_IO,
-                  "%s already exists — keygen never overwrites a key; choose another name or move the old files away",
-                  lstat(key_path, &st) == 0 ? key_path : pub_path);
+    rc = kerr_set(
+        e, KERR_IO,
+        "%s already exists — keygen never overwrites a key; choose another name or move the old files away",
+        lstat(key_path, &st) == 0 ? key_path : pub_path);
     goto out;
   }
 
@@ -480,9 +478,9 @@ int keys_secret_load(const char *path, const char *passphrase, struct keys_secre
   /* Line 1: the comment; line 2: the base64 key; then blank lines only. */
   char *nl = memchr(text, '\n', len);
   if (strncmp(text, UNTRUSTED_PREFIX, strlen(UNTRUSTED_PREFIX)) != 0 || !nl) {
-    rc = kerr_set(e, KERR_PARSE,
-                  "%s: line 1: expected \"" UNTRUSTED_PREFIX "...\" — is this a minisign secret key?",
-                  path);
+    rc = kerr_set(
+        e, KERR_PARSE,
+        "%s: line 1: expected \"" UNTRUSTED_PREFIX "...\" — is this a minisign secret key?", path);
     goto out;
   }
   char *line = nl + 1;
@@ -503,15 +501,16 @@ int keys_secret_load(const char *path, const char *passphrase, struct keys_secre
     goto out;
   }
   size_t bin_len = 0;
-  if (n == 0 || sodium_base642bin(skbuf, SK_STRUCT_BYTES + 8, line, n, NULL, &bin_len, NULL,
-                                  sodium_base64_VARIANT_ORIGINAL) != 0) {
+  if (n == 0 ||
+      sodium_base642bin(skbuf, SK_STRUCT_BYTES + 8, line, n, NULL, &bin_len, NULL,
+                        sodium_base64_VARIANT_ORIGINAL) != 0) {
     rc = kerr_set(e, KERR_PARSE,
                   "%s: line 2: not valid base64 — was an actual minisign secret key given?", path);
     goto out;
   }
   if (bin_len != SK_STRUCT_BYTES) {
-    rc = kerr_set(e, KERR_PARSE, "%s: line 2: secret key is %zu bytes, expected %d", path,
-                  bin_len, SK_STRUCT_BYTES);
+    rc = kerr_set(e, KERR_PARSE, "%s: line 2: secret key is %zu bytes, expected %d", path, bin_len,
+                  SK_STRUCT_BYTES);
     goto out;
   }
   if (memcmp(skbuf + OFF_SIG_ALG, "Ed", 2) != 0) {
@@ -524,8 +523,7 @@ int keys_secret_load(const char *path, const char *passphrase, struct keys_secre
   }
   int encrypted = memcmp(skbuf + OFF_KDF_ALG, "Sc", 2) == 0;
   if (!encrypted && memcmp(skbuf + OFF_KDF_ALG, "\0\0", 2) != 0) {
-    rc = kerr_set(e, KERR_PARSE,
-                  "%s: unknown key derivation (expected \"Sc\" or none)", path);
+    rc = kerr_set(e, KERR_PARSE, "%s: unknown key derivation (expected \"Sc\" or none)", path);
     goto out;
   }
 
@@ -555,8 +553,7 @@ int keys_secret_load(const char *path, const char *passphrase, struct keys_secre
     /* minisign -W leaves the checksum zero; ours is filled in. */
     secret_checksum(skbuf, chk);
     if (sodium_memcmp(chk, skbuf + OFF_CHK, CHK_BYTES) != 0) {
-      rc = kerr_set(e, KERR_PARSE, "%s: checksum does not match — the key file is damaged",
-                    path);
+      rc = kerr_set(e, KERR_PARSE, "%s: checksum does not match — the key file is damaged", path);
       goto out;
     }
   }
@@ -653,7 +650,7 @@ static int sign_hash(const struct keys_secret *sk, const unsigned char hash[64],
   unsigned char pk[crypto_sign_PUBLICKEYBYTES];
   crypto_sign_ed25519_sk_to_pk(pk, sk->sk);
   int ok = crypto_sign_verify_detached(sig, hash, 64, pk) == 0 &&
-           crypto_sign_verify_detached(global, tail, crypto_sign_BYTES + clen, pk) == 0;
+      crypto_sign_verify_detached(global, tail, crypto_sign_BYTES + clen, pk) == 0;
   free(tail);
   if (!ok)
     return kerr_set(e, KERR_BADSIG,
@@ -673,7 +670,7 @@ static int sign_hash(const struct keys_secret *sk, const unsigned char hash[64],
     return kerr_set(e, KERR_NOMEM, "out of memory signing");
   int n = snprintf(text, cap,
                    UNTRUSTED_PREFIX "signature from kiosk-pack secret key %s\n%s\n"
-                   "trusted comment: %s\n%s\n",
+                                    "trusted comment: %s\n%s\n",
                    id, b64_sig, comment, b64_global);
   if (n < 0 || (size_t)n >= cap) {
     free(text);
@@ -701,8 +698,8 @@ int keys_sign(const struct keys_secret *sk, const void *msg, size_t len,
   return sign_hash(sk, hash, trusted_comment, out, out_len, e);
 }
 
-int keys_sign_file(const struct keys_secret *sk, const char *path,
-                   const char *trusted_comment, struct kerr *e)
+int keys_sign_file(const struct keys_secret *sk, const char *path, const char *trusted_comment,
+                   struct kerr *e)
 {
   int rc = check_comment(trusted_comment, e);
   if (rc)

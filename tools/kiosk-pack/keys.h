@@ -48,9 +48,8 @@ int keys_passphrase_read(const char *key_path, int confirm, char *buf, size_t bu
  * (KERR_IO, nothing written) if either file exists. Each file is written to a
  * temporary name beside it, fsynced and linked into place. On success fills
  * *pub_out (may be NULL) with the new public key. */
-int keys_generate(const char *name, const char *passphrase,
-                  const struct keys_kdf_limits *limits, struct sig_pubkey *pub_out,
-                  struct kerr *e);
+int keys_generate(const char *name, const char *passphrase, const struct keys_kdf_limits *limits,
+                  struct sig_pubkey *pub_out, struct kerr *e);
 
 /* A loaded secret key, kept in guarded memory (sodium_malloc). */
 struct keys_secret;
@@ -81,14 +80,14 @@ int keys_sign(const struct keys_secret *sk, const void *msg, size_t len,
 /* Signs the file at path and writes path.minisig atomically (temporary file
  * beside it, fsync, rename, fsync of the folder), replacing an older one.
  * The file is hashed as it is read, so it can be of any size. */
-int keys_sign_file(const struct keys_secret *sk, const char *path,
-                   const char *trusted_comment, struct kerr *e);
+int keys_sign_file(const struct keys_secret *sk, const char *path, const char *trusted_comment,
+                   struct kerr *e);
 
 /* Writes data to path atomically: a temporary file beside it with mode,
  * fsync, then rename (or, when exclusive, link so that an existing path is
  * never replaced: KERR_IO "already exists"), then fsync of the folder. On
  * failure nothing is left behind. */
-int keys_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-                      int exclusive, struct kerr *e);
+int keys_write_atomic(const char *path, const void *data, size_t len, unsigned mode, int exclusive,
+                      struct kerr *e);
 
 #endif

@@ -38,18 +38,19 @@ const struct lint_size lint_sizes[LINT_N_SIZES] = {
 };
 
 #define MAX_DEPTH 16
-#define MAX_SHOWN_CHARS 6     /* uncovered characters quoted per line */
-#define CREATED_SLACK_S 3600 /* "created" may be an hour ahead (a laptop's
+#define MAX_SHOWN_CHARS 6 /* uncovered characters quoted per line */
+#define CREATED_SLACK_S                                                                            \
+  3600 /* "created" may be an hour ahead (a laptop's
                                 clock); more is refused */
 
 /* A picture checked once, however many pages show it. */
 struct picture {
-  char *rel;        /* relative to the source folder */
-  int state;        /* PIC_OK, PIC_MISSING, PIC_NOT_FILE, PIC_UNREADABLE */
+  char *rel; /* relative to the source folder */
+  int state; /* PIC_OK, PIC_MISSING, PIC_NOT_FILE, PIC_UNREADABLE */
   int w, h;
   uint64_t bytes;
-  char why[300];    /* PIC_UNREADABLE: the decoder's words */
-  int used;         /* a page shows it */
+  char why[300]; /* PIC_UNREADABLE: the decoder's words */
+  int used;      /* a page shows it */
 };
 enum { PIC_OK, PIC_MISSING, PIC_NOT_FILE, PIC_UNREADABLE };
 
@@ -74,11 +75,10 @@ struct lint {
 
 /* ------------------------------------------------------------ findings */
 
-static void add(struct lint *l, enum lint_severity sev, const char *rel,
-                int line, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void add(struct lint *l, enum lint_severity sev, const char *rel,
-                int line, const char *fmt, ...)
+static void add(struct lint *l, enum lint_severity sev, const char *rel, int line, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
+static void add(struct lint *l, enum lint_severity sev, const char *rel, int line, const char *fmt,
+                ...)
 {
   struct lint_report *r = l->r;
   if (r->n == r->cap) {
@@ -169,9 +169,8 @@ void lint_report_print(const struct lint_report *r, FILE *out)
 
 void lint_summary(const struct lint_report *r, char *buf, size_t cap)
 {
-  snprintf(buf, cap, "%zu error%s, %zu warning%s", r->n_errors,
-           r->n_errors == 1 ? "" : "s", r->n_warnings,
-           r->n_warnings == 1 ? "" : "s");
+  snprintf(buf, cap, "%zu error%s, %zu warning%s", r->n_errors, r->n_errors == 1 ? "" : "s",
+           r->n_warnings, r->n_warnings == 1 ? "" : "s");
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -180,9 +179,8 @@ void lint_summary(const struct lint_report *r, char *buf, size_t cap)
  * them in the run they sit in, whatever font covers them. */
 static int is_invisible(uint32_t cp)
 {
-  return cp < 0x20 || cp == 0x7F || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) ||
-         cp == 0x2060 || cp == 0xFEFF || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2066 && cp <= 0x2069);
+  return cp < 0x20 || cp == 0x7F || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 ||
+      cp == 0xFEFF || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 static int line_at(const char *text, const char *pos)
@@ -249,8 +247,7 @@ static void manifest_problem(struct lint *l, const char *json, const char *msg)
 
 /* Collects into cps the distinct characters of s (n bytes) that no kiosk
  * font has, at most max of them; returns how many it collected. */
-static int uncovered(struct lint *l, const char *s, size_t n, uint32_t *cps,
-                     int max)
+static int uncovered(struct lint *l, const char *s, size_t n, uint32_t *cps, int max)
 {
   int k = 0;
   for (size_t i = 0; i < n;) {
@@ -273,8 +270,7 @@ static int uncovered(struct lint *l, const char *s, size_t n, uint32_t *cps,
 }
 
 /* Reports the characters cps[0..k) of one line that no font has. */
-static void report_chars(struct lint *l, const char *rel, int line,
-                         const uint32_t *cps, int k)
+static void report_chars(struct lint *l, const char *rel, int line, const uint32_t *cps, int k)
 {
   char list[200] = "", codes[200] = "";
   const char *pack_font = NULL;
@@ -283,25 +279,29 @@ static void report_chars(struct lint *l, const char *rel, int line,
     ch[utf8_encode(cps[i], ch)] = '\0';
     size_t a = strlen(list), b = strlen(codes);
     snprintf(list + a, sizeof list - a, "%s'%s'", i ? ", " : "", ch);
-    snprintf(codes + b, sizeof codes - b, "%sU+%04X", i ? ", " : "",
-             (unsigned)cps[i]);
+    snprintf(codes + b, sizeof codes - b, "%sU+%04X", i ? ", " : "", (unsigned)cps[i]);
     for (size_t f = 0; f < l->n_pfonts && !pack_font; f++)
       if (TTF_GlyphIsProvided32(l->pfonts[f].font, cps[i]))
         pack_font = l->pfonts[f].rel;
   }
   char note[300] = "";
   if (pack_font)
-    snprintf(note, sizeof note, " (the pack's %s has %s, but the kiosk "
-             "draws every page with its own fonts)", pack_font,
-             k == 1 ? "it" : "some of them");
+    snprintf(note, sizeof note,
+             " (the pack's %s has %s, but the kiosk "
+             "draws every page with its own fonts)",
+             pack_font, k == 1 ? "it" : "some of them");
   if (k == 1)
-    add(l, LINT_ERROR, rel, line, "character %s (%s) is in none of the "
+    add(l, LINT_ERROR, rel, line,
+        "character %s (%s) is in none of the "
         "kiosk's fonts, so the screen cannot show it%s — replace it or "
-        "remove it", list, codes, note);
+        "remove it",
+        list, codes, note);
   else
-    add(l, LINT_ERROR, rel, line, "characters %s (%s) are in none of the "
+    add(l, LINT_ERROR, rel, line,
+        "characters %s (%s) are in none of the "
         "kiosk's fonts, so the screen cannot show them%s — replace or "
-        "remove them", list, codes, note);
+        "remove them",
+        list, codes, note);
 }
 
 /* The optional "band": the hotlines along the bottom of every page. The
@@ -313,7 +313,8 @@ static void check_band(struct lint *l, const cJSON *root)
     return;
   int band_line = json_key_line(l->json, l->json, "band");
   if (!cJSON_IsArray(band)) {
-    add(l, LINT_ERROR, "pack.json", band_line, "\"band\" must be a list of "
+    add(l, LINT_ERROR, "pack.json", band_line,
+        "\"band\" must be a list of "
         "hotlines like [{\"country\": \"KZ\", \"number\": \"11616\", "
         "\"label\": {\"en\": \"Hotline · Kazakhstan\"}}]");
     return;
@@ -327,46 +328,48 @@ static void check_band(struct lint *l, const cJSON *root)
     const cJSON *number = cJSON_GetObjectItemCaseSensitive(it, "number");
     const cJSON *label = cJSON_GetObjectItemCaseSensitive(it, "label");
     int line = cJSON_IsString(number) && *number->valuestring
-                   ? json_value_line(l->json, "band", number->valuestring)
-                   : band_line;
+        ? json_value_line(l->json, "band", number->valuestring)
+        : band_line;
     const char *cs = cJSON_IsString(country) ? country->valuestring : "";
-    if (strlen(cs) != 2 || cs[0] < 'A' || cs[0] > 'Z' || cs[1] < 'A' ||
-        cs[1] > 'Z' || !cJSON_IsString(number) || !*number->valuestring) {
-      add(l, LINT_ERROR, "pack.json", line, "\"band\" entry %d needs "
+    if (strlen(cs) != 2 || cs[0] < 'A' || cs[0] > 'Z' || cs[1] < 'A' || cs[1] > 'Z' ||
+        !cJSON_IsString(number) || !*number->valuestring) {
+      add(l, LINT_ERROR, "pack.json", line,
+          "\"band\" entry %d needs "
           "\"country\" (two capital letters, e.g. \"KZ\") and \"number\" "
-          "(e.g. \"11616\"), or the band cannot show it", i);
+          "(e.g. \"11616\"), or the band cannot show it",
+          i);
       continue;
     }
     if (!cJSON_IsObject(label) && !cJSON_IsString(label)) {
-      add(l, LINT_WARNING, "pack.json", line, "\"band\" entry %s %s has no "
+      add(l, LINT_WARNING, "pack.json", line,
+          "\"band\" entry %s %s has no "
           "\"label\" — add one in every language, e.g. {\"en\": "
-          "\"Hotline · Kazakhstan\"}", cs, number->valuestring);
+          "\"Hotline · Kazakhstan\"}",
+          cs, number->valuestring);
     } else if (cJSON_IsObject(label)) {
       char missing[256] = "";
       for (size_t k = 0; k < l->m->n_languages; k++)
         if (!cJSON_GetObjectItemCaseSensitive(label, l->m->languages[k])) {
           size_t n = strlen(missing);
-          snprintf(missing + n, sizeof missing - n, "%s%s", n ? ", " : "",
-                   l->m->languages[k]);
+          snprintf(missing + n, sizeof missing - n, "%s%s", n ? ", " : "", l->m->languages[k]);
         }
       if (*missing)
-        add(l, LINT_WARNING, "pack.json", line, "\"band\" entry %s %s has no "
+        add(l, LINT_WARNING, "pack.json", line,
+            "\"band\" entry %s %s has no "
             "label in %s, so the English one (or the first) is shown there "
-            "— add the translation%s", cs, number->valuestring, missing,
-            strchr(missing, ',') ? "s" : "");
+            "— add the translation%s",
+            cs, number->valuestring, missing, strchr(missing, ',') ? "s" : "");
     }
     /* What the band shows must be drawable. */
     const cJSON *lb;
     uint32_t cps[MAX_SHOWN_CHARS];
-    int k = uncovered(l, number->valuestring, strlen(number->valuestring),
-                      cps, MAX_SHOWN_CHARS);
+    int k = uncovered(l, number->valuestring, strlen(number->valuestring), cps, MAX_SHOWN_CHARS);
     if (cJSON_IsString(label))
-      k += uncovered(l, label->valuestring, strlen(label->valuestring),
-                     cps + k, MAX_SHOWN_CHARS - k);
+      k += uncovered(l, label->valuestring, strlen(label->valuestring), cps + k,
+                     MAX_SHOWN_CHARS - k);
     else
-      cJSON_ArrayForEach(lb, label) if (cJSON_IsString(lb) && k < MAX_SHOWN_CHARS)
-        k += uncovered(l, lb->valuestring, strlen(lb->valuestring), cps + k,
-                       MAX_SHOWN_CHARS - k);
+      cJSON_ArrayForEach(lb, label) if (cJSON_IsString(lb) && k < MAX_SHOWN_CHARS) k +=
+          uncovered(l, lb->valuestring, strlen(lb->valuestring), cps + k, MAX_SHOWN_CHARS - k);
     if (k)
       report_chars(l, "pack.json", line, cps, k);
   }
@@ -381,13 +384,16 @@ static int check_manifest(struct lint *l)
   size_t len = 0;
   int rc = fsutil_read_file(path, MANIFEST_MAX_BYTES, "pack description", &l->json, &len, NULL);
   if (rc == KERR_NOENT) {
-    add(l, LINT_ERROR, "pack.json", 0, "not found — a pack source folder "
+    add(l, LINT_ERROR, "pack.json", 0,
+        "not found — a pack source folder "
         "needs pack.json (run 'kiosk-pack new DIR' to start one)");
     return 0;
   }
   if (rc == KERR_TOOBIG) {
-    add(l, LINT_ERROR, "pack.json", 0, "larger than %u bytes — it should "
-        "hold only the pack's description", MANIFEST_MAX_BYTES);
+    add(l, LINT_ERROR, "pack.json", 0,
+        "larger than %u bytes — it should "
+        "hold only the pack's description",
+        MANIFEST_MAX_BYTES);
     return 0;
   }
   if (rc == KERR_NOMEM) {
@@ -395,8 +401,7 @@ static int check_manifest(struct lint *l)
     return 0;
   }
   if (rc) {
-    add(l, LINT_ERROR, "pack.json", 0, "cannot be read: %s",
-        strerror(errno));
+    add(l, LINT_ERROR, "pack.json", 0, "cannot be read: %s", strerror(errno));
     return 0;
   }
   struct kerr e;
@@ -420,14 +425,16 @@ static int check_manifest(struct lint *l)
     cli_fmt_time(l->m->expires, t, sizeof t);
     add(l, LINT_ERROR, "pack.json", json_key_line(l->json, l->json, "expires"),
         "the pack expired on %s, before today, and kiosks refuse an expired "
-        "pack — set a later \"expires\", or remove it", t);
+        "pack — set a later \"expires\", or remove it",
+        t);
   }
   if (l->m->created > now + CREATED_SLACK_S) {
     cli_fmt_time(l->m->created, t, sizeof t);
     add(l, LINT_ERROR, "pack.json", json_key_line(l->json, l->json, "created"),
         "\"created\" is %s, in the future — a kiosk takes it as the earliest "
         "possible time and may then judge other packs expired; use the "
-        "date you made the pack (is this computer's clock right?)", t);
+        "date you made the pack (is this computer's clock right?)",
+        t);
   }
   check_band(l, root);
   cJSON_Delete(root);
@@ -453,8 +460,7 @@ static void open_pack_fonts(struct lint *l)
     return;
   struct dirent *de;
   while ((de = readdir(d)) != NULL) {
-    if (de->d_name[0] == '.' ||
-        !(has_suffix(de->d_name, ".ttf") || has_suffix(de->d_name, ".otf")))
+    if (de->d_name[0] == '.' || !(has_suffix(de->d_name, ".ttf") || has_suffix(de->d_name, ".otf")))
       continue;
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
@@ -462,8 +468,10 @@ static void open_pack_fonts(struct lint *l)
     if (!f) {
       char rel[400];
       snprintf(rel, sizeof rel, "fonts/%s", de->d_name);
-      add(l, LINT_WARNING, rel, 0, "cannot be read as a font (%s) — remove "
-          "it or replace it with a TrueType or OpenType file", TTF_GetError());
+      add(l, LINT_WARNING, rel, 0,
+          "cannot be read as a font (%s) — remove "
+          "it or replace it with a TrueType or OpenType file",
+          TTF_GetError());
       continue;
     }
     struct pack_font *v = realloc(l->pfonts, (l->n_pfonts + 1) * sizeof *v);
@@ -539,14 +547,12 @@ static struct picture *picture(struct lint *l, const char *rel)
 
 /* A file in the same folder whose name differs only in case, for "did you
  * mean". */
-static int same_but_case(const char *src, const char *rel, char *out,
-                         size_t cap)
+static int same_but_case(const char *src, const char *rel, char *out, size_t cap)
 {
   char dir[4400];
   const char *slash = strrchr(rel, '/');
   const char *base = slash ? slash + 1 : rel;
-  snprintf(dir, sizeof dir, "%s/%.*s", src, slash ? (int)(slash - rel) : 0,
-           rel);
+  snprintf(dir, sizeof dir, "%s/%.*s", src, slash ? (int)(slash - rel) : 0, rel);
   DIR *d = opendir(dir);
   if (!d)
     return 0;
@@ -554,16 +560,14 @@ static int same_but_case(const char *src, const char *rel, char *out,
   struct dirent *de;
   while (!found && (de = readdir(d)) != NULL)
     if (strcasecmp(de->d_name, base) == 0 && strcmp(de->d_name, base) != 0) {
-      snprintf(out, cap, "%.*s%s", slash ? (int)(slash - rel + 1) : 0, rel,
-               de->d_name);
+      snprintf(out, cap, "%.*s%s", slash ? (int)(slash - rel + 1) : 0, rel, de->d_name);
       found = 1;
     }
   closedir(d);
   return found;
 }
 
-static void check_picture_on_page(struct lint *l, const char *page_rel,
-                                  const struct page_block *b)
+static void check_picture_on_page(struct lint *l, const char *page_rel, const struct page_block *b)
 {
   struct picture *p = picture(l, b->src);
   if (!p)
@@ -573,23 +577,26 @@ static void check_picture_on_page(struct lint *l, const char *page_rel,
   switch (p->state) {
   case PIC_MISSING:
     if (same_but_case(l->src, b->src, alt, sizeof alt))
-      add(l, LINT_ERROR, page_rel, b->line, "picture '%s' does not exist; "
-          "there is '%s' — names must match exactly, capitals too", b->src,
-          alt);
+      add(l, LINT_ERROR, page_rel, b->line,
+          "picture '%s' does not exist; "
+          "there is '%s' — names must match exactly, capitals too",
+          b->src, alt);
     else
-      add(l, LINT_ERROR, page_rel, b->line, "picture '%s' does not exist — "
-          "put the file in media/ or correct its name", b->src);
+      add(l, LINT_ERROR, page_rel, b->line,
+          "picture '%s' does not exist — "
+          "put the file in media/ or correct its name",
+          b->src);
     break;
   case PIC_NOT_FILE:
-    add(l, LINT_ERROR, page_rel, b->line, "picture '%s' is not a file (a "
-        "folder or a link) — point to the picture file itself", b->src);
+    add(l, LINT_ERROR, page_rel, b->line,
+        "picture '%s' is not a file (a "
+        "folder or a link) — point to the picture file itself",
+        b->src);
     break;
   case PIC_UNREADABLE:
-    add(l, LINT_ERROR, page_rel, b->line, "picture '%s' cannot be shown: %s",
-        b->src, p->why);
+    add(l, LINT_ERROR, page_rel, b->line, "picture '%s' cannot be shown: %s", b->src, p->why);
     break;
-  default:
-    break;
+  default: break;
   }
 }
 
@@ -603,7 +610,8 @@ static void check_picture_size(struct lint *l, const struct picture *p)
     return;
   char size[32];
   cli_fmt_bytes(p->bytes, size, sizeof size);
-  add(l, LINT_WARNING, p->rel, 0, "picture is %dx%d pixels (%s), far more "
+  add(l, LINT_WARNING, p->rel, 0,
+      "picture is %dx%d pixels (%s), far more "
       "than the largest kiosk screen (1920x1080) can show — scale it to at "
       "most 1920 pixels on its long side and save it as JPEG (quality 85); "
       "big pictures make the pack slow to copy and the kiosk slow to draw",
@@ -694,8 +702,7 @@ static int duration_line(const char *text)
 
 /* Every line of the page's file: valid UTF-8, and only characters some
  * kiosk font has. Works on the raw text so each finding has its line. */
-static void check_text(struct lint *l, const char *rel, const char *text,
-                       size_t len)
+static void check_text(struct lint *l, const char *rel, const char *text, size_t len)
 {
   int line = 1;
   size_t i = 0;
@@ -712,7 +719,8 @@ static void check_text(struct lint *l, const char *rel, const char *text,
         j += (size_t)cl;
     }
     if (bad) {
-      add(l, LINT_ERROR, rel, line, "this line is not valid UTF-8 text — "
+      add(l, LINT_ERROR, rel, line,
+          "this line is not valid UTF-8 text — "
           "save the file as UTF-8 in your editor");
     } else {
       uint32_t cps[MAX_SHOWN_CHARS];
@@ -737,19 +745,18 @@ static enum lint_severity parser_severity(const char *msg)
  * pictures are reported with their line). */
 static int layout_msg_is_new(const char *msg)
 {
-  return !strstr(msg, "not covered by any font") &&
-         !strstr(msg, "is missing or unreadable");
+  return !strstr(msg, "not covered by any font") && !strstr(msg, "is missing or unreadable");
 }
 
-static void check_layout(struct lint *l, const char *rel, const struct page *p,
-                         const char *lang)
+static void check_layout(struct lint *l, const char *rel, const struct page *p, const char *lang)
 {
   const struct lint_size *sizes = l->o && l->o->sizes ? l->o->sizes : lint_sizes;
   size_t n_sizes = l->o && l->o->sizes ? l->o->n_sizes : LINT_N_SIZES;
   char over[512] = "";
   int n_over = 0;
   for (size_t s = 0; s < n_sizes; s++) {
-    struct layout_input in = {p, l->src, sizes[s].w, sizes[s].h, {0, 0, 0, 0}, lang, images_size_at};
+    struct layout_input in = {p,    l->src,        sizes[s].w, sizes[s].h, {0, 0, 0, 0},
+                              lang, images_size_at};
     struct layout *lay = NULL;
     struct kerr e;
     kerr_clear(&e);
@@ -757,14 +764,14 @@ static void check_layout(struct lint *l, const char *rel, const struct page *p,
       if (e.code == KERR_NOMEM)
         l->oom = 1;
       else
-        add(l, LINT_ERROR, rel, 0, "cannot be laid out at %dx%d: %s",
-            sizes[s].w, sizes[s].h, e.msg);
+        add(l, LINT_ERROR, rel, 0, "cannot be laid out at %dx%d: %s", sizes[s].w, sizes[s].h,
+            e.msg);
       continue;
     }
     if (lay->n_parts > 1) {
       size_t k = strlen(over);
-      snprintf(over + k, sizeof over - k, "%s%dx%d (%d parts)",
-               n_over ? ", " : "", sizes[s].w, sizes[s].h, lay->n_parts);
+      snprintf(over + k, sizeof over - k, "%s%dx%d (%d parts)", n_over ? ", " : "", sizes[s].w,
+               sizes[s].h, lay->n_parts);
       n_over++;
     }
     size_t name_len = strlen(p->name);
@@ -779,20 +786,20 @@ static void check_layout(struct lint *l, const char *rel, const struct page *p,
       for (size_t j = 0; j < i && !dup; j++)
         dup = !strcmp(lay->problems[j].msg, lay->problems[i].msg);
       if (!dup)
-        add(l, LINT_WARNING, rel, 0, "at %dx%d: %s", sizes[s].w, sizes[s].h,
-            msg);
+        add(l, LINT_WARNING, rel, 0, "at %dx%d: %s", sizes[s].w, sizes[s].h, msg);
     }
     layout_free(lay);
   }
   images_flush();
   if (n_over)
-    add(l, LINT_WARNING, rel, 0, "does not fit on one screen at %s; the "
+    add(l, LINT_WARNING, rel, 0,
+        "does not fit on one screen at %s; the "
         "kiosk then shows it in parts, one after the other — shorten the "
-        "text or split it into two pages", over);
+        "text or split it into two pages",
+        over);
 }
 
-static void check_duration(struct lint *l, const char *rel, const char *text,
-                           const struct page *p)
+static void check_duration(struct lint *l, const char *rel, const char *text, const struct page *p)
 {
   int dline = duration_line(text);
   if (dline && p->duration_s == 0)
@@ -806,16 +813,18 @@ static void check_duration(struct lint *l, const char *rel, const char *text,
   if (dur * 10 >= need * 9)
     return;
   if (dline)
-    add(l, LINT_WARNING, rel, dline, "'duration: %d' is too short for %zu "
+    add(l, LINT_WARNING, rel, dline,
+        "'duration: %d' is too short for %zu "
         "words: reading them takes about %d s (%d s to notice the page, then "
-        "%d words a second) — set 'duration: %d', or shorten the text", dur,
-        words, need, LINT_NOTICE_S, LINT_WORDS_PER_S, need);
+        "%d words a second) — set 'duration: %d', or shorten the text",
+        dur, words, need, LINT_NOTICE_S, LINT_WORDS_PER_S, need);
   else
-    add(l, LINT_WARNING, rel, 1, "no duration is set, so the page shows for "
+    add(l, LINT_WARNING, rel, 1,
+        "no duration is set, so the page shows for "
         "%d s, too short for %zu words: reading them takes about %d s (%d s "
         "to notice the page, then %d words a second) — add 'duration: %d' to "
-        "the front matter", dur, words, need, LINT_NOTICE_S, LINT_WORDS_PER_S,
-        need);
+        "the front matter",
+        dur, words, need, LINT_NOTICE_S, LINT_WORDS_PER_S, need);
 }
 
 /* ---------------------------------------------------- script of a page */
@@ -832,8 +841,9 @@ static enum script script_of_letter(uint32_t cp)
     return SCRIPT_LATIN;
   if (cp >= 0x400 && cp <= 0x52F)
     return SCRIPT_CYRILLIC;
-  if ((cp >= 0x620 && cp <= 0x64A) || (cp >= 0x66E && cp <= 0x6D3) || (cp >= 0x6FA && cp <= 0x6FF) ||
-      (cp >= 0x750 && cp <= 0x77F) || (cp >= 0xFB50 && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFC))
+  if ((cp >= 0x620 && cp <= 0x64A) || (cp >= 0x66E && cp <= 0x6D3) ||
+      (cp >= 0x6FA && cp <= 0x6FF) || (cp >= 0x750 && cp <= 0x77F) ||
+      (cp >= 0xFB50 && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFC))
     return SCRIPT_ARABIC;
   return SCRIPT_NONE;
 }
@@ -971,13 +981,14 @@ static void check_script(struct lint *l, const char *rel, const char *text, size
     add(l, LINT_WARNING, rel, first_line[other],
         "the text is mostly in %s letters, but its language \"%s\" is written in %s — "
         "is this the \"%s\" text in the wrong file? Put the \"%s\" text here, and the "
-        "\"%s\" text in %.*s.%s.md", script_names[other], lang, script_names[want], guess,
-        lang, guess, stem > 0 ? stem : 0, rel, guess);
+        "\"%s\" text in %.*s.%s.md",
+        script_names[other], lang, script_names[want], guess, lang, guess, stem > 0 ? stem : 0, rel,
+        guess);
   } else {
     add(l, LINT_WARNING, rel, first_line[other],
         "the text is mostly in %s letters, but its language \"%s\" is written in %s — "
-        "is this text in the wrong file? Put the \"%s\" text here", script_names[other], lang,
-        script_names[want], lang);
+        "is this text in the wrong file? Put the \"%s\" text here",
+        script_names[other], lang, script_names[want], lang);
   }
 }
 
@@ -1002,19 +1013,24 @@ static void check_page(struct lint *l, size_t pi, size_t li)
         other = m->languages[k];
     }
     if (other)
-      add(l, LINT_ERROR, rel, 0, "missing: page \"%s\" of pack.json has no "
+      add(l, LINT_ERROR, rel, 0,
+          "missing: page \"%s\" of pack.json has no "
           "\"%s\" translation — write this file (start from pages/%s.%s.md), "
-          "or remove \"%s\" from \"languages\"", m->pages[pi], m->languages[li],
-          m->pages[pi], other, m->languages[li]);
+          "or remove \"%s\" from \"languages\"",
+          m->pages[pi], m->languages[li], m->pages[pi], other, m->languages[li]);
     else
-      add(l, LINT_ERROR, rel, 0, "missing: page \"%s\" of pack.json has no "
+      add(l, LINT_ERROR, rel, 0,
+          "missing: page \"%s\" of pack.json has no "
           "\"%s\" translation — write this file, or remove \"%s\" from "
-          "\"languages\"", m->pages[pi], m->languages[li], m->languages[li]);
+          "\"languages\"",
+          m->pages[pi], m->languages[li], m->languages[li]);
     return;
   }
   if (rc == KERR_TOOBIG) {
-    add(l, LINT_ERROR, rel, 0, "larger than %d bytes — split it into several "
-        "pages", PAGE_MAX_BYTES);
+    add(l, LINT_ERROR, rel, 0,
+        "larger than %d bytes — split it into several "
+        "pages",
+        PAGE_MAX_BYTES);
     return;
   }
   if (rc) {
@@ -1040,8 +1056,7 @@ static void check_page(struct lint *l, size_t pi, size_t li)
     return;
   }
   for (size_t i = 0; i < p->n_problems; i++)
-    add(l, parser_severity(p->problems[i].msg), rel, p->problems[i].line,
-        "%s", p->problems[i].msg);
+    add(l, parser_severity(p->problems[i].msg), rel, p->problems[i].line, "%s", p->problems[i].msg);
   for (size_t i = 0; i < p->n_blocks; i++)
     if (p->blocks[i].type == PAGE_IMAGE && p->blocks[i].src && *p->blocks[i].src)
       check_picture_on_page(l, rel, &p->blocks[i]);
@@ -1058,7 +1073,8 @@ static void check_stray_pages(struct lint *l)
   snprintf(dir, sizeof dir, "%s/pages", l->src);
   DIR *d = opendir(dir);
   if (!d) {
-    add(l, LINT_ERROR, "pages", 0, "no such folder — the pages go in "
+    add(l, LINT_ERROR, "pages", 0,
+        "no such folder — the pages go in "
         "pages/<name>.<language>.md");
     return;
   }
@@ -1072,8 +1088,7 @@ static void check_stray_pages(struct lint *l)
     for (size_t p = 0; p < l->m->n_pages && !listed; p++)
       for (size_t g = 0; g < l->m->n_languages && !listed; g++) {
         char want[MANIFEST_PATH_MAX + 64];
-        snprintf(want, sizeof want, "%s.%s.md", l->m->pages[p],
-                 l->m->languages[g]);
+        snprintf(want, sizeof want, "%s.%s.md", l->m->pages[p], l->m->languages[g]);
         listed = !strcmp(want, de->d_name);
       }
     if (listed)
@@ -1099,7 +1114,8 @@ static void check_stray_pages(struct lint *l)
   for (size_t i = 0; i < n; i++) {
     char rel[400];
     snprintf(rel, sizeof rel, "pages/%s", names[i]);
-    add(l, LINT_WARNING, rel, 0, "not a page of pack.json (see \"pages\" and "
+    add(l, LINT_WARNING, rel, 0,
+        "not a page of pack.json (see \"pages\" and "
         "\"languages\"), so the kiosk never shows it — add it there, or "
         "remove the file");
     free(names[i]);
@@ -1108,17 +1124,18 @@ static void check_stray_pages(struct lint *l)
 }
 
 /* Lists the regular files under rel (recursively) into *v, sorted. */
-static int list_files(struct lint *l, const char *rel, int depth, char ***v,
-                      size_t *n)
+static int list_files(struct lint *l, const char *rel, int depth, char ***v, size_t *n)
 {
   if (depth > MAX_DEPTH)
     return 0;
   char dir[4400];
   int w = snprintf(dir, sizeof dir, "%s/%s", l->src, rel);
   if (w < 0 || (size_t)w >= sizeof dir) {
-    add(l, LINT_ERROR, rel, 0, "the path of this folder is too long to "
+    add(l, LINT_ERROR, rel, 0,
+        "the path of this folder is too long to "
         "read (over %zu bytes) — move the pack source to a shorter path or "
-        "use shorter folder names", sizeof dir - 1);
+        "use shorter folder names",
+        sizeof dir - 1);
     return 0;
   }
   DIR *d = opendir(dir);
@@ -1132,11 +1149,11 @@ static int list_files(struct lint *l, const char *rel, int depth, char ***v,
     char sub[1024];
     char path[4400];
     int ws = snprintf(sub, sizeof sub, "%s/%s", rel, de->d_name);
-    int wp = ws < 0 || (size_t)ws >= sizeof sub
-                 ? -1
-                 : snprintf(path, sizeof path, "%s/%s", l->src, sub);
+    int wp =
+        ws < 0 || (size_t)ws >= sizeof sub ? -1 : snprintf(path, sizeof path, "%s/%s", l->src, sub);
     if (wp < 0 || (size_t)wp >= sizeof path) {
-      add(l, LINT_ERROR, rel, 0, "a file name in this folder makes a path "
+      add(l, LINT_ERROR, rel, 0,
+          "a file name in this folder makes a path "
           "too long to check (over %zu bytes) — rename it shorter",
           sizeof sub - 1);
       continue;
@@ -1169,8 +1186,8 @@ static int cmp_str(const void *a, const void *b)
 
 static int looks_like_picture(const char *name)
 {
-  static const char *const ext[] = {".jpg", ".jpeg", ".png", ".gif", ".bmp",
-                                    ".webp", ".tif", ".tiff", ".svg"};
+  static const char *const ext[] = {".jpg",  ".jpeg", ".png",  ".gif", ".bmp",
+                                    ".webp", ".tif",  ".tiff", ".svg"};
   for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
     if (has_suffix(name, ext[i]))
       return 1;
@@ -1191,9 +1208,11 @@ static void check_media(struct lint *l)
       if (!strcmp(l->pics[k].rel, files[i]))
         p = &l->pics[k];
     if (!p || !p->used) {
-      add(l, LINT_WARNING, files[i], 0, "no page uses this file, yet it "
+      add(l, LINT_WARNING, files[i], 0,
+          "no page uses this file, yet it "
           "would go into the pack — remove it, or show it on a page with "
-          "![caption](../%s)", files[i]);
+          "![caption](../%s)",
+          files[i]);
       if (!p && looks_like_picture(files[i]))
         p = picture(l, files[i]);
     }
@@ -1210,14 +1229,15 @@ static void check_media(struct lint *l)
 
 /* ---------------------------------------------------------------- entry */
 
-int lint_source(const char *src, const struct lint_opts *o,
-                struct lint_report *out, struct kerr *e)
+int lint_source(const char *src, const struct lint_opts *o, struct lint_report *out, struct kerr *e)
 {
   memset(out, 0, sizeof *out);
   struct stat sb;
   if (stat(src, &sb) != 0 || !S_ISDIR(sb.st_mode))
-    return kerr_set(e, KERR_NOENT, "%s: no such folder — give the folder "
-                    "that holds pack.json, pages/ and media/", src);
+    return kerr_set(e, KERR_NOENT,
+                    "%s: no such folder — give the folder "
+                    "that holds pack.json, pages/ and media/",
+                    src);
   struct lint l;
   memset(&l, 0, sizeof l);
   char *norm = strdup(src);
@@ -1232,8 +1252,7 @@ int lint_source(const char *src, const struct lint_opts *o,
   if (!TTF_WasInit()) {
     if (TTF_Init() != 0) {
       free(norm);
-      return kerr_set(e, KERR_FONT, "cannot start the font library: %s",
-                      TTF_GetError());
+      return kerr_set(e, KERR_FONT, "cannot start the font library: %s", TTF_GetError());
     }
     ttf_started = 1;
   }
@@ -1282,21 +1301,22 @@ int lint_gate(const char *src, int quiet, struct kerr *e)
   size_t errors = r.n_errors;
   lint_report_free(&r);
   if (errors && quiet)
-    return kerr_set(e, KERR_PAGE, "%s: lint found %zu error%s — run "
+    return kerr_set(e, KERR_PAGE,
+                    "%s: lint found %zu error%s — run "
                     "'kiosk-pack lint %s' to see %s, fix %s and build again",
-                    src, errors, errors == 1 ? "" : "s", src,
-                    errors == 1 ? "it" : "them", errors == 1 ? "it" : "them");
+                    src, errors, errors == 1 ? "" : "s", src, errors == 1 ? "it" : "them",
+                    errors == 1 ? "it" : "them");
   if (errors)
-    return kerr_set(e, KERR_PAGE, "%s: lint found %zu error%s (listed above) "
-                    "— fix %s and build again", src, errors,
-                    errors == 1 ? "" : "s", errors == 1 ? "it" : "them");
+    return kerr_set(e, KERR_PAGE,
+                    "%s: lint found %zu error%s (listed above) "
+                    "— fix %s and build again",
+                    src, errors, errors == 1 ? "" : "s", errors == 1 ? "it" : "them");
   return 0;
 }
 
 /* ---------------------------------------------------------------- sizes */
 
-int lint_parse_sizes(const char *arg, struct lint_size **out, size_t *n,
-                     struct kerr *e)
+int lint_parse_sizes(const char *arg, struct lint_size **out, size_t *n, struct kerr *e)
 {
   *out = NULL;
   *n = 0;
@@ -1318,10 +1338,11 @@ int lint_parse_sizes(const char *arg, struct lint_size **out, size_t *n,
     } else {
       part[0] = '\0';
     }
-    if (len >= sizeof part || sscanf(part, "%dx%d%n", &w, &h, &used) != 2 ||
-        (size_t)used != len || w < 320 || h < 320 || w > 8192 || h > 8192) {
+    if (len >= sizeof part || sscanf(part, "%dx%d%n", &w, &h, &used) != 2 || (size_t)used != len ||
+        w < 320 || h < 320 || w > 8192 || h > 8192) {
       free(v);
-      return kerr_set(e, KERR_USAGE, "--size: '%.*s' is not a screen size "
+      return kerr_set(e, KERR_USAGE,
+                      "--size: '%.*s' is not a screen size "
                       "WxH, e.g. 1920x1080 (each side 320 to 8192 pixels)",
                       (int)(len < 60 ? len : 60), p);
     }

@@ -49,13 +49,13 @@ enum lint_severity { LINT_WARNING = 0, LINT_ERROR = 1 };
 
 struct lint_finding {
   enum lint_severity severity;
-  char *file;   /* as a person finds it: "SRC/pages/02-covid.ru.md" */
-  int line;     /* 1-based; 0 when it is about the whole file */
-  char *msg;    /* one sentence: what is wrong, then what to do */
+  char *file; /* as a person finds it: "SRC/pages/02-covid.ru.md" */
+  int line;   /* 1-based; 0 when it is about the whole file */
+  char *msg;  /* one sentence: what is wrong, then what to do */
 };
 
 struct lint_report {
-  struct lint_finding *v;   /* in the order found: pack.json, the pages in
+  struct lint_finding *v; /* in the order found: pack.json, the pages in
                                pack order, then media/ */
   size_t n, cap;
   size_t n_errors, n_warnings;
@@ -64,9 +64,9 @@ struct lint_report {
 struct lint_opts {
   const struct lint_size *sizes; /* NULL: lint_sizes */
   size_t n_sizes;
-  int64_t now;                   /* unix seconds for the expiry check;
+  int64_t now;          /* unix seconds for the expiry check;
                                     0: this computer's clock */
-  const char *font_dir;          /* NULL: the kiosk's fonts (fonts_open) */
+  const char *font_dir; /* NULL: the kiosk's fonts (fonts_open) */
 };
 
 /* Checks the pack source folder src. o may be NULL for the defaults.
@@ -75,8 +75,8 @@ struct lint_opts {
  * they could not run (src is not a folder, the kiosk's fonts are missing,
  * out of memory) with e saying why. Initialises SDL_ttf itself if the
  * caller has not. */
-int lint_source(const char *src, const struct lint_opts *o,
-                struct lint_report *out, struct kerr *e);
+int lint_source(const char *src, const struct lint_opts *o, struct lint_report *out,
+                struct kerr *e);
 
 void lint_report_free(struct lint_report *r);
 
@@ -109,7 +109,6 @@ int lint_reading_seconds(size_t n_words);
 /* Parses "1920x1080,800x480" into a new array (free with free()). Returns
  * 0, or KERR_USAGE with e quoting the part that is not WxH (each side
  * from 320 to 8192). */
-int lint_parse_sizes(const char *arg, struct lint_size **out, size_t *n,
-                     struct kerr *e);
+int lint_parse_sizes(const char *arg, struct lint_size **out, size_t *n, struct kerr *e);
 
 #endif

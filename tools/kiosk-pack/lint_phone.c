@@ -26,9 +26,8 @@ static int is_digit(char c)
 /* Words that announce a number to call, in the region's languages. Matched
  * in the 40 bytes before the number; ASCII case is ignored. */
 static const char *const call_words[] = {
-    "hotline", "phone", "call", "tel", "dial",
-    "горяч", "линия", "линии", "телефон", "звон", "номер",
-    "жедел", "ысык", "ишонч", "ishonch", "боварӣ", "ynam",
+    "hotline", "phone", "call",  "tel",  "dial",  "горяч",   "линия",  "линии", "телефон",
+    "звон",    "номер", "жедел", "ысык", "ишонч", "ishonch", "боварӣ", "ynam",
 };
 
 static int announced(const char *before, size_t nb)
@@ -44,7 +43,7 @@ static int announced(const char *before, size_t nb)
       return 1;
   /* Capitalised Cyrillic forms at the start of a sentence. */
   return strstr(low, "Горяч") || strstr(low, "Телефон") || strstr(low, "Номер") ||
-         strstr(low, "Звон");
+      strstr(low, "Звон");
 }
 
 int lint_phone_at(const char *before, size_t nb, const char *s, size_t n, size_t *used)
@@ -94,9 +93,9 @@ int lint_phone_at(const char *before, size_t nb, const char *s, size_t n, size_t
     return 0;
   /* Glued to a word ("2020-year", "5th") is not a number to call. */
   /* (Cyrillic and Arabic letters are two bytes led by 0xD0 to 0xDB.) */
-  if (last_digit < n && (isalpha((unsigned char)s[last_digit]) ||
-                         ((unsigned char)s[last_digit] >= 0xD0 &&
-                          (unsigned char)s[last_digit] <= 0xDB)))
+  if (last_digit < n &&
+      (isalpha((unsigned char)s[last_digit]) ||
+       ((unsigned char)s[last_digit] >= 0xD0 && (unsigned char)s[last_digit] <= 0xDB)))
     return 0;
   *used = last_digit;
   if (plus)
@@ -228,7 +227,8 @@ int lint_phone_check(const char *src, const char *rel, const char *text, size_t 
                               "«%.*s» looks like a phone number — if people should call it, "
                               "put it in a ```hotlines block (country | number | channel), "
                               "where the kiosk shows it large; if it is not a phone number, "
-                              "leave it as it is", (int)used, s + k) != 0)
+                              "leave it as it is",
+                              (int)used, s + k) != 0)
             return KERR_NOMEM;
         }
         /* Go past the whole number (or the run of digits) either way. */

@@ -125,8 +125,7 @@ static int check_lang(const struct catalog *c, const char *lang, const struct ca
                            c->source, po, text, lang, c->m->pages[en->page], c->source);
       break;
     case CATALOG_MISSING:
-    case CATALOG_OK:
-      break;
+    case CATALOG_OK: break;
     }
     if (rc)
       return rc;
@@ -154,8 +153,10 @@ int lint_po_check(const char *src, struct lint_report *r)
     } else if (rrc) {
       char file[4400];
       snprintf(file, sizeof file, "%s/%s.po", dir, c->m->languages[l]);
-      rc = lint_report_add(r, LINT_ERROR, file, 0, "cannot be read: %s — import a corrected "
-                           "file with kiosk-pack po import, or remove it", e.msg);
+      rc = lint_report_add(r, LINT_ERROR, file, 0,
+                           "cannot be read: %s — import a corrected "
+                           "file with kiosk-pack po import, or remove it",
+                           e.msg);
     } else if (rec) {
       rc = check_lang(c, c->m->languages[l], rec, r);
     }
@@ -173,8 +174,10 @@ int lint_po_check(const char *src, struct lint_report *r)
     if (!catalog_has_lang(c, lang) || !strcmp(lang, c->source)) {
       char file[4400];
       snprintf(file, sizeof file, "%s/%s", dir, de->d_name);
-      rc = lint_report_add(r, LINT_WARNING, file, 0, "\"%s\" is not a translated language of "
-                           "pack.json, so this file is never used — remove it", lang);
+      rc = lint_report_add(r, LINT_WARNING, file, 0,
+                           "\"%s\" is not a translated language of "
+                           "pack.json, so this file is never used — remove it",
+                           lang);
     }
   }
   if (d)

@@ -66,6 +66,8 @@ int main(int argc, char **argv)
     return cmd_po(argc - 1, argv + 1);
   if (!strcmp(cmd, "sign-file")) /* hidden: for tests and debugging */
     return cmd_sign_file(argc - 1, argv + 1);
-  fprintf(stderr, "kiosk-pack: unknown command '%s' — run 'kiosk-pack --help' for the list of commands\n", cmd);
+  fprintf(stderr,
+          "kiosk-pack: unknown command '%s' — run 'kiosk-pack --help' for the list of commands\n",
+          cmd);
   return 2;
 }

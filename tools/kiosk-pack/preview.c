@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define THUMB_LONG 320          /* a thumbnail's long side, pixels */
+#define THUMB_LONG 320 /* a thumbnail's long side, pixels */
 #define SHEET_PAD 16
 #define LABEL_PX 15
 #define TITLE_PX 24
@@ -35,9 +35,9 @@ static const SDL_Color C_FRAME = {0x9A, 0xA0, 0xA6, 0xFF};
 static const SDL_Color C_PROBLEM = {0xC6, 0x28, 0x28, 0xFF};
 
 struct thumb {
-  SDL_Surface *s;     /* NULL: the page could not be drawn */
-  char label[160];    /* "02-covid.ru" */
-  char note[80];      /* "part 2 of 3", "cannot be drawn", ... */
+  SDL_Surface *s;  /* NULL: the page could not be drawn */
+  char label[160]; /* "02-covid.ru" */
+  char note[80];   /* "part 2 of 3", "cannot be drawn", ... */
   int problem;
 };
 
@@ -91,8 +91,8 @@ static SDL_Surface *shrink(SDL_Surface *src, int w, int h)
         x1 = x0 + 1;
       unsigned long r = 0, g = 0, b = 0, n = 0;
       for (int sy = y0; sy < y1; sy++) {
-        const Uint32 *sp = (const Uint32 *)((const Uint8 *)in->pixels +
-                                            (size_t)sy * (size_t)in->pitch);
+        const Uint32 *sp =
+            (const Uint32 *)((const Uint8 *)in->pixels + (size_t)sy * (size_t)in->pitch);
         for (int sx = x0; sx < x1; sx++) {
           Uint32 p = sp[sx];
           r += (p >> 16) & 0xFF;
@@ -163,8 +163,8 @@ static int write_sheet(struct fonts *f, const struct thumbs *t, int w, int h, co
     return kerr_set(e, KERR_NOMEM, "%s: out of memory for the contact sheet", path);
   SDL_FillRect(s, NULL, rgb(s, C_SHEET));
   char head[512];
-  snprintf(head, sizeof head, "%s \xC2\xB7 %dx%d \xC2\xB7 %zu picture%s", title ? title : "",
-           w, h, t->n, t->n == 1 ? "" : "s");
+  snprintf(head, sizeof head, "%s \xC2\xB7 %dx%d \xC2\xB7 %zu picture%s", title ? title : "", w, h,
+           t->n, t->n == 1 ? "" : "s");
   put_text(f, s, head, TITLE_PX, FONTS_BOLD, C_INK, SHEET_PAD, SHEET_PAD, sw - 2 * SHEET_PAD);
   for (size_t i = 0; i < t->n; i++) {
     const struct thumb *x = &t->v[i];
@@ -203,9 +203,9 @@ static int lang_wanted(const struct preview_opts *o, const char *lang)
 /* Renders every part of one entry at one size into dir; adds a thumbnail
  * per part. Returns 0, 1 when the page could not be drawn (said once on
  * stderr), or a KERR code for a file that cannot be written. */
-static int render_entry(struct player *pl, const struct deck_entry *en,
-                        size_t entry, int w, int h, const char *dir, struct thumbs *t,
-                        struct preview_result *res, int say_failure, struct kerr *e)
+static int render_entry(struct player *pl, const struct deck_entry *en, size_t entry, int w, int h,
+                        const char *dir, struct thumbs *t, struct preview_result *res,
+                        int say_failure, struct kerr *e)
 {
   int tw = w >= h ? THUMB_LONG : THUMB_LONG * w / h;
   int th = w >= h ? THUMB_LONG * h / w : THUMB_LONG;

@@ -12,22 +12,22 @@
 #include <stddef.h>
 
 struct preview_opts {
-  const char *out;                /* folder; made if missing */
-  const struct lint_size *sizes;  /* NULL: lint_sizes (the kiosk's five) */
+  const char *out;               /* folder; made if missing */
+  const struct lint_size *sizes; /* NULL: lint_sizes (the kiosk's five) */
   size_t n_sizes;
-  char **langs;                   /* NULL: every language of the deck */
+  char **langs; /* NULL: every language of the deck */
   size_t n_langs;
-  const char *title;              /* heads each contact sheet, e.g. the id */
-  int progress;                   /* 1: a counter line on stdout, rewritten
+  const char *title; /* heads each contact sheet, e.g. the id */
+  int progress;      /* 1: a counter line on stdout, rewritten
                                      with \r (for a terminal) */
 };
 
 struct preview_result {
-  size_t pictures;   /* PNGs written, one per page part and size */
-  size_t sheets;     /* contact sheets written */
-  size_t rendered;   /* (page, language, size) drawn */
-  size_t failed;     /* (page, language) that could not be drawn */
-  size_t problems;   /* pictures with a problem the kiosk would log */
+  size_t pictures; /* PNGs written, one per page part and size */
+  size_t sheets;   /* contact sheets written */
+  size_t rendered; /* (page, language, size) drawn */
+  size_t failed;   /* (page, language) that could not be drawn */
+  size_t problems; /* pictures with a problem the kiosk would log */
 };
 
 /* Draws every entry of d (in languages o->langs) at every size into

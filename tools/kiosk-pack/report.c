@@ -113,10 +113,9 @@ static int num(const char *s, size_t n, unsigned *out)
 static int parse_time19(const char *s, size_t n, int64_t *t)
 {
   unsigned y, mo, d, h, mi, se;
-  if (n < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
-      s[16] != ':' || !num(s, 4, &y) || !num(s + 5, 2, &mo) ||
-      !num(s + 8, 2, &d) || !num(s + 11, 2, &h) || !num(s + 14, 2, &mi) ||
-      !num(s + 17, 2, &se) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+  if (n < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' ||
+      !num(s, 4, &y) || !num(s + 5, 2, &mo) || !num(s + 8, 2, &d) || !num(s + 11, 2, &h) ||
+      !num(s + 14, 2, &mi) || !num(s + 17, 2, &se) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
       h > 23 || mi > 59 || se > 60)
     return 0;
   *t = clock_days_from_civil(y, mo, d) * DAY_S + h * 3600 + mi * 60 + se;
@@ -154,17 +153,17 @@ static void hash_line(const char *s, size_t n, uint64_t *h1, uint64_t *h2)
 /* A folder of one site's logs, found by the walk. */
 struct folder {
   char *path;
-  size_t site;       /* index into r->sites */
+  size_t site; /* index into r->sites */
 };
 
-struct keymap {       /* interned (pack, version, page, lang) -> index */
-  uint32_t *slots;    /* index + 1; 0 empty */
+struct keymap {    /* interned (pack, version, page, lang) -> index */
+  uint32_t *slots; /* index + 1; 0 empty */
   uint64_t *hashes;
   size_t cap;
 };
 
 struct priv {
-  pthread_mutex_t mu;  /* keys and issues, while sites are read in parallel */
+  pthread_mutex_t mu; /* keys and issues, while sites are read in parallel */
   struct folder *folders;
   size_t n_folders, cap_folders;
   size_t cap_sites, cap_keys, cap_known, cap_issues;
@@ -179,11 +178,10 @@ static struct priv *P(const struct report *r)
   return r->priv;
 }
 
-static int issue(struct report *r, int level, const char *file, uint64_t line,
-                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int issue(struct report *r, int level, const char *file, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static int issue(struct report *r, int level, const char *file, uint64_t line,
-                 const char *fmt, ...)
+static int issue(struct report *r, int level, const char *file, uint64_t line, const char *fmt, ...)
 {
   if (r->n_issues >= REPORT_MAX_ISSUES) {
     r->issues_dropped++;
@@ -245,8 +243,8 @@ static int open_regular(int dirfd, const char *name, struct stat *st)
 /* Calls fn for each line of fd (without its newline, lines longer than
  * max cut and flagged). The last line without a newline is passed with
  * torn = 1. fn returns 0 to go on. Returns 0 or an errno. */
-typedef int line_fn(void *ctx, const char *line, size_t len, uint64_t lineno,
-                    int overlong, int torn);
+typedef int line_fn(void *ctx, const char *line, size_t len, uint64_t lineno, int overlong,
+                    int torn);
 
 static int for_each_line(int fd, size_t max, line_fn *fn, void *ctx)
 {
@@ -360,8 +358,7 @@ static int parse_pack_line(const char *s, size_t n, struct report_pack *p)
   /* " (expires YYYY-MM-DD HH:MM:SS UTC)" at the very end */
   static const char exp_pre[] = " (expires ";
   size_t exp_len = sizeof exp_pre - 1 + 19 + 5;
-  if ((size_t)(end - q) >= exp_len &&
-      memcmp(end - exp_len, exp_pre, sizeof exp_pre - 1) == 0 &&
+  if ((size_t)(end - q) >= exp_len && memcmp(end - exp_len, exp_pre, sizeof exp_pre - 1) == 0 &&
       memcmp(end - 5, " UTC)", 5) == 0) {
     if (!parse_time19(end - exp_len + sizeof exp_pre - 1, 19, &p->expires))
       return 0;
@@ -398,9 +395,9 @@ struct status_parse {
   char site[72];
   char *name;
   char country[3];
-  int ok;           /* the first line was right */
-  int newer;        /* a newer format: skip */
-  int section;      /* 1 in "Installed packs" */
+  int ok;      /* the first line was right */
+  int newer;   /* a newer format: skip */
+  int section; /* 1 in "Installed packs" */
   int64_t clock_t, floor_t;
   unsigned bad;
   int oom;
@@ -413,8 +410,7 @@ static char *field_value(const char *s, size_t n, size_t skip)
   return clean_text(s + skip, n - skip);
 }
 
-static int status_line(void *ctx, const char *s, size_t n, uint64_t lineno,
-                       int overlong, int torn)
+static int status_line(void *ctx, const char *s, size_t n, uint64_t lineno, int overlong, int torn)
 {
   struct status_parse *sp = ctx;
   (void)torn;
@@ -423,7 +419,8 @@ static int status_line(void *ctx, const char *s, size_t n, uint64_t lineno,
     static const char head[] = "Kiosk status, written ";
     if (overlong || !starts(s, n, head) ||
         !parse_time19(s + sizeof head - 1, n - (sizeof head - 1), &t)) {
-      issue(sp->r, REPORT_WARNING, sp->file, 1, "not a kiosk status file "
+      issue(sp->r, REPORT_WARNING, sp->file, 1,
+            "not a kiosk status file "
             "(it should start \"Kiosk status, written\") — ignored");
       return 1;
     }
@@ -440,12 +437,12 @@ static int status_line(void *ctx, const char *s, size_t n, uint64_t lineno,
     if (!parse_pack_line(s + 2, n - 2, &p)) {
       free(p.title);
       if (sp->bad++ < ISSUES_PER_FILE)
-        issue(sp->r, REPORT_WARNING, sp->file, lineno, "a pack line this "
+        issue(sp->r, REPORT_WARNING, sp->file, lineno,
+              "a pack line this "
               "kiosk-pack cannot read — left out");
       return 0;
     }
-    if (grow(&sp->v.packs, &sp->cap_packs, sp->v.n_packs,
-             sizeof *sp->v.packs)) {
+    if (grow(&sp->v.packs, &sp->cap_packs, sp->v.n_packs, sizeof *sp->v.packs)) {
       free(p.title);
       sp->oom = 1;
       return 1;
@@ -480,10 +477,12 @@ static int status_line(void *ctx, const char *s, size_t n, uint64_t lineno,
     long f = c ? strtol(c, NULL, 10) : 0;
     free(c);
     if (f > FIELDLOG_STATUS_FORMAT) {
-      issue(sp->r, REPORT_WARNING, sp->file, lineno, "status format %ld is "
+      issue(sp->r, REPORT_WARNING, sp->file, lineno,
+            "status format %ld is "
             "newer than this kiosk-pack reads (%d) — use a newer kiosk-pack; "
             "this status was left out (the play log and kiosk log beside it "
-            "are still read)", f, FIELDLOG_STATUS_FORMAT);
+            "are still read)",
+            f, FIELDLOG_STATUS_FORMAT);
       sp->newer = 1;
       return 1;
     }
@@ -573,8 +572,10 @@ static int add_folder(struct report *r, int dirfd, const char *path)
   int have_status = 0;
   if (fd >= 0) {
     if ((uint64_t)st.st_size > REPORT_MAX_STATUS_BYTES) {
-      issue(r, REPORT_WARNING, file, 0, "%" PRIu64 " bytes: far bigger than "
-            "a kiosk writes — ignored", (uint64_t)st.st_size);
+      issue(r, REPORT_WARNING, file, 0,
+            "%" PRIu64 " bytes: far bigger than "
+            "a kiosk writes — ignored",
+            (uint64_t)st.st_size);
     } else {
       int err = for_each_line(fd, LOG_LINE_MAX, status_line, &sp);
       if (err == ENOMEM || sp.oom) {
@@ -584,17 +585,16 @@ static int add_folder(struct report *r, int dirfd, const char *path)
         return -1;
       }
       if (err)
-        issue(r, REPORT_WARNING, file, 0, "could not be read: %s",
-              strerror(err));
+        issue(r, REPORT_WARNING, file, 0, "could not be read: %s", strerror(err));
       else if (sp.ok && !sp.newer && !sp.site[0])
-        issue(r, REPORT_WARNING, file, 0, "has no \"Site:\" line — the "
+        issue(r, REPORT_WARNING, file, 0,
+              "has no \"Site:\" line — the "
               "folder name is taken as the site");
       have_status = sp.ok && !sp.newer && !err;
     }
     close(fd);
   } else if (errno != ENOENT) {
-    issue(r, REPORT_WARNING, file, 0, "could not be read: %s — left out",
-          strerror(errno));
+    issue(r, REPORT_WARNING, file, 0, "could not be read: %s — left out", strerror(errno));
   }
   char site[300];
   if (have_status && fieldlog_site_id_ok(sp.site))
@@ -602,7 +602,8 @@ static int add_folder(struct report *r, int dirfd, const char *path)
   else
     snprintf(site, sizeof site, "%s", base_name(path));
   if (!fieldlog_site_id_ok(site)) {
-    issue(r, REPORT_WARNING, path, 0, "the folder name is not a site id and "
+    issue(r, REPORT_WARNING, path, 0,
+          "the folder name is not a site id and "
           "no status.txt names one — left out (name the folder after the "
           "site, as kiosk-logs/<site-id>/)");
     visit_free(&sp.v);
@@ -611,8 +612,7 @@ static int add_folder(struct report *r, int dirfd, const char *path)
   }
   long si = get_site(r, site);
   if (si == -2) {
-    issue(r, REPORT_WARNING, path, 0, "more than %d sites — left out",
-          REPORT_MAX_SITES);
+    issue(r, REPORT_WARNING, path, 0, "more than %d sites — left out", REPORT_MAX_SITES);
     visit_free(&sp.v);
     free(sp.name);
     return 0;
@@ -642,8 +642,7 @@ static int add_folder(struct report *r, int dirfd, const char *path)
       dup |= s->visits[i].written == sp.v.written;
     size_t cap = s->n_visits; /* visits grow one by one: exact size */
     if (!dup) {
-      struct report_visit *nv =
-          realloc(s->visits, (cap + 1) * sizeof *s->visits);
+      struct report_visit *nv = realloc(s->visits, (cap + 1) * sizeof *s->visits);
       if (!nv || !sp.v.source) {
         visit_free(&sp.v);
         free(sp.name);
@@ -659,8 +658,7 @@ static int add_folder(struct report *r, int dirfd, const char *path)
   visit_free(&sp.v);
   free(sp.name);
   struct priv *pv = P(r);
-  if (grow(&pv->folders, &pv->cap_folders, pv->n_folders,
-           sizeof *pv->folders))
+  if (grow(&pv->folders, &pv->cap_folders, pv->n_folders, sizeof *pv->folders))
     return -1;
   pv->folders[pv->n_folders].path = strdup(path);
   pv->folders[pv->n_folders].site = (size_t)si;
@@ -673,8 +671,8 @@ static int add_folder(struct report *r, int dirfd, const char *path)
 
 static int is_log_name(const char *n)
 {
-  return !strcmp(n, "status.txt") || !strcmp(n, PLAYLOG_NAME) ||
-         !strcmp(n, PLAYLOG_OLD_NAME) || !strcmp(n, "kiosk.log");
+  return !strcmp(n, "status.txt") || !strcmp(n, PLAYLOG_NAME) || !strcmp(n, PLAYLOG_OLD_NAME) ||
+      !strcmp(n, "kiosk.log");
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -683,13 +681,10 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* Walks path; returns the number of site folders found, or -1 (OOM). */
-static long walk(struct report *r, int parent, const char *name,
-                 const char *path, int depth)
+static long walk(struct report *r, int parent, const char *name, const char *path, int depth)
 {
-  int fd = parent < 0
-               ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-               : openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                        O_CLOEXEC);
+  int fd = parent < 0 ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                      : openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     if (parent < 0)
       issue(r, REPORT_WARNING, path, 0, "%s — not read",
@@ -711,17 +706,16 @@ static long walk(struct report *r, int parent, const char *name,
   while ((de = readdir(d)) != NULL && seen++ < REPORT_MAX_DIR_ENTRIES) {
     if (is_log_name(de->d_name)) {
       struct stat st;
-      if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-          S_ISREG(st.st_mode))
+      if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
         logs = 1;
       continue;
     }
-    if (!strcmp(de->d_name, ".playlog.csv.tmp") ||
-        !strcmp(de->d_name, ".status.txt.tmp") ||
+    if (!strcmp(de->d_name, ".playlog.csv.tmp") || !strcmp(de->d_name, ".status.txt.tmp") ||
         !strcmp(de->d_name, ".kiosk.log.tmp")) {
       char f[4200];
       snprintf(f, sizeof f, "%s/%s", path, de->d_name);
-      issue(r, REPORT_NOTE, f, 0, "left by a copy that was interrupted (the "
+      issue(r, REPORT_NOTE, f, 0,
+            "left by a copy that was interrupted (the "
             "stick was pulled out early) — ignored; the files beside it are "
             "from the last complete copy");
       continue;
@@ -730,8 +724,7 @@ static long walk(struct report *r, int parent, const char *name,
       continue;
     if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
       continue;
-    if (grow(&names, &cap, n, sizeof *names) ||
-        !(names[n] = strdup(de->d_name))) {
+    if (grow(&names, &cap, n, sizeof *names) || !(names[n] = strdup(de->d_name))) {
       oom = 1;
       break;
     }
@@ -745,8 +738,7 @@ static long walk(struct report *r, int parent, const char *name,
       qsort(names, n, sizeof *names, cmp_name);
     for (size_t i = 0; i < n && found >= 0; i++) {
       char sub[4200];
-      if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, names[i]) >=
-          sizeof sub)
+      if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, names[i]) >= sizeof sub)
         continue;
       long k = walk(r, fd, names[i], sub, depth + 1);
       found = k < 0 ? -1 : found + k;
@@ -766,7 +758,8 @@ int report_add_path(struct report *r, const char *path)
     return -1;
   struct stat st;
   if (found == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    return issue(r, REPORT_WARNING, path, 0, "no kiosk logs in this folder — "
+    return issue(r, REPORT_WARNING, path, 0,
+                 "no kiosk logs in this folder — "
                  "give a stick, its kiosk-logs folder, or a folder with "
                  "status.txt, playlog.csv or kiosk.log in it");
   return 0;
@@ -776,8 +769,10 @@ int report_add_packs(struct report *r, const char *path)
 {
   struct stat st;
   if (stat(path, &st) != 0)
-    return issue(r, REPORT_WARNING, path, 0, "%s — the packs there are not "
-                 "known to the report", strerror(errno));
+    return issue(r, REPORT_WARNING, path, 0,
+                 "%s — the packs there are not "
+                 "known to the report",
+                 strerror(errno));
   char **files = NULL;
   size_t n = 0, cap = 0;
   if (S_ISDIR(st.st_mode)) {
@@ -785,8 +780,7 @@ int report_add_packs(struct report *r, const char *path)
     struct dirent *de;
     while (d && (de = readdir(d)) != NULL) {
       size_t k = strlen(de->d_name);
-      if (de->d_name[0] == '.' || k < 7 ||
-          strcmp(de->d_name + k - 6, ".kpack") != 0)
+      if (de->d_name[0] == '.' || k < 7 || strcmp(de->d_name + k - 6, ".kpack") != 0)
         continue;
       char f[4200];
       snprintf(f, sizeof f, "%s/%s", path, de->d_name);
@@ -842,12 +836,12 @@ oom:
 
 /* A line seen: its two hashes, how often it counts, and how often it was
  * seen in the file being read now. */
-struct seen {        /* 16 bytes: a day's set stays in the cache */
-  uint64_t h1;       /* 0: a free slot (a real hash has its low bit set) */
-  uint16_t h2;       /* a second look at the same 64-bit state */
-  uint16_t file;     /* copy numbers wrap after 65535 copies of one site */
-  uint16_t count;    /* a line more than 65535 times in one copy counts */
-  uint16_t cur;      /* 65535 times */
+struct seen {     /* 16 bytes: a day's set stays in the cache */
+  uint64_t h1;    /* 0: a free slot (a real hash has its low bit set) */
+  uint16_t h2;    /* a second look at the same 64-bit state */
+  uint16_t file;  /* copy numbers wrap after 65535 copies of one site */
+  uint16_t count; /* a line more than 65535 times in one copy counts */
+  uint16_t cur;   /* 65535 times */
 };
 
 struct seen_set {
@@ -921,11 +915,10 @@ struct day_set {
 struct day_sets {
   struct day_set *v;
   size_t n, cap;
-  size_t last;       /* index of the set used last, a hint */
+  size_t last; /* index of the set used last, a hint */
 };
 
-static struct seen *day_get(struct day_sets *d, int32_t day, const char *line,
-                            size_t n)
+static struct seen *day_get(struct day_sets *d, int32_t day, const char *line, size_t n)
 {
   if (d->last >= d->n || d->v[d->last].day != day) {
     size_t i = 0;
@@ -1021,7 +1014,7 @@ static uint32_t intern_key(struct report *r, const char *raw, size_t len)
 
 /* (day, key) -> index into the site's plays */
 struct playmap {
-  uint64_t *k;      /* day << 32 | key, +1 so 0 is empty */
+  uint64_t *k; /* day << 32 | key, +1 so 0 is empty */
   uint32_t *idx;
   size_t cap;
 };
@@ -1029,18 +1022,18 @@ struct playmap {
 #define KEY_CACHE 256
 
 struct key_cache {
-  const char *raw;   /* the interned key's own copy: stays put */
+  const char *raw; /* the interned key's own copy: stays put */
   size_t len;
   uint32_t key;
 };
 
 struct site_work {
   struct report *r;
-  struct report *ir;        /* this site's issues, merged in at the end */
+  struct report *ir; /* this site's issues, merged in at the end */
   struct key_cache kc[KEY_CACHE];
   struct report_site *s;
-  struct day_sets lines;    /* play log lines, a set per day */
-  struct seen_set logs;     /* kiosk log lines */
+  struct day_sets lines; /* play log lines, a set per day */
+  struct seen_set logs;  /* kiosk log lines */
   struct playmap pm;
   size_t cap_plays, cap_events, cap_spans;
   struct report_span *spans;
@@ -1060,7 +1053,7 @@ struct site_work {
   const struct report_span *others;
   size_t n_others, cursor;
   int64_t lo, hi, prev_t;
-  char date[10];     /* the last date parsed, and its day number */
+  char date[10]; /* the last date parsed, and its day number */
   int32_t date_day;
   int date_ok;
 };
@@ -1072,14 +1065,14 @@ struct play {
   uint64_t ms;
   const char *raw;
   size_t raw_len;
-  uint32_t key;      /* UINT32_MAX: not known yet */
+  uint32_t key; /* UINT32_MAX: not known yet */
 };
 
 static unsigned cache_slot(const char *raw, size_t n)
 {
-  return ((unsigned)n * 31u + (unsigned char)raw[n / 2] * 7u +
-          (unsigned char)raw[n - 1] * 131u + (unsigned char)raw[n * 3 / 4]) %
-         KEY_CACHE;
+  return ((unsigned)n * 31u + (unsigned char)raw[n / 2] * 7u + (unsigned char)raw[n - 1] * 131u +
+          (unsigned char)raw[n * 3 / 4]) %
+      KEY_CACHE;
 }
 
 /* Where (day, key) goes in a table of cap (a power of two) slots: every
@@ -1203,24 +1196,22 @@ static int seconds(const char *q, const char *end, uint64_t *ms)
  * for lines as the kiosk writes them. 0 sends the line to the careful
  * path (also for a version with a leading zero, which is made canonical
  * there). */
-static int fast_play(struct site_work *w, const char *l, size_t n,
-                     struct play *p)
+static int fast_play(struct site_work *w, const char *l, size_t n, struct play *p)
 {
-  if (n < 31 || n >= PLAYLOG_LINE_MAX || l[20] != ',' || l[4] != '-' ||
-      l[7] != '-' || l[10] != 'T' || l[13] != ':' || l[16] != ':' ||
-      l[19] != 'Z')
+  if (n < 31 || n >= PLAYLOG_LINE_MAX || l[20] != ',' || l[4] != '-' || l[7] != '-' ||
+      l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != 'Z')
     return 0;
   unsigned y, mo, d, h, mi, se;
   if (!w->date_ok || memcmp(l, w->date, 10) != 0) {
-    if (!num(l, 4, &y) || !num(l + 5, 2, &mo) || !num(l + 8, 2, &d) ||
-        mo < 1 || mo > 12 || d < 1 || d > 31)
+    if (!num(l, 4, &y) || !num(l + 5, 2, &mo) || !num(l + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 ||
+        d > 31)
       return 0;
     memcpy(w->date, l, 10);
     w->date_day = (int32_t)clock_days_from_civil(y, mo, d);
     w->date_ok = 1;
   }
-  if (!num(l + 11, 2, &h) || !num(l + 14, 2, &mi) || !num(l + 17, 2, &se) ||
-      h > 23 || mi > 59 || se > 60)
+  if (!num(l + 11, 2, &h) || !num(l + 14, 2, &mi) || !num(l + 17, 2, &se) || h > 23 || mi > 59 ||
+      se > 60)
     return 0;
   p->day = w->date_day;
   p->time = (int64_t)p->day * DAY_S + h * 3600 + mi * 60 + se;
@@ -1258,11 +1249,9 @@ static int fast_play(struct site_work *w, const char *l, size_t n,
     return 0;
   const char *q = c[3] + 1;
   size_t vlen = (size_t)(c[1] - c[0] - 1);
-  size_t l1 = (size_t)(c[0] - f), l3 = (size_t)(c[2] - c[1] - 1),
-         l4 = (size_t)(c[3] - c[2] - 1);
-  if (l1 == 0 || l1 >= PLAYLOG_FIELD_MAX || l3 == 0 ||
-      l3 >= PLAYLOG_FIELD_MAX || l4 == 0 || l4 >= PLAYLOG_FIELD_MAX ||
-      !digits_ok(c[0] + 1, vlen) || (vlen > 1 && c[0][1] == '0'))
+  size_t l1 = (size_t)(c[0] - f), l3 = (size_t)(c[2] - c[1] - 1), l4 = (size_t)(c[3] - c[2] - 1);
+  if (l1 == 0 || l1 >= PLAYLOG_FIELD_MAX || l3 == 0 || l3 >= PLAYLOG_FIELD_MAX || l4 == 0 ||
+      l4 >= PLAYLOG_FIELD_MAX || !digits_ok(c[0] + 1, vlen) || (vlen > 1 && c[0][1] == '0'))
     return 0;
   if (!seconds(q, end, &p->ms))
     return 0;
@@ -1280,12 +1269,13 @@ static int covered_elsewhere(struct site_work *w, int64_t t)
   return w->cursor < w->n_others && w->others[w->cursor].from <= t;
 }
 
-static int play_line(void *ctx, const char *line, size_t len, uint64_t lineno,
-                     int overlong, int torn)
+static int play_line(void *ctx, const char *line, size_t len, uint64_t lineno, int overlong,
+                     int torn)
 {
   struct site_work *w = ctx;
   if (torn) {
-    issue(w->ir, REPORT_NOTE, w->file, lineno, "the last line is incomplete "
+    issue(w->ir, REPORT_NOTE, w->file, lineno,
+          "the last line is incomplete "
           "(the file was still being written when it was copied) — left out");
     return 0;
   }
@@ -1297,28 +1287,33 @@ static int play_line(void *ctx, const char *line, size_t len, uint64_t lineno,
       return 0;
     if (len >= 5 && !memcmp(line, "time,", 5)) {
       char *h = clean_text(line, len < 200 ? len : 200);
-      issue(w->ir, REPORT_WARNING, w->file, 1, "a newer play log format (its "
+      issue(w->ir, REPORT_WARNING, w->file, 1,
+            "a newer play log format (its "
             "columns are \"%s\", this kiosk-pack reads \"%s\") — use a newer "
-            "kiosk-pack; this file was left out", h ? h : "?", PLAYLOG_HEADER);
+            "kiosk-pack; this file was left out",
+            h ? h : "?", PLAYLOG_HEADER);
       free(h);
       w->skip = 1;
       return 1;
     }
-    if (overlong || !playlog_parse_line(line, len, scratch, sizeof scratch,
-                                        &en)) {
-      issue(w->ir, REPORT_WARNING, w->file, 1, "not a play log (no \"%s\" "
-            "line at the top) — left out", PLAYLOG_HEADER);
+    if (overlong || !playlog_parse_line(line, len, scratch, sizeof scratch, &en)) {
+      issue(w->ir, REPORT_WARNING, w->file, 1,
+            "not a play log (no \"%s\" "
+            "line at the top) — left out",
+            PLAYLOG_HEADER);
       w->skip = 1;
       return 1;
     }
-    issue(w->ir, REPORT_NOTE, w->file, 1, "no header line — read as a play "
+    issue(w->ir, REPORT_NOTE, w->file, 1,
+          "no header line — read as a play "
           "log");
   }
   if (len == 0)
     return 0;
   if (overlong || len >= PLAYLOG_LINE_MAX) {
     if (w->bad++ < ISSUES_PER_FILE)
-      issue(w->ir, REPORT_WARNING, w->file, lineno, "damaged line (far "
+      issue(w->ir, REPORT_WARNING, w->file, lineno,
+            "damaged line (far "
             "longer than the kiosk writes) — left out");
     return 0;
   }
@@ -1326,19 +1321,18 @@ static int play_line(void *ctx, const char *line, size_t len, uint64_t lineno,
   if (!fast_play(w, line, len, &p)) {
     /* A line counts only once it parses; a damaged one is named. */
     if (!playlog_parse_line(line, len, scratch, sizeof scratch, &en)) {
-      if (len == sizeof PLAYLOG_HEADER - 1 &&
-          !memcmp(line, PLAYLOG_HEADER, len))
+      if (len == sizeof PLAYLOG_HEADER - 1 && !memcmp(line, PLAYLOG_HEADER, len))
         return 0;
       if (w->bad++ < ISSUES_PER_FILE)
-        issue(w->ir, REPORT_WARNING, w->file, lineno, "damaged line — left "
+        issue(w->ir, REPORT_WARNING, w->file, lineno,
+              "damaged line — left "
               "out (expected time,pack_id,version,page,lang,seconds_shown)");
       return 0;
     }
-    int k = snprintf(canon, sizeof canon, "%s,%" PRIu64 ",%s,%s", en.pack_id,
-                     en.version, en.page, en.lang);
+    int k = snprintf(canon, sizeof canon, "%s,%" PRIu64 ",%s,%s", en.pack_id, en.version, en.page,
+                     en.lang);
     p.time = en.time;
-    p.day = (int32_t)(en.time >= 0 ? en.time / DAY_S
-                                   : (en.time - DAY_S + 1) / DAY_S);
+    p.day = (int32_t)(en.time >= 0 ? en.time / DAY_S : (en.time - DAY_S + 1) / DAY_S);
     p.ms = en.shown_ms;
     p.key = UINT32_MAX;
     p.raw = canon;
@@ -1371,8 +1365,8 @@ static int play_line(void *ctx, const char *line, size_t len, uint64_t lineno,
   return 0;
 }
 
-static int log_line(void *ctx, const char *line, size_t len, uint64_t lineno,
-                    int overlong, int torn)
+static int log_line(void *ctx, const char *line, size_t len, uint64_t lineno, int overlong,
+                    int torn)
 {
   struct site_work *w = ctx;
   (void)lineno;
@@ -1424,8 +1418,8 @@ static int log_line(void *ctx, const char *line, size_t len, uint64_t lineno,
   return 0;
 }
 
-static int read_one(struct site_work *w, int dirfd, const char *dir,
-                    const char *name, line_fn *fn, size_t max)
+static int read_one(struct site_work *w, int dirfd, const char *dir, const char *name, line_fn *fn,
+                    size_t max)
 {
   char file[4300];
   snprintf(file, sizeof file, "%s/%s", dir, name);
@@ -1448,8 +1442,7 @@ static int read_one(struct site_work *w, int dirfd, const char *dir,
   if (err == ENOMEM || w->oom)
     return -1;
   if (err)
-    issue(w->ir, REPORT_WARNING, file, 0, "could not be read to the end: %s",
-          strerror(err));
+    issue(w->ir, REPORT_WARNING, file, 0, "could not be read to the end: %s", strerror(err));
   if (w->bad > ISSUES_PER_FILE)
     issue(w->ir, REPORT_WARNING, file, 0, "%u more damaged lines left out",
           w->bad - ISSUES_PER_FILE);
@@ -1463,7 +1456,8 @@ static int read_one(struct site_work *w, int dirfd, const char *dir,
       w->s->last_heard = w->last;
   }
   if (fn == log_line && st.st_size > 0 && w->log_lines_ok == 0)
-    issue(w->ir, REPORT_WARNING, file, 0, "not a kiosk log (no line starts "
+    issue(w->ir, REPORT_WARNING, file, 0,
+          "not a kiosk log (no line starts "
           "with a date and a level) — left out");
   return 0;
 }
@@ -1510,8 +1504,7 @@ static int line_time(const char *l, size_t n, int64_t *t)
 {
   char scratch[PLAYLOG_LINE_MAX + 1];
   struct playlog_entry en;
-  if (n >= PLAYLOG_LINE_MAX || !playlog_parse_line(l, n, scratch,
-                                                   sizeof scratch, &en))
+  if (n >= PLAYLOG_LINE_MAX || !playlog_parse_line(l, n, scratch, sizeof scratch, &en))
     return 0;
   *t = en.time;
   return 1;
@@ -1549,8 +1542,7 @@ static void prescan(struct pfile *pf)
       p = nl + 1;
     }
   }
-  if (buf && have_lo &&
-      pread(fd, buf, want, (off_t)(size - want)) == (ssize_t)want) {
+  if (buf && have_lo && pread(fd, buf, want, (off_t)(size - want)) == (ssize_t)want) {
     /* the last whole line that parses, after the last newline's left */
     size_t e = want;
     while (e > 0 && buf[e - 1] != '\n')
@@ -1571,8 +1563,7 @@ static void prescan(struct pfile *pf)
   pf->ok = have_lo && have_hi && pf->lo <= pf->hi;
 }
 
-static int read_plays(struct site_work *w, struct pfile *pf, size_t n,
-                      int fast)
+static int read_plays(struct site_work *w, struct pfile *pf, size_t n, int fast)
 {
   struct report_span *others = calloc(n ? n : 1, sizeof *others);
   if (!others)
@@ -1637,16 +1628,14 @@ static int finish_site(struct report *r, size_t si)
     const char *dir = pv->folders[i].path;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-      issue(w.ir, REPORT_WARNING, dir, 0, "could not be opened again: %s",
-            strerror(errno));
+      issue(w.ir, REPORT_WARNING, dir, 0, "could not be opened again: %s", strerror(errno));
       continue;
     }
     w.s->n_sources++;
     static const char *const names[] = {PLAYLOG_OLD_NAME, PLAYLOG_NAME};
     for (int k = 0; k < 2; k++) {
       struct stat st;
-      if (fstatat(fd, names[k], &st, AT_SYMLINK_NOFOLLOW) != 0 &&
-          errno == ENOENT)
+      if (fstatat(fd, names[k], &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
         continue;
       if (grow(&pf, &cap_pf, n_pf, sizeof *pf)) {
         rc = -1;
@@ -1758,8 +1747,7 @@ static int finish_site(struct report *r, size_t si)
   for (size_t i = 0; i < ir.n_issues; i++) {
     if (rc == 0 && r->n_issues >= REPORT_MAX_ISSUES) {
       r->issues_dropped++;
-    } else if (rc == 0 && grow(&r->issues, &pv->cap_issues, r->n_issues,
-                               sizeof *r->issues) == 0) {
+    } else if (rc == 0 && grow(&r->issues, &pv->cap_issues, r->n_issues, sizeof *r->issues) == 0) {
       r->issues[r->n_issues++] = ir.issues[i];
       continue;
     } else {
@@ -1900,12 +1888,11 @@ static int cmp_site(const void *a, const void *b)
 
 static int cmp_newest(const void *a, const void *b)
 {
-  return strcmp(((const struct report_known *)a)->id,
-                ((const struct report_known *)b)->id);
+  return strcmp(((const struct report_known *)a)->id, ((const struct report_known *)b)->id);
 }
 
-static void consider(struct report_known *v, size_t *n, const char *id,
-                     uint64_t version, int64_t expires, char *title)
+static void consider(struct report_known *v, size_t *n, const char *id, uint64_t version,
+                     int64_t expires, char *title)
 {
   for (size_t i = 0; i < *n; i++) {
     if (strcmp(v[i].id, id))
@@ -1940,15 +1927,14 @@ int report_finish(struct report *r)
   if (!pv->newest)
     return -1;
   for (size_t i = 0; i < r->n_known; i++)
-    consider(pv->newest, &pv->n_newest, r->known[i].id, r->known[i].version,
-             r->known[i].expires, r->known[i].title);
+    consider(pv->newest, &pv->n_newest, r->known[i].id, r->known[i].version, r->known[i].expires,
+             r->known[i].title);
   for (size_t i = 0; i < r->n_sites; i++)
     for (size_t j = 0; j < r->sites[i].n_visits; j++)
       for (size_t k = 0; k < r->sites[i].visits[j].n_packs; k++) {
         const struct report_pack *p = &r->sites[i].visits[j].packs[k];
         if (p->current)
-          consider(pv->newest, &pv->n_newest, p->id, p->current, p->expires,
-                   p->title);
+          consider(pv->newest, &pv->n_newest, p->id, p->current, p->expires, p->title);
       }
   if (pv->n_newest)
     qsort(pv->newest, pv->n_newest, sizeof *pv->newest, cmp_newest);
@@ -1963,16 +1949,13 @@ int report_finish(struct report *r)
   return 0;
 }
 
-uint64_t report_newest(const struct report *r, const char *id,
-                       int64_t *expires, const char **title)
+uint64_t report_newest(const struct report *r, const char *id, int64_t *expires, const char **title)
 {
   struct priv *pv = P(r);
   struct report_known key;
   snprintf(key.id, sizeof key.id, "%s", id);
   const struct report_known *k =
-      pv->n_newest ? bsearch(&key, pv->newest, pv->n_newest,
-                             sizeof *pv->newest, cmp_newest)
-                   : NULL;
+      pv->n_newest ? bsearch(&key, pv->newest, pv->n_newest, sizeof *pv->newest, cmp_newest) : NULL;
   if (expires)
     *expires = k ? k->expires : 0;
   if (title)

@@ -30,19 +30,19 @@
 
 #include "core/manifest.h"
 
-#define REPORT_MAX_DEPTH 8         /* folder levels below a LOGS argument */
+#define REPORT_MAX_DEPTH 8 /* folder levels below a LOGS argument */
 #define REPORT_MAX_DIR_ENTRIES 100000
 #define REPORT_MAX_SITES 100000
 #define REPORT_MAX_STATUS_BYTES (1u << 20)
-#define REPORT_MAX_ISSUES 100000   /* then one "and N more" */
-#define REPORT_MAX_THREADS 8       /* sites read at once (one per processor) */
+#define REPORT_MAX_ISSUES 100000 /* then one "and N more" */
+#define REPORT_MAX_THREADS 8     /* sites read at once (one per processor) */
 
 enum report_level { REPORT_NOTE = 0, REPORT_WARNING = 1 };
 
 /* A problem with the input, for the people who fix it. */
 struct report_issue {
   int level;
-  char *file;   /* the path given or found */
+  char *file;    /* the path given or found */
   uint64_t line; /* 0: the whole file */
   char *msg;
 };
@@ -50,51 +50,51 @@ struct report_issue {
 /* One installed pack as a status.txt lists it. */
 struct report_pack {
   char id[MANIFEST_ID_MAX + 1];
-  uint64_t current;  /* 0: nothing to show (damaged) */
+  uint64_t current; /* 0: nothing to show (damaged) */
   uint64_t previous;
-  char *title;       /* may be "" */
-  int64_t expires;   /* 0: never or unknown */
+  char *title;     /* may be "" */
+  int64_t expires; /* 0: never or unknown */
 };
 
 /* One status.txt: one visit. */
 struct report_visit {
-  int64_t written;   /* by the kiosk's clock, or its time floor if later */
+  int64_t written; /* by the kiosk's clock, or its time floor if later */
   int clock_ok;
-  char *clock;       /* "clock OK", "clock is behind ... — set the clock" */
+  char *clock; /* "clock OK", "clock is behind ... — set the clock" */
   char *software;
   char *uptime;
   char *free_space;
-  char *source;      /* the folder it came from */
+  char *source; /* the folder it came from */
   struct report_pack *packs;
   size_t n_packs;
 };
 
 enum report_event_kind {
-  REPORT_EV_START = 1,  /* the kiosk started ("first page shown after") */
-  REPORT_EV_STOP,       /* a clean stop ("stopping on request") */
+  REPORT_EV_START = 1, /* the kiosk started ("first page shown after") */
+  REPORT_EV_STOP,      /* a clean stop ("stopping on request") */
   REPORT_EV_ERROR,
-  REPORT_EV_WARN,       /* also a pack refused at a visit */
+  REPORT_EV_WARN, /* also a pack refused at a visit */
 };
 
 /* A line of the kiosk log that matters to the report. */
 struct report_event {
   int64_t time;
   int kind;
-  int unclean;       /* START: no clean stop since the previous start */
-  char *text;        /* the message */
-  size_t seq;        /* order read: keeps a second's events in log order */
+  int unclean; /* START: no clean stop since the previous start */
+  char *text;  /* the message */
+  size_t seq;  /* order read: keeps a second's events in log order */
 };
 
 /* Plays of one (pack, version, page, language) on one day at one site. */
 struct report_play {
-  int32_t day;       /* days since 1970-01-01, UTC */
-  uint32_t key;      /* index into report.keys */
+  int32_t day;  /* days since 1970-01-01, UTC */
+  uint32_t key; /* index into report.keys */
   uint64_t plays;
   uint64_t ms;
 };
 
 struct report_key {
-  char *raw;         /* "pack,version,page,lang" as the play log has it */
+  char *raw; /* "pack,version,page,lang" as the play log has it */
   size_t raw_len;
   char *pack_id;
   uint64_t version;
@@ -109,20 +109,20 @@ struct report_span {
 
 struct report_site {
   char id[72];
-  char *name;        /* "" if unknown */
-  char country[3];   /* "" if unknown */
+  char *name;                  /* "" if unknown */
+  char country[3];             /* "" if unknown */
   struct report_visit *visits; /* oldest first, distinct */
   size_t n_visits;
   struct report_event *events; /* oldest first, merged */
   size_t n_events;
-  struct report_play *plays;   /* by day, then key */
+  struct report_play *plays; /* by day, then key */
   size_t n_plays;
   uint64_t plays_total, ms_total;
   int64_t first_play, last_play; /* 0 if none */
-  struct report_span *gaps;    /* longer than a day with no play log */
+  struct report_span *gaps;      /* longer than a day with no play log */
   size_t n_gaps;
-  size_t n_sources;            /* folders read for this site */
-  int64_t last_heard;          /* newest time in any of its files */
+  size_t n_sources;   /* folders read for this site */
+  int64_t last_heard; /* newest time in any of its files */
   /* Since the last visit but one (or in all the log when one visit). */
   int64_t since;
   unsigned restarts, unclean_restarts, errors, warnings;
@@ -137,8 +137,8 @@ struct report_known {
 };
 
 struct report {
-  int64_t now;                 /* expiry is judged at this time */
-  struct report_site *sites;   /* by id, after report_finish() */
+  int64_t now;               /* expiry is judged at this time */
+  struct report_site *sites; /* by id, after report_finish() */
   size_t n_sites;
   struct report_key *keys;
   size_t n_keys;
@@ -147,7 +147,7 @@ struct report {
   struct report_issue *issues;
   size_t n_issues;
   uint64_t issues_dropped;
-  size_t n_folders;            /* site folders read */
+  size_t n_folders; /* site folders read */
   /* private */
   void *priv;
 };
@@ -171,8 +171,8 @@ int report_finish(struct report *r);
 
 /* The newest version of id known anywhere (any site's status or --packs),
  * 0 if none; *expires its expiry when known (0 otherwise). */
-uint64_t report_newest(const struct report *r, const char *id,
-                       int64_t *expires, const char **title);
+uint64_t report_newest(const struct report *r, const char *id, int64_t *expires,
+                       const char **title);
 
 /* The expiry of id at version, from the site's status or --packs, 0 if
  * none known. */

@@ -233,7 +233,7 @@ static int block_start(const struct cut *c, size_t i, size_t e)
   char ch;
   size_t n, ts, te;
   return fence_at(c, i, e, &ch, &n) || heading_at(c, i, e, &ts, &te) || list_at(c, i, e, &ts) ||
-         rule_at(c, i, e) || quote_at(c, i, e) || table_at(c, i, e);
+      rule_at(c, i, e) || quote_at(c, i, e) || table_at(c, i, e);
 }
 
 /* A setext underline: a line of only '=' or only '-' (with spaces). */
@@ -311,8 +311,8 @@ static void kiosk_block_line(struct cut *c, const char *name, size_t s, size_t e
 }
 
 /* "![caption](media/x.jpg)" alone on its line: the caption's range. */
-static int picture_at(const struct cut *c, size_t i, size_t e, size_t *as, size_t *ae,
-                      size_t *ss, size_t *se)
+static int picture_at(const struct cut *c, size_t i, size_t e, size_t *as, size_t *ae, size_t *ss,
+                      size_t *se)
 {
   i = skip_sp(c, i, e);
   e = trim_end(c, i, e);
@@ -454,8 +454,9 @@ static void cut_page(struct cut *c)
         size_t le = line_end(c, i);
         if (blank(c, i, le))
           break;
-        if (block_start(c, i, le) && !(kind == SEG_QUOTE && quote_at(c, i, le) &&
-                                       !list_at(c, skip_sp(c, i, le) + 1, le, &te)))
+        if (block_start(c, i, le) &&
+            !(kind == SEG_QUOTE && quote_at(c, i, le) &&
+              !list_at(c, skip_sp(c, i, le) + 1, le, &te)))
           break;
         last = trim_end(c, i, le);
         i = next_line(c, i);
@@ -540,7 +541,7 @@ int seg_kind_one_line(enum seg_kind kind)
 int seg_kind_in_row(enum seg_kind kind)
 {
   return kind == SEG_TABLE_CELL || kind == SEG_STATS_LABEL || kind == SEG_HOTLINE ||
-         kind == SEG_CONTACT || kind == SEG_QR_LABEL;
+      kind == SEG_CONTACT || kind == SEG_QR_LABEL;
 }
 
 const char *seg_kind_name(enum seg_kind kind)
@@ -560,8 +561,8 @@ const char *seg_kind_name(enum seg_kind kind)
   return "text";
 }
 
-char *seg_compose(const char *text, size_t len, const struct seg_page *p,
-                  const char *const *repl, size_t *out_len)
+char *seg_compose(const char *text, size_t len, const struct seg_page *p, const char *const *repl,
+                  size_t *out_len)
 {
   size_t n = len;
   for (size_t i = 0; i < p->n; i++)

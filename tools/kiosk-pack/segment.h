@@ -19,20 +19,20 @@ enum seg_kind {
   SEG_LIST_ITEM,
   SEG_QUOTE,
   SEG_TABLE_CELL,
-  SEG_CAPTION,      /* a picture's caption (the Markdown alt text) */
-  SEG_STATS_LABEL,  /* the label of a big number in a stats block */
-  SEG_HOTLINE,      /* the country of a hotline */
-  SEG_CONTACT,      /* the country of a contact address */
-  SEG_QR_LABEL,     /* the text under a QR code */
+  SEG_CAPTION,     /* a picture's caption (the Markdown alt text) */
+  SEG_STATS_LABEL, /* the label of a big number in a stats block */
+  SEG_HOTLINE,     /* the country of a hotline */
+  SEG_CONTACT,     /* the country of a contact address */
+  SEG_QR_LABEL,    /* the text under a QR code */
 };
 
 struct seg_unit {
   enum seg_kind kind;
-  size_t start, end;  /* byte range in the page */
-  int line;           /* 1-based line of start */
-  int level;          /* heading level; table row (from 1) */
-  int column;         /* table column (from 1) */
-  char note[160];     /* what the unit belongs to: the number of a stats
+  size_t start, end; /* byte range in the page */
+  int line;          /* 1-based line of start */
+  int level;         /* heading level; table row (from 1) */
+  int column;        /* table column (from 1) */
+  char note[160];    /* what the unit belongs to: the number of a stats
                          label or hotline, the address of a contact, the
                          picture of a caption; "" if nothing */
 };
@@ -65,8 +65,8 @@ const char *seg_kind_name(enum seg_kind kind);
 /* The page text with unit i replaced by repl[i] (NULL keeps the unit as it
  * is). Returns a new NUL-terminated string (free with free()) and its
  * length in *out_len, or NULL when out of memory. */
-char *seg_compose(const char *text, size_t len, const struct seg_page *p,
-                  const char *const *repl, size_t *out_len);
+char *seg_compose(const char *text, size_t len, const struct seg_page *p, const char *const *repl,
+                  size_t *out_len);
 
 /* Whether s (n bytes of UTF-8) holds a letter of any script: text to
  * translate rather than a number or a mark. */

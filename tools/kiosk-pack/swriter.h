@@ -24,12 +24,10 @@ struct swriter;
  * names the archive in messages ("pack", "update"). mtime is every
  * member's time (unix seconds; negative is taken as 0). *out is new; end it
  * with swriter_close(). */
-int swriter_open_fd(int fd, enum cmd_build_compress compress, int ustar,
-                    const char *what, int64_t mtime, struct swriter **out,
-                    struct kerr *e);
-int swriter_open_memory(void *buf, size_t cap, size_t *used,
-                        enum cmd_build_compress compress, int ustar,
-                        const char *what, int64_t mtime, struct swriter **out,
+int swriter_open_fd(int fd, enum cmd_build_compress compress, int ustar, const char *what,
+                    int64_t mtime, struct swriter **out, struct kerr *e);
+int swriter_open_memory(void *buf, size_t cap, size_t *used, enum cmd_build_compress compress,
+                        int ustar, const char *what, int64_t mtime, struct swriter **out,
                         struct kerr *e);
 
 /* Whether path fits a plain ustar header (name 100, prefix 155 bytes). */
@@ -37,22 +35,19 @@ int swriter_fits_ustar(const char *path);
 
 /* A regular file named path of size bytes; its data follows with
  * swriter_data(), exactly size bytes. */
-int swriter_header(struct swriter *w, const char *path, uint64_t size,
-                   struct kerr *e);
+int swriter_header(struct swriter *w, const char *path, uint64_t size, struct kerr *e);
 
 /* The next len bytes of the current member. */
-int swriter_data(struct swriter *w, const void *data, size_t len,
-                 struct kerr *e);
+int swriter_data(struct swriter *w, const void *data, size_t len, struct kerr *e);
 
 /* A member from memory: swriter_header() then swriter_data(). */
-int swriter_add(struct swriter *w, const char *path, const void *data,
-                size_t len, struct kerr *e);
+int swriter_add(struct swriter *w, const char *path, const void *data, size_t len, struct kerr *e);
 
 /* The signed head: the document doc_name, then each signature in sigs
  * (NUL-terminated .minisig texts) under the names in sig_names. */
 int swriter_head(struct swriter *w, const char *doc_name, const char *doc,
-                 const char *const *sig_names, const char *const *sigs,
-                 size_t n_sigs, struct kerr *e);
+                 const char *const *sig_names, const char *const *sigs, size_t n_sigs,
+                 struct kerr *e);
 
 /* Finishes the archive (unless failed: then only frees) and frees w.
  * Returns failed, or the error of finishing. Accepts NULL. */
