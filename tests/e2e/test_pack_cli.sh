@@ -12,57 +12,9 @@
 # Usage: test_pack_cli.sh BUILD_DIR SOURCE_DIR. Prints every check; exits
 # non-zero if any failed.
 set -u
-
-B=$(cd "$1" && pwd)
-S=$(cd "$2" && pwd)
-KP=$B/tools/kiosk-pack
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 SAMPLE=$S/content-packs/bulletin-2020-07
-
-if [ ! -x "$KP" ]; then
-  echo "FAIL: $KP is not built"
-  exit 1
-fi
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-mkdir out
-export HOME=$T MINISIGN_CONFIG_DIR=$T/.minisign
-unset KIOSK_PACK_PASSPHRASE
-
-passed=0
-failed=0
-ok() { echo "ok   - $1"; passed=$((passed + 1)); }
-bad() {
-  echo "FAIL - $1"
-  failed=$((failed + 1))
-  echo "  stdout:"; sed 's/^/    /' out/stdout
-  echo "  stderr:"; sed 's/^/    /' out/stderr
-}
-
-# expect RC DESCRIPTION COMMAND...: runs COMMAND with stdin from /dev/null,
-# keeps its output in out/, checks its exit status.
-expect() {
-  local want=$1 desc=$2
-  shift 2
-  "$@" </dev/null >out/stdout 2>out/stderr
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$desc (exit $rc)"; else bad "$desc (exit $rc, wanted $want)"; fi
-}
-
-# has_line FILE LINE DESCRIPTION: FILE has exactly that line.
-has_line() {
-  if grep -Fxq -- "$2" "$1"; then ok "$3"; else bad "$3 — wanted the line: $2"; fi
-}
-
-# has_text FILE TEXT DESCRIPTION: FILE contains TEXT somewhere.
-has_text() {
-  if grep -Fq -- "$2" "$1"; then ok "$3"; else bad "$3 — wanted the text: $2"; fi
-}
-
-same() {
-  if [ "$1" = "$2" ]; then ok "$3"; else bad "$3 — got '$1', wanted '$2'"; fi
-}
 
 keyid() {
   local id

@@ -12,40 +12,8 @@
 # Usage: test_po.sh BUILD_DIR SOURCE_DIR. Prints every check; exits non-zero
 # if any failed.
 set -u
-
-B=$(cd "$1" && pwd)
-S=$(cd "$2" && pwd)
-KP=$B/tools/kiosk-pack
-[ -x "$KP" ] || { echo "FAIL: $KP is not built"; exit 1; }
-export KIOSK_FONT_DIR=${KIOSK_FONT_DIR:-$B/fonts}
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-mkdir out
-
-passed=0
-failed=0
-ok() { echo "ok   - $1"; passed=$((passed + 1)); }
-bad() {
-  echo "FAIL - $1"
-  failed=$((failed + 1))
-  echo "  stdout:"; sed 's/^/    /' out/stdout | head -40
-  echo "  stderr:"; sed 's/^/    /' out/stderr | head -40
-}
-expect() {
-  local want=$1 desc=$2
-  shift 2
-  "$@" </dev/null >out/stdout 2>out/stderr
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$desc (exit $rc)"; else bad "$desc (exit $rc, wanted $want)"; fi
-}
-has_line() {
-  if grep -Fxq -- "$2" "$1"; then ok "$3"; else bad "$3 — wanted the line: $2"; fi
-}
-same() {
-  if [ "$1" = "$2" ]; then ok "$3"; else bad "$3 — got '$1', wanted '$2'"; fi
-}
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 # small SRC DST: a copy of the bulletin with two languages (ru, en) and three
 # pages, so that lint and build stay quick.
 small() {
@@ -295,6 +263,4 @@ has_line out/stderr "kiosk-pack po export: f/po is the pack's own record of the 
 expect 2 "an import folder without PO files" "$KP" po import out --into b
 expect 2 "po without a subcommand" "$KP" po
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done
