@@ -8,6 +8,7 @@
 #define KIOSK_TESTS_KTMP_H
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,66 @@ static inline const char *ktmp_path(const struct ktmp *t, const char *rel, char 
   int n = snprintf(buf, cap, "%s/%s", t->path, rel);
   assert_true(n > 0 && (size_t)n < cap);
   return buf;
+}
+
+/* Makes a fresh folder under $TMPDIR (or /tmp) into buf (cap bytes),
+ * for fixtures that keep only its name. */
+static inline void ktmp_mkdtemp(char *buf, size_t cap, const char *name)
+{
+  const char *base = getenv("TMPDIR");
+  if (!base || !*base)
+    base = "/tmp";
+  int n = snprintf(buf, cap, "%s/kiosk-%s-XXXXXX", base, name);
+  assert_true(n > 0 && (size_t)n < cap);
+  assert_non_null(mkdtemp(buf));
+}
+
+/* Removes the folder path with everything in it. */
+static inline void ktmp_remove(const char *path)
+{
+  struct kerr e;
+  assert_int_equal(fsutil_remove_tree_at(AT_FDCWD, path, &e), 0);
+}
+
+/* Writes len bytes of data as the file path (replacing it). */
+static inline void ktmp_write_file(const char *path, const void *data, size_t len)
+{
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(data, 1, len, f), len);
+  assert_int_equal(fclose(f), 0);
+}
+
+/* The whole file path as a new NUL-terminated buffer (free()), or NULL
+ * when it is missing; *len its size. */
+static inline char *ktmp_read_file(const char *path, size_t *len)
+{
+  *len = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  assert_non_null(buf);
+  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+  fclose(f);
+  buf[n] = '\0';
+  *len = (size_t)n;
+  return buf;
+}
+
+/* n deterministic filler bytes, different per seed (xorshift32). */
+static inline void ktmp_fill(unsigned char *p, size_t n, unsigned seed)
+{
+  uint32_t x = 2463534242u ^ seed;
+  for (size_t i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    p[i] = (unsigned char)x;
+  }
 }
 
 static inline void ktmp_drop(struct ktmp *t)

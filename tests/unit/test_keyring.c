@@ -11,8 +11,8 @@
  * cmd_build_pack() and installed with the effective trust set, as the kiosk
  * must. After each refusal the persisted state must be byte for byte what
  * it was. */
-#define _XOPEN_SOURCE 700 /* nftw() */
 #include "ktest.h"
+#include "ktmp.h"
 
 #include "core/keyring.h"
 #include "core/log.h"
@@ -25,7 +25,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <sodium.h>
@@ -39,22 +38,14 @@
 /* ------------------------------------------------------------ helpers */
 
 struct fixture {
-  char dir[64];
-  char keys[128]; /* the trusted-keys folder: old.pub only */
-  char store[128];
+  char dir[128];
+  char keys[160]; /* the trusted-keys folder: old.pub only */
+  char store[160];
   char old_key[256], new_key[256], stranger_key[256];
   char new_pub[256], stranger_pub[256];
   struct sig_pubkey old_pk, new_pk, stranger_pk;
   char old_id[SIG_KEYID_BUFSZ], new_id[SIG_KEYID_BUFSZ], stranger_id[SIG_KEYID_BUFSZ];
 };
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
 
 static void make_key(const char *dir, const char *name, char *key, size_t cap,
                      struct sig_pubkey *pk, char *id)
@@ -72,8 +63,7 @@ static void fx_open(struct fixture *fx)
   memset(fx, 0, sizeof *fx);
   assert_true(sodium_init() >= 0);
   log_set_quiet(1);
-  snprintf(fx->dir, sizeof fx->dir, "/tmp/test_keyring.XXXXXX");
-  assert_non_null(mkdtemp(fx->dir));
+  ktmp_mkdtemp(fx->dir, sizeof fx->dir, "keyring");
   snprintf(fx->keys, sizeof fx->keys, "%s/trusted", fx->dir);
   snprintf(fx->store, sizeof fx->store, "%s/store", fx->dir);
   assert_int_equal(mkdir(fx->keys, 0755), 0);
@@ -93,33 +83,7 @@ static void fx_open(struct fixture *fx)
 
 static void fx_close(struct fixture *fx)
 {
-  nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(data, 1, len, f), len);
-  assert_int_equal(fclose(f), 0);
-}
-
-/* The whole file, or NULL if missing; *len its size. */
-static char *read_file(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  assert_non_null(buf);
-  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
-  buf[n] = '\0';
-  *len = (size_t)n;
-  return buf;
+  ktmp_remove(fx->dir);
 }
 
 static void assert_msg(const char *got, const char *want)
@@ -180,7 +144,7 @@ static char *state_bytes(struct fixture *fx, size_t *len)
 {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/keyring/state.json", fx->store);
-  return read_file(path, len);
+  return ktmp_read_file(path, len);
 }
 
 /* Runs an install that must fail with code and exactly the message want;
@@ -331,13 +295,13 @@ static void make_pack(struct fixture *fx, const char *key, uint64_t version, cha
            "\"languages\": [\"en\"], \"pages\": [\"p1\"]}\n",
            version, version);
   snprintf(path, sizeof path, "%s/pack.json", src);
-  write_file(path, json, strlen(json));
+  ktmp_write_file(path, json, strlen(json));
   snprintf(path, sizeof path, "%s/pages", src);
   assert_int_equal(mkdir(path, 0755), 0);
   snprintf(path, sizeof path, "%s/pages/p1.en.md", src);
   char page[64];
   snprintf(page, sizeof page, "# Version %" PRIu64 "\n", version);
-  write_file(path, page, strlen(page));
+  ktmp_write_file(path, page, strlen(page));
   snprintf(out, cap, "%s/rotation-%" PRIu64 ".kpack", fx->dir, version);
   struct cmd_build_opts o = {src, key, out, CMD_BUILD_GZIP, NULL, 1, 0, 0};
   struct kerr e;
@@ -801,7 +765,7 @@ static void test_format1_state_migrates(void **state)
            "\"update\":\"%064d\",\"add\":[],\"revoke\":[\"%s\"]}\n",
            0, fx.stranger_id);
   snprintf(path, sizeof path, "%s/keyring/state.json", fx.store);
-  write_file(path, json, strlen(json));
+  ktmp_write_file(path, json, strlen(json));
   struct sig_trust *t = effective(&fx); /* as before: the folder's key */
   assert_true(sig_trust_contains(t, fx.old_pk.key_id));
   sig_trust_free(t);
@@ -923,10 +887,10 @@ static void test_persistence(void **state)
   /* Damage the state: loading refuses rather than trust old again. */
   snprintf(path, sizeof path, "%s/keyring/state.json", fx.store);
   size_t len;
-  char *text = read_file(path, &len);
+  char *text = ktmp_read_file(path, &len);
   assert_non_null(text);
   text[len / 2] = '#';
-  write_file(path, text, len);
+  ktmp_write_file(path, text, len);
   free(text);
   t = NULL;
   kerr_clear(&e);
@@ -1038,7 +1002,7 @@ static void test_tampered_and_malformed_refused(void **state)
                   ".kkeys file made by 'kiosk-pack keyring build'; ask the "
                   "content team for it");
   snprintf(path, sizeof path, "%s/keyring-zip.kkeys", fx.dir);
-  write_file(path, "PK\x03\x04rest of a zip", 18);
+  ktmp_write_file(path, "PK\x03\x04rest of a zip", 18);
   install_refused(&fx, path, KERR_FORMAT, KEYRING_STATUS_REFUSED,
                   "keyring-zip.kkeys: not a keyring update (it looks like a "
                   "zip file) — a keyring update is the .kkeys file made by "

@@ -8,8 +8,8 @@
  * symlink put in), so each test shows what is wrong with its pack. After
  * every refused install the test checks that the store still shows what it
  * showed before and that nothing is left in staging. */
-#define _XOPEN_SOURCE 700 /* nftw() */
 #include "ktest.h"
+#include "ktmp.h"
 
 #include "core/fsutil.h"
 #include "core/log.h"
@@ -25,7 +25,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <sodium.h>
@@ -41,28 +40,19 @@
 /* ------------------------------------------------------------ helpers */
 
 struct fixture {
-  char dir[64];   /* the temporary folder for everything */
-  char key[96];   /* dir/k.key */
-  char store[96]; /* dir/store */
+  char dir[256];   /* the temporary folder for everything */
+  char key[300];   /* dir/k.key */
+  char store[300]; /* dir/store */
   struct sig_trust *trust;
   uint64_t key_id;
 };
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
 
 static void fx_open(struct fixture *fx)
 {
   memset(fx, 0, sizeof *fx);
   assert_int_equal(sodium_init() >= 0, 1);
   log_set_quiet(1);
-  snprintf(fx->dir, sizeof fx->dir, "/tmp/test_pack.XXXXXX");
-  assert_non_null(mkdtemp(fx->dir));
+  ktmp_mkdtemp(fx->dir, sizeof fx->dir, "pack");
   char name[PATH_MAX];
   snprintf(name, sizeof name, "%s/k", fx->dir);
   snprintf(fx->key, sizeof fx->key, "%s/k.key", fx->dir);
@@ -79,44 +69,7 @@ static void fx_open(struct fixture *fx)
 static void fx_close(struct fixture *fx)
 {
   sig_trust_free(fx->trust);
-  nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(data, 1, len, f), len);
-  assert_int_equal(fclose(f), 0);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  assert_non_null(buf);
-  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
-  buf[n] = '\0';
-  *len = (size_t)n;
-  return buf;
-}
-
-/* Deterministic filler bytes, different per seed. */
-static void fill(unsigned char *p, size_t n, unsigned seed)
-{
-  uint32_t x = 2463534242u ^ seed;
-  for (size_t i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    p[i] = (unsigned char)x;
-  }
+  ktmp_remove(fx->dir);
 }
 
 /* Writes a source folder dir/src-<id>-<version> with two pages in English
@@ -136,7 +89,7 @@ static void make_source(struct fixture *fx, const char *id, uint64_t version, si
            "  \"languages\": [\"en\"],\n  \"pages\": [\"p1\", \"p2\"]\n}\n",
            id, version, version, extra);
   snprintf(path, sizeof path, "%s/pack.json", buf);
-  write_file(path, json, strlen(json));
+  ktmp_write_file(path, json, strlen(json));
   snprintf(path, sizeof path, "%s/pages", buf);
   assert_int_equal(mkdir(path, 0755), 0);
   snprintf(path, sizeof path, "%s/media", buf);
@@ -147,15 +100,15 @@ static void make_source(struct fixture *fx, const char *id, uint64_t version, si
            "The picture file is in media/.\n",
            version);
   snprintf(path, sizeof path, "%s/pages/p1.en.md", buf);
-  write_file(path, page, strlen(page));
+  ktmp_write_file(path, page, strlen(page));
   snprintf(page, sizeof page, "# Page two, version %" PRIu64 "\n", version);
   snprintf(path, sizeof path, "%s/pages/p2.en.md", buf);
-  write_file(path, page, strlen(page));
+  ktmp_write_file(path, page, strlen(page));
   unsigned char *media = malloc(media_size ? media_size : 1);
   assert_non_null(media);
-  fill(media, media_size, (unsigned)version);
+  ktmp_fill(media, media_size, (unsigned)version);
   snprintf(path, sizeof path, "%s/media/pic.bin", buf);
-  write_file(path, media, media_size);
+  ktmp_write_file(path, media, media_size);
   free(media);
 }
 
@@ -482,7 +435,7 @@ static void roundtrip(enum cmd_build_compress compress)
     snprintf(a, sizeof a, "%s/%s", src, files[i]);
     snprintf(b, sizeof b, "%s/packs/news/3/%s", fx.store, files[i]);
     size_t la, lb;
-    char *da = read_file(a, &la), *db = read_file(b, &lb);
+    char *da = ktmp_read_file(a, &la), *db = ktmp_read_file(b, &lb);
     assert_non_null(da);
     assert_non_null(db);
     assert_int_equal(la, lb);
@@ -527,7 +480,7 @@ static void test_build_is_deterministic(void **state)
   build(&fx, src, "a.kpack", CMD_BUILD_GZIP, a, sizeof a);
   build(&fx, src, "b.kpack", CMD_BUILD_GZIP, b, sizeof b);
   size_t la, lb;
-  char *da = read_file(a, &la), *db = read_file(b, &lb);
+  char *da = ktmp_read_file(a, &la), *db = ktmp_read_file(b, &lb);
   assert_int_equal(la, lb);
   assert_memory_equal(da, db, la);
   free(da);
@@ -583,7 +536,7 @@ static void test_versions(void **state)
   /* The same version number with other contents is refused. */
   char src[PATH_MAX], other[PATH_MAX];
   snprintf(src, sizeof src, "%s/src-news-3", fx.dir);
-  write_file(strcat(src, "/pages/p2.en.md"), "changed\n", 8);
+  ktmp_write_file(strcat(src, "/pages/p2.en.md"), "changed\n", 8);
   snprintf(src, sizeof src, "%s/src-news-3", fx.dir);
   build(&fx, src, "news-3-other.kpack", CMD_BUILD_GZIP, other, sizeof other);
   assert_int_equal(install(&fx, other, &res, &e), KERR_OLDER);
@@ -804,7 +757,7 @@ static void test_head_refused(void **state)
 
   /* Not a tar at all. */
   snprintf(path, sizeof path, "%s/zip.kpack", fx.dir);
-  write_file(path, "PK\x03\x04 and more bytes of a zip file", 30);
+  ktmp_write_file(path, "PK\x03\x04 and more bytes of a zip file", 30);
   expect_refused(&fx, path, KERR_FORMAT,
                  "zip.kpack: not a kiosk pack (it "
                  "looks like a zip file)");

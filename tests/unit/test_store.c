@@ -7,6 +7,7 @@
  * two files whose contents name the pack, version and a flavour, so a test
  * can tell which version is on disk by reading it. */
 #include "ktest.h"
+#include "ktmp.h"
 
 #include "core/fsutil.h"
 #include "core/log.h"
@@ -147,8 +148,7 @@ struct tdir {
 
 static void tdir_make(struct tdir *t)
 {
-  snprintf(t->path, sizeof t->path, "/tmp/kiosk-store-XXXXXX");
-  assert_non_null(mkdtemp(t->path));
+  ktmp_mkdtemp(t->path, sizeof t->path, "store");
 }
 
 static void tdir_drop(struct tdir *t)
