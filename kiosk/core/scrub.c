@@ -21,6 +21,7 @@
 
 #include "core/log.h"
 #include "core/store.h"
+#include "core/units.h"
 
 /* Linux's ioprio_set(2) has no glibc wrapper. */
 #define IOPRIO_WHO_PROCESS 1
@@ -109,9 +110,11 @@ static uint64_t check_one(struct scrub *sc, const struct store_version *v, uint6
   uint64_t t0 = mono_ms();
   int rc = store_check_version(sc->p.store, v->id, v->version, pace, sc, &e);
   double s = (double)(mono_ms() - t0) / 1000.0;
+  char size[UNITS_BYTES_MAX];
   if (rc == 0)
-    log_info("store check: %s version %" PRIu64 " is sound (%.1f MB read in %.1f s%s)", v->id,
-             v->version, (double)v->bytes / 1048576.0, s, v->recheck ? "" : ", routine check");
+    log_info("store check: %s version %" PRIu64 " is sound (%s read in %.1f s%s)", v->id,
+             v->version, units_bytes(v->bytes, size, sizeof size), s,
+             v->recheck ? "" : ", routine check");
   else if (rc == KERR_CORRUPT || rc == KERR_NOENT) {
     log_warn("store check: %s", e.msg);
     if (sc->p.changed)
