@@ -4,6 +4,7 @@
  * reported as such; a pipe closed in the middle of a member gives it up
  * without leaking (the sanitizer build checks that). */
 #include "ktest.h"
+#include "ktmp.h"
 
 #include "core/hashpipe.h"
 
@@ -62,13 +63,13 @@ static int feed(struct hashpipe *hp, int i)
 static void test_members_written_and_checked(void **state)
 {
   (void)state;
-  char dir[] = "/tmp/test_hashpipe_XXXXXX";
-  assert_non_null(mkdtemp(dir));
+  char dir[256];
+  ktmp_mkdtemp(dir, sizeof dir, "hashpipe");
   struct hashpipe *hp;
   struct kerr e;
   assert_int_equal(hashpipe_open(&hp, &e), 0);
   for (int i = 0; i < N_MEMBERS; i++) {
-    char path[128];
+    char path[300];
     snprintf(path, sizeof path, "%s/m%d", dir, i);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
     assert_true(fd >= 0);
@@ -82,7 +83,7 @@ static void test_members_written_and_checked(void **state)
   assert_int_equal(f.fault, HASHPIPE_OK);
   hashpipe_close(hp);
   for (int i = 0; i < N_MEMBERS; i++) {
-    char path[128];
+    char path[300];
     snprintf(path, sizeof path, "%s/m%d", dir, i);
     FILE *fp = fopen(path, "rb");
     assert_non_null(fp);
@@ -124,10 +125,10 @@ static void test_earliest_failure_reported(void **state)
 static void test_write_failure(void **state)
 {
   (void)state;
-  char path[] = "/tmp/test_hashpipe_ro_XXXXXX";
-  int tmp = mkstemp(path);
-  assert_true(tmp >= 0);
-  close(tmp);
+  char dir[256], path[300];
+  ktmp_mkdtemp(dir, sizeof dir, "hashpipe-ro");
+  snprintf(path, sizeof path, "%s/ro", dir);
+  ktmp_write_file(path, "", 0);
   int fd = open(path, O_RDONLY); /* writing to it fails with EBADF */
   assert_true(fd >= 0);
   struct hashpipe *hp;
@@ -148,7 +149,7 @@ static void test_write_failure(void **state)
   assert_int_equal(hashpipe_begin(hp, 10, h, fd2), -1);
   assert_int_equal(fcntl(fd2, F_GETFD), -1);
   hashpipe_close(hp);
-  unlink(path);
+  ktmp_remove(dir);
 }
 
 static void test_close_in_the_middle(void **state)
