@@ -23,15 +23,26 @@ struct ktmp {
   int fd; /* open on path */
 };
 
-static inline void ktmp_make(struct ktmp *t, const char *name)
+/* The folder temporary files go in: $TMPDIR, or /tmp. */
+static inline const char *ktmp_base(void)
 {
   const char *base = getenv("TMPDIR");
-  if (!base || !*base)
-    base = "/tmp";
-  snprintf(t->path, sizeof t->path, "%s/kiosk-%s-XXXXXX", base, name);
+  return base && *base ? base : "/tmp";
+}
+
+/* Makes a fresh folder named after the test under base, and opens it. */
+static inline void ktmp_make_in(struct ktmp *t, const char *base, const char *name)
+{
+  int n = snprintf(t->path, sizeof t->path, "%s/kiosk-%s-XXXXXX", base, name);
+  assert_true(n > 0 && (size_t)n < sizeof t->path);
   assert_non_null(mkdtemp(t->path));
   t->fd = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   assert_true(t->fd >= 0);
+}
+
+static inline void ktmp_make(struct ktmp *t, const char *name)
+{
+  ktmp_make_in(t, ktmp_base(), name);
 }
 
 /* path/rel into buf (cap bytes); the test fails if it does not fit. */
@@ -46,10 +57,7 @@ static inline const char *ktmp_path(const struct ktmp *t, const char *rel, char 
  * for fixtures that keep only its name. */
 static inline void ktmp_mkdtemp(char *buf, size_t cap, const char *name)
 {
-  const char *base = getenv("TMPDIR");
-  if (!base || !*base)
-    base = "/tmp";
-  int n = snprintf(buf, cap, "%s/kiosk-%s-XXXXXX", base, name);
+  int n = snprintf(buf, cap, "%s/kiosk-%s-XXXXXX", ktmp_base(), name);
   assert_true(n > 0 && (size_t)n < cap);
   assert_non_null(mkdtemp(buf));
 }
@@ -68,6 +76,21 @@ static inline void ktmp_write_file(const char *path, const void *data, size_t le
   assert_non_null(f);
   assert_int_equal(fwrite(data, 1, len, f), len);
   assert_int_equal(fclose(f), 0);
+}
+
+/* Writes the string text as the file path (replacing it). */
+static inline void ktmp_write_text(const char *path, const char *text)
+{
+  ktmp_write_file(path, text, strlen(text));
+}
+
+/* Writes text as the file name in the folder dirfd (replacing it). */
+static inline void ktmp_put(int dirfd, const char *name, const char *text)
+{
+  int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+  assert_int_equal(close(fd), 0);
 }
 
 /* The whole file path as a new NUL-terminated buffer (free()), or NULL

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "ktmp.h"
 
 #define EXAMPLE KIOSK_TEST_SOURCE_DIR "/tools/kiosk.conf.example"
 
@@ -603,20 +604,19 @@ static void test_missing_explicit_file(void **state)
 static void test_file_problems_name_the_file(void **state)
 {
   (void)state;
-  char path[] = "/tmp/kiosk-test-config-XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  const char *text = "[site]\ncountry = KZ\n\n[display]\nrotation = sometimes\n";
-  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-  close(fd);
+  struct ktmp t;
+  ktmp_make(&t, "config");
+  char path[600];
+  ktmp_path(&t, "kiosk.conf", path, sizeof path);
+  ktmp_write_text(path, "[site]\ncountry = KZ\n\n[display]\nrotation = sometimes\n");
   struct config c;
   struct config_problem *p;
   size_t n;
   struct kerr e;
   assert_int_equal(config_load_file(path, &c, &p, &n, &e), 0);
-  unlink(path);
+  ktmp_drop(&t);
   assert_int_equal(n, 1);
-  char want[200];
+  char want[700];
   snprintf(want, sizeof want, "%s:5: rotation = \"sometimes\"", path);
   assert_true(!strncmp(p[0].msg, want, strlen(want)));
   assert_string_equal(c.country, "KZ");

@@ -8,32 +8,29 @@
 #include <unistd.h>
 
 #include "core/deck.h"
+#include "ktmp.h"
 
 static char dir[256];
 
 static int make_dir(void **state)
 {
   (void)state;
-  snprintf(dir, sizeof dir, "/tmp/kiosk-test-deck-XXXXXX");
-  return mkdtemp(dir) ? 0 : -1;
+  ktmp_mkdtemp(dir, sizeof dir, "deck");
+  return 0;
 }
 
 static int remove_dir(void **state)
 {
   (void)state;
-  char cmd[400];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd) == 0 ? 0 : -1;
+  ktmp_remove(dir);
+  return 0;
 }
 
 static void write_file(const char *name, const char *text)
 {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
+  ktmp_write_text(path, text);
 }
 
 static void test_each_page_in_each_language(void **state)

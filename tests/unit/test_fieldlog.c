@@ -29,14 +29,6 @@
 #define SITE "border-post-3"
 #define NOW INT64_C(1594369800) /* 2020-07-10T08:30:00Z */
 
-static void put(int dirfd, const char *name, const char *text)
-{
-  int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  assert_true(fd >= 0);
-  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-  close(fd);
-}
-
 static char *slurp(int dirfd, const char *name)
 {
   char *buf;
@@ -262,14 +254,14 @@ static void kiosk_drop(struct kiosk *k)
 /* A stick that already holds things that are not ours to touch. */
 static void stick_fill(int fd)
 {
-  put(fd, "bulletin-2020-07-12.kpack", "a pack");
+  ktmp_put(fd, "bulletin-2020-07-12.kpack", "a pack");
   assert_int_equal(mkdirat(fd, "photos", 0755), 0);
-  put(fd, "photos/a.jpg", "jpeg");
+  ktmp_put(fd, "photos/a.jpg", "jpeg");
   assert_int_equal(mkdirat(fd, FIELDLOG_DIR, 0755), 0);
   assert_int_equal(mkdirat(fd, FIELDLOG_DIR "/other-site", 0755), 0);
-  put(fd, FIELDLOG_DIR "/other-site/playlog.csv", "their log");
+  ktmp_put(fd, FIELDLOG_DIR "/other-site/playlog.csv", "their log");
   assert_int_equal(mkdirat(fd, FIELDLOG_DIR "/" SITE, 0755), 0);
-  put(fd, FIELDLOG_DIR "/" SITE "/notes.txt", "a technician's note");
+  ktmp_put(fd, FIELDLOG_DIR "/" SITE "/notes.txt", "a technician's note");
 }
 
 /* --- tests -------------------------------------------------------------- */
@@ -646,7 +638,7 @@ static void test_full_stick(void **state)
     assert_int_equal(mount("tmpfs", stick.path, "tmpfs", 0, "size=64k"), 0);
     int fd = open(stick.path, O_RDONLY | O_DIRECTORY);
     stick_fill(fd);
-    put(fd, FIELDLOG_DIR "/" SITE "/status.txt", "the logs of last time");
+    ktmp_put(fd, FIELDLOG_DIR "/" SITE "/status.txt", "the logs of last time");
     char *before = listing(fd);
     int rc = fieldlog_write(stick.path, SITE, &k.info, &r, &e);
     assert_int_equal(rc, KERR_NOSPACE);
@@ -671,7 +663,7 @@ static void test_full_stick(void **state)
 
   /* Always also: the hook failing each step in turn. */
   stick_fill(stick.fd);
-  put(stick.fd, FIELDLOG_DIR "/" SITE "/status.txt", "the logs of last time");
+  ktmp_put(stick.fd, FIELDLOG_DIR "/" SITE "/status.txt", "the logs of last time");
   char *before = listing(stick.fd);
   static const struct {
     enum fieldlog_op op;

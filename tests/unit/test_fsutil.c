@@ -16,14 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void put(int dirfd, const char *name, const char *text)
-{
-  int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  assert_true(fd >= 0);
-  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-  close(fd);
-}
-
 static int exists(int dirfd, const char *name)
 {
   struct stat st;
@@ -115,7 +107,7 @@ static void test_write_atomic(void **state)
   struct ktmp t;
   ktmp_make(&t, "fsutil");
   struct kerr e;
-  put(t.fd, ".state.tmp", "leftover from a crash");
+  ktmp_put(t.fd, ".state.tmp", "leftover from a crash");
   assert_int_equal(fsutil_write_atomic_at(t.fd, "state", "one\n", 4, &e), 0);
   assert_false(exists(t.fd, ".state.tmp"));
   assert_int_equal(fsutil_write_atomic_at(t.fd, "state", "two!\n", 5, &e), 0);
@@ -141,7 +133,7 @@ static void test_mkdir_p(void **state)
   assert_int_equal(fsutil_mkdir_p(path, 0755, &e), 0);
   assert_true(exists(t.fd, "a/b/c"));
   assert_int_equal(fsutil_mkdir_p(path, 0755, &e), 0); /* already there */
-  put(t.fd, "file", "x");
+  ktmp_put(t.fd, "file", "x");
   ktmp_path(&t, "file/sub", path, sizeof path);
   assert_int_equal(fsutil_mkdir_p(path, 0755, &e), KERR_IO);
   assert_non_null(strstr(e.msg, "/file/sub"));
@@ -175,13 +167,13 @@ static void test_read_limits(void **state)
   struct kerr e;
   char *buf;
   size_t len;
-  put(t.fd, "f", "0123456789");
+  ktmp_put(t.fd, "f", "0123456789");
   assert_int_equal(fsutil_read_at(t.fd, "f", 9, &buf, &len, &e), KERR_TOOBIG);
   assert_null(buf);
   assert_int_equal(fsutil_read_at(t.fd, "f", 10, &buf, &len, &e), 0);
   assert_int_equal(len, 10);
   free(buf);
-  put(out.fd, "secret", "s");
+  ktmp_put(out.fd, "secret", "s");
   char target[600];
   ktmp_path(&out, "secret", target, sizeof target);
   assert_int_equal(symlinkat(target, t.fd, "link"), 0);
@@ -197,15 +189,15 @@ static void test_remove_tree_keeps_link_targets(void **state)
   struct ktmp t, out;
   ktmp_make(&t, "fsutil");
   ktmp_make(&out, "fsutil");
-  put(out.fd, "keep", "k");
+  ktmp_put(out.fd, "keep", "k");
   struct kerr e;
   assert_int_equal(fsutil_mkdirs_at(t.fd, "tree/a/b", 0755, &e), 0);
   for (int i = 0; i < 50; i++) {
     char n[32];
     snprintf(n, sizeof n, "tree/a/f%d", i);
-    put(t.fd, n, "x");
+    ktmp_put(t.fd, n, "x");
   }
-  put(t.fd, "tree/a/b/deep", "x");
+  ktmp_put(t.fd, "tree/a/b/deep", "x");
   assert_int_equal(symlinkat(out.path, t.fd, "tree/link-to-dir"), 0);
   assert_int_equal(symlinkat("/nonexistent", t.fd, "tree/a/dangling"), 0);
   assert_int_equal(fsutil_remove_tree_at(t.fd, "tree", &e), 0);

@@ -8,6 +8,7 @@
 
 #include "core/fsutil.h"
 #include "core/inbox.h"
+#include "ktmp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,39 +20,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-struct tmp {
-  char path[64];
-  int fd;
-};
-
-static void tmp_make_in(struct tmp *t, const char *base)
-{
-  snprintf(t->path, sizeof t->path, "%s/kiosk-inbox-XXXXXX", base);
-  assert_non_null(mkdtemp(t->path));
-  t->fd = open(t->path, O_RDONLY | O_DIRECTORY);
-  assert_true(t->fd >= 0);
-}
-
-static void tmp_make(struct tmp *t)
-{
-  tmp_make_in(t, "/tmp");
-}
-
-static void tmp_drop(struct tmp *t)
-{
-  close(t->fd);
-  struct kerr e;
-  assert_int_equal(fsutil_remove_tree_at(AT_FDCWD, t->path, &e), 0);
-}
-
-static void put(int dirfd, const char *name, const char *text)
-{
-  int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  assert_true(fd >= 0);
-  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-  close(fd);
-}
 
 static void scan(const char *root, struct inbox_scan *s)
 {
@@ -89,9 +57,9 @@ static void test_name_hint(void **state)
 static void test_scan_one_pack(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
-  put(t.fd, "safe-migration-4.kpack", "x");
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
+  ktmp_put(t.fd, "safe-migration-4.kpack", "x");
   struct inbox_scan s;
   scan(t.path, &s);
   assert_int_equal(s.n, 1);
@@ -102,11 +70,11 @@ static void test_scan_one_pack(void **state)
   assert_int_equal(s.items[0].version_hint, 4);
   assert_int_equal(s.items[0].size, 1);
   char want[128];
-  snprintf(want, sizeof want, "%s/safe-migration-4.kpack", t.path);
+  ktmp_path(&t, "safe-migration-4.kpack", want, sizeof want);
   assert_string_equal(s.items[0].path, want);
   assert_false(s.truncated);
   inbox_scan_free(&s);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 /* 20 packs of 4 ids, several versions each, some in kiosk/, one duplicate:
@@ -114,8 +82,8 @@ static void test_scan_one_pack(void **state)
 static void test_scan_twenty_packs(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
   assert_int_equal(mkdirat(t.fd, "kiosk", 0755), 0);
   static const char *const names[20] = {"bulletin-2020-07-3.kpack",
                                         "bulletin-2020-07-12.kpack",
@@ -138,7 +106,7 @@ static void test_scan_twenty_packs(void **state)
                                         "kiosk/alerts-50.kpack",
                                         "alerts-98.kpack"};
   for (int i = 0; i < 20; i++)
-    put(t.fd, names[i], "pack");
+    ktmp_put(t.fd, names[i], "pack");
   struct inbox_scan s;
   scan(t.path, &s);
   assert_int_equal(s.n, 20);
@@ -181,44 +149,44 @@ static void test_scan_twenty_packs(void **state)
   assert_int_equal(s.items[1].newest_hint, 101);
   assert_int_equal(s.items[17].newest_hint, 6);
   inbox_scan_free(&s);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_scan_only_junk(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
-  put(t.fd, "photo.jpg", "x");
-  put(t.fd, "notes.txt", "x");
-  put(t.fd, "pack.kpack.txt", "x");
-  put(t.fd, "kpack", "x");
-  put(t.fd, ".kpack", "x");
-  put(t.fd, "._bulletin-3.kpack", "x"); /* macOS AppleDouble shadow */
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
+  ktmp_put(t.fd, "photo.jpg", "x");
+  ktmp_put(t.fd, "notes.txt", "x");
+  ktmp_put(t.fd, "pack.kpack.txt", "x");
+  ktmp_put(t.fd, "kpack", "x");
+  ktmp_put(t.fd, ".kpack", "x");
+  ktmp_put(t.fd, "._bulletin-3.kpack", "x"); /* macOS AppleDouble shadow */
   assert_int_equal(mkdirat(t.fd, "System Volume Information", 0755), 0);
   assert_int_equal(mkdirat(t.fd, "other", 0755), 0);
-  put(t.fd, "other/bulletin-3.kpack", "x"); /* not a place we look */
+  ktmp_put(t.fd, "other/bulletin-3.kpack", "x"); /* not a place we look */
   struct inbox_scan s;
   scan(t.path, &s);
   assert_int_equal(s.n, 0);
   assert_null(s.items);
   assert_int_equal(s.n_links + s.n_special, 0);
   inbox_scan_free(&s);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_scan_kiosk_subfolder(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
   assert_int_equal(mkdirat(t.fd, "KIOSK", 0755), 0); /* any case */
   assert_int_equal(mkdirat(t.fd, "KIOSK/deeper", 0755), 0);
-  put(t.fd, "KIOSK/hotlines-2.kpack", "x");
-  put(t.fd, "KIOSK/keys-3.kkeys", "x");
-  put(t.fd, "KIOSK/readme.txt", "x");
-  put(t.fd, "KIOSK/deeper/hotlines-9.kpack", "x"); /* never descended */
-  put(t.fd, "top-1.kkeys", "x");
+  ktmp_put(t.fd, "KIOSK/hotlines-2.kpack", "x");
+  ktmp_put(t.fd, "KIOSK/keys-3.kkeys", "x");
+  ktmp_put(t.fd, "KIOSK/readme.txt", "x");
+  ktmp_put(t.fd, "KIOSK/deeper/hotlines-9.kpack", "x"); /* never descended */
+  ktmp_put(t.fd, "top-1.kkeys", "x");
   struct inbox_scan s;
   scan(t.path, &s);
   assert_int_equal(s.n, 3);
@@ -231,27 +199,27 @@ static void test_scan_kiosk_subfolder(void **state)
   assert_string_equal(s.items[2].rel, "KIOSK/hotlines-2.kpack");
   assert_int_equal(s.items[2].version_hint, 2);
   inbox_scan_free(&s);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_scan_symlink_refused(void **state)
 {
   (void)state;
-  struct tmp t, out;
-  tmp_make(&t);
-  tmp_make(&out);
-  put(out.fd, "secret-1.kpack", "x");
+  struct ktmp t, out;
+  ktmp_make(&t, "inbox");
+  ktmp_make(&out, "inbox");
+  ktmp_put(out.fd, "secret-1.kpack", "x");
   assert_int_equal(mkdirat(out.fd, "k", 0755), 0);
-  put(out.fd, "k/other-1.kpack", "x");
+  ktmp_put(out.fd, "k/other-1.kpack", "x");
   char target[128];
-  snprintf(target, sizeof target, "%s/secret-1.kpack", out.path);
+  ktmp_path(&out, "secret-1.kpack", target, sizeof target);
   assert_int_equal(symlinkat(target, t.fd, "secret-1.kpack"), 0);
   assert_int_equal(symlinkat("/etc/passwd", t.fd, "passwd-1.kkeys"), 0);
-  snprintf(target, sizeof target, "%s/k", out.path);
+  ktmp_path(&out, "k", target, sizeof target);
   assert_int_equal(symlinkat(target, t.fd, "kiosk"), 0); /* folder link */
   assert_int_equal(mkfifoat(t.fd, "fifo-1.kpack", 0644), 0);
   assert_int_equal(mkdirat(t.fd, "dir-1.kpack", 0755), 0);
-  put(t.fd, "real-1.kpack", "x");
+  ktmp_put(t.fd, "real-1.kpack", "x");
   struct inbox_scan s;
   scan(t.path, &s);
   assert_int_equal(s.n, 1);
@@ -259,26 +227,26 @@ static void test_scan_symlink_refused(void **state)
   assert_int_equal(s.n_links, 3);
   assert_int_equal(s.n_special, 2);
   inbox_scan_free(&s);
-  tmp_drop(&t);
-  tmp_drop(&out);
+  ktmp_drop(&t);
+  ktmp_drop(&out);
 }
 
 static void test_scan_count_bound(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
   char name[64];
   for (int i = 1; i <= INBOX_MAX_CANDIDATES + 50; i++) {
     snprintf(name, sizeof name, "p%03d-1.kpack", i);
-    put(t.fd, name, "x");
+    ktmp_put(t.fd, name, "x");
   }
   struct inbox_scan s;
   scan(t.path, &s);
   assert_int_equal(s.n, INBOX_MAX_CANDIDATES);
   assert_true(s.truncated);
   inbox_scan_free(&s);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 /* Junk at the top cannot hide the kiosk folder or a pack at the top: the
@@ -287,16 +255,16 @@ static void test_scan_count_bound(void **state)
 static void test_scan_kiosk_behind_junk(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
   char name[64];
   for (int i = 1; i <= INBOX_MAX_CANDIDATES + 20; i++) {
     snprintf(name, sizeof name, "aaa%03d-1.kpack", i);
-    put(t.fd, name, "x");
+    ktmp_put(t.fd, name, "x");
   }
   assert_int_equal(mkdirat(t.fd, "zzkiosk-not", 0755), 0);
   assert_int_equal(mkdirat(t.fd, "KIOSK", 0755), 0);
-  put(t.fd, "KIOSK/news-3.kpack", "x");
+  ktmp_put(t.fd, "KIOSK/news-3.kpack", "x");
   struct inbox_scan s;
   scan(t.path, &s);
   assert_true(s.truncated);
@@ -306,7 +274,7 @@ static void test_scan_kiosk_behind_junk(void **state)
     found += strcmp(s.items[i].rel, "KIOSK/news-3.kpack") == 0;
   assert_int_equal(found, 1);
   inbox_scan_free(&s);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 /* A stick with 100,000 other files still yields the packs at the top and
@@ -314,11 +282,12 @@ static void test_scan_kiosk_behind_junk(void **state)
 static void test_scan_hundred_thousand_files(void **state)
 {
   (void)state;
-  struct tmp t;
+  struct ktmp t;
   /* In memory where there is a tmpfs: 100,000 files on disk take long. */
   struct stat shm;
-  tmp_make_in(&t,
-              stat("/dev/shm", &shm) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+  ktmp_make_in(
+      &t, stat("/dev/shm", &shm) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ktmp_base(),
+      "inbox");
   char name[64];
   for (int i = 0; i < 50000; i++) {
     snprintf(name, sizeof name, "photo-%06d.jpg", i);
@@ -326,7 +295,7 @@ static void test_scan_hundred_thousand_files(void **state)
     assert_true(fd >= 0);
     close(fd);
   }
-  put(t.fd, "top-2.kpack", "x");
+  ktmp_put(t.fd, "top-2.kpack", "x");
   assert_int_equal(mkdirat(t.fd, "kiosk", 0755), 0);
   int kfd = openat(t.fd, "kiosk", O_RDONLY | O_DIRECTORY);
   assert_true(kfd >= 0);
@@ -336,7 +305,7 @@ static void test_scan_hundred_thousand_files(void **state)
     assert_true(fd >= 0);
     close(fd);
   }
-  put(kfd, "news-3.kpack", "x");
+  ktmp_put(kfd, "news-3.kpack", "x");
   close(kfd);
   struct inbox_scan s;
   scan(t.path, &s);
@@ -345,7 +314,7 @@ static void test_scan_hundred_thousand_files(void **state)
   assert_string_equal(s.items[0].rel, "kiosk/news-3.kpack");
   assert_string_equal(s.items[1].rel, "top-2.kpack");
   inbox_scan_free(&s);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 /* Opening a candidate: a regular file gives an fd and its size (even 0); a
@@ -355,11 +324,11 @@ static void test_scan_hundred_thousand_files(void **state)
 static void test_open_candidate(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
   assert_int_equal(mkdirat(t.fd, "kiosk", 0755), 0);
-  put(t.fd, "kiosk/news-3.kpack", "pack bytes");
-  put(t.fd, "empty-1.kpack", "");
+  ktmp_put(t.fd, "kiosk/news-3.kpack", "pack bytes");
+  ktmp_put(t.fd, "empty-1.kpack", "");
   struct inbox_scan s;
   scan(t.path, &s);
   assert_int_equal(s.n, 2);
@@ -395,7 +364,7 @@ static void test_open_candidate(void **state)
 
   /* The kiosk folder swapped for a symlink to another folder. */
   assert_int_equal(mkdirat(t.fd, "elsewhere", 0755), 0);
-  put(t.fd, "elsewhere/news-3.kpack", "pack bytes");
+  ktmp_put(t.fd, "elsewhere/news-3.kpack", "pack bytes");
   assert_int_equal(renameat(t.fd, "kiosk", t.fd, "old"), 0);
   assert_int_equal(symlinkat("elsewhere", t.fd, "kiosk"), 0);
   assert_true(inbox_open_candidate(t.path, news, &fd, NULL, &e) < 0);
@@ -412,7 +381,7 @@ static void test_open_candidate(void **state)
   assert_non_null(strstr(e.msg, "a\\nb\\x1B[2J\\xFF.kpack: has gone"));
   assert_null(strchr(e.msg, '\n'));
   inbox_scan_free(&s);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_scan_missing_root(void **state)
@@ -570,16 +539,16 @@ static void test_watch_refuses_bad_roots(void **state)
 static void test_watch_folder_root(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
   assert_int_equal(mkdirat(t.fd, "usb", 0755), 0);
   assert_int_equal(mkdirat(t.fd, "usb/present", 0755), 0);
   assert_int_equal(mkdirat(t.fd, "usb/.hidden", 0755), 0);
-  put(t.fd, "usb/file-not-a-stick", "x");
+  ktmp_put(t.fd, "usb/file-not-a-stick", "x");
   assert_int_equal(mkdirat(t.fd, "inbox", 0755), 0);
   char usb[128], inbox[128], p[256];
-  snprintf(usb, sizeof usb, "%s/usb/", t.path); /* trailing slash is fine */
-  snprintf(inbox, sizeof inbox, "%s/inbox", t.path);
+  ktmp_path(&t, "usb/", usb, sizeof usb); /* trailing slash is fine */
+  ktmp_path(&t, "inbox", inbox, sizeof inbox);
 
   struct inbox_watch *w;
   struct kerr e;
@@ -597,7 +566,7 @@ static void test_watch_folder_root(void **state)
   struct inbox_event *ev;
   size_t n = events(w, &ev);
   assert_int_equal(n, 2);
-  snprintf(p, sizeof p, "%s/usb/present", t.path);
+  ktmp_path(&t, "usb/present", p, sizeof p);
   assert_int_equal(ev[0].kind, INBOX_STICK_ADDED);
   assert_string_equal(ev[0].path, p);
   assert_int_equal(ev[1].kind, INBOX_CHANGED);
@@ -609,7 +578,7 @@ static void test_watch_folder_root(void **state)
 
   /* A stick built aside and renamed in appears whole. */
   assert_int_equal(mkdirat(t.fd, "usb/.tmp-b", 0755), 0);
-  put(t.fd, "usb/.tmp-b/x-1.kpack", "x");
+  ktmp_put(t.fd, "usb/.tmp-b/x-1.kpack", "x");
   if (have_fd)
     (void)wait_fd(w, 0); /* hidden: may wake us, reports nothing */
   assert_int_equal(events(w, &ev), 0);
@@ -618,19 +587,19 @@ static void test_watch_folder_root(void **state)
     assert_true(wait_fd(w, 2000));
   n = events(w, &ev);
   assert_int_equal(n, 1);
-  snprintf(p, sizeof p, "%s/usb/b", t.path);
+  ktmp_path(&t, "usb/b", p, sizeof p);
   assert_int_equal(ev[0].kind, INBOX_STICK_ADDED);
   assert_string_equal(ev[0].path, p);
   free(ev);
 
   /* Removing one, and a file in the inbox, in one go. */
   assert_int_equal(fsutil_remove_tree_at(t.fd, "usb/present", &e), 0);
-  put(t.fd, "inbox/hotlines-2.kpack", "x");
+  ktmp_put(t.fd, "inbox/hotlines-2.kpack", "x");
   if (have_fd)
     assert_true(wait_fd(w, 2000));
   n = events(w, &ev);
   assert_int_equal(n, 2);
-  snprintf(p, sizeof p, "%s/usb/present", t.path);
+  ktmp_path(&t, "usb/present", p, sizeof p);
   assert_int_equal(ev[0].kind, INBOX_STICK_REMOVED);
   assert_string_equal(ev[0].path, p);
   assert_int_equal(ev[1].kind, INBOX_CHANGED);
@@ -646,16 +615,16 @@ static void test_watch_folder_root(void **state)
   assert_int_equal(ev[1].kind, INBOX_STICK_ADDED);
   free(ev);
   inbox_watch_close(w);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static void test_watch_inbox_appears_later(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
   char inbox[128];
-  snprintf(inbox, sizeof inbox, "%s/inbox", t.path);
+  ktmp_path(&t, "inbox", inbox, sizeof inbox);
   struct inbox_watch *w;
   struct kerr e;
   assert_int_equal(inbox_watch_open(NULL, 0, inbox, &w, &e), 0);
@@ -666,20 +635,20 @@ static void test_watch_inbox_appears_later(void **state)
   free(ev);
   assert_int_equal(events(w, &ev), 0);
   assert_int_equal(mkdirat(t.fd, "inbox", 0755), 0);
-  put(t.fd, "inbox/a-1.kpack", "x");
+  ktmp_put(t.fd, "inbox/a-1.kpack", "x");
   assert_int_equal(events(w, &ev), 1);
   assert_int_equal(ev[0].kind, INBOX_CHANGED);
   free(ev);
   if (inbox_watch_fd(w) >= 0) {
     /* Watched now: a new file wakes the fd. */
     assert_int_equal(inbox_watch_rescan_ms(w), -1);
-    put(t.fd, "inbox/b-1.kpack", "x");
+    ktmp_put(t.fd, "inbox/b-1.kpack", "x");
     assert_true(wait_fd(w, 2000));
     assert_int_equal(events(w, &ev), 1);
     free(ev);
   }
   inbox_watch_close(w);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 /* A real mount in a private mount namespace, when this process may make
@@ -688,16 +657,16 @@ static void test_watch_inbox_appears_later(void **state)
 static void test_watch_real_mount(void **state)
 {
   (void)state;
-  struct tmp t;
-  tmp_make(&t);
+  struct ktmp t;
+  ktmp_make(&t, "inbox");
   assert_int_equal(mkdirat(t.fd, "media", 0755), 0);
   assert_int_equal(mkdirat(t.fd, "media/user", 0755), 0);
   assert_int_equal(mkdirat(t.fd, "media/user/STICK", 0755), 0);
   assert_int_equal(mkdirat(t.fd, "elsewhere", 0755), 0);
   char root[128], stick[160], other[160];
-  snprintf(root, sizeof root, "%s/media", t.path);
-  snprintf(stick, sizeof stick, "%s/media/user/STICK", t.path);
-  snprintf(other, sizeof other, "%s/elsewhere", t.path);
+  ktmp_path(&t, "media", root, sizeof root);
+  ktmp_path(&t, "media/user/STICK", stick, sizeof stick);
+  ktmp_path(&t, "elsewhere", other, sizeof other);
 
   const char *why = NULL;
   if (geteuid() != 0)
@@ -708,7 +677,7 @@ static void test_watch_real_mount(void **state)
     printf("real mount: SKIPPED (no private mount namespace: %s); the "
            "mountinfo parser is covered by fixtures\n",
            why);
-    tmp_drop(&t);
+    ktmp_drop(&t);
     return;
   }
   printf("real mount: tmpfs in a private mount namespace\n");
@@ -763,7 +732,7 @@ static void test_watch_real_mount(void **state)
   free(ev);
   inbox_watch_close(w);
   assert_int_equal(umount2(other, 0), 0);
-  tmp_drop(&t);
+  ktmp_drop(&t);
 }
 
 static const struct CMUnitTest tests[] = {

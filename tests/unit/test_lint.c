@@ -8,6 +8,7 @@
 #include "core/page.h"
 #include "kiosk-pack/cmd_new.h"
 #include "kiosk-pack/lint.h"
+#include "ktmp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,17 +26,13 @@ static void put(const char *rel, const char *text)
   *slash = '\0';
   mkdir(path, 0755);
   *slash = '/';
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
+  ktmp_write_text(path, text);
 }
 
 /* A clean two-language source; expires is NULL or an RFC 3339 time. */
 static void make_source(const char *expires)
 {
-  snprintf(dir, sizeof dir, "/tmp/test-lint-XXXXXX");
-  assert_non_null(mkdtemp(dir));
+  ktmp_mkdtemp(dir, sizeof dir, "lint");
   char json[1024];
   snprintf(json, sizeof json,
            "{\"id\": \"t\", \"version\": 1, \"title\": \"T\",\n"
@@ -49,9 +46,7 @@ static void make_source(const char *expires)
 
 static void remove_source(void)
 {
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
+  ktmp_remove(dir);
 }
 
 static void test_parse_sizes(void **state)

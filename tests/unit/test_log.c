@@ -4,6 +4,7 @@
 
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "ktmp.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,29 +13,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[64];
+static char dir[256];
 
 static void make_dir(void)
 {
-  snprintf(dir, sizeof dir, "/tmp/kiosk-log-XXXXXX");
-  assert_non_null(mkdtemp(dir));
+  ktmp_mkdtemp(dir, sizeof dir, "log");
 }
 
 static void drop_dir(void)
 {
-  struct kerr e;
-  assert_int_equal(fsutil_remove_tree_at(AT_FDCWD, dir, &e), 0);
-}
-
-static size_t read_file(const char *path, char *buf, size_t cap)
-{
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return 0;
-  size_t n = fread(buf, 1, cap - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-  return n;
+  ktmp_remove(dir);
 }
 
 static size_t count(const char *s, char c)
@@ -49,7 +37,7 @@ static void test_one_call_one_line(void **state)
 {
   (void)state;
   make_dir();
-  char path[128];
+  char path[300];
   snprintf(path, sizeof path, "%s/kiosk.log", dir);
   log_set_quiet(1);
   assert_int_equal(log_open_file(path), 0);
@@ -58,11 +46,13 @@ static void test_one_call_one_line(void **state)
            "a\x1b[2J\xff\xe2\x80\xae"
            "b");
   log_close_file();
-  char buf[4096];
-  read_file(path, buf, sizeof buf);
+  size_t len;
+  char *buf = ktmp_read_file(path, &len);
+  assert_non_null(buf);
   assert_int_equal(count(buf, '\n'), 2);
   assert_non_null(strstr(buf, "/media/x\\n2026-12-03 00:00:00 info  screen says"));
   assert_non_null(strstr(buf, "a\\x1B[2J\\xFF\\u{202E}b"));
+  free(buf);
   drop_dir();
 }
 
@@ -70,7 +60,7 @@ static void test_rotated_while_running(void **state)
 {
   (void)state;
   make_dir();
-  char path[128], old[140];
+  char path[300], old[310];
   snprintf(path, sizeof path, "%s/kiosk.log", dir);
   snprintf(old, sizeof old, "%s.1", path);
   log_set_quiet(1);
@@ -85,13 +75,17 @@ static void test_rotated_while_running(void **state)
   assert_true(so.st_size <= 4096 && so.st_size > 3000);
   /* The newest line is in the file; the older file holds the lines just
    * before, whole. */
-  char buf[8192];
-  read_file(path, buf, sizeof buf);
+  size_t len;
+  char *buf = ktmp_read_file(path, &len);
+  assert_non_null(buf);
   assert_non_null(strstr(buf, "line 0999 of"));
   assert_int_equal(buf[strlen(buf) - 1], '\n');
-  read_file(old, buf, sizeof buf);
+  free(buf);
+  buf = ktmp_read_file(old, &len);
+  assert_non_null(buf);
   assert_null(strstr(buf, "line 0000 of"));
   assert_int_equal(buf[strlen(buf) - 1], '\n');
+  free(buf);
   log_close_file();
 
   /* A file already over the limit at open is rotated at once. */

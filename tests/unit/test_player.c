@@ -11,6 +11,7 @@
 
 #include "render/player.h"
 #include "core/page.h"
+#include "ktmp.h"
 
 #define SAMPLE KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07"
 
@@ -80,15 +81,14 @@ static void test_sample_pages_render_with_their_duration(void **state)
 static void test_unreadable_page_is_an_error_not_a_crash(void **state)
 {
   (void)state;
-  char dir[] = "/tmp/kiosk-test-player-XXXXXX";
-  assert_non_null(mkdtemp(dir));
-  char path[256];
+  char dir[256];
+  ktmp_mkdtemp(dir, sizeof dir, "player");
+  char path[300];
   snprintf(path, sizeof path, "%s/pack.json", dir);
-  FILE *f = fopen(path, "w");
-  fputs("{\"id\":\"x\",\"version\":1,\"title\":\"X\",\"created\":\"2020-07-10T00:00:00Z\","
-        "\"languages\":[\"en\"],\"pages\":[\"gone\"]}",
-        f);
-  fclose(f);
+  ktmp_write_text(
+      path,
+      "{\"id\":\"x\",\"version\":1,\"title\":\"X\",\"created\":\"2020-07-10T00:00:00Z\","
+      "\"languages\":[\"en\"],\"pages\":[\"gone\"]}");
   struct deck *d = deck_new();
   struct kerr e;
   assert_int_equal(deck_add_dir(d, dir, &e), 0);
@@ -99,8 +99,7 @@ static void test_unreadable_page_is_an_error_not_a_crash(void **state)
   assert_non_null(strstr(e.msg, "pages/gone.en.md: cannot open page"));
   player_free(p);
   deck_free(d);
-  remove(path);
-  rmdir(dir);
+  ktmp_remove(dir);
 }
 
 static const struct CMUnitTest tests[] = {

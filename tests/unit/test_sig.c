@@ -14,8 +14,8 @@
 #include "core/log.h"
 #include "core/sig.h"
 #include "kiosk-pack/keys.h"
+#include "ktmp.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,34 +112,20 @@ static void ms_sig_bytes(unsigned char out[74])
   assert_int_equal(n, 74);
 }
 
-static char tmpdir[64];
+static char tmpdir[256];
 
 static int setup_tmp(void **state)
 {
   (void)state;
   assert_true(sodium_init() >= 0);
-  strcpy(tmpdir, "/tmp/test_sig.XXXXXX");
-  assert_non_null(mkdtemp(tmpdir));
+  ktmp_mkdtemp(tmpdir, sizeof tmpdir, "sig");
   return 0;
 }
 
 static int teardown_tmp(void **state)
 {
   (void)state;
-  /* The tests make plain files only, directly in tmpdir. */
-  DIR *d = opendir(tmpdir);
-  if (d) {
-    struct dirent *de;
-    char path[600];
-    while ((de = readdir(d)) != NULL) {
-      if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-        snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
-        unlink(path);
-      }
-    }
-    closedir(d);
-  }
-  rmdir(tmpdir);
+  ktmp_remove(tmpdir);
   unsetenv(KEYS_PASSPHRASE_ENV);
   return 0;
 }
@@ -151,14 +137,6 @@ static const char *tmp_path(const char *name)
   char *p = paths[next++ % 8];
   snprintf(p, 512, "%s/%s", tmpdir, name);
   return p;
-}
-
-static void write_text(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-  assert_int_equal(fclose(f), 0);
 }
 
 static char *read_text(const char *path)
@@ -631,10 +609,10 @@ static void test_stream_equals_oneshot(void **state)
 static void test_trust_dir_skips_bad_file(void **state)
 {
   (void)state;
-  write_text(tmp_path("a-good.pub"), MS_PUB);
-  write_text(tmp_path("b-bad.pub"), "untrusted comment: x\nnot a key\n");
-  write_text(tmp_path("README"), "not a key, not a .pub: ignored\n");
-  write_text(tmp_path(".hidden.pub"), "ignored\n");
+  ktmp_write_text(tmp_path("a-good.pub"), MS_PUB);
+  ktmp_write_text(tmp_path("b-bad.pub"), "untrusted comment: x\nnot a key\n");
+  ktmp_write_text(tmp_path("README"), "not a key, not a .pub: ignored\n");
+  ktmp_write_text(tmp_path(".hidden.pub"), "ignored\n");
   struct sig_trust *t = sig_trust_new();
   struct kerr e;
   /* The skipped file is named in the log. */
@@ -646,7 +624,7 @@ static void test_trust_dir_skips_bad_file(void **state)
   assert_int_equal(sig_trust_count(t), 1);
   log_close_file();
   log_set_quiet(0);
-  char want[256];
+  char want[512];
   snprintf(want, sizeof want,
            "warn  trusted keys: skipped %s/b-bad.pub: line 2: public key is not valid base64",
            tmpdir);
@@ -657,13 +635,13 @@ static void test_trust_dir_skips_bad_file(void **state)
 static void test_trust_dir_without_keys(void **state)
 {
   (void)state;
-  write_text(tmp_path("b-bad.pub"), "garbage\n");
+  ktmp_write_text(tmp_path("b-bad.pub"), "garbage\n");
   struct sig_trust *t = sig_trust_new();
   struct kerr e;
   log_set_quiet(1);
   assert_int_equal(sig_trust_load_dir(t, tmpdir, &e), KERR_NOENT);
   log_set_quiet(0);
-  char want[256];
+  char want[512];
   snprintf(
       want, sizeof want,
       "trusted-keys folder %s holds no usable public key (1 .pub file skipped) — copy the content team's .pub file into it",
@@ -677,14 +655,14 @@ static void test_trust_named_bad_file_is_error(void **state)
 {
   (void)state;
   const char *p = tmp_path("bad.pub");
-  write_text(p, "untrusted comment: x\nRWRposYFOtH7\n");
+  ktmp_write_text(p, "untrusted comment: x\nRWRposYFOtH7\n");
   struct sig_trust *t = sig_trust_new();
   struct kerr e;
   assert_int_equal(sig_trust_load(t, p, &e), KERR_PARSE);
   assert_contains(e.msg, "bad.pub: line 2: public key is 9 bytes, expected 42");
   assert_int_equal(sig_trust_load(t, tmp_path("nope.pub"), &e), KERR_NOENT);
   assert_int_equal(sig_trust_count(t), 0);
-  write_text(p, MS_PUB);
+  ktmp_write_text(p, MS_PUB);
   assert_int_equal(sig_trust_load(t, p, &e), 1);
   sig_trust_free(t);
 }
@@ -724,7 +702,7 @@ static void test_sign_verify_roundtrip(void **state)
   assert_int_equal(sig_verify(t, msg, strlen(msg) - 1, text, len, "p.kpack", &v, &e), KERR_BADSIG);
 
   /* sign-file writes FILE.minisig with the same content rules. */
-  write_text(tmp_path("m.txt"), msg);
+  ktmp_write_text(tmp_path("m.txt"), msg);
   assert_int_equal(keys_sign_file(sk, tmp_path("m.txt"), "kpack id=f version=1", &e), 0);
   char *sig_text = read_text(tmp_path("m.txt.minisig"));
   assert_int_equal(sig_verify(t, msg, strlen(msg), sig_text, strlen(sig_text), "m", &v, &e), 0);
@@ -788,7 +766,7 @@ static void test_minisign_unencrypted_key_loads(void **state)
   (void)state;
   /* minisign -W leaves the checksum zero; it must load all the same, and
    * sign like minisign does. */
-  write_text(tmp_path("ms.key"), MS_KEY_UNENCRYPTED);
+  ktmp_write_text(tmp_path("ms.key"), MS_KEY_UNENCRYPTED);
   struct keys_secret *sk = NULL;
   struct kerr e;
   assert_int_equal(keys_secret_load(tmp_path("ms.key"), NULL, &sk, &e), 0);
@@ -848,12 +826,12 @@ static void test_damaged_secret_key(void **state)
   char *text = read_text(tmp_path("d.key"));
   char *line = strchr(text, '\n') + 1;
   line[100] = line[100] == 'A' ? 'B' : 'A'; /* inside the secret key */
-  write_text(tmp_path("d.key"), text);
+  ktmp_write_text(tmp_path("d.key"), text);
   struct kerr e;
   sk = NULL;
   assert_int_equal(keys_secret_load(tmp_path("d.key"), NULL, &sk, &e), KERR_PARSE);
   assert_contains(e.msg, "the key file is damaged");
-  write_text(tmp_path("d.key"), "untrusted comment: x\nRWQAAEIy\n");
+  ktmp_write_text(tmp_path("d.key"), "untrusted comment: x\nRWQAAEIy\n");
   assert_int_equal(keys_secret_load(tmp_path("d.key"), NULL, &sk, &e), KERR_PARSE);
   assert_contains(e.msg, "d.key: line 2: secret key is 6 bytes, expected 158");
   assert_int_equal(keys_secret_load(tmp_path("none.key"), NULL, &sk, &e), KERR_NOENT);
@@ -871,7 +849,7 @@ static void test_keygen_refuses_overwrite(void **state)
   assert_contains(e.msg, "k.key already exists — keygen never overwrites a key");
   assert_string_equal(read_text(tmp_path("k.key")), before);
   /* Only the .pub there is enough to refuse, and no .key is left behind. */
-  write_text(tmp_path("p.pub"), MS_PUB);
+  ktmp_write_text(tmp_path("p.pub"), MS_PUB);
   assert_int_equal(keys_generate(tmp_path("p"), NULL, NULL, NULL, &e), KERR_IO);
   struct stat st;
   assert_int_equal(stat(tmp_path("p.key"), &st), -1);
