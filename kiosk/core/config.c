@@ -30,6 +30,7 @@
 #include "core/manifest.h"
 #include "core/page.h"
 #include "core/tz.h"
+#include "core/utf8.h"
 
 _Static_assert(sizeof(enum config_rotation) == sizeof(int) &&
                    sizeof(enum config_transition) == sizeof(int) &&
@@ -266,46 +267,6 @@ static char *trim(char *s)
   return s;
 }
 
-/* 1 if s is valid UTF-8 without control characters. */
-static int text_ok(const char *s)
-{
-  const unsigned char *p = (const unsigned char *)s;
-  while (*p) {
-    if (*p < 0x20 || *p == 0x7f)
-      return 0;
-    if (*p < 0x80) {
-      p++;
-      continue;
-    }
-    int more;
-    uint32_t cp;
-    if ((*p & 0xe0) == 0xc0) {
-      more = 1;
-      cp = *p & 0x1f;
-    } else if ((*p & 0xf0) == 0xe0) {
-      more = 2;
-      cp = *p & 0x0f;
-    } else if ((*p & 0xf8) == 0xf0) {
-      more = 3;
-      cp = *p & 0x07;
-    } else {
-      return 0;
-    }
-    p++;
-    for (int i = 0; i < more; i++, p++) {
-      if ((*p & 0xc0) != 0x80)
-        return 0;
-      cp = (cp << 6) | (*p & 0x3f);
-    }
-    static const uint32_t least[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < least[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-      return 0;
-    if (cp >= 0x80 && cp < 0xa0) /* C1 controls */
-      return 0;
-  }
-  return 1;
-}
-
 /* Case-insensitive ASCII compare that also takes '_' for '-', so
  * "Each_Language" is each-language. */
 static int name_eq(const char *a, const char *b)
@@ -463,7 +424,7 @@ static int path_ok(const char *p, char *why, size_t whysz)
     snprintf(why, whysz, "is longer than %d bytes", CONFIG_PATH_MAX);
     return -1;
   }
-  if (!text_ok(p)) {
+  if (!utf8_text_ok(p)) {
     snprintf(why, whysz, "is not a path: it has control characters or is not UTF-8");
     return -1;
   }
@@ -507,7 +468,7 @@ static int parse_value(const struct key *k, const char *v, struct config *c, cha
       snprintf(why, whysz, "is longer than %d bytes", CONFIG_NAME_MAX);
       return -1;
     }
-    if (!text_ok(v)) {
+    if (!utf8_text_ok(v)) {
       snprintf(why, whysz, "has control characters or is not UTF-8 text");
       return -1;
     }
@@ -987,7 +948,7 @@ static void add_hotline(struct ctx *x, const char *name, char *v)
     why = "has more than one '|'";
   else if (strlen(number) > CONFIG_HOTLINE_MAX || strlen(channel) > CONFIG_HOTLINE_MAX)
     why = "is too long (at most 31 bytes for the number and for the channel)";
-  else if (!text_ok(number) || !text_ok(channel))
+  else if (!utf8_text_ok(number) || !utf8_text_ok(channel))
     why = "has control characters or is not UTF-8 text";
   if (why) {
     add_problem(x, LOG_WARN, x->line, key,

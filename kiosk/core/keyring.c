@@ -85,6 +85,7 @@
  * (KERR_STORE) rather than forget a revocation. */
 #include "core/keyring.h"
 #include "core/fsutil.h"
+#include "core/jfield.h"
 #include "core/log.h"
 #include "core/manifest.h"
 #include "core/sarchive.h"
@@ -97,7 +98,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -221,44 +221,10 @@ void keyring_doc_free(struct keyring_doc *d)
 
 enum doc_kind { DOC_UPDATE, DOC_STATE };
 
-/* What a JSON value is, for a message. */
-static void describe(const cJSON *v, char *buf, size_t cap)
-{
-  if (!v)
-    snprintf(buf, cap, "nothing");
-  else if (cJSON_IsString(v)) {
-    char q[64];
-    show_name(v->valuestring, q, sizeof q);
-    snprintf(buf, cap, "\"%s\"", q);
-  } else if (cJSON_IsNumber(v))
-    snprintf(buf, cap, "%.17g", v->valuedouble);
-  else if (cJSON_IsBool(v))
-    snprintf(buf, cap, "%s", cJSON_IsTrue(v) ? "true" : "false");
-  else if (cJSON_IsNull(v))
-    snprintf(buf, cap, "null");
-  else if (cJSON_IsArray(v))
-    snprintf(buf, cap, "a list");
-  else
-    snprintf(buf, cap, "an object");
-}
-
 static int bad_field(struct kerr *e, const char *name, const char *field, const char *expect,
                      const cJSON *found)
 {
-  char f[100];
-  describe(found, f, sizeof f);
-  return kerr_set(e, KERR_MANIFEST, "%s: \"%s\" must be %s (found %s)", name, field, expect, f);
-}
-
-static int get_uint(const cJSON *v, uint64_t min, uint64_t max, uint64_t *out)
-{
-  if (!cJSON_IsNumber(v))
-    return -1;
-  double d = v->valuedouble;
-  if (!(d >= (double)min && d <= (double)max) || floor(d) != d)
-    return -1;
-  *out = (uint64_t)d;
-  return 0;
+  return jfield_bad(e, name, field, expect, found);
 }
 
 static int find_id(const uint64_t *ids, size_t n, uint64_t id)
@@ -301,8 +267,8 @@ static int parse_keys(const cJSON *v, const char *name, const char *field, int m
     if (!cJSON_IsString(c) ||
         sig_pubkey_parse(c->valuestring, strlen(c->valuestring), "key", &pk, &pe) != 0 ||
         strchr(c->valuestring, '\n')) {
-      char f[100];
-      describe(c, f, sizeof f);
+      char f[JFIELD_FOUND_MAX];
+      jfield_describe(c, f, sizeof f);
       return kerr_set(e, KERR_MANIFEST,
                       "%s: \"%s\" entry %zu must be a "
                       "minisign public key, the base64 line of a .pub file "
@@ -337,8 +303,8 @@ static int parse_revoke(const cJSON *v, const char *name, struct keyring_doc *d,
   for (const cJSON *c = v->child; c; c = c->next, i++) {
     uint64_t id;
     if (!cJSON_IsString(c) || sig_keyid_parse(c->valuestring, &id, NULL)) {
-      char f[100];
-      describe(c, f, sizeof f);
+      char f[JFIELD_FOUND_MAX];
+      jfield_describe(c, f, sizeof f);
       return kerr_set(e, KERR_MANIFEST,
                       "%s: \"revoke\" entry %zu must be a "
                       "key id of 16 hex digits like 180F395E82E0112A (found "
@@ -387,9 +353,9 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
   }
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "format");
   uint64_t f;
-  if (get_uint(v, 0, 1000000, &f) != 0 || f == 0 || f > KEYRING_FORMAT) {
-    char found[100];
-    describe(v, found, sizeof found);
+  if (jfield_uint(v, 0, 1000000, &f) != 0 || f == 0 || f > KEYRING_FORMAT) {
+    char found[JFIELD_FOUND_MAX];
+    jfield_describe(v, found, sizeof found);
     return kerr_set(e, KERR_FORMAT,
                     "%s: \"format\" must be %d, the keyring "
                     "format this kiosk reads (found %s)%s",
@@ -415,8 +381,8 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
   }
   v = cJSON_GetObjectItemCaseSensitive(root, "version");
   /* A state that never saw an update has version 0. */
-  if (get_uint(v, kind == DOC_STATE ? 0 : 1,
-               d->format == 1 ? (UINT64_C(1) << 53) : KEYRING_MAX_VERSION, &d->version) != 0)
+  if (jfield_uint(v, kind == DOC_STATE ? 0 : 1,
+                  d->format == 1 ? (UINT64_C(1) << 53) : KEYRING_MAX_VERSION, &d->version) != 0)
     return bad_field(e, name, "version",
                      "a whole number from 1 to "
                      "9007199254740991 (2^53 - 1)",
@@ -453,7 +419,7 @@ static int parse_root(const cJSON *root, enum doc_kind kind, const char *name,
                     name);
   v = cJSON_GetObjectItemCaseSensitive(root, "threshold");
   uint64_t k = 0;
-  if (v && get_uint(v, 1, KEYRING_MAX_ROOTS, &k) != 0)
+  if (v && jfield_uint(v, 1, KEYRING_MAX_ROOTS, &k) != 0)
     return bad_field(e, name, "threshold", "a whole number from 1 to 16", v);
   d->threshold = (unsigned)k;
   v = cJSON_GetObjectItemCaseSensitive(root, "roots");

@@ -14,12 +14,12 @@
  * string at an embedded NUL. */
 #include "core/manifest.h"
 #include "core/clock.h"
+#include "core/jfield.h"
 #include "core/utf8.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,36 +111,6 @@ static void quote_for_msg(const char *s, char *out, size_t cap)
     o += 3;
   }
   out[o] = '\0';
-}
-
-/* What was found, for "(found ...)": a JSON rendering, shortened. */
-static void describe(const cJSON *v, char *out, size_t cap)
-{
-  if (!v) {
-    snprintf(out, cap, "nothing");
-    return;
-  }
-  if (cJSON_IsString(v)) {
-    char q[80];
-    quote_for_msg(v->valuestring, q, sizeof q);
-    snprintf(out, cap, "\"%s\"", q);
-    return;
-  }
-  if (cJSON_IsObject(v)) {
-    snprintf(out, cap, "an object");
-    return;
-  }
-  if (cJSON_IsArray(v)) {
-    snprintf(out, cap, "a list");
-    return;
-  }
-  char *p = cJSON_PrintUnformatted(v);
-  if (!p) {
-    snprintf(out, cap, "a value");
-    return;
-  }
-  quote_for_msg(p, out, cap);
-  cJSON_free(p);
 }
 
 /* ---------------------------------------------------------- small checks */
@@ -372,38 +342,7 @@ static int check_dup_keys(const cJSON *obj, const char *ctx, struct kerr *e)
 
 static int bad_field(struct kerr *e, const char *field, const char *expect, const cJSON *found)
 {
-  char f[100];
-  describe(found, f, sizeof f);
-  return kerr_set(e, KERR_MANIFEST, WHERE ": \"%s\" must be %s (found %s)", field, expect, f);
-}
-
-/* A string that is valid UTF-8 without control characters (cJSON does not
- * check the bytes of strings). */
-static int text_ok(const char *s)
-{
-  size_t n = strlen(s);
-  if (!utf8_valid(s, n))
-    return 0;
-  const unsigned char *p = (const unsigned char *)s;
-  for (size_t i = 0; i < n; i++) {
-    if (p[i] < 0x20 || p[i] == 0x7F)
-      return 0;
-    if (p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
-      return 0;
-  }
-  return 1;
-}
-
-/* Reads a whole number in [lo, hi] from v. */
-static int get_uint(const cJSON *v, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-  if (!cJSON_IsNumber(v))
-    return -1;
-  double d = v->valuedouble;
-  if (!(d >= (double)lo && d <= (double)hi) || floor(d) != d)
-    return -1;
-  *out = (uint64_t)d;
-  return 0;
+  return jfield_bad(e, WHERE, field, expect, found);
 }
 
 static int get_time(const cJSON *root, const char *key, int required, int *has, int64_t *out,
@@ -483,7 +422,7 @@ static int parse_title(struct manifest *m, const cJSON *root, struct kerr *e)
   const char *expect = "a text, or an object of language to text like "
                        "{\"en\": \"Bulletin\"}";
   if (cJSON_IsString(v)) {
-    if (v->valuestring[0] == '\0' || strlen(v->valuestring) > 512 || !text_ok(v->valuestring))
+    if (v->valuestring[0] == '\0' || strlen(v->valuestring) > 512 || !utf8_text_ok(v->valuestring))
       return bad_field(e, "title",
                        "a non-empty text of at most 512 bytes "
                        "without control characters",
@@ -519,9 +458,9 @@ static int parse_title(struct manifest *m, const cJSON *root, struct kerr *e)
                             "\"pt-BR\"",
                       q);
     if (!cJSON_IsString(c) || c->valuestring[0] == '\0' || strlen(c->valuestring) > 512 ||
-        !text_ok(c->valuestring)) {
-      char f[100];
-      describe(c, f, sizeof f);
+        !utf8_text_ok(c->valuestring)) {
+      char f[JFIELD_FOUND_MAX];
+      jfield_describe(c, f, sizeof f);
       return kerr_set(e, KERR_MANIFEST,
                       WHERE ": \"title\".\"%s\" must be a "
                             "non-empty text of at most 512 bytes without control "
@@ -555,8 +494,8 @@ static int parse_countries(struct manifest *m, const cJSON *root, struct kerr *e
   for (const cJSON *c = v->child; c; c = c->next) {
     const char *s = cJSON_IsString(c) ? c->valuestring : NULL;
     if (!s || strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z') {
-      char f[100];
-      describe(c, f, sizeof f);
+      char f[JFIELD_FOUND_MAX];
+      jfield_describe(c, f, sizeof f);
       return kerr_set(e, KERR_MANIFEST,
                       WHERE ": \"countries\" must list "
                             "two-letter country codes in capitals like \"KZ\" "
@@ -592,8 +531,8 @@ static int parse_names(const cJSON *root, const char *key, size_t max, int (*ok)
     return kerr_set(e, KERR_NOMEM, WHERE ": out of memory");
   for (const cJSON *c = v->child; c; c = c->next) {
     if (!cJSON_IsString(c) || !ok(c->valuestring)) {
-      char f[100];
-      describe(c, f, sizeof f);
+      char f[JFIELD_FOUND_MAX];
+      jfield_describe(c, f, sizeof f);
       return kerr_set(e, KERR_MANIFEST,
                       WHERE ": \"%s\" must list %s "
                             "(found %s)",
@@ -650,8 +589,8 @@ static int parse_accent(struct manifest *m, const cJSON *root, struct kerr *e)
 static int file_field_err(struct kerr *e, size_t idx, const char *path, const char *field,
                           const char *expect, const cJSON *found)
 {
-  char f[100], q[80];
-  describe(found, f, sizeof f);
+  char f[JFIELD_FOUND_MAX], q[80];
+  jfield_describe(found, f, sizeof f);
   if (path) {
     quote_for_msg(path, q, sizeof q);
     return kerr_set(e, KERR_MANIFEST,
@@ -787,8 +726,8 @@ static int parse_files(struct manifest_box *b, const cJSON *root, int flags, str
   size_t idx = 0;
   for (const cJSON *c = v->child; c; c = c->next, idx++) {
     if (!cJSON_IsObject(c)) {
-      char f[100];
-      describe(c, f, sizeof f);
+      char f[JFIELD_FOUND_MAX];
+      jfield_describe(c, f, sizeof f);
       return kerr_set(e, KERR_MANIFEST,
                       WHERE ": \"files\" entry %zu must "
                             "be an object with \"path\", \"size\" and \"blake2b\" "
@@ -817,7 +756,7 @@ static int parse_files(struct manifest_box *b, const cJSON *root, int flags, str
       return kerr_set(e, KERR_NOMEM, WHERE ": out of memory");
     m->n_files++;
     const cJSON *sz = cJSON_GetObjectItemCaseSensitive(c, "size");
-    if (get_uint(sz, 0, MANIFEST_MAX_TOTAL_BYTES, &f->size) != 0)
+    if (jfield_uint(sz, 0, MANIFEST_MAX_TOTAL_BYTES, &f->size) != 0)
       return file_field_err(e, idx, f->path, "size", "a whole number of bytes, 0 or more", sz);
     m->total_bytes += f->size;
     if (m->total_bytes > MANIFEST_MAX_TOTAL_BYTES)
@@ -875,9 +814,9 @@ static int parse_root(struct manifest_box *b, const cJSON *root, int flags, stru
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "format");
   if (v || !(flags & MANIFEST_SOURCE)) {
     uint64_t f;
-    if (get_uint(v, 0, 1000000, &f) != 0 || f != MANIFEST_FORMAT) {
-      char found[100];
-      describe(v, found, sizeof found);
+    if (jfield_uint(v, 0, 1000000, &f) != 0 || f != MANIFEST_FORMAT) {
+      char found[JFIELD_FOUND_MAX];
+      jfield_describe(v, found, sizeof found);
       return kerr_set(e, KERR_FORMAT,
                       WHERE ": \"format\" must be 1, the "
                             "pack format this kiosk reads (found %s)%s",
@@ -899,7 +838,7 @@ static int parse_root(struct manifest_box *b, const cJSON *root, int flags, stru
   memcpy(m->id, v->valuestring, strlen(v->valuestring) + 1);
 
   v = cJSON_GetObjectItemCaseSensitive(root, "version");
-  if (get_uint(v, 1, MANIFEST_MAX_VERSION, &m->version) != 0)
+  if (jfield_uint(v, 1, MANIFEST_MAX_VERSION, &m->version) != 0)
     return bad_field(e, "version", "a whole number from 1 to 9007199254740991", v);
 
   if ((rc = parse_title(m, root, e)))

@@ -1,6 +1,8 @@
 /* utf8.c — see utf8.h. */
 #include "core/utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const void *str, size_t n, uint32_t *cp)
 {
   const unsigned char *s = str;
@@ -51,6 +53,19 @@ int utf8_valid(const char *s, size_t n)
     uint32_t cp;
     size_t k = utf8_decode(s + i, n - i, &cp);
     if (k == 0)
+      return 0;
+    i += k;
+  }
+  return 1;
+}
+
+int utf8_text_ok(const char *s)
+{
+  size_t n = strlen(s), i = 0;
+  while (i < n) {
+    uint32_t cp;
+    size_t k = utf8_decode(s + i, n - i, &cp);
+    if (k == 0 || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
       return 0;
     i += k;
   }

@@ -21,6 +21,10 @@ size_t utf8_next(const void *s, size_t n, uint32_t *cp);
 /* Whether all n bytes of s are well-formed UTF-8. */
 int utf8_valid(const char *s, size_t n);
 
+/* Whether the string s is text to keep and show: well-formed UTF-8 with
+ * no control characters (C0, DEL or C1). */
+int utf8_text_ok(const char *s);
+
 /* Writes cp (at most U+10FFFF) as UTF-8 into out (4 bytes; no NUL).
  * Returns how many bytes it wrote. */
 size_t utf8_encode(uint32_t cp, char *out);

@@ -71,11 +71,30 @@ static void test_valid_and_encode_round_trip(void **state)
   }
 }
 
+/* Text to keep: well-formed, and no C0, DEL or C1 control characters. */
+static void test_text_ok_refuses_controls_and_bad_bytes(void **state)
+{
+  (void)state;
+  assert_true(utf8_text_ok(""));
+  assert_true(utf8_text_ok("Bulletin · Бюллетень · بولتن"));
+  assert_true(utf8_text_ok("\xC2\xA0")); /* U+00A0, just past C1 */
+  assert_false(utf8_text_ok("line\nbreak"));
+  assert_false(utf8_text_ok("tab\there"));
+  assert_false(utf8_text_ok("del\x7F"));
+  assert_false(utf8_text_ok("c1\xC2\x85"));      /* U+0085, next line */
+  assert_false(utf8_text_ok("c1\xC2\x9F"));      /* U+009F */
+  assert_false(utf8_text_ok("bad\xFF"));         /* not UTF-8 */
+  assert_false(utf8_text_ok("over\xC0\xAF"));    /* overlong "/" */
+  assert_false(utf8_text_ok("cut\xD0"));         /* a cut sequence */
+  assert_false(utf8_text_ok("sur\xED\xA0\x80")); /* a surrogate */
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_decode_well_formed),
     cmocka_unit_test(test_decode_refuses_malformed),
     cmocka_unit_test(test_next_goes_on_with_replacement),
     cmocka_unit_test(test_valid_and_encode_round_trip),
+    cmocka_unit_test(test_text_ok_refuses_controls_and_bad_bytes),
 };
 
 KTEST_MAIN(tests)
