@@ -5,7 +5,12 @@
  * simply upright or regular). Fonts are opened lazily per (family, style,
  * size) and kept until the set is closed: a page uses a handful of sizes, so
  * the cache stays small, and the cache is bounded to FONTS_CACHE_MAX entries
- * all the same. Coverage is answered by a probe font per family. */
+ * all the same. Coverage is answered by a probe font per family.
+ *
+ * Each font file is read into memory once, when a face of it is first
+ * needed, and every size is opened from that copy: FreeType then reads
+ * memory instead of seeking and reading the file in small pieces for each
+ * size, and a file no page uses (the italics, say) is never read. */
 #include "render/fonts.h"
 
 #include <stdio.h>
@@ -13,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/fsutil.h"
 #include "core/log.h"
 
 #define FONTS_CACHE_MAX 96
@@ -47,6 +53,17 @@ struct cached {
  * every style, tried after the fonts the kiosk ships. */
 #define FONTS_EXTRA_MAX 8
 
+/* A font file held in memory: read once, shared by every size opened from
+ * it, freed with the set. */
+#define FONTS_FILES_MAX (N_FAMILIES * 4 + FONTS_EXTRA_MAX)
+#define FONTS_FILE_MAX_BYTES (64u << 20) /* Noto's largest faces are a few MB */
+
+struct font_file {
+  char path[1200];
+  char *data;
+  size_t len;
+};
+
 struct fonts {
   char dir[1024];
   TTF_Font *probe[N_FAMILIES + FONTS_EXTRA_MAX];
@@ -55,6 +72,8 @@ struct fonts {
   struct cached cache[FONTS_CACHE_MAX];
   int n_cache;
   int next_evict;
+  struct font_file files[FONTS_FILES_MAX];
+  int n_files;
 };
 
 static int dir_has_fonts(const char *dir)
@@ -83,10 +102,39 @@ static const char *pick_dir(const char *dir)
   return "fonts";
 }
 
-static TTF_Font *open_face(const struct fonts *f, int fam, int style, int px)
+/* Opens path at px pixels from its copy in memory, reading the file the
+ * first time. NULL with the reason in TTF_GetError(). */
+static TTF_Font *open_file(struct fonts *f, const char *path, int px)
+{
+  struct font_file *ff = NULL;
+  for (int i = 0; i < f->n_files && !ff; i++)
+    if (!strcmp(f->files[i].path, path))
+      ff = &f->files[i];
+  if (!ff) {
+    if (f->n_files >= FONTS_FILES_MAX) {
+      TTF_SetError("too many font files");
+      return NULL;
+    }
+    struct kerr e;
+    ff = &f->files[f->n_files];
+    if (fsutil_read_file(path, FONTS_FILE_MAX_BYTES, "font", &ff->data, &ff->len, &e)) {
+      TTF_SetError("%s", e.msg);
+      return NULL;
+    }
+    char *fit = realloc(ff->data, ff->len + 1); /* read with room for the largest */
+    if (fit)
+      ff->data = fit;
+    snprintf(ff->path, sizeof ff->path, "%s", path);
+    f->n_files++;
+  }
+  SDL_RWops *rw = SDL_RWFromConstMem(ff->data, (int)ff->len);
+  return rw ? TTF_OpenFontRW(rw, 1, px) : NULL;
+}
+
+static TTF_Font *open_face(struct fonts *f, int fam, int style, int px)
 {
   if (fam >= N_FAMILIES) {
-    TTF_Font *font = TTF_OpenFont(f->extra[fam - N_FAMILIES], px);
+    TTF_Font *font = open_file(f, f->extra[fam - N_FAMILIES], px);
     if (font)
       TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
     return font;
@@ -98,7 +146,7 @@ static TTF_Font *open_face(const struct fonts *f, int fam, int style, int px)
     file = families[fam].files[FONTS_REGULAR];
   char path[1200];
   snprintf(path, sizeof path, "%s/%s", f->dir, file);
-  TTF_Font *font = TTF_OpenFont(path, px);
+  TTF_Font *font = open_file(f, path, px);
   if (font) {
     TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
     /* HarfBuzz picks the Arabic shaper (joining forms) from the script. */
@@ -138,6 +186,8 @@ void fonts_close(struct fonts *f)
   for (int i = 0; i < N_FAMILIES + f->n_extra; i++)
     if (f->probe[i])
       TTF_CloseFont(f->probe[i]);
+  for (int i = 0; i < f->n_files; i++)
+    free(f->files[i].data);
   free(f);
 }
 
@@ -154,7 +204,7 @@ int fonts_add_file(struct fonts *f, const char *path, struct kerr *e)
   if (f->n_extra >= FONTS_EXTRA_MAX)
     return kerr_set(e, KERR_LIMIT, "%s: the kiosk uses at most %d fonts from packs", path,
                     FONTS_EXTRA_MAX);
-  TTF_Font *probe = TTF_OpenFont(path, 16);
+  TTF_Font *probe = open_file(f, path, 16);
   if (!probe)
     return kerr_set(e, KERR_FONT, "%s: cannot open font (%s) — the pack's own font is not used",
                     path, TTF_GetError());
