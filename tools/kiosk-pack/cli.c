@@ -128,3 +128,38 @@ const char *cli_basename(const char *path)
   const char *s = strrchr(path, '/');
   return (s && s[1]) ? s + 1 : path;
 }
+
+static const struct cli_opt *find_opt(const struct cli_opt *opts, const char *a, int has_value)
+{
+  for (const struct cli_opt *o = opts; o->name; o++)
+    if (!strcmp(a, o->name) && (o->flag || has_value))
+      return o;
+  return NULL;
+}
+
+int cli_parse(const struct cli_args *spec, int argc, char **argv, const char **arg)
+{
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const struct cli_opt *o = find_opt(spec->opts, a, i + 1 < argc);
+    if (o && o->flag) {
+      *o->flag = 1;
+    } else if (o) {
+      *o->value = argv[++i];
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      spec->usage(stdout);
+      return CLI_OK;
+    } else if ((a[0] == '-' && a[1] != '\0') || !spec->what) {
+      fprintf(stderr, "kiosk-pack %s: unknown option or missing value: '%s'\n", spec->cmd, a);
+      spec->usage(stderr);
+      return CLI_ERROR;
+    } else if (!*arg) {
+      *arg = a;
+    } else {
+      fprintf(stderr, "kiosk-pack %s: one %s only ('%s' and '%s' given)\n", spec->cmd, spec->what,
+              *arg, a);
+      return CLI_ERROR;
+    }
+  }
+  return CLI_PARSED;
+}

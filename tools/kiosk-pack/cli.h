@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit statuses of every command. */
 enum cli_exit { CLI_OK = 0, CLI_REFUSED = 1, CLI_ERROR = 2 };
@@ -51,6 +52,36 @@ void cli_fmt_bytes(uint64_t n, char *buf, size_t cap);
 /* "2020-07-10 00:00 UTC" for people; "2020-07-10T00:00:00Z" for JSON. */
 void cli_fmt_time(int64_t t, char *buf, size_t cap);
 void cli_fmt_time_rfc3339(int64_t t, char *buf, size_t cap);
+
+/* One option of a command: "--name VALUE" when value is set (the word
+ * after it is stored there; the last one given wins), or a flag "--name"
+ * when flag is set (set to 1). */
+struct cli_opt {
+  const char *name;
+  const char **value;
+  int *flag;
+};
+
+/* How a command reads its words: "kiosk-pack CMD [WHAT] [options]". */
+struct cli_args {
+  const char *cmd;            /* "verify", "po export": starts messages */
+  const char *what;           /* "PACK": the one word without a dash it
+                                   takes (into *arg), or NULL for none */
+  const struct cli_opt *opts; /* ends with {NULL} */
+  void (*usage)(FILE *out);   /* the command's usage text */
+};
+
+/* What cli_parse() returns when the command goes on. */
+#define CLI_PARSED (-1)
+
+/* Reads argv[1..argc-1] as spec says: options, -h/--help (usage on stdout,
+ * returns CLI_OK), and at most one WHAT. An unknown option, an option
+ * without its value, or a word where the command takes none: "kiosk-pack
+ * CMD: unknown option or missing value: 'X'" and usage on stderr; a second
+ * WHAT: "kiosk-pack CMD: one WHAT only ('A' and 'B' given)"; both return
+ * CLI_ERROR. Otherwise returns CLI_PARSED: what is missing is for the
+ * command to say. */
+int cli_parse(const struct cli_args *spec, int argc, char **argv, const char **arg);
 
 /* The last component of path, for messages. */
 const char *cli_basename(const char *path);

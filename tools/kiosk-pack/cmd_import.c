@@ -920,26 +920,12 @@ static void import_usage(FILE *out)
 int cmd_import(int argc, char **argv)
 {
   const char *file = NULL, *lang = NULL, *into = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--lang") && i + 1 < argc) {
-      lang = argv[++i];
-    } else if (!strcmp(a, "--into") && i + 1 < argc) {
-      into = argv[++i];
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      import_usage(stdout);
-      return CLI_OK;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack import: unknown option or missing value: '%s'\n", a);
-      import_usage(stderr);
-      return CLI_ERROR;
-    } else if (!file) {
-      file = a;
-    } else {
-      fprintf(stderr, "kiosk-pack import: one FILE only ('%s' and '%s' given)\n", file, a);
-      return CLI_ERROR;
-    }
-  }
+  const struct cli_opt opts[] = {
+      {"--lang", &lang, NULL}, {"--into", &into, NULL}, {NULL, NULL, NULL}};
+  const struct cli_args spec = {"import", "FILE", opts, import_usage};
+  int parsed = cli_parse(&spec, argc, argv, &file);
+  if (parsed != CLI_PARSED)
+    return parsed;
   if (!file || !lang || !into) {
     fprintf(stderr, "kiosk-pack import: %s is missing\n",
             !file       ? "FILE"

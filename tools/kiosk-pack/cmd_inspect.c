@@ -98,24 +98,11 @@ static void print_result(const struct pack_result *r, int checked)
 int cmd_inspect(int argc, char **argv)
 {
   const char *pack = NULL, *trusted = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--trusted") && i + 1 < argc) {
-      trusted = argv[++i];
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      inspect_usage(stdout);
-      return CLI_OK;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack inspect: unknown option or missing value: '%s'\n", a);
-      inspect_usage(stderr);
-      return CLI_ERROR;
-    } else if (!pack) {
-      pack = a;
-    } else {
-      fprintf(stderr, "kiosk-pack inspect: one PACK only ('%s' and '%s' given)\n", pack, a);
-      return CLI_ERROR;
-    }
-  }
+  const struct cli_opt opts[] = {{"--trusted", &trusted, NULL}, {NULL, NULL, NULL}};
+  const struct cli_args spec = {"inspect", "PACK", opts, inspect_usage};
+  int parsed = cli_parse(&spec, argc, argv, &pack);
+  if (parsed != CLI_PARSED)
+    return parsed;
   if (!pack) {
     fprintf(stderr, "kiosk-pack inspect: PACK is missing\n");
     inspect_usage(stderr);

@@ -28,27 +28,12 @@ static void install_usage(FILE *out)
 int cmd_install(int argc, char **argv)
 {
   const char *pack = NULL, *trusted = NULL, *dir = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if ((!strcmp(a, "--trusted") || !strcmp(a, "--store")) && i + 1 < argc) {
-      if (!strcmp(a, "--trusted"))
-        trusted = argv[++i];
-      else
-        dir = argv[++i];
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      install_usage(stdout);
-      return CLI_OK;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack install: unknown option or missing value: '%s'\n", a);
-      install_usage(stderr);
-      return CLI_ERROR;
-    } else if (!pack) {
-      pack = a;
-    } else {
-      fprintf(stderr, "kiosk-pack install: one PACK only ('%s' and '%s' given)\n", pack, a);
-      return CLI_ERROR;
-    }
-  }
+  const struct cli_opt opts[] = {
+      {"--trusted", &trusted, NULL}, {"--store", &dir, NULL}, {NULL, NULL, NULL}};
+  const struct cli_args spec = {"install", "PACK", opts, install_usage};
+  int parsed = cli_parse(&spec, argc, argv, &pack);
+  if (parsed != CLI_PARSED)
+    return parsed;
   if (!pack || !trusted || !dir) {
     fprintf(stderr, "kiosk-pack install: %s is missing\n",
             !pack      ? "PACK"

@@ -33,24 +33,11 @@ static void lint_usage(FILE *out)
 int cmd_lint(int argc, char **argv)
 {
   const char *src = NULL, *sizes_arg = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--size") && i + 1 < argc) {
-      sizes_arg = argv[++i];
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      lint_usage(stdout);
-      return CLI_OK;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack lint: unknown option or missing value: '%s'\n", a);
-      lint_usage(stderr);
-      return CLI_ERROR;
-    } else if (!src) {
-      src = a;
-    } else {
-      fprintf(stderr, "kiosk-pack lint: one SRCDIR only ('%s' and '%s' given)\n", src, a);
-      return CLI_ERROR;
-    }
-  }
+  const struct cli_opt opts[] = {{"--size", &sizes_arg, NULL}, {NULL, NULL, NULL}};
+  const struct cli_args spec = {"lint", "SRCDIR", opts, lint_usage};
+  int parsed = cli_parse(&spec, argc, argv, &src);
+  if (parsed != CLI_PARSED)
+    return parsed;
   if (!src) {
     fprintf(stderr, "kiosk-pack lint: SRCDIR is missing\n");
     lint_usage(stderr);

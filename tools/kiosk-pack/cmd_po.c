@@ -740,25 +740,12 @@ int cmd_po(int argc, char **argv)
   int exp = !strcmp(sub, "export");
   const char *flag = exp ? "--out" : "--into";
   const char *pos = NULL, *val = NULL;
-  for (int i = 2; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, flag) && i + 1 < argc) {
-      val = argv[++i];
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      po_usage(stdout);
-      return CLI_OK;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack po %s: unknown option or missing value: '%s'\n", sub, a);
-      po_usage(stderr);
-      return CLI_ERROR;
-    } else if (!pos) {
-      pos = a;
-    } else {
-      fprintf(stderr, "kiosk-pack po %s: one %s only ('%s' and '%s' given)\n", sub,
-              exp ? "SRCDIR" : "DIR", pos, a);
-      return CLI_ERROR;
-    }
-  }
+  const struct cli_opt opts[] = {{flag, &val, NULL}, {NULL, NULL, NULL}};
+  const struct cli_args spec = {exp ? "po export" : "po import", exp ? "SRCDIR" : "DIR", opts,
+                                po_usage};
+  int parsed = cli_parse(&spec, argc - 1, argv + 1, &pos);
+  if (parsed != CLI_PARSED)
+    return parsed;
   if (!pos || !val) {
     fprintf(stderr, "kiosk-pack po %s: %s is missing\n", sub,
             !pos      ? (exp ? "SRCDIR" : "DIR")

@@ -194,34 +194,15 @@ static int open_source(const char *src, struct deck *d, char *title, size_t cap)
 int cmd_preview(int argc, char **argv)
 {
   const char *in = NULL, *out = NULL, *sizes_arg = NULL, *langs_arg = NULL, *trusted = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if ((!strcmp(a, "--out") || !strcmp(a, "--size") || !strcmp(a, "--lang") ||
-         !strcmp(a, "--trusted")) &&
-        i + 1 < argc) {
-      const char *v = argv[++i];
-      if (!strcmp(a, "--out"))
-        out = v;
-      else if (!strcmp(a, "--size"))
-        sizes_arg = v;
-      else if (!strcmp(a, "--lang"))
-        langs_arg = v;
-      else
-        trusted = v;
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      preview_usage(stdout);
-      return CLI_OK;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack preview: unknown option or missing value: '%s'\n", a);
-      preview_usage(stderr);
-      return CLI_ERROR;
-    } else if (!in) {
-      in = a;
-    } else {
-      fprintf(stderr, "kiosk-pack preview: one SRCDIR or PACK only ('%s' and '%s' given)\n", in, a);
-      return CLI_ERROR;
-    }
-  }
+  const struct cli_opt opts[] = {{"--out", &out, NULL},
+                                 {"--size", &sizes_arg, NULL},
+                                 {"--lang", &langs_arg, NULL},
+                                 {"--trusted", &trusted, NULL},
+                                 {NULL, NULL, NULL}};
+  const struct cli_args spec = {"preview", "SRCDIR or PACK", opts, preview_usage};
+  int parsed = cli_parse(&spec, argc, argv, &in);
+  if (parsed != CLI_PARSED)
+    return parsed;
   if (!in || !out) {
     fprintf(stderr, "kiosk-pack preview: %s is missing\n",
             !in ? "SRCDIR or PACK" : "--out DIR (the folder for the pictures)");

@@ -3,6 +3,7 @@
  * "ED" algorithm, as `minisign -S -t TEXT` would. It exists for the minisign
  * interop test and for debugging; packs are signed by the pack builder. */
 #include "kiosk-pack/cmd_sign_file.h"
+#include "kiosk-pack/cli.h"
 #include "kiosk-pack/keys.h"
 
 #include <stdio.h>
@@ -23,27 +24,12 @@ static void sign_file_usage(FILE *out)
 int cmd_sign_file(int argc, char **argv)
 {
   const char *file = NULL, *key = NULL, *comment = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if ((!strcmp(a, "--key") || !strcmp(a, "--comment")) && i + 1 < argc) {
-      if (!strcmp(a, "--key"))
-        key = argv[++i];
-      else
-        comment = argv[++i];
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      sign_file_usage(stdout);
-      return 0;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack sign-file: unknown option or missing value: '%s'\n", a);
-      sign_file_usage(stderr);
-      return 2;
-    } else if (!file) {
-      file = a;
-    } else {
-      fprintf(stderr, "kiosk-pack sign-file: one FILE only ('%s' and '%s' given)\n", file, a);
-      return 2;
-    }
-  }
+  const struct cli_opt opts[] = {
+      {"--key", &key, NULL}, {"--comment", &comment, NULL}, {NULL, NULL, NULL}};
+  const struct cli_args spec = {"sign-file", "FILE", opts, sign_file_usage};
+  int parsed = cli_parse(&spec, argc, argv, &file);
+  if (parsed != CLI_PARSED)
+    return parsed;
   if (!file || !key || !comment) {
     fprintf(stderr, "kiosk-pack sign-file: FILE, --key and --comment are all needed\n");
     sign_file_usage(stderr);

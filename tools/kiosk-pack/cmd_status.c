@@ -182,26 +182,15 @@ int cmd_status(int argc, char **argv)
 {
   const char *dir = NULL, *trusted = NULL;
   int json = 0, full = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if ((!strcmp(a, "--trusted") || !strcmp(a, "--store")) && i + 1 < argc) {
-      if (!strcmp(a, "--trusted"))
-        trusted = argv[++i];
-      else
-        dir = argv[++i];
-    } else if (!strcmp(a, "--json")) {
-      json = 1;
-    } else if (!strcmp(a, "--check")) {
-      full = 1;
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      status_usage(stdout);
-      return CLI_OK;
-    } else {
-      fprintf(stderr, "kiosk-pack status: unknown option or missing value: '%s'\n", a);
-      status_usage(stderr);
-      return CLI_ERROR;
-    }
-  }
+  const struct cli_opt opts[] = {{"--trusted", &trusted, NULL},
+                                 {"--store", &dir, NULL},
+                                 {"--json", NULL, &json},
+                                 {"--check", NULL, &full},
+                                 {NULL, NULL, NULL}};
+  const struct cli_args spec = {"status", NULL, opts, status_usage};
+  int parsed = cli_parse(&spec, argc, argv, NULL);
+  if (parsed != CLI_PARSED)
+    return parsed;
   if (!dir) {
     fprintf(stderr, "kiosk-pack status: --store DIR is missing\n");
     status_usage(stderr);

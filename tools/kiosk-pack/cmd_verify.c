@@ -23,24 +23,11 @@ static void verify_usage(FILE *out)
 int cmd_verify(int argc, char **argv)
 {
   const char *pack = NULL, *trusted = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--trusted") && i + 1 < argc) {
-      trusted = argv[++i];
-    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      verify_usage(stdout);
-      return CLI_OK;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "kiosk-pack verify: unknown option or missing value: '%s'\n", a);
-      verify_usage(stderr);
-      return CLI_ERROR;
-    } else if (!pack) {
-      pack = a;
-    } else {
-      fprintf(stderr, "kiosk-pack verify: one PACK only ('%s' and '%s' given)\n", pack, a);
-      return CLI_ERROR;
-    }
-  }
+  const struct cli_opt opts[] = {{"--trusted", &trusted, NULL}, {NULL, NULL, NULL}};
+  const struct cli_args spec = {"verify", "PACK", opts, verify_usage};
+  int parsed = cli_parse(&spec, argc, argv, &pack);
+  if (parsed != CLI_PARSED)
+    return parsed;
   if (!pack || !trusted) {
     fprintf(stderr, "kiosk-pack verify: %s is missing\n",
             !pack ? "PACK" : "--trusted PATH (a .pub file or a folder of them)");
