@@ -10,33 +10,21 @@
 #      newer keyring update — and a stick with one brings the packs back.
 # Usage: test_fail_closed.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build="$(cd "$1" && pwd)"
-kiosk="$build/kiosk/app/kiosk"
-pack="$build/tools/kiosk-pack"
-check="$build/tests/shotcheck"
-work="$(mktemp -d)"
-kpid=""
-trap '[ -n "$kpid" ] && kill $kpid 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-cd "$work"
-fail() { echo "FAIL: $*"; exit 1; }
-keyid() { printf '%16s' "$(sed -n '1s/^untrusted comment: minisign public key //p' "$1")" | tr ' ' 0; }
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+check="$B/tests/shotcheck"
 
-mkdir -p trusted roots stick shots
-"$pack" keygen trusted/root --unencrypted > /dev/null && mv trusted/root.key .
-"$pack" keygen signing --unencrypted > /dev/null
-"$pack" keygen next --unencrypted > /dev/null
-mkdir -p news/pages
-printf '{"id":"news","version":1,"title":"News","created":"2026-11-01T00:00:00Z","languages":["en"],"pages":["p"]}\n' > news/pack.json
-printf '# Monthly news\n\nText.\n' > news/pages/p.en.md
-"$pack" build news --key signing.key --out . > /dev/null
-"$pack" keyring build --version 1 --add signing.pub --key root.key --out keyring-1.kkeys > /dev/null
-"$pack" keyring install keyring-1.kkeys --store store --trusted trusted > /dev/null
-"$pack" install news-1.kpack --store store --trusted trusted > /dev/null
-printf '[site]\nid = p\ncountry = KZ\n[paths]\nusb_roots =\nlog_dir = %s\n[hotlines]\nKZ = 11616 | phone\n' "$work" > k.conf
+mkdir -p roots stick shots
+trusted_root
+newkey signing next
+pack_make signing.key . news news 1 --title News
+signing_keyring signing.pub
+"$KP" install news-1.kpack --store store --trusted trusted > /dev/null
+printf '[site]\nid = p\ncountry = KZ\n[paths]\nusb_roots =\nlog_dir = %s\n[hotlines]\nKZ = 11616 | phone\n' "$T" > k.conf
 
 # Runs the kiosk for one page; $1 names the case.
 once() {
-  "$kiosk" --config k.conf --headless --size 1280x720 --store "$2" --trusted "$3" \
+  "$KIOSK" --config k.conf --headless --size 1280x720 --store "$2" --trusted "$3" \
     --screenshots "shots/$1" --pages 1 --speed 1000 > "$1.txt" 2>&1 || true
   ls "shots/$1" > "$1.list"
 }
@@ -62,25 +50,22 @@ grep -q "0 pages in the rotation" nokeys.txt || fail "empty folder: a pack is in
 "$check" shots/nokeys/page-001-builtin.none.png 1280 720 > /dev/null
 
 # 3. No signing key left; then a stick brings one.
-"$pack" keyring build --version 2 --revoke "$(keyid signing.pub)" --key root.key --out keyring-2.kkeys > /dev/null
-"$pack" keyring install keyring-2.kkeys --store store --trusted trusted > /dev/null
+"$KP" keyring build --version 2 --revoke "$(keyid signing.pub)" --key root.key --out keyring-2.kkeys > /dev/null
+"$KP" keyring install keyring-2.kkeys --store store --trusted trusted > /dev/null
 once nosigning store trusted
 grep -q "page-001-builtin" nosigning.list || fail "no signing key: the built-in page was not shown"
 grep -q "no signing key is left" nosigning.txt || fail "no signing key: not logged"
 "$check" shots/nosigning/page-001-builtin.none.png 1280 720 > /dev/null
 
-sed -i 's/"version":1/"version":2/' news/pack.json
-"$pack" build news --key next.key --out stick > /dev/null
-"$pack" keyring build --version 3 --add next.pub --key root.key --out stick/keyring-3.kkeys > /dev/null
-"$kiosk" --config k.conf --headless --size 1280x720 --store store --trusted trusted \
-  --usb-root "$work/roots" --speed 20 --ready-file ready > visit.txt 2>&1 &
-kpid=$!
-for _ in $(seq 1 200); do [ -s ready ] && break; sleep 0.05; done
+pack_src news news 2 --title News
+"$KP" build news --key next.key --out stick > /dev/null
+"$KP" keyring build --version 3 --add next.pub --key root.key --out stick/keyring-3.kkeys > /dev/null
+kiosk_start visit.txt --config k.conf --headless --size 1280x720 --store store --trusted trusted \
+  --usb-root "$T/roots" --speed 20 || fail "visit: the kiosk did not start"
 grep -q "0 pages in the rotation" visit.txt || fail "visit: the kiosk did not start closed"
-cp -a stick roots/.s && mv roots/.s roots/stick
-for _ in $(seq 1 600); do grep -q "pages* in the rotation" <(sed -n '/remove the stick/,$p' visit.txt) && break; sleep 0.05; done
-kill $kpid; wait $kpid || true
-kpid=""
+stick_insert stick roots
+wait_for 30 rotation_after visit.txt "remove the stick" || true
+kiosk_stop || true
 grep -q "screen says: Signing keys updated (keyring version 3)" visit.txt || fail "visit: the keyring was not installed: $(grep 'screen says' visit.txt)"
 grep -q "screen says: Installed News, version 2" visit.txt || fail "visit: the pack was not installed: $(grep 'screen says' visit.txt)"
 tail -n 20 visit.txt | grep -q "1 page in the rotation" || fail "visit: the pack is not shown afterwards: $(tail -n 20 visit.txt)"

@@ -13,54 +13,40 @@
 #     on a stick, and the pack comes back.
 # Usage: test_time_heals.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build="$(cd "$1" && pwd)"
-kiosk="$build/kiosk/app/kiosk"
-pack="$build/tools/kiosk-pack"
-work="$(mktemp -d)"
-kpid=""
-trap '[ -n "$kpid" ] && kill $kpid 2>/dev/null; rm -rf "$work"' EXIT
-cd "$work"
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 y2030=1893456000
 
-mkdir -p trusted roots stick
-"$pack" keygen trusted/root --unencrypted > /dev/null && mv trusted/root.key .
-"$pack" keygen signing --unencrypted > /dev/null
-"$pack" keyring build --version 1 --add signing.pub --key root.key --out keyring-1.kkeys > /dev/null
-"$pack" keyring install keyring-1.kkeys --store store --trusted trusted > /dev/null
+mkdir -p roots stick
+trusted_root
+newkey signing
+signing_keyring signing.pub
 
-src() { # id created [expires]
-  mkdir -p "$1/pages"
-  local exp=""
-  [ -n "${3:-}" ] && exp=",\"expires\":\"$3\""
-  printf '{"id":"%s","version":1,"title":"%s","created":"%s"%s,"languages":["en"],"pages":["p"]}\n' \
-    "$1" "$1" "$2" "$exp" > "$1/pack.json"
-  printf '# %s\n\nText.\n' "$1" > "$1/pages/p.en.md"
-}
+src() { pack_src "$1" "$1" 1 --title "$1" --created "$2" ${3:+--expires "$3"}; }
 
 # The tools refuse a future "created".
 src typo 2062-01-01T00:00:00Z
 set +e
-"$pack" lint typo > lint.out 2>&1; rc=$?
+"$KP" lint typo > lint.out 2>&1; rc=$?
 set -e
 [ $rc = 1 ] || fail "lint of a future created: exit $rc"
 grep -q 'pack.json:.*error: "created" is .*2062.*, in the future' lint.out || fail "lint message: $(cat lint.out)"
 set +e
-"$pack" build typo --key signing.key --out . > build.out 2>&1; rc=$?
+"$KP" build typo --key signing.key --out . > build.out 2>&1; rc=$?
 set -e
 [ $rc = 1 ] || fail "build of a future created: exit $rc"
 [ ! -e typo-1.kpack ] || fail "build wrote a pack dated in the future"
 echo "ok: lint and build refuse a created in the future"
 
 src news 2026-11-01T00:00:00Z 2027-06-01T00:00:00Z
-"$pack" build news --key signing.key --out . > /dev/null
-"$pack" install news-1.kpack --store store --trusted trusted > /dev/null
-printf '[site]\nid = p\n[paths]\nusb_roots =\nlog_dir = %s\n' "$work" > k.conf
+"$KP" build news --key signing.key --out . > /dev/null
+"$KP" install news-1.kpack --store store --trusted trusted > /dev/null
+printf '[site]\nid = p\n[paths]\nusb_roots =\nlog_dir = %s\n' "$T" > k.conf
 
 floor() { head -n 1 store/time-floor; }
 want="1 page"
 shows() { # clock: the kiosk at that clock must show every installed pack
-  "$kiosk" --config k.conf --headless --size 800x480 --store store --trusted trusted \
+  "$KIOSK" --config k.conf --headless --size 800x480 --store store --trusted trusted \
     --time "$1" --pages 1 --speed 1000 > "run-$1.txt" 2>&1 || true
   grep -q "$want in the rotation" "run-$1.txt" || fail "clock $1: the pack is not shown: $(cat "run-$1.txt")"
   [ "$(floor)" -lt $y2030 ] || fail "clock $1: the floor went to $(floor)"
@@ -78,14 +64,14 @@ echo "ok: clock at 2099, 1970, 2000, right, 2099, 1970 — the pack stays, the f
 
 # A signed pack dated 2062, made by hand.
 src future 2026-11-01T00:00:00Z
-"$pack" build future --key signing.key --out . > /dev/null
+"$KP" build future --key signing.key --out . > /dev/null
 mkdir x && (cd x && tar -xzf ../future-1.kpack)
 sed -i 's/"2026-11-01T00:00:00Z"/"2062-01-01T00:00:00Z"/' x/pack.json
 grep -q 2062 x/pack.json || fail "could not date the pack"
 rm x/pack.json.minisig
-"$pack" sign-file x/pack.json --key signing.key --comment "kpack id=future version=1" > /dev/null
+"$KP" sign-file x/pack.json --key signing.key --comment "kpack id=future version=1" > /dev/null
 (cd x && tar --format=ustar -cf ../future-2062.kpack pack.json pack.json.minisig pages)
-"$pack" install future-2062.kpack --store store --trusted trusted > install.out 2>&1 || fail "the 2062 pack: $(cat install.out)"
+"$KP" install future-2062.kpack --store store --trusted trusted > install.out 2>&1 || fail "the 2062 pack: $(cat install.out)"
 [ "$(floor)" -lt $y2030 ] || fail "a pack dated 2062 took the floor to $(floor)"
 want="2 pages"
 rm store/time-floor
@@ -97,19 +83,16 @@ echo "ok: a signed pack dated 2062, a rebuilt floor and a floor of 2060 from old
 
 # Believable but wrong: a clock at 2027-08 takes the floor past the news
 # pack's expiry; a root-signed reset on a stick brings it back.
-"$kiosk" --config k.conf --headless --size 800x480 --store store --trusted trusted \
+"$KIOSK" --config k.conf --headless --size 800x480 --store store --trusted trusted \
   --time 2027-08-01T00:00:00Z --pages 1 --speed 1000 > run-late.txt 2>&1 || true
 grep -q "1 page in the rotation" run-late.txt || fail "2027-08: the expired pack is still shown"
-"$pack" keyring build --version 2 --time-floor 2026-12-01T00:00:00Z --key root.key --out stick/keyring-2.kkeys > /dev/null
-"$kiosk" --config k.conf --headless --size 800x480 --store store --trusted trusted --time 2026-12-13T09:00:00Z \
-  --usb-root "$work/roots" --speed 20 --ready-file ready > visit.txt 2>&1 &
-kpid=$!
-for _ in $(seq 1 200); do [ -s ready ] && break; sleep 0.05; done
+"$KP" keyring build --version 2 --time-floor 2026-12-01T00:00:00Z --key root.key --out stick/keyring-2.kkeys > /dev/null
+kiosk_start visit.txt --config k.conf --headless --size 800x480 --store store --trusted trusted \
+  --time 2026-12-13T09:00:00Z --usb-root "$T/roots" --speed 20 || fail "visit: the kiosk did not start"
 grep -q "1 page in the rotation" visit.txt || fail "visit: the pack was shown before the reset"
-cp -a stick roots/.s && mv roots/.s roots/stick
-for _ in $(seq 1 600); do grep -q "pages* in the rotation" <(sed -n '/remove the stick/,$p' visit.txt) && break; sleep 0.05; done
-kill $kpid; wait $kpid || true
-kpid=""
+stick_insert stick roots
+wait_for 30 rotation_after visit.txt "remove the stick" || true
+kiosk_stop || true
 grep -q "time floor reset to" visit.txt || fail "visit: the floor was not reset: $(grep 'screen says' visit.txt)"
 tail -n 20 visit.txt | grep -q "2 pages in the rotation" || fail "visit: the pack did not come back: $(tail -n 20 visit.txt)"
 echo "ok: a root-signed reset on a stick brings the expired-by-mistake pack back"
