@@ -48,6 +48,7 @@ E2E_PIDS=()
 KPID=""
 e2e_stop_on_exit() { E2E_PIDS+=("$@"); }
 e2e_cleanup() {
+  set +e # whatever fails here, the rest still runs
   [ -n "$E2E_CLEANUP" ] && eval "$E2E_CLEANUP"
   local p
   for p in $KPID "${E2E_PIDS[@]}"; do kill "$p" 2>/dev/null; done
@@ -187,7 +188,7 @@ pack_make() {
   local key=$1 out=$2
   shift 2
   pack_src "$@"
-  [ "${out%.kpack}" != "$out" ] || mkdir -p "$out"
+  if [ "${out%.kpack}" != "$out" ]; then mkdir -p "$(dirname "$out")"; else mkdir -p "$out"; fi
   "$KP" build "$1" --key "$key" --out "$out" >/dev/null || fail "build $1"
 }
 

@@ -13,84 +13,59 @@
 # The big file is a sparse file packed with zstd, so making it costs little
 # disk; installing it writes the whole size once.
 set -euo pipefail
-build="$1"
-kiosk="$build/kiosk/app/kiosk"
-pack="$build/tools/kiosk-pack"
-watch="$build/tests/tools/notifywatch"
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+E2E_LOG=kiosk.log
+watch="$B/tests/tools/notifywatch"
 size_mb="${KIOSK_RECHECK_MB:-256}"
 watchdog_usec=8000000
-work="$(mktemp -d)"
-kpid="" wpid=""
-cleanup() {
-  [ -n "$kpid" ] && kill "$kpid" 2>/dev/null
-  [ -n "$wpid" ] && kill "$wpid" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$work/kiosk.log" ] && tail -20 "$work/kiosk.log"; exit 1; }
 
-"$pack" keygen "$work/key" --unencrypted > /dev/null
-mkdir -p "$work/src/pages" "$work/src/media"
-cat > "$work/src/pack.json" <<'JSON'
-{"id": "big", "version": 1, "title": "A pack with one big file",
- "created": "2020-07-10T00:00:00Z", "languages": ["en"], "pages": ["p", "q"]}
-JSON
-printf '# Big\n\nA page of a big pack.\n' > "$work/src/pages/p.en.md"
-printf '# Second\n\nAnother page.\n' > "$work/src/pages/q.en.md"
-truncate -s "${size_mb}M" "$work/src/media/big.bin"
-"$pack" build "$work/src" --key "$work/key.key" --compress zstd --out "$work/big.kpack" \
-  > /dev/null 2>&1 || fail "build the big pack"
-rm -rf "$work/src"
-"$pack" install "$work/big.kpack" --store "$work/store" --trusted "$work/key.pub" > /dev/null \
-  || fail "install the big pack"
+newkey key
+pack_src src big 1 --title "A pack with one big file" --created 2020-07-10T00:00:00Z --pages "p q"
+mkdir -p src/media
+truncate -s "${size_mb}M" src/media/big.bin
+"$KP" build src --key key.key --compress zstd --out big.kpack > /dev/null 2>&1 || fail "build the big pack"
+rm -rf src
+"$KP" install big.kpack --store store --trusted key.pub > /dev/null || fail "install the big pack"
 # Its times move: the quick check at start cannot vouch for it any more.
-touch "$work/store/packs/big/1/media/big.bin"
+touch store/packs/big/1/media/big.bin
 
-sock="$work/notify.sock"
-"$watch" "$sock" --timeout-ms 300000 > "$work/notify.txt" &
+sock="$T/notify.sock"
+"$watch" "$sock" --timeout-ms 300000 > notify.txt &
 wpid=$!
-for _ in $(seq 1 200); do [ -S "$sock" ] && break; sleep 0.05; done
-[ -S "$sock" ] || fail "notifywatch did not make its socket"
+e2e_stop_on_exit $wpid
+wait_for 10 test -S "$sock" || fail "notifywatch did not make its socket"
 
-printf '[paths]\nusb_roots =\nlog_dir = %s/log\n' "$work" > "$work/k.conf"
+printf '[paths]\nusb_roots =\nlog_dir = %s/log\n' "$T" > k.conf
 t_launch=$(date +%s%N)
-NOTIFY_SOCKET="$sock" WATCHDOG_USEC=$watchdog_usec "$kiosk" --config "$work/k.conf" \
-  --headless --size 1280x720 --store "$work/store" --trusted "$work/key.pub" --speed 5 \
-  --ready-file "$work/ready" --log "$work/kiosk.log" > /dev/null 2>&1 &
-kpid=$!
+NOTIFY_SOCKET="$sock" WATCHDOG_USEC=$watchdog_usec kiosk_start kiosk.out --config k.conf \
+  --headless --size 1280x720 --store store --trusted key.pub --speed 5 --log kiosk.log ||
+  fail "the kiosk did not show its first page"
 # Until the background check has read the big file through (bounded).
-for _ in $(seq 1 1200); do
-  grep -q "store check: big version 1 is sound" "$work/kiosk.log" 2>/dev/null && break
-  kill -0 "$kpid" 2>/dev/null || fail "the kiosk stopped"
-  sleep 0.1
-done
-grep -q "store check: big version 1 is sound" "$work/kiosk.log" || fail "the big pack was not re-checked within 120 s"
-kill -TERM "$kpid"
-wait "$kpid" || fail "the kiosk did not stop cleanly"
-kpid=""
+wait_line 120 "store check: big version 1 is sound" kiosk.log ||
+  fail "the big pack was not re-checked within 120 s (or the kiosk stopped)"
+kiosk_stop || fail "the kiosk did not stop cleanly"
 wait "$wpid"
-wpid=""
 
-grep -q ' STOPPING=1$' "$work/notify.txt" || fail "no STOPPING=1"
-ready_ns=$(awk '$2 == "READY=1" {print $1; exit}' "$work/notify.txt")
+grep -q ' STOPPING=1$' notify.txt || fail "no STOPPING=1"
+ready_ns=$(awk '$2 == "READY=1" {print $1; exit}' notify.txt)
 [ -n "$ready_ns" ] || fail "no READY=1"
-page_ns=$(cat "$work/ready")
+page_ns=$(cat kiosk.out.ready)
 late_ms=$(( (ready_ns - page_ns) / 1000000 ))
 [ "$late_ms" -le 500 ] || fail "READY=1 came $late_ms ms after the first page"
 echo "ok: READY=1 $(( (ready_ns - t_launch) / 1000000 )) ms after launch, $late_ms ms after the first page"
 
 # The first page did not wait for the check: it is logged before the check ends.
-first=$(grep -n "first page shown" "$work/kiosk.log" | head -1 | cut -d: -f1)
-sound=$(grep -n "store check: big version 1 is sound" "$work/kiosk.log" | head -1 | cut -d: -f1)
+first=$(grep -n "first page shown" kiosk.log | head -1 | cut -d: -f1)
+sound=$(grep -n "store check: big version 1 is sound" kiosk.log | head -1 | cut -d: -f1)
 [ -n "$first" ] && [ "$first" -lt "$sound" ] || fail "the first page came after the check of the big pack"
-echo "ok: the first page was up before the big pack was read back ($(grep -o 'is sound (.*' "$work/kiosk.log" | head -1))"
+echo "ok: the first page was up before the big pack was read back ($(grep -o 'is sound (.*' kiosk.log | head -1))"
 
 # Every ping within WatchdogSec/4 of the one before, from launch to STOPPING.
 limit_ms=$(( watchdog_usec / 4000 ))
 read -r pings gap_ms < <(awk -v t0="$t_launch" '
   $2 == "WATCHDOG=1" || $2 == "STOPPING=1" { g = ($1 - t0) / 1e6; if (g > max) max = g; t0 = $1; if ($2 != "STOPPING=1") n++ }
-  END { printf "%d %d\n", n, max }' "$work/notify.txt")
+  END { printf "%d %d\n", n, max }' notify.txt)
 [ "$pings" -ge 2 ] || fail "only $pings watchdog pings"
 [ "$gap_ms" -le "$limit_ms" ] || fail "a watchdog gap of $gap_ms ms (limit $limit_ms ms)"
 echo "ok: $pings watchdog pings, the longest gap $gap_ms ms (limit $limit_ms ms) while $size_mb MiB were read back"

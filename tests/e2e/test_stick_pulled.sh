@@ -8,19 +8,10 @@
 # Where fusefat or mkfs.vfat are missing (Debian packages fusefat,
 # dosfstools) the test says so and, in CI, fails.
 set -euo pipefail
-build="$1"
-kiosk="$build/kiosk/app/kiosk"
-pack="$build/tools/kiosk-pack"
-work="$(mktemp -d)"
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 fpid=""
-kpid=""
-cleanup() {
-  [ -n "$kpid" ] && kill $kpid 2> /dev/null || true
-  [ -n "$fpid" ] && kill -9 $fpid 2> /dev/null || true
-  umount -l "$work/roots/stick" 2> /dev/null || fusermount -u -z "$work/roots/stick" 2> /dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+E2E_CLEANUP='[ -n "$fpid" ] && kill -9 $fpid; umount -l "$T/roots/stick" 2> /dev/null || fusermount -u -z "$T/roots/stick" 2> /dev/null'
 for tool in fusefat mkfs.vfat; do
   command -v $tool > /dev/null || { echo "$tool is not installed (Debian packages fusefat, dosfstools)"; [ -n "${CI:-}" ] && exit 1; exit 0; }
 done
@@ -28,55 +19,48 @@ done
 
 # A pack big enough (60 MB, uncompressed) that the install is still reading
 # when the stick goes.
-"$pack" keygen "$work/key" --unencrypted > /dev/null
-mkdir -p "$work/src/pages" "$work/src/media" "$work/small/pages"
-printf '{"id":"big","version":1,"title":"Big","created":"2026-11-01T00:00:00Z","languages":["en"],"pages":["p"]}\n' > "$work/src/pack.json"
-printf '# Big\n\nOne big file.\n' > "$work/src/pages/p.en.md"
-head -c $((60 * 1024 * 1024)) /dev/urandom > "$work/src/media/big.bin"
-"$pack" build "$work/src" --key "$work/key.key" --out "$work" --compress none 2> /dev/null > /dev/null
-printf '{"id":"small","version":1,"title":"Small","created":"2026-11-01T00:00:00Z","languages":["en"],"pages":["p"]}\n' > "$work/small/pack.json"
-printf '# Small\n\nText.\n' > "$work/small/pages/p.en.md"
-"$pack" build "$work/small" --key "$work/key.key" --out "$work" > /dev/null
-"$pack" install "$work/small-1.kpack" --store "$work/store" --trusted "$work/key.pub" > /dev/null
+newkey key
+pack_src src big 1 --title Big
+mkdir -p src/media
+head -c $((60 * 1024 * 1024)) /dev/urandom > src/media/big.bin
+"$KP" build src --key key.key --out . --compress none 2> /dev/null > /dev/null
+pack_make key.key . small small 1 --title Small
+"$KP" install small-1.kpack --store store --trusted key.pub > /dev/null
 # (time-floor moves when the kiosk starts: it records the clock; that is
 # not the install)
-snapshot() { (cd "$work/store" && find . \( -path ./lock -o -path ./time-floor \) -prune -o -type f -print0 | sort -z | xargs -0 sha256sum; find . | sort); }
-snapshot > "$work/before.txt"
+snapshot store ./lock ./time-floor > before.txt
 
 # The FAT stick, filled while mounted elsewhere.
-truncate -s 100M "$work/stick.img"
-mkfs.vfat -F 32 "$work/stick.img" > /dev/null
-mkdir -p "$work/fill" "$work/roots/stick"
-fusefat -o rw+ "$work/stick.img" "$work/fill" > /dev/null 2>&1
-cp "$work/big-1.kpack" "$work/fill/"
-umount "$work/fill" 2> /dev/null || fusermount -u "$work/fill"
+truncate -s 100M "$T/stick.img"
+mkfs.vfat -F 32 "$T/stick.img" > /dev/null
+mkdir -p "$T/fill" "$T/roots/stick"
+fusefat -o rw+ "$T/stick.img" "$T/fill" > /dev/null 2>&1
+cp "$T/big-1.kpack" "$T/fill/"
+umount "$T/fill" 2> /dev/null || fusermount -u "$T/fill"
 
-printf '[site]\nid = post-9\nlanguages = en\n[paths]\nusb_roots = %s\nlog_dir = %s\n' "$work/roots" "$work" > "$work/k.conf"
-"$kiosk" --config "$work/k.conf" --headless --size 800x480 --store "$work/store" \
-  --trusted "$work/key.pub" --speed 0.05 --ready-file "$work/ready" > "$work/out.txt" 2>&1 &
-kpid=$!
-for _ in $(seq 1 200); do [ -s "$work/ready" ] && break; sleep 0.05; done
+printf '[site]\nid = post-9\nlanguages = en\n[paths]\nusb_roots = %s\nlog_dir = %s\n' "$T/roots" "$T" > "$T/k.conf"
+kiosk_start "$T/out.txt" --config "$T/k.conf" --headless --size 800x480 --store "$T/store" \
+  --trusted "$T/key.pub" --speed 0.05 || true
 # Insert: mount read-only through fusefat, in the foreground (-f), so that
 # the process started here is the one serving the stick.
-fusefat -f -o ro "$work/stick.img" "$work/roots/stick" > /dev/null 2>&1 &
+fusefat -f -o ro "$T/stick.img" "$T/roots/stick" > /dev/null 2>&1 &
 fpid=$!
 # Pull it out as soon as the install has started reading.
-for _ in $(seq 1 400); do grep -q "screen says: USB stick: found 1 pack" "$work/out.txt" && break; sleep 0.02; done
+wait_line 8 "screen says: USB stick: found 1 pack" "$T/out.txt" || true
 sleep 0.1
-kill -9 $fpid 2> /dev/null || { echo "FAIL: fusefat ended by itself"; exit 1; }
+kill -9 $fpid 2> /dev/null || fail "fusefat ended by itself"
 wait $fpid 2> /dev/null || true
 fpid=""
-for _ in $(seq 1 400); do grep -q "insert it again\|screen says: Installed" "$work/out.txt" && break; sleep 0.05; done
-kill $kpid; wait $kpid || true
-kpid=""
-grep "screen says" "$work/out.txt" || true
-if grep -q "screen says: Installed" "$work/out.txt"; then
+wait_line 20 "insert it again\|screen says: Installed" "$T/out.txt" || true
+kiosk_stop || true
+grep "screen says" "$T/out.txt" || true
+if grep -q "screen says: Installed" "$T/out.txt"; then
   echo "note: the install finished before the stick was pulled; this run proves nothing"
   [ -n "${CI:-}" ] && exit 1
   exit 0
 fi
-grep -q "screen says: Stick removed too early — nothing was changed; insert it again" "$work/out.txt" ||
-  { echo "FAIL: the screen did not say the stick was removed too early"; cat "$work/out.txt"; exit 1; }
-snapshot > "$work/after.txt"
-diff "$work/before.txt" "$work/after.txt" > /dev/null || { echo "FAIL: the store changed"; diff "$work/before.txt" "$work/after.txt" | head; exit 1; }
+grep -q "screen says: Stick removed too early — nothing was changed; insert it again" "$T/out.txt" ||
+  { echo "FAIL: the screen did not say the stick was removed too early"; cat "$T/out.txt"; exit 1; }
+snapshot store ./lock ./time-floor > after.txt
+diff before.txt after.txt > /dev/null || { echo "FAIL: the store changed"; diff before.txt after.txt | head; exit 1; }
 echo "ok: stick pulled (fusefat killed mid-install); store unchanged"
