@@ -285,41 +285,58 @@ static int name_eq(const char *a, const char *b)
 }
 
 /* Edit distance (insertions, deletions, substitutions and swaps of two
- * neighbours), case-insensitive; names longer than 63 bytes count as far. */
-static int distance(const char *a, const char *b)
+ * neighbours), case-insensitive, exact when it is at most limit and some
+ * number above limit otherwise; names longer than 63 bytes count as far.
+ * A cell (i, j) of the table costs at least |i - j|, so only the band
+ * |i - j| <= limit is computed and cells outside it count as far; names
+ * whose lengths differ by more than limit are far without a table. */
+static int distance_within(const char *a, const char *b, int limit)
 {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 63 || lb > 63)
-    return 99;
+  enum { FAR = 99 };
+  size_t la = strnlen(a, 64), lb = strnlen(b, 64);
+  if (la > 63 || lb > 63 || limit < 0)
+    return FAR;
+  size_t w = (size_t)limit;
+  if ((la > lb ? la - lb : lb - la) > w)
+    return limit + 1;
+  unsigned char ca[64] = {0}, cb[64] = {0};
+  for (size_t i = 0; i < la; i++)
+    ca[i] = (unsigned char)tolower((unsigned char)a[i]);
+  for (size_t j = 0; j < lb; j++)
+    cb[j] = (unsigned char)tolower((unsigned char)b[j]);
   int d[64][64];
-  for (size_t i = 0; i <= la; i++)
+#define CELL(i, j) (((i) > (j) ? (i) - (j) : (j) - (i)) > w ? FAR : d[i][j])
+  for (size_t i = 0; i <= la && i <= w; i++)
     d[i][0] = (int)i;
-  for (size_t j = 0; j <= lb; j++)
+  for (size_t j = 0; j <= lb && j <= w; j++)
     d[0][j] = (int)j;
   for (size_t i = 1; i <= la; i++) {
-    for (size_t j = 1; j <= lb; j++) {
-      int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
-      int cost = ca != cb;
-      int v = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < v)
-        v = d[i][j - 1] + 1;
+    size_t lo = i > w ? i - w : 1, hi = i + w < lb ? i + w : lb;
+    for (size_t j = lo; j <= hi; j++) {
+      int cost = ca[i - 1] != cb[j - 1];
+      int v = CELL(i - 1, j) + 1;
+      if (CELL(i, j - 1) + 1 < v)
+        v = CELL(i, j - 1) + 1;
       if (d[i - 1][j - 1] + cost < v)
         v = d[i - 1][j - 1] + cost;
-      if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
-          tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < v)
+      if (i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] &&
+          d[i - 2][j - 2] + 1 < v)
         v = d[i - 2][j - 2] + 1;
       d[i][j] = v;
     }
   }
-  return d[la][lb];
+#undef CELL
+  return d[la][lb] > limit ? limit + 1 : d[la][lb];
 }
 
-/* Whether a typed name is close enough to a known one to suggest it. */
-static int close_to(const char *typed, const char *known)
+/* Whether a typed name is close enough to a known one to suggest it; *d
+ * gets the distance when it is. */
+static int close_to(const char *typed, const char *known, int *d)
 {
-  size_t n = strlen(typed);
+  size_t n = strnlen(typed, 5);
   int limit = n >= 5 ? 2 : n >= 3 ? 1 : 0;
-  return distance(typed, known) <= limit;
+  *d = distance_within(typed, known, limit);
+  return *d <= limit;
 }
 
 /* ---- values -------------------------------------------------------------- */
@@ -730,7 +747,8 @@ static int section_index(const char *name)
 static void unknown_section(struct ctx *x, const char *name)
 {
   for (size_t i = 0; i < N_SECTIONS; i++) {
-    if (close_to(name, sections[i])) {
+    int d;
+    if (close_to(name, sections[i], &d)) {
       add_problem(x, LOG_WARN, x->line, "",
                   "unknown section [%s] — did you mean [%s]? The keys under it are ignored", name,
                   sections[i]);
@@ -859,8 +877,8 @@ static void unknown_key(struct ctx *x, const char *section, const char *name)
   for (size_t i = 0; i < N_KEYS; i++) {
     if (strcmp(keys[i].section, section))
       continue;
-    int d = distance(name, keys[i].name);
-    if (close_to(name, keys[i].name) && d < best_d) {
+    int d;
+    if (close_to(name, keys[i].name, &d) && d < best_d) {
       best = &keys[i];
       best_d = d;
     }

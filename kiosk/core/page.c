@@ -106,10 +106,17 @@ static void add_problem(struct page *p, int line, const char *fmt, ...)
 
 static void add_problem(struct page *p, int line, const char *fmt, ...)
 {
-  struct page_problem *np = realloc(p->problems, (p->n_problems + 1) * sizeof *np);
-  if (!np)
-    return;
-  p->problems = np;
+  /* The array grows by doubling: room for 8, then 16, 32, ... (n is then
+   * 0 or a power of two from 8 on), so that a page with many problems is
+   * not copied once per problem. */
+  size_t n = p->n_problems;
+  if (n == 0 || (n >= 8 && (n & (n - 1)) == 0)) {
+    size_t cap = n ? n * 2 : 8;
+    struct page_problem *np = realloc(p->problems, cap * sizeof *np);
+    if (!np)
+      return;
+    p->problems = np;
+  }
   struct page_problem *pr = &p->problems[p->n_problems++];
   pr->line = line;
   va_list ap;

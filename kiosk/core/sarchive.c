@@ -354,7 +354,8 @@ int sarchive_read_exact(struct sarchive *a, const char *shown, char *buf, size_t
   }
   /* Nothing may follow (the tar reader stops at the header's size, but we
    * do not rely on it). */
-  la_ssize_t n = archive_read_data(a->tar, a->buf, 1);
+  unsigned char beyond;
+  la_ssize_t n = archive_read_data(a->tar, &beyond, 1);
   if (n < 0)
     return sarchive_fail(a, shown, e);
   if (n > 0)

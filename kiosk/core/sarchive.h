@@ -86,7 +86,6 @@ struct sarchive {
   char outer_err[256];
   size_t entries;           /* tar entries read so far */
   const atomic_int *cancel; /* set non-zero from another thread: stop */
-  unsigned char buf[SARCHIVE_BUF_BYTES];
 };
 
 /* The base name of path, escaped for a message, into out. */

@@ -373,6 +373,22 @@ static void test_unknown_key_suggestion(void **state)
   assert_non_null(strstr(p[0].msg, "did you mean 'store'?"));
   free(p);
 
+  /* Up to two edits from five letters on, in any case; three are too many. */
+  n = load("[display]\nROTATI = slide\n", &c, &p);
+  assert_int_equal(n, 1);
+  assert_non_null(strstr(p[0].msg, "did you mean 'rotation'?"));
+  free(p);
+  n = load("[display]\nrotat = slide\n", &c, &p);
+  assert_int_equal(n, 1);
+  assert_null(strstr(p[0].msg, "did you mean"));
+  assert_non_null(strstr(p[0].msg, "the keys there are"));
+  free(p);
+  /* Two letters: only the same name (any case, '_' for '-') is close. */
+  n = load("[site]\nix = x\n", &c, &p);
+  assert_int_equal(n, 1);
+  assert_null(strstr(p[0].msg, "did you mean"));
+  free(p);
+
   /* A key in the wrong section says where it belongs. */
   n = load("[display]\nstore = /srv/store\n", &c, &p);
   assert_int_equal(n, 1);

@@ -1,6 +1,7 @@
 /* Unit tests for core/page: Markdown and front matter into the page model. */
 #include "ktest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,31 @@ static void test_bad_front_matter_is_reported_with_line(void **state)
   assert_int_equal(p->n_blocks, 1);
   assert_text(&p->blocks[0], "Text");
   page_free(p);
+}
+
+/* Many problems: each one is kept, in order, with its own line (the
+ * array grows past every doubling). */
+static void test_many_problems_each_kept(void **state)
+{
+  (void)state;
+  enum { BAD = 300 };
+  char *src = malloc(16 + BAD * 16);
+  assert_non_null(src);
+  size_t len = (size_t)sprintf(src, "---\n");
+  for (int i = 0; i < BAD; i++)
+    len += (size_t)sprintf(src + len, "junk %d\n", i);
+  sprintf(src + len, "---\nText\n");
+  struct page *p = parse(src);
+  assert_int_equal(p->n_problems, BAD);
+  for (int i = 0; i < BAD; i++) {
+    char want[64];
+    snprintf(want, sizeof want, "front matter line 'junk %d' is not 'key: value'", i);
+    assert_int_equal(p->problems[i].line, i + 2);
+    assert_string_equal(p->problems[i].msg, want);
+  }
+  assert_int_equal(p->n_blocks, 1);
+  page_free(p);
+  free(src);
 }
 
 static void test_unclosed_front_matter(void **state)
@@ -294,6 +320,7 @@ static void test_schedule_front_matter(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_many_problems_each_kept),
     cmocka_unit_test(test_schedule_front_matter),
     cmocka_unit_test(test_table_rows_and_header),
     cmocka_unit_test(test_image_fit_front_matter),
