@@ -6,7 +6,7 @@
 #
 # e2e_init sets B (build folder), S (source folder), KP (kiosk-pack),
 # KIOSK (the kiosk), KIOSK_FONT_DIR, and T: a fresh temporary folder under
-# $TMPDIR (or /tmp) that is the working folder and is removed when the
+# $TMPDIR (or /tmp; E2E_TMP_BASE if the script set it) that is the working folder and is removed when the
 # script ends, with out/ in it for the output of `expect`. HOME and
 # MINISIGN_CONFIG_DIR point into T, so no test reads or writes the user's
 # keys. Then: ok/bad/expect/has_line/has_text/same/tree record and print
@@ -30,7 +30,7 @@ e2e_init() {
   KIOSK=$B/kiosk/app/kiosk
   [ -x "$KP" ] || { echo "FAIL: $KP is not built"; exit 1; }
   export KIOSK_FONT_DIR=${KIOSK_FONT_DIR:-$B/fonts}
-  T=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-e2e-$(basename "$0" .sh).XXXXXX")
+  T=$(mktemp -d "${E2E_TMP_BASE:-${TMPDIR:-/tmp}}/kiosk-e2e-$(basename "$0" .sh).XXXXXX")
   trap 'e2e_cleanup' EXIT
   cd "$T" || exit 1
   mkdir -p out

@@ -9,31 +9,17 @@
 # as root with unshare (read-only and full sticks need that); otherwise
 # folders under --usb-root stand in, and the test says which ran.
 set -euo pipefail
-build="$1"
-src="$2"
-kiosk="$build/kiosk/app/kiosk"
-pack="$build/tools/kiosk-pack"
-work="$(mktemp -d)"
-trap 'pkill -f "kiosk --config $work" 2>/dev/null || true; rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+# The kiosk of a visit runs in a shell of its own (in a mount namespace
+# with real sticks): it leaves its process id in kiosk.pid while it runs.
+E2E_CLEANUP='for f in "$T"/*/kiosk.pid; do [ -s "$f" ] && kill "$(cat "$f")"; done'
+export -f kiosk_start kiosk_stop wait_for wait_line stick_insert
+export KIOSK
 
-"$pack" keygen "$work/key" --unencrypted > /dev/null
-
-# Makes a small pack source: id, version, and optional "expires".
-make_src() { # dir id version
-  mkdir -p "$1/pages"
-  printf '{"id":"%s","version":%s,"title":"Test %s","created":"2026-11-01T00:00:00Z","languages":["en"],"pages":["p"]}\n' \
-    "$2" "$3" "$2" > "$1/pack.json"
-  printf '# %s\n\nVersion %s of a test pack.\n' "$2" "$3" > "$1/pages/p.en.md"
-}
-mkdir -p "$work/packs"
-for v in 1 2; do
-  make_src "$work/src/news-$v" news $v
-  "$pack" build "$work/src/news-$v" --key "$work/key.key" --out "$work/packs" > /dev/null
-done
-for i in $(seq -w 1 20); do
-  make_src "$work/src/many-$i" "many-$i" 1
-  "$pack" build "$work/src/many-$i" --key "$work/key.key" --out "$work/packs" > /dev/null
-done
+newkey key
+for v in 1 2; do pack_make key.key packs src/news-$v news $v; done
+for i in $(seq -w 1 20); do pack_make key.key packs src/many-$i many-$i 1; done
 
 mode=folder
 if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null && unshare -m true 2> /dev/null; then
@@ -45,7 +31,7 @@ echo "sticks: $mode"
 # as its argument, $3 mount options ("" for rw; "ro" or "size=NNk").
 visit() {
   local name="$1" fill="$2" opts="${3:-}"
-  local d="$work/$name"
+  local d="$T/$name"
   mkdir -p "$d/roots" "$d/logs" "$d/staging"
   # Real mounts are noticed through the mount table (usb_roots); folder
   # stand-ins through --usb-root.
@@ -63,10 +49,10 @@ visit() {
       mount --make-rprivate / 2>/dev/null || true
       mkdir -p '$d/mnt'
     fi
-    '$kiosk' --config '$d/k.conf' --headless --size 800x480 --store '$d/store' --trusted '$work/key.pub' \
-      $roots_opt --speed 0.05 --ready-file '$d/ready' > '$d/out.txt' 2>&1 &
-    k=\$!
-    for _ in \$(seq 1 200); do [ -s '$d/ready' ] && break; sleep 0.05; done
+    KPID=''
+    kiosk_start '$d/out.txt' --config '$d/k.conf' --headless --size 800x480 --store '$d/store' \
+      --trusted '$T/key.pub' $roots_opt --speed 0.05 || true
+    echo \$KPID > '$d/kiosk.pid'
     if [ $mode = tmpfs ]; then
       # Filled outside the watched root, then moved in whole: one mount event.
       mkdir -p '$d/new' '$d/roots/stick'
@@ -75,10 +61,11 @@ visit() {
       if [ -n '$opts' ]; then mount -o remount,$opts '$d/new'; fi
       mount --move '$d/new' '$d/roots/stick'
     else
-      cp -a '$d/staging' '$d/roots/.new' && mv '$d/roots/.new' '$d/roots/stick'
+      stick_insert '$d/staging' '$d/roots'
     fi
-    for _ in \$(seq 1 400); do grep -q 'remove the stick' '$d/out.txt' && break; sleep 0.05; done
-    kill \$k; wait \$k || true
+    wait_line 20 'remove the stick' '$d/out.txt' || true
+    kiosk_stop || true
+    rm '$d/kiosk.pid'
     (cd '$d/roots/stick' && find . | sort) > '$d/after.txt'
     cp -a '$d/roots/stick/.' '$d/stick-copy/' 2>/dev/null || true
   "
@@ -87,10 +74,9 @@ visit() {
   grep -q 'remove the stick' "$d/out.txt" || { echo "FAIL: $name: the kiosk never said the stick can be removed"; cat "$d/out.txt"; exit 1; }
 }
 
-said() { grep -q -- "screen says: $2" "$work/$1/out.txt" || { echo "FAIL: $1: the screen did not say \"$2\""; grep "screen says" "$work/$1/out.txt"; exit 1; }; }
-current() { "$pack" status --store "$work/$1/store" --json | tr -d ' \t\n' | grep -o "\"id\":\"$2\",\"current\":[0-9]*" | sed 's/.*://'; }
+current() { pack_current "$T/$1/store" "$2"; }
 only_logs_added() { # the stick gained kiosk-logs/post-7/{playlog.csv,status.txt,kiosk.log} and nothing else
-  local d="$work/$1"
+  local d="$T/$1"
   diff <(grep -v '^./kiosk-logs' "$d/after.txt") "$d/before.txt" > /dev/null || { echo "FAIL: $1: the stick changed outside kiosk-logs"; diff "$d/before.txt" "$d/after.txt"; exit 1; }
   for f in playlog.csv status.txt kiosk.log; do
     grep -qx "./kiosk-logs/post-7/$f" "$d/after.txt" || { echo "FAIL: $1: no kiosk-logs/post-7/$f on the stick"; exit 1; }
@@ -100,20 +86,20 @@ only_logs_added() { # the stick gained kiosk-logs/post-7/{playlog.csv,status.txt
   head -1 "$d/stick-copy/kiosk-logs/post-7/playlog.csv" | grep -q "^time,pack_id,version,page,lang,seconds_shown" || { echo "FAIL: $1: playlog.csv has no header"; exit 1; }
 }
 
-one_pack() { mkdir -p "$1/kiosk"; cp "$work/packs/news-2.kpack" "$1/kiosk/"; echo "notes" > "$1/readme.txt"; }
+one_pack() { mkdir -p "$1/kiosk"; cp "$T/packs/news-2.kpack" "$1/kiosk/"; echo "notes" > "$1/readme.txt"; }
 visit one one_pack
-said one "USB stick: found 1 pack"
-said one "Installed Test news, version 2"
-said one "Logs copied to the stick. You can remove the stick"
+said "$T/one/out.txt" "USB stick: found 1 pack" one
+said "$T/one/out.txt" "Installed Test news, version 2" one
+said "$T/one/out.txt" "Logs copied to the stick. You can remove the stick" one
 [ "$(current one news)" = 2 ] || { echo "FAIL: one: news is not at version 2"; exit 1; }
 only_logs_added one
 echo "ok: a stick with one pack"
 
-twenty() { cp "$work"/packs/many-*.kpack "$1/"; cp "$work/packs/news-1.kpack" "$work/packs/news-2.kpack" "$1/"; }
+twenty() { cp "$T"/packs/many-*.kpack "$1/"; cp "$T/packs/news-1.kpack" "$T/packs/news-2.kpack" "$1/"; }
 visit twenty twenty
-said twenty "USB stick: found 21 packs"
-said twenty "news-1.kpack: an older copy — skipped"
-n=$(grep -c "screen says: Installed Test" "$work/twenty/out.txt")
+said "$T/twenty/out.txt" "USB stick: found 21 packs" twenty
+said "$T/twenty/out.txt" "news-1.kpack: an older copy — skipped" twenty
+n=$(grep -c "screen says: Installed Test" "$T/twenty/out.txt")
 [ "$n" = 21 ] || { echo "FAIL: twenty: $n packs installed, expected 21"; exit 1; }
 [ "$(current twenty many-20)" = 1 ] && [ "$(current twenty news)" = 2 ] || { echo "FAIL: twenty: store"; exit 1; }
 only_logs_added twenty
@@ -121,31 +107,31 @@ echo "ok: a stick with 22 packs (20 ids, one older copy)"
 
 junk() { echo x > "$1/photo.jpg"; mkdir -p "$1/kiosk"; echo y > "$1/kiosk/notes.txt"; echo z > "$1/fake.kpack.txt"; }
 visit junk junk
-said junk "USB stick: no kiosk packs on it"
-said junk "Logs copied to the stick"
+said "$T/junk/out.txt" "USB stick: no kiosk packs on it" junk
+said "$T/junk/out.txt" "Logs copied to the stick" junk
 only_logs_added junk
 echo "ok: a stick with only other files"
 
-older() { cp "$work/packs/news-1.kpack" "$1/"; }
-mkdir -p "$work/older"
-"$pack" install "$work/packs/news-2.kpack" --store "$work/older/store" --trusted "$work/key.pub" > /dev/null
+older() { cp "$T/packs/news-1.kpack" "$1/"; }
+mkdir -p "$T/older"
+"$KP" install "$T/packs/news-2.kpack" --store "$T/older/store" --trusted "$T/key.pub" > /dev/null
 visit older older
-said older "Test news: older than the installed version — nothing changed"
+said "$T/older/out.txt" "Test news: older than the installed version — nothing changed" older
 [ "$(current older news)" = 2 ] || { echo "FAIL: older: the store changed"; exit 1; }
 echo "ok: a stick with an older pack"
 
 if [ $mode = tmpfs ]; then
   visit readonly one_pack ro
-  said readonly "Installed Test news, version 2"
-  said readonly "The stick is read-only — logs were not copied. You can remove the stick"
-  [ ! -e "$work/readonly/stick-copy/kiosk-logs" ] || { echo "FAIL: readonly: logs appeared"; exit 1; }
+  said "$T/readonly/out.txt" "Installed Test news, version 2" readonly
+  said "$T/readonly/out.txt" "The stick is read-only — logs were not copied. You can remove the stick" readonly
+  [ ! -e "$T/readonly/stick-copy/kiosk-logs" ] || { echo "FAIL: readonly: logs appeared"; exit 1; }
   echo "ok: a read-only stick (tmpfs mounted ro)"
 
   full() { one_pack "$1"; head -c $((62 * 4096)) /dev/zero > "$1/filler.bin"; }  # 62 of 64 pages
   visit full full "size=256k"
-  said full "Installed Test news, version 2"
-  said full "The stick is full — logs were not copied"
-  grep -v '^./kiosk-logs' "$work/full/after.txt" | diff - "$work/full/before.txt" > /dev/null || { echo "FAIL: full: the stick changed"; exit 1; }
+  said "$T/full/out.txt" "Installed Test news, version 2" full
+  said "$T/full/out.txt" "The stick is full — logs were not copied" full
+  grep -v '^./kiosk-logs' "$T/full/after.txt" | diff - "$T/full/before.txt" > /dev/null || { echo "FAIL: full: the stick changed"; exit 1; }
   echo "ok: a full stick (tmpfs of 256 KiB)"
 else
   echo "note: read-only and full sticks need root and unshare: not run here"
