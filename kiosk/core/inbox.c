@@ -19,6 +19,7 @@
  * so a strange or hostile stick cannot hold up the install thread. */
 #define _GNU_SOURCE /* statx(): Linux-only module (inotify, epoll) anyway */
 #include "core/inbox.h"
+#include "core/decimal.h"
 #include "core/esc.h"
 #include "core/log.h"
 
@@ -793,14 +794,9 @@ int inbox_name_hint(const char *name, char *id, uint64_t *version)
     return 0;
   const char *v = dash + 1;
   size_t vlen = (size_t)(dot - v);
-  if (vlen == 0 || vlen > 16 || v[0] == '0')
+  uint64_t ver;
+  if (vlen > 16 || v[0] == '0' || decimal_u64(v, vlen, &ver) != 0)
     return 0;
-  uint64_t ver = 0;
-  for (size_t i = 0; i < vlen; i++) {
-    if (v[i] < '0' || v[i] > '9')
-      return 0;
-    ver = ver * 10 + (uint64_t)(v[i] - '0');
-  }
   if (ver > MANIFEST_MAX_VERSION)
     return 0;
   char buf[MANIFEST_ID_MAX + 1];

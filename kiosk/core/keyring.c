@@ -934,12 +934,11 @@ static int result_fail(struct keyring_result *out, int rc, const struct kerr *e)
   return rc;
 }
 
-int keyring_verify(const char *path, const struct sig_trust *trust, struct keyring_doc **doc,
-                   struct keyring_result *out, struct kerr *e)
+/* What keyring_verify() and keyring_inspect() do first: e and *doc
+ * cleared, out named after path, the crypto library started. */
+static int call_start(const char *path, struct keyring_doc **doc, struct keyring_result *out,
+                      struct kerr *e)
 {
-  struct kerr local;
-  if (!e)
-    e = &local;
   kerr_clear(e);
   if (doc)
     *doc = NULL;
@@ -951,10 +950,22 @@ int keyring_verify(const char *path, const struct sig_trust *trust, struct keyri
                                 "(libsodium) could not start",
                                 out->file),
                        e);
+  return 0;
+}
+
+int keyring_verify(const char *path, const struct sig_trust *trust, struct keyring_doc **doc,
+                   struct keyring_result *out, struct kerr *e)
+{
+  struct kerr local;
+  if (!e)
+    e = &local;
+  int rc = call_start(path, doc, out, e);
+  if (rc)
+    return rc;
   struct head *h = NULL;
   struct keyring_doc *d = NULL;
   struct policy pol = {trust, 1, NULL};
-  int rc = head_read(path, out, &h, e);
+  rc = head_read(path, out, &h, e);
   if (rc == 0)
     rc = head_check(h, &pol, out, &d, e);
   head_free(h);
@@ -1003,17 +1014,9 @@ int keyring_inspect(const char *path, struct keyring_doc **doc, struct keyring_r
   struct kerr local;
   if (!e)
     e = &local;
-  kerr_clear(e);
-  if (doc)
-    *doc = NULL;
-  result_start(out, path);
-  if (sodium_init() < 0)
-    return result_fail(out,
-                       kerr_set(e, KERR_IO,
-                                "%s: the crypto library "
-                                "(libsodium) could not start",
-                                out->file),
-                       e);
+  int rc = call_start(path, doc, out, e);
+  if (rc)
+    return rc;
   struct head *h = NULL;
   struct kerr se;
   kerr_clear(&se);
@@ -1025,7 +1028,7 @@ int keyring_inspect(const char *path, struct keyring_doc **doc, struct keyring_r
   }
   struct keyring_doc *d = NULL;
   struct kerr pe;
-  int rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d, &pe);
+  rc = doc_parse(h->doc, h->doc_len, DOC_UPDATE, KEYRING_DOC_NAME, &d, &pe);
   head_free(h);
   if (rc) {
     kerr_set(e, rc, "%s: %s", out->file, pe.msg);

@@ -14,6 +14,7 @@
  * string at an embedded NUL. */
 #include "core/manifest.h"
 #include "core/clock.h"
+#include "core/decimal.h"
 #include "core/jfield.h"
 #include "core/utf8.h"
 
@@ -246,15 +247,13 @@ int manifest_path_ok(const char *path, struct kerr *e)
 
 /* ----------------------------------------------------------------- time */
 
-static int digits(const char *s, int n, int *out)
+/* n (2 or 4) digits at s. */
+static int digits(const char *s, size_t n, int *out)
 {
-  int v = 0;
-  for (int i = 0; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
+  uint64_t v;
+  if (decimal_u64(s, n, &v) != 0)
+    return -1;
+  *out = (int)v;
   return 0;
 }
 

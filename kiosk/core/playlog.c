@@ -12,6 +12,7 @@
  * in a newline and whose six fields all parse, and a writer that reopens a
  * file ending mid-line starts its first line with a newline. */
 #include "core/playlog.h"
+#include "core/decimal.h"
 #include "core/clock.h"
 #include "core/fsutil.h"
 #include "core/log.h"
@@ -250,16 +251,7 @@ void playlog_close(struct playlog *p)
 
 static int digits(const char *s, size_t n, uint64_t *out)
 {
-  uint64_t v = 0;
-  if (n == 0 || n > 18)
-    return 0;
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return 0;
-    v = v * 10 + (uint64_t)(s[i] - '0');
-  }
-  *out = v;
-  return 1;
+  return n <= 18 && decimal_u64(s, n, out) == 0;
 }
 
 /* "YYYY-MM-DDTHH:MM:SSZ" exactly. */

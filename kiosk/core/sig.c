@@ -75,7 +75,7 @@ static const char *name_or(const char *name)
   return name && *name ? name : "signature";
 }
 
-static uint64_t le64_load(const unsigned char *p)
+uint64_t sig_le64_load(const unsigned char p[8])
 {
   uint64_t v = 0;
   for (int i = 7; i >= 0; i--)
@@ -83,7 +83,7 @@ static uint64_t le64_load(const unsigned char *p)
   return v;
 }
 
-static void le64_store(unsigned char *p, uint64_t v)
+void sig_le64_store(unsigned char p[8], uint64_t v)
 {
   for (int i = 0; i < 8; i++) {
     p[i] = (unsigned char)(v & 0xff);
@@ -234,7 +234,7 @@ static int pubkey_decode(const char *line, size_t n, int lineno, const char *nam
     return kerr_set(e, KERR_PARSE, "%s: line %d: unknown key algorithm \"%s\" (expected \"Ed\")",
                     name, lineno, alg);
   }
-  out->key_id = le64_load(bin + ALG_BYTES);
+  out->key_id = sig_le64_load(bin + ALG_BYTES);
   memcpy(out->key, bin + ALG_BYTES + KEYID_BYTES, SIG_PUBKEY_BYTES);
   return 0;
 }
@@ -296,7 +296,7 @@ int sig_pubkey_format(const struct sig_pubkey *pk, char *out, size_t outsz)
     return KERR_INVAL;
   unsigned char bin[PUBKEY_STRUCT_BYTES];
   memcpy(bin, "Ed", ALG_BYTES);
-  le64_store(bin + ALG_BYTES, pk->key_id);
+  sig_le64_store(bin + ALG_BYTES, pk->key_id);
   memcpy(bin + ALG_BYTES + KEYID_BYTES, pk->key, SIG_PUBKEY_BYTES);
   char b64[sodium_base64_ENCODED_LEN(PUBKEY_STRUCT_BYTES, sodium_base64_VARIANT_ORIGINAL)];
   sodium_bin2base64(b64, sizeof b64, bin, sizeof bin, sodium_base64_VARIANT_ORIGINAL);
@@ -570,7 +570,7 @@ int sig_minisig_parse(const char *text, size_t len, const char *name, struct sig
   struct sig_minisig *s = malloc(sizeof *s + crypto_sign_BYTES + comment_len + 1);
   if (!s)
     return kerr_set(e, KERR_NOMEM, "%s: out of memory reading the signature", name);
-  s->key_id = le64_load(bin + ALG_BYTES);
+  s->key_id = sig_le64_load(bin + ALG_BYTES);
   memcpy(s->global_sig, global, crypto_sign_BYTES);
   memcpy(s->signed_tail, bin + ALG_BYTES + KEYID_BYTES, crypto_sign_BYTES);
   memcpy(s->signed_tail + crypto_sign_BYTES, comment, comment_len);

@@ -38,6 +38,11 @@
 /* Room for a formatted .pub file (sig_pubkey_format). */
 #define SIG_PUBKEY_TEXT_BUFSZ 128
 
+/* The 8-byte little-endian numbers of minisign's formats (key ids, and in
+ * a secret key file the scrypt limits): read from or written to p. */
+uint64_t sig_le64_load(const unsigned char p[8]);
+void sig_le64_store(unsigned char p[8], uint64_t v);
+
 /* "180F395E82E0112A" into out. Never fails. */
 void sig_keyid_format(uint64_t key_id, char out[SIG_KEYID_BUFSZ]);
 

@@ -56,6 +56,7 @@
  * inside the staged folder before the commit and replaced atomically after
  * a background check; it is never part of the signed contents. */
 #include "core/store.h"
+#include "core/decimal.h"
 #include "core/timefloor.h"
 #include "core/units.h"
 #include "core/fsutil.h"
@@ -154,14 +155,9 @@ static int hex_decode(const char *s, unsigned char *out, size_t n)
  * zeros), at most MANIFEST_MAX_VERSION. */
 static int parse_u64(const char *s, uint64_t *out)
 {
-  if (!*s || (s[0] == '0' && s[1]) || strlen(s) > 19)
+  uint64_t v;
+  if ((s[0] == '0' && s[1]) || decimal_u64(s, strlen(s), &v) != 0)
     return -1;
-  uint64_t v = 0;
-  for (const char *p = s; *p; p++) {
-    if (*p < '0' || *p > '9')
-      return -1;
-    v = v * 10 + (uint64_t)(*p - '0');
-  }
   if (v > MANIFEST_MAX_VERSION)
     return -1;
   *out = v;

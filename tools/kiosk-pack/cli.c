@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,6 +122,21 @@ void cli_fmt_time(int64_t t, char *buf, size_t cap)
 void cli_fmt_time_rfc3339(int64_t t, char *buf, size_t cap)
 {
   fmt_utc(t, 1, buf, cap);
+}
+
+int cli_out_path(const char *out, const char *name, char *buf, size_t cap, struct kerr *e)
+{
+  struct stat sb;
+  int n;
+  if (!out)
+    n = snprintf(buf, cap, "%s", name);
+  else if (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode))
+    n = snprintf(buf, cap, "%s/%s", out, name);
+  else
+    n = snprintf(buf, cap, "%s", out);
+  if (n < 0 || (size_t)n >= cap)
+    return kerr_set(e, KERR_USAGE, "the output file name is too long");
+  return 0;
 }
 
 const char *cli_basename(const char *path)

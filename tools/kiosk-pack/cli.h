@@ -83,6 +83,11 @@ struct cli_args {
  * command to say. */
 int cli_parse(const struct cli_args *spec, int argc, char **argv, const char **arg);
 
+/* The file a command writes: out itself, or name inside out when out is a
+ * folder, or name in the current folder when out is NULL; into buf (cap
+ * bytes). KERR_USAGE when that does not fit. */
+int cli_out_path(const char *out, const char *name, char *buf, size_t cap, struct kerr *e);
+
 /* The last component of path, for messages. */
 const char *cli_basename(const char *path);
 

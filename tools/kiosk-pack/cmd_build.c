@@ -588,17 +588,7 @@ static int out_path_for(const struct cmd_build_opts *o, const struct manifest *m
 {
   char name[MANIFEST_ID_MAX + 40];
   snprintf(name, sizeof name, "%s-%" PRIu64 ".kpack", m->id, m->version);
-  struct stat sb;
-  int n;
-  if (!o->out)
-    n = snprintf(buf, cap, "%s", name);
-  else if (stat(o->out, &sb) == 0 && S_ISDIR(sb.st_mode))
-    n = snprintf(buf, cap, "%s/%s", o->out, name);
-  else
-    n = snprintf(buf, cap, "%s", o->out);
-  if (n < 0 || (size_t)n >= cap)
-    return kerr_set(e, KERR_USAGE, "the output file name is too long");
-  return 0;
+  return cli_out_path(o->out, name, buf, cap, e);
 }
 
 /* Writes the pack to path atomically: a temporary file beside it, fsync,

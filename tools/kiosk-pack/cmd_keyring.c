@@ -16,6 +16,7 @@
  * line naming the file, on stdout when it went well and on stderr when not;
  * exit status 0 ok, 1 refused, 2 usage or system error. */
 #include "kiosk-pack/cmd_keyring.h"
+#include "core/decimal.h"
 #include "kiosk-pack/cli.h"
 #include "kiosk-pack/keys.h"
 #include "kiosk-pack/swriter.h"
@@ -192,17 +193,7 @@ static int out_path_for(const struct cmd_keyring_build_opts *o, char *buf, size_
 {
   char name[64];
   snprintf(name, sizeof name, "keyring-%" PRIu64 KEYRING_SUFFIX, o->version);
-  struct stat sb;
-  int n;
-  if (!o->out)
-    n = snprintf(buf, cap, "%s", name);
-  else if (stat(o->out, &sb) == 0 && S_ISDIR(sb.st_mode))
-    n = snprintf(buf, cap, "%s/%s", o->out, name);
-  else
-    n = snprintf(buf, cap, "%s", o->out);
-  if (n < 0 || (size_t)n >= cap)
-    return kerr_set(e, KERR_USAGE, "the output file name is too long");
-  return 0;
+  return cli_out_path(o->out, name, buf, cap, e);
 }
 
 /* The update as a tar in memory (core/sarchive's form, through swriter):
@@ -507,16 +498,8 @@ static void keyring_usage(FILE *out)
 /* Parses a whole number for --version. */
 static int parse_version(const char *s, uint64_t *out)
 {
-  if (!*s || strlen(s) > 16)
-    return -1;
-  uint64_t v = 0;
-  for (const char *p = s; *p; p++) {
-    if (*p < '0' || *p > '9')
-      return -1;
-    v = v * 10 + (uint64_t)(*p - '0');
-  }
-  *out = v;
-  return 0;
+  size_t n = strlen(s);
+  return n <= 16 ? decimal_u64(s, n, out) : -1;
 }
 
 static int run_build(int argc, char **argv)

@@ -55,22 +55,6 @@ struct keys_secret {
   unsigned char sk[crypto_sign_SECRETKEYBYTES];
 };
 
-static uint64_t le64_load(const unsigned char *p)
-{
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-static void le64_store(unsigned char *p, uint64_t v)
-{
-  for (int i = 0; i < 8; i++) {
-    p[i] = (unsigned char)(v & 0xff);
-    v >>= 8;
-  }
-}
-
 /* libsodium must be started once before use; later calls are cheap. */
 static int crypto_ready(struct kerr *e)
 {
@@ -353,8 +337,8 @@ static void secret_checksum(const unsigned char *skbuf, unsigned char chk[CHK_BY
  * the salt and limits already in skbuf. */
 static int apply_kdf(unsigned char *skbuf, const char *passphrase, const char *path, struct kerr *e)
 {
-  uint64_t ops = le64_load(skbuf + OFF_OPSLIMIT);
-  uint64_t mem = le64_load(skbuf + OFF_MEMLIMIT);
+  uint64_t ops = sig_le64_load(skbuf + OFF_OPSLIMIT);
+  uint64_t mem = sig_le64_load(skbuf + OFF_MEMLIMIT);
   if (mem > KDF_MEMLIMIT_CAP || mem > SIZE_MAX ||
       ops > crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MAX)
     return kerr_set(
@@ -419,13 +403,13 @@ int keys_generate(const char *name, const char *passphrase, const struct keys_kd
   memcpy(skbuf + OFF_CHK_ALG, "B2", 2);
   randombytes_buf(skbuf + OFF_KEYID, KEYID_BYTES);
   crypto_sign_keypair(pub.key, skbuf + OFF_SK);
-  pub.key_id = le64_load(skbuf + OFF_KEYID);
+  pub.key_id = sig_le64_load(skbuf + OFF_KEYID);
   secret_checksum(skbuf, skbuf + OFF_CHK);
   if (passphrase) {
     memcpy(skbuf + OFF_KDF_ALG, "Sc", 2);
     randombytes_buf(skbuf + OFF_SALT, crypto_pwhash_scryptsalsa208sha256_SALTBYTES);
-    le64_store(skbuf + OFF_OPSLIMIT, limits ? limits->opslimit : KEYS_KDF_OPSLIMIT);
-    le64_store(skbuf + OFF_MEMLIMIT, limits ? limits->memlimit : KEYS_KDF_MEMLIMIT);
+    sig_le64_store(skbuf + OFF_OPSLIMIT, limits ? limits->opslimit : KEYS_KDF_OPSLIMIT);
+    sig_le64_store(skbuf + OFF_MEMLIMIT, limits ? limits->memlimit : KEYS_KDF_MEMLIMIT);
     rc = apply_kdf(skbuf, passphrase, key_path, e);
     if (rc)
       goto out;
@@ -584,7 +568,7 @@ int keys_secret_load(const char *path, const char *passphrase, struct keys_secre
     goto out;
   }
   memcpy(sk->keyid_bytes, skbuf + OFF_KEYID, KEYID_BYTES);
-  sk->key_id = le64_load(sk->keyid_bytes);
+  sk->key_id = sig_le64_load(sk->keyid_bytes);
   memcpy(sk->sk, skbuf + OFF_SK, crypto_sign_SECRETKEYBYTES);
   *out = sk;
 out:

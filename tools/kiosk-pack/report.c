@@ -13,6 +13,7 @@
 #include "kiosk-pack/cli.h"
 
 #include "core/clock.h"
+#include "core/decimal.h"
 #include "core/fieldlog.h"
 #include "core/pack.h"
 #include "core/playlog.h"
@@ -97,15 +98,13 @@ static char *clean_str(const char *s)
   return clean_text(s, strlen(s));
 }
 
+/* n (2 or 4) digits at s. */
 static int num(const char *s, size_t n, unsigned *out)
 {
-  unsigned v = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return 0;
-    v = v * 10 + (unsigned)(s[i] - '0');
-  }
-  *out = v;
+  uint64_t v;
+  if (decimal_u64(s, n, &v) != 0)
+    return 0;
+  *out = (unsigned)v;
   return 1;
 }
 
@@ -1161,12 +1160,8 @@ static int add_play(struct site_work *w, const struct play *en)
 
 static int digits_ok(const char *s, size_t n)
 {
-  if (n == 0 || n > 18)
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (s[i] < '0' || s[i] > '9')
-      return 0;
-  return 1;
+  uint64_t v;
+  return n <= 18 && decimal_u64(s, n, &v) == 0;
 }
 
 /* "15.0" or "15" (playlog.h: digits, optionally "." and digits) into ms. */
