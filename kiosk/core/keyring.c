@@ -90,8 +90,7 @@
 #include "core/manifest.h"
 #include "core/sarchive.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "core/arclib.h"
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
@@ -709,7 +708,7 @@ static int head_read(const char *path, struct keyring_result *res, struct head *
       break;
     char want[64];
     sig_member_name(h->n_sigs, want, sizeof want);
-    const char *got = archive_entry_pathname(ent);
+    const char *got = arclib()->entry_pathname(ent);
     if (h->n_sigs == KEYRING_MAX_SIGS || !got || strcmp(got, want) != 0) {
       char shown[SARCHIVE_SHOWN_NAME_MAX];
       sarchive_show_name(got, shown, sizeof shown);

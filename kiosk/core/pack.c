@@ -18,8 +18,7 @@
 #include "core/hashpipe.h"
 #include "core/units.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "core/arclib.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -111,8 +110,8 @@ static enum kind entry_kind(struct archive_entry *ent, const char **what)
   *what = sarchive_not_regular(ent);
   if (!*what)
     return KIND_FILE;
-  if (archive_entry_filetype(ent) == AE_IFDIR && !archive_entry_hardlink(ent) &&
-      archive_entry_sparse_count(ent) == 0)
+  if (arclib()->entry_filetype(ent) == AE_IFDIR && !arclib()->entry_hardlink(ent) &&
+      arclib()->entry_sparse_count(ent) == 0)
     return KIND_DIR;
   return KIND_OTHER;
 }
@@ -214,7 +213,7 @@ static int member_copy(struct sarchive *r, const struct manifest_file *f, const 
     uint64_t left = f->size - done;
     size_t cap = left >= HASHPIPE_CHUNK ? HASHPIPE_CHUNK : (size_t)left + 1, fill = 0;
     while (fill < cap) {
-      la_ssize_t n = archive_read_data(r->tar, buf + fill, cap - fill);
+      la_ssize_t n = arclib()->read_data(r->tar, buf + fill, cap - fill);
       if (n < 0)
         return sarchive_fail(r, shown, e);
       if (n == 0) {
@@ -312,7 +311,7 @@ static int members_stream(struct sarchive *r, const struct member_list *list,
       rc = 0;
       break;
     }
-    const char *path = archive_entry_pathname(ent);
+    const char *path = arclib()->entry_pathname(ent);
     char shown[SHOWN_NAME_MAX];
     show_name(path, shown, sizeof shown);
     if (r->entries > max_entries) {
@@ -340,7 +339,7 @@ static int members_stream(struct sarchive *r, const struct member_list *list,
       size_t len = path ? strlen(path) : 0;
       if (len > 0 && path[len - 1] == '/')
         len--;
-      int ok = path && len <= MANIFEST_PATH_MAX && archive_entry_size(ent) == 0 &&
+      int ok = path && len <= MANIFEST_PATH_MAX && arclib()->entry_size(ent) == 0 &&
           is_parent_folder(list, path, len);
       for (size_t i = 0; ok && i < n_dirs; i++)
         if (strlen(dirs[i]) == len && memcmp(dirs[i], path, len) == 0) {
@@ -404,8 +403,8 @@ static int members_stream(struct sarchive *r, const struct member_list *list,
                     r->file, shown);
       goto out;
     }
-    la_int64_t hsize = archive_entry_size(ent);
-    if (!archive_entry_size_is_set(ent) || hsize < 0 || (uint64_t)hsize != f->size) {
+    la_int64_t hsize = arclib()->entry_size(ent);
+    if (!arclib()->entry_size_is_set(ent) || hsize < 0 || (uint64_t)hsize != f->size) {
       rc = kerr_set(e, KERR_MEMBER,
                     "%s: %s is %" PRId64 " bytes, but the "
                     "signed list says %" PRIu64 " — the pack was changed "

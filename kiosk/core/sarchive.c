@@ -6,8 +6,7 @@
 #include "core/sarchive.h"
 #include "core/esc.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "core/arclib.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -45,26 +44,26 @@ static la_ssize_t chain_read(struct archive *ar, void *ctx, const void **out)
   struct sarchive *a = ctx;
   if (cancel_requested(a)) {
     a->cancelled = 1;
-    archive_set_error(ar, ECANCELED, "cancelled");
+    arclib()->set_error(ar, ECANCELED, "cancelled");
     return -1;
   }
   const void *block;
   size_t size;
   la_int64_t offset;
-  int rc = archive_read_data_block(a->outer, &block, &size, &offset);
+  int rc = arclib()->read_data_block(a->outer, &block, &size, &offset);
   if (rc == ARCHIVE_EOF)
     return 0;
   if (rc < ARCHIVE_WARN) {
-    const char *m = archive_error_string(a->outer);
+    const char *m = arclib()->error_string(a->outer);
     a->outer_failed = 1;
-    a->outer_errno = archive_errno(a->outer);
+    a->outer_errno = arclib()->errno_of(a->outer);
     snprintf(a->outer_err, sizeof a->outer_err, "%s", m ? m : "read error");
-    archive_set_error(ar, a->outer_errno ? a->outer_errno : EIO, "%s", a->outer_err);
+    arclib()->set_error(ar, a->outer_errno ? a->outer_errno : EIO, "%s", a->outer_err);
     return -1;
   }
   if (size > a->budget - a->fed) {
     a->over_budget = 1;
-    archive_set_error(ar, EFBIG, "more data than the archive may hold");
+    arclib()->set_error(ar, EFBIG, "more data than the archive may hold");
     return -1;
   }
   a->fed += size;
@@ -120,7 +119,7 @@ static int not_this_kind(struct sarchive *a, const char *why, struct kerr *e)
   if (why) {
     snprintf(desc, sizeof desc, "%s", why);
   } else {
-    int filter = archive_filter_code(a->outer, 0);
+    int filter = arclib()->filter_code(a->outer, 0);
     const char *what = looks_like(a->sniff, a->sniff_len);
     if (filter == ARCHIVE_FILTER_GZIP || filter == ARCHIVE_FILTER_ZSTD)
       snprintf(desc, sizeof desc,
@@ -152,8 +151,8 @@ int sarchive_fail(struct sarchive *a, const char *where, struct kerr *e)
                     "%s: holds more data than %s (after %" PRIu64
                     " bytes) — refused; get a fresh copy",
                     a->file, a->kind->too_much, a->fed);
-  const char *msg = a->outer_failed ? a->outer_err : archive_error_string(a->tar);
-  int err = a->outer_failed ? a->outer_errno : archive_errno(a->tar);
+  const char *msg = a->outer_failed ? a->outer_err : arclib()->error_string(a->tar);
+  int err = a->outer_failed ? a->outer_errno : arclib()->errno_of(a->tar);
   if (!msg)
     msg = "unknown error";
   char in[SARCHIVE_SHOWN_NAME_MAX + 16] = "";
@@ -182,9 +181,9 @@ void sarchive_close(struct sarchive *a)
   if (!a)
     return;
   if (a->tar)
-    archive_read_free(a->tar);
+    arclib()->read_free(a->tar);
   if (a->outer)
-    archive_read_free(a->outer);
+    arclib()->read_free(a->outer);
   if (a->fd >= 0)
     close(a->fd);
   free(a);
@@ -203,6 +202,11 @@ int sarchive_open(const char *path, int fd, const struct sarchive_kind *kind,
   a->budget = kind->head_budget;
   sarchive_file_name(path, a->file, sizeof a->file);
   int rc;
+  struct kerr le;
+  if (arclib_load(&le)) {
+    rc = kerr_set(e, KERR_IO, "%s: cannot be read: %s", a->file, le.msg);
+    goto fail;
+  }
 
   if (fd >= 0) {
     a->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -255,18 +259,18 @@ int sarchive_open(const char *path, int fd, const struct sarchive_kind *kind,
   }
   a->sniff_len = (size_t)got;
 
-  a->outer = archive_read_new();
-  a->tar = archive_read_new();
+  a->outer = arclib()->read_new();
+  a->tar = arclib()->read_new();
   if (!a->outer || !a->tar) {
     rc = kerr_set(e, KERR_NOMEM, "%s: out of memory", a->file);
     goto fail;
   }
   /* Only the built-in decoders: ARCHIVE_WARN would mean libarchive falls
    * back to running an external program, which we never want. */
-  if (archive_read_support_format_raw(a->outer) != ARCHIVE_OK ||
-      archive_read_support_filter_gzip(a->outer) != ARCHIVE_OK ||
-      archive_read_support_filter_zstd(a->outer) != ARCHIVE_OK ||
-      archive_read_support_format_tar(a->tar) != ARCHIVE_OK) {
+  if (arclib()->read_support_format_raw(a->outer) != ARCHIVE_OK ||
+      arclib()->read_support_filter_gzip(a->outer) != ARCHIVE_OK ||
+      arclib()->read_support_filter_zstd(a->outer) != ARCHIVE_OK ||
+      arclib()->read_support_format_tar(a->tar) != ARCHIVE_OK) {
     rc = kerr_set(e, KERR_IO,
                   "%s: this program's libarchive lacks built-in "
                   "gzip, zstd or tar support; it cannot read the %s",
@@ -274,17 +278,17 @@ int sarchive_open(const char *path, int fd, const struct sarchive_kind *kind,
     goto fail;
   }
   struct archive_entry *ent;
-  if (archive_read_open_fd(a->outer, a->fd, SARCHIVE_BUF_BYTES) != ARCHIVE_OK ||
-      archive_read_next_header(a->outer, &ent) < ARCHIVE_WARN) {
-    const char *m = archive_error_string(a->outer);
+  if (arclib()->read_open_fd(a->outer, a->fd, SARCHIVE_BUF_BYTES) != ARCHIVE_OK ||
+      arclib()->read_next_header(a->outer, &ent) < ARCHIVE_WARN) {
+    const char *m = arclib()->error_string(a->outer);
     a->outer_failed = 1;
-    a->outer_errno = archive_errno(a->outer);
+    a->outer_errno = arclib()->errno_of(a->outer);
     snprintf(a->outer_err, sizeof a->outer_err, "%s", m ? m : "unreadable");
     rc = sarchive_fail(a, NULL, e);
     goto fail;
   }
   /* libarchive recognises the format while opening. */
-  if (archive_read_open(a->tar, a, NULL, chain_read, NULL) != ARCHIVE_OK) {
+  if (arclib()->read_open(a->tar, a, NULL, chain_read, NULL) != ARCHIVE_OK) {
     rc = a->cancelled || a->over_budget || a->outer_failed ? sarchive_fail(a, NULL, e)
                                                            : not_this_kind(a, NULL, e);
     goto fail;
@@ -302,7 +306,7 @@ int sarchive_next(struct sarchive *a, struct archive_entry **ent, struct kerr *e
     a->cancelled = 1;
     return sarchive_fail(a, NULL, e);
   }
-  int rc = archive_read_next_header(a->tar, ent);
+  int rc = arclib()->read_next_header(a->tar, ent);
   if (rc == ARCHIVE_EOF)
     return 1;
   /* ARCHIVE_WARN is, for tar, a name that does not convert to the current
@@ -321,11 +325,11 @@ void sarchive_set_budget(struct sarchive *a, uint64_t budget)
 
 const char *sarchive_not_regular(struct archive_entry *ent)
 {
-  if (archive_entry_hardlink(ent))
+  if (arclib()->entry_hardlink(ent))
     return "a hard link";
-  if (archive_entry_sparse_count(ent) > 0)
+  if (arclib()->entry_sparse_count(ent) > 0)
     return "a sparse file";
-  switch (archive_entry_filetype(ent)) {
+  switch (arclib()->entry_filetype(ent)) {
   case AE_IFREG: return NULL;
   case AE_IFDIR: return "a folder";
   case AE_IFLNK: return "a symbolic link";
@@ -342,7 +346,7 @@ int sarchive_read_exact(struct sarchive *a, const char *shown, char *buf, size_t
 {
   size_t done = 0;
   while (done < size) {
-    la_ssize_t n = archive_read_data(a->tar, buf + done, size - done);
+    la_ssize_t n = arclib()->read_data(a->tar, buf + done, size - done);
     if (n < 0)
       return sarchive_fail(a, shown, e);
     if (n == 0)
@@ -355,7 +359,7 @@ int sarchive_read_exact(struct sarchive *a, const char *shown, char *buf, size_t
   /* Nothing may follow (the tar reader stops at the header's size, but we
    * do not rely on it). */
   unsigned char beyond;
-  la_ssize_t n = archive_read_data(a->tar, &beyond, 1);
+  la_ssize_t n = arclib()->read_data(a->tar, &beyond, 1);
   if (n < 0)
     return sarchive_fail(a, shown, e);
   if (n > 0)
@@ -383,7 +387,7 @@ int sarchive_read_member(struct sarchive *a, struct archive_entry *ent, const ch
                             "is not signed; ask the content team for a signed "
                             "%s",
                             a->file, name, k->doc_name, k->noun, k->noun);
-  const char *path = archive_entry_pathname(ent);
+  const char *path = arclib()->entry_pathname(ent);
   char shown[SARCHIVE_SHOWN_NAME_MAX];
   sarchive_show_name(path, shown, sizeof shown);
   if (!path || strcmp(path, name) != 0) {
@@ -404,8 +408,8 @@ int sarchive_read_member(struct sarchive *a, struct archive_entry *ent, const ch
   const char *what = sarchive_not_regular(ent);
   if (what)
     return kerr_set(e, KERR_TYPE, "%s: %s is %s%s", a->file, name, what, k->bad_type);
-  la_int64_t size = archive_entry_size(ent);
-  if (!archive_entry_size_is_set(ent) || size < 0)
+  la_int64_t size = arclib()->entry_size(ent);
+  if (!arclib()->entry_size_is_set(ent) || size < 0)
     return kerr_set(e, KERR_FORMAT,
                     "%s: %s has no size in its header — the "
                     "%s is damaged; get a fresh copy",
