@@ -15,6 +15,7 @@
  * and normalised, and lines that are not `key = value` are reported here
  * rather than silently skipped. */
 #include "core/config.h"
+#include "core/grow.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -710,16 +711,12 @@ static void add_problem(struct ctx *x, enum log_level level, int line, const cha
 static void add_problem(struct ctx *x, enum log_level level, int line, const char *key,
                         const char *fmt, ...)
 {
-  if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 8;
-    struct config_problem *np = realloc(x->p, cap * sizeof *np);
-    if (!np) {
-      x->oom = 1;
-      return;
-    }
-    x->p = np;
-    x->cap = cap;
+  struct config_problem *np = grow_array(x->p, x->n + 1, &x->cap, sizeof *np, 8);
+  if (!np) {
+    x->oom = 1;
+    return;
   }
+  x->p = np;
   struct config_problem *pr = &x->p[x->n++];
   memset(pr, 0, sizeof *pr);
   pr->level = level;

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE /* statx(): Linux-only module (inotify, epoll) anyway */
 #include "core/inbox.h"
 #include "core/decimal.h"
+#include "core/grow.h"
 #include "core/esc.h"
 #include "core/log.h"
 
@@ -51,14 +52,10 @@ struct evvec {
 
 static int ev_push(struct evvec *ev, enum inbox_event_kind kind, const char *path, struct kerr *e)
 {
-  if (ev->n == ev->cap) {
-    size_t cap = ev->cap ? ev->cap * 2 : 4;
-    struct inbox_event *v = realloc(ev->v, cap * sizeof *v);
-    if (!v)
-      return kerr_set(e, KERR_NOMEM, "out of memory listing USB events");
-    ev->v = v;
-    ev->cap = cap;
-  }
+  struct inbox_event *v = grow_array(ev->v, ev->n + 1, &ev->cap, sizeof *v, 4);
+  if (!v)
+    return kerr_set(e, KERR_NOMEM, "out of memory listing USB events");
+  ev->v = v;
   struct inbox_event *x = &ev->v[ev->n++];
   memset(x, 0, sizeof *x);
   x->kind = kind;
@@ -81,14 +78,10 @@ static int mounts_add(struct inbox_mounts *m, size_t *cap, const char *path, uin
       m->v[i].id = id;
       return 0;
     }
-  if (m->n == *cap) {
-    size_t c = *cap ? *cap * 2 : 8;
-    struct inbox_mount *v = realloc(m->v, c * sizeof *v);
-    if (!v)
-      return KERR_NOMEM;
-    m->v = v;
-    *cap = c;
-  }
+  struct inbox_mount *v = grow_array(m->v, m->n + 1, cap, sizeof *v, 8);
+  if (!v)
+    return KERR_NOMEM;
+  m->v = v;
   char *copy = strdup(path);
   if (!copy)
     return KERR_NOMEM;
@@ -863,14 +856,10 @@ static int scan_name(struct scanner *sc, int dfd, const char *prefix, const char
     out->truncated = 1;
     return 1; /* stop this folder */
   }
-  if (out->n == sc->cap) {
-    size_t cap = sc->cap ? sc->cap * 2 : 16;
-    struct inbox_candidate *v = realloc(out->items, cap * sizeof *v);
-    if (!v)
-      return kerr_set(e, KERR_NOMEM, "out of memory listing %s", sc->root);
-    out->items = v;
-    sc->cap = cap;
-  }
+  struct inbox_candidate *v = grow_array(out->items, out->n + 1, &sc->cap, sizeof *v, 16);
+  if (!v)
+    return kerr_set(e, KERR_NOMEM, "out of memory listing %s", sc->root);
+  out->items = v;
   struct inbox_candidate *c = &out->items[out->n];
   memset(c, 0, sizeof *c);
   c->kind = kind;

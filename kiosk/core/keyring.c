@@ -85,6 +85,7 @@
  * (KERR_STORE) rather than forget a revocation. */
 #include "core/keyring.h"
 #include "core/fsutil.h"
+#include "core/grow.h"
 #include "core/jfield.h"
 #include "core/log.h"
 #include "core/manifest.h"
@@ -176,16 +177,12 @@ static void text_add(struct text *t, const char *fmt, ...)
       t->len += (size_t)n;
       return;
     }
-    size_t cap = t->cap ? t->cap * 2 : 1024;
-    while (cap < t->len + (size_t)n + 1)
-      cap *= 2;
-    char *s = realloc(t->s, cap);
+    char *s = grow_array(t->s, t->len + (size_t)n + 1, &t->cap, 1, 1024);
     if (!s) {
       t->failed = 1;
       return;
     }
     t->s = s;
-    t->cap = cap;
   }
 }
 

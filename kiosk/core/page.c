@@ -9,6 +9,7 @@
  * recorded as a problem with its line, and the page still parses: a broken
  * page on the wall is shown as well as it can be, never crashes the kiosk. */
 #include "core/page.h"
+#include "core/grow.h"
 #include "core/manifest.h"
 #include "core/schedule.h"
 
@@ -35,16 +36,10 @@ static int buf_add(struct buf *b, const char *s, size_t n)
 {
   if (n > BUF_MAX_BYTES || b->len + n + 1 > BUF_MAX_BYTES)
     return -1;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 64;
-    while (cap < b->len + n + 1)
-      cap *= 2;
-    char *ns = realloc(b->s, cap);
-    if (!ns)
-      return -1;
-    b->s = ns;
-    b->cap = cap;
-  }
+  char *ns = grow_array(b->s, b->len + n + 1, &b->cap, 1, 64);
+  if (!ns)
+    return -1;
+  b->s = ns;
   memcpy(b->s + b->len, s, n);
   b->len += n;
   b->s[b->len] = '\0';

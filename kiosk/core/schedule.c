@@ -7,6 +7,7 @@
  * ignored while the clock is behind the time floor), and alerts are seen
  * first and often without ever showing the same slot twice in a row. */
 #include "core/schedule.h"
+#include "core/grow.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -236,14 +237,10 @@ struct slots {
 
 static int push(struct slots *s, struct schedule_slot slot)
 {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 16;
-    struct schedule_slot *nv = realloc(s->v, cap * sizeof *nv);
-    if (!nv)
-      return -1;
-    s->v = nv;
-    s->cap = cap;
-  }
+  struct schedule_slot *nv = grow_array(s->v, s->n + 1, &s->cap, sizeof *nv, 16);
+  if (!nv)
+    return -1;
+  s->v = nv;
   s->v[s->n++] = slot;
   return 0;
 }

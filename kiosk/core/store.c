@@ -57,6 +57,7 @@
  * a background check; it is never part of the signed contents. */
 #include "core/store.h"
 #include "core/decimal.h"
+#include "core/grow.h"
 #include "core/timefloor.h"
 #include "core/units.h"
 #include "core/fsutil.h"
@@ -187,14 +188,10 @@ static struct entry *find_entry(struct store *s, const char *id)
 /* Adds a zeroed entry for id, keeping ents sorted. NULL if out of memory. */
 static struct entry *add_entry(struct store *s, const char *id)
 {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 8;
-    struct entry *ne = realloc(s->ents, cap * sizeof *ne);
-    if (!ne)
-      return NULL;
-    s->ents = ne;
-    s->cap = cap;
-  }
+  struct entry *ne = grow_array(s->ents, s->n + 1, &s->cap, sizeof *ne, 8);
+  if (!ne)
+    return NULL;
+  s->ents = ne;
   size_t at = 0;
   while (at < s->n && strcmp(s->ents[at].id, id) < 0)
     at++;

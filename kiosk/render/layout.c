@@ -12,6 +12,7 @@
  * Landscape pages with an image put it in a side column; portrait pages
  * (and layout: image-top) stack it under the heading. */
 #include "render/layout.h"
+#include "core/grow.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -89,16 +90,12 @@ struct boxes {
 
 static struct box *boxes_add(struct boxes *b, enum box_kind kind, int block)
 {
-  if (b->n == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 32;
-    struct box *nv = realloc(b->v, cap * sizeof *nv);
-    if (!nv) {
-      b->oom = 1;
-      return NULL;
-    }
-    b->v = nv;
-    b->cap = cap;
+  struct box *nv = grow_array(b->v, b->n + 1, &b->cap, sizeof *nv, 32);
+  if (!nv) {
+    b->oom = 1;
+    return NULL;
   }
+  b->v = nv;
   struct box *x = &b->v[b->n++];
   memset(x, 0, sizeof *x);
   x->kind = kind;
@@ -140,16 +137,12 @@ struct items {
 
 static struct item *items_add(struct items *it, int gap)
 {
-  if (it->n == it->cap) {
-    size_t cap = it->cap ? it->cap * 2 : 32;
-    struct item *nv = realloc(it->v, cap * sizeof *nv);
-    if (!nv) {
-      it->oom = 1;
-      return NULL;
-    }
-    it->v = nv;
-    it->cap = cap;
+  struct item *nv = grow_array(it->v, it->n + 1, &it->cap, sizeof *nv, 32);
+  if (!nv) {
+    it->oom = 1;
+    return NULL;
   }
+  it->v = nv;
   struct item *x = &it->v[it->n++];
   memset(x, 0, sizeof *x);
   x->gap = gap;

@@ -16,6 +16,7 @@
  * right to left by HarfBuzz; numbers and Latin inside it keep their own
  * direction. */
 #include "render/text.h"
+#include "core/grow.h"
 #include "core/utf8.h"
 
 #include <fribidi.h>
@@ -111,14 +112,10 @@ static void set_dir(TTF_Font *font, int rtl)
 static int add_piece(struct builder *b, const char *s, size_t n, unsigned flags, int fam,
                      int space_before, int word_start, int level)
 {
-  if (b->n == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 64;
-    struct piece *np = realloc(b->pieces, cap * sizeof *np);
-    if (!np)
-      return -1;
-    b->pieces = np;
-    b->cap = cap;
-  }
+  struct piece *np = grow_array(b->pieces, b->n + 1, &b->cap, sizeof *np, 64);
+  if (!np)
+    return -1;
+  b->pieces = np;
   b->pieces[b->n++] =
       (struct piece){s, n, flags, fam, space_before, b->space_level, word_start, 0, level};
   return 0;
@@ -189,14 +186,10 @@ static int split_span(struct fonts *f, struct builder *b, const char *s, unsigne
 static int push_run(struct text_block *out, size_t *cap, const char *s, size_t n, TTF_Font *font,
                     int fam, unsigned flags, int x, int w, int rtl)
 {
-  if (out->n_runs == *cap) {
-    size_t nc = *cap ? *cap * 2 : 32;
-    struct text_run *nr = realloc(out->runs, nc * sizeof *nr);
-    if (!nr)
-      return -1;
-    out->runs = nr;
-    *cap = nc;
-  }
+  struct text_run *nr = grow_array(out->runs, out->n_runs + 1, cap, sizeof *nr, 32);
+  if (!nr)
+    return -1;
+  out->runs = nr;
   char *t = malloc(n + 1);
   if (!t)
     return -1;
@@ -378,14 +371,10 @@ static int emit_line(struct fonts *f, const struct text_style *st, struct builde
     out->runs[r].y = y + lead + asc - out->runs[r].baseline;
     out->runs[r].baseline = y + lead + asc;
   }
-  if (out->n_lines == *line_cap) {
-    size_t nc = *line_cap ? *line_cap * 2 : 8;
-    struct text_line *nl = realloc(out->lines, nc * sizeof *nl);
-    if (!nl)
-      return -1;
-    out->lines = nl;
-    *line_cap = nc;
-  }
+  struct text_line *nl = grow_array(out->lines, out->n_lines + 1, line_cap, sizeof *nl, 8);
+  if (!nl)
+    return -1;
+  out->lines = nl;
   out->lines[out->n_lines++] = (struct text_line){run0, out->n_runs - run0, y, line_h, x};
   if (x > out->width)
     out->width = x;

@@ -19,6 +19,7 @@
 #include "kiosk-pack/keys.h"
 
 #include "core/fsutil.h"
+#include "core/grow.h"
 #include "core/manifest.h"
 #include "core/pack.h"
 
@@ -89,14 +90,10 @@ static int add_file(struct build *b, const char *path, struct kerr *e)
                     "%s: has more than %d files under pages/, "
                     "media/ and fonts/ — split it into several packs",
                     b->o->src, MANIFEST_MAX_FILES);
-  if (b->n == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 64;
-    struct srcfile *v = realloc(b->files, cap * sizeof *v);
-    if (!v)
-      return kerr_set(e, KERR_NOMEM, "out of memory listing %s", b->o->src);
-    b->files = v;
-    b->cap = cap;
-  }
+  struct srcfile *v = grow_array(b->files, b->n + 1, &b->cap, sizeof *v, 64);
+  if (!v)
+    return kerr_set(e, KERR_NOMEM, "out of memory listing %s", b->o->src);
+  b->files = v;
   struct srcfile *f = &b->files[b->n];
   memset(f, 0, sizeof *f);
   f->path = strdup(path);

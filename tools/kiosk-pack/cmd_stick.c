@@ -24,6 +24,7 @@
 #include "kiosk-pack/cli.h"
 
 #include "core/fsutil.h"
+#include "core/grow.h"
 #include "core/inbox.h"
 #include "core/keyring.h"
 #include "core/log.h"
@@ -139,15 +140,12 @@ static int add_folder(struct stick *s, const char *dir)
   while ((de = readdir(d)) != NULL) {
     if (de->d_name[0] == '.' || !has_suffix(de->d_name, ".kpack"))
       continue;
-    if (n == cap) {
-      cap = cap ? cap * 2 : 16;
-      char **nn = realloc(names, cap * sizeof *nn);
-      if (!nn) {
-        status = CLI_ERROR;
-        break;
-      }
-      names = nn;
+    char **nn = grow_array(names, n + 1, &cap, sizeof *nn, 16);
+    if (!nn) {
+      status = CLI_ERROR;
+      break;
     }
+    names = nn;
     if (!(names[n] = strdup(de->d_name))) {
       status = CLI_ERROR;
       break;
@@ -470,16 +468,12 @@ static void put(struct text *t, const char *fmt, ...)
       t->n += (size_t)k;
       return;
     }
-    size_t cap = t->cap ? t->cap * 2 : 4096;
-    while (cap < t->n + (size_t)k + 1)
-      cap *= 2;
-    char *np = realloc(t->p, cap);
+    char *np = grow_array(t->p, t->n + (size_t)k + 1, &t->cap, 1, 4096);
     if (!np) {
       t->oom = 1;
       return;
     }
     t->p = np;
-    t->cap = cap;
   }
 }
 

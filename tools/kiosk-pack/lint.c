@@ -10,6 +10,7 @@
  * a whole list at once. */
 #include "kiosk-pack/lint.h"
 #include "core/fsutil.h"
+#include "core/grow.h"
 #include "core/utf8.h"
 #include "kiosk-pack/cli.h"
 #include "kiosk-pack/lint_phone.h"
@@ -81,16 +82,12 @@ static void add(struct lint *l, enum lint_severity sev, const char *rel, int lin
                 ...)
 {
   struct lint_report *r = l->r;
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 32;
-    struct lint_finding *v = realloc(r->v, cap * sizeof *v);
-    if (!v) {
-      l->oom = 1;
-      return;
-    }
-    r->v = v;
-    r->cap = cap;
+  struct lint_finding *v = grow_array(r->v, r->n + 1, &r->cap, sizeof *v, 32);
+  if (!v) {
+    l->oom = 1;
+    return;
   }
+  r->v = v;
   char msg[1200];
   va_list ap;
   va_start(ap, fmt);
@@ -116,14 +113,10 @@ static void add(struct lint *l, enum lint_severity sev, const char *rel, int lin
 int lint_report_add(struct lint_report *r, enum lint_severity sev, const char *file, int line,
                     const char *fmt, ...)
 {
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 32;
-    struct lint_finding *v = realloc(r->v, cap * sizeof *v);
-    if (!v)
-      return KERR_NOMEM;
-    r->v = v;
-    r->cap = cap;
-  }
+  struct lint_finding *v = grow_array(r->v, r->n + 1, &r->cap, sizeof *v, 32);
+  if (!v)
+    return KERR_NOMEM;
+  r->v = v;
   char msg[1200];
   va_list ap;
   va_start(ap, fmt);

@@ -8,6 +8,7 @@
 #include "kiosk-pack/preview.h"
 
 #include "core/clock.h"
+#include "core/grow.h"
 #include "render/player.h"
 #include "core/fsutil.h"
 #include "core/log.h"
@@ -56,14 +57,10 @@ static void thumbs_clear(struct thumbs *t)
 
 static struct thumb *thumbs_add(struct thumbs *t)
 {
-  if (t->n == t->cap) {
-    size_t cap = t->cap ? t->cap * 2 : 32;
-    struct thumb *v = realloc(t->v, cap * sizeof *v);
-    if (!v)
-      return NULL;
-    t->v = v;
-    t->cap = cap;
-  }
+  struct thumb *v = grow_array(t->v, t->n + 1, &t->cap, sizeof *v, 32);
+  if (!v)
+    return NULL;
+  t->v = v;
   struct thumb *x = &t->v[t->n++];
   memset(x, 0, sizeof *x);
   return x;

@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/decimal.h"
 #include "core/fieldlog.h"
+#include "core/grow.h"
 #include "core/pack.h"
 #include "core/playlog.h"
 
@@ -42,14 +43,10 @@
 static int grow(void *v, size_t *cap, size_t n, size_t elem)
 {
   void **p = v;
-  if (n < *cap)
-    return 0;
-  size_t nc = *cap ? *cap * 2 : 16;
-  void *np = realloc(*p, nc * elem);
+  void *np = grow_array(*p, n + 1, cap, elem, 16);
   if (!np)
     return -1;
   *p = np;
-  *cap = nc;
   return 0;
 }
 
