@@ -21,6 +21,9 @@
 # a folder). Everything runs in T; processes started through kiosk_start
 # or registered with e2e_stop_on_exit are stopped when the script ends.
 
+# E2E_LIB: this file, for scripts that run a shell of their own.
+E2E_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh
+
 e2e_init() {
   set -u
   [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR [SOURCE_DIR]" >&2; exit 2; }
@@ -74,12 +77,17 @@ bad() {
   echo "  stderr:"; sed 's/^/    /' out/stderr 2>/dev/null | head -40
 }
 
-# expect RC DESCRIPTION COMMAND...: runs COMMAND with stdin from /dev/null,
-# its output in out/stdout and out/stderr, and checks its exit status.
+# expect RC DESCRIPTION COMMAND...: runs COMMAND with stdin from /dev/null
+# (or the text STDIN_TEXT, when that is set), its output in out/stdout and
+# out/stderr, and checks its exit status.
 expect() {
   local want=$1 desc=$2
   shift 2
-  "$@" </dev/null >out/stdout 2>out/stderr
+  if [ -n "${STDIN_TEXT+x}" ]; then
+    printf '%s' "$STDIN_TEXT" | "$@" >out/stdout 2>out/stderr
+  else
+    "$@" </dev/null >out/stdout 2>out/stderr
+  fi
   local rc=$?
   if [ "$rc" -eq "$want" ]; then ok "$desc (exit $rc)"; else bad "$desc (exit $rc, wanted $want)"; fi
 }

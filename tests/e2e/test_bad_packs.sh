@@ -26,45 +26,18 @@
 set -u
 export LC_ALL=C
 
-B=$(cd "$1" && pwd)
-KP=$B/tools/kiosk-pack
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 BP=$B/tests/tools/badpacks
-for prog in "$KP" "$BP"; do
-  if [ ! -x "$prog" ]; then
-    echo "FAIL: $prog is not built"
-    exit 1
-  fi
-done
+if [ ! -x "$BP" ]; then
+  echo "FAIL: $BP is not built"
+  exit 1
+fi
+mkdir keys tmp
+export TMPDIR=$T/tmp
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-mkdir keys tmp out
-export TMPDIR=$T/tmp HOME=$T
-unset KIOSK_PACK_PASSPHRASE
-
-passed=0
-failed=0
-ok() { printf '%-28s OK\n' "$1"; passed=$((passed + 1)); }
-fail() {
-  printf '%-28s FAIL — %s\n' "$1" "$2"
-  failed=$((failed + 1))
-  if [ -s out/stderr ]; then echo "    stderr:"; sed 's/^/      /' out/stderr; fi
-  if [ -s out/stdout ]; then echo "    stdout:"; sed 's/^/      /' out/stdout; fi
-}
-
-keyid() {
-  local id
-  id=$(sed -n '1s/^untrusted comment: minisign public key //p' "$1")
-  printf '%16s' "$id" | tr ' ' 0
-}
-
-# snapshot DIR: every entry's type, mode, size and path, then every file's
-# hash. Two snapshots are equal only if nothing changed.
-snapshot() {
-  (cd "$1" && find . -printf '%y %m %s %p\n' | sort &&
-    find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
-}
+# fail NAME REASON: the case NAME failed (counted; the script goes on).
+fail() { bad "$1 — $2"; }
 
 # match MSG PATTERN: PATTERN is literal text in which @NUM@ stands for one
 # or more digits.
@@ -306,13 +279,13 @@ nospace_tmpfs() {
   cat >inner.sh <<'EOF'
 set -u
 KP=$1 T=$2
+. "$3"
 mount -t tmpfs -o size=20m tmpfs "$T/small" || exit 99
 "$KP" install "$T/packs/good-2.kpack" --store "$T/small/store" --trusted "$T/keys" >/dev/null 2>&1 || exit 98
-snap() { (cd "$1" && find . -printf '%y %m %s %p\n' | sort && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); }
-snap "$T/small/store" >"$T/out/small-before"
+snapshot "$T/small/store" >"$T/out/small-before"
 "$KP" install "$T/packs/nospace.kpack" --store "$T/small/store" --trusted "$T/keys" >"$T/out/stdout" 2>"$T/out/stderr"
 echo $? >"$T/out/small-rc"
-snap "$T/small/store" >"$T/out/small-after"
+snapshot "$T/small/store" >"$T/out/small-after"
 ls -A "$T/small/store/staging" >"$T/out/small-staging"
 EOF
   mkdir -p small
@@ -320,10 +293,10 @@ EOF
   if [ -n "${KIOSK_TEST_NO_TMPFS:-}" ]; then
     return 1
   elif [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
-    unshare -m bash inner.sh "$KP" "$T"
+    unshare -m bash inner.sh "$KP" "$T" "$E2E_LIB"
     rc=$?
   elif unshare -rm true 2>/dev/null; then
-    unshare -rm bash inner.sh "$KP" "$T"
+    unshare -rm bash inner.sh "$KP" "$T" "$E2E_LIB"
     rc=$?
   else
     return 1
@@ -361,6 +334,5 @@ fi
 run nospace "$KP" verify packs/nospace.kpack --trusted keys
 if [ "$RC" -eq 0 ]; then ok "nospace (verify)"; else fail "nospace (verify)" "verify exit status $RC, wanted 0"; fi
 
-echo
-echo "$passed passed, $failed failed (free-space case: $SMALL_MODE)"
-[ "$failed" -eq 0 ]
+echo "# free-space case: $SMALL_MODE"
+e2e_done

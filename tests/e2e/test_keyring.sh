@@ -19,50 +19,14 @@
 set -u
 export LC_ALL=C
 
-B=$(cd "$1" && pwd)
-KP=$B/tools/kiosk-pack
-if [ ! -x "$KP" ]; then
-  echo "FAIL: $KP is not built"
-  exit 1
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-mkdir trusted out
-export HOME=$T
-unset KIOSK_PACK_PASSPHRASE
-
-passed=0
-failed=0
-ok() { echo "ok   - $1"; passed=$((passed + 1)); }
-bad() {
-  echo "FAIL - $1"
-  failed=$((failed + 1))
-  echo "  stdout:"; sed 's/^/    /' out/stdout
-  echo "  stderr:"; sed 's/^/    /' out/stderr
-}
-expect() {
-  local want=$1 desc=$2
-  shift 2
-  "$@" </dev/null >out/stdout 2>out/stderr
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$desc (exit $rc)"; else bad "$desc (exit $rc, wanted $want)"; fi
-}
-has_line() {
-  if grep -Fxq -- "$2" "$1"; then ok "$3"; else bad "$3 — wanted the line: $2"; fi
-}
-keyid() {
-  local id
-  id=$(sed -n '1s/^untrusted comment: minisign public key //p' "$1")
-  printf '%16s' "$id" | tr ' ' 0
-}
-state() { find store/keyring -type f ! -name lock -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum; }
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+mkdir trusted
+state() { snapshot store/keyring ./lock; }
 
 echo "# keys"
 "$KP" keygen trusted/root --root --unencrypted >out/stdout && mv trusted/root.key .
-"$KP" keygen old --unencrypted >/dev/null
-"$KP" keygen new --unencrypted >/dev/null
-"$KP" keygen stranger --unencrypted >/dev/null
+newkey old new stranger
 ROOT=$(keyid trusted/root.pub)
 OLD=$(keyid old.pub)
 NEW=$(keyid new.pub)
@@ -140,8 +104,7 @@ expect 2 "a missing file is a system error" "$KP" keyring install nothing.kkeys 
 if [ "$(state)" = "$BEFORE" ]; then ok "refused updates changed nothing"; else bad "refused updates changed the keyring state"; fi
 
 echo "# k of n, and a chained root rotation"
-"$KP" keygen r2 --unencrypted >/dev/null
-"$KP" keygen r3 --unencrypted >/dev/null
+newkey r2 r3
 R2=$(keyid r2.pub)
 R3=$(keyid r3.pub)
 expect 2 "a new root set must sign its first update" \
@@ -171,11 +134,9 @@ has_line out/stdout "  $NEW  signing key (added by keyring update)" "new signs p
 has_line out/stdout "Signing keys in use: 2" "two signing keys"
 
 echo "# packs are checked with the signing keys only"
-mkdir -p src/pages
-printf '%s\n' '{"id": "rotation", "version": 1, "title": "Rotation", "created": "2020-07-10T00:00:00Z", "languages": ["en"], "pages": ["p1"]}' >src/pack.json
-echo "# Hello" >src/pages/p1.en.md
+pack_src src rotation 1 --title Rotation --created 2020-07-10T00:00:00Z
 "$KP" build src --key new.key --out new-1.kpack >/dev/null
-sed -i 's/"version": 1/"version": 2/' src/pack.json
+pack_src src rotation 2 --title Rotation --created 2020-07-10T00:00:00Z
 "$KP" build src --key old.key --out old-2.kpack >/dev/null
 "$KP" build src --key root.key --out root-2.kpack >/dev/null
 expect 0 "a pack signed by signing key new installs" "$KP" install new-1.kpack --store store --trusted trusted
@@ -183,6 +144,4 @@ expect 1 "a newer pack signed by the revoked key is refused" "$KP" install old-2
 has_line out/stderr "old-2.kpack: signature is from a revoked key (key $OLD) — ask the content team for a pack signed with the current key" "revoked pack message"
 expect 1 "a pack signed by a root key is refused" "$KP" install root-2.kpack --store store --trusted trusted
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

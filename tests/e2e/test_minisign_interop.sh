@@ -14,16 +14,12 @@
 # mismatch, after printing every check.
 set -u
 
-B=$(cd "$1" && pwd)
-KP=$B/tools/kiosk-pack
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 SC=$B/tests/tools/sigcheck
 
 if ! command -v minisign >/dev/null 2>&1; then
   echo "FAIL: the minisign command is not installed (apt-get install minisign)"
-  exit 1
-fi
-if [ ! -x "$KP" ]; then
-  echo "FAIL: $KP is not built"
   exit 1
 fi
 if [ ! -x "$SC" ]; then
@@ -31,56 +27,6 @@ if [ ! -x "$SC" ]; then
   exit 1
 fi
 echo "# $(minisign -v 2>&1)"
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-mkdir out
-# Keep minisign away from the user's own keys and settings.
-export HOME=$T MINISIGN_CONFIG_DIR=$T/.minisign
-unset KIOSK_PACK_PASSPHRASE
-
-passed=0
-failed=0
-ok() { echo "ok   - $1"; passed=$((passed + 1)); }
-bad() {
-  echo "FAIL - $1"
-  failed=$((failed + 1))
-  echo "  stdout:"; sed 's/^/    /' out/stdout
-  echo "  stderr:"; sed 's/^/    /' out/stderr
-}
-
-# expect RC DESCRIPTION COMMAND...: runs COMMAND (stdin from /dev/null unless
-# STDIN_TEXT is set), keeps its output in out/, checks its exit status.
-expect() {
-  local want=$1 desc=$2
-  shift 2
-  if [ -n "${STDIN_TEXT+x}" ]; then
-    printf '%s' "$STDIN_TEXT" | "$@" >out/stdout 2>out/stderr
-  else
-    "$@" </dev/null >out/stdout 2>out/stderr
-  fi
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$desc (exit $rc)"; else bad "$desc (exit $rc, wanted $want)"; fi
-}
-
-# has_line FILE LINE DESCRIPTION: FILE (out/stdout or out/stderr of the last
-# command, or any file) has exactly that line.
-has_line() {
-  if grep -Fxq -- "$2" "$1"; then ok "$3"; else bad "$3 — wanted the line: $2"; fi
-}
-
-same() {
-  if [ "$1" = "$2" ]; then ok "$3"; else bad "$3 — got '$1', wanted '$2'"; fi
-}
-
-# The key id of a .pub file, as 16 hex digits (minisign 0.11 writes it
-# without leading zeros in the comment, so pad it).
-keyid() {
-  local id
-  id=$(sed -n '1s/^untrusted comment: minisign public key //p' "$1")
-  printf '%16s' "$id" | tr ' ' 0
-}
 
 # Bytes of the decoded secret key: kdf_alg at 2, opslimit at 38, memlimit at 46.
 key_field() { sed -n 2p "$1" | base64 -d | od -An -v -j "$2" -N "$3" -t "$4" | tr -d ' \n'; }
@@ -193,5 +139,4 @@ expect 1 "our verifier refuses the legacy signature" "$SC" ms.pub d.json d.legac
 has_line out/stderr "d.legacy.minisig: legacy minisign signature (algorithm Ed) is refused — sign again with kiosk-pack or with minisign without -l (algorithm ED)" \
   "the exact legacy message"
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

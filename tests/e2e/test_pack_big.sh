@@ -8,58 +8,34 @@
 # Usage: test_pack_big.sh BUILD_DIR SOURCE_DIR.
 set -u
 
-B=$(cd "$1" && pwd)
-KP=$B/tools/kiosk-pack
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 LIMIT_KB=32768
 SIZE_MB=${KIOSK_BIG_PACK_MB:-1024}
 
-if [ ! -x "$KP" ]; then
-  echo "FAIL: $KP is not built"
-  exit 1
-fi
 if [ ! -x /usr/bin/time ]; then
   echo "FAIL: /usr/bin/time is missing (apt-get install time)"
   exit 1
 fi
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-unset KIOSK_PACK_PASSPHRASE
-
-failed=0
-ok() { echo "ok   - $1"; }
-bad() { echo "FAIL - $1"; failed=$((failed + 1)); }
 
 # run DESCRIPTION COMMAND...: runs COMMAND under /usr/bin/time; sets RSS_KB
 # and SECS; checks exit 0.
 run() {
   local desc=$1
   shift
-  /usr/bin/time -f '%M %e' -o time.txt "$@" </dev/null >stdout.txt 2>stderr.txt
+  /usr/bin/time -f '%M %e' -o time.txt "$@" </dev/null >out/stdout 2>out/stderr
   local rc=$?
   read -r RSS_KB SECS <time.txt
   if [ "$rc" -eq 0 ]; then
     ok "$desc (exit 0, ${SECS} s, peak RSS ${RSS_KB} KB)"
   else
     bad "$desc (exit $rc, ${SECS} s)"
-    sed 's/^/    /' stdout.txt stderr.txt
   fi
 }
 
-"$KP" keygen k --unencrypted >/dev/null || { echo "FAIL: keygen"; exit 1; }
-mkdir -p src/pages src/media
-cat >src/pack.json <<'JSON'
-{
-  "id": "big",
-  "version": 1,
-  "title": "A pack with one very big file",
-  "created": "2020-07-10T00:00:00Z",
-  "languages": ["en"],
-  "pages": ["p"]
-}
-JSON
-printf '# Big\n\nOne big file.\n' >src/pages/p.en.md
+newkey k
+pack_src src big 1 --title "A pack with one very big file" --created 2020-07-10T00:00:00Z
+mkdir -p src/media
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >src/media/big.bin
 
 run "build a ${SIZE_MB} MiB pack (uncompressed)" "$KP" build src --key k.key --compress none --out big.kpack
@@ -88,4 +64,4 @@ else
 fi
 
 echo "# times: build ${BUILD_S} s, verify ${VERIFY_S} s, install ${INSTALL_S} s"
-[ "$failed" -eq 0 ]
+e2e_done

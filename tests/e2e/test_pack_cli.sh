@@ -16,12 +16,6 @@ set -u
 e2e_init "$@"
 SAMPLE=$S/content-packs/bulletin-2020-07
 
-keyid() {
-  local id
-  id=$(sed -n '1s/^untrusted comment: minisign public key //p' "$1")
-  printf '%16s' "$id" | tr ' ' 0
-}
-
 PACK=bulletin-2020-07-1.kpack
 # What the sample holds, and its size the way kiosk-pack prints it.
 NFILES=$(find "$SAMPLE/pages" "$SAMPLE/media" "$SAMPLE/fonts" -type f ! -name '.*' 2>/dev/null | wc -l)

@@ -36,9 +36,6 @@ for f in os.listdir(d + "/media"):
 PY
 }
 
-# tree DIR: a checksum of every file under DIR, to see that nothing changed.
-tree() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
-
 echo "# round trip: the real packs"
 for p in bulletin-2020-07 hotlines-central-asia safe-migration; do
   cp -r "$S/content-packs/$p" "$p"
