@@ -351,86 +351,28 @@ static void seen_note(struct seen *v, size_t *n, size_t cap, const char *id, uin
   }
 }
 
-/* Copies the keyring update open on fd (at most KEYRING_COPY_MAX bytes)
- * into a new private folder, as name, so that the keyring reader reads
- * bytes that can no longer change; *dir (PATH_MAX) is the folder and
- * *path the copy. 0, or a KERR code with e naming shown. */
-#define KEYRING_COPY_MAX (4u << 20)
-static int copy_keyring(int fd, const char *name, const char *shown, char *dir, size_t dcap,
-                        char *path, size_t pcap, struct kerr *e)
+/* Installs the keyring update c, read from the descriptor opened once (as
+ * packs are) with the visit's cancel flag; returns 1 if the trusted keys
+ * changed. gone (NULL for the inbox) is set when the stick went away
+ * under it; the caller then ends the visit as for a pack. */
+static int install_keyring(struct field *f, const char *root, const struct inbox_candidate *c,
+                           const struct stat *rst, int *gone)
 {
-  const char *tmp = getenv("TMPDIR");
-  snprintf(dir, dcap, "%s/kiosk-keys-XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
-  if (!mkdtemp(dir)) {
-    dir[0] = '\0';
-    return kerr_errno(e, KERR_IO, errno, "%s: no room to read it", shown);
-  }
-  snprintf(path, pcap, "%s/%s", dir, name);
-  int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (out < 0)
-    return kerr_errno(e, KERR_IO, errno, "%s: could not be copied for reading", shown);
-  char buf[16384];
-  uint64_t total = 0;
-  int rc = 0;
-  for (;;) {
-    ssize_t r = read(fd, buf, sizeof buf);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0) {
-      rc = kerr_errno(e, KERR_IO, errno, "%s: could not be read — skipped", shown);
-      break;
-    }
-    if (r == 0)
-      break;
-    total += (uint64_t)r;
-    if (total > KEYRING_COPY_MAX) {
-      rc = kerr_set(e, KERR_TOOBIG,
-                    "%s: is over %u MiB, far more than a keyring update — "
-                    "skipped",
-                    shown, KEYRING_COPY_MAX >> 20);
-      break;
-    }
-    if (write(out, buf, (size_t)r) != r) {
-      rc = kerr_errno(e, KERR_IO, errno, "%s: could not be copied for reading", shown);
-      break;
-    }
-  }
-  close(out);
-  return rc;
-}
-
-static void remove_copy(const char *dir, const char *path)
-{
-  if (path[0])
-    unlink(path);
-  if (dir[0])
-    rmdir(dir);
-}
-
-/* Installs the keyring update c; returns 1 if the trusted keys changed. */
-static int install_keyring(struct field *f, const char *root, const struct inbox_candidate *c)
-{
-  char shown[INBOX_SHOWN_MAX];
-  esc_name(c->rel, shown, sizeof shown);
   struct kerr e;
   int fd;
   if (inbox_open_candidate(root, c, &fd, NULL, &e)) {
-    say(f, -1, 0, 0, M_REFUSED, e.msg);
+    if (rst && stick_gone(root, rst->st_dev))
+      *gone = 1;
+    else
+      say(f, -1, 0, 0, M_REFUSED, e.msg);
     return 0;
   }
-  const char *base = strrchr(c->rel, '/') ? strrchr(c->rel, '/') + 1 : c->rel;
-  char dir[PATH_MAX] = "", path[PATH_MAX + INBOX_NAME_MAX] = "";
-  int rc = copy_keyring(fd, base, shown, dir, sizeof dir, path, sizeof path, &e);
-  close(fd);
   int changed = 0;
-  if (rc) {
-    say(f, -1, 0, 0, M_REFUSED, e.msg);
-    remove_copy(dir, path);
-    return 0;
-  }
   struct keyring_result kr;
   memset(&kr, 0, sizeof kr);
-  if (keyring_install(path, f->p.store_dir, f->p.keys_dir, &kr, &e) == 0) {
+  int rc = keyring_install_fd(fd, c->rel, f->p.store_dir, f->p.keys_dir, &f->cancel, &kr, &e);
+  close(fd);
+  if (rc == 0) {
     if (kr.status == KEYRING_STATUS_INSTALLED) {
       say(f, -1, 0, 0, M_KEYS, (unsigned long long)kr.version);
       if (kr.has_time_floor) {
@@ -454,10 +396,11 @@ static int install_keyring(struct field *f, const char *root, const struct inbox
     } else {
       say(f, -1, 0, 0, M_KEYS_SAME);
     }
+  } else if (rst && stick_gone(root, rst->st_dev)) {
+    *gone = 1;
   } else {
     say(f, -1, 0, 0, M_REFUSED, kr.msg[0] ? kr.msg : e.msg);
   }
-  remove_copy(dir, path);
   return changed;
 }
 
@@ -502,7 +445,13 @@ static int install_from(struct field *f, const char *root, int is_inbox, int *re
     const struct inbox_candidate *c = &sc.items[i];
     if (c->kind == INBOX_KEYRING) {
       /* Keys first: a new key may be needed for the packs after it. */
-      installed += install_keyring(f, root, c);
+      int gone = 0;
+      installed += install_keyring(f, root, c, is_inbox ? NULL : &rst, &gone);
+      if (gone) {
+        *removed = 1;
+        say(f, -1, 1, installed > 0, M_REMOVED);
+        break;
+      }
       continue;
     }
     char name[INBOX_SHOWN_MAX];

@@ -670,15 +670,17 @@ static void head_free(struct head *h)
   free(h);
 }
 
-/* Reads the whole update: the document, its signatures, then the end of
- * the archive, and parses the signatures (not yet verified). *out is set
- * even on failure when the file could be opened (free with head_free()). */
-static int head_read(const char *path, struct keyring_result *res, struct head **out,
-                     struct kerr *e)
+/* Reads the whole update (path, or the file open on fd when fd >= 0, as
+ * sarchive_open() says): the document, its signatures, then the end of
+ * the archive, and parses the signatures (not yet verified). cancel may be
+ * NULL. *out is set even on failure when the file could be opened (free
+ * with head_free()). */
+static int head_read(const char *path, int fd, const atomic_int *cancel, struct keyring_result *res,
+                     struct head **out, struct kerr *e)
 {
   *out = NULL;
   struct sarchive *r = NULL;
-  int rc = sarchive_open(path, -1, &keyring_kind, NULL, &r, e);
+  int rc = sarchive_open(path, fd, &keyring_kind, cancel, &r, e);
   if (rc)
     return rc;
   struct head *h = calloc(1, sizeof *h);
@@ -961,7 +963,7 @@ int keyring_verify(const char *path, const struct sig_trust *trust, struct keyri
   struct head *h = NULL;
   struct keyring_doc *d = NULL;
   struct policy pol = {trust, 1, NULL};
-  rc = head_read(path, out, &h, e);
+  rc = head_read(path, -1, NULL, out, &h, e);
   if (rc == 0)
     rc = head_check(h, &pol, out, &d, e);
   head_free(h);
@@ -988,7 +990,7 @@ int keyring_read_members(const char *path, char **doc, char **sigs, size_t *n_si
     return kerr_set(e, KERR_NOMEM, "out of memory");
   result_start(res, path);
   struct head *h = NULL;
-  int rc = head_read(path, res, &h, e);
+  int rc = head_read(path, -1, NULL, res, &h, e);
   if (rc == 0) {
     /* Hand the buffers over. */
     *doc = h->doc;
@@ -1016,7 +1018,7 @@ int keyring_inspect(const char *path, struct keyring_doc **doc, struct keyring_r
   struct head *h = NULL;
   struct kerr se;
   kerr_clear(&se);
-  int sig_rc = head_read(path, out, &h, &se);
+  int sig_rc = head_read(path, -1, NULL, out, &h, &se);
   if (!h || !h->doc || h->n_sigs == 0) {
     kerr_set(e, sig_rc, "%s", se.msg);
     head_free(h);
@@ -1435,8 +1437,10 @@ static int check_additions(const struct keyring_doc *st, const struct keyring_do
   return 0;
 }
 
-int keyring_install(const char *path, const char *store_dir, const char *keys_dir,
-                    struct keyring_result *out, struct kerr *e)
+/* keyring_install() and keyring_install_fd(): path names the update (and
+ * is read when fd < 0). */
+static int install(const char *path, int fd, const atomic_int *cancel, const char *store_dir,
+                   const char *keys_dir, struct keyring_result *out, struct kerr *e)
 {
   struct kerr local;
   if (!e)
@@ -1494,7 +1498,7 @@ int keyring_install(const char *path, const char *store_dir, const char *keys_di
     goto done;
   }
   struct policy pol = {roots, state_threshold(st), st};
-  if ((rc = head_read(path, out, &h, e)) || (rc = head_check(h, &pol, out, &d, e)))
+  if ((rc = head_read(path, fd, cancel, out, &h, e)) || (rc = head_check(h, &pol, out, &d, e)))
     goto done;
 
   if (d->version < floor_version ||
@@ -1629,4 +1633,23 @@ done:
   if (kfd >= 0)
     close(kfd);
   return rc;
+}
+
+int keyring_install(const char *path, const char *store_dir, const char *keys_dir,
+                    struct keyring_result *out, struct kerr *e)
+{
+  return install(path, -1, NULL, store_dir, keys_dir, out, e);
+}
+
+int keyring_install_fd(int fd, const char *name, const char *store_dir, const char *keys_dir,
+                       const atomic_int *cancel, struct keyring_result *out, struct kerr *e)
+{
+  if (fd < 0) {
+    struct kerr local;
+    if (!e)
+      e = &local;
+    result_start(out, name);
+    return result_fail(out, kerr_set(e, KERR_INVAL, "%s: no open file given", out->file), e);
+  }
+  return install(name, fd, cancel, store_dir, keys_dir, out, e);
 }

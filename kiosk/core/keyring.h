@@ -34,6 +34,7 @@
 #ifndef KIOSK_CORE_KEYRING_H
 #define KIOSK_CORE_KEYRING_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -173,6 +174,15 @@ int keyring_read_members(const char *path, char **doc, char **sigs, size_t *n_si
  * store folder are serialised by a lock (KERR_STORE if held elsewhere). */
 int keyring_install(const char *path, const char *store_dir, const char *keys_dir,
                     struct keyring_result *out, struct kerr *e);
+
+/* As keyring_install(), for the update open on fd (borrowed: read from
+ * offset 0 through a duplicate, never reopened by name; name, such as its
+ * path on the stick, only names it in messages). cancel may be NULL; set
+ * non-zero from another thread it ends the reading: KERR_INVAL with
+ * "<file>: cancelled — nothing was changed", and nothing persisted has
+ * changed. */
+int keyring_install_fd(int fd, const char *name, const char *store_dir, const char *keys_dir,
+                       const atomic_int *cancel, struct keyring_result *out, struct kerr *e);
 
 /* Builds the set of keys that may sign packs: the signing keys named by
  * the installed keyring, minus every revoked key id, which stays

@@ -25,6 +25,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <sodium.h>
@@ -841,6 +842,57 @@ static void test_rollback_refused(void **state)
   fx_close(&fx);
 }
 
+/* An update read from a descriptor, as the kiosk reads one from a stick:
+ * never reopened by name, the descriptor left open; a cancel flag that is
+ * set ends it with nothing changed. */
+static void test_install_fd_and_cancel(void **state)
+{
+  (void)state;
+  struct fixture fx;
+  fx_open(&fx);
+  char up1[PATH_MAX];
+  build_update(&fx, 1, fx.old_key, fx.new_pub, NULL, NULL, up1, sizeof up1);
+  int fd = open(up1, O_RDONLY | O_CLOEXEC);
+  assert_true(fd >= 0);
+  assert_int_equal(unlink(up1), 0); /* only the descriptor reaches it now */
+
+  atomic_int cancel = 1;
+  struct keyring_result res;
+  struct kerr e;
+  kerr_clear(&e);
+  int rc = keyring_install_fd(fd, "kiosk/keyring-1.kkeys", fx.store, fx.keys, &cancel, &res, &e);
+  assert_int_equal(rc, KERR_INVAL);
+  assert_string_equal(res.msg, "keyring-1.kkeys: cancelled — nothing was changed");
+  assert_string_equal(e.msg, res.msg);
+  size_t len = 0;
+  char *st = state_bytes(&fx, &len);
+  assert_null(st); /* nothing persisted */
+  struct sig_trust *t = effective(&fx);
+  assert_false(sig_trust_contains(t, fx.new_pk.key_id));
+  sig_trust_free(t);
+
+  atomic_store(&cancel, 0);
+  rc = keyring_install_fd(fd, "kiosk/keyring-1.kkeys", fx.store, fx.keys, &cancel, &res, &e);
+  if (rc)
+    fprintf(stderr, "install failed: %s\n", res.msg);
+  assert_int_equal(rc, 0);
+  assert_int_equal(res.status, KEYRING_STATUS_INSTALLED);
+  assert_string_equal(res.file, "keyring-1.kkeys");
+  t = effective(&fx);
+  assert_true(sig_trust_contains(t, fx.new_pk.key_id));
+  sig_trust_free(t);
+
+  /* The descriptor is the caller's: still open, read again from the start. */
+  rc = keyring_install_fd(fd, "kiosk/keyring-1.kkeys", fx.store, fx.keys, NULL, &res, &e);
+  assert_int_equal(rc, 0);
+  assert_int_equal(res.status, KEYRING_STATUS_UP_TO_DATE);
+  close(fd);
+
+  rc = keyring_install_fd(-1, "keyring-1.kkeys", fx.store, fx.keys, NULL, &res, &e);
+  assert_int_equal(rc, KERR_INVAL);
+  fx_close(&fx);
+}
+
 /* The state is on disk: a new process (here: new calls) sees it, and a
  * damaged state is never silently replaced by the folder alone. */
 static void test_persistence(void **state)
@@ -1104,6 +1156,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_format1_state_migrates),
     cmocka_unit_test(test_self_revocation_refused),
     cmocka_unit_test(test_rollback_refused),
+    cmocka_unit_test(test_install_fd_and_cancel),
     cmocka_unit_test(test_persistence),
     cmocka_unit_test(test_tampered_and_malformed_refused),
     cmocka_unit_test(test_oversized_refused_early),
