@@ -278,15 +278,20 @@ static const char *split_path(const char *relpath, char *dir, size_t cap)
   return slash + 1;
 }
 
+static int refuse_absolute(const char *relpath, struct kerr *e)
+{
+  return kerr_set(e, KERR_PATH,
+                  "\"%s\" is absolute; a path relative to "
+                  "its folder was expected",
+                  relpath);
+}
+
 int fsutil_open_dir_at(int dirfd, const char *relpath, int create, mode_t mode, int *out,
                        struct kerr *e)
 {
   *out = -1;
   if (relpath[0] == '/')
-    return kerr_set(e, KERR_PATH,
-                    "\"%s\" is absolute; a path relative to "
-                    "its folder was expected",
-                    relpath);
+    return refuse_absolute(relpath, e);
   int cur = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (cur < 0)
     return fail(e, errno, "could not open the folder holding \"%s\"", relpath);
@@ -371,10 +376,7 @@ int fsutil_read_at(int dirfd, const char *relpath, size_t max, char **out, size_
   *out = NULL;
   *len = 0;
   if (relpath[0] == '/')
-    return kerr_set(e, KERR_PATH,
-                    "\"%s\" is absolute; a path relative to "
-                    "its folder was expected",
-                    relpath);
+    return refuse_absolute(relpath, e);
   char dir[PATH_MAX];
   const char *base = split_path(relpath, dir, sizeof dir);
   int dfd;

@@ -2,7 +2,9 @@
  * and never to lose the caller's array on failure. */
 #include "core/grow.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 void *grow_array(void *v, size_t need, size_t *cap, size_t elem, size_t first)
@@ -22,4 +24,30 @@ void *grow_array(void *v, size_t need, size_t *cap, size_t elem, size_t first)
     return NULL;
   *cap = c;
   return nv;
+}
+
+void grow_printf(struct grow_text *t, const char *fmt, ...)
+{
+  if (t->failed)
+    return;
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? t->cap - t->len : 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+      t->failed = 1;
+      return;
+    }
+    if (t->s && (size_t)n < t->cap - t->len) {
+      t->len += (size_t)n;
+      return;
+    }
+    char *s = grow_array(t->s, t->len + (size_t)n + 1, &t->cap, 1, 1024);
+    if (!s) {
+      t->failed = 1;
+      return;
+    }
+    t->s = s;
+  }
 }

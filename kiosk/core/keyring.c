@@ -99,7 +99,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,40 +149,6 @@ const char *keyring_status_name(enum keyring_status status)
   case KEYRING_STATUS_FAILED: return "failed";
   }
   return "unknown";
-}
-
-/* A growing text buffer; on allocation failure it stays failed. */
-struct text {
-  char *s;
-  size_t len, cap;
-  int failed;
-};
-
-static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void text_add(struct text *t, const char *fmt, ...)
-{
-  if (t->failed)
-    return;
-  for (;;) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? t->cap - t->len : 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-      t->failed = 1;
-      return;
-    }
-    if (t->s && (size_t)n < t->cap - t->len) {
-      t->len += (size_t)n;
-      return;
-    }
-    char *s = grow_array(t->s, t->len + (size_t)n + 1, &t->cap, 1, 1024);
-    if (!s) {
-      t->failed = 1;
-      return;
-    }
-    t->s = s;
-  }
 }
 
 /* "A1B2...", "A1B2..., C3D4..." and "and 3 more" after four. */
@@ -523,18 +488,18 @@ int keyring_doc_parse(const char *json, size_t len, const char *name, struct key
 
 /* "  \"field\": [keys]" without a comma after it; -1 if a key cannot be
  * written. */
-static int keys_add(struct text *t, const char *field, const struct sig_pubkey *keys, size_t n)
+static int keys_add(struct grow_text *t, const char *field, const struct sig_pubkey *keys, size_t n)
 {
-  text_add(t, "  \"%s\": [", field);
+  grow_printf(t, "  \"%s\": [", field);
   for (size_t i = 0; i < n; i++) {
     char pub[SIG_PUBKEY_TEXT_BUFSZ];
     if (sig_pubkey_format(&keys[i], pub, sizeof pub) < 0)
       return -1;
     char *b64 = strchr(pub, '\n') + 1;
     b64[strcspn(b64, "\n")] = '\0';
-    text_add(t, "%s\n    \"%s\"", i ? "," : "", b64);
+    grow_printf(t, "%s\n    \"%s\"", i ? "," : "", b64);
   }
-  text_add(t, "%s]", n ? "\n  " : "");
+  grow_printf(t, "%s]", n ? "\n  " : "");
   return 0;
 }
 
@@ -547,7 +512,7 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind, char **ou
                     "a keyring may list at most %d keys to "
                     "add and %d to revoke, and %d root keys",
                     KEYRING_MAX_KEYS, KEYRING_MAX_KEYS, KEYRING_MAX_ROOTS);
-  struct text t = {0};
+  struct grow_text t = {0};
   char when[32];
   time_t tt = (time_t)d->created;
   struct tm tm;
@@ -560,14 +525,14 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind, char **ou
                     d->created);
   snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  text_add(&t,
-           "{\n  \"format\": %d,\n  \"type\": \"%s\",\n  \"version\": %" PRIu64
-           ",\n  \"created\": \"%s\",\n",
-           KEYRING_FORMAT, kind == DOC_STATE ? "keyring-state" : "keyring", d->version, when);
+  grow_printf(&t,
+              "{\n  \"format\": %d,\n  \"type\": \"%s\",\n  \"version\": %" PRIu64
+              ",\n  \"created\": \"%s\",\n",
+              KEYRING_FORMAT, kind == DOC_STATE ? "keyring-state" : "keyring", d->version, when);
   if (kind == DOC_STATE) {
     char hex[HASH_HEX_LEN + 1];
     sodium_bin2hex(hex, sizeof hex, d->hash, sizeof d->hash);
-    text_add(&t, "  \"update\": \"%s\",\n", hex);
+    grow_printf(&t, "  \"update\": \"%s\",\n", hex);
   }
   if (kind == DOC_UPDATE && d->has_time_floor) {
     char tf[32];
@@ -580,12 +545,13 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind, char **ou
                       "written as a date",
                       d->time_floor);
     }
-    text_add(&t, "  \"time_floor\": \"%s\",\n", tf);
+    grow_printf(&t, "  \"time_floor\": \"%s\",\n", tf);
   }
   unsigned k = d->threshold ? d->threshold : 1;
   if (kind == DOC_STATE || d->threshold)
-    text_add(&t, "  \"threshold\": %u,\n", k);
-  if (d->has_roots && (keys_add(&t, "roots", d->roots, d->n_roots) || (text_add(&t, ",\n"), 0))) {
+    grow_printf(&t, "  \"threshold\": %u,\n", k);
+  if (d->has_roots &&
+      (keys_add(&t, "roots", d->roots, d->n_roots) || (grow_printf(&t, ",\n"), 0))) {
     free(t.s);
     return kerr_set(e, KERR_INVAL, "a root key cannot be written");
   }
@@ -593,13 +559,13 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind, char **ou
     free(t.s);
     return kerr_set(e, KERR_INVAL, "a key to add cannot be written");
   }
-  text_add(&t, ",\n  \"revoke\": [");
+  grow_printf(&t, ",\n  \"revoke\": [");
   for (size_t i = 0; i < d->n_revoke; i++) {
     char id[SIG_KEYID_BUFSZ];
     sig_keyid_format(d->revoke[i], id);
-    text_add(&t, "%s\n    \"%s\"", i ? "," : "", id);
+    grow_printf(&t, "%s\n    \"%s\"", i ? "," : "", id);
   }
-  text_add(&t, "%s]\n}\n", d->n_revoke ? "\n  " : "");
+  grow_printf(&t, "%s]\n}\n", d->n_revoke ? "\n  " : "");
   if (t.failed) {
     free(t.s);
     return kerr_set(e, KERR_NOMEM, "out of memory writing the keyring");

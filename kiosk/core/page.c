@@ -20,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for root/relpath of a page. */
+#define PAGE_PATH_MAX 2048
+
 /* A growable string. */
 struct buf {
   char *s;
@@ -920,15 +923,26 @@ int page_parse(const char *text, size_t len, const char *name, struct page **out
   return 0;
 }
 
+/* Opens root/relpath (its name into path) for page_load and page_peek. */
+static int open_page(const char *root, const char *relpath, char path[PAGE_PATH_MAX], FILE **f,
+                     struct kerr *e)
+{
+  snprintf(path, PAGE_PATH_MAX, "%s/%s", root, relpath);
+  *f = fopen(path, "rbe");
+  if (!*f)
+    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open page",
+                      path);
+  return 0;
+}
+
 int page_load(const char *root, const char *relpath, struct page **out, struct kerr *e)
 {
   *out = NULL;
-  char path[2048];
-  snprintf(path, sizeof path, "%s/%s", root, relpath);
-  FILE *f = fopen(path, "rbe");
-  if (!f)
-    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open page",
-                      path);
+  char path[PAGE_PATH_MAX];
+  FILE *f;
+  int orc = open_page(root, relpath, path, &f, e);
+  if (orc)
+    return orc;
   char *data = malloc(PAGE_MAX_BYTES + 1);
   if (!data) {
     fclose(f);
@@ -949,12 +963,11 @@ int page_load(const char *root, const char *relpath, struct page **out, struct k
 int page_peek(const char *root, const char *relpath, struct page **out, struct kerr *e)
 {
   *out = NULL;
-  char path[2048];
-  snprintf(path, sizeof path, "%s/%s", root, relpath);
-  FILE *f = fopen(path, "rbe");
-  if (!f)
-    return kerr_errno(e, errno == ENOENT ? KERR_NOENT : KERR_IO, errno, "%s: cannot open page",
-                      path);
+  char path[PAGE_PATH_MAX];
+  FILE *f;
+  int orc = open_page(root, relpath, path, &f, e);
+  if (orc)
+    return orc;
   char buf[4096];
   size_t n = fread(buf, 1, sizeof buf, f);
   fclose(f);

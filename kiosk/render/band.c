@@ -33,16 +33,7 @@ static int put(struct fonts *f, struct box *boxes, size_t *n, size_t cap, const 
       const struct text_run *run = &tb.runs[tb.lines[0].first_run + r];
       struct box *b = &boxes[(*n)++];
       memset(b, 0, sizeof *b);
-      b->kind = BOX_TEXT;
-      b->r = (SDL_Rect){x + run->x, top + run->y, run->w, run->h};
-      b->baseline = top + run->baseline;
-      b->color = color;
-      b->fam = run->fam;
-      b->style = run->style;
-      b->px = px;
-      b->rtl = run->rtl;
-      b->text = strdup(run->text);
-      b->block = -1;
+      (void)layout_text_box(b, run, x, top, color, px, -1);
     }
   text_block_free(&tb);
   return w;

@@ -103,6 +103,22 @@ static struct box *boxes_add(struct boxes *b, enum box_kind kind, int block)
   return x;
 }
 
+int layout_text_box(struct box *b, const struct text_run *run, int dx, int dy, SDL_Color color,
+                    int px, int block)
+{
+  b->kind = BOX_TEXT;
+  b->r = (SDL_Rect){dx + run->x, dy + run->y, run->w, run->h};
+  b->baseline = dy + run->baseline;
+  b->color = color;
+  b->fam = run->fam;
+  b->style = run->style;
+  b->px = px;
+  b->rtl = run->rtl;
+  b->block = block;
+  b->text = strdup(run->text);
+  return b->text ? 0 : -1;
+}
+
 static void box_free_fields(struct box *x)
 {
   free(x->text);
@@ -172,15 +188,7 @@ static void add_lines(struct boxes *bx, const struct text_block *tb, size_t l0, 
       struct box *x = boxes_add(bx, BOX_TEXT, block);
       if (!x)
         return;
-      x->r = (SDL_Rect){dx + run->x, dy + run->y - top, run->w, run->h};
-      x->baseline = dy + run->baseline - top;
-      x->color = color;
-      x->fam = run->fam;
-      x->style = run->style;
-      x->px = px;
-      x->rtl = run->rtl;
-      x->text = strdup(run->text);
-      if (!x->text)
+      if (layout_text_box(x, run, dx, dy - top, color, px, block))
         bx->oom = 1;
     }
   }

@@ -27,6 +27,15 @@ struct box {
   int baseline;   /* BOX_TEXT: y of the baseline (r is the line box) */
 };
 
+struct text_run;
+
+/* Makes b the text box of run, moved by (dx, dy): its place and baseline,
+ * font, size px and direction, with color and block, and a copy of its
+ * text (owned by b). Returns 0, or -1 when the copy could not be made
+ * (b->text is then NULL). */
+int layout_text_box(struct box *b, const struct text_run *run, int dx, int dy, SDL_Color color,
+                    int px, int block);
+
 /* A problem found while laying out (for --strict and lint). */
 struct layout_problem {
   char msg[300];

@@ -43,17 +43,9 @@ void overlay_paint(struct fonts *f, SDL_Surface *page, const char *const *lines,
       const struct text_run *run = &tb.runs[r];
       struct box *b = &boxes[nb++];
       memset(b, 0, sizeof *b);
-      b->kind = BOX_TEXT;
-      b->r = (SDL_Rect){run->x, y + run->y, run->w, run->h};
-      b->baseline = y + run->baseline;
-      b->color =
+      SDL_Color color =
           i >= strong ? (SDL_Color){0xFF, 0xFF, 0xFF, 0xFF} : (SDL_Color){0xA9, 0xBB, 0xCE, 0xFF};
-      b->fam = run->fam;
-      b->style = run->style;
-      b->px = px;
-      b->rtl = run->rtl;
-      b->text = strdup(run->text);
-      b->block = -1;
+      (void)layout_text_box(b, run, 0, y, color, px, -1);
     }
     y += tb.height;
     text_block_free(&tb);

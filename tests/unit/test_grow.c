@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void test_first_then_doubles(void **state)
 {
@@ -55,10 +56,36 @@ static void test_overflow_refused_array_kept(void **state)
   free(v);
 }
 
+static void test_printf_appends(void **state)
+{
+  (void)state;
+  struct grow_text t = {0};
+  grow_printf(&t, "%s", "");
+  assert_non_null(t.s);
+  assert_string_equal(t.s, "");
+  for (int i = 0; i < 500; i++)
+    grow_printf(&t, "line %d\n", i);
+  assert_false(t.failed);
+  assert_int_equal(t.len, strlen(t.s));
+  assert_true(t.cap > t.len);
+  assert_int_equal(strncmp(t.s, "line 0\nline 1\n", 14), 0);
+  assert_non_null(strstr(t.s, "line 499\n"));
+  /* One piece longer than the room so far. */
+  char big[3000];
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  size_t before = t.len;
+  grow_printf(&t, "[%s]", big);
+  assert_int_equal(t.len, before + sizeof big + 1);
+  assert_int_equal(t.s[t.len - 1], ']');
+  free(t.s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_first_then_doubles),
     cmocka_unit_test(test_room_left_changes_nothing),
     cmocka_unit_test(test_overflow_refused_array_kept),
+    cmocka_unit_test(test_printf_appends),
 };
 
 KTEST_MAIN(tests)

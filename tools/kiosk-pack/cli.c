@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -122,6 +123,29 @@ void cli_fmt_time(int64_t t, char *buf, size_t cap)
 void cli_fmt_time_rfc3339(int64_t t, char *buf, size_t cap)
 {
   fmt_utc(t, 1, buf, cap);
+}
+
+int cli_check_pack(const char *cmd, const char *pack, struct store *st,
+                   const struct sig_trust *trust)
+{
+  struct pack_result *res = calloc(1, sizeof *res);
+  if (!res) {
+    fprintf(stderr, "kiosk-pack %s: out of memory\n", cmd);
+    return CLI_ERROR;
+  }
+  struct cli_progress cp;
+  cli_progress_init(&cp, st ? "Installing" : "Verifying", pack);
+  struct pack_progress prog = {cli_progress_fn, &cp, NULL};
+  if (st)
+    pack_install(pack, st, trust, &prog, res, NULL);
+  else
+    pack_verify(pack, trust, &prog, res, NULL);
+  cli_progress_done(&cp);
+  int status = cli_exit_status(res->status);
+  fprintf(status == CLI_OK ? stdout : stderr, "%s\n", res->msg);
+  pack_result_free(res);
+  free(res);
+  return status;
 }
 
 int cli_out_path(const char *out, const char *name, char *buf, size_t cap, struct kerr *e)

@@ -88,6 +88,12 @@ int cli_parse(const struct cli_args *spec, int argc, char **argv, const char **a
  * bytes). KERR_USAGE when that does not fit. */
 int cli_out_path(const char *out, const char *name, char *buf, size_t cap, struct kerr *e);
 
+/* Verifies pack (st NULL) or installs it into st, as `kiosk-pack verify`
+ * and `install` do: progress on the terminal, then the verdict, one line
+ * on stdout when it passed, else on stderr. Returns the exit status. */
+int cli_check_pack(const char *cmd, const char *pack, struct store *st,
+                   const struct sig_trust *trust);
+
 /* The last component of path, for messages. */
 const char *cli_basename(const char *path);
 

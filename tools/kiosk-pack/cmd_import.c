@@ -14,6 +14,7 @@
 #include "kiosk-pack/lint.h"
 
 #include "core/fsutil.h"
+#include "core/grow.h"
 #include "core/page.h"
 #include "core/manifest.h"
 
@@ -323,15 +324,12 @@ static struct block *split_blocks(const char *s, size_t n, size_t *count)
       if (i < n)
         i++;
     }
-    if (k == cap) {
-      cap *= 2;
-      struct block *w = realloc(v, cap * sizeof *v);
-      if (!w) {
-        free(v);
-        return NULL;
-      }
-      v = w;
+    struct block *w = grow_array(v, k + 1, &cap, sizeof *v, 64);
+    if (!w) {
+      free(v);
+      return NULL;
     }
+    v = w;
     struct block *b = &v[k++];
     memset(b, 0, sizeof *b);
     b->s = s + start;
@@ -358,15 +356,12 @@ static struct block *split_blocks(const char *s, size_t n, size_t *count)
           /* A line that is not an item joins the one before. */
           v[k - 1].n = (size_t)(q - v[k - 1].s);
         } else {
-          if (k == cap) {
-            cap *= 2;
-            struct block *w = realloc(v, cap * sizeof *v);
-            if (!w) {
-              free(v);
-              return NULL;
-            }
-            v = w;
+          w = grow_array(v, k + 1, &cap, sizeof *v, 64);
+          if (!w) {
+            free(v);
+            return NULL;
           }
+          v = w;
           memset(&v[k], 0, sizeof v[k]);
           v[k].s = p;
           v[k].n = (size_t)(q - p);

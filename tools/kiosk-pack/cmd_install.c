@@ -56,22 +56,7 @@ int cmd_install(int argc, char **argv)
     sig_trust_free(trust);
     return CLI_ERROR;
   }
-  struct pack_result *res = calloc(1, sizeof *res);
-  if (!res) {
-    fprintf(stderr, "kiosk-pack install: out of memory\n");
-    store_close(st);
-    sig_trust_free(trust);
-    return CLI_ERROR;
-  }
-  struct cli_progress cp;
-  cli_progress_init(&cp, "Installing", pack);
-  struct pack_progress prog = {cli_progress_fn, &cp, NULL};
-  pack_install(pack, st, trust, &prog, res, NULL);
-  cli_progress_done(&cp);
-  status = cli_exit_status(res->status);
-  fprintf(status == CLI_OK ? stdout : stderr, "%s\n", res->msg);
-  pack_result_free(res);
-  free(res);
+  status = cli_check_pack("install", pack, st, trust);
   store_close(st);
   sig_trust_free(trust);
   return status;

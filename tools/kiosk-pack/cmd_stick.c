@@ -36,7 +36,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,40 +442,6 @@ static int copy_one(int kdir, const char *src, const char *name, char *buf)
 
 /* --- README.txt ---------------------------------------------------------- */
 
-struct text {
-  char *p;
-  size_t n, cap;
-  int oom;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct text *t, const char *fmt, ...)
-{
-  if (t->oom)
-    return;
-  for (;;) {
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(t->p ? t->p + t->n : NULL, t->p ? t->cap - t->n : 0, fmt, ap);
-    va_end(ap);
-    if (k < 0) {
-      t->oom = 1;
-      return;
-    }
-    if (t->p && (size_t)k < t->cap - t->n) {
-      t->n += (size_t)k;
-      return;
-    }
-    char *np = grow_array(t->p, t->n + (size_t)k + 1, &t->cap, 1, 4096);
-    if (!np) {
-      t->oom = 1;
-      return;
-    }
-    t->p = np;
-  }
-}
-
 static void day(int64_t t, char *buf, size_t cap)
 {
   time_t tt = (time_t)t;
@@ -494,7 +459,7 @@ static void clean(const char *s, char *out, size_t cap)
   out[n] = '\0';
 }
 
-static void readme_text(const struct stick *s, const char *where, struct text *t)
+static void readme_text(const struct stick *s, const char *where, struct grow_text *t)
 {
   char now[64], d[32], title[PACK_TITLE_MAX + 1], size[32];
   cli_fmt_time(s->now, now, sizeof now);
@@ -502,90 +467,91 @@ static void readme_text(const struct stick *s, const char *where, struct text *t
   for (size_t i = 0; i < s->n; i++)
     n_packs += s->g[i].chosen;
 
-  put(t, "%s — ФЛЕШКА ДЛЯ КИОСКА\r\n", README_MARK);
-  put(t, "Prepared %s by kiosk-pack %s\r\n\r\n", now, KIOSK_VERSION);
+  grow_printf(t, "%s — ФЛЕШКА ДЛЯ КИОСКА\r\n", README_MARK);
+  grow_printf(t, "Prepared %s by kiosk-pack %s\r\n\r\n", now, KIOSK_VERSION);
 
-  put(t, "=== Русский ===\r\n\r\n");
-  put(t, "На флешке, в папке %s:\r\n", where);
+  grow_printf(t, "=== Русский ===\r\n\r\n");
+  grow_printf(t, "На флешке, в папке %s:\r\n", where);
   for (size_t i = 0; i < s->n; i++) {
     const struct given *g = &s->g[i];
     if (!g->chosen)
       continue;
     clean(g->title_ru, title, sizeof title);
     cli_fmt_bytes(g->bytes, size, sizeof size);
-    put(t, "  %s — «%s», версия %" PRIu64 ", %s", g->name, title, g->version, size);
+    grow_printf(t, "  %s — «%s», версия %" PRIu64 ", %s", g->name, title, g->version, size);
     if (g->has_expires) {
       day(g->expires, d, sizeof d);
-      put(t, ", действует до %s", d);
+      grow_printf(t, ", действует до %s", d);
     }
     if (g->has_valid_from && g->valid_from > s->now) {
       day(g->valid_from, d, sizeof d);
-      put(t, ", показывается с %s", d);
+      grow_printf(t, ", показывается с %s", d);
     }
-    put(t, "\r\n");
+    grow_printf(t, "\r\n");
   }
   if (s->keyring)
-    put(t, "  %s — обновление ключей подписи, версия %" PRIu64 "\r\n", s->keyring_name,
-        s->keyring_version);
-  put(t,
-      "\r\n"
-      "1. Вставьте флешку в киоск. Нажимать ничего не нужно.\r\n"
-      "2. На экране появится «Флешка: найдено пакетов: %zu», затем для каждого\r\n"
-      "   пакета «Установлено: <название>, версия N» или «<название>: уже\r\n"
-      "   установлено, ничего не изменено».\r\n",
-      n_packs);
+    grow_printf(t, "  %s — обновление ключей подписи, версия %" PRIu64 "\r\n", s->keyring_name,
+                s->keyring_version);
+  grow_printf(t,
+              "\r\n"
+              "1. Вставьте флешку в киоск. Нажимать ничего не нужно.\r\n"
+              "2. На экране появится «Флешка: найдено пакетов: %zu», затем для каждого\r\n"
+              "   пакета «Установлено: <название>, версия N» или «<название>: уже\r\n"
+              "   установлено, ничего не изменено».\r\n",
+              n_packs);
   if (s->keyring)
-    put(t, "   Сначала: «Ключи подписи обновлены (версия %" PRIu64 ")».\r\n", s->keyring_version);
-  put(t,
-      "3. Дождитесь надписи «Журналы записаны на флешку. Флешку можно\r\n"
-      "   вынимать». Только тогда выньте флешку.\r\n"
-      "4. «Флешку вынули слишком рано» — вставьте её снова.\r\n"
-      "   «Отклонено: ...» — пакет не установлен: сфотографируйте экран и\r\n"
-      "   сообщите в офис.\r\n"
-      "5. Привезите флешку в офис. Киоск записал на неё папку kiosk-logs/\r\n"
-      "   (что показывалось и состояние киоска) — не удаляйте её. С одной\r\n"
-      "   флешкой можно объехать несколько киосков.\r\n\r\n");
+    grow_printf(t, "   Сначала: «Ключи подписи обновлены (версия %" PRIu64 ")».\r\n",
+                s->keyring_version);
+  grow_printf(t,
+              "3. Дождитесь надписи «Журналы записаны на флешку. Флешку можно\r\n"
+              "   вынимать». Только тогда выньте флешку.\r\n"
+              "4. «Флешку вынули слишком рано» — вставьте её снова.\r\n"
+              "   «Отклонено: ...» — пакет не установлен: сфотографируйте экран и\r\n"
+              "   сообщите в офис.\r\n"
+              "5. Привезите флешку в офис. Киоск записал на неё папку kiosk-logs/\r\n"
+              "   (что показывалось и состояние киоска) — не удаляйте её. С одной\r\n"
+              "   флешкой можно объехать несколько киосков.\r\n\r\n");
 
-  put(t, "=== English ===\r\n\r\n");
-  put(t, "On this stick, in the folder %s:\r\n", where);
+  grow_printf(t, "=== English ===\r\n\r\n");
+  grow_printf(t, "On this stick, in the folder %s:\r\n", where);
   for (size_t i = 0; i < s->n; i++) {
     const struct given *g = &s->g[i];
     if (!g->chosen)
       continue;
     clean(g->title_en, title, sizeof title);
     cli_fmt_bytes(g->bytes, size, sizeof size);
-    put(t, "  %s — \"%s\", version %" PRIu64 ", %s", g->name, title, g->version, size);
+    grow_printf(t, "  %s — \"%s\", version %" PRIu64 ", %s", g->name, title, g->version, size);
     if (g->has_expires) {
       day(g->expires, d, sizeof d);
-      put(t, ", valid until %s", d);
+      grow_printf(t, ", valid until %s", d);
     }
     if (g->has_valid_from && g->valid_from > s->now) {
       day(g->valid_from, d, sizeof d);
-      put(t, ", shown from %s", d);
+      grow_printf(t, ", shown from %s", d);
     }
-    put(t, "\r\n");
+    grow_printf(t, "\r\n");
   }
   if (s->keyring)
-    put(t, "  %s — signing key update, version %" PRIu64 "\r\n", s->keyring_name,
-        s->keyring_version);
-  put(t,
-      "\r\n"
-      "1. Put the stick into the kiosk. Nothing needs to be pressed.\r\n"
-      "2. The screen says \"USB stick: found %zu pack%s\", then for each pack\r\n"
-      "   \"Installed <title>, version N\" or \"<title>: already up to date\".\r\n",
-      n_packs, n_packs == 1 ? "" : "s");
+    grow_printf(t, "  %s — signing key update, version %" PRIu64 "\r\n", s->keyring_name,
+                s->keyring_version);
+  grow_printf(t,
+              "\r\n"
+              "1. Put the stick into the kiosk. Nothing needs to be pressed.\r\n"
+              "2. The screen says \"USB stick: found %zu pack%s\", then for each pack\r\n"
+              "   \"Installed <title>, version N\" or \"<title>: already up to date\".\r\n",
+              n_packs, n_packs == 1 ? "" : "s");
   if (s->keyring)
-    put(t, "   First: \"Signing keys updated (keyring version %" PRIu64 ")\".\r\n",
-        s->keyring_version);
-  put(t,
-      "3. Wait for \"Logs copied to the stick. You can remove the stick\".\r\n"
-      "   Only then pull the stick out.\r\n"
-      "4. \"Stick removed too early\" — put it in again.\r\n"
-      "   \"Refused: ...\" — the pack was not installed: take a photo of the\r\n"
-      "   screen and tell the office.\r\n"
-      "5. Bring the stick back to the office. The kiosk wrote the folder\r\n"
-      "   kiosk-logs/ on it (what was shown, and the kiosk's state) — do not\r\n"
-      "   delete it. One stick can visit several kiosks.\r\n");
+    grow_printf(t, "   First: \"Signing keys updated (keyring version %" PRIu64 ")\".\r\n",
+                s->keyring_version);
+  grow_printf(t,
+              "3. Wait for \"Logs copied to the stick. You can remove the stick\".\r\n"
+              "   Only then pull the stick out.\r\n"
+              "4. \"Stick removed too early\" — put it in again.\r\n"
+              "   \"Refused: ...\" — the pack was not installed: take a photo of the\r\n"
+              "   screen and tell the office.\r\n"
+              "5. Bring the stick back to the office. The kiosk wrote the folder\r\n"
+              "   kiosk-logs/ on it (what was shown, and the kiosk's state) — do not\r\n"
+              "   delete it. One stick can visit several kiosks.\r\n");
 }
 
 /* Writes README.txt at the top of the stick, or in kiosk/ when the top
@@ -608,16 +574,16 @@ static int write_readme(const struct stick *s, int root, int kdir, const char **
     where = "kiosk/README.txt";
   }
   free(old);
-  struct text t = {0};
+  struct grow_text t = {0};
   readme_text(s, INBOX_KIOSK_FOLDER "/", &t);
-  if (t.oom) {
-    free(t.p);
+  if (t.failed) {
+    free(t.s);
     fprintf(stderr, "kiosk-pack stick: out of memory\n");
     return CLI_ERROR;
   }
   kerr_clear(&e);
-  rc = fsutil_write_atomic_at(target, README_NAME, t.p, t.n, &e);
-  free(t.p);
+  rc = fsutil_write_atomic_at(target, README_NAME, t.s, t.len, &e);
+  free(t.s);
   if (rc != 0) {
     fprintf(stderr, "kiosk-pack stick: could not write %s on the stick: %s\n", where, e.msg);
     return CLI_ERROR;

@@ -38,21 +38,7 @@ int cmd_verify(int argc, char **argv)
   int status = cli_load_trust("verify", NULL, trusted, &trust);
   if (status != CLI_OK)
     return status;
-  struct pack_result *res = calloc(1, sizeof *res);
-  if (!res) {
-    fprintf(stderr, "kiosk-pack verify: out of memory\n");
-    sig_trust_free(trust);
-    return CLI_ERROR;
-  }
-  struct cli_progress cp;
-  cli_progress_init(&cp, "Verifying", pack);
-  struct pack_progress prog = {cli_progress_fn, &cp, NULL};
-  pack_verify(pack, trust, &prog, res, NULL);
-  cli_progress_done(&cp);
-  status = cli_exit_status(res->status);
-  fprintf(status == CLI_OK ? stdout : stderr, "%s\n", res->msg);
-  pack_result_free(res);
-  free(res);
+  status = cli_check_pack("verify", pack, NULL, trust);
   sig_trust_free(trust);
   return status;
 }
