@@ -703,6 +703,8 @@ struct ctx {
   struct config_problem *p;
   size_t n, cap;
   int oom;
+  size_t more;               /* problems beyond CONFIG_MAX_PROBLEMS */
+  int more_first, more_last; /* the lines they are on */
 };
 
 static void add_problem(struct ctx *x, enum log_level level, int line, const char *key,
@@ -711,6 +713,15 @@ static void add_problem(struct ctx *x, enum log_level level, int line, const cha
 static void add_problem(struct ctx *x, enum log_level level, int line, const char *key,
                         const char *fmt, ...)
 {
+  if (x->n >= CONFIG_MAX_PROBLEMS) {
+    /* Counted, not kept: see more_problems(). */
+    if (x->more == 0 || line < x->more_first)
+      x->more_first = line;
+    if (line > x->more_last)
+      x->more_last = line;
+    x->more++;
+    return;
+  }
   struct config_problem *np = grow_array(x->p, x->n + 1, &x->cap, sizeof *np, 8);
   if (!np) {
     x->oom = 1;
@@ -1105,6 +1116,35 @@ static void sort_problems(struct config_problem *p, size_t n)
   }
 }
 
+/* After the sorted list: one problem for those beyond it, which names the
+ * file and the lines they are on. */
+static void more_problems(struct ctx *x)
+{
+  if (x->more == 0)
+    return;
+  struct config_problem *np = grow_array(x->p, x->n + 1, &x->cap, sizeof *np, 8);
+  if (!np) {
+    x->oom = 1;
+    return;
+  }
+  x->p = np;
+  struct config_problem *pr = &x->p[x->n++];
+  memset(pr, 0, sizeof *pr);
+  pr->level = LOG_WARN;
+  pr->line = x->more_first;
+  const char *s = x->more == 1 ? "" : "s";
+  const char *fix = "not listed one by one — fix the lines listed above, then look at the file "
+                    "again";
+  if (x->more_first > 0 && x->more_last > x->more_first)
+    snprintf(pr->msg, sizeof pr->msg, "%s:%d: %zu more problem%s on lines %d to %d, %s", x->name,
+             x->more_first, x->more, s, x->more_first, x->more_last, fix);
+  else if (x->more_first > 0)
+    snprintf(pr->msg, sizeof pr->msg, "%s:%d: %zu more problem%s on this line, %s", x->name,
+             x->more_first, x->more, s, fix);
+  else
+    snprintf(pr->msg, sizeof pr->msg, "%s: %zu more problem%s, %s", x->name, x->more, s, fix);
+}
+
 /* Runs inih over the ctx's source and hands out the problems. */
 static int load(struct ctx *x, struct config_problem **problems, size_t *n, struct kerr *e)
 {
@@ -1124,6 +1164,12 @@ static int load(struct ctx *x, struct config_problem **problems, size_t *n, stru
     return kerr_set(e, KERR_NOMEM, "%s: out of memory while reading the configuration", x->name);
   }
   sort_problems(x->p, x->n);
+  more_problems(x);
+  if (x->oom) {
+    free(x->p);
+    config_defaults(x->c);
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory while reading the configuration", x->name);
+  }
   if (x->n == 0) {
     free(x->p);
     x->p = NULL;

@@ -96,6 +96,11 @@ struct config {
   size_t n_hotlines; /* 0 by default */
 };
 
+/* The problems listed one by one; beyond them one last problem counts the
+ * rest and names the lines they are on, so that a broken file (say
+ * 100,000 bad lines) costs bounded memory. */
+#define CONFIG_MAX_PROBLEMS 50
+
 /* Something in the file a person should fix (or, at LOG_INFO, know). The
  * kiosk still runs: the key it is about keeps its default. */
 struct config_problem {
@@ -120,7 +125,8 @@ void config_defaults(struct config *c);
  * values, unknown sections and keys, lines that are not `key = value`, keys
  * given twice and lines too long are recorded in *problems and do not fail
  * the load. On success *problems is a new array of *n problems (NULL when
- * *n is 0) in line order; free it with free(). On failure *problems is NULL,
+ * *n is 0) in line order — at most CONFIG_MAX_PROBLEMS, then one that
+ * says how many more there are and where; free it with free(). On failure *problems is NULL,
  * *n is 0, c holds the defaults and e says what is wrong and what to do. */
 int config_load_file(const char *path, struct config *c, struct config_problem **problems,
                      size_t *n, struct kerr *e);

@@ -431,6 +431,65 @@ static void test_unknown_key_suggestion(void **state)
   free(p);
 }
 
+/* A broken file of 100,000 bad lines: the first CONFIG_MAX_PROBLEMS are
+ * listed, one more counts the rest and says where they are, and the good
+ * lines among them still count. */
+static void test_problems_capped(void **state)
+{
+  (void)state;
+  enum { BAD = 100000 };
+  size_t cap = 64 + BAD * 16;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  size_t len = (size_t)snprintf(text, cap, "[display]\n");
+  for (int i = 0; i < BAD; i++)
+    len += (size_t)snprintf(text + len, cap - len, "junk %d\n", i);
+  snprintf(text + len, cap - len, "transition = slide\n");
+  struct config c;
+  struct config_problem *p;
+  size_t n = load(text, &c, &p);
+  assert_int_equal(n, CONFIG_MAX_PROBLEMS + 1);
+  for (size_t i = 0; i < CONFIG_MAX_PROBLEMS; i++) {
+    char want[64];
+    snprintf(want, sizeof want, "kiosk.conf:%zu: 'junk %zu' is not a 'key = value' line", i + 2, i);
+    assert_int_equal(p[i].line, (int)i + 2);
+    assert_non_null(strstr(p[i].msg, want));
+  }
+  char want[300];
+  snprintf(want, sizeof want,
+           "kiosk.conf:%d: %d more problems on lines %d to %d, not listed one by one — fix "
+           "the lines listed above, then look at the file again",
+           CONFIG_MAX_PROBLEMS + 2, BAD - CONFIG_MAX_PROBLEMS, CONFIG_MAX_PROBLEMS + 2, BAD + 1);
+  assert_string_equal(p[CONFIG_MAX_PROBLEMS].msg, want);
+  assert_int_equal(p[CONFIG_MAX_PROBLEMS].level, LOG_WARN);
+  assert_int_equal(p[CONFIG_MAX_PROBLEMS].line, CONFIG_MAX_PROBLEMS + 2);
+  assert_int_equal(c.transition, CONFIG_TRANSITION_SLIDE);
+  free(p);
+
+  /* One over the list: said of its own line. */
+  len = (size_t)snprintf(text, cap, "[display]\n");
+  for (int i = 0; i <= CONFIG_MAX_PROBLEMS; i++)
+    len += (size_t)snprintf(text + len, cap - len, "junk %d\n", i);
+  n = load(text, &c, &p);
+  assert_int_equal(n, CONFIG_MAX_PROBLEMS + 1);
+  snprintf(want, sizeof want,
+           "kiosk.conf:%d: 1 more problem on this line, not listed one by one — fix the lines "
+           "listed above, then look at the file again",
+           CONFIG_MAX_PROBLEMS + 2);
+  assert_string_equal(p[CONFIG_MAX_PROBLEMS].msg, want);
+  free(p);
+
+  /* Exactly CONFIG_MAX_PROBLEMS: all listed, no count. */
+  len = (size_t)snprintf(text, cap, "[display]\n");
+  for (int i = 0; i < CONFIG_MAX_PROBLEMS; i++)
+    len += (size_t)snprintf(text + len, cap - len, "junk %d\n", i);
+  n = load(text, &c, &p);
+  assert_int_equal(n, CONFIG_MAX_PROBLEMS);
+  assert_null(strstr(p[CONFIG_MAX_PROBLEMS - 1].msg, "more problem"));
+  free(p);
+  free(text);
+}
+
 static void test_lines_that_are_not_settings(void **state)
 {
   (void)state;
@@ -715,6 +774,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_bad_values_keep_defaults),
     cmocka_unit_test(test_bad_value_keeps_earlier_line),
     cmocka_unit_test(test_unknown_key_suggestion),
+    cmocka_unit_test(test_problems_capped),
     cmocka_unit_test(test_lines_that_are_not_settings),
     cmocka_unit_test(test_night_window_checks),
     cmocka_unit_test(test_languages_listed_twice),
