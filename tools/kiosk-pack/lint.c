@@ -76,64 +76,65 @@ struct lint {
 
 /* ------------------------------------------------------------ findings */
 
-static void add(struct lint *l, enum lint_severity sev, const char *rel, int line, const char *fmt,
-                ...) __attribute__((format(printf, 5, 6)));
-static void add(struct lint *l, enum lint_severity sev, const char *rel, int line, const char *fmt,
-                ...)
+/* Adds a finding to r: file (a new string, which r takes, or frees on
+ * failure), line and the message. KERR_NOMEM when out of memory. */
+static int push(struct lint_report *r, enum lint_severity sev, char *file, int line,
+                const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static int push(struct lint_report *r, enum lint_severity sev, char *file, int line,
+                const char *fmt, va_list ap)
 {
-  struct lint_report *r = l->r;
   struct lint_finding *v = grow_array(r->v, r->n + 1, &r->cap, sizeof *v, 32);
   if (!v) {
-    l->oom = 1;
-    return;
+    free(file);
+    return KERR_NOMEM;
   }
   r->v = v;
   char msg[1200];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  size_t n = strlen(l->src) + strlen(rel) + 2;
-  char *file = malloc(n);
   char *m = strdup(msg);
-  if (!file || !m) {
+  if (!m) {
     free(file);
-    free(m);
-    l->oom = 1;
-    return;
+    return KERR_NOMEM;
   }
-  snprintf(file, n, "%s%s%s", l->src, *rel ? "/" : "", rel);
   r->v[r->n++] = (struct lint_finding){sev, file, line > 0 ? line : 0, m};
   if (sev == LINT_ERROR)
     r->n_errors++;
   else
     r->n_warnings++;
+  return 0;
+}
+
+/* A finding in rel, a file of the source folder ("" for the folder). */
+static void add(struct lint *l, enum lint_severity sev, const char *rel, int line, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
+static void add(struct lint *l, enum lint_severity sev, const char *rel, int line, const char *fmt,
+                ...)
+{
+  size_t n = strlen(l->src) + strlen(rel) + 2;
+  char *file = malloc(n);
+  if (!file) {
+    l->oom = 1;
+    return;
+  }
+  snprintf(file, n, "%s%s%s", l->src, *rel ? "/" : "", rel);
+  va_list ap;
+  va_start(ap, fmt);
+  if (push(l->r, sev, file, line, fmt, ap))
+    l->oom = 1;
+  va_end(ap);
 }
 
 int lint_report_add(struct lint_report *r, enum lint_severity sev, const char *file, int line,
                     const char *fmt, ...)
 {
-  struct lint_finding *v = grow_array(r->v, r->n + 1, &r->cap, sizeof *v, 32);
-  if (!v)
+  char *f = strdup(file);
+  if (!f)
     return KERR_NOMEM;
-  r->v = v;
-  char msg[1200];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  int rc = push(r, sev, f, line, fmt, ap);
   va_end(ap);
-  char *f = strdup(file), *m = strdup(msg);
-  if (!f || !m) {
-    free(f);
-    free(m);
-    return KERR_NOMEM;
-  }
-  r->v[r->n++] = (struct lint_finding){sev, f, line > 0 ? line : 0, m};
-  if (sev == LINT_ERROR)
-    r->n_errors++;
-  else
-    r->n_warnings++;
-  return 0;
+  return rc;
 }
 
 void lint_report_free(struct lint_report *r)

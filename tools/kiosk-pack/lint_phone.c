@@ -121,6 +121,17 @@ int lint_phone_at(const char *before, size_t nb, const char *s, size_t n, size_t
   return announced(before, nb);
 }
 
+/* Steps the link state over s[k] (a link target "](...)" is never a
+ * number) and says whether a number may start there. */
+static int may_start(const char *s, size_t k, int *in_link)
+{
+  if (s[k] == '(' && k > 0 && s[k - 1] == ']')
+    *in_link = 1;
+  else if (s[k] == ')' && *in_link)
+    *in_link = 0;
+  return !*in_link && (is_digit(s[k]) || s[k] == '+' || s[k] == '(');
+}
+
 int lint_phone_next(const char *s, size_t n, size_t *at, size_t *start, size_t *len)
 {
   size_t line = 0;
@@ -134,11 +145,7 @@ int lint_phone_next(const char *s, size_t n, size_t *at, size_t *start, size_t *
       in_link = 0;
       continue;
     }
-    if (s[k] == '(' && k > 0 && s[k - 1] == ']')
-      in_link = 1;
-    else if (s[k] == ')' && in_link)
-      in_link = 0;
-    if (in_link || (!is_digit(s[k]) && s[k] != '+' && s[k] != '('))
+    if (!may_start(s, k, &in_link))
       continue;
     const char *e = memchr(s + k, '\n', n - k);
     size_t end = e ? (size_t)(e - s) : n, used;
@@ -209,12 +216,7 @@ int lint_phone_check(const char *src, const char *rel, const char *text, size_t 
       const char *prev = NULL; /* the number last reported on this line */
       size_t prev_len = 0;
       for (size_t k = 0; k < n; k++) {
-        /* Skip link targets: ](...) */
-        if (s[k] == '(' && k > 0 && s[k - 1] == ']')
-          in_link = 1;
-        else if (s[k] == ')' && in_link)
-          in_link = 0;
-        if (in_link || (!is_digit(s[k]) && s[k] != '+' && s[k] != '('))
+        if (!may_start(s, k, &in_link))
           continue;
         size_t used;
         if (lint_phone_at(s, k, s + k, n - k, &used) && !in_a_block(text, len, s + k, used) &&
