@@ -7,9 +7,11 @@
  * pages, mapped back to deck entries. */
 #include "app/content.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/keyring.h"
 #include "core/log.h"
@@ -49,10 +51,33 @@ static void consider(struct content *c, const char *dir, const struct manifest *
     log_error("%s: %s", dir, e.msg);
 }
 
+/* The rotation reads the head of every page (its first language) one
+ * after another; ask the disk for all of them first, so that a cold start
+ * waits for them together rather than once per page. */
+static void prefetch_pages(const struct content *c)
+{
+  size_t n = deck_count(c->deck);
+  for (size_t i = 0; i < n; i++) {
+    const struct deck_entry *en = deck_get(c->deck, i);
+    if (i > 0 && deck_get(c->deck, i - 1)->pack == en->pack &&
+        deck_get(c->deck, i - 1)->index == en->index)
+      continue;
+    char path[2048];
+    if (snprintf(path, sizeof path, "%s/%s", en->root, en->page) >= (int)sizeof path)
+      continue;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      (void)posix_fadvise(fd, 0, PAGE_PEEK_BYTES, POSIX_FADV_WILLNEED);
+      close(fd);
+    }
+  }
+}
+
 /* Builds the rotation over the deck's entries: one schedule page per
  * (pack, page) with the languages its deck entries have. */
 static int build_rotation(struct content *c, const struct schedule_time *t, struct kerr *e)
 {
+  prefetch_pages(c);
   size_t n = deck_count(c->deck);
   struct schedule_page *pages = calloc(n ? n : 1, sizeof *pages);
   const char **langs = calloc(n ? n : 1, sizeof *langs);

@@ -968,7 +968,7 @@ int page_peek(const char *root, const char *relpath, struct page **out, struct k
   int orc = open_page(root, relpath, path, &f, e);
   if (orc)
     return orc;
-  char buf[4096];
+  char buf[PAGE_PEEK_BYTES];
   size_t n = fread(buf, 1, sizeof buf, f);
   fclose(f);
   struct page *p = calloc(1, sizeof *p);

@@ -112,10 +112,11 @@ int page_load(const char *root, const char *relpath, struct page **out, struct k
 
 void page_free(struct page *p);
 
-/* Reads only the front matter of root/relpath (duration, layout, alert):
- * the rotation needs these for every page at start, and parsing every
- * page in full would cost the first page its speed. Returns a new page
- * with no blocks; free with page_free(). */
+/* Reads only the front matter of root/relpath (duration, layout, alert),
+ * from its first PAGE_PEEK_BYTES: the rotation needs these for every page
+ * at start, and parsing every page in full would cost the first page its
+ * speed. Returns a new page with no blocks; free with page_free(). */
+#define PAGE_PEEK_BYTES 4096
 int page_peek(const char *root, const char *relpath, struct page **out, struct kerr *e);
 
 /* Plain text of a block's spans joined, for tests and logs. Returns a new
