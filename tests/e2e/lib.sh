@@ -33,7 +33,7 @@ e2e_init() {
   KIOSK=$B/kiosk/app/kiosk
   [ -x "$KP" ] || { echo "FAIL: $KP is not built"; exit 1; }
   export KIOSK_FONT_DIR=${KIOSK_FONT_DIR:-$B/fonts}
-  T=$(mktemp -d "${E2E_TMP_BASE:-${TMPDIR:-/tmp}}/kiosk-e2e-$(basename "$0" .sh).XXXXXX")
+  T=$(mktemp -d "${E2E_TMP_BASE:-${TMPDIR:-/tmp}}/kiosk-e2e.XXXXXX")
   trap 'e2e_cleanup' EXIT
   cd "$T" || exit 1
   mkdir -p out
@@ -60,10 +60,14 @@ e2e_cleanup() {
 }
 
 # fail MESSAGE: a check that ends the script: prints it (and the last
-# lines of E2E_LOG, when the script names a log), exits 1.
+# lines of the logs E2E_LOG names, when the script names some: file names
+# or patterns), exits 1.
 fail() {
   echo "FAIL: $*"
-  if [ -n "${E2E_LOG:-}" ] && [ -f "$E2E_LOG" ]; then tail -20 "$E2E_LOG"; fi
+  local f
+  for f in ${E2E_LOG:-}; do
+    if [ -f "$f" ]; then echo "--- $f"; tail -20 "$f"; fi
+  done
   exit 1
 }
 
@@ -73,8 +77,8 @@ ok() { echo "ok   - $1"; passed=$((passed + 1)); }
 bad() {
   echo "FAIL - $1"
   failed=$((failed + 1))
-  echo "  stdout:"; sed 's/^/    /' out/stdout 2>/dev/null | head -40
-  echo "  stderr:"; sed 's/^/    /' out/stderr 2>/dev/null | head -40
+  if [ -s out/stdout ]; then echo "  stdout:"; sed 's/^/    /' out/stdout | head -40; fi
+  if [ -s out/stderr ]; then echo "  stderr:"; sed 's/^/    /' out/stderr | head -40; fi
 }
 
 # expect RC DESCRIPTION COMMAND...: runs COMMAND with stdin from /dev/null
@@ -151,6 +155,19 @@ signing_keyring() {
     fail "keyring 1 naming $1"
 }
 
+# --- an X display -------------------------------------------------------
+
+# xvfb_start: a virtual X display of 1280x720 (Xvfb, stopped when the
+# script ends) for what follows: DISPLAY and SDL_VIDEODRIVER=x11 are
+# exported. False if it did not come up within 5 s.
+xvfb_start() {
+  local n=$((300 + RANDOM % 600))
+  Xvfb ":$n" -screen 0 1280x720x24 -nolisten tcp >/dev/null 2>&1 &
+  e2e_stop_on_exit $!
+  export DISPLAY=":$n" SDL_VIDEODRIVER=x11
+  wait_for 5 test -e "/tmp/.X11-unix/X$n"
+}
+
 # --- packs --------------------------------------------------------------
 
 # pack_src DIR ID VERSION [OPTION VALUE]...: a pack source in DIR with one
@@ -213,7 +230,7 @@ pack_current() {
 
 # kiosk_start LOG ARGS...: starts the kiosk with ARGS in the background
 # (its id in KPID), stdout and stderr added to LOG, and waits until it
-# shows its first page (it writes LOG.ready then), 10 s at most; false if
+# shows its first page (it writes LOG.ready then), 20 s at most; false if
 # it did not.
 kiosk_start() {
   local log=$1
@@ -221,7 +238,7 @@ kiosk_start() {
   rm -f "$log.ready"
   "$KIOSK" "$@" --ready-file "$log.ready" >>"$log" 2>&1 &
   KPID=$!
-  wait_for 10 test -s "$log.ready"
+  wait_for 20 test -s "$log.ready"
 }
 
 # kiosk_stop: SIGTERM to the kiosk of kiosk_start; its exit status.

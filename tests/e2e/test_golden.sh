@@ -5,25 +5,22 @@
 # tolerance for anti-aliasing). To accept a deliberate change of the look:
 #   KIOSK_UPDATE_GOLDEN=1 ctest -R golden     (then look at the new PNGs)
 set -euo pipefail
-build="$1"
-src="$2"
-kiosk="$build/kiosk/app/kiosk"
-diff="$build/tests/imgdiff"
-corpus="$src/tests/corpus"
-golden="$src/tests/golden"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-fail=0
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+diff="$B/tests/imgdiff"
+corpus="$S/tests/corpus"
+golden="$S/tests/golden"
+differ=0
 # render NAME SIZE GOLDEN-DIR PACK-DIR...: renders the packs at SIZE and
 # compares every page with GOLDEN-DIR (and the other way round).
 render() {
   local name="$1" size="$2" gdir="$3"
   shift 3
-  local out="$work/$name-$size" args=()
+  local out="$T/$name-$size" args=()
   for d in "$@"; do args+=(--pack-dir "$d"); done
-  "$kiosk" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 --time 2020-07-10T09:30:00Z --quiet \
-    "${args[@]}" > /dev/null 2> "$work/err" || { echo "FAIL: kiosk at $size ($name):"; cat "$work/err"; exit 1; }
-  [ -s "$work/err" ] && { echo "FAIL: problems at $size ($name):"; cat "$work/err"; exit 1; }
+  "$KIOSK" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 --time 2020-07-10T09:30:00Z --quiet \
+    "${args[@]}" > /dev/null 2> "$T/err" || { echo "FAIL: kiosk at $size ($name):"; cat "$T/err"; exit 1; }
+  [ -s "$T/err" ] && { echo "FAIL: problems at $size ($name):"; cat "$T/err"; exit 1; }
   for f in "$out"/*.png; do
     name=$(basename "$f")
     g="$gdir/$name"
@@ -33,13 +30,13 @@ render() {
       echo "updated $g"
       continue
     fi
-    [ -f "$g" ] || { echo "FAIL: no golden image $g (run with KIOSK_UPDATE_GOLDEN=1 and review it)"; fail=1; continue; }
-    "$diff" "$f" "$g" "$work/diff-$size-$name" || { fail=1; cp "$work/diff-$size-$name" "/tmp/kiosk-golden-diff-$size-$name" 2>/dev/null || true; }
+    [ -f "$g" ] || { echo "FAIL: no golden image $g (run with KIOSK_UPDATE_GOLDEN=1 and review it)"; differ=1; continue; }
+    "$diff" "$f" "$g" "$T/diff-$size-$name" || { differ=1; cp "$T/diff-$size-$name" "${TMPDIR:-/tmp}/kiosk-golden-diff-$size-$name" 2>/dev/null || true; }
   done
   # Every golden image must still be produced.
   if [ "${KIOSK_UPDATE_GOLDEN:-0}" != 1 ]; then
     for g in "$gdir"/*.png; do
-      [ -f "$out/$(basename "$g")" ] || { echo "FAIL: $g was not produced"; fail=1; }
+      [ -f "$out/$(basename "$g")" ] || { echo "FAIL: $g was not produced"; differ=1; }
     done
   fi
 }
@@ -54,14 +51,14 @@ done
 for size in 1920x1080 800x480; do
   render mixed "$size" "$golden/mixed/$size" "$corpus/mixed"
 done
-campaigns="$work/campaigns"
+campaigns="$T/campaigns"
 mkdir -p "$campaigns/pages"
 mkdir -p "$campaigns/media"
-cp "$src/content-packs/bulletin-2020-07/media/campaigns.jpg" "$campaigns/media/"
-cp "$src/content-packs/bulletin-2020-07/pages/"06-campaigns.*.md "$campaigns/pages/"
-tr '\n' ' ' < "$src/content-packs/bulletin-2020-07/pack.json" |
+cp "$S/content-packs/bulletin-2020-07/media/campaigns.jpg" "$campaigns/media/"
+cp "$S/content-packs/bulletin-2020-07/pages/"06-campaigns.*.md "$campaigns/pages/"
+tr '\n' ' ' < "$S/content-packs/bulletin-2020-07/pack.json" |
   sed 's/"pages": *\[[^]]*\]/"pages": ["06-campaigns"]/' > "$campaigns/pack.json"
 grep -q '"pages": \["06-campaigns"\]' "$campaigns/pack.json" || { echo "FAIL: could not make the campaigns pack"; exit 1; }
 render campaigns 800x480 "$golden/campaigns/800x480" "$campaigns"
-[ "$fail" = 0 ] || { echo "FAIL: golden images differ (diff pictures in /tmp/kiosk-golden-diff-*)"; exit 1; }
+[ "$differ" = 0 ] || { echo "FAIL: golden images differ (diff pictures in ${TMPDIR:-/tmp}/kiosk-golden-diff-*)"; exit 1; }
 echo "ok: golden images"

@@ -6,13 +6,10 @@
 # heading present, not blank), and the expected number of pages appears in
 # the expected order.
 set -euo pipefail
-build="$1"
-src="$2"
-kiosk="$build/kiosk/app/kiosk"
-check="$build/tests/shotcheck"
-pack="${KIOSK_TEST_PACK:-$src/content-packs/bulletin-2020-07}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+check="$B/tests/shotcheck"
+pack="${KIOSK_TEST_PACK:-$S/content-packs/bulletin-2020-07}"
 
 # Pages x languages in the pack: every one must appear, in order.
 list_len() { # key: number of strings in the JSON array "key" of pack.json
@@ -27,12 +24,12 @@ expected=$((pages * langs))
 for size in 1920x1080 1080x1920; do
   w=${size%x*}
   h=${size#*x}
-  out="$work/$size"
-  "$kiosk" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 --time 2020-07-10T09:30:00Z \
-    --quiet --pack-dir "$pack" > "$work/stdout" 2> "$work/stderr" || {
-    echo "FAIL: kiosk exited $? at $size"; cat "$work/stderr"; exit 1; }
-  if [ -s "$work/stderr" ]; then
-    echo "FAIL: kiosk reported problems at $size:"; cat "$work/stderr"; exit 1
+  out="$T/$size"
+  "$KIOSK" --headless --size "$size" --screenshots "$out" --once --strict --speed 1000 --time 2020-07-10T09:30:00Z \
+    --quiet --pack-dir "$pack" > "$T/stdout" 2> "$T/stderr" || {
+    echo "FAIL: kiosk exited $? at $size"; cat "$T/stderr"; exit 1; }
+  if [ -s "$T/stderr" ]; then
+    echo "FAIL: kiosk reported problems at $size:"; cat "$T/stderr"; exit 1
   fi
   n=$(ls "$out"/page-*.png | wc -l)
   # Continuation parts add slides; every page in every language shows at least once.

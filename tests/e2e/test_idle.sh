@@ -6,28 +6,11 @@
 # would burn most of a core; a sleeping loop uses none. Checked headless
 # and, when Xvfb is installed, in a real X window.
 set -euo pipefail
-build="$1"
-src="$2"
-kiosk="$build/kiosk/app/kiosk"
-pack="${KIOSK_TEST_PACK:-$src/content-packs/bulletin-2020-07}"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+pack="${KIOSK_TEST_PACK:-$S/content-packs/bulletin-2020-07}"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-wait_ready() { # file pid
-  for _ in $(seq 1 200); do
-    [ -s "$1" ] && return 0
-    kill -0 "$2" 2>/dev/null || { echo "FAIL: kiosk exited early"; cat "$work/err"; exit 1; }
-    sleep 0.05
-  done
-  echo "FAIL: no first page within 10 s"; exit 1
-}
 
 # After the first page the kiosk paints the next one ahead (a fraction of
 # a second, longer under the sanitizers): wait until its CPU time stops
@@ -54,22 +37,16 @@ measure() { # label pid
   [ "$used" -le 2 ] || { echo "FAIL: $1 does not sleep between pages"; exit 1; }
 }
 
-"$kiosk" --headless --size 1920x1080 --speed 0.25 --quiet --ready-file "$work/ready1" \
-  --pack-dir "$pack" 2>"$work/err" &
-pids+=($!)
-wait_ready "$work/ready1" "${pids[0]}"
-measure headless "${pids[0]}"
+kiosk_start err --headless --size 1920x1080 --speed 0.25 --quiet --pack-dir "$pack" ||
+  fail "no first page within 20 s (or the kiosk exited early): $(cat err)"
+measure headless "$KPID"
+kiosk_stop || true
 
 if command -v Xvfb >/dev/null; then
-  disp=":$((90 + RANDOM % 100))"
-  Xvfb "$disp" -screen 0 1280x720x24 -nolisten tcp >/dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do [ -e "/tmp/.X11-unix/X${disp#:}" ] && break; sleep 0.05; done
-  DISPLAY="$disp" SDL_VIDEODRIVER=x11 "$kiosk" --window 1280x720 --speed 0.25 --quiet \
-    --ready-file "$work/ready2" --pack-dir "$pack" 2>"$work/err" &
-  pids+=($!)
-  wait_ready "$work/ready2" "${pids[2]}"
-  measure "X11 window" "${pids[2]}"
+  xvfb_start || true
+  kiosk_start err --window 1280x720 --speed 0.25 --quiet --pack-dir "$pack" ||
+    fail "no first page within 20 s (or the kiosk exited early): $(cat err)"
+  measure "X11 window" "$KPID"
 else
   echo "note: Xvfb not installed, windowed check not run"
 fi

@@ -5,41 +5,27 @@
 # then a digit picks a language from the keyboard. Each page the kiosk
 # shows is saved (--screenshots), so the test reads what was on screen.
 set -euo pipefail
-build="$1"
-src="$2"
-kiosk="$build/kiosk/app/kiosk"
-pack="$src/content-packs/bulletin-2020-07"
-work="$(mktemp -d)"
-xpid=""
-kpid=""
-trap '[ -n "$kpid" ] && kill $kpid 2>/dev/null; [ -n "$xpid" ] && kill $xpid 2>/dev/null; rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+pack="$S/content-packs/bulletin-2020-07"
 for tool in Xvfb xdotool; do
   command -v $tool > /dev/null || { echo "$tool is not installed (Debian packages xvfb, xdotool)"; [ -n "${CI:-}" ] && exit 1; exit 0; }
 done
-disp=":$((500 + RANDOM % 200))"
-Xvfb "$disp" -screen 0 1280x720x24 -nolisten tcp > /dev/null 2>&1 &
-xpid=$!
-for _ in $(seq 1 100); do [ -e "/tmp/.X11-unix/X${disp#:}" ] && break; sleep 0.05; done
-export DISPLAY="$disp" SDL_VIDEODRIVER=x11
+xvfb_start || true
 
-printf '[display]\ntransition = none\nidle_return = 600\n' > "$work/k.conf"
-"$kiosk" --config "$work/k.conf" --window 1280x720 --quiet --screenshots "$work/shots" \
-  --ready-file "$work/ready" --pack-dir "$pack" 2> "$work/err" &
-kpid=$!
-for _ in $(seq 1 200); do [ -s "$work/ready" ] && break; sleep 0.05; done
-[ -s "$work/ready" ] || { echo "FAIL: no first page"; cat "$work/err"; exit 1; }
+printf '[display]\ntransition = none\nidle_return = 600\n' > k.conf
+kiosk_start err --config k.conf --window 1280x720 --quiet --screenshots "$T/shots" \
+  --pack-dir "$pack" || fail "no first page: $(cat err)"
 wid=$(xdotool search --sync --name "Information kiosk" | sed -n 1p)
 # The pointer enters the window first, so its first click is not taken as
 # the one that gives the window focus.
 xdotool mousemove --window "$wid" 640 600
 
 # Waits until the kiosk has saved n pages; prints the last one's name.
+shown() { [ "$(ls "$T/shots" | wc -l)" -ge "$1" ]; }
 wait_pages() {
-  for _ in $(seq 1 200); do
-    [ "$(ls "$work/shots" | wc -l)" -ge "$1" ] && { ls "$work/shots" | sort | tail -1; return 0; }
-    sleep 0.05
-  done
-  echo "FAIL: the kiosk did not show page $1"; cat "$work/err"; exit 1
+  wait_for 10 shown "$1" || fail "the kiosk did not show page $1: $(cat err)"
+  ls "$T/shots" | sort | tail -1
 }
 first=$(wait_pages 1)
 sleep 0.5 # let the window settle (focus, first expose) before the first click
@@ -80,7 +66,5 @@ xdotool key --window "$wid" 2
 p6=$(wait_pages 6)
 case "$p6" in *.kk.png|*.kk-part*) ;; *) echo "FAIL: L 2 should show Kazakh, got $p6"; exit 1 ;; esac
 echo "after L 2: $p6"
-kill -TERM $kpid
-wait $kpid || { echo "FAIL: exit status $? after SIGTERM"; exit 1; }
-kpid=""
+kiosk_stop || fail "exit status $? after SIGTERM"
 echo "ok: input"

@@ -7,18 +7,16 @@
 # "#if KIOSK_TEST_HOOKS" block, and the release configuration's default is
 # hooks off.
 set -euo pipefail
-build="$1"
-src="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 cc="${CC:-cc}"
 command -v "$cc" > /dev/null || cc=gcc
-flags=(-std=c11 -O0 -w -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DKIOSK_VERSION=\"0\" -I"$src/kiosk")
+flags=(-std=c11 -O0 -w -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DKIOSK_VERSION=\"0\" -I"$S/kiosk")
 
-mapfile -t files < <(grep -rlE 'KIOSK_FAULT_[A-Z]+' "$src/kiosk" "$src/tools" --include='*.c' | sort)
+mapfile -t files < <(grep -rlE 'KIOSK_FAULT_[A-Z]+' "$S/kiosk" "$S/tools" --include='*.c' | sort)
 [ ${#files[@]} -gt 0 ] || { echo "FAIL: no source names a test hook; this test looks for the wrong thing"; exit 1; }
 for f in "${files[@]}"; do
-  rel="${f#$src/}"
+  rel="${f#$S/}"
   # Each mention must sit inside an #if KIOSK_TEST_HOOKS block.
   awk -v f="$rel" '
     /^#if(def)? .*KIOSK_TEST_HOOKS/ { depth++; hooks[depth] = 1; next }
@@ -29,7 +27,7 @@ for f in "${files[@]}"; do
       if (!inside) { print "FAIL: " f ":" NR " names a test hook outside #if KIOSK_TEST_HOOKS"; bad = 1 }
     }
     END { exit bad }' "$f"
-  obj="$work/$(basename "$f" .c)"
+  obj="$T/$(basename "$f" .c)"
   "$cc" "${flags[@]}" -c "$f" -o "$obj.release.o"
   "$cc" "${flags[@]}" -DKIOSK_TEST_HOOKS=1 -c "$f" -o "$obj.test.o"
   if strings "$obj.release.o" | grep -q 'KIOSK_FAULT_'; then
@@ -38,12 +36,12 @@ for f in "${files[@]}"; do
   strings "$obj.test.o" | grep -q 'KIOSK_FAULT_' || { echo "FAIL: $rel: the test build lacks the hook; this test proves nothing"; exit 1; }
   echo "ok: $rel: hooks only with KIOSK_TEST_HOOKS"
 done
-if nm -u "$work/fsutil.release.o" | grep -qw getenv; then
+if nm -u "$T/fsutil.release.o" | grep -qw getenv; then
   echo "FAIL: fsutil.c calls getenv() in a release build"; exit 1
 fi
 echo "ok: fsutil.c has no getenv() in a release build"
 
 # The option is off unless asked for (tools/test asks).
-grep -q 'option(KIOSK_TEST_HOOKS "[^"]*" OFF)' "$src/CMakeLists.txt" || { echo "FAIL: KIOSK_TEST_HOOKS is not off by default"; exit 1; }
-grep -q -- '-DKIOSK_TEST_HOOKS=ON' "$src/tools/test" || { echo "FAIL: tools/test does not turn the test hooks on"; exit 1; }
+grep -q 'option(KIOSK_TEST_HOOKS "[^"]*" OFF)' "$S/CMakeLists.txt" || { echo "FAIL: KIOSK_TEST_HOOKS is not off by default"; exit 1; }
+grep -q -- '-DKIOSK_TEST_HOOKS=ON' "$S/tools/test" || { echo "FAIL: tools/test does not turn the test hooks on"; exit 1; }
 echo "ok: release hooks"

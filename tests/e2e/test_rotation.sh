@@ -8,11 +8,9 @@
 #   - one-language: every page in English, then every page in Russian;
 #   - each-language: each page in English then Russian.
 set -euo pipefail
-build="$1"
-kiosk="$build/kiosk/app/kiosk"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-src="$work/src"
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+src="$T/src"
 mkdir -p "$src/pages"
 printf '{"id":"rot","version":1,"title":"Rotation","created":"2026-11-01T00:00:00Z","languages":["en","ru"],"pages":["a","b","alert","old","tj"]}\n' > "$src/pack.json"
 for l in en ru; do
@@ -24,10 +22,10 @@ for l in en ru; do
 done
 
 run() { # mode [size] -> prints "page.lang" in order shown
-  printf '[site]\ncountry = KZ\nlanguages = en,ru\n[display]\nrotation = %s\n[paths]\nusb_roots =\n' "$1" > "$work/$1.conf"
-  "$kiosk" --config "$work/$1.conf" --headless --size "${2:-800x480}" --screenshots "$work/$1-${2:-800x480}" --once \
+  printf '[site]\ncountry = KZ\nlanguages = en,ru\n[display]\nrotation = %s\n[paths]\nusb_roots =\n' "$1" > "$T/$1.conf"
+  "$KIOSK" --config "$T/$1.conf" --headless --size "${2:-800x480}" --screenshots "$T/$1-${2:-800x480}" --once \
     --speed 1000 --time 2026-11-28T09:00:00Z --quiet --pack-dir "$src" > /dev/null
-  ls "$work/$1-${2:-800x480}" | sed -E 's/^page-[0-9]+-//; s/\.png$//'
+  ls "$T/$1-${2:-800x480}" | sed -E 's/^page-[0-9]+-//; s/\.png$//'
 }
 
 one=$(run one-language | tr '\n' ' ')

@@ -6,34 +6,31 @@
 # not grow: the typical size at the end within 10 % (plus 2 MB of allocator
 # slack) of the typical size early on, and the peaks no higher.
 set -euo pipefail
-build="$1"
-src="$2"
-kiosk="$build/kiosk/app/kiosk"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
 pages=10000
 # Under AddressSanitizer freed memory waits in a quarantine; keep it small
 # so that growth would be ours, not the sanitizer's.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=8"
-printf '[paths]\nusb_roots =\n' > "$work/k.conf"
-"$kiosk" --config "$work/k.conf" --headless --size 800x480 --pages $pages --speed 100000 --quiet \
-  --pack-dir "$src/tests/corpus/text" --pack-dir "$src/tests/corpus/image" 2> "$work/err" &
+printf '[paths]\nusb_roots =\n' > "$T/k.conf"
+"$KIOSK" --config "$T/k.conf" --headless --size 800x480 --pages $pages --speed 100000 --quiet \
+  --pack-dir "$S/tests/corpus/text" --pack-dir "$S/tests/corpus/image" 2> "$T/err" &
 pid=$!
-: > "$work/rss"
+: > "$T/rss"
 while kill -0 $pid 2> /dev/null; do
-  awk '/^VmRSS/ {print $2}' /proc/$pid/status >> "$work/rss" 2> /dev/null || true
+  awk '/^VmRSS/ {print $2}' /proc/$pid/status >> "$T/rss" 2> /dev/null || true
   sleep 0.2
 done
-wait $pid || { echo "FAIL: the kiosk exited with status $?"; tail -20 "$work/err"; exit 1; }
-n=$(grep -c . "$work/rss" || true)
+wait $pid || { echo "FAIL: the kiosk exited with status $?"; tail -20 "$T/err"; exit 1; }
+n=$(grep -c . "$T/rss" || true)
 [ "$n" -ge 10 ] || { echo "FAIL: only $n memory samples"; exit 1; }
 # Typical (median) and worst (peak) resident size early on and at the end:
 # pictures make short peaks; growth would lift both.
 med() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-early_med=$(sed -n "$((n / 10 + 1)),$((n * 3 / 10))p" "$work/rss" | med)
-late_med=$(tail -n $((n / 4)) "$work/rss" | med)
-first_peak=$(head -n $((n / 2)) "$work/rss" | sort -n | tail -1)
-late_peak=$(tail -n $((n / 4)) "$work/rss" | sort -n | tail -1)
+early_med=$(sed -n "$((n / 10 + 1)),$((n * 3 / 10))p" "$T/rss" | med)
+late_med=$(tail -n $((n / 4)) "$T/rss" | med)
+first_peak=$(head -n $((n / 2)) "$T/rss" | sort -n | tail -1)
+late_peak=$(tail -n $((n / 4)) "$T/rss" | sort -n | tail -1)
 echo "resident memory, typical: $((early_med / 1024)) MB early, $((late_med / 1024)) MB at the end;" \
   "peak: $((first_peak / 1024)) MB in the first half, $((late_peak / 1024)) MB in the last quarter ($n samples)"
 [ "$late_med" -le $((early_med * 11 / 10 + 2048)) ] || { echo "FAIL: typical memory grows over $pages pages"; exit 1; }

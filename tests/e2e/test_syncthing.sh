@@ -14,34 +14,11 @@
 #   - what Syncthing costs in memory on the kiosk side (printed).
 # Every wait is bounded; the script stops what it started, by process id.
 set -euo pipefail
-build="$1"
-kiosk="$build/kiosk/app/kiosk"
-pack="$build/tools/kiosk-pack"
-work="$(mktemp -d)"
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+E2E_LOG="$T/*.log"
 pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  for f in "$work"/*.log; do echo "--- $f"; tail -15 "$f"; done
-  exit 1
-}
 command -v syncthing > /dev/null || fail "syncthing is missing (tools/deps installs it)"
-
-# Waits up to $1 seconds for the command in the rest of the arguments.
-wait_for() {
-  local secs="$1" i
-  shift
-  for i in $(seq 1 $((secs * 10))); do
-    if "$@" > /dev/null 2>&1; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
 
 ports=($(python3 -c '
 import socket
@@ -53,15 +30,15 @@ hq_gui=${ports[0]} hq_port=${ports[1]} k_gui=${ports[2]} k_port=${ports[3]}
 key=kiosk-test-api-key-0123456789
 
 for who in hq site; do
-  syncthing generate --home="$work/$who-home" --no-default-folder --skip-port-probing > "$work/$who-gen.txt" 2>&1 \
-    || fail "syncthing generate: $(cat "$work/$who-gen.txt")"
+  syncthing generate --home="$T/$who-home" --no-default-folder --skip-port-probing > "$T/$who-gen.txt" 2>&1 \
+    || fail "syncthing generate: $(cat "$T/$who-gen.txt")"
 done
-hq_id=$(sed -n 's/.*Device ID: *//p' "$work/hq-gen.txt" | head -1)
-site_id=$(sed -n 's/.*Device ID: *//p' "$work/site-gen.txt" | head -1)
+hq_id=$(sed -n 's/.*Device ID: *//p' "$T/hq-gen.txt" | head -1)
+site_id=$(sed -n 's/.*Device ID: *//p' "$T/site-gen.txt" | head -1)
 [ -n "$hq_id" ] && [ -n "$site_id" ] || fail "no device ids"
 
-mkdir -p "$work/hq/publish/.stfolder" "$work/hq/logs/post-7/.stfolder" "$work/site/inbox/.stfolder" \
-  "$work/site/share/.stfolder" "$work/site/logs"
+mkdir -p "$T/hq/publish/.stfolder" "$T/hq/logs/post-7/.stfolder" "$T/site/inbox/.stfolder" \
+  "$T/site/share/.stfolder" "$T/site/logs"
 
 # config.xml for one side: loopback only, nothing found or reported through
 # the internet; the two folders shared with the other side.
@@ -101,15 +78,16 @@ folder("kiosk-logs-post-7", lpath, ltype)
 tree.write(path)
 PY
 }
-configure "$work/hq-home" $hq_gui $hq_port "$hq_id" "$site_id" $k_port "$work/hq/publish" sendonly \
-  "$work/hq/logs/post-7" receiveonly
-configure "$work/site-home" $k_gui $k_port "$site_id" "$hq_id" $hq_port "$work/site/inbox" receiveonly \
-  "$work/site/share" sendonly
+configure "$T/hq-home" $hq_gui $hq_port "$hq_id" "$site_id" $k_port "$T/hq/publish" sendonly \
+  "$T/hq/logs/post-7" receiveonly
+configure "$T/site-home" $k_gui $k_port "$site_id" "$hq_id" $hq_port "$T/site/inbox" receiveonly \
+  "$T/site/share" sendonly
 
 for who in hq site; do
-  STNOUPGRADE=1 STNODEFAULTFOLDER=1 timeout 300 syncthing serve --home="$work/$who-home" --no-browser --no-restart \
-    --no-upgrade > "$work/$who-syncthing.log" 2>&1 &
+  STNOUPGRADE=1 STNODEFAULTFOLDER=1 timeout 300 syncthing serve --home="$T/$who-home" --no-browser --no-restart \
+    --no-upgrade > "$T/$who-syncthing.log" 2>&1 &
   pids+=($!)
+  e2e_stop_on_exit $!
 done
 
 rest() { # gui path [POST]
@@ -160,50 +138,39 @@ PY
 echo "ok: every socket of both Syncthing instances is on 127.0.0.1"
 
 # The kiosk: inbox and log_share are the two synced folders.
-"$pack" keygen "$work/key" --unencrypted > /dev/null
-make_pack() { # version
-  local d="$work/src/news-$1"
-  mkdir -p "$d/pages"
-  printf '{"id":"news","version":%s,"title":"Test news","created":"2026-11-01T00:00:00Z","languages":["en"],"pages":["p"]}\n' "$1" > "$d/pack.json"
-  printf '# News\n\nVersion %s, published over Syncthing.\n' "$1" > "$d/pages/p.en.md"
-  "$pack" build "$d" --key "$work/key.key" --out "$work/news-$1.kpack" > /dev/null
-}
-make_pack 1
-make_pack 2
+newkey key
+for v in 1 2; do pack_make key.key "news-$v.kpack" "src/news-$v" news $v; done
 printf '[site]\nid = post-7\ncountry = KG\nlanguages = en\n[paths]\nlog_dir = %s\nusb_roots =\nlog_share = %s\nlog_share_minutes = 5\n' \
-  "$work/site/logs" "$work/site/share" > "$work/k.conf"
+  "$T/site/logs" "$T/site/share" > "$T/k.conf"
 # A partial file as Syncthing names it while it is still writing, already
 # in the inbox when the kiosk starts: it must never be taken for a pack.
-head -c 700 "$work/news-2.kpack" > "$work/site/inbox/.syncthing.news-2.kpack.tmp"
-"$kiosk" --config "$work/k.conf" --headless --size 800x480 --store "$work/site/store" --trusted "$work/key.pub" \
-  --inbox "$work/site/inbox" --speed 20 --ready-file "$work/ready" > "$work/kiosk.log" 2>&1 &
-kpid=$!
-pids+=($kpid)
-wait_for 20 test -s "$work/ready" || fail "the kiosk did not start"
+head -c 700 "$T/news-2.kpack" > "$T/site/inbox/.syncthing.news-2.kpack.tmp"
+kiosk_start "$T/kiosk.log" --config "$T/k.conf" --headless --size 800x480 --store "$T/site/store" \
+  --trusted "$T/key.pub" --inbox "$T/site/inbox" --speed 20 || fail "the kiosk did not start"
 
 # Headquarters publishes.
-cp "$work/news-1.kpack" "$work/hq/publish/"
+cp "$T/news-1.kpack" "$T/hq/publish/"
 rest $hq_gui "/rest/db/scan?folder=kiosk-inbox-post-7" POST > /dev/null
-wait_for 60 grep -q "screen says: Installed Test news, version 1" "$work/kiosk.log" || fail "news 1 was not installed from the synced inbox"
-grep -q "Inbox: found 1 pack\b" "$work/kiosk.log" || fail "the inbox scan counted something else than the one pack: $(grep 'Inbox' "$work/kiosk.log")"
-grep -q "syncthing" "$work/kiosk.log" && fail "the kiosk looked at Syncthing's partial file: $(grep syncthing "$work/kiosk.log")"
-cmp "$work/news-1.kpack" "$work/site/inbox/news-1.kpack" || fail "the inbox copy differs"
+wait_for 60 grep -q "screen says: Installed Test news, version 1" "$T/kiosk.log" || fail "news 1 was not installed from the synced inbox"
+grep -q "Inbox: found 1 pack\b" "$T/kiosk.log" || fail "the inbox scan counted something else than the one pack: $(grep 'Inbox' "$T/kiosk.log")"
+grep -q "syncthing" "$T/kiosk.log" && fail "the kiosk looked at Syncthing's partial file: $(grep syncthing "$T/kiosk.log")"
+cmp "$T/news-1.kpack" "$T/site/inbox/news-1.kpack" || fail "the inbox copy differs"
 echo "ok: a pack published at headquarters is installed from the receive-only inbox; the partial file is ignored"
 
 # The logs come home: status.txt at headquarters names the new version.
-status="$work/hq/logs/post-7/kiosk-logs/post-7/status.txt"
+status="$T/hq/logs/post-7/kiosk-logs/post-7/status.txt"
 wait_for 60 grep -q "news: version 1" "$status" || fail "the kiosk's logs did not reach headquarters"
 echo "ok: the kiosk's logs reach headquarters through the send-only folder"
 
-cp "$work/news-2.kpack" "$work/hq/publish/"
+cp "$T/news-2.kpack" "$T/hq/publish/"
 rest $hq_gui "/rest/db/scan?folder=kiosk-inbox-post-7" POST > /dev/null
-wait_for 60 grep -q "screen says: Installed Test news, version 2" "$work/kiosk.log" || fail "news 2 was not installed"
+wait_for 60 grep -q "screen says: Installed Test news, version 2" "$T/kiosk.log" || fail "news 2 was not installed"
 wait_for 60 grep -q "news: version 2 (previous 1)" "$status" || fail "headquarters did not hear of version 2"
 echo "ok: a newer version replaces it, and headquarters hears of it"
 
-"$pack" report "$work/hq/logs" --out "$work/r.html" --json "$work/r.json" --now 2026-12-31T00:00:00Z > "$work/report.txt" 2>&1 \
-  || fail "report: $(cat "$work/report.txt")"
-python3 - "$work/r.json" <<'PY' || fail "the report of the synced logs: $(cat "$work/r.json" | head -c 600)"
+"$KP" report "$T/hq/logs" --out "$T/r.html" --json "$T/r.json" --now 2026-12-31T00:00:00Z > "$T/report.txt" 2>&1 \
+  || fail "report: $(cat "$T/report.txt")"
+python3 - "$T/r.json" <<'PY' || fail "the report of the synced logs: $(cat "$T/r.json" | head -c 600)"
 import json, sys
 d = json.load(open(sys.argv[1]))
 s = [x for x in d["sites"] if x["id"] == "post-7"][0]

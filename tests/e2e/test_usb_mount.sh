@@ -21,12 +21,7 @@
 # Usage: test_usb_mount.sh BUILD_DIR SOURCE_DIR.
 set -u
 
-B=$(cd "$1" && pwd)
-IW=$B/tests/tools/inboxwatch
-if [ ! -x "$IW" ]; then
-  echo "FAIL: $IW is not built"
-  exit 1
-fi
+. "$(dirname "$0")/lib.sh"
 
 # KIOSK_USB_KIND=vfat|fusefat|tmpfs|folder forces one kind (to try the
 # fallbacks); the test fails if a forced kind cannot be mounted.
@@ -39,37 +34,22 @@ if [ "$FORCE" != folder ] && [ "${KIOSK_USB_NS:-}" != 1 ] && [ "$(id -u)" = 0 ] 
   KIOSK_USB_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 
-T=$(mktemp -d /tmp/kiosk-usb-XXXXXX)
-WATCHER=
-cleanup() {
-  [ -n "$WATCHER" ] && kill "$WATCHER" 2>/dev/null
-  if [ "${KIOSK_USB_NS:-}" = 1 ]; then
-    for m in $(grep -o " $T[^ ]*" /proc/self/mountinfo | sort -r); do
-      umount -l "$m" 2>/dev/null
-    done
-  fi
-  rm -rf "$T"
-}
-trap cleanup EXIT
+e2e_init "$@"
+IW=$B/tests/tools/inboxwatch
+if [ ! -x "$IW" ]; then
+  echo "FAIL: $IW is not built"
+  exit 1
+fi
+if [ "${KIOSK_USB_NS:-}" = 1 ]; then
+  E2E_CLEANUP='for m in $(grep -o " $T[^ ]*" /proc/self/mountinfo | sort -r); do umount -l "$m" 2>/dev/null; done'
+fi
 
-pass=0
-fail=0
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-
-# Waits until the watcher printed a line containing $1 (fixed string).
-wait_for() {
-  for _ in $(seq 1 100); do
-    grep -qF -- "$1" "$T/out" && return 0
-    sleep 0.1
-  done
-  return 1
+# printed TEXT: the watcher printed a line holding TEXT (waits 10 s at most).
+printed() {
+  if wait_for 10 grep -qF -- "$1" "$T/watch.txt"; then ok "watcher printed: $1"; else bad "watcher did not print: $1"; fi
 }
-expect() {
-  if wait_for "$1"; then ok "watcher printed: $1"; else bad "watcher did not print: $1"; fi
-}
-expect_not() {
-  if grep -qF -- "$1" "$T/out"; then bad "watcher printed: $1"; else ok "watcher did not print: $1"; fi
+not_printed() {
+  if grep -qF -- "$1" "$T/watch.txt"; then bad "watcher printed: $1"; else ok "watcher did not print: $1"; fi
 }
 
 # What goes on the stick.
@@ -78,7 +58,6 @@ echo "pack 12" >"$T/content/bulletin-2020-07-12.kpack"
 echo "pack 11" >"$T/content/bulletin-2020-07-11.kpack"
 echo "pack 2" >"$T/content/kiosk/hotlines-2.kpack"
 echo "the technician's notes" >"$T/content/notes.txt"
-tree_sum() { (cd "$1" && find . | sort && find . -type f -print0 | sort -z | xargs -0 md5sum); }
 listing() { (cd "$1" && find . -path ./kiosk-logs -prune -o -type f -print0 | sort -z | xargs -0 md5sum); }
 
 # --- pick the kind of stick ----------------------------------------------
@@ -136,12 +115,12 @@ fi
 
 # --- watch ----------------------------------------------------------------
 if [ "$KIND" = folder ]; then
-  "$IW" --folder "$T/media" --scan --fieldlog test-site --timeout-ms 60000 >"$T/out" 2>"$T/err" &
+  "$IW" --folder "$T/media" --scan --fieldlog test-site --timeout-ms 60000 >"$T/watch.txt" 2>"$T/watch.err" &
 else
-  "$IW" --root "$T/media" --scan --fieldlog test-site --timeout-ms 60000 >"$T/out" 2>"$T/err" &
+  "$IW" --root "$T/media" --scan --fieldlog test-site --timeout-ms 60000 >"$T/watch.txt" 2>"$T/watch.err" &
 fi
-WATCHER=$!
-expect "ready fd=poll rescan=-1"
+e2e_stop_on_exit $!
+printed "ready fd=poll rescan=-1"
 
 STICK=$T/media/user/STICK
 [ "$KIND" = folder ] && STICK=$T/media/STICK
@@ -152,12 +131,12 @@ else
   mkdir -p "$STICK"
   mount_stick "$STICK" rw || bad "could not mount the stick"
 fi
-expect "added $STICK"
-expect "candidate bulletin-2020-07-12.kpack pack newest"
-expect "candidate bulletin-2020-07-11.kpack pack older"
-expect "candidate kiosk/hotlines-2.kpack pack newest"
-expect "fieldlog ok kiosk-logs/test-site files=3"
-expect_not "notes.txt"
+printed "added $STICK"
+printed "candidate bulletin-2020-07-12.kpack pack newest"
+printed "candidate bulletin-2020-07-11.kpack pack older"
+printed "candidate kiosk/hotlines-2.kpack pack newest"
+printed "fieldlog ok kiosk-logs/test-site files=3"
+not_printed "notes.txt"
 
 files=$(cd "$STICK/kiosk-logs/test-site" 2>/dev/null && ls -A | tr '\n' ' ')
 if [ "$files" = "kiosk.log playlog.csv status.txt " ]; then ok "exactly three files in kiosk-logs/test-site"; else bad "kiosk-logs/test-site holds: $files"; fi
@@ -175,8 +154,8 @@ if [ "$KIND" = folder ]; then
 else
   umount "$STICK" || bad "could not unmount the stick"
 fi
-expect "removed $STICK"
-expect_not "$T/elsewhere"
+printed "removed $STICK"
+not_printed "$T/elsewhere"
 
 if [ "$KIND" = folder ]; then
   echo "# read-only stick: SKIPPED (no mounts possible here)"
@@ -189,24 +168,24 @@ else
     else
       bad "the logs are not on the stick after unmounting"
     fi
-    before_ro=$(tree_sum "$T/prep")
+    before_ro=$(snapshot "$T/prep")
     umount "$T/prep"
   else
     mount -t tmpfs -o size=4m tmpfs "$T/prep" && cp -r "$T/content/." "$T/prep/"
-    before_ro=$(tree_sum "$T/prep")
+    before_ro=$(snapshot "$T/prep")
   fi
   RO=$T/media/ro-stick
   mkdir -p "$RO"
   mount_stick "$RO" ro || bad "could not mount the stick read-only"
-  expect "added $RO"
-  expect "fieldlog error IO: the stick is read-only — logs were not copied"
-  if [ "$(tree_sum "$RO")" = "$before_ro" ]; then ok "nothing written to the read-only stick"; else bad "the read-only stick changed"; fi
+  printed "added $RO"
+  printed "fieldlog error IO: the stick is read-only — logs were not copied"
+  if [ "$(snapshot "$RO")" = "$before_ro" ]; then ok "nothing written to the read-only stick"; else bad "the read-only stick changed"; fi
   umount "$RO"
-  expect "removed $RO"
+  printed "removed $RO"
 fi
 
 echo "# watcher output:"
-sed 's/^/#   /' "$T/out"
-[ -s "$T/err" ] && sed 's/^/# stderr: /' "$T/err"
-echo "usb_mount ($KIND): $pass passed, $fail failed"
-[ "$fail" = 0 ]
+sed 's/^/#   /' "$T/watch.txt"
+[ -s "$T/watch.err" ] && sed 's/^/# stderr: /' "$T/watch.err"
+echo "# usb_mount ($KIND)"
+e2e_done
