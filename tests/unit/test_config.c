@@ -713,12 +713,8 @@ static void test_example_file(void **state)
   config_defaults(&d);
   assert_memory_equal(&c, &d, sizeof c);
 
-  FILE *f = fopen(EXAMPLE, "r");
-  assert_non_null(f);
-  static char body[65536];
-  size_t len = fread(body, 1, sizeof body - 1, f);
-  fclose(f);
-  body[len] = '\0';
+  char *body = ktmp_read_file(EXAMPLE, NULL);
+  assert_non_null(body);
   static const char *const keys[] = {"[site]",
                                      "\nid = ",
                                      "\nname =",
@@ -761,6 +757,7 @@ static void test_example_file(void **state)
     const char *end = strchr(l + 1, '\n');
     strncat(hot, l + 3, (size_t)(end ? end - l - 2 : (long)strlen(l + 3)));
   }
+  free(body);
   assert_int_equal(load(hot, &c, &p), 0);
   assert_int_equal(c.n_hotlines, 2);
 }

@@ -29,18 +29,6 @@
 #define SITE "border-post-3"
 #define NOW INT64_C(1594369800) /* 2020-07-10T08:30:00Z */
 
-static char *slurp(int dirfd, const char *name)
-{
-  char *buf;
-  size_t len;
-  struct kerr e;
-  int rc = fsutil_read_at(dirfd, name, 64u << 20, &buf, &len, &e);
-  if (rc)
-    fprintf(stderr, "%s\n", e.msg);
-  assert_int_equal(rc, 0);
-  return buf;
-}
-
 /* --- listing a stick ---------------------------------------------------- */
 
 struct listing {
@@ -299,15 +287,15 @@ static void test_writes_expected_files(void **state)
 
   int sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
   assert_true(sfd >= 0);
-  char *play = slurp(sfd, "playlog.csv");
+  char *play = ktmp_slurp(sfd, "playlog.csv", NULL);
   assert_memory_equal(play, PLAYLOG_HEADER "\n", sizeof PLAYLOG_HEADER);
   assert_non_null(strstr(play,
                          "\n2020-07-10T08:30:00Z,bulletin-2020-07,12,"
                          "hotlines,ru,15.0\n"));
   assert_null(strstr(play, "bullet\n")); /* the torn line is dropped */
   free(play);
-  char *log = slurp(sfd, "kiosk.log");
-  char *orig = slurp(k.dir.fd, "kiosk.log");
+  char *log = ktmp_slurp(sfd, "kiosk.log", NULL);
+  char *orig = ktmp_slurp(k.dir.fd, "kiosk.log", NULL);
   assert_string_equal(log, orig); /* small: copied whole */
   free(log);
   free(orig);
@@ -347,10 +335,10 @@ static void test_fresh_stick(void **state)
                                    "/playlog.csv " FIELDLOG_DIR "/" SITE "/status.txt " FIELDLOG_DIR
                                    "/" SITE "/ " FIELDLOG_DIR "/ ");
   int sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
-  char *play = slurp(sfd, "playlog.csv");
+  char *play = ktmp_slurp(sfd, "playlog.csv", NULL);
   assert_string_equal(play, PLAYLOG_HEADER "\n");
   free(play);
-  char *status = slurp(sfd, "status.txt");
+  char *status = ktmp_slurp(sfd, "status.txt", NULL);
   assert_non_null(strstr(status, "Play log: none kept"));
   free(status);
   close(sfd);
@@ -373,7 +361,7 @@ static void test_status_contents(void **state)
   struct kerr e;
   assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), 0);
   int sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
-  char *s = slurp(sfd, "status.txt");
+  char *s = ktmp_slurp(sfd, "status.txt", NULL);
   printf("%s", s);
   assert_non_null(strstr(s, "Site:        " SITE " (Dostuk border post)\n"));
   assert_non_null(strstr(s, "Software:    kiosk 0.1.0\nFormat:      1\n"));
@@ -400,7 +388,7 @@ static void test_status_contents(void **state)
   k.packs[1].expires = NOW + 30 * 86400;
   assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), 0);
   sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
-  s = slurp(sfd, "status.txt");
+  s = ktmp_slurp(sfd, "status.txt", NULL);
   assert_non_null(strstr(s, "\nCountry:     KG\nSoftware:"));
   assert_non_null(strstr(s,
                          "  hotlines-central-asia: version 1 "
@@ -465,7 +453,7 @@ static void test_log_tail_bounded(void **state)
   struct kerr e;
   assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), 0);
   int sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY);
-  char *log = slurp(sfd, "kiosk.log");
+  char *log = ktmp_slurp(sfd, "kiosk.log", NULL);
   size_t len = strlen(log);
   assert_true(len <= 64 * 1024);
   assert_true(len > 60 * 1024);
@@ -473,7 +461,7 @@ static void test_log_tail_bounded(void **state)
   assert_non_null(strstr(log, "line 011999 of the kiosk log\n"));
   assert_int_equal(log[len - 1], '\n');
   free(log);
-  char *s = slurp(sfd, "status.txt");
+  char *s = ktmp_slurp(sfd, "status.txt", NULL);
   assert_non_null(strstr(s, "error line 011957"));
   assert_non_null(strstr(s, "in the kiosk log's copied part"));
   free(s);
@@ -482,7 +470,8 @@ static void test_log_tail_bounded(void **state)
   /* Default bound: 256 KiB. */
   k.info.log_max_bytes = 0;
   assert_int_equal(fieldlog_write(stick.path, SITE, &k.info, NULL, &e), 0);
-  log = slurp(sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY), "kiosk.log");
+  log = ktmp_slurp(sfd = openat(stick.fd, FIELDLOG_DIR "/" SITE, O_RDONLY | O_DIRECTORY),
+                   "kiosk.log", NULL);
   assert_true(strlen(log) <= FIELDLOG_DEFAULT_LOG_BYTES);
   assert_true(strlen(log) > FIELDLOG_DEFAULT_LOG_BYTES - 200);
   free(log);

@@ -1,5 +1,6 @@
 /* Unit tests for render/layout: fitting, continuation parts, screen sizes,
  * and the checks that need no golden image. */
+#include "kfonts.h"
 #include "ktest.h"
 
 #include <SDL.h>
@@ -15,28 +16,7 @@
 #include "render/layout.h"
 #include "render/text.h"
 
-static struct fonts *fonts;
-
 static const int sizes[5][2] = {{1920, 1080}, {1080, 1920}, {1280, 720}, {1024, 600}, {800, 480}};
-
-static int setup(void **state)
-{
-  (void)state;
-  struct kerr e;
-  if (TTF_Init() != 0)
-    return -1;
-  IMG_Init(IMG_INIT_JPG | IMG_INIT_PNG);
-  return fonts_open(NULL, &fonts, &e) == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  fonts_close(fonts);
-  IMG_Quit();
-  TTF_Quit();
-  return 0;
-}
 
 static struct page *parse(const char *md)
 {
@@ -705,9 +685,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_uncovered_character_reported),
 };
 
-int main(int argc, char **argv)
-{
-  if (argc > 1)
-    cmocka_set_test_filter(argv[1]);
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+KFONTS_MAIN(tests)

@@ -1,5 +1,6 @@
 /* Unit tests for app/player: slides from deck entries, continuation parts,
  * the built-in page, and pages that cannot be read. */
+#include "kfonts.h"
 #include "ktest.h"
 
 #include <SDL.h>
@@ -14,27 +15,6 @@
 #include "ktmp.h"
 
 #define SAMPLE KIOSK_TEST_SOURCE_DIR "/content-packs/bulletin-2020-07"
-
-static struct fonts *fonts;
-
-static int setup(void **state)
-{
-  (void)state;
-  struct kerr e;
-  IMG_Init(IMG_INIT_JPG | IMG_INIT_PNG);
-  if (TTF_Init())
-    return -1;
-  return fonts_open(NULL, &fonts, &e) == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  fonts_close(fonts);
-  IMG_Quit();
-  TTF_Quit();
-  return 0;
-}
 
 static void test_builtin_page_when_nothing_installed(void **state)
 {
@@ -108,9 +88,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_unreadable_page_is_an_error_not_a_crash),
 };
 
-int main(int argc, char **argv)
-{
-  if (argc > 1)
-    cmocka_set_test_filter(argv[1]);
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+KFONTS_MAIN(tests)

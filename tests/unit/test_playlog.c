@@ -15,14 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *slurp(int dirfd, const char *name, size_t *len)
-{
-  char *buf;
-  struct kerr e;
-  assert_int_equal(fsutil_read_at(dirfd, name, 64u << 20, &buf, len, &e), 0);
-  return buf;
-}
-
 static void append_raw(int dirfd, const char *name, const char *bytes, size_t len)
 {
   int fd = openat(dirfd, name, O_WRONLY | O_APPEND | O_CREAT, 0644);
@@ -76,7 +68,7 @@ static void test_append_and_read(void **state)
   playlog_close(p);
 
   size_t len;
-  char *text = slurp(t.fd, PLAYLOG_NAME, &len);
+  char *text = ktmp_slurp(t.fd, PLAYLOG_NAME, &len);
   assert_string_equal(text,
                       PLAYLOG_HEADER "\n"
                                      "2020-07-10T08:30:00Z,bulletin-2020-07,12,hotlines,ky,"
@@ -98,7 +90,7 @@ static void test_append_and_read(void **state)
   assert_int_equal(playlog_open(t.path, 0, &p, &e), 0);
   assert_int_equal(playlog_append(p, 1594369822, "safe-migration", 3, "intro", "en", 1000, &e), 0);
   playlog_close(p);
-  text = slurp(t.fd, PLAYLOG_NAME, &len);
+  text = ktmp_slurp(t.fd, PLAYLOG_NAME, &len);
   assert_null(strstr(strstr(text, "\n"), PLAYLOG_HEADER));
   free(text);
   ktmp_drop(&t);
@@ -165,7 +157,7 @@ static void test_rotate(void **state)
   /* Reading gives the newest lines, oldest first and in order, ending
    * with the last one written; each file starts with the header. */
   size_t len;
-  char *text = slurp(t.fd, PLAYLOG_OLD_NAME, &len);
+  char *text = ktmp_slurp(t.fd, PLAYLOG_OLD_NAME, &len);
   assert_memory_equal(text, PLAYLOG_HEADER "\n", sizeof PLAYLOG_HEADER);
   free(text);
   struct seen s = {0};
@@ -276,7 +268,7 @@ static void test_copy_fd(void **state)
   assert_int_equal(playlog_copy_fd(t.path, fd, &st, &e), 0);
   close(fd);
   size_t len;
-  char *text = slurp(out.fd, "copy.csv", &len);
+  char *text = ktmp_slurp(out.fd, "copy.csv", &len);
   /* One header, then every good line of both files. */
   assert_memory_equal(text, PLAYLOG_HEADER "\n", sizeof PLAYLOG_HEADER);
   assert_null(strstr(text + 1, PLAYLOG_HEADER));

@@ -139,15 +139,14 @@ static const char *tmp_path(const char *name)
   return p;
 }
 
+/* The file's text; valid until the next call. */
 static char *read_text(const char *path)
 {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  static char buf[16384];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  return buf;
+  static char *last;
+  free(last);
+  last = ktmp_read_file(path, NULL);
+  assert_non_null(last);
+  return last;
 }
 
 /* Makes NAME.key/.pub in tmpdir and loads the secret key. */

@@ -176,23 +176,11 @@ static int path_exists(const struct tdir *t, const char *rel)
   return lstat(p, &st) == 0;
 }
 
-static char *slurp(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  char *buf = calloc(1, 1 << 16);
-  size_t n = fread(buf, 1, (1 << 16) - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-  return buf;
-}
-
 static char *slurp_rel(const struct tdir *t, const char *rel)
 {
   char p[512];
   snprintf(p, sizeof p, "%s/%s", t->path, rel);
-  return slurp(p);
+  return ktmp_read_file(p, NULL);
 }
 
 static void spit_rel(const struct tdir *t, const char *rel, const char *text)
@@ -212,7 +200,7 @@ static void expect_current_page(struct store *s, const char *id, uint64_t v, con
   struct kerr e;
   assert_int_equal(store_current_dir(s, id, dir, sizeof dir, &e), 0);
   snprintf(path, sizeof path, "%s/pages/p1.en.md", dir);
-  char *got = slurp(path);
+  char *got = ktmp_read_file(path, NULL);
   assert_non_null(got);
   snprintf(want, sizeof want, "# %s version %" PRIu64 " %s\n", id, v, flavour);
   assert_string_equal(got, want);
@@ -489,7 +477,7 @@ static void test_corrupt_falls_back_to_previous(void **state)
   expect_current_page(s, "bulletin", 1, "a");
   assert_int_equal(store_check(s, "bulletin", &e), 0);
 
-  char *log = slurp(logpath);
+  char *log = ktmp_read_file(logpath, NULL);
   unlink(logpath);
   assert_non_null(log);
   assert_non_null(strstr(log, "warn"));

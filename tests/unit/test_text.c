@@ -1,4 +1,5 @@
 /* Unit tests for render/text: line breaking and font fallback. */
+#include "kfonts.h"
 #include "ktest.h"
 
 #include <SDL.h>
@@ -9,25 +10,6 @@
 
 #include "render/fonts.h"
 #include "render/text.h"
-
-static struct fonts *fonts;
-
-static int setup(void **state)
-{
-  (void)state;
-  struct kerr e;
-  if (TTF_Init() != 0)
-    return -1;
-  return fonts_open(NULL, &fonts, &e) == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  fonts_close(fonts);
-  TTF_Quit();
-  return 0;
-}
 
 static struct text_block lay(const char *s, int px, int max_w)
 {
@@ -238,9 +220,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_center_alignment),
 };
 
-int main(int argc, char **argv)
-{
-  if (argc > 1)
-    cmocka_set_test_filter(argv[1]);
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+KFONTS_MAIN(tests)
