@@ -168,6 +168,31 @@ xvfb_start() {
   wait_for 5 test -e "/tmp/.X11-unix/X$n"
 }
 
+# --- FAT sticks ---------------------------------------------------------
+
+# fat_tools: true when a FAT stick can be made and served here through
+# FUSE (mkfs.vfat, fusefat, /dev/fuse); otherwise says what is missing.
+fat_tools() {
+  local tool
+  for tool in fusefat mkfs.vfat; do
+    command -v $tool >/dev/null || { echo "$tool is not installed (Debian packages fusefat, dosfstools)"; return 1; }
+  done
+  [ -e /dev/fuse ] || { echo "/dev/fuse is missing: FUSE cannot run here"; return 1; }
+}
+
+# fat_image IMAGE MB FILE...: a FAT image of MB MiB with the FILEs at its
+# top, filled through fusefat while mounted in a folder of its own.
+fat_image() {
+  local img=$1 mb=$2 fill
+  shift 2
+  truncate -s "${mb}M" "$img"
+  mkfs.vfat -F 32 "$img" >/dev/null
+  fill=$(mktemp -d "$T/fill.XXXXXX")
+  fusefat -o rw+ "$img" "$fill" >/dev/null 2>&1
+  cp "$@" "$fill/"
+  umount "$fill" 2>/dev/null || fusermount -u "$fill"
+}
+
 # --- packs --------------------------------------------------------------
 
 # pack_src DIR ID VERSION [OPTION VALUE]...: a pack source in DIR with one

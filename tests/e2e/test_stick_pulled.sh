@@ -12,10 +12,7 @@ set -euo pipefail
 e2e_init "$@"
 fpid=""
 E2E_CLEANUP='[ -n "$fpid" ] && kill -9 $fpid; umount -l "$T/roots/stick" 2> /dev/null || fusermount -u -z "$T/roots/stick" 2> /dev/null'
-for tool in fusefat mkfs.vfat; do
-  command -v $tool > /dev/null || { echo "$tool is not installed (Debian packages fusefat, dosfstools)"; [ -n "${CI:-}" ] && exit 1; exit 0; }
-done
-[ -e /dev/fuse ] || { echo "/dev/fuse is missing: FUSE cannot run here"; [ -n "${CI:-}" ] && exit 1; exit 0; }
+if ! fat_tools; then [ -n "${CI:-}" ] && exit 1; exit 0; fi
 
 # A pack big enough (60 MB, uncompressed) that the install is still reading
 # when the stick goes.
@@ -31,12 +28,8 @@ pack_make key.key . small small 1 --title Small
 snapshot store ./lock ./time-floor > before.txt
 
 # The FAT stick, filled while mounted elsewhere.
-truncate -s 100M "$T/stick.img"
-mkfs.vfat -F 32 "$T/stick.img" > /dev/null
-mkdir -p "$T/fill" "$T/roots/stick"
-fusefat -o rw+ "$T/stick.img" "$T/fill" > /dev/null 2>&1
-cp "$T/big-1.kpack" "$T/fill/"
-umount "$T/fill" 2> /dev/null || fusermount -u "$T/fill"
+fat_image stick.img 100 big-1.kpack
+mkdir -p roots/stick
 
 printf '[site]\nid = post-9\nlanguages = en\n[paths]\nusb_roots = %s\nlog_dir = %s\n' "$T/roots" "$T" > "$T/k.conf"
 kiosk_start "$T/out.txt" --config "$T/k.conf" --headless --size 800x480 --store "$T/store" \
