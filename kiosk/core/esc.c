@@ -19,6 +19,30 @@ static int hides_text(uint32_t cp)
       cp == 0x2029;
 }
 
+/* Writes into tmp the escape of v: a backslash, 'x' and two hex digits,
+ * or (wide) a backslash, "u{", four hex digits and "}" — as snprintf would,
+ * without its cost on a name that is all bytes to escape. Returns the
+ * length. */
+static size_t hex_escape(char *tmp, uint32_t v, int wide)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  size_t o = 0;
+  tmp[o++] = '\\';
+  if (wide) {
+    tmp[o++] = 'u';
+    tmp[o++] = '{';
+    for (int sh = 12; sh >= 0; sh -= 4)
+      tmp[o++] = hex[(v >> sh) & 0xF];
+    tmp[o++] = '}';
+  } else {
+    tmp[o++] = 'x';
+    tmp[o++] = hex[(v >> 4) & 0xF];
+    tmp[o++] = hex[v & 0xF];
+  }
+  tmp[o] = '\0';
+  return o;
+}
+
 /* The escaped form of the character at s (n bytes left) into tmp (16
  * bytes): its length in *tl; returns the input bytes it takes. */
 static size_t piece(const unsigned char *s, size_t n, int backslash, char *tmp, size_t *tl)
@@ -26,7 +50,7 @@ static size_t piece(const unsigned char *s, size_t n, int backslash, char *tmp, 
   uint32_t cp = 0;
   size_t k = utf8_decode(s, n, &cp);
   if (k == 0) {
-    *tl = (size_t)snprintf(tmp, 16, "\\x%02X", s[0]);
+    *tl = hex_escape(tmp, s[0], 0);
     return 1;
   }
   if (cp == '\\' && backslash)
@@ -38,9 +62,9 @@ static size_t piece(const unsigned char *s, size_t n, int backslash, char *tmp, 
   else if (cp == '\t')
     *tl = 2, memcpy(tmp, "\\t", 2);
   else if (cp < 0x20 || cp == 0x7F)
-    *tl = (size_t)snprintf(tmp, 16, "\\x%02X", (unsigned)cp);
+    *tl = hex_escape(tmp, cp, 0);
   else if (hides_text(cp))
-    *tl = (size_t)snprintf(tmp, 16, "\\u{%04X}", (unsigned)cp);
+    *tl = hex_escape(tmp, cp, 1);
   else
     *tl = k, memcpy(tmp, s, k);
   return k;
