@@ -867,6 +867,8 @@ static size_t parse_front_matter(struct page *p, const char *text, size_t len, i
   return 0;
 }
 
+#define PAGE_MD_PAD 64 /* zero bytes after the copy md4c reads */
+
 int page_parse(const char *text, size_t len, const char *name, struct page **out, struct kerr *e)
 {
   *out = NULL;
@@ -882,11 +884,24 @@ int page_parse(const char *text, size_t len, const char *name, struct page **out
   int fm_lines = 0;
   size_t skip = parse_front_matter(p, text, len, &fm_lines);
 
+  /* md4c 0.4.8 (Debian 12) can read a byte past the end of its input
+   * (fixed upstream after that release; found by fuzz_page): it gets a
+   * copy followed by zero bytes it may read, never the caller's buffer. */
+  size_t md_len = len - skip;
+  char *md = malloc(md_len + PAGE_MD_PAD);
+  if (!md) {
+    page_free(p);
+    return kerr_set(e, KERR_NOMEM, "%s: out of memory", name);
+  }
+  if (md_len)
+    memcpy(md, text + skip, md_len);
+  memset(md + md_len, 0, PAGE_MD_PAD);
+
   struct parser ps;
   memset(&ps, 0, sizeof ps);
   ps.page = p;
-  ps.src = text + skip;
-  ps.src_len = len - skip;
+  ps.src = md;
+  ps.src_len = md_len;
   ps.line_offset = fm_lines;
 
   MD_PARSER parser;
@@ -913,6 +928,7 @@ int page_parse(const char *text, size_t len, const char *name, struct page **out
     free_block(&ps.pending_imgs[i]);
   free(ps.pending_imgs);
   free_block(&ps.cur);
+  free(md);
   if (ps.oom || rc != 0) {
     page_free(p);
     return kerr_set(e, KERR_NOMEM, "%s: out of memory while reading the page", name);

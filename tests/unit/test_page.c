@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/page.h"
 
@@ -52,6 +54,30 @@ static void test_bad_front_matter_is_reported_with_line(void **state)
   assert_int_equal(p->n_blocks, 1);
   assert_text(&p->blocks[0], "Text");
   page_free(p);
+}
+
+/* A link left open at the very end of the file: md4c 0.4.8 reads the byte
+ * after its input there (found by fuzz_page). The page ends right before a
+ * page of memory that may not be read, so a read past it is a crash. */
+static void test_open_link_at_end_of_buffer(void **state)
+{
+  (void)state;
+  static const char *const srcs[] = {"[](", "# T\n\nSee [the site](", "[a](b"};
+  long pg = sysconf(_SC_PAGESIZE);
+  char *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(m != MAP_FAILED);
+  assert_int_equal(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+  for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+    size_t n = strlen(srcs[i]);
+    char *at = m + pg - n;
+    memcpy(at, srcs[i], n); /* no NUL: the next byte is the guard page */
+    struct page *p = NULL;
+    struct kerr e;
+    assert_int_equal(page_parse(at, n, "pages/x.en.md", &p, &e), 0);
+    assert_non_null(p);
+    page_free(p);
+  }
+  munmap(m, (size_t)pg * 2);
 }
 
 /* Many problems: each one is kept, in order, with its own line (the
@@ -321,6 +347,7 @@ static void test_schedule_front_matter(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_many_problems_each_kept),
+    cmocka_unit_test(test_open_link_at_end_of_buffer),
     cmocka_unit_test(test_schedule_front_matter),
     cmocka_unit_test(test_table_rows_and_header),
     cmocka_unit_test(test_image_fit_front_matter),
