@@ -221,7 +221,9 @@ static void flush_span(struct parser *ps)
 
 static void begin_text_block(struct parser *ps, enum page_block_type type, int level)
 {
-  memset(&ps->cur, 0, sizeof ps->cur);
+  /* Spans collected since the last block ended (a list item's text before
+   * a heading inside it) are dropped, not leaked. */
+  free_block(&ps->cur);
   ps->cur.type = type;
   ps->cur.level = level;
   ps->in_block = 1;

@@ -56,6 +56,18 @@ static void test_bad_front_matter_is_reported_with_line(void **state)
   page_free(p);
 }
 
+/* A list item whose text is followed by a heading inside it: the item's
+ * spans are not leaked (found by fuzz_page; the sanitizer build checks). */
+static void test_heading_inside_list_item(void **state)
+{
+  (void)state;
+  struct page *p = parse("- *e*\n\t#");
+  page_free(p);
+  p = parse("- **a** b\n  # Title\n\ntext\n");
+  assert_true(p->n_blocks >= 1);
+  page_free(p);
+}
+
 /* A link left open at the very end of the file: md4c 0.4.8 reads the byte
  * after its input there (found by fuzz_page). The page ends right before a
  * page of memory that may not be read, so a read past it is a crash. */
@@ -348,6 +360,7 @@ static void test_schedule_front_matter(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_many_problems_each_kept),
     cmocka_unit_test(test_open_link_at_end_of_buffer),
+    cmocka_unit_test(test_heading_inside_list_item),
     cmocka_unit_test(test_schedule_front_matter),
     cmocka_unit_test(test_table_rows_and_header),
     cmocka_unit_test(test_image_fit_front_matter),
