@@ -710,6 +710,23 @@ struct ctx {
 static void add_problem(struct ctx *x, enum log_level level, int line, const char *key,
                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* A new, zeroed problem at the end of x's list; NULL (and x->oom) when
+ * there is no memory for it. */
+static struct config_problem *new_problem(struct ctx *x, enum log_level level, int line)
+{
+  struct config_problem *np = grow_array(x->p, x->n + 1, &x->cap, sizeof *np, 8);
+  if (!np) {
+    x->oom = 1;
+    return NULL;
+  }
+  x->p = np;
+  struct config_problem *pr = &x->p[x->n++];
+  memset(pr, 0, sizeof *pr);
+  pr->level = level;
+  pr->line = line;
+  return pr;
+}
+
 static void add_problem(struct ctx *x, enum log_level level, int line, const char *key,
                         const char *fmt, ...)
 {
@@ -722,16 +739,9 @@ static void add_problem(struct ctx *x, enum log_level level, int line, const cha
     x->more++;
     return;
   }
-  struct config_problem *np = grow_array(x->p, x->n + 1, &x->cap, sizeof *np, 8);
-  if (!np) {
-    x->oom = 1;
+  struct config_problem *pr = new_problem(x, level, line);
+  if (!pr)
     return;
-  }
-  x->p = np;
-  struct config_problem *pr = &x->p[x->n++];
-  memset(pr, 0, sizeof *pr);
-  pr->level = level;
-  pr->line = line;
   snprintf(pr->key, sizeof pr->key, "%s", key ? key : "");
   int len = line > 0 ? snprintf(pr->msg, sizeof pr->msg, "%s:%d: ", x->name, line)
                      : snprintf(pr->msg, sizeof pr->msg, "%s: ", x->name);
@@ -1122,16 +1132,9 @@ static void more_problems(struct ctx *x)
 {
   if (x->more == 0)
     return;
-  struct config_problem *np = grow_array(x->p, x->n + 1, &x->cap, sizeof *np, 8);
-  if (!np) {
-    x->oom = 1;
+  struct config_problem *pr = new_problem(x, LOG_WARN, x->more_first);
+  if (!pr)
     return;
-  }
-  x->p = np;
-  struct config_problem *pr = &x->p[x->n++];
-  memset(pr, 0, sizeof *pr);
-  pr->level = LOG_WARN;
-  pr->line = x->more_first;
   const char *s = x->more == 1 ? "" : "s";
   const char *fix = "not listed one by one — fix the lines listed above, then look at the file "
                     "again";
