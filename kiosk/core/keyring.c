@@ -513,7 +513,7 @@ static int doc_format(const struct keyring_doc *d, enum doc_kind kind, char **ou
                     "add and %d to revoke, and %d root keys",
                     KEYRING_MAX_KEYS, KEYRING_MAX_KEYS, KEYRING_MAX_ROOTS);
   struct grow_text t = {0};
-  char when[32];
+  char when[64]; /* room for any int fields: GCC checks the bound at -O0 */
   time_t tt = (time_t)d->created;
   struct tm tm;
   /* Four digits for the year, as RFC 3339 and the reader want: strftime's

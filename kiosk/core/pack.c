@@ -16,6 +16,7 @@
 #include "core/sarchive.h"
 #include "core/esc.h"
 #include "core/hashpipe.h"
+#include "core/log.h"
 #include "core/units.h"
 
 #include "core/arclib.h"
@@ -627,6 +628,9 @@ static int run(const char *path, int fd, struct store *st, const struct sig_trus
 
   if (st) {
     struct kerr se;
+    /* Versions a revoked key pushed up must not keep this pack out. */
+    if (store_forget_revoked(st, trust, &se) != 0)
+      log_warn("%s", se.msg);
     rc = store_stage_begin(st, m, &stage, &se);
     if (rc == KERR_SAME || rc == KERR_OLDER) {
       rc = version_refused(r, st, m, rc, out, e);
@@ -670,11 +674,13 @@ static int run(const char *path, int fd, struct store *st, const struct sig_trus
              m->version, out->title, m->n_files, size, when);
   } else {
     out->status = PACK_STATUS_VERIFIED;
-    snprintf(out->msg, sizeof out->msg,
-             "%s: verified — %s version %" PRIu64
-             " (\"%s\"), signed by trusted key %s; all %zu files (%s) match "
-             "the signed list%s",
-             r->file, m->id, m->version, out->title, out->key_id, m->n_files, size, when);
+    /* A very long file name or title is cut at the end of the message. */
+    int n = snprintf(out->msg, sizeof out->msg,
+                     "%s: verified — %s version %" PRIu64
+                     " (\"%s\"), signed by trusted key %s; all %zu files (%s) match "
+                     "the signed list%s",
+                     r->file, m->id, m->version, out->title, out->key_id, m->n_files, size, when);
+    (void)n;
   }
   rc = 0;
 

@@ -398,6 +398,11 @@ int sig_trust_contains(const struct sig_trust *t, uint64_t key_id)
   return find_key(t, key_id) != NULL && !is_revoked(t, key_id);
 }
 
+int sig_trust_revoked(const struct sig_trust *t, uint64_t key_id)
+{
+  return is_revoked(t, key_id);
+}
+
 size_t sig_trust_count(const struct sig_trust *t)
 {
   return t->nkeys;

@@ -98,6 +98,9 @@ int sig_trust_revoke(struct sig_trust *t, uint64_t key_id, struct kerr *e);
 /* 1 if key_id is trusted (present and not revoked), else 0. */
 int sig_trust_contains(const struct sig_trust *t, uint64_t key_id);
 
+/* 1 if key_id was revoked (sig_trust_revoke()), else 0. */
+int sig_trust_revoked(const struct sig_trust *t, uint64_t key_id);
+
 /* Number of trusted keys. */
 size_t sig_trust_count(const struct sig_trust *t);
 

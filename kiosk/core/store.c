@@ -28,6 +28,16 @@
  *   previous 11         (0: none)
  *   floor 12            (highest version ever installed: anti-rollback)
  *   floor-manifest <64 hex: BLAKE2b-256 of that version's pack.json>
+ *   floor-base 9        (the part of the floor owed to no known key)
+ *   floor-by <16 hex key id> 12     one per signing key (at most
+ *                       STORE_FLOOR_KEYS): the highest version it signed
+ *
+ * The floor is the highest of floor-base and every floor-by. When the
+ * trust set revokes a key (store_forget_revoked()), its floor-by line goes
+ * and the floor falls back to what keys still trusted signed, so that a
+ * stolen key's huge version numbers do not lock the owner's packs out.
+ * States written before floor-by existed have neither line: their whole
+ * floor is floor-base.
  *
  * The state file is the single commit point: a version folder that no state
  * names is a half-finished install, and store_open() deletes it, together
@@ -58,6 +68,7 @@
 #include "core/store.h"
 #include "core/decimal.h"
 #include "core/grow.h"
+#include "core/sig.h"
 #include "core/timefloor.h"
 #include "core/units.h"
 #include "core/fsutil.h"
@@ -91,11 +102,19 @@ struct vinfo {
   int recheck;      /* to be hashed again as soon as possible */
 };
 
+/* The highest version one signing key installed of an id. */
+struct floor_by {
+  uint64_t key_id, version;
+};
+
 struct entry {
   char id[MANIFEST_ID_MAX + 1];
   uint64_t current, previous, floor;
   int has_floor_hash;
   unsigned char floor_hash[MANIFEST_HASH_BYTES];
+  uint64_t floor_base;                   /* owed to no known key */
+  struct floor_by fby[STORE_FLOOR_KEYS]; /* n_fby of them */
+  size_t n_fby;
   struct vinfo vi[2]; /* of current and previous, in either order */
 };
 
@@ -121,6 +140,8 @@ struct store_stage {
   char name[MANIFEST_ID_MAX + 64]; /* staging/<name> */
   int fd;                          /* open on staging/<name> */
   int meta_done;
+  int has_signer;
+  uint64_t signer; /* the key id in pack.json.minisig */
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -236,12 +257,57 @@ static int format_state(const struct entry *en, char *buf, size_t cap)
   char hex[2 * MANIFEST_HASH_BYTES + 1] = "";
   if (en->has_floor_hash)
     hex_encode(en->floor_hash, MANIFEST_HASH_BYTES, hex);
-  int n = snprintf(
-      buf, cap,
-      STATE_MAGIC "\nid %s\ncurrent %" PRIu64 "\nprevious %" PRIu64 "\nfloor %" PRIu64 "\n%s%s%s",
-      en->id, en->current, en->previous, en->floor, en->has_floor_hash ? "floor-manifest " : "",
-      hex, en->has_floor_hash ? "\n" : "");
+  int n = snprintf(buf, cap,
+                   STATE_MAGIC "\nid %s\ncurrent %" PRIu64 "\nprevious %" PRIu64 "\nfloor %" PRIu64
+                               "\n%s%s%sfloor-base %" PRIu64 "\n",
+                   en->id, en->current, en->previous, en->floor,
+                   en->has_floor_hash ? "floor-manifest " : "", hex, en->has_floor_hash ? "\n" : "",
+                   en->floor_base);
+  for (size_t i = 0; i < en->n_fby && n >= 0 && (size_t)n < cap; i++) {
+    char kid[SIG_KEYID_BUFSZ];
+    sig_keyid_format(en->fby[i].key_id, kid);
+    int k =
+        snprintf(buf + n, cap - (size_t)n, "floor-by %s %" PRIu64 "\n", kid, en->fby[i].version);
+    n = k < 0 ? -1 : n + k;
+  }
   return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+/* The floor as floor-base and floor-by say, never below what is installed. */
+static uint64_t floor_of(const struct entry *en)
+{
+  uint64_t f = en->floor_base;
+  for (size_t i = 0; i < en->n_fby; i++)
+    if (en->fby[i].version > f)
+      f = en->fby[i].version;
+  if (en->current > f)
+    f = en->current;
+  if (en->previous > f)
+    f = en->previous;
+  return f;
+}
+
+/* Notes that key_id signed version v of en. With STORE_FLOOR_KEYS keys
+ * known already, the one with the lowest version is folded into
+ * floor-base (it can then no longer be forgotten: the safe side). */
+static void floor_note(struct entry *en, uint64_t key_id, uint64_t v)
+{
+  for (size_t i = 0; i < en->n_fby; i++)
+    if (en->fby[i].key_id == key_id) {
+      if (v > en->fby[i].version)
+        en->fby[i].version = v;
+      return;
+    }
+  if (en->n_fby == STORE_FLOOR_KEYS) {
+    size_t low = 0;
+    for (size_t i = 1; i < en->n_fby; i++)
+      if (en->fby[i].version < en->fby[low].version)
+        low = i;
+    if (en->fby[low].version > en->floor_base)
+      en->floor_base = en->fby[low].version;
+    en->fby[low] = en->fby[--en->n_fby];
+  }
+  en->fby[en->n_fby++] = (struct floor_by){key_id, v};
 }
 
 /* Parses a state file for id into en. -1 if it is damaged. */
@@ -279,17 +345,43 @@ static int parse_state(const char *id, char *text, struct entry *en)
       if (hex_decode(val, en->floor_hash, MANIFEST_HASH_BYTES))
         return -1;
       en->has_floor_hash = 1;
+    } else if (strcmp(key, "floor-base") == 0) {
+      if (parse_u64(val, &en->floor_base))
+        return -1;
+      have |= 8;
+    } else if (strcmp(key, "floor-by") == 0) {
+      char *v = strchr(val, ' ');
+      uint64_t kid, ver;
+      if (!v || en->n_fby == STORE_FLOOR_KEYS)
+        return -1;
+      *v++ = '\0';
+      if (sig_keyid_parse(val, &kid, NULL) || parse_u64(v, &ver))
+        return -1;
+      for (size_t i = 0; i < en->n_fby; i++)
+        if (en->fby[i].key_id == kid)
+          return -1;
+      en->fby[en->n_fby++] = (struct floor_by){kid, ver};
     } /* unknown keys: written by a newer kiosk, ignored */
   }
-  if (have != 7 || en->current > en->floor || en->previous > en->floor ||
+  if ((have & 7) != 7 || en->current > en->floor || en->previous > en->floor ||
       (en->previous && en->previous == en->current))
+    return -1;
+  if (!(have & 8)) {
+    /* Written before floor-by existed: no key is known for any of it. */
+    if (en->n_fby)
+      return -1;
+    en->floor_base = en->floor;
+  }
+  /* Above, not below: a version that fell back may still hold it up until
+   * store_forget_revoked() looks again. */
+  if (floor_of(en) > en->floor)
     return -1;
   return 0;
 }
 
 static int write_state(struct store *s, const struct entry *en, struct kerr *e)
 {
-  char buf[512], name[MANIFEST_ID_MAX + 16];
+  char buf[1024], name[MANIFEST_ID_MAX + 16];
   if (format_state(en, buf, sizeof buf) < 0)
     return kerr_set(e, KERR_STORE, "state of %s is too long to write", en->id);
   snprintf(name, sizeof name, "%s.state", en->id);
@@ -344,6 +436,8 @@ static void recover_state(struct store *s, struct entry *en)
   en->previous = second;
   en->floor = best;
   en->has_floor_hash = 0;
+  en->floor_base = best;
+  en->n_fby = 0;
   log_warn("store: the state file of pack %s was damaged; rebuilt it from "
            "the installed folders (current version %" PRIu64 ", previous %" PRIu64 ")",
            en->id, best, second);
@@ -854,6 +948,84 @@ static int quick_files(int dfd, const struct manifest *m, int64_t *checked, stru
   return verdict;
 }
 
+/* ------------------------------------------------- revoked signing keys */
+
+/* 1 when version v of id was signed by a key that t revoked. */
+static int signed_by_revoked(struct store *s, const char *id, uint64_t v, const struct sig_trust *t)
+{
+  char rel[MANIFEST_ID_MAX + 48], *text = NULL;
+  size_t len = 0;
+  struct kerr e;
+  snprintf(rel, sizeof rel, "%s/%" PRIu64 "/pack.json.minisig", id, v);
+  if (fsutil_read_at(s->packsfd, rel, STORE_MAX_SIG_BYTES, &text, &len, &e) != 0)
+    return 0; /* unreadable: the check finds it damaged */
+  struct sig_minisig *ms = NULL;
+  int revoked = 0;
+  if (sig_minisig_parse(text, len, rel, &ms, &e) == 0) {
+    revoked = sig_trust_revoked(t, sig_minisig_key_id(ms));
+    sig_minisig_free(ms);
+  }
+  free(text);
+  return revoked;
+}
+
+int store_forget_revoked(struct store *s, const struct sig_trust *t, struct kerr *e)
+{
+  if (s->readonly || !t)
+    return 0;
+  int rc = 0;
+  pthread_mutex_lock(&s->mu);
+  for (size_t i = 0; i < s->n; i++) {
+    struct entry *en = &s->ents[i];
+    struct entry next = *en;
+    size_t kept = 0;
+    char gone[STORE_FLOOR_KEYS * (SIG_KEYID_BUFSZ + 2)] = "";
+    for (size_t k = 0; k < en->n_fby; k++) {
+      if (!sig_trust_revoked(t, en->fby[k].key_id)) {
+        next.fby[kept++] = en->fby[k];
+        continue;
+      }
+      char kid[SIG_KEYID_BUFSZ];
+      sig_keyid_format(en->fby[k].key_id, kid);
+      size_t at = strlen(gone);
+      snprintf(gone + at, sizeof gone - at, "%s%s", at ? ", " : "", kid);
+    }
+    next.n_fby = kept;
+    /* Nothing revoked here, and no floor held up by a version since gone. */
+    if (kept == en->n_fby && en->floor == floor_of(en))
+      continue;
+    if (next.current && signed_by_revoked(s, en->id, next.current, t)) {
+      next.current =
+          next.previous && !signed_by_revoked(s, en->id, next.previous, t) ? next.previous : 0;
+      next.previous = 0;
+    } else if (next.previous && signed_by_revoked(s, en->id, next.previous, t)) {
+      next.previous = 0;
+    }
+    vinfo_sync(&next);
+    next.floor = floor_of(&next);
+    if (next.floor != en->floor)
+      next.has_floor_hash = 0; /* the hash was of a version no longer the floor */
+    struct kerr we;
+    if (write_state(s, &next, &we) != 0) {
+      log_error("store: %s: could not forget the versions of a revoked key: %s", en->id, we.msg);
+      if (!rc)
+        rc = kerr_set(e, we.code, "%s", we.msg);
+      continue;
+    }
+    if (gone[0])
+      log_warn("store: %s: versions signed by revoked key(s) %s no longer count; a pack above "
+               "version %" PRIu64 " now installs",
+               en->id, gone, next.floor);
+    if (en->current != next.current)
+      log_warn("store: %s: version %" PRIu64 " was signed by a revoked key and is not shown "
+               "any more",
+               en->id, en->current);
+    *en = next;
+  }
+  pthread_mutex_unlock(&s->mu);
+  return rc;
+}
+
 /* ------------------------------------------------------------- staging */
 
 /* The version rule, with s->mu held. 0 if m may be installed. */
@@ -1026,6 +1198,14 @@ int store_stage_put_meta(struct store_stage *st, const char *json, size_t json_l
   if (rc == 0)
     rc = put_file(st, "pack.json.minisig", sig, sig_len, e);
   if (rc == 0) {
+    /* The signer, for the floor it raises; a signature this store cannot
+     * read (tests store placeholders) raises floor-base instead. */
+    struct sig_minisig *ms = NULL;
+    if (sig_minisig_parse(sig, sig_len, "pack.json.minisig", &ms, NULL) == 0) {
+      st->has_signer = 1;
+      st->signer = sig_minisig_key_id(ms);
+      sig_minisig_free(ms);
+    }
     st->meta_done = 1;
     fsutil_fault_point("stage-meta-written");
   }
@@ -1156,11 +1336,15 @@ int store_stage_commit(struct store_stage *st, struct kerr *e)
       next.vi[i].version = 0; /* a version found damaged, now replaced */
   vinfo_sync(&next);
   next.vi[0] = (struct vinfo){m->version, m->total_bytes, (int64_t)time(NULL), 0};
+  if (st->has_signer)
+    floor_note(&next, st->signer, m->version);
+  else if (m->version > next.floor_base)
+    next.floor_base = m->version;
   if (m->version >= next.floor) {
-    next.floor = m->version;
     next.has_floor_hash = 1;
     manifest_hash(m, next.floor_hash);
   }
+  next.floor = floor_of(&next);
   if ((rc = write_state(s, &next, e)))
     goto fail;
   fsutil_fault_point("commit-state-written");

@@ -26,6 +26,8 @@
 #include "core/err.h"
 #include "core/manifest.h"
 
+struct sig_trust;
+
 struct store;
 struct store_stage;
 
@@ -36,6 +38,8 @@ struct store_stage;
  * forward by more than this, to spare the SD card. */
 #define STORE_TIME_FLOOR_STEP_S 3600
 #define STORE_MAX_SIG_BYTES 4096
+/* Signing keys remembered per pack id for its anti-rollback floor. */
+#define STORE_FLOOR_KEYS 8
 
 /* What the store knows about one pack id. Versions are 0 when absent:
  * current == 0 means the id has nothing to show (its pack was found corrupt
@@ -110,6 +114,17 @@ int store_stage_commit(struct store_stage *st, struct kerr *e);
 
 /* Removes everything staged and frees st. Accepts NULL. Never fails. */
 void store_stage_abort(struct store_stage *st);
+
+/* A stolen signing key must not leave its version numbers behind: for
+ * every pack id whose floor a key revoked in t raised, that key's part of
+ * the floor is forgotten, an installed version it signed stops being
+ * current or previous, and the floor falls back to the highest version
+ * that keys not revoked installed (or that an older store recorded with no
+ * key). The change is written at once and logged. Installing calls it
+ * first (pack_install()), so a stick that brings a revoking keyring update
+ * and the owner's pack installs both in one visit. 0, or a KERR code if a
+ * state could not be written (that id keeps its floor). */
+int store_forget_revoked(struct store *s, const struct sig_trust *t, struct kerr *e);
 
 /* --- checking what is installed ----------------------------------------- */
 

@@ -180,7 +180,7 @@ static size_t lost_lines(const char *before, const char *after)
 
 struct kiosk {
   struct ktmp dir; /* log dir, play log, store */
-  char log_path[128];
+  char log_path[600];
   struct fieldlog_pack packs[3];
   struct fieldlog_info info;
 };

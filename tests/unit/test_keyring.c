@@ -656,6 +656,14 @@ static void test_stolen_signing_key(void **state)
   struct pack_result res;
   assert_int_equal(install_pack(&fx, pack, &res), KERR_UNTRUSTED);
   pack_result_free(&res);
+  /* But with the stolen key itself the thief can push the version number
+   * up, before the theft is known. */
+  make_pack(&fx, fx.new_key, 5, pack, sizeof pack);
+  assert_int_equal(install_pack(&fx, pack, &res), 0);
+  pack_result_free(&res);
+  make_pack(&fx, fx.new_key, 999999, pack, sizeof pack);
+  assert_int_equal(install_pack(&fx, pack, &res), 0);
+  pack_result_free(&res);
 
   /* The owner: the root key revokes new and names a fresh signing key. */
   char fresh_key[256], fresh_pub[256], fresh_id[SIG_KEYID_BUFSZ];
@@ -664,8 +672,22 @@ static void test_stolen_signing_key(void **state)
   snprintf(fresh_pub, sizeof fresh_pub, "%s/fresh.pub", fx.dir);
   build_update(&fx, 2, fx.old_key, fresh_pub, fx.new_id, NULL, up2, sizeof up2);
   install_ok(&fx, up2);
+  /* The owner's next pack installs although its number is far below the
+   * thief's, and nothing the stolen key signed is kept. */
   make_pack(&fx, fresh_key, 10, pack, sizeof pack);
   assert_int_equal(install_pack(&fx, pack, &res), 0);
+  pack_result_free(&res);
+  struct store *st = NULL;
+  struct kerr e;
+  assert_int_equal(store_open(fx.store, &st, &e), 0);
+  struct store_pack_info info;
+  assert_int_equal(store_info(st, "rotation", &info, &e), 0);
+  assert_int_equal(info.current, 10);
+  assert_int_equal(info.previous, 0);
+  assert_int_equal(info.floor, 10);
+  store_close(st);
+  make_pack(&fx, fresh_key, 8, pack, sizeof pack);
+  assert_int_equal(install_pack(&fx, pack, &res), KERR_OLDER);
   pack_result_free(&res);
   make_pack(&fx, fx.new_key, 11, pack, sizeof pack);
   assert_int_equal(install_pack(&fx, pack, &res), KERR_REVOKED);

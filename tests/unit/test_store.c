@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/manifest.h"
 #include "core/scrub.h"
+#include "core/sig.h"
 #include "core/store.h"
 
 #include <cjson/cJSON.h>
@@ -129,6 +130,40 @@ static int pack_install(struct store *s, const struct testpack *p, struct kerr *
     return rc;
   }
   return store_stage_commit(st, e);
+}
+
+/* A .minisig that names key_id (its signature bytes are zeros: the store
+ * reads the signer, the pack reader is what verifies). */
+static void fake_minisig(uint64_t key_id, char *out, size_t cap)
+{
+  unsigned char raw[74] = {'E', 'D'}, gsig[64] = {0};
+  sig_le64_store(raw + 2, key_id);
+  char b1[128], b2[128];
+  sodium_bin2base64(b1, sizeof b1, raw, sizeof raw, sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(b2, sizeof b2, gsig, sizeof gsig, sodium_base64_VARIANT_ORIGINAL);
+  snprintf(out, cap, "untrusted comment: test\n%s\ntrusted comment: test\n%s\n", b1, b2);
+}
+
+/* Installs id version v as signed by key_id. */
+static int install_by(struct store *s, const char *id, uint64_t v, uint64_t key_id, struct kerr *e)
+{
+  struct testpack p;
+  assert_int_equal(pack_build(&p, id, v, "k"), 0);
+  char sig[400];
+  fake_minisig(key_id, sig, sizeof sig);
+  struct store_stage *st;
+  kerr_clear(e);
+  int rc = store_stage_begin(s, p.m, &st, e);
+  if (rc == 0) {
+    if ((rc = write_member(st, "pages/p1.en.md", p.page, e)) ||
+        (rc = write_member(st, "media/img/pic.png", p.img, e)) ||
+        (rc = store_stage_put_meta(st, p.json, strlen(p.json), sig, strlen(sig), e)))
+      store_stage_abort(st);
+    else
+      rc = store_stage_commit(st, e);
+  }
+  pack_free(&p);
+  return rc;
 }
 
 /* Builds and installs; asserts the build worked, returns install's code. */
@@ -809,6 +844,119 @@ static void test_damaged_state_rebuilt(void **state)
   tdir_drop(&t);
 }
 
+/* A stolen signing key pushed the version to 999; once the trust set
+ * revokes it, the floor is what the owner's key signed, and the owner's
+ * next pack installs. */
+static void test_revoked_key_floor_forgotten(void **state)
+{
+  (void)state;
+  const uint64_t owner = UINT64_C(0x1111111111111111), thief = UINT64_C(0x2222222222222222);
+  struct tdir t;
+  tdir_make(&t);
+  struct store *s = open_ok(&t);
+  struct kerr e;
+  assert_int_equal(install_by(s, "news", 3, owner, &e), 0);
+  assert_int_equal(install_by(s, "news", 999, thief, &e), 0);
+  expect_info(s, "news", 999, 3, 999);
+  char *txt = slurp_rel(&t, "state/news.state");
+  assert_non_null(strstr(txt,
+                         "floor-base 0\nfloor-by 1111111111111111 3\n"
+                         "floor-by 2222222222222222 999\n"));
+  free(txt);
+  assert_int_equal(install_by(s, "news", 10, owner, &e), KERR_OLDER);
+
+  /* A trust set that revokes nothing changes nothing. */
+  struct sig_trust *tr = sig_trust_new();
+  assert_non_null(tr);
+  assert_int_equal(store_forget_revoked(s, tr, &e), 0);
+  expect_info(s, "news", 999, 3, 999);
+
+  assert_int_equal(sig_trust_revoke(tr, thief, &e), 0);
+  assert_int_equal(store_forget_revoked(s, tr, &e), 0);
+  expect_info(s, "news", 3, 0, 3); /* the thief's version is not shown */
+  expect_current_page(s, "news", 3, "k");
+  txt = slurp_rel(&t, "state/news.state");
+  assert_null(strstr(txt, "2222222222222222"));
+  free(txt);
+  assert_int_equal(install_by(s, "news", 3, owner, &e), KERR_SAME);
+  assert_int_equal(install_by(s, "news", 2, owner, &e), KERR_OLDER);
+  assert_int_equal(install_by(s, "news", 10, owner, &e), 0);
+  expect_info(s, "news", 10, 3, 10);
+  /* Again: nothing left to forget. */
+  assert_int_equal(store_forget_revoked(s, tr, &e), 0);
+  expect_info(s, "news", 10, 3, 10);
+  store_close(s);
+
+  /* What was forgotten stays forgotten. */
+  s = open_ok(&t);
+  expect_info(s, "news", 10, 3, 10);
+  assert_int_equal(install_by(s, "news", 9, owner, &e), KERR_OLDER);
+  store_close(s);
+  sig_trust_free(tr);
+  tdir_drop(&t);
+}
+
+/* Two thief versions in a row: nothing of the pack is left to show, and
+ * the owner's pack installs at any version above what the owner signed. A
+ * state from before floor-by keeps its whole floor. At most
+ * STORE_FLOOR_KEYS keys are remembered; the rest is kept as floor-base. */
+static void test_revoked_floor_edges(void **state)
+{
+  (void)state;
+  const uint64_t owner = 0xA1, thief = 0xB2;
+  struct tdir t;
+  tdir_make(&t);
+  struct store *s = open_ok(&t);
+  struct kerr e;
+  assert_int_equal(install_by(s, "news", 4, owner, &e), 0);
+  assert_int_equal(install_by(s, "news", 500, thief, &e), 0);
+  assert_int_equal(install_by(s, "news", 501, thief, &e), 0);
+  expect_info(s, "news", 501, 500, 501);
+  struct sig_trust *tr = sig_trust_new();
+  assert_non_null(tr);
+  assert_int_equal(sig_trust_revoke(tr, thief, &e), 0);
+  assert_int_equal(store_forget_revoked(s, tr, &e), 0);
+  expect_info(s, "news", 0, 0, 4);
+  assert_int_equal(install_by(s, "news", 4, owner, &e), KERR_OLDER);
+  assert_int_equal(install_by(s, "news", 5, owner, &e), 0);
+  expect_info(s, "news", 5, 0, 5);
+
+  /* An old state: no floor-base line, so no key can lower its floor. */
+  store_close(s);
+  {
+    char *txt = slurp_rel(&t, "state/news.state");
+    char *cut = strstr(txt, "floor-base ");
+    assert_non_null(cut);
+    *cut = '\0';
+    spit_rel(&t, "state/news.state", txt);
+    free(txt);
+  }
+  s = open_ok(&t);
+  expect_info(s, "news", 5, 0, 5);
+  assert_int_equal(sig_trust_revoke(tr, owner, &e), 0);
+  assert_int_equal(store_forget_revoked(s, tr, &e), 0);
+  expect_info(s, "news", 5, 0, 5);
+
+  /* Ten keys on another id: eight are remembered, the two lowest folded. */
+  for (uint64_t k = 1; k <= 10; k++)
+    assert_int_equal(install_by(s, "other", k, 0x100 + k, &e), 0);
+  char *txt = slurp_rel(&t, "state/other.state");
+  assert_non_null(strstr(txt, "floor-base 2\n"));
+  assert_null(strstr(txt, "0000000000000101"));
+  assert_null(strstr(txt, "0000000000000102"));
+  assert_non_null(strstr(txt, "floor-by 000000000000010A 10\n"));
+  free(txt);
+  for (uint64_t k = 3; k <= 10; k++)
+    assert_int_equal(sig_trust_revoke(tr, 0x100 + k, &e), 0);
+  assert_int_equal(store_forget_revoked(s, tr, &e), 0);
+  expect_info(s, "other", 0, 0, 2);
+  assert_int_equal(install_by(s, "other", 2, owner + 1, &e), KERR_OLDER);
+  assert_int_equal(install_by(s, "other", 3, owner + 1, &e), 0);
+  store_close(s);
+  sig_trust_free(tr);
+  tdir_drop(&t);
+}
+
 /* --------------------------------------------------- crash consistency */
 
 /* Installs versions base[0..nbase) of "bulletin" into a new store at dir. */
@@ -1211,6 +1359,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_lock_and_readonly),
     cmocka_unit_test(test_verifier_hook),
     cmocka_unit_test(test_damaged_state_rebuilt),
+    cmocka_unit_test(test_revoked_key_floor_forgotten),
+    cmocka_unit_test(test_revoked_floor_edges),
     cmocka_unit_test(test_crash_at_every_fault_point),
     cmocka_unit_test(test_crash_at_every_fault_point_with_prune),
     cmocka_unit_test(test_seal_quick_check),

@@ -173,7 +173,8 @@ int lint_po_check(const char *src, struct lint_report *r)
     snprintf(lang, sizeof lang, "%.*s", (int)(k - 3), de->d_name);
     if (!catalog_has_lang(c, lang) || !strcmp(lang, c->source)) {
       char file[4400];
-      snprintf(file, sizeof file, "%s/%s", dir, de->d_name);
+      if (snprintf(file, sizeof file, "%s/%s", dir, de->d_name) >= (int)sizeof file)
+        continue; /* a path this long cannot be the pack's own */
       rc = lint_report_add(r, LINT_WARNING, file, 0,
                            "\"%s\" is not a translated language of "
                            "pack.json, so this file is never used — remove it",
