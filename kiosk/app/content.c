@@ -258,9 +258,21 @@ static int load_trust(struct content *c, const char *store_dir, const char *trus
   else
     bring = "The kiosk has no usable root key. Call support to copy the "
             "content team's root key (.pub) into the trusted-keys folder.";
+  /* The cause only: its own advice (after the last " — ") would repeat
+   * "bring". */
+  char cause[sizeof te.msg];
+  snprintf(cause, sizeof cause, "%s", te.msg);
+  char *dash = NULL;
+  for (char *d = strstr(cause, " — "); d; d = strstr(d + 1, " — "))
+    dash = d;
+  if (dash)
+    *dash = '\0';
+  for (size_t n = strlen(cause); n && (cause[n - 1] == '.' || cause[n - 1] == ' ');)
+    cause[--n] = '\0';
   snprintf(c->trust_problem, sizeof c->trust_problem,
-           "Installed content cannot be checked, so none is shown. %s (%s)", bring, te.msg);
+           "Installed content cannot be checked, so none is shown. %s (Cause: %s.)", bring, cause);
   log_error("%s — installed packs cannot be checked, so none is shown", te.msg);
+  log_info("note for staff on the built-in page: %s", c->trust_problem);
   return 1;
 }
 

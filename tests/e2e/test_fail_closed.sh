@@ -29,6 +29,21 @@ once() {
   ls "shots/$1" > "$1.list"
 }
 
+# note_says CASE ADVICE CAUSE NOT: the note for staff gives ADVICE, then
+# the cause, but not NOT, the cause's own advice (it would say the same
+# again).
+note_says() {
+  local note
+  note=$(sed -n 's/.*note for staff on the built-in page: //p' "$1.txt")
+  [ -n "$note" ] || fail "$1: no note for staff"
+  case "$note" in
+    *"$2"*"(Cause: $3"*) ;;
+    *) fail "$1: the note does not give the advice and the cause: $note" ;;
+  esac
+  grep -q "$4" "$1.txt" || fail "$1: the log lost the cause's advice"
+  case "$note" in *"$4"*) fail "$1: the note repeats the cause's own advice: $note" ;; esac
+}
+
 once ok store trusted
 grep -q "page-001-p.en.png" ok.list || fail "the good store did not show its pack: $(cat ok.list)"
 
@@ -39,6 +54,8 @@ once damaged damaged trusted
 grep -q "page-001-builtin" damaged.list || fail "damaged state: the built-in page was not shown: $(cat damaged.list)"
 grep -q "installed packs cannot be checked, so none is shown" damaged.txt || fail "damaged state: not logged"
 grep -q "0 pages in the rotation" damaged.txt || fail "damaged state: a pack is in the rotation"
+note_says damaged "Call support to repair the kiosk; a stick cannot fix this." "damaged/keyring/state.json is damaged" \
+  "ask support to repair the kiosk"
 "$check" shots/damaged/page-001-builtin.none.png 1280 720 > /dev/null
 
 # 2. An empty trusted-keys folder.
@@ -47,6 +64,8 @@ cp -a store nokeys-store
 once nokeys nokeys-store nokeys
 grep -q "page-001-builtin" nokeys.list || fail "empty folder: the built-in page was not shown"
 grep -q "0 pages in the rotation" nokeys.txt || fail "empty folder: a pack is in the rotation"
+note_says nokeys "Call support to copy the content team's root key (.pub) into the trusted-keys folder." "trusted-keys folder" \
+  "copy the content team's .pub file into it"
 "$check" shots/nokeys/page-001-builtin.none.png 1280 720 > /dev/null
 
 # 3. No signing key left; then a stick brings one.
@@ -55,6 +74,8 @@ grep -q "0 pages in the rotation" nokeys.txt || fail "empty folder: a pack is in
 once nosigning store trusted
 grep -q "page-001-builtin" nosigning.list || fail "no signing key: the built-in page was not shown"
 grep -q "no signing key is left" nosigning.txt || fail "no signing key: not logged"
+note_says nosigning "Bring a USB stick with the newest keyring update (.kkeys)" "no signing key is left" \
+  "bring a keyring update from the content team"
 "$check" shots/nosigning/page-001-builtin.none.png 1280 720 > /dev/null
 
 pack_src news news 2 --title News
