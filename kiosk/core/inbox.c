@@ -119,6 +119,22 @@ static int under_root(const char *path, const char *root)
   return strncmp(path, root, len) == 0 && (path[len] == '\0' || path[len] == '/');
 }
 
+/* Whether a mount exactly at a root may be a stick: one whose whole
+ * filesystem is mounted there (mountinfo's root field "/"), not a bind of
+ * a folder (a service sandbox binds the roots' own folders over
+ * themselves: root "/media"), and not a memory filesystem (a tmpfs put
+ * over /media to hold mount points). Below a root every mount counts. */
+static int stick_like(const char *root, size_t root_len, const char *fstype, size_t type_len)
+{
+  static const char *const memory[] = {"tmpfs", "ramfs", "overlay"};
+  if (root_len != 1 || root[0] != '/')
+    return 0;
+  for (size_t i = 0; i < sizeof memory / sizeof *memory; i++)
+    if (type_len == strlen(memory[i]) && memcmp(fstype, memory[i], type_len) == 0)
+      return 0;
+  return 1;
+}
+
 /* Decodes mountinfo's octal escapes (\040 space, \011 tab, \012 newline,
  * \134 backslash) of the len bytes at s into out (cap bytes). 0, or -1 if
  * it does not fit or contains a NUL. */
@@ -197,6 +213,8 @@ int inbox_mountinfo_parse(const char *text, size_t len, const char *const *roots
       continue;
     for (size_t r = 0; r < n_roots; r++) {
       if (under_root(mp, roots[r])) {
+        if (strcmp(mp, roots[r]) == 0 && !stick_like(f[3], fl[3], f[sep + 1], fl[sep + 1]))
+          break; /* the roots' own folder, not a stick */
         if (mounts_add(out, &cap, mp, (uint64_t)id) != 0) {
           inbox_mounts_free(out);
           return kerr_set(e, KERR_NOMEM,

@@ -118,9 +118,13 @@ struct inbox_mounts {
 };
 
 /* Parses len bytes of /proc/self/mountinfo text and fills out with the
- * mount points (octal escapes such as \040 decoded) that equal one of the
- * roots or lie below one, skipping autofs entries and malformed lines. A
- * point mounted over twice is listed once, with the later (top) mount's id.
+ * mount points (octal escapes such as \040 decoded) that lie below one of
+ * the roots or equal one, skipping autofs entries and malformed lines. A
+ * mount exactly at a root counts only when it is a whole filesystem that
+ * is not a memory one (mountinfo root "/", not tmpfs, ramfs or overlay):
+ * a service sandbox's bind of /media over itself, or a tmpfs holding the
+ * mount points, is not a stick. A point mounted over twice is listed once,
+ * with the later (top) mount's id.
  * A root "/" is refused by the watcher but works here. Returns 0 or
  * KERR_NOMEM; free out with inbox_mounts_free(). */
 int inbox_mountinfo_parse(const char *text, size_t len, const char *const *roots, size_t n_roots,

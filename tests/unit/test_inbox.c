@@ -445,6 +445,29 @@ static void test_mountinfo_parse(void **state)
   assert_string_equal(m.v[3].path, "/run/media/anna/MY STICK");
   inbox_mounts_free(&m);
 
+  /* At a root: a bind of the roots' own folder (a sandbox's ReadWritePaths)
+   * or a tmpfs holding the mount points is not a stick; a whole vfat is.
+   * Below a root, a tmpfs still counts (tests mount one as a stick). */
+  static const char at_roots[] = "22 1 8:2 / / rw - ext4 /dev/sda2 rw\n"
+                                 "60 22 8:2 /media /media rw - ext4 /dev/sda2 rw\n"
+                                 "61 22 0:60 / /run/media rw - tmpfs tmpfs rw\n"
+                                 "62 22 0:61 / /mnt rw - overlay overlay rw\n"
+                                 "63 61 0:62 / /run/media/kiosk rw - tmpfs tmpfs rw\n"
+                                 "64 60 8:17 / /media/usb0 rw - vfat /dev/sdb1 rw\n";
+  assert_int_equal(inbox_mountinfo_parse(at_roots, sizeof at_roots - 1, fixture_roots, 3, &m, &e),
+                   0);
+  assert_int_equal(m.n, 2);
+  assert_string_equal(m.v[0].path, "/media/usb0");
+  assert_string_equal(m.v[1].path, "/run/media/kiosk");
+  inbox_mounts_free(&m);
+  static const char stick_at_root[] = "22 1 8:2 / / rw - ext4 /dev/sda2 rw\n"
+                                      "65 22 8:33 / /media rw - exfat /dev/sdc1 rw\n";
+  assert_int_equal(
+      inbox_mountinfo_parse(stick_at_root, sizeof stick_at_root - 1, fixture_roots, 3, &m, &e), 0);
+  assert_int_equal(m.n, 1);
+  assert_string_equal(m.v[0].path, "/media");
+  inbox_mounts_free(&m);
+
   /* No roots: nothing is a stick. Empty text: nothing either. */
   assert_int_equal(inbox_mountinfo_parse(fixture_after, sizeof fixture_after - 1, NULL, 0, &m, &e),
                    0);
