@@ -7,11 +7,9 @@
  * pages, mapped back to deck entries. */
 #include "app/content.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/keyring.h"
 #include "core/log.h"
@@ -52,8 +50,7 @@ static void consider(struct content *c, const char *dir, const struct manifest *
 }
 
 /* The rotation reads the head of every page (its first language) one
- * after another; ask the disk for all of them first, so that a cold start
- * waits for them together rather than once per page. */
+ * after another; ask the disk for all of them first. */
 static void prefetch_pages(const struct content *c)
 {
   size_t n = deck_count(c->deck);
@@ -62,14 +59,7 @@ static void prefetch_pages(const struct content *c)
     if (i > 0 && deck_get(c->deck, i - 1)->pack == en->pack &&
         deck_get(c->deck, i - 1)->index == en->index)
       continue;
-    char path[2048];
-    if (snprintf(path, sizeof path, "%s/%s", en->root, en->page) >= (int)sizeof path)
-      continue;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      (void)posix_fadvise(fd, 0, PAGE_PEEK_BYTES, POSIX_FADV_WILLNEED);
-      close(fd);
-    }
+    page_prefetch(en->root, en->page);
   }
 }
 

@@ -14,14 +14,17 @@
 #include "core/schedule.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <md4c.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Room for root/relpath of a page. */
 #define PAGE_PATH_MAX 2048
+#define PAGE_PEEK_BYTES 4096 /* what page_peek() reads of a page */
 
 /* A growable string. */
 struct buf {
@@ -976,6 +979,18 @@ int page_load(const char *root, const char *relpath, struct page **out, struct k
     rc = page_parse(data, n, relpath, out, e);
   free(data);
   return rc;
+}
+
+void page_prefetch(const char *root, const char *relpath)
+{
+  char path[PAGE_PATH_MAX];
+  if (snprintf(path, sizeof path, "%s/%s", root, relpath) >= (int)sizeof path)
+    return;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)posix_fadvise(fd, 0, PAGE_PEEK_BYTES, POSIX_FADV_WILLNEED);
+    close(fd);
+  }
 }
 
 int page_peek(const char *root, const char *relpath, struct page **out, struct kerr *e)

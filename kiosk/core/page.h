@@ -113,11 +113,16 @@ int page_load(const char *root, const char *relpath, struct page **out, struct k
 void page_free(struct page *p);
 
 /* Reads only the front matter of root/relpath (duration, layout, alert),
- * from its first PAGE_PEEK_BYTES: the rotation needs these for every page
- * at start, and parsing every page in full would cost the first page its
- * speed. Returns a new page with no blocks; free with page_free(). */
-#define PAGE_PEEK_BYTES 4096
+ * from its first 4 KiB: the rotation needs these for every page at start,
+ * and parsing every page in full would cost the first page its speed.
+ * Returns a new page with no blocks; free with page_free(). */
 int page_peek(const char *root, const char *relpath, struct page **out, struct kerr *e);
+
+/* Asks the disk for what page_peek() will read of root/relpath, without
+ * waiting for it: called for every page before peeking them one by one, a
+ * cold start waits for them together rather than once per page. A page
+ * that cannot be opened is left to page_peek() to report. */
+void page_prefetch(const char *root, const char *relpath);
 
 /* Plain text of a block's spans joined, for tests and logs. Returns a new
  * string; free with free(). */

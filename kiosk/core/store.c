@@ -1199,7 +1199,8 @@ int store_stage_put_meta(struct store_stage *st, const char *json, size_t json_l
     rc = put_file(st, "pack.json.minisig", sig, sig_len, e);
   if (rc == 0) {
     /* The signer, for the floor it raises; a signature this store cannot
-     * read (tests store placeholders) raises floor-base instead. */
+     * read (unit tests give the store stand-ins) raises floor-base
+     * instead. */
     struct sig_minisig *ms = NULL;
     if (sig_minisig_parse(sig, sig_len, "pack.json.minisig", &ms, NULL) == 0) {
       st->has_signer = 1;

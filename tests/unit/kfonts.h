@@ -34,12 +34,6 @@ static int kfonts_teardown(void **state)
   return 0;
 }
 
-#define KFONTS_MAIN(tests)                                                                         \
-  int main(int argc, char **argv)                                                                  \
-  {                                                                                                \
-    if (argc > 1)                                                                                  \
-      cmocka_set_test_filter(argv[1]);                                                             \
-    return cmocka_run_group_tests(tests, kfonts_setup, kfonts_teardown);                           \
-  }
+#define KFONTS_MAIN(tests) KTEST_MAIN_GROUP(tests, kfonts_setup, kfonts_teardown)
 
 #endif

@@ -12,12 +12,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#define KTEST_MAIN(tests)                                                                          \
+/* main() running tests (the one named on the command line, or all) as
+ * one group with setup and teardown around it (either may be NULL). */
+#define KTEST_MAIN_GROUP(tests, setup, teardown)                                                   \
   int main(int argc, char **argv)                                                                  \
   {                                                                                                \
     if (argc > 1)                                                                                  \
       cmocka_set_test_filter(argv[1]);                                                             \
-    return cmocka_run_group_tests(tests, NULL, NULL);                                              \
+    return cmocka_run_group_tests(tests, setup, teardown);                                         \
   }
+
+#define KTEST_MAIN(tests) KTEST_MAIN_GROUP(tests, NULL, NULL)
 
 #endif
