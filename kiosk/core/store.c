@@ -1007,9 +1007,9 @@ int store_forget_revoked(struct store *s, const struct sig_trust *t, struct kerr
       next.has_floor_hash = 0; /* the hash was of a version no longer the floor */
     struct kerr we;
     if (write_state(s, &next, &we) != 0) {
-      log_error(
-          "store: %s: could not forget the versions of a revoked key (%s); a pack of this id must be above the old version until the next install tries again",
-          en->id, we.msg);
+      log_error("store: %s: could not forget the versions of a revoked key (%s); until the "
+                "next install tries again, a pack of this id must be above the old version",
+                en->id, we.msg);
       if (!rc)
         rc = kerr_set(e, we.code, "%s", we.msg);
       continue;
