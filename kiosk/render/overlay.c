@@ -1,6 +1,7 @@
 /* overlay.c — the staff card: white on the band's dark blue, at body size
  * for the screen (readable from where a technician stands), lines wrapped
- * at word boundaries and never cut. */
+ * at word boundaries and never cut, over the page dimmed above the
+ * hotline band. */
 #include "render/overlay.h"
 
 #include <stdlib.h>
@@ -9,6 +10,38 @@
 #include "render/layout.h"
 #include "render/paint.h"
 #include "render/text.h"
+
+/* Dims rows [0, rows) of page toward the card's blue, by a/256: the page
+ * behind the card reads as behind it, and a line the card cuts through
+ * recedes instead of looking broken. Surfaces of other than 4 bytes a
+ * pixel are left as they are. */
+static void dim(SDL_Surface *page, int rows, Uint8 cr, Uint8 cg, Uint8 cb, unsigned a)
+{
+  const SDL_PixelFormat *fm = page->format;
+  if (fm->BytesPerPixel != 4 || rows <= 0)
+    return;
+  if (rows > page->h)
+    rows = page->h;
+  if (SDL_MUSTLOCK(page) && SDL_LockSurface(page) != 0)
+    return;
+  unsigned keep = 256 - a;
+  Uint32 ar = (Uint32)cr * a, ag = (Uint32)cg * a, ab = (Uint32)cb * a;
+  for (int y = 0; y < rows; y++) {
+    Uint32 *px = (Uint32 *)(void *)((Uint8 *)page->pixels + (size_t)y * (size_t)page->pitch);
+    for (int x = 0; x < page->w; x++) {
+      Uint32 v = px[x];
+      Uint32 r = (v & fm->Rmask) >> fm->Rshift, g = (v & fm->Gmask) >> fm->Gshift,
+             b = (v & fm->Bmask) >> fm->Bshift;
+      r = (r * keep + ar) >> 8;
+      g = (g * keep + ag) >> 8;
+      b = (b * keep + ab) >> 8;
+      px[x] = (v & ~(fm->Rmask | fm->Gmask | fm->Bmask)) | (r << fm->Rshift) | (g << fm->Gshift) |
+          (b << fm->Bshift);
+    }
+  }
+  if (SDL_MUSTLOCK(page))
+    SDL_UnlockSurface(page);
+}
 
 void overlay_paint(struct fonts *f, SDL_Surface *page, const char *const *lines, size_t n,
                    size_t strong, int progress)
@@ -56,6 +89,8 @@ void overlay_paint(struct fonts *f, SDL_Surface *page, const char *const *lines,
   int top = h - band - margin - card_h;
   if (top < margin)
     top = margin;
+  /* The page above the band recedes; the hotlines stay as they are. */
+  dim(page, h - band, 0x0B, 0x2A, 0x4A, 112);
   SDL_Rect card = {margin, top, w - 2 * margin, card_h};
   SDL_FillRect(page, &card, SDL_MapRGB(page->format, 0x0B, 0x2A, 0x4A));
   SDL_Rect edge = {margin, top, s / 100 > 4 ? s / 100 : 4, card_h};

@@ -12,7 +12,8 @@
 /* Paints lines[0..n) (empty lines are skipped, a line equal to the one
  * before is shown once) on a card above the band of page, lines from
  * index strong on in bold white (the newest news), with a progress bar
- * when progress is 0..100. */
+ * when progress is 0..100. The page above the band is dimmed behind the
+ * card; the band (the hotlines) is left as it is. */
 void overlay_paint(struct fonts *f, SDL_Surface *page, const char *const *lines, size_t n,
                    size_t strong, int progress);
 
