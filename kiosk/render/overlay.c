@@ -11,24 +11,29 @@
 #include "render/paint.h"
 #include "render/text.h"
 
-/* Dims rows [0, rows) of page toward the card's blue, by a/256: the page
- * behind the card reads as behind it, and a line the card cuts through
- * recedes instead of looking broken. Surfaces of other than 4 bytes a
- * pixel are left as they are. */
-static void dim(SDL_Surface *page, int rows, Uint8 cr, Uint8 cg, Uint8 cb, unsigned a)
+/* Blends columns [x0, x1) of rows [y0, y1) of page toward (cr, cg, cb) by
+ * a/256. Surfaces of other than 4 bytes a pixel are left as they are. */
+static void dim(SDL_Surface *page, int x0, int x1, int y0, int y1, Uint8 cr, Uint8 cg, Uint8 cb,
+                unsigned a)
 {
   const SDL_PixelFormat *fm = page->format;
-  if (fm->BytesPerPixel != 4 || rows <= 0)
+  if (y0 < 0)
+    y0 = 0;
+  if (y1 > page->h)
+    y1 = page->h;
+  if (x0 < 0)
+    x0 = 0;
+  if (x1 > page->w)
+    x1 = page->w;
+  if (fm->BytesPerPixel != 4 || y0 >= y1 || x0 >= x1 || a > 256)
     return;
-  if (rows > page->h)
-    rows = page->h;
   if (SDL_MUSTLOCK(page) && SDL_LockSurface(page) != 0)
     return;
   unsigned keep = 256 - a;
   Uint32 ar = (Uint32)cr * a, ag = (Uint32)cg * a, ab = (Uint32)cb * a;
-  for (int y = 0; y < rows; y++) {
+  for (int y = y0; y < y1; y++) {
     Uint32 *px = (Uint32 *)(void *)((Uint8 *)page->pixels + (size_t)y * (size_t)page->pitch);
-    for (int x = 0; x < page->w; x++) {
+    for (int x = x0; x < x1; x++) {
       Uint32 v = px[x];
       Uint32 r = (v & fm->Rmask) >> fm->Rshift, g = (v & fm->Gmask) >> fm->Gshift,
              b = (v & fm->Bmask) >> fm->Bshift;
@@ -89,8 +94,14 @@ void overlay_paint(struct fonts *f, SDL_Surface *page, const char *const *lines,
   int top = h - band - margin - card_h;
   if (top < margin)
     top = margin;
-  /* The page above the band recedes; the hotlines stay as they are. */
-  dim(page, h - band, 0x0B, 0x2A, 0x4A, 112);
+  /* The page above the band recedes behind the card, and the rows just
+   * above the card fade into it: a line the card cuts through reads as
+   * behind it, not as broken. The hotlines stay as they are. */
+  dim(page, 0, w, 0, h - band, 0x0B, 0x2A, 0x4A, 112);
+  int fade = pad;
+  for (int i = 0; i < fade; i++)
+    dim(page, margin, w - margin, top - fade + i, top - fade + i + 1, 0x0B, 0x2A, 0x4A,
+        (unsigned)(200 * (i + 1) / fade));
   SDL_Rect card = {margin, top, w - 2 * margin, card_h};
   SDL_FillRect(page, &card, SDL_MapRGB(page->format, 0x0B, 0x2A, 0x4A));
   SDL_Rect edge = {margin, top, s / 100 > 4 ? s / 100 : 4, card_h};

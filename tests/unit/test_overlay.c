@@ -1,5 +1,6 @@
 /* Unit tests for render/overlay: the staff card sits above the hotline
- * band, the page behind it recedes, the band is left as it is, and long
+ * band, the page behind it recedes (and fades into the card's top
+ * edge), the band is left as it is, and long
  * lines wrap inside the card. */
 #include "kfonts.h"
 
@@ -92,6 +93,10 @@ static void test_card_over_dimmed_page(void **state)
   assert_true(luma(bg) < luma(PAGE_BG) - 40);
   assert_true(luma(bg) > luma(CARD) + 60);
   assert_true(luma(ink) < luma(bg) - 60);
+  /* The rows just above the card fade into it, within its width only. */
+  assert_true(luma(pixel(s, W / 2, top - 2)) < luma(bg) - 40);
+  assert_true(luma(pixel(s, W / 2, top - 2)) > luma(CARD));
+  assert_int_equal(pixel(s, margin / 2, top - 2), bg);
   /* Below the card, above the band, too. */
   assert_true(luma(pixel(s, W / 2, H - band - 2)) < luma(PAGE_BG) - 40);
 
