@@ -2,11 +2,15 @@
  *
  *   kiosk-bench-render WxH RUNS PACKDIR...
  *   kiosk-bench-render --image FILE W H RUNS
+ *   kiosk-bench-render --card W H RUNS
  *
  * For every page of every pack (each language) it reads, lays out and
  * paints the first part RUNS times after one warm-up (glyph caches full;
  * the image is decoded and scaled in every run, as in the kiosk) and prints, in milliseconds, the
- * median over pages of each page's median, and the range over all runs. */
+ * median over pages of each page's median, and the range over all runs.
+ * --image times decoding and scaling one image; --card times one staff
+ * card (a copy of the page, the card painted over it) as the kiosk makes
+ * one for each message of a visit. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -19,6 +23,7 @@
 #include "core/deck.h"
 #include "render/fonts.h"
 #include "render/images.h"
+#include "render/overlay.h"
 
 static double now_ms(void)
 {
@@ -59,6 +64,45 @@ static int bench_image(const char *path, int w, int h, int runs)
   return 0;
 }
 
+/* Times a staff card of three messages with a progress bar over a page of
+ * w x h, the way staff_show makes it: copy the page, paint the card. */
+static int bench_card(struct fonts *f, int w, int h, int runs)
+{
+  SDL_Surface *page = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_XRGB8888);
+  double *t = calloc((size_t)runs, sizeof *t);
+  if (!page || !t) {
+    SDL_FreeSurface(page);
+    free(t);
+    return 2;
+  }
+  SDL_FillRect(page, NULL, SDL_MapRGB(page->format, 0xFA, 0xF9, 0xF6));
+  const char *lines[] = {"Флешка: найден 1 пакет",
+                         "USB stick: found 1 pack",
+                         "Установлено: Безопасная миграция, версия 2",
+                         "Installed Safe migration: what to know, version 2",
+                         "Установка: Горячие линии (40 %)",
+                         "Installing Hotlines (40 %)"};
+  for (int r = -1; r < runs; r++) { /* one warm-up: glyph caches full */
+    double t0 = now_ms();
+    SDL_Surface *copy = SDL_ConvertSurface(page, page->format, 0);
+    if (!copy) {
+      fprintf(stderr, "kiosk-bench-render: %s\n", SDL_GetError());
+      SDL_FreeSurface(page);
+      free(t);
+      return 1;
+    }
+    overlay_paint(f, copy, lines, 6, 4, 40);
+    if (r >= 0)
+      t[r] = now_ms() - t0;
+    SDL_FreeSurface(copy);
+  }
+  qsort(t, (size_t)runs, sizeof *t, cmp);
+  printf("%.1f %.1f %.1f\n", t[runs / 2], t[0], t[runs - 1]);
+  free(t);
+  SDL_FreeSurface(page);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   int w, h, runs;
@@ -69,7 +113,16 @@ int main(int argc, char **argv)
     IMG_Quit();
     return rc;
   }
-  if (argc < 4 || sscanf(argv[1], "%dx%d", &w, &h) != 2 || (runs = atoi(argv[2])) < 1) {
+  int card = argc == 5 && !strcmp(argv[1], "--card");
+  if (card) {
+    w = atoi(argv[2]);
+    h = atoi(argv[3]);
+    runs = atoi(argv[4]);
+    if (w < 1 || h < 1 || runs < 1) {
+      fprintf(stderr, "usage: kiosk-bench-render --card W H RUNS\n");
+      return 2;
+    }
+  } else if (argc < 4 || sscanf(argv[1], "%dx%d", &w, &h) != 2 || (runs = atoi(argv[2])) < 1) {
     fprintf(stderr, "usage: kiosk-bench-render WxH RUNS PACKDIR...\n");
     return 2;
   }
@@ -83,6 +136,14 @@ int main(int argc, char **argv)
   if (fonts_open(NULL, &f, &e)) {
     fprintf(stderr, "kiosk-bench-render: %s\n", e.msg);
     return 2;
+  }
+  if (card) {
+    int rc = bench_card(f, w, h, runs);
+    fonts_close(f);
+    IMG_Quit();
+    TTF_Quit();
+    SDL_Quit();
+    return rc;
   }
   struct deck *d = deck_new();
   for (int i = 3; i < argc; i++)
