@@ -1,8 +1,8 @@
 /* Unit tests for render/overlay: the staff card sits above the hotline
- * band, the page behind it recedes (and fades into the card's top
- * edge), the band is left as it is, and long
- * lines wrap inside the card. */
+ * band, the page behind it recedes (and fades into the card's top edge),
+ * the band is left as it is, and long lines wrap inside the card. */
 #include "kfonts.h"
+#include "kpixel.h"
 
 #include <string.h>
 
@@ -14,15 +14,6 @@ enum { W = 1280, H = 800 };
 #define INK 0x1E1E1Eu
 #define BAND 0x0B2A4Au
 #define CARD 0x0B2A4Au
-
-static Uint32 pixel(SDL_Surface *s, int x, int y)
-{
-  Uint32 v;
-  memcpy(&v, (Uint8 *)s->pixels + y * s->pitch + x * 4, 4);
-  Uint8 r, g, b;
-  SDL_GetRGB(v, s->format, &r, &g, &b);
-  return ((Uint32)r << 16) | ((Uint32)g << 8) | b;
-}
 
 static void fill(SDL_Surface *s, int x, int y, int w, int h, Uint32 rgb)
 {
@@ -55,10 +46,10 @@ static void card_rows(SDL_Surface *s, int x, int *top, int *bottom)
 {
   int band = layout_band_height(W, H);
   int y = H - band - 1;
-  while (y > 0 && pixel(s, x, y) != CARD)
+  while (y > 0 && pixel_rgb(s, x, y) != CARD)
     y--;
   *bottom = y;
-  while (y > 0 && pixel(s, x, y - 1) == CARD)
+  while (y > 0 && pixel_rgb(s, x, y - 1) == CARD)
     y--;
   *top = y;
 }
@@ -78,7 +69,7 @@ static void test_card_over_dimmed_page(void **state)
   /* The band and what is on it are exactly as they were. */
   for (int y = H - band; y < H; y += 3)
     for (int x = 0; x < W; x += 7)
-      assert_int_equal(pixel(s, x, y), pixel(before, x, y));
+      assert_int_equal(pixel_rgb(s, x, y), pixel_rgb(before, x, y));
 
   /* The card: its blue, between the page's top and the band. */
   int top, bottom;
@@ -89,22 +80,22 @@ static void test_card_over_dimmed_page(void **state)
 
   /* Above the card the page recedes: darker than it was, still lighter
    * than the card, and the line of text stays darker than its ground. */
-  Uint32 bg = pixel(s, W / 2, 10), ink = pixel(s, 100, H - band - 105);
+  Uint32 bg = pixel_rgb(s, W / 2, 10), ink = pixel_rgb(s, 100, H - band - 105);
   assert_true(luma(bg) < luma(PAGE_BG) - 40);
   assert_true(luma(bg) > luma(CARD) + 60);
   assert_true(luma(ink) < luma(bg) - 60);
   /* The rows just above the card fade into it, within its width only. */
-  assert_true(luma(pixel(s, W / 2, top - 2)) < luma(bg) - 40);
-  assert_true(luma(pixel(s, W / 2, top - 2)) > luma(CARD));
-  assert_int_equal(pixel(s, margin / 2, top - 2), bg);
+  assert_true(luma(pixel_rgb(s, W / 2, top - 2)) < luma(bg) - 40);
+  assert_true(luma(pixel_rgb(s, W / 2, top - 2)) > luma(CARD));
+  assert_int_equal(pixel_rgb(s, margin / 2, top - 2), bg);
   /* Below the card, above the band, too. */
-  assert_true(luma(pixel(s, W / 2, H - band - 2)) < luma(PAGE_BG) - 40);
+  assert_true(luma(pixel_rgb(s, W / 2, H - band - 2)) < luma(PAGE_BG) - 40);
 
   /* The newest line is in white on the card. */
   int white = 0;
   for (int y = top; y <= bottom; y++)
     for (int x = margin; x < W - margin; x++)
-      white += pixel(s, x, y) == 0xFFFFFF;
+      white += pixel_rgb(s, x, y) == 0xFFFFFF;
   assert_true(white > 200);
   SDL_FreeSurface(before);
   SDL_FreeSurface(s);
@@ -133,13 +124,13 @@ static void test_long_line_wraps_inside_card(void **state)
     if (y >= top && y <= bottom)
       continue;
     for (int x = 0; x < W; x += 2)
-      assert_int_not_equal(pixel(s, x, y), 0xFFFFFF);
+      assert_int_not_equal(pixel_rgb(s, x, y), 0xFFFFFF);
   }
   for (int y = top; y <= bottom; y++) {
     for (int x = 0; x < margin; x++)
-      assert_int_not_equal(pixel(s, x, y), 0xFFFFFF);
+      assert_int_not_equal(pixel_rgb(s, x, y), 0xFFFFFF);
     for (int x = W - margin; x < W; x++)
-      assert_int_not_equal(pixel(s, x, y), 0xFFFFFF);
+      assert_int_not_equal(pixel_rgb(s, x, y), 0xFFFFFF);
   }
   SDL_FreeSurface(s);
 }

@@ -1,6 +1,7 @@
 /* Unit tests for render/paint and render/images: boxes become the right
  * pixels, images are scaled to exactly the box, QR codes are drawn. */
 #include "ktest.h"
+#include "kpixel.h"
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -29,15 +30,6 @@ static int teardown(void **state)
   return 0;
 }
 
-static Uint32 pixel(SDL_Surface *s, int x, int y)
-{
-  Uint32 v;
-  memcpy(&v, (Uint8 *)s->pixels + y * s->pitch + x * 4, 4);
-  Uint8 r, g, b;
-  SDL_GetRGB(v, s->format, &r, &g, &b);
-  return ((Uint32)r << 16) | ((Uint32)g << 8) | b;
-}
-
 static void test_fill_boxes_in_order(void **state)
 {
   (void)state;
@@ -56,9 +48,9 @@ static void test_fill_boxes_in_order(void **state)
   assert_int_equal(s->w, 100);
   assert_int_equal(s->h, 50);
   assert_int_equal(s->format->format, SDL_PIXELFORMAT_XRGB8888);
-  assert_int_equal(pixel(s, 5, 5), 0xFFFFFF);
-  assert_int_equal(pixel(s, 15, 15), 0x0B2A4A);
-  assert_int_equal(pixel(s, 30, 30), 0xFFFFFF); /* right/bottom edge exclusive */
+  assert_int_equal(pixel_rgb(s, 5, 5), 0xFFFFFF);
+  assert_int_equal(pixel_rgb(s, 15, 15), 0x0B2A4A);
+  assert_int_equal(pixel_rgb(s, 30, 30), 0xFFFFFF); /* right/bottom edge exclusive */
   SDL_FreeSurface(s);
 }
 
@@ -77,7 +69,7 @@ static void test_missing_image_counted_rest_drawn(void **state)
   struct kerr e;
   assert_int_equal(paint_layout(&l, &s, &failed, &e), 0);
   assert_int_equal(failed, 1);
-  assert_int_equal(pixel(s, 10, 10), 0xC80000);
+  assert_int_equal(pixel_rgb(s, 10, 10), 0xC80000);
   SDL_FreeSurface(s);
 }
 
@@ -138,7 +130,7 @@ static void test_qr_drawn_with_quiet_zone(void **state)
   long black = 0, white = 0;
   for (int y = 0; y < 300; y++)
     for (int x = 0; x < 300; x++) {
-      Uint32 p = pixel(s, x, y);
+      Uint32 p = pixel_rgb(s, x, y);
       black += p == 0;
       white += p == 0xFFFFFF;
     }
@@ -147,10 +139,10 @@ static void test_qr_drawn_with_quiet_zone(void **state)
   /* The code is a centred square with a white quiet zone: along the middle
    * row, the first non-grey pixel from the left is white. */
   int x = 0;
-  while (x < 300 && pixel(s, x, 150) == 0x808080)
+  while (x < 300 && pixel_rgb(s, x, 150) == 0x808080)
     x++;
   assert_true(x < 150);
-  assert_int_equal(pixel(s, x, 150), 0xFFFFFF);
+  assert_int_equal(pixel_rgb(s, x, 150), 0xFFFFFF);
   SDL_FreeSurface(s);
 }
 
