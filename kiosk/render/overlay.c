@@ -34,9 +34,11 @@ static void dim(SDL_Surface *page, int x0, int x1, int y0, int y1, Uint8 cr, Uin
   Uint32 keep = 256 - a, rgb = fm->Rmask | fm->Gmask | fm->Bmask;
   Uint32 c = ((Uint32)cr << fm->Rshift) | ((Uint32)cg << fm->Gshift) | ((Uint32)cb << fm->Bshift);
   /* The channels in the low three bytes (XRGB, ARGB, XBGR, ABGR: what
-   * the kiosk paints): two channels at once in one multiply, a loop the
-   * compiler vectorises. Other orders: one channel at a time. */
+   * the kiosk paints): two channels at once in one multiply. Other
+   * orders: one channel at a time. */
   int low = rgb == 0x00FFFFFFu;
+  const Uint32 masks[3] = {fm->Rmask, fm->Gmask, fm->Bmask};
+  const Uint8 shifts[3] = {fm->Rshift, fm->Gshift, fm->Bshift};
   Uint32 c_rb = (c & 0x00FF00FFu) * a, c_g = (c & 0x0000FF00u) * a;
   for (int y = y0; y < y1; y++) {
     Uint32 *px = (Uint32 *)(void *)((Uint8 *)page->pixels + (size_t)y * (size_t)page->pitch);
@@ -51,8 +53,6 @@ static void dim(SDL_Surface *page, int x0, int x1, int y0, int y1, Uint8 cr, Uin
     }
     for (int x = x0; x < x1; x++) {
       Uint32 v = px[x], out = v & ~rgb;
-      const Uint32 masks[3] = {fm->Rmask, fm->Gmask, fm->Bmask};
-      const Uint8 shifts[3] = {fm->Rshift, fm->Gshift, fm->Bshift};
       for (int k = 0; k < 3; k++) {
         Uint32 ch = (v & masks[k]) >> shifts[k], cc = (c & masks[k]) >> shifts[k];
         out |= ((ch * keep + cc * a) >> 8) << shifts[k];

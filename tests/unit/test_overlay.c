@@ -135,9 +135,33 @@ static void test_long_line_wraps_inside_card(void **state)
   SDL_FreeSurface(s);
 }
 
+/* A surface whose channels are not in its low three bytes (RGBA) is
+ * dimmed the same, one channel at a time. */
+static void test_other_pixel_order_dimmed_alike(void **state)
+{
+  (void)state;
+  SDL_Surface *x = page();
+  SDL_Surface *r = SDL_ConvertSurfaceFormat(x, SDL_PIXELFORMAT_RGBA8888, 0);
+  assert_non_null(r);
+  const char *lines[] = {"USB stick: found 1 pack"};
+  overlay_paint(fonts, x, lines, 1, 0, -1);
+  overlay_paint(fonts, r, lines, 1, 0, -1);
+  int margin = H * 45 / 1000, top, bottom;
+  card_rows(x, W - margin - 2, &top, &bottom);
+  assert_int_not_equal(pixel_rgb(r, W / 2, 10), PAGE_BG);
+  /* Everything above the card: the dimmed page and the fade (the text on
+   * the card is SDL_ttf's, blended its own way per format). */
+  for (int y = 0; y < top; y++)
+    for (int x0 = 0; x0 < W; x0 += 3)
+      assert_int_equal(pixel_rgb(r, x0, y), pixel_rgb(x, x0, y));
+  SDL_FreeSurface(r);
+  SDL_FreeSurface(x);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_card_over_dimmed_page),
     cmocka_unit_test(test_long_line_wraps_inside_card),
+    cmocka_unit_test(test_other_pixel_order_dimmed_alike),
 };
 
 KFONTS_MAIN(tests)
