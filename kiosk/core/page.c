@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Room for root/relpath of a page. */
 #define PAGE_PATH_MAX 2048
@@ -944,7 +943,8 @@ int page_parse(const char *text, size_t len, const char *name, struct page **out
   return 0;
 }
 
-/* Opens root/relpath (its name into path) for page_load and page_peek. */
+/* Opens root/relpath (its name into path) for page_load, page_peek and
+ * page_prefetch. */
 static int open_page(const char *root, const char *relpath, char path[PAGE_PATH_MAX], FILE **f,
                      struct kerr *e)
 {
@@ -984,12 +984,11 @@ int page_load(const char *root, const char *relpath, struct page **out, struct k
 void page_prefetch(const char *root, const char *relpath)
 {
   char path[PAGE_PATH_MAX];
-  if (snprintf(path, sizeof path, "%s/%s", root, relpath) >= (int)sizeof path)
-    return;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    (void)posix_fadvise(fd, 0, PAGE_PEEK_BYTES, POSIX_FADV_WILLNEED);
-    close(fd);
+  FILE *f;
+  struct kerr e;
+  if (open_page(root, relpath, path, &f, &e) == 0) {
+    (void)posix_fadvise(fileno(f), 0, PAGE_PEEK_BYTES, POSIX_FADV_WILLNEED);
+    fclose(f);
   }
 }
 
